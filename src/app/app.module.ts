@@ -1,0 +1,50 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { AgenciesModule } from '../agencies/agencies.module.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { AuthGuard } from '../auth/auth.guard.js';
+import { APP_CONFIG } from '../config/config.tokens.js';
+import type { AppConfig } from '../config/app-config.js';
+import { GraphiqlController } from '../graphiql/graphiql.controller.js';
+import { GraphqlExceptionFilter } from '../graphql/graphql-errors.js';
+import { graphqlOptions } from '../graphql/graphql-options.js';
+import { HealthController } from '../health/health.controller.js';
+import { JobsModule } from '../jobs/jobs.module.js';
+import { Metrics } from '../observability/metrics.js';
+import { UsersModule } from '../users/users.module.js';
+import { CoreModule } from './core.module.js';
+import type { PlatformRuntime } from './platform-runtime.js';
+
+/** The features, without any transport: what CLI commands run against. */
+export const FEATURE_MODULES = [AgenciesModule, UsersModule, AuthModule, JobsModule];
+
+@Module({})
+export class AppModule {
+  /** The whole platform: features plus the GraphQL and HTTP edge. */
+  static forServer(runtime: PlatformRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(runtime),
+        ...FEATURE_MODULES,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [APP_CONFIG, Metrics],
+          useFactory: (config: AppConfig, metrics: Metrics) => graphqlOptions(config, metrics),
+        }),
+      ],
+      controllers: [HealthController, GraphiqlController],
+      providers: [
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
+      ],
+    };
+  }
+
+  /** Features only, for CLI commands and the worker-only process. */
+  static forCommands(runtime: PlatformRuntime): DynamicModule {
+    return { module: AppModule, imports: [CoreModule.forRoot(runtime), ...FEATURE_MODULES] };
+  }
+}

@@ -1,0 +1,31 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG } from '../config/config.tokens.js';
+import { QUEUE_BACKEND } from '../jobs/jobs.tokens.js';
+import { JsonLogger } from '../observability/json-logger.js';
+import { Metrics } from '../observability/metrics.js';
+import type { PlatformRuntime } from './platform-runtime.js';
+
+/** Hands the runtime's already-open connections to Nest's dependency injection. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(runtime: PlatformRuntime): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => runtime.dataSource.options,
+          dataSourceFactory: async () => runtime.dataSource,
+        }),
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: JsonLogger, useValue: runtime.logger },
+        { provide: Metrics, useValue: runtime.metrics },
+        { provide: QUEUE_BACKEND, useValue: runtime.queue },
+      ],
+      exports: [APP_CONFIG, JsonLogger, Metrics, QUEUE_BACKEND, TypeOrmModule],
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { openDatabaseConnection, type DatabaseConnection } from '../database/database-connection.js';
+import { createDataSource, runMigrations } from '../database/data-source.js';
+import { openQueueBackend, type QueueBackend } from '../jobs/queue-backend.js';
+import { JsonLogger } from '../observability/json-logger.js';
+import { Metrics } from '../observability/metrics.js';
+
+/** Arbitrary but fixed: serialises migrations between processes started at the same time. */
+const MIGRATION_LOCK = 7_337_001;
+
+/**
+ * The connections a process holds, opened before Nest starts so that migrations have run by the
+ * time any module touches the database. Closed last, after Nest has finished its shutdown.
+ */
+export interface PlatformRuntime {
+  config: AppConfig;
+  logger: JsonLogger;
+  metrics: Metrics;
+  connection: DatabaseConnection;
+  dataSource: DataSource;
+  queue: QueueBackend;
+  appliedMigrations: string[];
+  close(): Promise<void>;
+}
+
+export async function applyMigrations(dataSource: DataSource): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    return await runMigrations(dataSource);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+export async function openRuntime(config: AppConfig, logger = new JsonLogger(config.log.level)): Promise<PlatformRuntime> {
+  const connection = await openDatabaseConnection(config);
+  const dataSource = createDataSource(connection, config.database.poolSize);
+  try {
+    await dataSource.initialize();
+    const appliedMigrations = await applyMigrations(dataSource);
+    for (const name of appliedMigrations) logger.event('info', 'migration applied', { migration: name });
+    const queue = await openQueueBackend({ redisUrl: config.redis.url, pg: connection.pg });
+    return {
+      config,
+      logger,
+      metrics: new Metrics(),
+      connection,
+      dataSource,
+      queue,
+      appliedMigrations,
+      close: async () => {
+        await queue.close();
+        if (dataSource.isInitialized) await dataSource.destroy();
+        await connection.close();
+      },
+    };
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await connection.close();
+    throw error;
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ForbiddenError } from '../errors/domain-error.js';
+import { currentRequestId } from '../observability/request-scope.js';
+import { ALLOW_KEY, AUTHENTICATED, PUBLIC, requestOf, type Permission } from './allow.decorator.js';
+import { AuthenticationService } from './authentication.service.js';
+import type { RequestContext } from './request-context.js';
+
+/** The one global guard: authenticates the caller and checks the route's declared permission. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authentication: AuthenticationService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const permissions = this.reflector.getAllAndOverride<Permission[] | undefined>(ALLOW_KEY, [context.getHandler(), context.getClass()]);
+    if (!permissions || permissions.length === 0) {
+      throw new Error(`${context.getClass().name}.${context.getHandler().name} declares no @Allow permission`);
+    }
+    if (permissions.includes(PUBLIC)) return true;
+
+    const request = requestOf(context) as ReturnType<typeof requestOf> & { windward?: RequestContext };
+    if (!request.windward) {
+      const header = request.headers.authorization;
+      const principal = await this.authentication.authenticate(Array.isArray(header) ? header[0] : header);
+      request.windward = { principal, requestId: currentRequestId() ?? '' };
+    }
+    if (permissions.includes(AUTHENTICATED)) return true;
+    if (request.windward.principal.roles.some((role) => permissions.includes(role))) return true;
+    throw new ForbiddenError(`This operation requires one of the roles ${permissions.join(', ')}`);
+  }
+}

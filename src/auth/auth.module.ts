@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgencyEntity } from '../agencies/agency.entity.js';
+import { UserEntity } from '../users/user.entity.js';
+import { ApiKeyEntity } from './api-key.entity.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { AuthGuard } from './auth.guard.js';
+import { AuthenticationService } from './authentication.service.js';
+import { OidcService } from './oidc.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ApiKeyEntity, UserEntity, AgencyEntity])],
+  providers: [ApiKeysService, OidcService, AuthenticationService, AuthGuard],
+  exports: [ApiKeysService, AuthenticationService, AuthGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { AgencyEntity } from '../agencies/agency.entity.js';
+import { UnauthenticatedError } from '../errors/domain-error.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { OidcService } from './oidc.service.js';
+import type { Principal } from './principal.js';
+
+/** Turns an `Authorization` header into a Principal, or refuses with UNAUTHENTICATED. */
+@Injectable()
+export class AuthenticationService {
+  constructor(
+    private readonly apiKeys: ApiKeysService,
+    private readonly oidc: OidcService,
+    @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
+  ) {}
+
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!match) throw new UnauthenticatedError('Missing credentials: send Authorization: Bearer <API key or OIDC token>');
+    const token = match[1];
+    const viaOidc = OidcService.looksLikeJwt(token);
+    const user = viaOidc ? await this.oidc.userForToken(token) : await this.apiKeys.userForKey(token);
+    if (!user) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
+    return this.principalFor(user, viaOidc ? 'oidc' : 'api-key');
+  }
+
+  async principalFor(user: UserEntity, authMethod: Principal['authMethod']): Promise<Principal> {
+    const agency = await this.agencies.findOneBy({ code: user.agencyCode });
+    if (!agency || agency.status !== 'ACTIVE') throw new UnauthenticatedError('The agency of these credentials is not active');
+    return {
+      userId: user.id,
+      email: user.email,
+      agencyCode: agency.code,
+      agencyKind: agency.kind,
+      country: agency.country,
+      region: agency.region,
+      communities: agency.communities,
+      roles: user.roles,
+      authMethod,
+    };
+  }
+}

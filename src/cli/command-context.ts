@@ -1,0 +1,26 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app/app.module.js';
+import { openRuntime, type PlatformRuntime } from '../app/platform-runtime.js';
+import { seedReferenceData } from '../app/reference-data.js';
+import { loadConfig } from '../config/app-config.js';
+import { JsonLogger } from '../observability/json-logger.js';
+
+/** CLI output is for people and scripts: logs go to stderr, and only warnings and errors. */
+export function commandLogger(): JsonLogger {
+  return new JsonLogger('warn', (line) => process.stderr.write(line));
+}
+
+/** Runs a CLI command with the platform's services, then closes every connection. */
+export async function withPlatform<T>(run: (app: INestApplicationContext, runtime: PlatformRuntime) => Promise<T>): Promise<T> {
+  const runtime = await openRuntime(loadConfig(), commandLogger());
+  let app: INestApplicationContext | undefined;
+  try {
+    await seedReferenceData(runtime);
+    app = await NestFactory.createApplicationContext(AppModule.forCommands(runtime), { logger: runtime.logger, abortOnError: false });
+    return await run(app, runtime);
+  } finally {
+    if (app) await app.close();
+    await runtime.close();
+  }
+}

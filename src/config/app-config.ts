@@ -1,0 +1,171 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { z } from 'zod';
+
+const logLevels = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// or postgresql:// URL');
+const redisUrl = z.string().regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL');
+const httpsOrLocalUrl = z.url().refine((u) => /^https:\/\//.test(u) || /^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(u), {
+  message: 'must be an https:// URL (http:// only on localhost)',
+});
+
+const schema = z
+  .object({
+    nodeEnv: z.enum(['development', 'production', 'test']),
+    server: z.object({
+      port: z.coerce.number().int().min(0).max(65535),
+      host: z.string().min(1),
+      shutdownTimeoutMs: z.coerce.number().int().min(100).max(600000),
+    }),
+    database: z.object({
+      url: postgresUrl.optional(),
+      dataDir: z.string().min(1),
+      poolSize: z.coerce.number().int().min(1).max(200),
+    }),
+    redis: z.object({ url: redisUrl.optional() }),
+    crypto: z.object({ platformKeyPassphrase: z.string().min(12, 'must be at least 12 characters').optional() }),
+    oidc: z.object({
+      issuer: httpsOrLocalUrl.optional(),
+      audience: z.string().min(1).optional(),
+      jwksUri: httpsOrLocalUrl.optional(),
+      emailClaim: z.string().min(1).default('email'),
+    }),
+    graphql: z.object({
+      maxDepth: z.coerce.number().int().min(2).max(100),
+      maxComplexity: z.coerce.number().int().min(10).max(1000000),
+    }),
+    jobs: z.object({
+      concurrency: z.coerce.number().int().min(1).max(100),
+      attempts: z.coerce.number().int().min(1).max(50),
+    }),
+    log: z.object({ level: z.enum(logLevels) }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.nodeEnv === 'production' && !c.crypto.platformKeyPassphrase) {
+      ctx.addIssue({ code: 'custom', path: ['crypto', 'platformKeyPassphrase'], message: 'is required when NODE_ENV=production' });
+    }
+    if (c.oidc.audience && !c.oidc.issuer) {
+      ctx.addIssue({ code: 'custom', path: ['oidc', 'issuer'], message: 'is required when OIDC_AUDIENCE is set' });
+    }
+  });
+
+export type AppConfig = z.infer<typeof schema>;
+
+/** Which environment variable sets which setting; also used to name a bad value in errors. */
+const ENV_VARIABLES: Record<string, string> = {
+  nodeEnv: 'NODE_ENV',
+  'server.port': 'PORT',
+  'server.host': 'HOST',
+  'server.shutdownTimeoutMs': 'SHUTDOWN_TIMEOUT_MS',
+  'database.url': 'DATABASE_URL',
+  'database.dataDir': 'DATA_DIR',
+  'database.poolSize': 'DATABASE_POOL_SIZE',
+  'redis.url': 'REDIS_URL',
+  'crypto.platformKeyPassphrase': 'PLATFORM_KEY_PASSPHRASE',
+  'oidc.issuer': 'OIDC_ISSUER',
+  'oidc.audience': 'OIDC_AUDIENCE',
+  'oidc.jwksUri': 'OIDC_JWKS_URI',
+  'oidc.emailClaim': 'OIDC_EMAIL_CLAIM',
+  'graphql.maxDepth': 'GRAPHQL_MAX_DEPTH',
+  'graphql.maxComplexity': 'GRAPHQL_MAX_COMPLEXITY',
+  'jobs.concurrency': 'JOB_CONCURRENCY',
+  'jobs.attempts': 'JOB_ATTEMPTS',
+  'log.level': 'LOG_LEVEL',
+};
+
+/** Settings that must never be printed; `describeConfig` masks them. */
+const SECRET_SETTINGS = new Set(['crypto.platformKeyPassphrase', 'database.url', 'redis.url']);
+
+export class ConfigError extends Error {}
+
+type Tree = Record<string, unknown>;
+
+function isTree(value: unknown): value is Tree {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mergeInto(target: Tree, source: Tree): Tree {
+  for (const [key, value] of Object.entries(source)) {
+    target[key] = isTree(value) && isTree(target[key]) ? mergeInto({ ...(target[key] as Tree) }, value) : value;
+  }
+  return target;
+}
+
+function setPath(tree: Tree, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let node = tree;
+  for (const part of parts.slice(0, -1)) {
+    if (!isTree(node[part])) node[part] = {};
+    node = node[part] as Tree;
+  }
+  node[parts[parts.length - 1]] = value;
+}
+
+function readYaml(file: string): Tree {
+  let parsed: unknown;
+  try {
+    parsed = YAML.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration file ${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (parsed == null) return {};
+  if (!isTree(parsed)) throw new ConfigError(`Invalid configuration file ${file}: expected a mapping at the top level`);
+  return parsed;
+}
+
+/** The project's config/ folder: CONFIG_DIR, else the nearest config/ above this file (src or dist). */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CONFIG_DIR) return path.resolve(env.CONFIG_DIR);
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'config', 'default.yaml')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, 'config');
+}
+
+/**
+ * Builds the one typed configuration object from config/*.yaml and the environment, or throws
+ * a ConfigError whose message is one line naming the bad setting and where it came from.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const dir = configDir(env);
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const defaults = path.join(dir, 'default.yaml');
+  if (!existsSync(defaults)) throw new ConfigError(`Configuration file ${defaults} is missing (set CONFIG_DIR)`);
+  let tree: Tree = { nodeEnv, redis: {}, crypto: {}, oidc: {} };
+  for (const file of [defaults, path.join(dir, `${nodeEnv}.yaml`), path.join(dir, 'local.yaml')]) {
+    if (existsSync(file)) tree = mergeInto(tree, readYaml(file));
+  }
+  for (const [setting, variable] of Object.entries(ENV_VARIABLES)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') setPath(tree, setting, value);
+  }
+  const result = schema.safeParse(tree);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const setting = issue.path.join('.');
+    const source = ENV_VARIABLES[setting] && env[ENV_VARIABLES[setting]] ? ENV_VARIABLES[setting] : setting;
+    throw new ConfigError(`Invalid configuration: ${source} ${issue.message}`);
+  }
+  const config = result.data;
+  config.database.dataDir = path.resolve(config.database.dataDir);
+  return config;
+}
+
+/** The configuration with secrets masked, for the start-up log line. */
+export function describeConfig(config: AppConfig): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  const walk = (node: Tree, prefix: string) => {
+    for (const [key, value] of Object.entries(node)) {
+      const dotted = prefix ? `${prefix}.${key}` : key;
+      if (isTree(value)) walk(value, dotted);
+      else flat[dotted] = SECRET_SETTINGS.has(dotted) && value !== undefined ? '[set]' : value;
+    }
+  };
+  walk(config as unknown as Tree, '');
+  return flat;
+}

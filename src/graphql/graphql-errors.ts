@@ -1,0 +1,70 @@
+import { Catch, HttpException, type ArgumentsHost } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { GqlExceptionFilter } from '@nestjs/graphql';
+import { GraphQLError } from 'graphql';
+import { DomainError, type ErrorCode } from '../errors/domain-error.js';
+import { JsonLogger } from '../observability/json-logger.js';
+import { currentRequestId } from '../observability/request-scope.js';
+
+/** HTTP status that goes with each code when an error ends a plain HTTP request. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  CONFLICT: 409,
+  SIGNATURE_INVALID: 422,
+  DECRYPTION_FAILED: 422,
+  KEY_REVOKED: 422,
+  RATE_LIMITED: 429,
+  QUERY_TOO_COMPLEX: 400,
+};
+
+/** The GraphQL form of a domain error: its code and its safe details in `extensions`. */
+export function toGraphQLError(error: DomainError): GraphQLError {
+  return new GraphQLError(error.message, { extensions: { code: error.code, ...error.details } });
+}
+
+/**
+ * The one exception filter of the edge (GraphQL and the few plain HTTP routes). Domain errors keep
+ * their code; anything else is an internal error: logged here with its stack, and reported to the
+ * client with no details, so no stack trace, SQL or secret leaves the server.
+ */
+@Catch()
+export class GraphqlExceptionFilter implements GqlExceptionFilter {
+  constructor(private readonly logger: JsonLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): GraphQLError | void {
+    if (host.getType<string>() === 'graphql') return this.forGraphql(exception);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof HttpException) {
+      void reply.status(exception.getStatus()).send({ error: { code: exception.getStatus() === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', message: exception.message } });
+    } else if (exception instanceof DomainError) {
+      void reply.status(HTTP_STATUS[exception.code]).send({ error: { code: exception.code, message: exception.message } });
+    } else {
+      this.logUnexpected(exception);
+      void reply.status(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: internalError().message } });
+    }
+  }
+
+  private forGraphql(exception: unknown): GraphQLError {
+    if (exception instanceof DomainError) return toGraphQLError(exception);
+    if (exception instanceof GraphQLError) return exception;
+    this.logUnexpected(exception);
+    return internalError();
+  }
+
+  private logUnexpected(exception: unknown): void {
+    this.logger.event('error', 'unexpected error', {
+      error: exception instanceof Error ? exception.message : String(exception),
+      stack: exception instanceof Error ? exception.stack : undefined,
+    });
+  }
+}
+
+export function internalError(): GraphQLError {
+  const requestId = currentRequestId();
+  return new GraphQLError(`Internal server error${requestId ? ` (request ${requestId})` : ''}`, {
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
+  });
+}

@@ -1,0 +1,75 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
+
+/** Deepest field nesting in an operation, following fragments (cycles are rejected by validation). */
+export function operationDepth(document: DocumentNode, operationName?: string | null): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const depthOf = (selectionSet: SelectionSetNode | undefined, seen: Set<string>): number => {
+    if (!selectionSet) return 0;
+    let deepest = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value.startsWith('__')) continue; // introspection is bounded by the schema
+        deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, seen) : 1);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (fragment && !seen.has(name)) deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...seen, name])));
+      }
+    }
+    return deepest;
+  };
+  let deepest = 0;
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (operationName && definition.name?.value !== operationName) continue;
+    deepest = Math.max(deepest, depthOf(definition.selectionSet, new Set()));
+  }
+  return deepest;
+}
+
+function tooComplex(message: string, limit: number, actual: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, actual } });
+}
+
+/**
+ * Refuses operations deeper or costlier than the configured limits before they run. Cost counts
+ * one per field, multiplied by the `first` argument of list fields, so asking for big pages of
+ * nested lists adds up quickly.
+ */
+export function queryLimitsPlugin(limits: { maxDepth: number; maxComplexity: number }): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request, schema }) {
+          const depth = operationDepth(document, request.operationName);
+          if (depth > limits.maxDepth) {
+            throw tooComplex(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`, limits.maxDepth, depth);
+          }
+          const complexity = getComplexity({
+            schema,
+            query: document,
+            operationName: request.operationName ?? undefined,
+            variables: request.variables ?? {},
+            estimators: [
+              ({ args, childComplexity }) => {
+                const first = typeof args.first === 'number' && args.first > 0 ? args.first : 1;
+                return 1 + childComplexity * first;
+              },
+              simpleEstimator({ defaultComplexity: 1 }),
+            ],
+          });
+          if (complexity > limits.maxComplexity) {
+            throw tooComplex(`Query complexity ${complexity} exceeds the limit of ${limits.maxComplexity}`, limits.maxComplexity, complexity);
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Job, JobsOptions, Queue, Worker } from 'bullmq';
+import { APP_CONFIG } from '../config/config.tokens.js';
+import type { AppConfig } from '../config/app-config.js';
+import { JsonLogger } from '../observability/json-logger.js';
+import { Metrics } from '../observability/metrics.js';
+import { JOB_HANDLERS, indexHandlers, type JobHandler, type JobName, type JobPayloads } from './job-registry.js';
+import { QUEUE_BACKEND } from './jobs.tokens.js';
+import type { QueueBackend } from './queue-backend.js';
+
+export interface EnqueueOptions {
+  /** Same id, same job: enqueuing twice is a no-op, which makes producers idempotent. */
+  jobId?: string;
+  delayMs?: number;
+}
+
+export type JobCounts = Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed', number>;
+
+/** Puts jobs on the queue and, in processes that run workers, processes them. */
+@Injectable()
+export class JobsService implements OnApplicationShutdown {
+  private readonly handlers: Map<JobName, JobHandler>;
+  private readonly queue: Queue;
+  private worker?: Worker;
+
+  constructor(
+    @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
+    @Inject(JOB_HANDLERS) handlers: JobHandler[],
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly logger: JsonLogger,
+    private readonly metrics: Metrics,
+  ) {
+    this.handlers = indexHandlers(handlers);
+    this.queue = backend.createQueue();
+  }
+
+  get backendKind(): QueueBackend['kind'] {
+    return this.backend.kind;
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<string> {
+    const jobOptions: JobsOptions = {
+      jobId: options.jobId,
+      delay: options.delayMs,
+      attempts: this.config.jobs.attempts,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 7 * 24 * 3600, count: 10000 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    };
+    const job = await this.queue.add(name, payload, jobOptions);
+    return job.id ?? '';
+  }
+
+  async jobState(jobId: string): Promise<{ state: string; failedReason?: string; progress: unknown; result: unknown } | null> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) return null;
+    return { state: await job.getState(), failedReason: job.failedReason, progress: job.progress, result: job.returnvalue };
+  }
+
+  async counts(): Promise<JobCounts> {
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+    return {
+      waiting: counts.waiting ?? 0,
+      active: counts.active ?? 0,
+      delayed: counts.delayed ?? 0,
+      completed: counts.completed ?? 0,
+      failed: counts.failed ?? 0,
+    };
+  }
+
+  /** Starts processing; a job whose worker died mid-way is found stalled and run again. */
+  startWorker(options: { lockDurationMs?: number; stalledIntervalMs?: number } = {}): void {
+    if (this.worker) return;
+    this.worker = this.backend.createWorker((job: Job) => this.process(job), {
+      concurrency: this.config.jobs.concurrency,
+      lockDuration: options.lockDurationMs ?? 30000,
+      stalledInterval: options.stalledIntervalMs ?? 30000,
+      maxStalledCount: 3,
+    });
+    this.worker.on('failed', (job, error) => {
+      this.logger.event('warn', 'job failed', { job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, reason: error.message });
+    });
+    this.worker.on('error', (error) => this.logger.event('error', 'job worker error', { reason: error.message }));
+    this.logger.event('info', 'job worker started', { backend: this.backend.kind, concurrency: this.config.jobs.concurrency });
+  }
+
+  get workerRunning(): boolean {
+    return this.worker !== undefined;
+  }
+
+  private async process(job: Job): Promise<unknown> {
+    const handler = this.handlers.get(job.name as JobName);
+    if (!handler) throw new Error(`No handler for job ${job.name}`);
+    try {
+      const result = await handler.handle(job.data as never, {
+        jobId: job.id ?? '',
+        attempt: job.attemptsMade + 1,
+        reportProgress: (progress) => job.updateProgress(progress),
+      });
+      this.metrics.jobsProcessed.inc({ name: job.name, outcome: 'completed' });
+      return result;
+    } catch (error) {
+      this.metrics.jobsProcessed.inc({ name: job.name, outcome: 'failed' });
+      throw error;
+    }
+  }
+
+  /** Waits for the jobs in progress to finish (graceful shutdown), then releases connections. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.worker) await this.worker.close();
+    await this.queue.close();
+    await this.backend.close();
+  }
+}

@@ -1,0 +1,68 @@
+import { Queue, Worker, createPostgresBackend, runMigrations, withBackend, type Processor, type WorkerOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+export const QUEUE_NAME = 'windward';
+const BULLMQ_SCHEMA = 'bullmq';
+
+export type QueueBackendKind = 'postgres' | 'redis';
+
+/** The queue and worker constructors bound to one backend, and how to release its connections. */
+export interface QueueBackend {
+  kind: QueueBackendKind;
+  createQueue(): Queue;
+  createWorker(processor: Processor, options: Omit<WorkerOptions, 'connection'>): Worker;
+  close(): Promise<void>;
+}
+
+/**
+ * BullMQ on PostgreSQL (the default: one database is all an install needs) or on Redis when
+ * REDIS_URL is set. The PostgreSQL pool pins `search_path` on each connection with a SET because
+ * pglite-socket ignores start-up options; BullMQ's migrations run once, under its advisory lock.
+ */
+export async function openQueueBackend(options: { redisUrl?: string; pg: pg.PoolConfig }): Promise<QueueBackend> {
+  const backend = await openBackend(options);
+  let closed: Promise<void> | undefined;
+  // Both the jobs service and the runtime close the backend; the first call does the work.
+  return { ...backend, close: () => (closed ??= backend.close()) };
+}
+
+async function openBackend(options: { redisUrl?: string; pg: pg.PoolConfig }): Promise<QueueBackend> {
+  if (options.redisUrl) {
+    const url = options.redisUrl;
+    const connections: Redis[] = [];
+    const connect = () => {
+      const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+      connections.push(redis);
+      return redis;
+    };
+    return {
+      kind: 'redis',
+      createQueue: () => new Queue(QUEUE_NAME, { connection: connect() }),
+      createWorker: (processor, workerOptions) => new Worker(QUEUE_NAME, processor, { ...workerOptions, connection: connect() }),
+      close: async () => {
+        await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      },
+    };
+  }
+  const pool = new pg.Pool({ ...options.pg, max: 8, application_name: 'windward-queue' });
+  pool.on('connect', (client) => {
+    client.query(`SET search_path TO ${BULLMQ_SCHEMA}, public`).catch(() => undefined);
+  });
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const client = await pool.connect();
+  try {
+    await runMigrations(client, BULLMQ_SCHEMA);
+  } finally {
+    client.release();
+  }
+  const postgres = withBackend(createPostgresBackend);
+  return {
+    kind: 'postgres',
+    createQueue: () => new postgres.Queue(QUEUE_NAME, { connection: pool }) as unknown as Queue,
+    createWorker: (processor, workerOptions) =>
+      new postgres.Worker(QUEUE_NAME, processor, { ...workerOptions, connection: pool }) as unknown as Worker,
+    close: () => pool.end(),
+  };
+}

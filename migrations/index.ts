@@ -1,5 +1,6 @@
 import type { MigrationInterface } from 'typeorm';
 import { Foundation1795475357040 } from './1795475357040-foundation.js';
+import { Seizures1795476169495 } from './1795476169495-seizures.js';
 
-/** Every migration, oldest first. `migration-tools generate Name` writes a new one to add here. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [Foundation1795475357040];
+/** Every migration, oldest first. `npm run migration:generate -- Name` writes a new one to add here. */
+export const MIGRATIONS: (new () => MigrationInterface)[] = [Foundation1795475357040, Seizures1795476169495];

@@ -2,6 +2,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import { AccessModule } from '../access/access.module.js';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuthGuard } from '../auth/auth.guard.js';
@@ -11,6 +12,7 @@ import { GraphiqlController } from '../graphiql/graphiql.controller.js';
 import { GraphqlExceptionFilter } from '../graphql/graphql-errors.js';
 import { graphqlOptions } from '../graphql/graphql-options.js';
 import { HealthController } from '../health/health.controller.js';
+import { KeysModule } from '../keys/keys.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { Metrics } from '../observability/metrics.js';
 import { UsersModule } from '../users/users.module.js';
@@ -18,7 +20,7 @@ import { CoreModule } from './core.module.js';
 import type { PlatformRuntime } from './platform-runtime.js';
 
 /** The features, without any transport: what CLI commands run against. */
-export const FEATURE_MODULES = [AgenciesModule, UsersModule, AuthModule, JobsModule];
+export const FEATURE_MODULES = [AccessModule, KeysModule, AgenciesModule, UsersModule, AuthModule, JobsModule];
 
 @Module({})
 export class AppModule {

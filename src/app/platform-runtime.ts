@@ -43,7 +43,7 @@ export async function openRuntime(config: AppConfig, logger = new JsonLogger(con
     await dataSource.initialize();
     const appliedMigrations = await applyMigrations(dataSource);
     for (const name of appliedMigrations) logger.event('info', 'migration applied', { migration: name });
-    const queue = await openQueueBackend({ redisUrl: config.redis.url, pg: connection.pg });
+    const queue = await openQueueBackend({ redisUrl: config.redis.url, redisPrefix: config.redis.prefix, pg: connection.pg });
     return {
       config,
       logger,

@@ -1,5 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AccessService } from '../access/access.service.js';
 import { ForbiddenError } from '../errors/domain-error.js';
 import { currentRequestId } from '../observability/request-scope.js';
 import { ALLOW_KEY, AUTHENTICATED, PUBLIC, requestOf, type Permission } from './allow.decorator.js';
@@ -12,6 +13,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authentication: AuthenticationService,
+    private readonly access: AccessService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -25,7 +27,7 @@ export class AuthGuard implements CanActivate {
     if (!request.windward) {
       const header = request.headers.authorization;
       const principal = await this.authentication.authenticate(Array.isArray(header) ? header[0] : header);
-      request.windward = { principal, requestId: currentRequestId() ?? '' };
+      request.windward = { principal, ability: await this.access.abilityFor(principal), requestId: currentRequestId() ?? '' };
     }
     if (permissions.includes(AUTHENTICATED)) return true;
     if (request.windward.principal.roles.some((role) => permissions.includes(role))) return true;

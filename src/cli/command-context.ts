@@ -11,12 +11,18 @@ export function commandLogger(): JsonLogger {
   return new JsonLogger('warn', (line) => process.stderr.write(line));
 }
 
-/** Runs a CLI command with the platform's services, then closes every connection. */
-export async function withPlatform<T>(run: (app: INestApplicationContext, runtime: PlatformRuntime) => Promise<T>): Promise<T> {
+/**
+ * Runs a CLI command with the platform's services, then closes every connection. The reference
+ * agencies are loaded first unless `seed: false` (the `seed` command, which reports what it loaded).
+ */
+export async function withPlatform<T>(
+  run: (app: INestApplicationContext, runtime: PlatformRuntime) => Promise<T>,
+  options: { seed?: boolean } = {},
+): Promise<T> {
   const runtime = await openRuntime(loadConfig(), commandLogger());
   let app: INestApplicationContext | undefined;
   try {
-    await seedReferenceData(runtime);
+    if (options.seed !== false) await seedReferenceData(runtime);
     app = await NestFactory.createApplicationContext(AppModule.forCommands(runtime), { logger: runtime.logger, abortOnError: false });
     return await run(app, runtime);
   } finally {

@@ -97,7 +97,7 @@ program
     await withPlatform(async (_app, runtime) => {
       const result = await seedReferenceData(runtime);
       print(`agencies: ${result.inserted} added, ${result.updated} already present`);
-    });
+    }, { seed: false });
   });
 
 program

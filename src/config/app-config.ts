@@ -28,7 +28,7 @@ const schema = z
       dataDir: z.string().min(1),
       poolSize: z.coerce.number().int().min(1).max(200),
     }),
-    redis: z.object({ url: redisUrl.optional() }),
+    redis: z.object({ url: redisUrl.optional(), prefix: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('windward') }),
     crypto: z.object({ platformKeyPassphrase: z.string().min(12, 'must be at least 12 characters').optional() }),
     oidc: z.object({
       issuer: httpsOrLocalUrl.optional(),
@@ -67,6 +67,7 @@ const ENV_VARIABLES: Record<string, string> = {
   'database.dataDir': 'DATA_DIR',
   'database.poolSize': 'DATABASE_POOL_SIZE',
   'redis.url': 'REDIS_URL',
+  'redis.prefix': 'REDIS_PREFIX',
   'crypto.platformKeyPassphrase': 'PLATFORM_KEY_PASSPHRASE',
   'oidc.issuer': 'OIDC_ISSUER',
   'oidc.audience': 'OIDC_AUDIENCE',
@@ -105,6 +106,12 @@ function setPath(tree: Tree, dotted: string, value: unknown): void {
     node = node[part] as Tree;
   }
   node[parts[parts.length - 1]] = value;
+}
+
+function valueAt(tree: Tree, dotted: string): unknown {
+  let node: unknown = tree;
+  for (const part of dotted.split('.')) node = isTree(node) ? node[part] : undefined;
+  return node;
 }
 
 function readYaml(file: string): Tree {
@@ -148,7 +155,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!result.success) {
     const issue = result.error.issues[0];
     const setting = issue.path.join('.');
-    const source = ENV_VARIABLES[setting] && env[ENV_VARIABLES[setting]] ? ENV_VARIABLES[setting] : setting;
+    const variable = ENV_VARIABLES[setting];
+    // The variable when it set the value or when nothing did (a required setting is missing); the
+    // setting's path when a file gave the bad value.
+    const source = variable && (env[variable] || valueAt(tree, setting) === undefined) ? variable : setting;
     throw new ConfigError(`Invalid configuration: ${source} ${issue.message}`);
   }
   const config = result.data;

@@ -1,6 +1,15 @@
 import { AgencyEntity } from '../agencies/agency.entity.js';
+import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
+import { AgencyKeyEntity } from '../keys/agency-key.entity.js';
+import { PlatformKeyEntity } from '../keys/platform-key.entity.js';
+import { SealedSectionEntity, SectionRecipientEntity } from '../seizures/sealed-section.entity.js';
+import { SeizureVersionEntity } from '../seizures/seizure-version.entity.js';
+import { SeizureEntity } from '../seizures/seizure.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /** Every TypeORM entity; the migrations in migrations/ must produce exactly these tables. */
-export const ENTITIES = [AgencyEntity, UserEntity, ApiKeyEntity];
+export const ENTITIES = [
+  AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity,
+  SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity, AuditEventEntity,
+];

@@ -20,14 +20,14 @@ export interface QueueBackend {
  * REDIS_URL is set. The PostgreSQL pool pins `search_path` on each connection with a SET because
  * pglite-socket ignores start-up options; BullMQ's migrations run once, under its advisory lock.
  */
-export async function openQueueBackend(options: { redisUrl?: string; pg: pg.PoolConfig }): Promise<QueueBackend> {
+export async function openQueueBackend(options: { redisUrl?: string; redisPrefix?: string; pg: pg.PoolConfig }): Promise<QueueBackend> {
   const backend = await openBackend(options);
   let closed: Promise<void> | undefined;
   // Both the jobs service and the runtime close the backend; the first call does the work.
   return { ...backend, close: () => (closed ??= backend.close()) };
 }
 
-async function openBackend(options: { redisUrl?: string; pg: pg.PoolConfig }): Promise<QueueBackend> {
+async function openBackend(options: { redisUrl?: string; redisPrefix?: string; pg: pg.PoolConfig }): Promise<QueueBackend> {
   if (options.redisUrl) {
     const url = options.redisUrl;
     const connections: Redis[] = [];
@@ -38,8 +38,8 @@ async function openBackend(options: { redisUrl?: string; pg: pg.PoolConfig }): P
     };
     return {
       kind: 'redis',
-      createQueue: () => new Queue(QUEUE_NAME, { connection: connect() }),
-      createWorker: (processor, workerOptions) => new Worker(QUEUE_NAME, processor, { ...workerOptions, connection: connect() }),
+      createQueue: () => new Queue(QUEUE_NAME, { connection: connect(), prefix: options.redisPrefix }),
+      createWorker: (processor, workerOptions) => new Worker(QUEUE_NAME, processor, { ...workerOptions, connection: connect(), prefix: options.redisPrefix }),
       close: async () => {
         await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       },

@@ -1,0 +1,64 @@
+import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
+import type { Principal } from '../auth/principal.js';
+import type { Action, PolicyDocument, PolicyRule, SubjectName } from './policy-document.js';
+
+export type AppAbility = MongoAbility<[Action, SubjectName | object]>;
+
+/** The attributes a policy condition can name as "{{attribute}}". */
+export function principalAttributes(principal: Principal, operations: string[]): Record<string, unknown> {
+  return {
+    userId: principal.userId,
+    agency: principal.agencyCode,
+    kind: principal.agencyKind,
+    country: principal.country,
+    region: principal.region,
+    communities: principal.communities,
+    roles: principal.roles,
+    operations,
+  };
+}
+
+const PLACEHOLDER = /^\{\{\s*([A-Za-z]+)\s*\}\}$/;
+
+/** Replaces every "{{attribute}}" string with the caller's value (an array stays an array). */
+function expand(value: unknown, attributes: Record<string, unknown>, where: string): unknown {
+  if (typeof value === 'string') {
+    const match = PLACEHOLDER.exec(value);
+    if (!match) {
+      if (value.includes('{{')) throw new Error(`${where}: a placeholder must be the whole value: ${value}`);
+      return value;
+    }
+    if (!(match[1] in attributes)) throw new Error(`${where}: unknown attribute {{${match[1]}}}`);
+    return attributes[match[1]];
+  }
+  if (Array.isArray(value)) return value.map((item) => expand(item, attributes, where));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, expand(item, attributes, where)]));
+  }
+  return value;
+}
+
+function appliesTo(rule: PolicyRule, principal: Principal): boolean {
+  if (rule.roles && !rule.roles.some((role) => principal.roles.includes(role))) return false;
+  if (rule.agencyKinds && !rule.agencyKinds.includes(principal.agencyKind)) return false;
+  if (rule.agencies && !rule.agencies.includes(principal.agencyCode)) return false;
+  return true;
+}
+
+/** The caller's CASL ability: the policy rules that apply to them, with their attributes filled in. */
+export function buildAbility(policy: PolicyDocument, principal: Principal, operations: string[] = []): AppAbility {
+  const attributes = principalAttributes(principal, operations);
+  const rules: RawRuleOf<AppAbility>[] = [];
+  policy.rules.forEach((rule, index) => {
+    if (!appliesTo(rule, principal)) return;
+    const where = `policies.yaml rules.${index}`;
+    rules.push({
+      action: rule.action,
+      subject: rule.subject,
+      fields: typeof rule.fields === 'string' ? policy.fieldGroups[rule.fields] : rule.fields,
+      conditions: rule.conditions ? (expand(rule.conditions, attributes, where) as Record<string, unknown>) : undefined,
+      inverted: rule.inverted,
+    } as RawRuleOf<AppAbility>);
+  });
+  return createMongoAbility<AppAbility>(rules);
+}

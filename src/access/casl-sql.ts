@@ -1,0 +1,124 @@
+import { rulesToAST } from '@casl/ability/extra';
+import type { DataSource, EntityMetadata, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { AppAbility } from './ability.factory.js';
+import type { Action, SubjectName } from './policy-document.js';
+
+interface FieldNode {
+  operator: string;
+  field: string;
+  value: unknown;
+}
+interface CompoundNode {
+  operator: 'and' | 'or' | 'not';
+  value: Node[];
+}
+type Node = FieldNode | CompoundNode;
+
+export interface SqlCondition {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+function isCompound(node: Node): node is CompoundNode {
+  return node.operator === 'and' || node.operator === 'or' || node.operator === 'not';
+}
+
+/**
+ * Compiles a CASL condition tree to a SQL boolean over `alias`. Every leaf is null-safe (never
+ * NULL), so NOT means what CASL means by it. Array columns follow CASL's "any element" semantics:
+ * equality becomes `@>`, `$in` becomes `&&` (both served by GIN indexes). Anything it does not know
+ * (a field that is not a column, an operator such as $regex) throws: access fails closed.
+ */
+export class CaslSqlCompiler {
+  private counter = 0;
+
+  constructor(
+    private readonly metadata: EntityMetadata,
+    private readonly dataSource: DataSource,
+    private readonly alias: string,
+    private readonly prefix = 'acl',
+  ) {}
+
+  compile(node: Node): SqlCondition {
+    const params: Record<string, unknown> = {};
+    return { sql: this.visit(node, params), params };
+  }
+
+  private visit(node: Node, params: Record<string, unknown>): string {
+    if (isCompound(node)) {
+      const parts = node.value.map((child) => this.visit(child, params));
+      if (node.operator === 'not') return `NOT (${parts.join(' AND ')})`;
+      if (parts.length === 0) return node.operator === 'and' ? 'TRUE' : 'FALSE';
+      return `(${parts.join(node.operator === 'and' ? ' AND ' : ' OR ')})`;
+    }
+    return this.leaf(node, params);
+  }
+
+  private leaf(node: FieldNode, params: Record<string, unknown>): string {
+    const column = this.metadata.findColumnWithPropertyPath(node.field);
+    if (!column) throw new Error(`Access policy names "${node.field}", which is not a column of ${this.metadata.name}`);
+    const ref = `"${this.alias}"."${column.databaseName}"`;
+    const sqlType = this.dataSource.driver.normalizeType(column);
+    const param = (value: unknown) => {
+      const name = `${this.prefix}_${this.counter++}`;
+      params[name] = value;
+      return `:${name}`;
+    };
+    const list = (value: unknown) => {
+      if (!Array.isArray(value)) throw new Error(`Access policy: ${node.operator} on "${node.field}" needs a list`);
+      return `CAST(${param(value.map(String))} AS ${sqlType}[])`;
+    };
+    const scalar = (value: unknown) => `CAST(${param(String(value))} AS ${sqlType})`;
+
+    switch (node.operator) {
+      case 'eq':
+      case 'ne': {
+        let sql: string;
+        if (node.value === null || node.value === undefined) sql = `${ref} IS NULL`;
+        else if (column.isArray) sql = `COALESCE(${ref} @> ARRAY[${scalar(node.value)}], FALSE)`;
+        else if (column.isNullable) sql = `${ref} IS NOT DISTINCT FROM ${scalar(node.value)}`;
+        else sql = `${ref} = ${scalar(node.value)}`;
+        return node.operator === 'eq' ? sql : `NOT (${sql})`;
+      }
+      case 'in':
+      case 'nin': {
+        const sql = column.isArray ? `COALESCE(${ref} && ${list(node.value)}, FALSE)` : `COALESCE(${ref} = ANY(${list(node.value)}), FALSE)`;
+        return node.operator === 'in' ? sql : `NOT (${sql})`;
+      }
+      case 'lt':
+      case 'lte':
+      case 'gt':
+      case 'gte': {
+        if (column.isArray) throw new Error(`Access policy: ${node.operator} on array "${node.field}"`);
+        const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[node.operator];
+        return `COALESCE(${ref} ${op} ${scalar(node.value)}, FALSE)`;
+      }
+      case 'exists':
+        return node.value ? `${ref} IS NOT NULL` : `${ref} IS NULL`;
+      default:
+        throw new Error(`Access policy operator "${node.operator}" on "${node.field}" cannot be compiled to SQL`);
+    }
+  }
+}
+
+/** The SQL form of "what may this caller `action`": FALSE when nothing is granted. */
+export function accessCondition(
+  ability: AppAbility,
+  action: Action,
+  subject: SubjectName,
+  target: { metadata: EntityMetadata; dataSource: DataSource; alias: string },
+): SqlCondition {
+  const ast = rulesToAST(ability, action, subject) as Node | null;
+  if (!ast) return { sql: 'FALSE', params: {} };
+  return new CaslSqlCompiler(target.metadata, target.dataSource, target.alias).compile(ast);
+}
+
+/** Narrows a query to the rows the caller may `action`; every list, count and statistic goes through it. */
+export function whereAllowed<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, ability: AppAbility, action: Action, subject: SubjectName): SelectQueryBuilder<T> {
+  const condition = accessCondition(ability, action, subject, {
+    metadata: query.expressionMap.mainAlias!.metadata,
+    dataSource: query.connection,
+    alias: query.alias,
+  });
+  return query.andWhere(condition.sql, condition.params);
+}

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { AGENCY_KINDS } from '../agencies/agency.entity.js';
+import { ROLES } from '../users/user.entity.js';
+
+export const ACTIONS = ['read', 'create', 'update', 'release', 'retract', 'verify'] as const;
+export type Action = (typeof ACTIONS)[number];
+export const SUBJECTS = ['Seizure', 'AuditEvent', 'AuditChain'] as const;
+export type SubjectName = (typeof SUBJECTS)[number];
+
+const conditionsSchema = z.record(z.string(), z.unknown());
+
+const ruleSchema = z.object({
+  description: z.string().optional(),
+  action: z.union([z.enum(ACTIONS), z.array(z.enum(ACTIONS)).min(1)]),
+  subject: z.enum(SUBJECTS),
+  fields: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+  conditions: conditionsSchema.optional(),
+  roles: z.array(z.enum(ROLES)).min(1).optional(),
+  agencyKinds: z.array(z.enum(AGENCY_KINDS)).min(1).optional(),
+  agencies: z.array(z.string()).min(1).optional(),
+  inverted: z.boolean().optional(),
+});
+
+const documentSchema = z.object({
+  fieldGroups: z.record(z.string(), z.array(z.string()).min(1)).default({}),
+  rules: z.array(ruleSchema).min(1),
+});
+
+export type PolicyRule = z.infer<typeof ruleSchema>;
+export type PolicyDocument = z.infer<typeof documentSchema>;
+
+/** Reads and checks config/policies.yaml; a mistake stops the start with the rule it is in. */
+export function readPolicyDocument(configDirectory: string): PolicyDocument {
+  const file = path.join(configDirectory, 'policies.yaml');
+  const parsed = documentSchema.safeParse(YAML.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}: ${issue.path.join('.')} ${issue.message}`);
+  }
+  for (const [index, rule] of parsed.data.rules.entries()) {
+    if (typeof rule.fields === 'string' && !parsed.data.fieldGroups[rule.fields]) {
+      throw new Error(`${file}: rules.${index}.fields names an unknown field group "${rule.fields}"`);
+    }
+  }
+  return parsed.data;
+}

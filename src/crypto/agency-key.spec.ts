@@ -1,0 +1,203 @@
+import { armor, enums, generateKey, readKey, readPrivateKey, revokeKey, type UserID } from 'openpgp';
+
+import { BadUserInputError } from '../errors/domain-error.js';
+import {
+  applyRevocationCertificate,
+  generateAgencyKeyPair,
+  getKeyRevocation,
+  inspectAgencyPublicKey,
+  loadAgencyPublicKey,
+} from './agency-key.js';
+import { KeyRevokedError } from './crypto.errors.js';
+
+const USER: UserID = { name: 'KY Customs', email: 'ky@windward.invalid' };
+const DAY = 86_400_000;
+
+async function eccKey(options: { date?: Date; keyExpirationTime?: number } = {}) {
+  return generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [USER], format: 'object', ...options });
+}
+
+async function inspectError(armored: string, now?: Date): Promise<unknown> {
+  try {
+    await inspectAgencyPublicKey(armored, now);
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected inspectAgencyPublicKey to refuse the key');
+}
+
+describe('inspectAgencyPublicKey', () => {
+  let ecc: Awaited<ReturnType<typeof eccKey>>;
+
+  beforeAll(async () => {
+    ecc = await eccKey();
+  });
+
+  it('describes a Curve25519 key', async () => {
+    const info = await inspectAgencyPublicKey(ecc.publicKey.armor());
+    expect(info).toEqual({
+      fingerprint: ecc.publicKey.getFingerprint().toUpperCase(),
+      keyId: ecc.publicKey.getKeyID().toHex().toUpperCase(),
+      algorithm: 'curve25519',
+      curve: 'ed25519Legacy',
+      createdAt: ecc.publicKey.getCreationTime(),
+      expiresAt: null,
+      userIds: ['KY Customs <ky@windward.invalid>'],
+      armored: expect.stringContaining('-----BEGIN PGP PUBLIC KEY BLOCK-----'),
+    });
+    expect(info.fingerprint).toMatch(/^[0-9A-F]{40}$/);
+    expect((await readKey({ armoredKey: info.armored })).getFingerprint()).toBe(ecc.publicKey.getFingerprint());
+  });
+
+  it('reports the expiry date', async () => {
+    const expiring = await eccKey({ keyExpirationTime: 365 * 86_400 });
+    const info = await inspectAgencyPublicKey(expiring.publicKey.armor());
+    expect(info.expiresAt?.getTime()).toBe(expiring.publicKey.getCreationTime().getTime() + 365 * DAY);
+  });
+
+  it('accepts RSA 3072 and refuses RSA 2048', async () => {
+    const [rsa3072, rsa2048] = await Promise.all(
+      [3072, 2048].map((rsaBits) => generateKey({ type: 'rsa', rsaBits, userIDs: [USER], format: 'object' })),
+    );
+    const info = await inspectAgencyPublicKey(rsa3072.publicKey.armor());
+    expect(info).toMatchObject({ algorithm: 'rsa3072', bits: 3072 });
+    const err = await inspectError(rsa2048.publicKey.armor());
+    expect(err).toBeInstanceOf(BadUserInputError);
+    expect((err as Error).message).toMatch(/at least 3072 bits/);
+  });
+
+  it('accepts a NIST P-256 key', async () => {
+    const nist = await generateKey({ type: 'ecc', curve: 'nistP256', userIDs: [USER], format: 'object' });
+    expect((await inspectAgencyPublicKey(nist.publicKey.armor())).algorithm).toBe('nistP256');
+  });
+
+  it('refuses a private key and says nothing was stored', async () => {
+    const err = await inspectError(ecc.privateKey.armor());
+    expect(err).toBeInstanceOf(BadUserInputError);
+    expect((err as Error).message).toMatch(/Private keys are refused/);
+    expect((err as Error).message).toMatch(/Nothing was stored/);
+    expect((err as BadUserInputError).details.fields).toEqual(['publicKey']);
+  });
+
+  it('refuses secret key packets under a public key header', async () => {
+    const disguised = ecc.privateKey.armor().replace(/PRIVATE KEY BLOCK/g, 'PUBLIC KEY BLOCK');
+    expect((await inspectError(disguised)) as Error).toMatchObject({ message: expect.stringMatching(/Private keys are refused/) });
+  });
+
+  it.each([
+    ['empty input', ''],
+    ['text', 'hello'],
+    ['broken armor', '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n!!!!\n-----END PGP PUBLIC KEY BLOCK-----\n'],
+  ])('refuses %s as malformed', async (_label, armored) => {
+    expect(await inspectError(armored)).toBeInstanceOf(BadUserInputError);
+  });
+
+  it('refuses a truncated key', async () => {
+    const binary = ecc.publicKey.write();
+    const truncated = armor(enums.armor.publicKey, binary.subarray(0, binary.length - 20));
+    expect(await inspectError(truncated)).toBeInstanceOf(BadUserInputError);
+  });
+
+  it('refuses several keys, in one block or in several', async () => {
+    const other = await eccKey();
+    const oneBlock = armor(
+      enums.armor.publicKey,
+      new Uint8Array([...ecc.publicKey.write(), ...other.publicKey.write()]),
+    );
+    expect(((await inspectError(oneBlock)) as Error).message).toMatch(/exactly one/);
+    const twoBlocks = `${ecc.publicKey.armor()}\n${other.publicKey.armor()}`;
+    expect(((await inspectError(twoBlocks)) as Error).message).toMatch(/exactly one/);
+  });
+
+  it('refuses a key that cannot encrypt', async () => {
+    const signOnly = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [USER],
+      subkeys: [{ sign: true }],
+      format: 'object',
+    });
+    expect(((await inspectError(signOnly.publicKey.armor())) as Error).message).toMatch(/cannot encrypt/);
+  });
+
+  it('refuses an expired key with KEY_REVOKED', async () => {
+    const old = await eccKey({ date: new Date(Date.now() - 60 * DAY), keyExpirationTime: 30 * 86_400 });
+    const err = await inspectError(old.publicKey.armor());
+    expect(err).toBeInstanceOf(KeyRevokedError);
+    expect((err as KeyRevokedError).details).toMatchObject({ state: 'EXPIRED' });
+  });
+
+  it('refuses a revoked key with KEY_REVOKED', async () => {
+    const { publicKey } = await revokeKey({ key: ecc.privateKey, format: 'object' });
+    const err = await inspectError(publicKey.armor());
+    expect(err).toBeInstanceOf(KeyRevokedError);
+    expect((err as KeyRevokedError).details).toEqual({
+      state: 'REVOKED',
+      fingerprint: ecc.publicKey.getFingerprint().toUpperCase(),
+    });
+  });
+
+  it('refuses v6 keys and RFC 9580 algorithms GnuPG 2.2 cannot use', async () => {
+    const v6 = await generateKey({ type: 'curve25519', userIDs: [USER], format: 'object', config: { v6Keys: true } });
+    expect(((await inspectError(v6.publicKey.armor())) as Error).message).toMatch(/version 4/);
+    const v4Ed25519 = await generateKey({ type: 'curve25519', userIDs: [USER], format: 'object' });
+    expect(v4Ed25519.publicKey.keyPacket.version).toBe(4);
+    expect(((await inspectError(v4Ed25519.publicKey.armor())) as Error).message).toMatch(/GnuPG 2.2/);
+  });
+});
+
+describe('generateAgencyKeyPair', () => {
+  it('makes a key pair that passes inspection, with the agency user id', async () => {
+    const pair = await generateAgencyKeyPair({ agencyCode: 'rilo-ap' });
+    const info = await inspectAgencyPublicKey(pair.publicKeyArmored);
+    expect(info.userIds).toEqual(['RILO-AP Customs <rilo-ap@windward.invalid>']);
+    expect(info.fingerprint).toBe(pair.fingerprint);
+    expect(info.algorithm).toBe('curve25519');
+  });
+
+  it('encrypts the private key when a passphrase is given', async () => {
+    const pair = await generateAgencyKeyPair({ agencyCode: 'JM', passphrase: 'agency passphrase' });
+    expect((await readPrivateKey({ armoredKey: pair.privateKeyArmored })).isDecrypted()).toBe(false);
+  });
+
+  it('refuses codes that do not fit a user id', async () => {
+    await expect(generateAgencyKeyPair({ agencyCode: 'JM <evil@x>' })).rejects.toThrow(BadUserInputError);
+    await expect(generateAgencyKeyPair({ agencyCode: '' })).rejects.toThrow(BadUserInputError);
+  });
+});
+
+describe('revocation certificates', () => {
+  it('applies a certificate and reports its reason', async () => {
+    const pair = await generateAgencyKeyPair({ agencyCode: 'KY' });
+    const registered = await loadAgencyPublicKey(pair.publicKeyArmored);
+    expect(await getKeyRevocation(registered)).toBeNull();
+
+    const plain = await applyRevocationCertificate({
+      armoredPublicKey: pair.publicKeyArmored,
+      revocationCertificate: pair.revocationCertificate,
+    });
+    expect(plain.revocation.reason).toBe('UNSPECIFIED');
+
+    const privateKey = await readPrivateKey({ armoredKey: pair.privateKeyArmored });
+    const { privateKey: compromised } = await revokeKey({
+      key: privateKey,
+      reasonForRevocation: { flag: enums.reasonForRevocation.keyCompromised, string: 'laptop stolen' },
+      format: 'object',
+    });
+    const certificate = await compromised.getRevocationCertificate();
+    expect(typeof certificate).toBe('string');
+    const applied = await applyRevocationCertificate({
+      armoredPublicKey: pair.publicKeyArmored,
+      revocationCertificate: certificate as string,
+    });
+    expect(applied.revocation).toMatchObject({ reason: 'COMPROMISED', comment: 'laptop stolen' });
+    await expect(inspectAgencyPublicKey(applied.armored)).rejects.toThrow(KeyRevokedError);
+  });
+
+  it('refuses a certificate of another key', async () => {
+    const [a, b] = await Promise.all([generateAgencyKeyPair({ agencyCode: 'A' }), generateAgencyKeyPair({ agencyCode: 'B' })]);
+    await expect(
+      applyRevocationCertificate({ armoredPublicKey: a.publicKeyArmored, revocationCertificate: b.revocationCertificate }),
+    ).rejects.toThrow(BadUserInputError);
+  });
+});

@@ -1,0 +1,254 @@
+import { enums, revokeKey, type AlgorithmInfo, type PublicKey, type Subkey } from 'openpgp';
+
+import { BadUserInputError } from '../errors/domain-error.js';
+import { KeyRevokedError, classifyOpenPgpError } from './crypto.errors.js';
+import {
+  INTEROP_CONFIG,
+  formatFingerprint,
+  generateInteropKeyPair,
+  readPublicKeyOrThrow,
+  type GeneratedKeyPair,
+} from './openpgp-profile.js';
+
+export interface AgencyKeyInfo {
+  /** Primary key fingerprint, upper-case hex. */
+  fingerprint: string;
+  /** Primary key id (last 16 hex digits of the fingerprint), upper-case. */
+  keyId: string;
+  /** Primary key family: 'curve25519' (Ed25519/Cv25519 legacy), 'rsa<bits>', or the ECDSA curve name. */
+  algorithm: string;
+  bits?: number;
+  /** OpenPGP.js curve name of the primary key, for ECC keys (e.g. 'ed25519Legacy'). */
+  curve?: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  userIds: string[];
+  /** The public key re-armored by us: never contains secret material. */
+  armored: string;
+}
+
+export type RevocationReason = 'UNSPECIFIED' | 'SUPERSEDED' | 'COMPROMISED' | 'RETIRED';
+
+export interface KeyRevocation {
+  reason: RevocationReason;
+  revokedAt: Date;
+  comment: string | null;
+}
+
+const FIELD = 'publicKey';
+const MIN_RSA_BITS = 3072;
+// Curves GnuPG 2.2 implements for v4 keys. secp256k1 is left out, as OpenPGP.js refuses it.
+const ALLOWED_CURVES: ReadonlySet<string> = new Set([
+  'ed25519Legacy',
+  'curve25519Legacy',
+  'nistP256',
+  'nistP384',
+  'nistP521',
+  'brainpoolP256r1',
+  'brainpoolP384r1',
+  'brainpoolP512r1',
+]);
+
+const ALGORITHM_ADVICE = 'use a Curve25519 (ed25519/cv25519) or RSA (3072 bits or more) key';
+
+function assertAllowedAlgorithm(info: AlgorithmInfo, which: string): void {
+  switch (info.algorithm) {
+    case 'rsaEncryptSign':
+    case 'rsaEncrypt':
+    case 'rsaSign':
+      if ((info.bits ?? 0) < MIN_RSA_BITS) {
+        throw new BadUserInputError(
+          `RSA keys must have at least ${MIN_RSA_BITS} bits; the ${which} has ${info.bits ?? 0}`,
+          [FIELD],
+        );
+      }
+      return;
+    case 'dsa':
+    case 'elgamal':
+      throw new BadUserInputError(`DSA and ElGamal keys are refused (the ${which}); ${ALGORITHM_ADVICE}`, [FIELD]);
+    case 'eddsaLegacy':
+    case 'ecdh':
+    case 'ecdsa':
+      if (info.curve === undefined || !ALLOWED_CURVES.has(info.curve)) {
+        throw new BadUserInputError(`The ${which} uses an unsupported curve; ${ALGORITHM_ADVICE}`, [FIELD]);
+      }
+      return;
+    default:
+      // RFC 9580 algorithms (Ed25519, X25519, Ed448, X448, post-quantum): GnuPG 2.2 cannot use them.
+      throw new BadUserInputError(
+        `The ${which} uses ${info.algorithm}, which GnuPG 2.2 peers cannot use; ${ALGORITHM_ADVICE}`,
+        [FIELD],
+      );
+  }
+}
+
+function describeAlgorithm(info: AlgorithmInfo): Pick<AgencyKeyInfo, 'algorithm' | 'bits' | 'curve'> {
+  if (info.algorithm.startsWith('rsa')) {
+    return { algorithm: `rsa${info.bits ?? 0}`, bits: info.bits };
+  }
+  if (info.curve === 'ed25519Legacy' || info.curve === 'curve25519Legacy') {
+    return { algorithm: 'curve25519', curve: info.curve };
+  }
+  return { algorithm: info.curve ?? info.algorithm, curve: info.curve };
+}
+
+async function isValidSubkey(subkey: Subkey, now: Date): Promise<boolean> {
+  try {
+    await subkey.verify(now);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Validates an agency's public key before it is registered. Refuses private keys, several keys,
+ * keys GnuPG 2.2 peers could not use, weak algorithms, and keys that cannot both sign (sealed
+ * submissions) and encrypt (sealed output). Nothing here stores anything.
+ */
+export async function inspectAgencyPublicKey(armored: string, now: Date = new Date()): Promise<AgencyKeyInfo> {
+  const key = await readPublicKeyOrThrow(armored, FIELD);
+  const fingerprint = formatFingerprint(key.getFingerprint());
+
+  if (key.keyPacket.version !== 4) {
+    throw new BadUserInputError(
+      `Only version 4 keys (RFC 4880) are accepted so GnuPG 2.2 peers can use them; this is a version ${key.keyPacket.version} key`,
+      [FIELD],
+    );
+  }
+  assertAllowedAlgorithm(key.getAlgorithmInfo(), 'primary key');
+
+  try {
+    await key.verifyPrimaryKey(now);
+  } catch (err) {
+    const classified = classifyOpenPgpError(err, { operation: 'verify', fingerprint });
+    if (classified instanceof KeyRevokedError) {
+      throw new KeyRevokedError(
+        classified.state === 'REVOKED' ? 'The key has been revoked; nothing was stored' : 'The key has expired; nothing was stored',
+        classified.state,
+        fingerprint,
+      );
+    }
+    throw new BadUserInputError('The key has no valid self-signature (user ID binding)', [FIELD]);
+  }
+
+  for (const subkey of key.subkeys) {
+    // Revoked or expired subkeys are never used, so their algorithm does not matter.
+    if (await isValidSubkey(subkey, now)) {
+      assertAllowedAlgorithm(subkey.getAlgorithmInfo(), 'subkey');
+    }
+  }
+
+  try {
+    await key.getSigningKey(undefined, now);
+  } catch {
+    throw new BadUserInputError(
+      'The key cannot sign: it needs a primary key or subkey with the signing capability (used for sealed submissions)',
+      [FIELD],
+    );
+  }
+  try {
+    await key.getEncryptionKey(undefined, now);
+  } catch {
+    throw new BadUserInputError(
+      'The key cannot encrypt: it needs a valid encryption subkey (used for sealed output)',
+      [FIELD],
+    );
+  }
+
+  const expiration = await key.getExpirationTime();
+  return {
+    fingerprint,
+    keyId: formatFingerprint(key.getKeyID().toHex()),
+    ...describeAlgorithm(key.getAlgorithmInfo()),
+    createdAt: key.getCreationTime(),
+    expiresAt: expiration instanceof Date ? expiration : null,
+    userIds: key.getUserIDs(),
+    armored: key.toPublic().armor(),
+  };
+}
+
+/** Reads a registered (stored) agency key for verification or encryption, without judging it. */
+export async function loadAgencyPublicKey(armored: string): Promise<PublicKey> {
+  return readPublicKeyOrThrow(armored, FIELD);
+}
+
+const AGENCY_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
+
+/** Key pair for `windward keygen`: Curve25519 legacy v4, readable by GnuPG 2.2. */
+export async function generateAgencyKeyPair(options: {
+  agencyCode: string;
+  passphrase?: string;
+  now?: Date;
+}): Promise<GeneratedKeyPair> {
+  const code = options.agencyCode;
+  if (typeof code !== 'string' || code.length > 32 || !AGENCY_CODE.test(code)) {
+    throw new BadUserInputError('Agency codes are letters, digits and single hyphens (e.g. JM, RILO-AP)', [
+      'agencyCode',
+    ]);
+  }
+  return generateInteropKeyPair({
+    userId: { name: `${code.toUpperCase()} Customs`, email: `${code.toLowerCase()}@windward.invalid` },
+    passphrase: options.passphrase,
+    now: options.now,
+  });
+}
+
+const REVOCATION_REASONS: Record<number, RevocationReason> = {
+  [enums.reasonForRevocation.noReason]: 'UNSPECIFIED',
+  [enums.reasonForRevocation.keySuperseded]: 'SUPERSEDED',
+  [enums.reasonForRevocation.keyCompromised]: 'COMPROMISED',
+  [enums.reasonForRevocation.keyRetired]: 'RETIRED',
+};
+
+/**
+ * The key's own (verified) revocation, if any. Third parties can append revocation packets to a
+ * key they pass around, so only signatures made by the key itself count.
+ */
+export async function getKeyRevocation(key: PublicKey): Promise<KeyRevocation | null> {
+  for (const signature of key.revocationSignatures) {
+    try {
+      await signature.verify(key.keyPacket, enums.signature.keyRevocation, { key: key.keyPacket });
+    } catch {
+      continue;
+    }
+    return {
+      reason: REVOCATION_REASONS[signature.reasonForRevocationFlag ?? 0] ?? 'UNSPECIFIED',
+      revokedAt: signature.created ?? new Date(0),
+      comment: signature.reasonForRevocationString || null,
+    };
+  }
+  return null;
+}
+
+/**
+ * Applies an agency's revocation certificate to its registered public key. Signatures made before
+ * a SUPERSEDED or RETIRED revocation keep verifying; a COMPROMISED (or unspecified) revocation
+ * invalidates every signature of the key, old ones included.
+ */
+export async function applyRevocationCertificate(options: {
+  armoredPublicKey: string;
+  revocationCertificate: string;
+}): Promise<{ armored: string; revocation: KeyRevocation }> {
+  const key = await readPublicKeyOrThrow(options.armoredPublicKey, FIELD);
+  // GnuPG prefixes the certificates it writes to openpgp-revocs.d with ':' to stop accidental imports.
+  const certificate = options.revocationCertificate.replace(/^:(-----BEGIN)/m, '$1');
+  let revoked: PublicKey;
+  try {
+    ({ publicKey: revoked } = await revokeKey({
+      key,
+      revocationCertificate: certificate,
+      format: 'object',
+      config: INTEROP_CONFIG,
+    }));
+  } catch {
+    throw new BadUserInputError('The revocation certificate is malformed or does not belong to this key', [
+      'revocationCertificate',
+    ]);
+  }
+  const revocation = await getKeyRevocation(revoked);
+  if (revocation === null) {
+    throw new BadUserInputError('The revocation certificate does not revoke this key', ['revocationCertificate']);
+  }
+  return { armored: revoked.armor(), revocation };
+}

@@ -1,0 +1,59 @@
+import { parse } from 'graphql';
+import { operationDepth } from './query-limits.plugin.js';
+
+const depth = (query: string, operationName?: string | null) => operationDepth(parse(query), operationName);
+
+describe('operationDepth', () => {
+  it('counts nested fields', () => {
+    expect(depth('{ a }')).toBe(1);
+    expect(depth('{ a { b } }')).toBe(2);
+    expect(depth('{ a { b { c { d } } } e }')).toBe(4);
+    expect(depth('{ x: a { y: b { z: c } } }')).toBe(3);
+  });
+
+  it('takes the deepest branch, not the sum of branches', () => {
+    expect(depth('{ a { b } c { d { e } } f }')).toBe(3);
+    expect(depth('{ a { b c d e f g } }')).toBe(2);
+  });
+
+  it('follows named fragments, including fragments inside fragments', () => {
+    expect(depth('{ a { ...F } } fragment F on A { b { c } }')).toBe(3);
+    expect(depth('{ ...Q } fragment Q on Query { a { ...F } } fragment F on A { b { ...G } } fragment G on B { c { d } }')).toBe(4);
+  });
+
+  it('follows inline fragments without counting them as a level', () => {
+    expect(depth('{ a { ... on A { b { c } } } }')).toBe(3);
+    expect(depth('{ a { ... @include(if: true) { b { ... on B { c } } } } }')).toBe(3);
+  });
+
+  it('does not loop on fragment cycles (validation rejects them later)', () => {
+    expect(depth('{ a { ...F } } fragment F on A { b { ...G } } fragment G on B { c { ...F } }')).toBe(3);
+    expect(depth('{ a { ...F } } fragment F on A { b { ...F } }')).toBe(2);
+  });
+
+  it('ignores unknown fragments (validation rejects them later)', () => {
+    expect(depth('{ a { ...Missing } }')).toBe(1);
+  });
+
+  it('does not count introspection fields', () => {
+    expect(depth('{ __schema { types { fields { type { ofType { name } } } } } }')).toBe(0);
+    expect(depth('{ a { __typename b } }')).toBe(2);
+  });
+
+  it('measures only the named operation when one is given, else the deepest of all', () => {
+    const document = 'query Shallow { a } query Deep { a { b { c } } }';
+    expect(depth(document, 'Shallow')).toBe(1);
+    expect(depth(document, 'Deep')).toBe(3);
+    expect(depth(document)).toBe(3);
+    expect(depth(document, null)).toBe(3);
+  });
+
+  it('measures mutations and subscriptions alike', () => {
+    expect(depth('mutation { create(input: {a: {b: 1}}) { id owner { name } } }')).toBe(2 + 1);
+    expect(depth('subscription { changes { seizure { id } } }')).toBe(3);
+  });
+
+  it('is not fooled by fragments that are defined but not used by the operation', () => {
+    expect(depth('{ a } fragment Deep on A { b { c { d { e } } } }')).toBe(1);
+  });
+});

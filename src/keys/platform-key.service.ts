@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { PrivateKey, PublicKey } from 'openpgp';
+import type { Repository } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.tokens.js';
+import { generatePlatformKeyPair, loadPlatformPrivateKey, loadPlatformPublicKey } from '../crypto/platform-key.js';
+import { JsonLogger } from '../observability/json-logger.js';
+import { PlatformKeyEntity } from './platform-key.entity.js';
+
+const DEV_PASSPHRASE_FILE = 'platform-key.passphrase';
+
+/**
+ * The platform's OpenPGP key pair: made at first start (ECC curve25519, v4), kept in the database
+ * with the private key encrypted by PLATFORM_KEY_PASSPHRASE, unlocked in memory only.
+ */
+@Injectable()
+export class PlatformKeyService implements OnModuleInit {
+  private loaded?: { fingerprint: string; armoredPublic: string; publicKey: PublicKey; privateKey: PrivateKey };
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectRepository(PlatformKeyEntity) private readonly keys: Repository<PlatformKeyEntity>,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const passphrase = this.passphrase();
+    let row = await this.keys.findOneBy({ active: true });
+    if (!row) {
+      const pair = await generatePlatformKeyPair({ passphrase });
+      // Two processes starting at once both try; the unique `active` column lets one win.
+      await this.keys
+        .createQueryBuilder()
+        .insert()
+        .values({ fingerprint: pair.fingerprint, armoredPublic: pair.publicKeyArmored, armoredPrivate: pair.privateKeyArmored, active: true })
+        .orIgnore()
+        .execute();
+      row = await this.keys.findOneByOrFail({ active: true });
+      if (row.fingerprint === pair.fingerprint) this.logger.event('info', 'platform key created', { fingerprint: row.fingerprint });
+    }
+    this.loaded = {
+      fingerprint: row.fingerprint,
+      armoredPublic: row.armoredPublic,
+      publicKey: await loadPlatformPublicKey(row.armoredPublic),
+      privateKey: await loadPlatformPrivateKey({ armoredPrivateKey: row.armoredPrivate, passphrase }),
+    };
+  }
+
+  get fingerprint(): string {
+    return this.current().fingerprint;
+  }
+  get armoredPublicKey(): string {
+    return this.current().armoredPublic;
+  }
+  get publicKey(): PublicKey {
+    return this.current().publicKey;
+  }
+  get privateKey(): PrivateKey {
+    return this.current().privateKey;
+  }
+
+  private current(): NonNullable<PlatformKeyService['loaded']> {
+    if (!this.loaded) throw new Error('The platform key is not loaded yet');
+    return this.loaded;
+  }
+
+  /** From the environment; in development a generated one kept under DATA_DIR, with a warning. */
+  private passphrase(): string {
+    if (this.config.crypto.platformKeyPassphrase) return this.config.crypto.platformKeyPassphrase;
+    if (this.config.nodeEnv === 'production') throw new Error('PLATFORM_KEY_PASSPHRASE is required in production');
+    const file = path.join(this.config.database.dataDir, DEV_PASSPHRASE_FILE);
+    if (!existsSync(file)) {
+      mkdirSync(this.config.database.dataDir, { recursive: true, mode: 0o700 });
+      writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    }
+    if (this.config.nodeEnv === 'development') {
+      this.logger.event('warn', 'PLATFORM_KEY_PASSPHRASE is not set: using a generated development passphrase', { file });
+    }
+    return readFileSync(file, 'utf8').trim();
+  }
+}

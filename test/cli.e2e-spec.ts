@@ -1,0 +1,194 @@
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import request from 'supertest';
+import { startServer, type RunningServer } from '../src/app/server.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { testConfig } from './support/test-platform.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const API_KEY = /^wwk_[A-Za-z0-9_-]{43}$/;
+/** Each command opens the database (an embedded one takes a few seconds to start). */
+const SLOW = 180_000;
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  lines: string[];
+  errorLines: string[];
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** Runs the built CLI as an operator would, with the given database settings. */
+function windward(database: TestDatabase, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const { NODE_OPTIONS: _jestOptions, DATABASE_URL: _base, ...inherited } = process.env;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      {
+        cwd: ROOT,
+        timeout: SLOW - 10_000,
+        env: { ...inherited, REDIS_PREFIX: `windward-cli-${randomBytes(4).toString('hex')}`, ...database.env, NODE_ENV: 'test', LOG_LEVEL: 'error', ...env },
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr, lines: lines(stdout), errorLines: lines(stderr) });
+      },
+    );
+  });
+}
+
+/** What every failing command must look like: a non-zero exit and one line, no stack trace. */
+function expectOneLineFailure(result: CliResult, exitCode: number, pattern: RegExp): void {
+  expect({ code: result.code, stderr: result.errorLines }).toEqual({ code: exitCode, stderr: [expect.stringMatching(/^windward: /)] });
+  expect(result.errorLines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expect(result.stdout).toBe('');
+}
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the CLI tests`);
+});
+
+describe('windward CLI', () => {
+  let database: TestDatabase;
+  const email = `a-${randomBytes(3).toString('hex')}@b.test`;
+  let keyId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('migrate applies the migrations, then says the database is up to date', async () => {
+    const first = await windward(database, ['migrate']);
+    expect(first.code).toBe(0);
+    expect(first.lines).toEqual([expect.stringMatching(/^applied: \w+/)]);
+    const second = await windward(database, ['migrate']);
+    expect(second.code).toBe(0);
+    expect(second.lines).toEqual(['database is up to date']);
+  }, SLOW);
+
+  it('seed loads the reference agencies once', async () => {
+    const first = await windward(database, ['seed']);
+    expect(first.code).toBe(0);
+    expect(first.lines).toEqual(['agencies: 52 added, 0 already present']);
+    const second = await windward(database, ['seed']);
+    expect(second.code).toBe(0);
+    expect(second.lines).toEqual(['agencies: 0 added, 52 already present']);
+  }, SLOW);
+
+  it('user create creates a user, then finds it', async () => {
+    const first = await windward(database, ['user', 'create', '--agency', 'JM', '--email', email, '--roles', 'ELO']);
+    expect(first.code).toBe(0);
+    expect(first.lines).toEqual([expect.stringMatching(new RegExp(`^created: ${email.replace('.', '\\.')} \\(JM; ELO\\) id [0-9a-f-]{36}$`))]);
+    const again = await windward(database, ['user', 'create', '--agency', 'jm', '--email', email.toUpperCase(), '--roles', 'ELO']);
+    expect(again.code).toBe(0);
+    expect(again.lines).toEqual([expect.stringMatching(new RegExp(`^exists: ${email.replace('.', '\\.')} `))]);
+    expect(again.lines[0].split(' id ')[1]).toBe(first.lines[0].split(' id ')[1]);
+  }, SLOW);
+
+  it('user create refuses an unknown role', async () => {
+    expectOneLineFailure(await windward(database, ['user', 'create', '--agency', 'JM', '--email', 'r@b.test', '--roles', 'ELO,PIRATE']), 1, /PIRATE/);
+  }, SLOW);
+
+  it('user create refuses an unknown agency', async () => {
+    expectOneLineFailure(await windward(database, ['user', 'create', '--agency', 'XX', '--email', 'x@b.test', '--roles', 'ELO']), 1, /agency.*XX/i);
+  }, SLOW);
+
+  it('apikey create prints the id first and the key as the last line', async () => {
+    const result = await windward(database, ['apikey', 'create', '--user', email, '--ttl', '30d']);
+    expect(result.code).toBe(0);
+    expect(result.lines[0]).toMatch(/^id: /);
+    keyId = result.lines[0].slice('id: '.length);
+    expect(keyId).toMatch(UUID);
+    const key = result.lines[result.lines.length - 1];
+    expect(key).toMatch(API_KEY);
+    expect(result.stdout.endsWith(`${key}\n`)).toBe(true);
+    const expires = result.lines.find((line) => line.startsWith('expires: '));
+    const days = (Date.parse(expires!.slice('expires: '.length)) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThan(30.1);
+    expect(result.stderr).toBe('');
+  }, SLOW);
+
+  it('apikey create refuses a bad TTL and an unknown user', async () => {
+    expectOneLineFailure(await windward(database, ['apikey', 'create', '--user', email, '--ttl', '3x']), 1, /TTL/);
+    expectOneLineFailure(await windward(database, ['apikey', 'create', '--user', 'nobody@b.test']), 1, /not found/);
+  }, SLOW);
+
+  it('apikey revoke revokes a key by id, and refuses an unknown id', async () => {
+    const revoked = await windward(database, ['apikey', 'revoke', '--id', keyId]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.lines).toEqual([expect.stringMatching(new RegExp(`^revoked: ${keyId} at \\d{4}-`))]);
+    expectOneLineFailure(await windward(database, ['apikey', 'revoke', '--id', randomUUID()]), 1, /not found/);
+    expectOneLineFailure(await windward(database, ['apikey', 'revoke', '--id', 'not-an-id']), 1, /Invalid API key id/);
+  }, SLOW);
+
+  it('exits 2 with one line naming the setting on a bad configuration', async () => {
+    const result = await windward(database, ['serve'], { PORT: 'abc' });
+    expectOneLineFailure(result, 2, /PORT/);
+  }, SLOW);
+
+  it('exits non-zero with one line when the database cannot be reached', async () => {
+    const result = await windward(database, ['migrate'], { DATABASE_URL: 'postgres://windward:s3cret-pw@127.0.0.1:1/windward' });
+    expectOneLineFailure(result, 1, /\S/);
+    expect(result.stderr).not.toContain('s3cret-pw');
+  }, SLOW);
+
+  it('exits 2 on an unknown command or a missing option', async () => {
+    for (const args of [['frobnicate'], ['user', 'create', '--agency', 'JM']]) {
+      const result = await windward(database, args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^error: /m);
+    }
+  }, SLOW);
+});
+
+/** PGlite allows one process per data directory: with a server running, commands use its socket. */
+const embeddedOnly = process.env.DATABASE_URL ? it.skip : it;
+
+describe('windward CLI next to a running server on the embedded database', () => {
+  let database: TestDatabase;
+  let server: RunningServer | undefined;
+
+  beforeAll(async () => {
+    if (process.env.DATABASE_URL) return; // the case below is skipped
+    database = await createTestDatabase();
+    server = await startServer(testConfig(database), { worker: false });
+  }, SLOW);
+  afterAll(async () => {
+    await server?.close();
+    await database?.drop();
+  });
+
+  embeddedOnly('creates a user and a key through the server\'s socket, and the key works at once', async () => {
+    expect(database.kind).toBe('embedded');
+    const email = `ops-${randomBytes(3).toString('hex')}@jm.test`;
+    const created = await windward(database, ['user', 'create', '--agency', 'JM', '--email', email, '--roles', 'ANALYST']);
+    expect(created.code).toBe(0);
+    expect(created.lines[0]).toMatch(/^created: /);
+
+    const issued = await windward(database, ['apikey', 'create', '--user', email]);
+    expect(issued.code).toBe(0);
+    const key = issued.lines[issued.lines.length - 1];
+    expect(key).toMatch(API_KEY);
+
+    const response = await request(server!.app.getHttpServer())
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${key}`)
+      .send({ query: '{ me { email roles agency { code } } }' });
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data.me).toEqual({ email, roles: ['ANALYST'], agency: { code: 'JM' } });
+  }, SLOW);
+});

@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { JobsService } from '../src/jobs/jobs.service.js';
+import { indexHandlers, type JobHandler } from '../src/jobs/job-registry.js';
+import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+
+const backendName = process.env.REDIS_URL ? 'redis' : 'postgres';
+
+async function waitForState(jobs: JobsService, jobId: string, wanted: string, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await jobs.jobState(jobId);
+    if (state?.state === wanted) return state;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} is ${state?.state ?? 'missing'}, not ${wanted}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe(`jobs on the ${backendName} backend`, () => {
+  let platform: TestPlatform;
+  let jobs: JobsService;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({ worker: false });
+    jobs = platform.server.app.get(JobsService);
+  });
+  afterAll(() => platform.stop());
+
+  it('uses the backend the configuration asks for', () => {
+    expect(jobs.backendKind).toBe(backendName);
+  });
+
+  it('refuses a registry with a missing, doubled or unknown handler', () => {
+    const probe: JobHandler = { jobName: 'system.probe', handle: async () => undefined };
+    expect(() => indexHandlers([])).toThrow('Jobs without a handler: system.probe');
+    expect(() => indexHandlers([probe, probe])).toThrow('more than one handler');
+    expect(() => indexHandlers([probe, { ...probe, jobName: 'nope' as never }])).toThrow('unknown job "nope"');
+  });
+
+  it('retries a job whose worker crashed in the middle of it', async () => {
+    const token = randomUUID();
+    const jobId = await jobs.enqueue('system.probe', { token });
+    const options = { redisUrl: platform.config.redis.url, redisPrefix: platform.config.redis.prefix, pg: platform.server.runtime.connection.pg };
+    const child = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const process_ = execFile(process.execPath, [path.resolve('test/support/crash-worker.mjs')], {
+        env: { ...process.env, CRASH_WORKER_OPTIONS: JSON.stringify(options) },
+        timeout: 30000,
+      }, (_error, stdout) => resolve({ code: process_.exitCode, stdout }));
+    });
+    expect(child.stdout).toContain('took job');
+    expect(child.code).toBe(1);
+    expect((await jobs.jobState(jobId))?.state).toBe('active'); // held by a worker that no longer exists
+
+    jobs.startWorker({ lockDurationMs: 2000, stalledIntervalMs: 1000 });
+    const done = await waitForState(jobs, jobId, 'completed');
+    expect(done.result).toEqual({ token, attempt: expect.any(Number) });
+  });
+
+  it('runs a job round trip and keeps an id idempotent', async () => {
+    jobs.startWorker();
+    const token = randomUUID();
+    const jobId = `probe-${token}`;
+    expect(await jobs.enqueue('system.probe', { token }, { jobId })).toBe(jobId);
+    expect(await jobs.enqueue('system.probe', { token: 'other' }, { jobId })).toBe(jobId);
+    const done = await waitForState(jobs, jobId, 'completed');
+    expect(done.result).toEqual({ token, attempt: 1 });
+    const counts = await jobs.counts();
+    expect(counts.completed).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AccessModule } from '../access/access.module.js';
 import { AgenciesModule } from '../agencies/agencies.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuthGuard } from '../auth/auth.guard.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
@@ -15,12 +16,13 @@ import { HealthController } from '../health/health.controller.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { Metrics } from '../observability/metrics.js';
+import { SeizuresModule } from '../seizures/seizures.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CoreModule } from './core.module.js';
 import type { PlatformRuntime } from './platform-runtime.js';
 
 /** The features, without any transport: what CLI commands run against. */
-export const FEATURE_MODULES = [AccessModule, KeysModule, AgenciesModule, UsersModule, AuthModule, JobsModule];
+export const FEATURE_MODULES = [AccessModule, KeysModule, AgenciesModule, UsersModule, AuthModule, JobsModule, AuditModule, SeizuresModule];
 
 @Module({})
 export class AppModule {

@@ -14,11 +14,17 @@ function usable(key: AgencyKeyEntity, now: Date): boolean {
   return !key.revokedAt && (!key.expiresAt || key.expiresAt > now);
 }
 
+/** Fingerprints as stored: upper-case hex, without the spaces GnuPG prints them with. */
+export function normalizeFingerprint(fingerprint: string): string {
+  return fingerprint.replace(/\s+/g, '').toUpperCase();
+}
+
 /** Agencies' registered OpenPGP public keys: which one to encrypt to, which ones verify. */
 @Injectable()
 export class AgencyKeysService {
   constructor(@InjectRepository(AgencyKeyEntity) private readonly keys: Repository<AgencyKeyEntity>) {}
 
+  /** Every key of these agencies, revoked ones included, newest first: one query for a whole page (DataLoader). */
   listForAgencies(codes: readonly string[]): Promise<AgencyKeyEntity[]> {
     if (codes.length === 0) return Promise.resolve([]);
     return this.keys.createQueryBuilder('k').where('k.agency_code = ANY(:codes)', { codes: [...codes] }).orderBy('k.key_created_at', 'DESC').getMany();
@@ -42,6 +48,29 @@ export class AgencyKeysService {
 
   /** Any registered key by fingerprint, revoked ones included: for re-verifying stored signatures. */
   findByFingerprint(fingerprint: string): Promise<AgencyKeyEntity | null> {
-    return this.keys.findOneBy({ fingerprint: fingerprint.toUpperCase() });
+    return this.keys.findOneBy({ fingerprint: normalizeFingerprint(fingerprint) });
+  }
+
+  /**
+   * Whether signatures made by this key are still shown as verified: false once the key is revoked
+   * as COMPROMISED (old signatures included), and for a key that is not registered. Superseded and
+   * retired keys keep their signatures.
+   */
+  async isSignatureTrusted(fingerprint: string): Promise<boolean> {
+    return (await this.signatureTrust([fingerprint])).get(normalizeFingerprint(fingerprint)) ?? false;
+  }
+
+  /** `isSignatureTrusted` for many keys in one query (keyed by normalised fingerprint), for DataLoaders. */
+  async signatureTrust(fingerprints: readonly string[]): Promise<Map<string, boolean>> {
+    const wanted = [...new Set(fingerprints.map(normalizeFingerprint))];
+    const result = new Map<string, boolean>(wanted.map((fingerprint) => [fingerprint, false]));
+    if (wanted.length === 0) return result;
+    const rows = await this.keys
+      .createQueryBuilder('k')
+      .select(['k.fingerprint', 'k.revocationReason'])
+      .where('k.fingerprint = ANY(:wanted)', { wanted })
+      .getMany();
+    for (const row of rows) result.set(row.fingerprint, row.revocationReason !== 'COMPROMISED');
+    return result;
   }
 }

@@ -1,14 +1,24 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { JobsModule } from '../jobs/jobs.module.js';
+import { AgencyKeyAdminService } from './agency-key-admin.service.js';
 import { AgencyKeyEntity } from './agency-key.entity.js';
+import { AgencyKeysFieldResolver } from './agency-keys-field.resolver.js';
+import { AgencyKeysResolver } from './agency-keys.resolver.js';
 import { AgencyKeysService } from './agency-keys.service.js';
+import { KeyRewrapService } from './key-rewrap.service.js';
+import { KeyRotationService } from './key-rotation.service.js';
 import { PlatformKeyEntity } from './platform-key.entity.js';
 import { PlatformKeyService } from './platform-key.service.js';
 
+/**
+ * The platform key and agencies' keys. Global so every feature can encrypt to and verify against
+ * them; KeyRewrapService is also what JobsModule's `keys.rewrap` handler runs.
+ */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([AgencyKeyEntity, PlatformKeyEntity])],
-  providers: [PlatformKeyService, AgencyKeysService],
-  exports: [PlatformKeyService, AgencyKeysService],
+  imports: [TypeOrmModule.forFeature([AgencyKeyEntity, PlatformKeyEntity]), JobsModule],
+  providers: [PlatformKeyService, AgencyKeysService, AgencyKeyAdminService, KeyRewrapService, KeyRotationService, AgencyKeysResolver, AgencyKeysFieldResolver],
+  exports: [PlatformKeyService, AgencyKeysService, KeyRewrapService],
 })
 export class KeysModule {}

@@ -1,0 +1,306 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service.js';
+import { AgencyEntity } from '../agencies/agency.entity.js';
+import { AuditService, auditFromContext } from '../audit/audit.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { configDir } from '../config/app-config.js';
+import { canonicalJson } from '../crypto/canonical-json.js';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
+import { UserEntity } from '../users/user.entity.js';
+import { SealedSectionService, type PreparedSection, type SensitiveSection } from './sealed-section.service.js';
+import { SeizureVersionEntity } from './seizure-version.entity.js';
+import { SeizureEntity } from './seizure.entity.js';
+import type { SeizureInput, SeizureUpdateInput, SensitiveInput } from './seizure.inputs.js';
+import {
+  InputProblems, checkEvaluation, checkSensitive, checkTlpDistribution, effectiveTlp, isLowGrade, kgEquivalent, usdValue, validateSeizureInput,
+} from './seizure-validation.js';
+
+/** A sealed submission's verified signature, recorded with the report so it can be re-verified. */
+export interface SubmissionSignature {
+  signerFingerprint: string;
+  detachedSignature: string;
+  canonical: string;
+  signedAt: Date | null;
+}
+
+const FACT_COLUMNS: (keyof SeizureEntity)[] = [
+  'reference', 'reportingAgency', 'status', 'tlp', 'releasableTo', 'releasableToUsers', 'seizedAt', 'country', 'locationName', 'locationUnlocode',
+  'latitude', 'longitude', 'transportMode', 'commodityCategory', 'commodityType', 'commodityDescription', 'quantityValue', 'quantityUnit',
+  'valueAmount', 'valueCurrency', 'concealment', 'detectionMethod', 'routeOrigin', 'routeTransit', 'routeDestination', 'operationId',
+  'conveyanceType', 'conveyanceIdentifier', 'evaluationScheme', 'evaluationSource', 'evaluationInformation', 'handlingCode',
+  'handlingConditions', 'retractionReason',
+];
+
+function snapshot(entity: SeizureEntity): Record<string, unknown> {
+  return Object.fromEntries(FACT_COLUMNS.map((column) => [column, entity[column] instanceof Date ? (entity[column] as Date).toISOString() : entity[column]]));
+}
+
+function toSection(input: SensitiveInput): SensitiveSection {
+  return {
+    narrative: input.narrative ?? null,
+    persons: (input.persons ?? []).map((p) => ({ name: p.name, nationality: p.nationality ?? null, dateOfBirth: p.dateOfBirth ?? null, role: p.role ?? null })),
+    companies: input.companies ?? [],
+    identifiers: input.identifiers ?? [],
+  };
+}
+
+/** The content a reference stands for: the same content again is the same report. */
+function contentHash(input: SeizureInput): string {
+  const plain = JSON.parse(JSON.stringify({ ...input, seizedAt: input.seizedAt.toISOString() }));
+  return createHash('sha256').update(canonicalJson(plain)).digest('hex');
+}
+
+/** Writes seizure reports: submission, amendment, release and retraction, each audited. */
+@Injectable()
+export class SeizureSubmissionService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly sections: SealedSectionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async submit(ctx: RequestContext, input: SeizureInput, signature?: SubmissionSignature): Promise<SeizureEntity> {
+    validateSeizureInput(input);
+    const owner = ctx.principal.agencyCode;
+    if (!this.access.can(ctx.ability, 'create', 'Seizure', { reportingAgency: owner })) {
+      throw new ForbiddenError('Your role or agency may not report seizures');
+    }
+    const releasableTo = await this.checkAgencies(input.releasableTo ?? [], owner);
+    const releasableToUsers = await this.checkUsers(input.releasableToUsers ?? []);
+    if (input.operationId) throw new BadUserInputError(`Unknown operation ${input.operationId}`, ['operationId']);
+    const hash = contentHash(input);
+    const existing = await this.dataSource.getRepository(SeizureEntity).findOneBy({ reportingAgency: owner, reference: input.reference });
+    if (existing) return this.sameOrConflict(existing, hash);
+
+    const agency = await this.dataSource.getRepository(AgencyEntity).findOneByOrFail({ code: owner });
+    const tlp = effectiveTlp(input.tlp, input.handling?.code);
+    const route = input.route;
+    const entity = this.dataSource.getRepository(SeizureEntity).create({
+      reference: input.reference,
+      reportingAgency: owner,
+      ownerCommunities: agency.communities,
+      createdBy: ctx.principal.userId,
+      status: 'SUBMITTED',
+      tlp,
+      releasableTo,
+      releasableToUsers: tlp === 'RED' ? [...new Set([...releasableToUsers, ctx.principal.userId])] : [],
+      seizedAt: input.seizedAt,
+      country: input.country,
+      locationName: input.location?.name ?? null,
+      locationUnlocode: input.location?.unlocode ?? null,
+      latitude: input.location?.latitude ?? null,
+      longitude: input.location?.longitude ?? null,
+      transportMode: input.transportMode,
+      commodityCategory: input.commodity.category,
+      commodityType: input.commodity.type ?? null,
+      commodityDescription: input.commodity.description ?? null,
+      quantityValue: input.quantity.value,
+      quantityUnit: input.quantity.unit,
+      quantityKg: kgEquivalent(input.quantity.value, input.quantity.unit),
+      valueAmount: input.estimatedValue?.amount ?? null,
+      valueCurrency: input.estimatedValue?.currency ?? null,
+      valueUsd: usdValue(configDir(), input.estimatedValue?.amount ?? null, input.estimatedValue?.currency ?? null),
+      concealment: input.concealment ?? null,
+      detectionMethod: input.detectionMethod,
+      routeOrigin: route?.origin ?? null,
+      routeTransit: route?.transit ?? [],
+      routeDestination: route?.destination ?? null,
+      routeCountries: [...new Set([route?.origin, ...(route?.transit ?? []), route?.destination].filter((c): c is string => Boolean(c)))],
+      operationId: input.operationId ?? null,
+      conveyanceType: input.conveyance?.type ?? null,
+      conveyanceIdentifier: input.conveyance?.identifier ?? null,
+      evaluationScheme: input.evaluation?.scheme ?? null,
+      evaluationSource: input.evaluation?.source ?? null,
+      evaluationInformation: input.evaluation?.information ?? null,
+      lowGrade: isLowGrade(input.evaluation),
+      handlingCode: input.handling?.code ?? null,
+      handlingConditions: input.handling?.conditions ?? null,
+      hasSensitive: Boolean(input.sensitive),
+      serverBlind: input.serverBlind,
+      contentHash: hash,
+      signerFingerprint: signature?.signerFingerprint ?? null,
+      signature: signature?.detachedSignature ?? null,
+      signedContent: signature?.canonical ?? null,
+      signedAt: signature?.signedAt ?? null,
+      version: 1,
+    });
+    // OpenPGP work happens before the transaction, which then only writes rows.
+    const prepared = input.sensitive
+      ? await this.sections.prepare(toSection(input.sensitive), await this.sectionRecipients(entity), { serverBlind: input.serverBlind, owner })
+      : undefined;
+
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const inserted = await manager.createQueryBuilder().insert().into(SeizureEntity).values(entity).orIgnore().returning('*').execute();
+      if (inserted.raw.length === 0) return null; // a concurrent submission of the same reference won
+      const row = await manager.findOneByOrFail(SeizureEntity, { reportingAgency: owner, reference: input.reference });
+      await this.recordChange(manager, ctx, row, 'SUBMITTED', ['*'], prepared);
+      return row;
+    });
+    if (saved) return saved;
+    const winner = await this.dataSource.getRepository(SeizureEntity).findOneByOrFail({ reportingAgency: owner, reference: input.reference });
+    return this.sameOrConflict(winner, hash);
+  }
+
+  async update(ctx: RequestContext, id: string, input: SeizureUpdateInput): Promise<SeizureEntity> {
+    const problems = new InputProblems();
+    if (input.concealment != null && input.concealment.length > 500) problems.add('concealment', 'must be at most 500 characters');
+    checkEvaluation(problems, 'evaluation', input.evaluation);
+    checkSensitive(problems, input.sensitive);
+    problems.throwIfAny();
+    return this.change(ctx, id, 'update', 'UPDATED', async (current) => {
+      const changed: string[] = [];
+      const next = { ...current };
+      if (input.tlp && effectiveTlp(input.tlp, current.handlingCode) !== current.tlp) {
+        next.tlp = effectiveTlp(input.tlp, current.handlingCode);
+        changed.push('tlp');
+      }
+      if (input.releasableTo) {
+        next.releasableTo = await this.checkAgencies(input.releasableTo, current.reportingAgency);
+        changed.push('releasableTo');
+      }
+      if (input.releasableToUsers) {
+        next.releasableToUsers = [...new Set([...(await this.checkUsers(input.releasableToUsers)), current.createdBy])];
+        changed.push('releasableToUsers');
+      }
+      if (input.concealment !== undefined && input.concealment !== current.concealment) {
+        next.concealment = input.concealment;
+        changed.push('concealment');
+      }
+      if (input.evaluation) {
+        next.evaluationScheme = input.evaluation.scheme;
+        next.evaluationSource = input.evaluation.source;
+        next.evaluationInformation = input.evaluation.information;
+        next.lowGrade = isLowGrade(input.evaluation);
+        changed.push('evaluation');
+      }
+      if (next.tlp !== 'RED') next.releasableToUsers = [];
+      const problems2 = new InputProblems();
+      checkTlpDistribution(problems2, next.tlp, next.tlp === 'RED' ? next.releasableToUsers : [], next.serverBlind);
+      problems2.throwIfAny();
+      let prepared: PreparedSection | undefined;
+      if (input.sensitive) {
+        prepared = await this.sections.prepare(toSection(input.sensitive), await this.sectionRecipients(next), { serverBlind: next.serverBlind, owner: next.reportingAgency });
+        next.hasSensitive = true;
+        changed.push('sensitive');
+      }
+      return { next, changed, prepared };
+    });
+  }
+
+  release(ctx: RequestContext, id: string, agencies: string[]): Promise<SeizureEntity> {
+    return this.change(ctx, id, 'release', 'RELEASED', async (current) => {
+      if (current.tlp === 'RED') throw new BadUserInputError('A RED report is shared with named users only; it cannot be released to agencies', ['agencies']);
+      if (agencies.length === 0) throw new BadUserInputError('Name at least one agency', ['agencies']);
+      const added = await this.checkAgencies(agencies, current.reportingAgency);
+      const releasableTo = [...new Set([...current.releasableTo, ...added])].sort();
+      const changed = releasableTo.length === current.releasableTo.length ? [] : ['releasableTo'];
+      return { next: { ...current, releasableTo }, changed };
+    });
+  }
+
+  retract(ctx: RequestContext, id: string, reason: string): Promise<SeizureEntity> {
+    const trimmed = reason.trim();
+    if (trimmed.length < 3 || trimmed.length > 1000) throw new BadUserInputError('reason: give a reason of 3 to 1000 characters', ['reason']);
+    return this.change(ctx, id, 'retract', 'RETRACTED', async (current) => ({
+      next: { ...current, status: 'RETRACTED' as const, retractionReason: trimmed },
+      changed: ['status', 'retractionReason'],
+    }));
+  }
+
+  /**
+   * One path for every amendment: the record must be visible to the caller (else NOT_FOUND) and
+   * the action allowed on it (else FORBIDDEN); the row is locked, bumped one version, its history
+   * and audit event written, and its sealed section's recipients kept in step with its sharing.
+   */
+  private async change(
+    ctx: RequestContext,
+    id: string,
+    action: 'update' | 'release' | 'retract',
+    change: string,
+    apply: (current: SeizureEntity) => Promise<{ next: SeizureEntity; changed: string[]; prepared?: PreparedSection }>,
+  ): Promise<SeizureEntity> {
+    const current = await this.visibleOrThrow(ctx, id);
+    if (!this.access.can(ctx.ability, action, 'Seizure', current)) throw new ForbiddenError(`You may not ${action} this report`);
+    if (current.status === 'RETRACTED') throw new ConflictError('This report was retracted and can no longer change');
+    const { next, changed, prepared } = await apply(current);
+    if (changed.length === 0) return current;
+    return this.dataSource.transaction(async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(SeizureEntity)
+        .set({
+          tlp: next.tlp, releasableTo: next.releasableTo, releasableToUsers: next.releasableToUsers, concealment: next.concealment,
+          evaluationScheme: next.evaluationScheme, evaluationSource: next.evaluationSource, evaluationInformation: next.evaluationInformation,
+          lowGrade: next.lowGrade, hasSensitive: next.hasSensitive, status: next.status, retractionReason: next.retractionReason,
+          version: current.version + 1,
+        })
+        .where('id = :id AND version = :version', { id, version: current.version })
+        .execute();
+      if (result.affected !== 1) throw new ConflictError('The report changed while you were editing it; read it again and retry');
+      const row = await manager.findOneByOrFail(SeizureEntity, { id });
+      await this.recordChange(manager, ctx, row, change, changed, prepared);
+      return row;
+    });
+  }
+
+  private async recordChange(manager: EntityManager, ctx: RequestContext, row: SeizureEntity, change: string, changed: string[], prepared?: PreparedSection) {
+    const version = manager.create(SeizureVersionEntity, { seizureId: row.id, version: row.version, change, changedBy: ctx.principal.userId, changedFields: changed });
+    version.snapshot = snapshot(row);
+    await manager.save(version);
+    if (prepared) await this.sections.store(manager, row.id, prepared);
+    else if (row.hasSensitive && !row.serverBlind) await this.sections.syncRecipients(manager, row.id, await this.sectionRecipients(row));
+    await this.audit.append(manager, auditFromContext(ctx, {
+      action: `seizure.${change.toLowerCase()}`,
+      resourceType: 'Seizure',
+      resourceId: row.id,
+      resourceAgency: row.reportingAgency,
+      fields: changed,
+      details: { version: row.version, tlp: row.tlp, releasableTo: row.releasableTo },
+    }));
+  }
+
+  /** Agencies whose keys a sealed section is wrapped for: the owner, its releases and, for RED, the named users' agencies. */
+  private async sectionRecipients(record: Pick<SeizureEntity, 'reportingAgency' | 'releasableTo' | 'releasableToUsers' | 'tlp'>): Promise<string[]> {
+    const agencies = new Set([record.reportingAgency, ...(record.tlp === 'RED' ? [] : record.releasableTo)]);
+    if (record.tlp === 'RED' && record.releasableToUsers.length) {
+      const users = await this.dataSource.getRepository(UserEntity).findBy({ id: In(record.releasableToUsers) });
+      for (const user of users) agencies.add(user.agencyCode);
+    }
+    return [...agencies];
+  }
+
+  async visibleOrThrow(ctx: RequestContext, id: string): Promise<SeizureEntity> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new NotFoundError('Seizure');
+    const row = await this.dataSource.getRepository(SeizureEntity).findOneBy({ id });
+    if (!row || !this.access.can(ctx.ability, 'read', 'Seizure', row)) throw new NotFoundError('Seizure');
+    return row;
+  }
+
+  private sameOrConflict(existing: SeizureEntity, hash: string): SeizureEntity {
+    if (existing.contentHash === hash) return existing;
+    throw new ConflictError(`Reference ${existing.reference} is already used by another report of ${existing.reportingAgency}`);
+  }
+
+  private async checkAgencies(codes: string[], owner: string): Promise<string[]> {
+    const wanted = [...new Set(codes.map((c) => c.trim().toUpperCase()))].filter((c) => c !== owner);
+    if (!wanted.length) return [];
+    const found = await this.dataSource.getRepository(AgencyEntity).findBy({ code: In(wanted) });
+    const unknown = wanted.filter((c) => !found.some((a) => a.code === c));
+    if (unknown.length) throw new BadUserInputError(`Unknown agencies: ${unknown.join(', ')}`, ['releasableTo']);
+    return wanted.sort();
+  }
+
+  private async checkUsers(ids: string[]): Promise<string[]> {
+    const wanted = [...new Set(ids)];
+    if (!wanted.length) return [];
+    const found = await this.dataSource.getRepository(UserEntity).findBy({ id: In(wanted) });
+    const unknown = wanted.filter((id) => !found.some((u) => u.id === id));
+    if (unknown.length) throw new BadUserInputError(`Unknown users: ${unknown.join(', ')}`, ['releasableToUsers']);
+    return wanted;
+  }
+}
+

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgenciesModule } from '../agencies/agencies.module.js';
+import { SealedSectionEntity, SectionRecipientEntity } from './sealed-section.entity.js';
+import { SealedSectionService } from './sealed-section.service.js';
+import { SealedSubmissionService } from './sealed-submission.service.js';
+import { SeizureLoaderFactory } from './seizure-loaders.js';
+import { SeizureSearchService } from './seizure-search.service.js';
+import { SeizureSubmissionService } from './seizure-submission.service.js';
+import { SeizureVersionEntity } from './seizure-version.entity.js';
+import { SeizureEntity } from './seizure.entity.js';
+import { SeizureConnectionResolver, SeizuresResolver } from './seizures.resolver.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity]), AgenciesModule],
+  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizuresResolver, SeizureConnectionResolver],
+  exports: [SeizureSubmissionService, SeizureSearchService, SealedSectionService],
+})
+export class SeizuresModule {}

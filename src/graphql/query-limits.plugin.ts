@@ -52,19 +52,25 @@ export function queryLimitsPlugin(limits: { maxDepth: number; maxComplexity: num
           if (depth > limits.maxDepth) {
             throw tooComplex(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`, limits.maxDepth, depth);
           }
-          const complexity = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [
-              ({ args, childComplexity }) => {
-                const first = typeof args.first === 'number' && args.first > 0 ? args.first : 1;
-                return 1 + childComplexity * first;
-              },
-              simpleEstimator({ defaultComplexity: 1 }),
-            ],
-          });
+          let complexity: number;
+          try {
+            complexity = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [
+                ({ args, childComplexity }) => {
+                  const first = typeof args.first === 'number' && args.first > 0 ? args.first : 1;
+                  return 1 + childComplexity * first;
+                },
+                simpleEstimator({ defaultComplexity: 1 }),
+              ],
+            });
+          } catch {
+            // Invalid variables: execution refuses them next, with BAD_USER_INPUT naming the variable.
+            return;
+          }
           if (complexity > limits.maxComplexity) {
             throw tooComplex(`Query complexity ${complexity} exceeds the limit of ${limits.maxComplexity}`, limits.maxComplexity, complexity);
           }

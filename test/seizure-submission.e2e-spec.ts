@@ -1,7 +1,9 @@
 import { SeizureEntity } from '../src/seizures/seizure.entity.js';
 import { SeizureVersionEntity } from '../src/seizures/seizure-version.entity.js';
 import { SUBMIT, seizureInput, submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { startTestPlatform, type GraphqlResponse, type TestPlatform } from './support/test-platform.js';
+
+type PageData = { seizures: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
 
 describe('submitting and changing seizure reports', () => {
   let platform: TestPlatform;
@@ -127,7 +129,7 @@ describe('submitting and changing seizure reports', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const { data, errors } = await platform.gql<{ seizures: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+      const { data, errors }: GraphqlResponse<PageData> = await platform.gql<PageData>(
         elo,
         'query($after: String, $f: SeizureFilter) { seizures(filter: $f, first: 5, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }',
         { after, f: { text: tag } },

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Command, Option } from 'commander';
 import { AppModule } from '../app/app.module.js';
+import { auditVerifyCommand } from '../audit/audit-verify.command.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 import { ConfigError, describeConfig, loadConfig } from '../config/app-config.js';
 import { startServer } from '../app/server.js';
@@ -13,6 +14,7 @@ import { createDataSource } from '../database/data-source.js';
 import { formatDemoCredentials, seedDemoUsers } from '../demo/demo-users.js';
 import { DomainError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
+import { registerKeyCommands } from '../keys/key-commands.js';
 import { UsersService } from '../users/users.service.js';
 import { commandLogger, withPlatform } from './command-context.js';
 
@@ -155,6 +157,18 @@ apikey
       print(`revoked: ${key.id} at ${key.revokedAt?.toISOString()}`);
     });
   });
+
+program
+  .command('audit')
+  .description('the tamper-evident audit trail')
+  .command('verify')
+  .description('check the whole audit hash chain; exit 1 with the first broken event')
+  .action(async () => {
+    process.exitCode = await auditVerifyCommand(print);
+  });
+
+// keygen, seal, open: local file commands, no database.
+registerKeyCommands(program, print);
 
 /** One line on stderr, no stack trace; exit 1 (2 for a bad configuration or usage). */
 function fail(error: unknown): never {

@@ -5,6 +5,7 @@ import { SealedSectionEntity, SectionRecipientEntity } from './sealed-section.en
 import { SealedSectionService } from './sealed-section.service.js';
 import { SealedSubmissionService } from './sealed-submission.service.js';
 import { SeizureLoaderFactory } from './seizure-loaders.js';
+import { SeizureReadAudit } from './seizure-read-audit.js';
 import { SeizureSearchService } from './seizure-search.service.js';
 import { SeizureSubmissionService } from './seizure-submission.service.js';
 import { SeizureVersionEntity } from './seizure-version.entity.js';
@@ -13,7 +14,7 @@ import { SeizureConnectionResolver, SeizuresResolver } from './seizures.resolver
 
 @Module({
   imports: [TypeOrmModule.forFeature([SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity]), AgenciesModule],
-  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizuresResolver, SeizureConnectionResolver],
+  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureReadAudit, SeizuresResolver, SeizureConnectionResolver],
   exports: [SeizureSubmissionService, SeizureSearchService, SealedSectionService],
 })
 export class SeizuresModule {}

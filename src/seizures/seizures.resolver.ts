@@ -11,6 +11,7 @@ import { SEIZURE_FIELDS } from './seizure-fields.js';
 import { SeizureDimensionEnum, SeizureFilter, SeizureInput, SeizureUpdateInput } from './seizure.inputs.js';
 import type { SeizureEntity } from './seizure.entity.js';
 import { SeizureLoaderFactory } from './seizure-loaders.js';
+import { SeizureReadAudit } from './seizure-read-audit.js';
 import { SeizureConnectionModel, SeizureModel, SeizureSensitiveModel, SeizureStatBucketModel, SignatureModel } from './seizure.model.js';
 import { SeizureSearchService, clampFirst, encodeCursor } from './seizure-search.service.js';
 import { SeizureSubmissionService } from './seizure-submission.service.js';
@@ -27,6 +28,7 @@ export class SeizuresResolver {
     private readonly access: AccessService,
     private readonly loaders: SeizureLoaderFactory,
     private readonly agencyKeys: AgencyKeysService,
+    private readonly readAudit: SeizureReadAudit,
   ) {}
 
   private view(ctx: RequestContext, entity: SeizureEntity): SeizureView {
@@ -37,7 +39,10 @@ export class SeizuresResolver {
   @Query(() => SeizureModel, { nullable: true, description: 'Null when the report does not exist or is not visible to you' })
   async seizure(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<SeizureView | null> {
     const entity = await this.search.findVisible(ctx, id);
-    return entity ? this.view(ctx, entity) : null;
+    if (!entity) return null;
+    const view = this.view(ctx, entity);
+    await this.readAudit.recordRead(ctx, view);
+    return view;
   }
 
   @Allow(AUTHENTICATED)

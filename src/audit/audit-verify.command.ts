@@ -1,0 +1,13 @@
+import { withPlatform } from '../cli/command-context.js';
+import { AuditService } from './audit.service.js';
+
+/** `windward audit verify`: the exit code is 0 for an intact chain, 1 at the first broken event. */
+export async function auditVerifyCommand(print: (line: string) => void): Promise<number> {
+  const status = await withPlatform((app) => app.get(AuditService).verifyChain());
+  if (status.ok) {
+    print(`ok: ${status.checked} events checked`);
+    return 0;
+  }
+  print(`broken at event ${status.firstBrokenId} (seq ${status.firstBrokenSeq}): ${status.reason}`);
+  return 1;
+}

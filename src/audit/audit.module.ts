@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditEventEntity } from './audit-event.entity.js';
+import { AuditResolver } from './audit.resolver.js';
+import { AuditService } from './audit.service.js';
+
+/** Global: every feature that changes or discloses a record appends to the trail. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([AuditEventEntity])],
+  providers: [AuditService, AuditResolver],
+  exports: [AuditService],
+})
+export class AuditModule {}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, EntityManager, QueryDeepPartialEntity, Repository } from 'typeorm';
+import { whereAllowed } from '../access/casl-sql.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { BadUserInputError, ForbiddenError } from '../errors/domain-error.js';
+import { AuditChainVerifier, GENESIS_HASH, auditEventHash, type StoredAuditEvent } from './audit-chain.js';
+import { decodeAuditCursorOrThrow, encodeAuditCursor } from './audit-cursor.js';
+import { AuditEventEntity } from './audit-event.entity.js';
+import { toAuditEventModel, type AuditEventConnectionModel } from './audit.models.js';
+
+/** Arbitrary but fixed: serialises appends to the chain across every process. */
+const AUDIT_CHAIN_LOCK = 7_337_010;
+const VERIFY_BATCH = 5000;
+const MAX_PAGE = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The actor of events no user caused (jobs, CLI maintenance). */
+export const SYSTEM_ACTOR = 'system';
+
+export interface AuditEventInput {
+  actor: string;
+  actorEmail?: string | null;
+  /** The actor's agency. */
+  agency: string;
+  action: string;
+  resourceType?: string | null;
+  resourceId?: string | null;
+  /** The agency that owns the resource: whose administrators and auditors see the event. */
+  resourceAgency?: string | null;
+  fields?: string[];
+  details?: Record<string, unknown>;
+}
+
+export type AuditEventOfContext = Omit<AuditEventInput, 'actor' | 'actorEmail' | 'agency'>;
+
+/** An event acted by the request's caller: actor, email and agency come from the principal. */
+export function auditFromContext(ctx: RequestContext, event: AuditEventOfContext): AuditEventInput {
+  return { ...event, actor: ctx.principal.userId, actorEmail: ctx.principal.email, agency: ctx.principal.agencyCode };
+}
+
+export interface AuditChainStatus {
+  ok: boolean;
+  checked: number;
+  firstBrokenId: string | null;
+  firstBrokenSeq?: string;
+  reason?: string;
+}
+
+interface AuditRow {
+  seq: string;
+  id: string;
+  at: Date;
+  sub_ms: boolean;
+  actor: string;
+  actor_email: string | null;
+  agency: string;
+  action: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  resource_agency: string | null;
+  fields: string[];
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** What the stored event will read back as: JSON as jsonb returns it, the uuid in lower case. */
+function normalisedDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
+  const copy: unknown = JSON.parse(JSON.stringify(details ?? {}));
+  if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) throw new Error('Audit event details must be a JSON object');
+  return copy as Record<string, unknown>;
+}
+
+/**
+ * The tamper-evident audit trail: an append-only hash chain in `audit_events`. Appends run inside
+ * the caller's transaction, so an action and its audit event commit or roll back together.
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>,
+  ) {}
+
+  /**
+   * Appends one event to the chain in the caller's transaction. A transaction-scoped advisory lock
+   * serialises appends until commit, so seqs are gap-free and each event links to the last one.
+   */
+  async append(manager: EntityManager, input: AuditEventInput): Promise<AuditEventEntity> {
+    if (!manager.queryRunner?.isTransactionActive) throw new Error('AuditService.append must run inside a transaction');
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+    const [last] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
+    const event = manager.create(AuditEventEntity, {
+      seq: last ? (BigInt(last.seq) + 1n).toString() : '1',
+      id: randomUUID(),
+      at: new Date(Date.now()), // whole milliseconds: what timestamptz gives back
+      actor: input.actor,
+      actorEmail: input.actorEmail ?? null,
+      agency: input.agency,
+      action: input.action,
+      resourceType: input.resourceType ?? null,
+      resourceId: input.resourceId ? input.resourceId.toLowerCase() : null,
+      resourceAgency: input.resourceAgency ?? null,
+      fields: [...(input.fields ?? [])],
+      details: normalisedDetails(input.details),
+      prevHash: last ? last.hash : GENESIS_HASH,
+    });
+    event.hash = auditEventHash(event.prevHash, event);
+    // The jsonb `details` is a plain object, which TypeORM's deep-partial type cannot express.
+    await manager.insert(AuditEventEntity, event as QueryDeepPartialEntity<AuditEventEntity>);
+    return event;
+  }
+
+  /** Appends in a transaction of its own: for audited reads, which have no write to join. */
+  appendStandalone(input: AuditEventInput): Promise<AuditEventEntity> {
+    return this.dataSource.transaction((manager) => this.append(manager, input));
+  }
+
+  /** The events about one resource that the caller may read, newest first. */
+  async trail(ctx: RequestContext, resourceId: string, first = 50, after?: string | null): Promise<AuditEventConnectionModel> {
+    if (!UUID.test(resourceId)) throw new BadUserInputError('resourceId must be a UUID', ['resourceId']);
+    const limit = Math.min(Math.max(Math.trunc(first), 1), MAX_PAGE);
+    const query = this.events
+      .createQueryBuilder('e')
+      .where('e.resourceId = :resourceId', { resourceId: resourceId.toLowerCase() })
+      .orderBy('e.seq', 'DESC')
+      .limit(limit + 1);
+    if (after != null) query.andWhere('e.seq < :afterSeq', { afterSeq: decodeAuditCursorOrThrow(after) });
+    const rows = await whereAllowed(query, ctx.ability, 'read', 'AuditEvent').getMany();
+    const page = rows.slice(0, limit);
+    const edges = page.map((event) => ({ cursor: encodeAuditCursor(event.seq), node: toAuditEventModel(event) }));
+    return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  /** verifyChain for a caller, who must hold `verify` on AuditChain. */
+  verify(ctx: RequestContext): Promise<AuditChainStatus> {
+    if (!ctx.ability.can('verify', 'AuditChain')) throw new ForbiddenError('Verifying the audit chain is not allowed');
+    return this.verifyChain();
+  }
+
+  /** Re-checks the whole chain in seq order, a batch at a time; stops at the first broken event. */
+  async verifyChain(): Promise<AuditChainStatus> {
+    const verifier = new AuditChainVerifier();
+    let after = '0';
+    for (;;) {
+      const rows = (await this.dataSource.query(
+        `SELECT seq, id, at, date_trunc('milliseconds', at) <> at AS sub_ms, actor, actor_email, agency, action,
+                resource_type, resource_id, resource_agency, fields, details, prev_hash, hash
+           FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        [after, VERIFY_BATCH],
+      )) as AuditRow[];
+      for (const row of rows) {
+        const broken = verifier.check(storedEvent(row));
+        if (broken) return { ok: false, checked: verifier.checked, firstBrokenId: broken.id, firstBrokenSeq: broken.seq, reason: broken.reason };
+      }
+      if (rows.length < VERIFY_BATCH) return { ok: true, checked: verifier.checked, firstBrokenId: null };
+      after = rows[rows.length - 1].seq;
+    }
+  }
+}
+
+function storedEvent(row: AuditRow): StoredAuditEvent {
+  return {
+    seq: String(row.seq),
+    id: row.id,
+    at: row.at,
+    atHasSubMilliseconds: row.sub_ms,
+    actor: row.actor,
+    actorEmail: row.actor_email,
+    agency: row.agency,
+    action: row.action,
+    resourceType: row.resource_type,
+    resourceId: row.resource_id,
+    resourceAgency: row.resource_agency,
+    fields: row.fields,
+    details: row.details,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService, auditFromContext } from '../audit/audit.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { SEIZURE_DISCLOSABLE_FIELDS } from './seizure-fields.js';
+import type { SeizureView } from './seizure-view.js';
+
+/**
+ * Records who opened a report and which of its fields they were shown, so the owner agency's
+ * administrators can see it in auditTrail. Opening the sensitive section is recorded apart, when
+ * it is actually decrypted.
+ */
+@Injectable()
+export class SeizureReadAudit {
+  constructor(private readonly audit: AuditService) {}
+
+  async recordRead(ctx: RequestContext, view: SeizureView): Promise<void> {
+    await this.audit.appendStandalone(
+      auditFromContext(ctx, {
+        action: 'seizure.read',
+        resourceType: 'Seizure',
+        resourceId: view.id,
+        resourceAgency: view.reportingAgencyCode,
+        fields: SEIZURE_DISCLOSABLE_FIELDS.filter((field) => view.permitted.has(field)),
+        details: { tlp: view.tlp, version: view.version },
+      }),
+    );
+  }
+}

@@ -9,6 +9,8 @@ import { readPolicyDocument, type Action, type PolicyDocument, type SubjectName 
 /** Where the ids of the open operations an agency takes part in come from (the operations feature). */
 export interface OperationMembership {
   openOperationsOf(agencyCode: string): Promise<string[]>;
+  /** True when the operation exists, is not closed and the agency takes part in it. */
+  acceptsReportsFrom(operationId: string, agencyCode: string): Promise<boolean>;
 }
 export const OPERATION_MEMBERSHIP = Symbol('OPERATION_MEMBERSHIP');
 
@@ -20,7 +22,7 @@ export const OPERATION_MEMBERSHIP = Symbol('OPERATION_MEMBERSHIP');
 export class AccessService {
   readonly policy: PolicyDocument = readPolicyDocument(configDir());
 
-  constructor(@Optional() @Inject(OPERATION_MEMBERSHIP) private readonly operations?: OperationMembership) {}
+  constructor(@Optional() @Inject(OPERATION_MEMBERSHIP) readonly operations?: OperationMembership) {}
 
   async abilityFor(principal: Principal): Promise<AppAbility> {
     const operations = this.operations ? await this.operations.openOperationsOf(principal.agencyCode) : [];

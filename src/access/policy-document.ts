@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { AGENCY_KINDS } from '../agencies/agency.entity.js';
 import { ROLES } from '../users/user.entity.js';
 
-export const ACTIONS = ['read', 'create', 'update', 'release', 'retract', 'verify'] as const;
+export const ACTIONS = ['read', 'create', 'update', 'release', 'retract', 'verify', 'link', 'compile', 'publish'] as const;
 export type Action = (typeof ACTIONS)[number];
-export const SUBJECTS = ['Seizure', 'AuditEvent', 'AuditChain'] as const;
+export const SUBJECTS = ['Seizure', 'AuditEvent', 'AuditChain', 'Operation'] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 
 const conditionsSchema = z.record(z.string(), z.unknown());

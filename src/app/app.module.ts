@@ -16,13 +16,15 @@ import { HealthController } from '../health/health.controller.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { Metrics } from '../observability/metrics.js';
+import { OperationMembershipModule } from '../operations/operation-membership.service.js';
+import { OperationsModule } from '../operations/operations.module.js';
 import { SeizuresModule } from '../seizures/seizures.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CoreModule } from './core.module.js';
 import type { PlatformRuntime } from './platform-runtime.js';
 
 /** The features, without any transport: what CLI commands run against. */
-export const FEATURE_MODULES = [AccessModule, KeysModule, AgenciesModule, UsersModule, AuthModule, JobsModule, AuditModule, SeizuresModule];
+export const FEATURE_MODULES = [AccessModule, KeysModule, AgenciesModule, UsersModule, AuthModule, JobsModule, AuditModule, SeizuresModule, OperationMembershipModule, OperationsModule];
 
 @Module({})
 export class AppModule {

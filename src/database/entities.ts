@@ -1,9 +1,13 @@
 import { AgencyEntity } from '../agencies/agency.entity.js';
+import { AlertDeliveryEntity, AlertEntity } from '../alerts/alert.entity.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
 import { AgencyKeyEntity } from '../keys/agency-key.entity.js';
 import { PlatformKeyEntity } from '../keys/platform-key.entity.js';
+import { OperationReportEntity } from '../operations/operation-report.entity.js';
+import { OperationEntity } from '../operations/operation.entity.js';
 import { SealedSectionEntity, SectionRecipientEntity } from '../seizures/sealed-section.entity.js';
+import { SeizureChangeEntity } from '../seizures/seizure-change.entity.js';
 import { SeizureVersionEntity } from '../seizures/seizure-version.entity.js';
 import { SeizureEntity } from '../seizures/seizure.entity.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -12,4 +16,5 @@ import { UserEntity } from '../users/user.entity.js';
 export const ENTITIES = [
   AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity,
   SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity, AuditEventEntity,
+  SeizureChangeEntity, OperationEntity, OperationReportEntity, AlertEntity, AlertDeliveryEntity,
 ];

@@ -11,6 +11,7 @@ import { canonicalJson } from '../crypto/canonical-json.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { UserEntity } from '../users/user.entity.js';
 import { SealedSectionService, type PreparedSection, type SensitiveSection } from './sealed-section.service.js';
+import { SeizureChangeEntity } from './seizure-change.entity.js';
 import { SeizureVersionEntity } from './seizure-version.entity.js';
 import { SeizureEntity } from './seizure.entity.js';
 import type { SeizureInput, SeizureUpdateInput, SensitiveInput } from './seizure.inputs.js';
@@ -71,7 +72,9 @@ export class SeizureSubmissionService {
     }
     const releasableTo = await this.checkAgencies(input.releasableTo ?? [], owner);
     const releasableToUsers = await this.checkUsers(input.releasableToUsers ?? []);
-    if (input.operationId) throw new BadUserInputError(`Unknown operation ${input.operationId}`, ['operationId']);
+    if (input.operationId && !(await this.access.operations?.acceptsReportsFrom(input.operationId, owner))) {
+      throw new BadUserInputError(`operationId: no open operation ${input.operationId} that ${owner} takes part in`, ['operationId']);
+    }
     const hash = contentHash(input);
     const existing = await this.dataSource.getRepository(SeizureEntity).findOneBy({ reportingAgency: owner, reference: input.reference });
     if (existing) return this.sameOrConflict(existing, hash);
@@ -212,6 +215,21 @@ export class SeizureSubmissionService {
   }
 
   /**
+   * Attaches a report to an operation (the operations feature has checked the operation side).
+   * The report must be visible to the caller; its owner must take part in the operation, since
+   * linking shares the report's facts with the other participants.
+   */
+  linkToOperation(ctx: RequestContext, id: string, operationId: string, participants: readonly string[]): Promise<SeizureEntity> {
+    return this.change(ctx, id, 'read', 'LINKED', async (current) => {
+      if (!participants.includes(current.reportingAgency)) {
+        throw new ForbiddenError(`${current.reportingAgency} does not take part in this operation; add it as a participant first`);
+      }
+      if (current.operationId === operationId) return { next: current, changed: [] };
+      return { next: { ...current, operationId }, changed: ['operation'] };
+    });
+  }
+
+  /**
    * One path for every amendment: the record must be visible to the caller (else NOT_FOUND) and
    * the action allowed on it (else FORBIDDEN); the row is locked, bumped one version, its history
    * and audit event written, and its sealed section's recipients kept in step with its sharing.
@@ -219,7 +237,7 @@ export class SeizureSubmissionService {
   private async change(
     ctx: RequestContext,
     id: string,
-    action: 'update' | 'release' | 'retract',
+    action: 'update' | 'release' | 'retract' | 'read',
     change: string,
     apply: (current: SeizureEntity) => Promise<{ next: SeizureEntity; changed: string[]; prepared?: PreparedSection }>,
   ): Promise<SeizureEntity> {
@@ -236,6 +254,7 @@ export class SeizureSubmissionService {
           tlp: next.tlp, releasableTo: next.releasableTo, releasableToUsers: next.releasableToUsers, concealment: next.concealment,
           evaluationScheme: next.evaluationScheme, evaluationSource: next.evaluationSource, evaluationInformation: next.evaluationInformation,
           lowGrade: next.lowGrade, hasSensitive: next.hasSensitive, status: next.status, retractionReason: next.retractionReason,
+          operationId: next.operationId,
           version: current.version + 1,
         })
         .where('id = :id AND version = :version', { id, version: current.version })
@@ -251,6 +270,7 @@ export class SeizureSubmissionService {
     const version = manager.create(SeizureVersionEntity, { seizureId: row.id, version: row.version, change, changedBy: ctx.principal.userId, changedFields: changed });
     version.snapshot = snapshot(row);
     await manager.save(version);
+    await manager.insert(SeizureChangeEntity, { seizureId: row.id, version: row.version, change });
     if (prepared) await this.sections.store(manager, row.id, prepared);
     else if (row.hasSensitive && !row.serverBlind) await this.sections.syncRecipients(manager, row.id, await this.sectionRecipients(row));
     await this.audit.append(manager, auditFromContext(ctx, {

@@ -5,6 +5,7 @@ import { SealedSectionEntity, SectionRecipientEntity } from './sealed-section.en
 import { SealedSectionService } from './sealed-section.service.js';
 import { SealedSubmissionService } from './sealed-submission.service.js';
 import { SeizureLoaderFactory } from './seizure-loaders.js';
+import { SeizureViews } from './seizure-views.js';
 import { SeizureReadAudit } from './seizure-read-audit.js';
 import { SeizureSearchService } from './seizure-search.service.js';
 import { SeizureSubmissionService } from './seizure-submission.service.js';
@@ -14,7 +15,7 @@ import { SeizureConnectionResolver, SeizuresResolver } from './seizures.resolver
 
 @Module({
   imports: [TypeOrmModule.forFeature([SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity]), AgenciesModule],
-  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureReadAudit, SeizuresResolver, SeizureConnectionResolver],
-  exports: [SeizureSubmissionService, SeizureSearchService, SealedSectionService],
+  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizuresResolver, SeizureConnectionResolver],
+  exports: [SeizureSubmissionService, SeizureSearchService, SealedSectionService, SeizureViews, SeizureLoaderFactory],
 })
 export class SeizuresModule {}

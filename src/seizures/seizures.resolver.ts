@@ -1,5 +1,4 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { AccessService } from '../access/access.service.js';
 import { AgencyModel } from '../agencies/agency.model.js';
 import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
 import type { RequestContext } from '../auth/request-context.js';
@@ -7,7 +6,6 @@ import { AgencyKeysService } from '../keys/agency-keys.service.js';
 import { SealedSectionService } from './sealed-section.service.js';
 import { SealedSubmissionService } from './sealed-submission.service.js';
 import type { SeizureDimension } from './seizure.enums.js';
-import { SEIZURE_FIELDS } from './seizure-fields.js';
 import { SeizureDimensionEnum, SeizureFilter, SeizureInput, SeizureUpdateInput } from './seizure.inputs.js';
 import type { SeizureEntity } from './seizure.entity.js';
 import { SeizureLoaderFactory } from './seizure-loaders.js';
@@ -15,7 +13,8 @@ import { SeizureReadAudit } from './seizure-read-audit.js';
 import { SeizureConnectionModel, SeizureModel, SeizureSensitiveModel, SeizureStatBucketModel, SignatureModel } from './seizure.model.js';
 import { SeizureSearchService, clampFirst, encodeCursor } from './seizure-search.service.js';
 import { SeizureSubmissionService } from './seizure-submission.service.js';
-import { presentSeizure, type SeizureView } from './seizure-view.js';
+import type { SeizureView } from './seizure-view.js';
+import { SeizureViews } from './seizure-views.js';
 
 /** Seizure reports over GraphQL; access and disclosure are decided in the services below. */
 @Resolver(() => SeizureModel)
@@ -25,14 +24,14 @@ export class SeizuresResolver {
     private readonly submissions: SeizureSubmissionService,
     private readonly sealedSubmissions: SealedSubmissionService,
     private readonly sections: SealedSectionService,
-    private readonly access: AccessService,
+    private readonly views: SeizureViews,
     private readonly loaders: SeizureLoaderFactory,
     private readonly agencyKeys: AgencyKeysService,
     private readonly readAudit: SeizureReadAudit,
   ) {}
 
   private view(ctx: RequestContext, entity: SeizureEntity): SeizureView {
-    return presentSeizure(entity, this.access.permittedFields(ctx.ability, 'Seizure', entity, SEIZURE_FIELDS));
+    return this.views.view(ctx, entity);
   }
 
   @Allow(AUTHENTICATED)

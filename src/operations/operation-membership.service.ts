@@ -1,0 +1,37 @@
+import { Global, Injectable, Module } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { OPERATION_MEMBERSHIP, type OperationMembership } from '../access/access.service.js';
+import { OperationEntity } from './operation.entity.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Which open operations an agency takes part in: the `operations` attribute of every caller's
+ * abilities. Closing an operation drops it from here, which ends participants' access.
+ */
+@Injectable()
+export class OperationMembershipService implements OperationMembership {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async openOperationsOf(agencyCode: string): Promise<string[]> {
+    const rows = await this.dataSource
+      .getRepository(OperationEntity)
+      .createQueryBuilder('o')
+      .select('o.id', 'id')
+      .where("o.status <> 'CLOSED' AND o.participants @> ARRAY[:agency]::text[]", { agency: agencyCode })
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
+  async acceptsReportsFrom(operationId: string, agencyCode: string): Promise<boolean> {
+    if (!UUID.test(operationId)) return false;
+    const operation = await this.dataSource.getRepository(OperationEntity).findOneBy({ id: operationId });
+    return Boolean(operation && operation.status !== 'CLOSED' && operation.participants.includes(agencyCode));
+  }
+}
+
+/** Global, so that the access feature can ask without depending on the operations feature. */
+@Global()
+@Module({ providers: [{ provide: OPERATION_MEMBERSHIP, useClass: OperationMembershipService }], exports: [OPERATION_MEMBERSHIP] })
+export class OperationMembershipModule {}

@@ -1,0 +1,64 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const REPORT_STATUSES = ['QUEUED', 'COMPILING', 'READY', 'PUBLISHED', 'FAILED'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+/**
+ * One compiled version of an operation's report. Compiled by a background job over what the
+ * requesting analyst may see; never holds nominal data. Publishing signs it with the platform key.
+ */
+@Entity({ name: 'operation_reports' })
+@Index('uq_operation_reports_version', ['operationId', 'version'], { unique: true })
+export class OperationReportEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'operation_id', type: 'uuid' })
+  operationId: string;
+
+  @Column({ type: 'int' })
+  version: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: ReportStatus;
+
+  @Column({ name: 'failure_reason', type: 'varchar', length: 1000, nullable: true })
+  failureReason: string | null;
+
+  /** The analyst whose access the compilation used. */
+  @Column({ name: 'requested_by', type: 'uuid' })
+  requestedBy: string;
+
+  @Column({ name: 'requested_at', type: 'timestamptz' })
+  requestedAt: Date;
+
+  @Column({ name: 'compiled_at', type: 'timestamptz', nullable: true })
+  compiledAt: Date | null;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt: Date | null;
+
+  /** Totals, breakdowns, notable cases, trends, modus operandi: the report's data (no nominal data). */
+  @Column({ type: 'jsonb', nullable: true })
+  content: Record<string, unknown> | null;
+
+  /** The report as Markdown. */
+  @Column({ type: 'text', nullable: true })
+  summary: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  csv: string | null;
+
+  @Column({ type: 'bytea', nullable: true })
+  pdf: Buffer | null;
+
+  /** Armored detached platform signature over `signedContent` (canonical JSON of the report). */
+  @Column({ type: 'text', nullable: true })
+  signature: string | null;
+
+  @Column({ name: 'signed_content', type: 'text', nullable: true })
+  signedContent: string | null;
+
+  @Column({ name: 'signer_fingerprint', type: 'varchar', length: 64, nullable: true })
+  signerFingerprint: string | null;
+}

@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { AccessService } from '../access/access.service.js';
+import { whereAllowed } from '../access/casl-sql.js';
+import { AgencyEntity } from '../agencies/agency.entity.js';
+import { AuditService, auditFromContext } from '../audit/audit.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
+import { SeizureSubmissionService } from '../seizures/seizure-submission.service.js';
+import type { SeizureEntity } from '../seizures/seizure.entity.js';
+import { clampFirst } from '../seizures/seizure-search.service.js';
+import { OPERATION_TRANSITIONS, OperationEntity, type OperationStatus } from './operation.entity.js';
+import type { OperationInput } from './operation.model.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Operations: set-up, participants, lifecycle and linked seizures; every change audited. */
+@Injectable()
+export class OperationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly seizures: SeizureSubmissionService,
+  ) {}
+
+  async findVisible(ctx: RequestContext, id: string): Promise<OperationEntity | null> {
+    if (!UUID.test(id)) return null;
+    const query = this.dataSource.getRepository(OperationEntity).createQueryBuilder('o');
+    return whereAllowed(query, ctx.ability, 'read', 'Operation').andWhere('o.id = :id', { id }).getOne();
+  }
+
+  async page(ctx: RequestContext, status: OperationStatus | null, first: number, after: string | null) {
+    const size = clampFirst(first);
+    const query = whereAllowed(this.dataSource.getRepository(OperationEntity).createQueryBuilder('o'), ctx.ability, 'read', 'Operation');
+    if (status) query.andWhere('o.status = :status', { status });
+    const total = await query.clone().getCount();
+    if (after) {
+      const [startsAt, id] = decodeOperationCursor(after);
+      query.andWhere('(o.starts_at, o.id) < (:startsAt::timestamptz, :id::uuid)', { startsAt, id });
+    }
+    const rows = await query.orderBy('o.starts_at', 'DESC').addOrderBy('o.id', 'DESC').limit(size + 1).getMany();
+    return { rows: rows.slice(0, size), hasNextPage: rows.length > size, totalCount: total };
+  }
+
+  async create(ctx: RequestContext, input: OperationInput): Promise<OperationEntity> {
+    const lead = ctx.principal.agencyCode;
+    if (!this.access.can(ctx.ability, 'create', 'Operation', { leadAgency: lead })) throw new ForbiddenError('Your role or agency may not set up operations');
+    const codeName = input.codeName.trim().toUpperCase().replace(/\s+/g, ' ');
+    const fields: string[] = [];
+    if (!/^[A-Z0-9][A-Z0-9 '-]{1,98}[A-Z0-9]$/.test(codeName)) fields.push('codeName');
+    if (!input.focus.trim() || input.focus.length > 1000) fields.push('focus');
+    if (!(input.startsAt < input.endsAt)) fields.push('endsAt');
+    if (input.endsAt.getTime() - input.startsAt.getTime() > 366 * 86_400_000) fields.push('endsAt');
+    if (fields.length) throw new BadUserInputError(`Invalid operation: check ${[...new Set(fields)].join(', ')} (code name of letters, digits and spaces; a period of at most a year)`, [...new Set(fields)]);
+    const participants = await this.checkAgencies([lead, ...(input.participants ?? [])]);
+    return this.dataSource.transaction(async (manager) => {
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(OperationEntity)
+        .values({ codeName, focus: input.focus.trim(), tlp: input.tlp, leadAgency: lead, participants, status: 'PLANNING', startsAt: input.startsAt, endsAt: input.endsAt, createdBy: ctx.principal.userId })
+        .orIgnore()
+        .returning('id')
+        .execute();
+      if (!inserted.raw.length) throw new ConflictError(`An operation named ${codeName} already exists`);
+      const operation = await manager.findOneByOrFail(OperationEntity, { id: (inserted.raw[0] as { id: string }).id });
+      await this.audit.append(manager, auditFromContext(ctx, { action: 'operation.create', resourceType: 'Operation', resourceId: operation.id, resourceAgency: lead, fields: ['*'], details: { codeName, participants } }));
+      return operation;
+    });
+  }
+
+  addParticipants(ctx: RequestContext, id: string, agencies: string[]): Promise<OperationEntity> {
+    return this.change(ctx, id, 'update', 'operation.add-participants', async (operation) => {
+      if (!agencies.length) throw new BadUserInputError('Name at least one agency', ['agencies']);
+      if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
+      const participants = await this.checkAgencies([...operation.participants, ...agencies]);
+      return { participants };
+    });
+  }
+
+  setStatus(ctx: RequestContext, id: string, status: OperationStatus): Promise<OperationEntity> {
+    return this.change(ctx, id, 'update', 'operation.set-status', async (operation) => {
+      if (operation.status === status) return {};
+      if (!OPERATION_TRANSITIONS[operation.status].includes(status)) {
+        throw new ConflictError(`An operation cannot move from ${operation.status} to ${status}`);
+      }
+      return { status };
+    });
+  }
+
+  async link(ctx: RequestContext, operationId: string, seizureId: string): Promise<SeizureEntity> {
+    const operation = await this.visibleOrThrow(ctx, operationId);
+    if (!this.access.can(ctx.ability, 'link', 'Operation', operation)) throw new ForbiddenError('Only the lead agency links reports to this operation');
+    if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
+    return this.seizures.linkToOperation(ctx, seizureId, operation.id, operation.participants);
+  }
+
+  async visibleOrThrow(ctx: RequestContext, id: string): Promise<OperationEntity> {
+    const operation = await this.findVisible(ctx, id);
+    if (!operation) throw new NotFoundError('Operation');
+    return operation;
+  }
+
+  /** Lock, check, apply, bump the version and audit: one path for every change. */
+  private async change(
+    ctx: RequestContext,
+    id: string,
+    action: 'update',
+    auditAction: string,
+    apply: (operation: OperationEntity) => Promise<Partial<Pick<OperationEntity, 'participants' | 'status'>>>,
+  ): Promise<OperationEntity> {
+    const visible = await this.visibleOrThrow(ctx, id);
+    if (!this.access.can(ctx.ability, action, 'Operation', visible)) throw new ForbiddenError('Only the lead agency (or a platform administrator) changes this operation');
+    return this.dataSource.transaction(async (manager) => {
+      const operation = await manager.findOneOrFail(OperationEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const changes = await apply(operation);
+      if (Object.keys(changes).length === 0) return operation;
+      await manager.update(OperationEntity, { id }, { ...changes, version: operation.version + 1 });
+      const updated = await manager.findOneByOrFail(OperationEntity, { id });
+      await this.audit.append(manager, auditFromContext(ctx, {
+        action: auditAction, resourceType: 'Operation', resourceId: id, resourceAgency: operation.leadAgency, fields: Object.keys(changes),
+        details: { from: { status: operation.status, participants: operation.participants }, to: changes },
+      }));
+      return updated;
+    });
+  }
+
+  private async checkAgencies(codes: string[]): Promise<string[]> {
+    const wanted = [...new Set(codes.map((c) => c.trim().toUpperCase()))];
+    const found = await this.dataSource.getRepository(AgencyEntity).findBy({ code: In(wanted) });
+    const unknown = wanted.filter((c) => !found.some((a) => a.code === c));
+    if (unknown.length) throw new BadUserInputError(`Unknown agencies: ${unknown.join(', ')}`, ['participants']);
+    return wanted.sort();
+  }
+}
+
+export function encodeOperationCursor(operation: Pick<OperationEntity, 'startsAt' | 'id'>): string {
+  return Buffer.from(JSON.stringify([operation.startsAt.toISOString(), operation.id])).toString('base64url');
+}
+
+function decodeOperationCursor(cursor: string): [string, string] {
+  try {
+    const [startsAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (Number.isNaN(Date.parse(startsAt)) || !UUID.test(id)) throw new Error('bad');
+    return [startsAt, id];
+  } catch {
+    throw new BadUserInputError('after: not a cursor returned by this API', ['after']);
+  }
+}

@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import { AccessService } from '../access/access.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import type { SeizureEntity } from './seizure.entity.js';
+import { SEIZURE_FIELDS } from './seizure-fields.js';
+import { presentSeizure, type SeizureView } from './seizure-view.js';
+
+/** Turns visible rows into what one reader may see of them (used by every feature that lists reports). */
+@Injectable()
+export class SeizureViews {
+  constructor(private readonly access: AccessService) {}
+
+  view(ctx: RequestContext, entity: SeizureEntity): SeizureView {
+    return presentSeizure(entity, this.access.permittedFields(ctx.ability, 'Seizure', entity, SEIZURE_FIELDS));
+  }
+}

@@ -8,7 +8,7 @@ import { JsonLogger } from '../observability/json-logger.js';
 
 /** CLI output is for people and scripts: logs go to stderr, and only warnings and errors. */
 export function commandLogger(): JsonLogger {
-  return new JsonLogger('warn', (line) => process.stderr.write(line));
+  return new JsonLogger('warn', (line) => process.stderr.write(line), false);
 }
 
 /**
@@ -23,7 +23,8 @@ export async function withPlatform<T>(
   let app: INestApplicationContext | undefined;
   try {
     if (options.seed !== false) await seedReferenceData(runtime);
-    app = await NestFactory.createApplicationContext(AppModule.forCommands(runtime), { logger: runtime.logger, abortOnError: false });
+    // Nest's own start-up messages are noise for a command; its failures surface as our one-line error.
+    app = await NestFactory.createApplicationContext(AppModule.forCommands(runtime), { logger: false, abortOnError: false });
     return await run(app, runtime);
   } finally {
     if (app) await app.close();

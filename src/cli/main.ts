@@ -11,6 +11,7 @@ import { applyMigrations, openRuntime } from '../app/platform-runtime.js';
 import { seedReferenceData } from '../app/reference-data.js';
 import { openDatabaseConnection } from '../database/database-connection.js';
 import { createDataSource } from '../database/data-source.js';
+import { formatDemoSeizureSummary, seedDemoSeizures } from '../demo/demo-seizures.js';
 import { formatDemoCredentials, seedDemoUsers } from '../demo/demo-users.js';
 import { DomainError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
@@ -22,13 +23,20 @@ function print(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Stops on SIGTERM/SIGINT after in-flight work finishes; a second signal stops at once. */
-function closeOnSignal(close: () => Promise<void>): void {
+/**
+ * Stops on SIGTERM/SIGINT after in-flight requests and jobs finish, or after `timeoutMs` if they do
+ * not (SHUTDOWN_TIMEOUT_MS); a second signal stops at once.
+ */
+function closeOnSignal(close: () => Promise<void>, timeoutMs: number): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(130);
     stopping = true;
     process.stderr.write(`${signal}: finishing in-flight requests and jobs…\n`);
+    setTimeout(() => {
+      process.stderr.write(`windward: shutdown took longer than ${timeoutMs} ms; stopping now\n`);
+      process.exit(1);
+    }, timeoutMs).unref();
     close().then(
       () => process.exit(0),
       () => process.exit(1),
@@ -49,7 +57,7 @@ program
   .command('serve')
   .description('run the API and the workers (applies migrations and loads reference agencies first)')
   .option('--no-worker', 'API only: leave jobs to `windward worker` processes')
-  .option('--demo', 'create the demo users (with API keys printed once) when they do not exist yet')
+  .option('--demo', 'load the demo users (with API keys printed once) and demo seizure reports when they do not exist yet')
   .action(async (options: { worker: boolean; demo?: boolean }) => {
     const config = loadConfig();
     const server = await startServer(config, { worker: options.worker });
@@ -58,8 +66,9 @@ program
       const credentials = await seedDemoUsers(server.app);
       const text = formatDemoCredentials(credentials, server.url);
       if (text) print(text);
+      print(formatDemoSeizureSummary(await seedDemoSeizures(server.app)));
     }
-    closeOnSignal(server.close);
+    closeOnSignal(server.close, config.server.shutdownTimeoutMs);
   });
 
 program
@@ -68,12 +77,12 @@ program
   .action(async () => {
     const config = loadConfig();
     const runtime = await openRuntime(config);
-    const app = await NestFactory.createApplicationContext(AppModule.forCommands(runtime), { logger: runtime.logger });
+    const app = await NestFactory.createApplicationContext(AppModule.forCommands(runtime), { logger: runtime.logger, abortOnError: false });
     app.get(JobsService).startWorker();
     closeOnSignal(async () => {
       await app.close();
       await runtime.close();
-    });
+    }, config.server.shutdownTimeoutMs);
   });
 
 program
@@ -104,11 +113,12 @@ program
 
 program
   .command('demo')
-  .description('load the demo users (API keys are printed once, when a user is created)')
+  .description('load the demo users (API keys are printed once, when a user is created) and the demo seizure reports')
   .action(async () => {
     await withPlatform(async (app, runtime) => {
       const credentials = await seedDemoUsers(app);
       print(formatDemoCredentials(credentials, `http://localhost:${runtime.config.server.port}`) || 'demo users already exist');
+      print(formatDemoSeizureSummary(await seedDemoSeizures(app)));
     });
   });
 

@@ -12,6 +12,8 @@ export class JsonLogger implements LoggerService {
   constructor(
     private readonly level: LogLevel = 'info',
     private readonly write: (line: string) => void = (line) => process.stdout.write(line),
+    /** CLI commands print their own one-line error; stacks stay out of what a person reads there. */
+    private readonly includeStacks = true,
   ) {}
 
   log(message: unknown, context?: string): void {
@@ -52,6 +54,8 @@ export class JsonLogger implements LoggerService {
     } else {
       record.msg = String(message);
     }
-    this.write(`${JSON.stringify({ ...record, ...fields })}\n`);
+    const line = { ...record, ...fields };
+    if (!this.includeStacks) delete line.stack;
+    this.write(`${JSON.stringify(line)}\n`);
   }
 }

@@ -19,6 +19,12 @@ export interface SqlCondition {
   params: Record<string, unknown>;
 }
 
+/** The JavaScript type a loaded column value has: what a policy value must be to compare with it. */
+const JS_TYPE: Record<string, string> = {
+  'character varying': 'string', character: 'string', text: 'string', uuid: 'string',
+  smallint: 'number', integer: 'number', real: 'number', 'double precision': 'number', boolean: 'boolean',
+};
+
 function isCompound(node: Node): node is CompoundNode {
   return node.operator === 'and' || node.operator === 'or' || node.operator === 'not';
 }
@@ -58,17 +64,27 @@ export class CaslSqlCompiler {
     const column = this.metadata.findColumnWithPropertyPath(node.field);
     if (!column) throw new Error(`Access policy names "${node.field}", which is not a column of ${this.metadata.name}`);
     const ref = `"${this.alias}"."${column.databaseName}"`;
-    const sqlType = this.dataSource.driver.normalizeType(column);
+    // Cast to the column's type, except char(n): a bare `character` is char(1) and would truncate.
+    const normalized = this.dataSource.driver.normalizeType(column);
+    const sqlType = normalized === 'character' ? 'text' : normalized;
     const param = (value: unknown) => {
       const name = `${this.prefix}_${this.counter++}`;
       params[name] = value;
       return `:${name}`;
     };
+    // CASL compares with ===: a value of another JS type (an array, null in a list, "3" for 3) never
+    // matches in memory, so it may not match through a SQL cast either.
+    const literal = (value: unknown): string => {
+      if (typeof value !== JS_TYPE[normalized]) {
+        throw new Error(`Access policy: ${node.operator} on "${node.field}" (${normalized}) cannot compare with ${JSON.stringify(value)}`);
+      }
+      return String(value);
+    };
     const list = (value: unknown) => {
       if (!Array.isArray(value)) throw new Error(`Access policy: ${node.operator} on "${node.field}" needs a list`);
-      return `CAST(${param(value.map(String))} AS ${sqlType}[])`;
+      return `CAST(${param(value.map(literal))} AS ${sqlType}[])`;
     };
-    const scalar = (value: unknown) => `CAST(${param(String(value))} AS ${sqlType})`;
+    const scalar = (value: unknown) => `CAST(${param(literal(value))} AS ${sqlType})`;
 
     switch (node.operator) {
       case 'eq':
@@ -91,10 +107,14 @@ export class CaslSqlCompiler {
       case 'gte': {
         if (column.isArray) throw new Error(`Access policy: ${node.operator} on array "${node.field}"`);
         const op = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[node.operator];
-        return `COALESCE(${ref} ${op} ${scalar(node.value)}, FALSE)`;
+        const collate = JS_TYPE[normalized] === 'string' && normalized !== 'uuid' ? ' COLLATE "C"' : ''; // JS string order
+        // On a null column CASL compares null with the value as JavaScript does (null < 5, null < "K").
+        const nullOrder = 0 > Number(node.value) ? 1 : -1;
+        const whenNull = { lt: nullOrder < 0, lte: nullOrder < 0, gt: nullOrder > 0, gte: nullOrder > 0 }[node.operator];
+        return `COALESCE(${ref} ${op} ${scalar(node.value)}${collate}, ${whenNull ? 'TRUE' : 'FALSE'})`;
       }
-      case 'exists':
-        return node.value ? `${ref} IS NOT NULL` : `${ref} IS NULL`;
+      // CASL's $exists asks whether the record has the property, not whether it is null: every
+      // column is a property of a loaded record, so use `null` / `{ $ne: null }` instead.
       default:
         throw new Error(`Access policy operator "${node.operator}" on "${node.field}" cannot be compiled to SQL`);
     }

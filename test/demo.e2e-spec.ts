@@ -1,0 +1,153 @@
+import {
+  CARIBBEAN_SHIELD, DEMO_ANCHOR, caribbeanShieldWindow, generateDemoDataset, seedDemoSeizures, type DemoSeizureSeedResult,
+} from '../src/demo/demo-seizures.js';
+import { seedDemoUsers, type DemoCredential } from '../src/demo/demo-users.js';
+import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
+import { SeizureEntity } from '../src/seizures/seizure.entity.js';
+import { validateSeizureInput } from '../src/seizures/seizure-validation.js';
+import { UserEntity } from '../src/users/user.entity.js';
+import { Like } from 'typeorm';
+import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+
+type Bucket = { keys: string[]; count: number };
+const STATS = `query Stats($groupBy: [SeizureDimension!]!, $filter: SeizureFilter) {
+  seizureStats(groupBy: $groupBy, filter: $filter) { keys count }
+}`;
+const LIST = `query List($filter: SeizureFilter, $first: Int) {
+  seizures(filter: $filter, first: $first) { totalCount edges { node { reference tlp commodity { category description } } } }
+}`;
+
+describe('demo dataset', () => {
+  const dataset = generateDemoDataset(DEMO_ANCHOR);
+
+  it('is deterministic for an anchor, and about 300 reports of many administrations', () => {
+    expect(JSON.stringify(generateDemoDataset(new Date(DEMO_ANCHOR)))).toBe(JSON.stringify(dataset));
+    expect(dataset.seizures.length).toBeGreaterThanOrEqual(280);
+    expect(dataset.seizures.length).toBeLessThanOrEqual(320);
+    expect(new Set(dataset.seizures.map((s) => s.agency)).size).toBeGreaterThanOrEqual(24);
+    expect(new Set(dataset.seizures.map((s) => `${s.agency}/${s.input.reference}`)).size).toBe(dataset.seizures.length);
+  });
+
+  it('passes validation, within the twelve months before the anchor', () => {
+    const yearBefore = DEMO_ANCHOR.getTime() - 366 * 86_400_000;
+    for (const { input } of dataset.seizures) {
+      expect(() => validateSeizureInput(input, DEMO_ANCHOR)).not.toThrow();
+      expect(input.seizedAt.getTime()).toBeLessThanOrEqual(DEMO_ANCHOR.getTime());
+      expect(input.seizedAt.getTime()).toBeGreaterThan(yearBefore);
+    }
+  });
+
+  it('mixes TLPs, grades and handling codes, with fictional nominal data only', () => {
+    const tlps = new Set(dataset.seizures.map((s) => s.input.tlp));
+    expect([...tlps].sort()).toEqual(['AMBER', 'AMBER_STRICT', 'CLEAR', 'GREEN', 'RED']);
+    const green = dataset.seizures.filter((s) => s.input.tlp === 'GREEN').length;
+    expect(green / dataset.seizures.length).toBeGreaterThan(0.5);
+    for (const s of dataset.seizures.filter((x) => x.input.tlp === 'AMBER')) expect(s.input.releasableTo?.length).toBeGreaterThanOrEqual(1);
+    const red = dataset.seizures.filter((s) => s.input.tlp === 'RED');
+    expect(red.length).toBeGreaterThanOrEqual(1);
+    expect(red.every((s) => s.namedUsers?.length)).toBe(true);
+    expect(dataset.seizures.some((s) => s.input.evaluation?.source === 'E' && s.input.evaluation.information === '5')).toBe(true);
+    expect(dataset.seizures.some((s) => s.input.handling?.code === 'H3' && s.input.handling.conditions)).toBe(true);
+    const sensitive = dataset.seizures.filter((s) => s.input.sensitive);
+    expect(sensitive.length / dataset.seizures.length).toBeGreaterThan(0.35);
+    for (const { input } of sensitive) {
+      expect(input.sensitive!.narrative).toMatch(/^FICTIONAL DEMO DATA/);
+      for (const person of input.sensitive!.persons ?? []) expect(person.name).toMatch(/^Demo Person \d+ \(fictional\)$/);
+      for (const company of input.sensitive!.companies ?? []) expect(company).toMatch(/^Demo .*\(fictional\)$/);
+    }
+  });
+
+  it('holds about 60 reports of Operation Caribbean Shield: six weeks, small arms, many administrations', () => {
+    const { startsAt, endsAt, seizures, participants } = dataset.caribbeanShield;
+    expect({ startsAt, endsAt }).toEqual(caribbeanShieldWindow(DEMO_ANCHOR));
+    expect(endsAt.getTime() - startsAt.getTime()).toBe(42 * 86_400_000);
+    expect(seizures.length).toBeGreaterThanOrEqual(55);
+    expect(new Set(seizures.map((s) => s.agency)).size).toBeGreaterThanOrEqual(15);
+    expect(participants).toEqual(expect.arrayContaining([...new Set(seizures.map((s) => s.agency))]));
+    const arms = seizures.filter((s) => ['FIREARMS', 'FIREARM_PARTS', 'AMMUNITION'].includes(s.input.commodity.category));
+    expect(arms.length / seizures.length).toBeGreaterThan(0.85);
+    for (const s of seizures) {
+      expect(s.input.reference).toMatch(CARIBBEAN_SHIELD.referencePattern);
+      expect(s.input.reference.slice(3, 5)).toBe(s.agency);
+      expect(s.input.commodity.description).toMatch(/^Operation Caribbean Shield: /);
+      expect(s.input.seizedAt >= startsAt && s.input.seizedAt <= endsAt).toBe(true);
+      expect(s.operation).toBe(CARIBBEAN_SHIELD.code);
+    }
+    // Every operation report is in the full list too, and only those carry CS- references.
+    expect(dataset.seizures.filter((s) => s.operation)).toEqual(seizures);
+    expect(dataset.seizures.filter((s) => s.input.reference.startsWith('CS-')).length).toBe(seizures.length);
+  });
+});
+
+describe('seeding the demo data', () => {
+  let platform: TestPlatform;
+  let credentials: DemoCredential[];
+  let first: DemoSeizureSeedResult;
+  const key = (email: string) => credentials.find((c) => c.email === email)!.apiKey;
+  const seizures = () => platform.server.runtime.dataSource.getRepository(SeizureEntity).count();
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    credentials = await seedDemoUsers(platform.server.app);
+    first = await seedDemoSeizures(platform.server.app);
+    if (process.env.DEMO_TIMING) process.stdout.write(`demo seeding (${platform.database.kind}): ${first.total} reports in ${first.elapsedMs} ms\n`);
+  }, 180_000);
+  afterAll(() => platform.stop());
+
+  it('submits every demo report once, as demo ELOs without API keys, and a second run adds nothing', async () => {
+    const dataset = generateDemoDataset(DEMO_ANCHOR);
+    expect(first).toMatchObject({ total: dataset.seizures.length, submitted: dataset.seizures.length, existing: 0, conflicting: [] });
+    expect(await seizures()).toBe(dataset.seizures.length);
+    const eloCount = await platform.server.runtime.dataSource.getRepository(UserEntity).countBy({ email: Like('elo@%.demo') });
+    expect(eloCount).toBeGreaterThanOrEqual(24);
+    const audit = await platform.server.runtime.dataSource.getRepository(AuditEventEntity).count();
+
+    const again = await seedDemoSeizures(platform.server.app);
+    if (process.env.DEMO_TIMING) process.stdout.write(`demo re-seeding (${platform.database.kind}): ${again.elapsedMs} ms\n`);
+    expect(again).toMatchObject({ submitted: 0, existing: dataset.seizures.length, conflicting: [] });
+    expect(await seizures()).toBe(dataset.seizures.length);
+    expect(await platform.server.runtime.dataSource.getRepository(AuditEventEntity).count()).toBe(audit);
+    expect(await seedDemoUsers(platform.server.app)).toEqual([]);
+    // Demo ELOs of other agencies have no API key: only the original demo users got one.
+    expect(credentials.map((c) => c.email)).not.toContain('elo@bs.demo');
+  }, 180_000);
+
+  it.each(['elo@jm.demo', 'analyst@jio.demo'])('shows %s many countries and commodities', async (email) => {
+    const countries = await platform.gql<{ seizureStats: Bucket[] }>(key(email), STATS, { groupBy: ['COUNTRY'] });
+    expect(countries.errors).toBeUndefined();
+    expect(countries.data!.seizureStats.length).toBeGreaterThanOrEqual(20);
+    const commodities = await platform.gql<{ seizureStats: Bucket[] }>(key(email), STATS, { groupBy: ['COMMODITY_CATEGORY'] });
+    const categories = commodities.data!.seizureStats.map((b) => b.keys[0]);
+    expect(categories).toEqual(expect.arrayContaining(['DRUGS', 'FIREARMS', 'FIREARM_PARTS', 'AMMUNITION', 'TOBACCO', 'CURRENCY']));
+    expect(categories.length).toBeGreaterThanOrEqual(8);
+    const months = await platform.gql<{ seizureStats: Bucket[] }>(key(email), STATS, { groupBy: ['MONTH'] });
+    expect(months.data!.seizureStats.length).toBeGreaterThanOrEqual(11);
+  });
+
+  it.each([['elo@jm.demo', 'JM'], ['analyst@jio.demo', 'JIO']])('finds the Caribbean Shield reports %s may see by text and by reference', async (email, agency) => {
+    const visible = generateDemoDataset(DEMO_ANCHOR).caribbeanShield.seizures
+      .filter((s) => ['CLEAR', 'GREEN'].includes(s.input.tlp) || s.agency === agency || s.input.releasableTo?.includes(agency))
+      .map((s) => s.input.reference);
+    expect(visible.length).toBeGreaterThanOrEqual(30);
+    const byName = await platform.gql<{ seizures: { totalCount: number; edges: { node: { reference: string } }[] } }>(
+      key(email), LIST, { filter: { text: 'Caribbean Shield' }, first: 100 },
+    );
+    expect(byName.errors).toBeUndefined();
+    expect(byName.data!.seizures.edges.map((e) => e.node.reference).sort()).toEqual(visible.sort());
+    expect(byName.data!.seizures.edges.every((e) => CARIBBEAN_SHIELD.referencePattern.test(e.node.reference))).toBe(true);
+    const byPrefix = await platform.gql<{ seizures: { totalCount: number } }>(key(email), LIST, { filter: { text: 'CS' } });
+    expect(byPrefix.data!.seizures.totalCount).toBe(byName.data!.seizures.totalCount);
+    const one = await platform.gql<{ seizures: { edges: { node: { reference: string } }[] } }>(key(email), LIST, { filter: { text: 'CS-JM-001' } });
+    expect(one.data!.seizures.edges.map((e) => e.node.reference)).toContain('CS-JM-001');
+  });
+
+  it('shows RED reports to their named users only', async () => {
+    const red = { filter: { tlps: ['RED'] } };
+    const analyst = await platform.gql<{ seizures: { totalCount: number } }>(key('analyst@jio.demo'), LIST, red);
+    expect(analyst.data!.seizures.totalCount).toBe(2);
+    const ky = await platform.gql<{ seizures: { totalCount: number } }>(key('elo@ky.demo'), LIST, red);
+    expect(ky.data!.seizures.totalCount).toBe(0);
+    const jm = await platform.gql<{ seizures: { totalCount: number } }>(key('elo@jm.demo'), LIST, red);
+    expect(jm.data!.seizures.totalCount).toBe(1); // its own
+  });
+});

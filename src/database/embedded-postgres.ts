@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PGliteSessionServer } from './pglite-session-server.js';
 
 /** The port number only names the socket file (`.s.PGSQL.<port>`), as with a real PostgreSQL. */
 const SOCKET_PORT = 5432;
@@ -47,7 +47,7 @@ export async function openEmbeddedPostgres(dataDir: string): Promise<EmbeddedPos
     unlinkSync(file); // left behind by a process that died
   }
   const db = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
-  const server = new PGLiteSocketServer({ db, path: file, maxConnections: MAX_CONNECTIONS });
+  const server = new PGliteSessionServer(db, file, MAX_CONNECTIONS);
   await server.start();
   return {
     socketDir: dataDir,

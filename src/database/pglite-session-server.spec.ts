@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { PGliteSessionServer } from './pglite-session-server.js';
+
+describe('PGliteSessionServer', () => {
+  let dir: string;
+  let db: PGlite;
+  let server: PGliteSessionServer;
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'windward-pglite-'));
+    db = await PGlite.create();
+    server = new PGliteSessionServer(db, path.join(dir, '.s.PGSQL.5432'), 32);
+    await server.start();
+    pool = new pg.Pool({ host: dir, port: 5432, user: 'postgres', database: 'postgres', max: 10 });
+    await pool.query('CREATE TABLE counters (id int PRIMARY KEY, value int NOT NULL)');
+  });
+  afterAll(async () => {
+    await pool.end();
+    await server.stop();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps concurrent parameterised queries of many connections apart', async () => {
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => pool.query<{ n: number; s: string }>('SELECT $1::int * 2 AS n, $2::text AS s', [i, `q${i}`])));
+    results.forEach((result, i) => expect(result.rows[0]).toEqual({ n: i * 2, s: `q${i}` }));
+  });
+
+  it('keeps a transaction to its connection while others query', async () => {
+    await pool.query('INSERT INTO counters VALUES (1, 0)');
+    const increments = Array.from({ length: 25 }, async () => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query<{ value: number }>('SELECT value FROM counters WHERE id = $1', [1]);
+        await client.query('UPDATE counters SET value = $1 WHERE id = $2', [rows[0].value + 1, 1]);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    });
+    const readers = Array.from({ length: 50 }, () => pool.query('SELECT value FROM counters WHERE id = $1', [1]));
+    await Promise.all([...increments, ...readers]);
+    const { rows } = await pool.query<{ value: number }>('SELECT value FROM counters WHERE id = 1');
+    expect(rows[0].value).toBe(25); // no lost update: each read-modify-write ran alone
+  });
+
+  it('survives a failing query without stalling the others', async () => {
+    const outcomes = await Promise.allSettled([pool.query('SELECT * FROM missing_table WHERE id = $1', [1]), pool.query('SELECT $1::int AS n', [7])]);
+    expect(outcomes[0].status).toBe('rejected');
+    expect(outcomes[1]).toMatchObject({ status: 'fulfilled', value: { rows: [{ n: 7 }] } });
+  });
+});

@@ -1,3 +1,6 @@
+import type { AlertMatchPayload, WebhookDeliveryPayload } from '../alerts/alert-jobs.types.js';
+import type { KeyRewrapPayload } from '../keys/key-rewrap.types.js';
+
 /**
  * Every background job the platform runs, with the shape of its payload. Adding a job means adding
  * it here and providing exactly one JobHandler for it; the worker refuses to start otherwise.
@@ -5,11 +8,19 @@
 export interface JobPayloads {
   /** A no-op round trip through the queue, used by `windward jobs probe` and the tests. */
   'system.probe': { token: string; sleepMs?: number };
+  /** Moves an agency's wrapped session keys to its current key after a rotation or a compromise. */
+  'keys.rewrap': KeyRewrapPayload;
+  /** Tests one committed change of a report against the active alerts (src/alerts). */
+  'alerts.match': AlertMatchPayload;
+  /** POSTs one alert delivery to its webhook; retried with back-off. */
+  'alerts.deliver-webhook': WebhookDeliveryPayload;
+  /** Compiles one operation report version (job id = report id) with the requesting analyst's access. */
+  'operations.compile-report': { reportId: string };
 }
 
 export type JobName = keyof JobPayloads;
 
-export const JOB_NAMES: readonly JobName[] = ['system.probe'];
+export const JOB_NAMES: readonly JobName[] = ['system.probe', 'keys.rewrap', 'operations.compile-report', 'alerts.match', 'alerts.deliver-webhook'];
 
 export interface JobContext {
   /** Stable id of the job: a retry of the same job sees the same id. */

@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AlertMatchJobHandler } from '../alerts/alert-match.job.js';
+import { WebhookDeliveryJobHandler } from '../alerts/webhook-delivery.job.js';
+import { KeyRewrapJobHandler } from '../keys/key-rewrap.job.js';
+import { ReportCompileJobHandler } from '../operations/report-compile.job.js';
+import { OperationReportJobsModule } from '../operations/report-jobs.module.js';
 import { JOB_HANDLERS } from './job-registry.js';
 import { JobsService } from './jobs.service.js';
 import { ProbeJobHandler } from './probe-job.handler.js';
@@ -8,9 +13,20 @@ import { ProbeJobHandler } from './probe-job.handler.js';
  * that the registry check sees all of them at once.
  */
 @Module({
+  imports: [OperationReportJobsModule],
   providers: [
     ProbeJobHandler,
-    { provide: JOB_HANDLERS, useFactory: (probe: ProbeJobHandler) => [probe], inject: [ProbeJobHandler] },
+    KeyRewrapJobHandler,
+    AlertMatchJobHandler,
+    WebhookDeliveryJobHandler,
+    {
+      provide: JOB_HANDLERS,
+      useFactory: (
+        probe: ProbeJobHandler, keyRewrap: KeyRewrapJobHandler, compileReport: ReportCompileJobHandler,
+        alertMatch: AlertMatchJobHandler, webhookDelivery: WebhookDeliveryJobHandler,
+      ) => [probe, keyRewrap, compileReport, alertMatch, webhookDelivery],
+      inject: [ProbeJobHandler, KeyRewrapJobHandler, ReportCompileJobHandler, AlertMatchJobHandler, WebhookDeliveryJobHandler],
+    },
     JobsService,
   ],
   exports: [JobsService],

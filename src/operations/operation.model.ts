@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { PageInfoModel } from '../graphql/page-info.model.js';
 import type { Tlp } from '../seizures/seizure.enums.js';
 import { TlpEnum } from '../seizures/seizure.inputs.js';
@@ -18,6 +18,7 @@ export class OperationInput {
 }
 
 @ObjectType('Operation')
+@Directive('@key(fields: "id")')
 export class OperationModel {
   @Field(() => ID) id: string;
   @Field() codeName: string;

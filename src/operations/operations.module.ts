@@ -1,14 +1,19 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { JobsModule } from '../jobs/jobs.module.js';
 import { SeizuresModule } from '../seizures/seizures.module.js';
 import { OperationReportEntity } from './operation-report.entity.js';
 import { OperationEntity } from './operation.entity.js';
 import { OperationsResolver, SeizureOperationResolver } from './operations.resolver.js';
 import { OperationsService } from './operations.service.js';
+import { ReportDownloadController } from './report-download.controller.js';
+import { OperationReportsFieldResolver, OperationReportsResolver } from './report-graphql.resolver.js';
+import { OperationReportsService } from './report-lifecycle.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OperationEntity, OperationReportEntity]), SeizuresModule],
-  providers: [OperationsService, OperationsResolver, SeizureOperationResolver],
+  imports: [TypeOrmModule.forFeature([OperationEntity, OperationReportEntity]), SeizuresModule, JobsModule],
+  controllers: [ReportDownloadController],
+  providers: [OperationsService, OperationsResolver, SeizureOperationResolver, OperationReportsService, OperationReportsResolver, OperationReportsFieldResolver],
   exports: [OperationsService],
 })
 export class OperationsModule {}

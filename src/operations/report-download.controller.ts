@@ -1,0 +1,63 @@
+import { Controller, Get, Param, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { ConflictError, NotFoundError } from '../errors/domain-error.js';
+import type { OperationReportEntity } from './operation-report.entity.js';
+import type { ReportContent } from './report-content.js';
+import { OperationReportsService } from './report-lifecycle.service.js';
+
+interface ReportDocument {
+  contentType: string;
+  /** The document's bytes, or null when the report has none yet. */
+  body(report: OperationReportEntity): string | Buffer | null;
+}
+
+const DOCUMENTS: Record<string, ReportDocument> = {
+  pdf: { contentType: 'application/pdf', body: (r) => r.pdf },
+  csv: { contentType: 'text/csv; charset=utf-8', body: (r) => r.csv },
+  md: { contentType: 'text/markdown; charset=utf-8', body: (r) => r.summary },
+  /** The signed canonical JSON and its detached platform signature: `gpg --verify <id>.sig.asc <id>.json`. */
+  json: { contentType: 'application/json; charset=utf-8', body: (r) => r.signedContent },
+  'sig.asc': { contentType: 'application/pgp-signature', body: (r) => r.signature },
+};
+
+const FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(pdf|csv|md|json|sig\.asc)$/i;
+
+function fileName(report: OperationReportEntity, extension: string): string {
+  const codeName = (report.content as unknown as ReportContent | null)?.operation.codeName ?? 'operation';
+  const slug = codeName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'operation';
+  return `${slug}-report-v${report.version}.${extension}`;
+}
+
+/**
+ * `GET /reports/{id}.pdf|.csv|.md` (and `.json` + `.sig.asc` once published): the report's
+ * documents, with the same credentials and visibility as GraphQL; anything not visible is 404.
+ */
+@Controller('reports')
+export class ReportDownloadController {
+  constructor(private readonly reports: OperationReportsService) {}
+
+  @Allow(AUTHENTICATED)
+  @Get(':file')
+  async download(@Ctx() ctx: RequestContext, @Param('file') file: string, @Res() reply: FastifyReply): Promise<void> {
+    const match = FILE.exec(file);
+    if (!match) throw new NotFoundError('Report');
+    const extension = match[2].toLowerCase();
+    const report = await this.reports.visibleOrThrow(ctx, match[1].toLowerCase(), { documents: true });
+    const document = DOCUMENTS[extension];
+    const body = document.body(report);
+    if (body == null) {
+      throw extension === 'json' || extension === 'sig.asc'
+        ? new ConflictError('The report is not published, so it has no signature yet')
+        : new ConflictError(`The report is not compiled yet (status ${report.status})`);
+    }
+    void reply
+      .status(200)
+      .header('content-type', document.contentType)
+      .header('content-disposition', `attachment; filename="${fileName(report, extension)}"`)
+      .header('cache-control', 'private, no-store')
+      .header('x-content-type-options', 'nosniff')
+      .send(body);
+  }
+}

@@ -1,0 +1,191 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { rulesToAST } from '@casl/ability/extra';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { AccessService } from '../access/access.service.js';
+import { CaslSqlCompiler, type SqlCondition } from '../access/casl-sql.js';
+import type { Action } from '../access/policy-document.js';
+import { AuditService, auditFromContext } from '../audit/audit.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { loadPlatformPublicKey } from '../crypto/platform-key.js';
+import { verifyDetachedSignature } from '../crypto/sealed-envelope.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { PlatformKeyEntity } from '../keys/platform-key.entity.js';
+import { PlatformKeyService } from '../keys/platform-key.service.js';
+import type { SignatureModel } from '../seizures/seizure.model.js';
+import { OperationReportEntity } from './operation-report.entity.js';
+import { OperationEntity } from './operation.entity.js';
+import { OperationsService } from './operations.service.js';
+import { publicationDocument, signDetached } from './report-signature.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const COMPILE_REPORT_JOB = 'operations.compile-report' as const;
+
+/** Every column but the documents' bytes: what GraphQL reads. */
+const SUMMARY_COLUMNS: (keyof OperationReportEntity)[] = [
+  'id', 'operationId', 'version', 'status', 'failureReason', 'requestedBy', 'requestedAt', 'compiledAt', 'publishedAt', 'content', 'summary',
+  'signature', 'signedContent', 'signerFingerprint',
+];
+
+/**
+ * Operation reports: compile requests, publication and who sees which version. A report is seen by
+ * those who see its operation once PUBLISHED; before that only by those who may compile the
+ * operation's reports (the lead's analysts, platform administrators). Both rules come from the
+ * policy file and go into the SQL WHERE.
+ */
+@Injectable()
+export class OperationReportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly operations: OperationsService,
+    private readonly jobs: JobsService,
+    private readonly platformKey: PlatformKeyService,
+  ) {}
+
+  /** The reports the caller may see, as a query over alias `r` (operation joined as `o`). */
+  visible(ctx: RequestContext): SelectQueryBuilder<OperationReportEntity> {
+    const read = this.operationCondition(ctx, 'read');
+    const compile = this.operationCondition(ctx, 'compile');
+    return this.dataSource
+      .getRepository(OperationReportEntity)
+      .createQueryBuilder('r')
+      .innerJoin(OperationEntity, 'o', 'o.id = r.operation_id')
+      .where(read.sql, read.params)
+      .andWhere(`(r.status = 'PUBLISHED' OR ${compile.sql})`, compile.params);
+  }
+
+  async findVisible(ctx: RequestContext, id: string, options: { documents?: boolean } = {}): Promise<OperationReportEntity | null> {
+    if (!UUID.test(id)) return null;
+    const query = this.visible(ctx).andWhere('r.id = :reportId', { reportId: id });
+    if (!options.documents) query.select(SUMMARY_COLUMNS.map((c) => `r.${c}`));
+    return query.getOne();
+  }
+
+  async visibleOrThrow(ctx: RequestContext, id: string, options: { documents?: boolean } = {}): Promise<OperationReportEntity> {
+    const report = await this.findVisible(ctx, id, options);
+    if (!report) throw new NotFoundError('Report');
+    return report;
+  }
+
+  /** The operation's reports the caller may see, newest version first. */
+  forOperation(ctx: RequestContext, operationId: string): Promise<OperationReportEntity[]> {
+    return this.visible(ctx)
+      .andWhere('r.operation_id = :operationId', { operationId })
+      .select(SUMMARY_COLUMNS.map((c) => `r.${c}`))
+      .orderBy('r.version', 'DESC')
+      .getMany();
+  }
+
+  /**
+   * Adds the next version, QUEUED, and queues its compilation (job id = report id, so queueing is
+   * idempotent). The operation row lock serialises concurrent requests; the unique
+   * (operation_id, version) index backs it up.
+   */
+  async requestCompile(ctx: RequestContext, operationId: string): Promise<OperationReportEntity> {
+    const operation = await this.operations.visibleOrThrow(ctx, operationId);
+    if (!this.access.can(ctx.ability, 'compile', 'Operation', operation)) {
+      throw new ForbiddenError("Only analysts of the lead agency (or platform administrators) compile this operation's reports");
+    }
+    const report = await this.dataSource.transaction(async (manager) => {
+      await manager.findOneOrFail(OperationEntity, { where: { id: operation.id }, lock: { mode: 'pessimistic_write' } });
+      const latest = await manager
+        .createQueryBuilder(OperationReportEntity, 'r')
+        .select('coalesce(max(r.version), 0)::int', 'version')
+        .where('r.operation_id = :id', { id: operation.id })
+        .getRawOne<{ version: number | string }>();
+      const version = Number(latest?.version ?? 0) + 1;
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(OperationReportEntity)
+        .values({ operationId: operation.id, version, status: 'QUEUED', requestedBy: ctx.principal.userId, requestedAt: new Date() })
+        .returning('id')
+        .execute();
+      const created = await manager.findOneByOrFail(OperationReportEntity, { id: (inserted.raw[0] as { id: string }).id });
+      await this.audit.append(manager, auditFromContext(ctx, {
+        action: 'operation-report.compile', resourceType: 'OperationReport', resourceId: created.id, resourceAgency: operation.leadAgency,
+        fields: ['*'], details: { operationId: operation.id, version },
+      }));
+      return created;
+    });
+    try {
+      await this.jobs.enqueue(COMPILE_REPORT_JOB, { reportId: report.id }, { jobId: report.id });
+    } catch (error) {
+      await this.dataSource.getRepository(OperationReportEntity).update({ id: report.id, status: 'QUEUED' }, { status: 'FAILED', failureReason: 'The compilation could not be queued; request it again' });
+      throw error;
+    }
+    return report;
+  }
+
+  /** Signs a READY report with the platform key and makes it visible to every participant. */
+  async publish(ctx: RequestContext, reportId: string): Promise<OperationReportEntity> {
+    const visible = await this.visibleOrThrow(ctx, reportId);
+    const operation = await this.operations.visibleOrThrow(ctx, visible.operationId);
+    if (!this.access.can(ctx.ability, 'publish', 'Operation', operation)) {
+      throw new ForbiddenError("Only analysts of the lead agency (or platform administrators) publish this operation's reports");
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const report = await manager.findOneOrFail(OperationReportEntity, { where: { id: visible.id }, lock: { mode: 'pessimistic_write' } });
+      if (report.status !== 'READY') throw new ConflictError(`Only a READY report can be published; this one is ${report.status}`);
+      const publishedAt = new Date();
+      const signedContent = publicationDocument(report, publishedAt);
+      const signature = await signDetached(signedContent, this.platformKey.privateKey, publishedAt);
+      const signerFingerprint = this.platformKey.fingerprint;
+      await manager.update(OperationReportEntity, { id: report.id }, { status: 'PUBLISHED', publishedAt, signature, signedContent, signerFingerprint });
+      await this.audit.append(manager, auditFromContext(ctx, {
+        action: 'operation-report.publish', resourceType: 'OperationReport', resourceId: report.id, resourceAgency: operation.leadAgency,
+        fields: ['status', 'signature'], details: { operationId: operation.id, version: report.version, signerFingerprint },
+      }));
+      return manager
+        .createQueryBuilder(OperationReportEntity, 'r')
+        .select(SUMMARY_COLUMNS.map((c) => `r.${c}`))
+        .where('r.id = :id', { id: report.id })
+        .getOneOrFail();
+    });
+  }
+
+  /** The platform signature, re-verified against the key that made it (which may since have been rotated). */
+  async signatureOf(report: OperationReportEntity): Promise<SignatureModel | null> {
+    if (!report.signature || !report.signedContent || !report.signerFingerprint) return null;
+    const key = await this.dataSource.getRepository(PlatformKeyEntity).findOneBy({ fingerprint: report.signerFingerprint });
+    const check = key
+      ? await verifyDetachedSignature({ content: report.signedContent, armoredSignature: report.signature, keys: [await loadPlatformPublicKey(key.armoredPublic)] })
+      : null;
+    return {
+      signerFingerprint: report.signerFingerprint,
+      verified: check?.valid ?? false,
+      signedAt: check?.signedAt ?? report.publishedAt,
+      detached: report.signature,
+      signedContent: report.signedContent,
+    };
+  }
+
+  /** 0–100: from the job while it runs. */
+  async progressOf(report: OperationReportEntity): Promise<number | null> {
+    switch (report.status) {
+      case 'READY':
+      case 'PUBLISHED':
+        return 100;
+      case 'FAILED':
+        return null;
+      case 'QUEUED':
+        return 0;
+      case 'COMPILING': {
+        const state = await this.jobs.jobState(report.id).catch(() => null);
+        return typeof state?.progress === 'number' ? Math.max(0, Math.min(100, Math.round(state.progress))) : 0;
+      }
+    }
+  }
+
+  /** The policy's rules for `action` on operations, as SQL over the joined alias `o`. */
+  private operationCondition(ctx: RequestContext, action: Action): SqlCondition {
+    const ast = rulesToAST(ctx.ability, action, 'Operation');
+    if (!ast) return { sql: 'FALSE', params: {} };
+    const compiler = new CaslSqlCompiler(this.dataSource.getMetadata(OperationEntity), this.dataSource, 'o', `rpt_${action}`);
+    return compiler.compile(ast as Parameters<CaslSqlCompiler['compile']>[0]);
+  }
+}

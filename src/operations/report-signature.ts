@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { createMessage, sign, type PrivateKey } from 'openpgp';
+import { canonicalJson } from '../crypto/canonical-json.js';
+import { INTEROP_CONFIG, utf8Bytes } from '../crypto/openpgp-profile.js';
+import type { OperationReportEntity } from './operation-report.entity.js';
+
+export const REPORT_PUBLICATION_FORMAT = 'windward.operation-report.publication/1';
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * What publishing signs, as RFC 8785 canonical JSON: the report's data, and the SHA-256 of each
+ * document, so the Markdown, CSV and PDF downloads can be checked against the one signature.
+ */
+export function publicationDocument(report: OperationReportEntity, publishedAt: Date): string {
+  if (!report.compiledAt || !report.content || report.summary == null || report.csv == null || !report.pdf) {
+    throw new Error('Only a compiled report can be signed');
+  }
+  return canonicalJson({
+    format: REPORT_PUBLICATION_FORMAT,
+    reportId: report.id,
+    operationId: report.operationId,
+    version: report.version,
+    compiledAt: report.compiledAt.toISOString(),
+    publishedAt: publishedAt.toISOString(),
+    content: report.content,
+    summarySha256: sha256(report.summary),
+    csvSha256: sha256(report.csv),
+    pdfSha256: sha256(report.pdf),
+  });
+}
+
+/**
+ * Armored detached signature over the UTF-8 bytes of `canonical` (a binary-mode signature: the
+ * bytes are signed exactly, with no line-ending conversion), checkable with `gpg --verify`.
+ */
+export async function signDetached(canonical: string, signingKey: PrivateKey, date: Date): Promise<string> {
+  return sign({
+    message: await createMessage({ binary: utf8Bytes(canonical) }),
+    signingKeys: signingKey,
+    detached: true,
+    format: 'armored',
+    date,
+    config: INTEROP_CONFIG,
+  });
+}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService, auditFromContext } from '../audit/audit.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { inspectAgencyPublicKey } from '../crypto/agency-key.js';
+import { KeyRevokedError } from '../crypto/crypto.errors.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
+import { AgencyKeyEntity, KEY_REVOCATION_REASONS, type KeyRevocationReasonName } from './agency-key.entity.js';
+import { normalizeFingerprint } from './agency-keys.service.js';
+import { KeyRotationService } from './key-rotation.service.js';
+
+const MAX_NOTE_LENGTH = 500;
+
+/**
+ * What an agency administrator does with the agency's keys: register one (a newer key is a
+ * rotation) and revoke one. Each change is audited in its own transaction; the re-wrap it calls
+ * for is queued once the change is committed.
+ */
+@Injectable()
+export class AgencyKeyAdminService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly rotation: KeyRotationService,
+  ) {}
+
+  /**
+   * Registers a public key for the caller's agency. Registering the same key again returns it
+   * unchanged; a key another agency registered is a CONFLICT.
+   */
+  async register(ctx: RequestContext, armoredPublicKey: string): Promise<AgencyKeyEntity> {
+    // Refuses private keys (nothing is stored), malformed, weak, revoked or expired keys.
+    const info = await inspectAgencyPublicKey(armoredPublicKey);
+    const agency = ctx.principal.agencyCode;
+    const key = await this.dataSource.transaction(async (manager) => {
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(AgencyKeyEntity)
+        .values({
+          fingerprint: info.fingerprint,
+          agencyCode: agency,
+          algorithm: info.algorithm,
+          armored: info.armored,
+          keyCreatedAt: info.createdAt,
+          expiresAt: info.expiresAt,
+          registeredBy: ctx.principal.userId,
+        })
+        .orIgnore()
+        .returning(['fingerprint'])
+        .execute();
+      const stored = await manager.findOneByOrFail(AgencyKeyEntity, { fingerprint: info.fingerprint });
+      if (stored.agencyCode !== agency) throw new ConflictError('This key is already registered by another agency');
+      if ((inserted.raw as unknown[]).length === 0) {
+        if (stored.revokedAt) {
+          throw new KeyRevokedError('This key was revoked; register a new key instead', 'REVOKED', stored.fingerprint);
+        }
+        return stored; // the same key again: nothing changes, nothing is audited
+      }
+      await this.appendAudit(manager, ctx, 'key.register', stored, { algorithm: stored.algorithm, userIds: info.userIds });
+      return stored;
+    });
+    // Also for a repeated registration, so that a queueing failure after the commit can be retried
+    // by registering again; the deterministic job id makes a second enqueue a no-op.
+    await this.rotation.enqueue({ agencyCode: agency, fingerprint: key.fingerprint, trigger: 'REGISTERED' });
+    return key;
+  }
+
+  /**
+   * Revokes one of the caller's agency keys. Revoking again changes nothing, except that a key
+   * later found COMPROMISED can be marked so (a compromise is never downgraded).
+   */
+  async revoke(ctx: RequestContext, fingerprint: string, reason: KeyRevocationReasonName, note?: string | null): Promise<AgencyKeyEntity> {
+    if (!KEY_REVOCATION_REASONS.includes(reason)) throw new BadUserInputError('Unknown revocation reason', ['reason']);
+    const trimmedNote = note?.trim() || null;
+    if (trimmedNote && trimmedNote.length > MAX_NOTE_LENGTH) {
+      throw new BadUserInputError(`The note must be at most ${MAX_NOTE_LENGTH} characters`, ['note']);
+    }
+    const agency = ctx.principal.agencyCode;
+    const key = await this.dataSource.transaction(async (manager) => {
+      // Another agency's key answers like an unknown one.
+      const stored = await manager.findOne(AgencyKeyEntity, {
+        where: { fingerprint: normalizeFingerprint(fingerprint), agencyCode: agency },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!stored) throw new NotFoundError('Key');
+      const escalates = stored.revokedAt !== null && reason === 'COMPROMISED' && stored.revocationReason !== 'COMPROMISED';
+      if (stored.revokedAt !== null && !escalates) return stored;
+      const previous = stored.revocationReason;
+      stored.revokedAt ??= new Date();
+      stored.revocationReason = reason;
+      stored.revocationNote = trimmedNote ?? stored.revocationNote;
+      await manager.update(
+        AgencyKeyEntity,
+        { fingerprint: stored.fingerprint },
+        { revokedAt: stored.revokedAt, revocationReason: stored.revocationReason, revocationNote: stored.revocationNote },
+      );
+      await this.appendAudit(manager, ctx, 'key.revoke', stored, { reason, previousReason: previous, note: trimmedNote });
+      return stored;
+    });
+    // Also when nothing changed, so that a queueing failure after the commit can be retried.
+    if (key.revocationReason === 'COMPROMISED') {
+      await this.rotation.enqueue({ agencyCode: agency, fingerprint: key.fingerprint, trigger: 'COMPROMISED' });
+    }
+    return key;
+  }
+
+  private async appendAudit(
+    manager: EntityManager,
+    ctx: RequestContext,
+    action: string,
+    key: AgencyKeyEntity,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    // resource_id is a UUID column: keys are named by fingerprint in the details instead.
+    await this.audit.append(
+      manager,
+      auditFromContext(ctx, { action, resourceType: 'AgencyKey', resourceAgency: key.agencyCode, details: { fingerprint: key.fingerprint, ...details } }),
+    );
+  }
+}

@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
+import { unwrapSessionKey, wrapSessionKeyFor } from '../crypto/recipient-encryption.js';
+import { JsonLogger } from '../observability/json-logger.js';
+import { AgencyKeysService, type UsableKey } from './agency-keys.service.js';
+import { PlatformKeyService } from './platform-key.service.js';
+import type { KeyRewrapPayload, KeyRewrapProgress } from './key-rewrap.types.js';
+
+const PLATFORM_RECIPIENT = 'PLATFORM';
+const BATCH_SIZE = 100;
+
+interface RecipientRow {
+  seizure_id: string;
+  key_fingerprint: string;
+  platform_pkesk: Buffer | null;
+  payload: Buffer | null;
+}
+
+/** Which of the agency's rows a run moves, and where to. */
+type Plan =
+  /** Re-wrap every row not yet on the agency's current key. */
+  | { kind: 'rewrap'; target: UsableKey }
+  /** No valid key remains: drop the rows of compromised keys. */
+  | { kind: 'remove'; compromised: string[] };
+
+/**
+ * Moves an agency's wrapped session keys (PKESK rows of `section_recipients`) to its current key
+ * after a rotation, or away from a compromised key. The session key is recovered from the
+ * PLATFORM row; server-blind records have none and are skipped (counted). Every run derives its
+ * work from the database, so a retried or repeated run picks up where the last one stopped and
+ * a finished one is a no-op.
+ */
+@Injectable()
+export class KeyRewrapService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly agencyKeys: AgencyKeysService,
+    private readonly platformKey: PlatformKeyService,
+    private readonly audit: AuditService,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  /**
+   * Runs the re-wrap for one agency, whatever the event: the target is always the agency's newest
+   * valid key at run time, so jobs queued in quick succession cannot undo each other.
+   */
+  async run(payload: KeyRewrapPayload, report: (progress: KeyRewrapProgress) => Promise<void> = async () => undefined): Promise<KeyRewrapProgress> {
+    const agency = payload.agencyCode;
+    const plan = await this.plan(agency);
+    const progress: KeyRewrapProgress = {
+      targetFingerprint: plan.kind === 'rewrap' ? plan.target.fingerprint : null,
+      total: await this.countPending(agency, plan),
+      done: 0,
+      rewrapped: 0,
+      removed: 0,
+      skipped: 0,
+    };
+    await report({ ...progress });
+    let cursor: string | null = null;
+    for (;;) {
+      const rows = await this.nextBatch(agency, plan, cursor);
+      if (rows.length === 0) break;
+      cursor = rows[rows.length - 1].seizure_id;
+      await this.processBatch(agency, plan, rows, progress);
+      // Rows added while running (new releases) are on the current key already or were not counted.
+      progress.total = Math.max(progress.total, progress.done);
+      await report({ ...progress });
+    }
+    if (progress.rewrapped + progress.removed > 0) {
+      await this.audit.appendStandalone({
+        actor: SYSTEM_ACTOR,
+        agency,
+        action: 'key.rewrap',
+        resourceType: 'AgencyKey',
+        resourceAgency: agency,
+        details: { fingerprint: payload.fingerprint, trigger: payload.trigger, ...progress },
+      });
+    }
+    this.logger.event('info', 'key re-wrap finished', { agency, fingerprint: payload.fingerprint, trigger: payload.trigger, ...progress });
+    return progress;
+  }
+
+  private async plan(agency: string): Promise<Plan> {
+    const target = (await this.agencyKeys.encryptionKeys([agency])).get(agency);
+    if (target) return { kind: 'rewrap', target };
+    const compromised = (await this.agencyKeys.listForAgencies([agency])).filter((k) => k.revocationReason === 'COMPROMISED').map((k) => k.fingerprint);
+    return { kind: 'remove', compromised };
+  }
+
+  private async countPending(agency: string, plan: Plan): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM section_recipients r WHERE r.recipient = $1 AND ${pendingCondition(plan)}`,
+      [agency, planParameter(plan)],
+    )) as { n: number }[];
+    return row?.n ?? 0;
+  }
+
+  /** The next rows to process, by seizure id: skipped rows stay behind the cursor, never re-read. */
+  private nextBatch(agency: string, plan: Plan, after: string | null): Promise<RecipientRow[]> {
+    return this.dataSource.query(
+      `SELECT r.seizure_id, r.key_fingerprint, p.pkesk AS platform_pkesk, s.payload
+         FROM section_recipients r
+         LEFT JOIN section_recipients p ON p.seizure_id = r.seizure_id AND p.recipient = $3
+         LEFT JOIN sealed_sections s ON s.seizure_id = r.seizure_id
+        WHERE r.recipient = $1 AND ${pendingCondition(plan)} AND ($4::uuid IS NULL OR r.seizure_id > $4::uuid)
+        ORDER BY r.seizure_id
+        LIMIT ${BATCH_SIZE}`,
+      [agency, planParameter(plan), PLATFORM_RECIPIENT, after],
+    ) as Promise<RecipientRow[]>;
+  }
+
+  private async processBatch(agency: string, plan: Plan, rows: RecipientRow[], progress: KeyRewrapProgress): Promise<void> {
+    const changes: { seizureId: string; from: string; pkesk: Uint8Array | null }[] = [];
+    for (const row of rows) {
+      progress.done += 1;
+      if (!row.platform_pkesk || !row.payload) {
+        progress.skipped += 1; // server-blind: only the recipients hold the session key
+        continue;
+      }
+      if (plan.kind === 'remove') {
+        changes.push({ seizureId: row.seizure_id, from: row.key_fingerprint, pkesk: null });
+        continue;
+      }
+      const pkesk = await this.rewrapOne(row, plan.target);
+      if (pkesk) changes.push({ seizureId: row.seizure_id, from: row.key_fingerprint, pkesk });
+      else progress.skipped += 1;
+    }
+    if (changes.length === 0) return;
+    // Only rows still on the key they were read with change: a concurrent release or another run wins.
+    await this.dataSource.transaction(async (manager) => {
+      for (const change of changes) {
+        if (change.pkesk === null) {
+          const [, affected] = (await manager.query(
+            'DELETE FROM section_recipients WHERE seizure_id = $1 AND recipient = $2 AND key_fingerprint = $3',
+            [change.seizureId, agency, change.from],
+          )) as [unknown, number];
+          progress.removed += affected;
+          progress.skipped += 1 - affected;
+        } else if (plan.kind === 'rewrap') {
+          const [, affected] = (await manager.query(
+            'UPDATE section_recipients SET pkesk = $1, key_fingerprint = $2 WHERE seizure_id = $3 AND recipient = $4 AND key_fingerprint = $5',
+            [Buffer.from(change.pkesk), plan.target.fingerprint, change.seizureId, agency, change.from],
+          )) as [unknown, number];
+          progress.rewrapped += affected;
+          progress.skipped += 1 - affected;
+        }
+      }
+    });
+  }
+
+  /** The session key unwrapped with the platform key and wrapped for the target; null if the platform cannot open it. */
+  private async rewrapOne(row: RecipientRow, target: UsableKey): Promise<Uint8Array | null> {
+    try {
+      const sessionKey = await unwrapSessionKey({ pkesk: row.platform_pkesk!, payload: row.payload!, privateKey: this.platformKey.privateKey });
+      return await wrapSessionKeyFor({ sessionKey, publicKey: target.publicKey });
+    } catch (error) {
+      // E.g. a PLATFORM row made with an earlier platform key: leave the row as it is.
+      this.logger.event('warn', 'key re-wrap skipped a record', { seizureId: row.seizure_id, reason: error instanceof Error ? error.message : String(error) });
+      return null;
+    }
+  }
+}
+
+function pendingCondition(plan: Plan): string {
+  return plan.kind === 'rewrap' ? 'r.key_fingerprint <> $2' : 'r.key_fingerprint = ANY($2::text[])';
+}
+
+function planParameter(plan: Plan): string | string[] {
+  return plan.kind === 'rewrap' ? plan.target.fingerprint : plan.compromised;
+}

@@ -1,0 +1,32 @@
+export const KEY_REWRAP_TRIGGERS = ['REGISTERED', 'COMPROMISED'] as const;
+export type KeyRewrapTrigger = (typeof KEY_REWRAP_TRIGGERS)[number];
+
+export const KEY_REWRAP_STATES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
+export type KeyRewrapState = (typeof KEY_REWRAP_STATES)[number];
+
+/** Payload of the `keys.rewrap` job. */
+export interface KeyRewrapPayload {
+  agencyCode: string;
+  /** The key that was registered, or revoked as compromised. */
+  fingerprint: string;
+  trigger: KeyRewrapTrigger;
+}
+
+/** Counts reported as job progress while running and returned as the job's result. */
+export interface KeyRewrapProgress {
+  targetFingerprint: string | null;
+  total: number;
+  done: number;
+  rewrapped: number;
+  removed: number;
+  skipped: number;
+}
+
+/**
+ * One event, one job: a key is registered once and revoked once, so this id is deterministic and
+ * a repeated request (a retried mutation, an idempotent re-registration) enqueues nothing new.
+ * BullMQ refuses ':' in custom ids.
+ */
+export function keyRewrapJobId(payload: Pick<KeyRewrapPayload, 'agencyCode' | 'fingerprint' | 'trigger'>): string {
+  return `rewrap-${payload.agencyCode}-${payload.fingerprint}-${payload.trigger.toLowerCase()}`;
+}

@@ -156,7 +156,7 @@ describe('key rotation and compromise re-wrap PKESKs (keys.rewrap job)', () => {
     const jobId = await platform.server.app.get(KeyRotationService).enqueue({ agencyCode: 'JM', fingerprint: newKey.fingerprint, trigger: 'REGISTERED' });
     expect(jobId).toBe(keyRewrapJobId({ agencyCode: 'JM', fingerprint: newKey.fingerprint, trigger: 'REGISTERED' }));
     const rerun = await platform.server.app.get(KeyRewrapService).run({ agencyCode: 'JM', fingerprint: newKey.fingerprint, trigger: 'REGISTERED' });
-    expect(rerun).toEqual({ targetFingerprint: newKey.fingerprint, total: 1, done: 1, rewrapped: 0, removed: 0, skipped: 1 });
+    expect(rerun).toEqual({ targetFingerprint: newKey.fingerprint, total: 1, done: 1, rewrapped: 0, removed: 0, skipped: 1, granted: 0 });
     expect(await row(shared, 'JM')).toEqual(before);
   });
 

@@ -1,10 +1,18 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import type { GraphQLFormattedError } from 'graphql';
+import { parse, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
 import { graphiqlLandingPagePlugin } from '../graphiql/graphiql-landing-page.plugin.js';
 import type { Metrics } from '../observability/metrics.js';
-import { queryLimitsPlugin } from './query-limits.plugin.js';
+import { queryLimitError, queryLimitsPlugin } from './query-limits.plugin.js';
+
+/** The Federation spec Windward's subgraph schema links to, and the directives it imports. */
+export const FEDERATION: { version: 2; importUrl: string; directives: string[] } = {
+  version: 2,
+  importUrl: 'https://specs.apollo.dev/federation/v2.3',
+  directives: ['@key', '@shareable', '@external', '@requires', '@provides', '@tag', '@inaccessible', '@override'],
+};
 
 /** Codes whose messages are written by us or by GraphQL validation, and so are safe to show. */
 const SAFE_CODES = new Set([
@@ -18,6 +26,10 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
   const { stacktrace: _stack, exception: _exception, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
   const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
   if (!SAFE_CODES.has(code)) return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  // An internal error's own message may name tables, SQL or hosts; only ours (with a request id) is shown.
+  if (code === 'INTERNAL_SERVER_ERROR' && !formatted.message.startsWith('Internal server error')) {
+    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code } };
+  }
   return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { ...extensions, code } };
 }
 
@@ -33,16 +45,88 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
   };
 }
 
-export function graphqlOptions(config: AppConfig, metrics: Metrics): ApolloDriverConfig {
+/** Checks a WebSocket connection's credentials; throws to refuse the connection. */
+export type ConnectionAuthenticator = (authorization: string | undefined) => Promise<unknown>;
+
+/** The state graphql-ws keeps per connection (only what is read here). */
+interface SocketContext {
+  connectionParams?: Readonly<Record<string, unknown>>;
+  extra: unknown;
+  subscriptions: unknown;
+}
+
+function isSocketContext(value: unknown): value is SocketContext {
+  return typeof value === 'object' && value !== null && 'extra' in value && 'subscriptions' in value;
+}
+
+/** The same credentials as over HTTP, sent in connection_init: `{ "Authorization": "Bearer …" }`. */
+function socketAuthorization(ctx: SocketContext): string | undefined {
+  const value = ctx.connectionParams?.Authorization ?? ctx.connectionParams?.authorization;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Subscriptions over graphql-transport-ws on /graphql. A connection without valid credentials is
+ * closed (4403) at connection_init; each operation then goes through the global guard like an HTTP
+ * request, its `req` carrying the connection's credentials; and the HTTP query limits apply too.
+ */
+function subscriptionOptions(config: AppConfig, authenticate: ConnectionAuthenticator, schema: () => GraphQLSchema | undefined): ApolloDriverConfig['subscriptions'] {
   return {
-    autoSchemaFile: true,
+    'graphql-ws': {
+      path: '/graphql',
+      connectionInitWaitTimeout: 10_000,
+      onConnect: async (ctx) => {
+        try {
+          await authenticate(socketAuthorization(ctx as SocketContext));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onSubscribe: (_ctx, _id, payload) => {
+        const current = schema();
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch {
+          return undefined; // graphql-ws reports the syntax error itself
+        }
+        const error = current ? queryLimitError(current, document, payload.operationName, payload.variables, config.graphql) : null;
+        return error ? [error] : undefined;
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors?.length) return undefined;
+        return { ...result, errors: result.errors.map((error) => formatError(error.toJSON())) };
+      },
+    },
+  };
+}
+
+export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate?: ConnectionAuthenticator): ApolloDriverConfig {
+  let schema: GraphQLSchema | undefined;
+  return {
+    ...(authenticate
+      ? {
+          subscriptions: subscriptionOptions(config, authenticate, () => schema),
+          // Over WebSocket there is no HTTP request: the guard reads the connection's credentials here.
+          context: (arg: unknown) => (isSocketContext(arg) ? { req: { headers: { authorization: socketAuthorization(arg) } } } : undefined),
+          transformSchema: (built: GraphQLSchema) => (schema = built),
+        }
+      : {}),
+    // A Federation 2 subgraph (entities carry @key). The spec version is pinned to v2.3 rather than
+    // the newest @nestjs/graphql links (v2.14) so that partners on older routers and composition
+    // can still compose it; Windward uses only @key and @shareable.
+    autoSchemaFile: { federation: FEDERATION },
     sortSchema: true,
     path: '/graphql',
+    // Field resolvers' errors go through the same exception filter as queries and mutations.
+    fieldResolverEnhancers: ['filters'],
     graphiql: false, // Nest's and Apollo's pages load from CDNs; ours is served locally
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     introspection: true,
     formatError,
-    plugins: [graphiqlLandingPagePlugin(), queryLimitsPlugin(config.graphql), metricsPlugin(metrics)],
+    // No inline (ftv1) traces to gateways: they carry raw resolver errors, before formatError.
+    plugins: [graphiqlLandingPagePlugin(), queryLimitsPlugin(config.graphql), metricsPlugin(metrics), ApolloServerPluginInlineTraceDisabled()],
   };
 }

@@ -68,7 +68,8 @@ export class KeyRewrapService {
       progress.total = Math.max(progress.total, progress.done);
       await report({ ...progress });
     }
-    if (progress.rewrapped + progress.removed > 0) {
+    if (plan.kind === 'rewrap') await this.grantMissing(agency, plan.target, progress, report);
+    if (progress.rewrapped + progress.removed + (progress.granted ?? 0) > 0) {
       await this.audit.appendStandalone({
         actor: SYSTEM_ACTOR,
         agency,
@@ -80,6 +81,45 @@ export class KeyRewrapService {
     }
     this.logger.event('info', 'key re-wrap finished', { agency, fingerprint: payload.fingerprint, trigger: payload.trigger, ...progress });
     return progress;
+  }
+
+  /**
+   * Wraps the session key for the agency on every report it is entitled to but holds no key for:
+   * reports made before it registered a key, or whose rows a compromise removed. Entitled means
+   * the owner, an agency it is released to (not RED), or, for RED, the agency of a named user.
+   */
+  private async grantMissing(agency: string, target: UsableKey, progress: KeyRewrapProgress, report: (progress: KeyRewrapProgress) => Promise<void>): Promise<void> {
+    progress.granted = 0;
+    let after: string | null = null;
+    for (;;) {
+      const rows = (await this.dataSource.query(
+        `SELECT s.id AS seizure_id, p.pkesk AS platform_pkesk, c.payload, '' AS key_fingerprint
+           FROM seizures s
+           JOIN section_recipients p ON p.seizure_id = s.id AND p.recipient = $2
+           JOIN sealed_sections c ON c.seizure_id = s.id
+          WHERE s.has_sensitive AND NOT s.server_blind
+            AND ($3::uuid IS NULL OR s.id > $3::uuid)
+            AND NOT EXISTS (SELECT 1 FROM section_recipients r WHERE r.seizure_id = s.id AND r.recipient = $1)
+            AND (s.reporting_agency = $1
+                 OR (s.tlp <> 'RED' AND s.releasable_to @> ARRAY[$1]::text[])
+                 OR (s.tlp = 'RED' AND EXISTS (SELECT 1 FROM users u WHERE u.id::text = ANY(s.releasable_to_users) AND u.agency_code = $1)))
+          ORDER BY s.id
+          LIMIT ${BATCH_SIZE}`,
+        [agency, PLATFORM_RECIPIENT, after],
+      )) as RecipientRow[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1].seizure_id;
+      for (const row of rows) {
+        const pkesk = await this.rewrapOne(row, target);
+        if (!pkesk) continue;
+        const inserted = (await this.dataSource.query(
+          'INSERT INTO section_recipients (seizure_id, recipient, key_fingerprint, pkesk) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING seizure_id',
+          [row.seizure_id, agency, target.fingerprint, Buffer.from(pkesk)],
+        )) as unknown[];
+        progress.granted = (progress.granted ?? 0) + inserted.length;
+      }
+      await report({ ...progress });
+    }
   }
 
   private async plan(agency: string): Promise<Plan> {

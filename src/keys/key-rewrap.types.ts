@@ -20,6 +20,8 @@ export interface KeyRewrapProgress {
   rewrapped: number;
   removed: number;
   skipped: number;
+  /** Reports the agency was entitled to but held no key for, now wrapped for the target key. */
+  granted?: number;
 }
 
 /**

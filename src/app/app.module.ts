@@ -1,14 +1,19 @@
-import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AccessModule } from '../access/access.module.js';
 import { AgenciesModule } from '../agencies/agencies.module.js';
+import { AlertsModule } from '../alerts/alerts.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuthGuard } from '../auth/auth.guard.js';
+import { AuthenticationService } from '../auth/authentication.service.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
+import { WindwardFederationDriver } from '../federation/federation.driver.js';
+import { FederationModule } from '../federation/federation.module.js';
+import { RateLimitGuard } from '../federation/rate-limit.guard.js';
 import { GraphiqlController } from '../graphiql/graphiql.controller.js';
 import { GraphqlExceptionFilter } from '../graphql/graphql-errors.js';
 import { graphqlOptions } from '../graphql/graphql-options.js';
@@ -24,7 +29,7 @@ import { CoreModule } from './core.module.js';
 import type { PlatformRuntime } from './platform-runtime.js';
 
 /** The features, without any transport: what CLI commands run against. */
-export const FEATURE_MODULES = [AccessModule, KeysModule, AgenciesModule, UsersModule, AuthModule, JobsModule, AuditModule, SeizuresModule, OperationMembershipModule, OperationsModule];
+export const FEATURE_MODULES = [AccessModule, KeysModule, AgenciesModule, UsersModule, AuthModule, JobsModule, AuditModule, SeizuresModule, OperationMembershipModule, OperationsModule, AlertsModule];
 
 @Module({})
 export class AppModule {
@@ -35,15 +40,20 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(runtime),
         ...FEATURE_MODULES,
+        FederationModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
-          driver: ApolloDriver,
-          inject: [APP_CONFIG, Metrics],
-          useFactory: (config: AppConfig, metrics: Metrics) => graphqlOptions(config, metrics),
+          driver: WindwardFederationDriver,
+          imports: [AuthModule],
+          inject: [APP_CONFIG, Metrics, AuthenticationService],
+          useFactory: (config: AppConfig, metrics: Metrics, authentication: AuthenticationService) =>
+            graphqlOptions(config, metrics, (authorization) => authentication.authenticate(authorization)),
         }),
       ],
       controllers: [HealthController, GraphiqlController],
       providers: [
         { provide: APP_GUARD, useExisting: AuthGuard },
+        // After AuthGuard: it needs the authenticated principal.
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
       ],
     };

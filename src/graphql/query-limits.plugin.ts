@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
 /** Deepest field nesting in an operation, following fragments (cycles are rejected by validation). */
@@ -39,41 +39,51 @@ function tooComplex(message: string, limit: number, actual: number): GraphQLErro
 }
 
 /**
- * Refuses operations deeper or costlier than the configured limits before they run. Cost counts
- * one per field, multiplied by the `first` argument of list fields, so asking for big pages of
- * nested lists adds up quickly.
+ * Why an operation is over the limits, or null. Cost counts one per field, multiplied by the
+ * `first` argument of list fields, so asking for big pages of nested lists adds up quickly.
  */
+export function queryLimitError(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limits: { maxDepth: number; maxComplexity: number },
+): GraphQLError | null {
+  const depth = operationDepth(document, operationName);
+  if (depth > limits.maxDepth) return tooComplex(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`, limits.maxDepth, depth);
+  let complexity: number;
+  try {
+    complexity = getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables: variables ?? {},
+      estimators: [
+        ({ args, childComplexity }) => {
+          const first = typeof args.first === 'number' && args.first > 0 ? args.first : 1;
+          return 1 + childComplexity * first;
+        },
+        simpleEstimator({ defaultComplexity: 1 }),
+      ],
+    });
+  } catch {
+    // Invalid variables: execution refuses them next, with BAD_USER_INPUT naming the variable.
+    return null;
+  }
+  if (complexity > limits.maxComplexity) {
+    return tooComplex(`Query complexity ${complexity} exceeds the limit of ${limits.maxComplexity}`, limits.maxComplexity, complexity);
+  }
+  return null;
+}
+
+/** Refuses operations deeper or costlier than the configured limits before they run. */
 export function queryLimitsPlugin(limits: { maxDepth: number; maxComplexity: number }): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, schema }) {
-          const depth = operationDepth(document, request.operationName);
-          if (depth > limits.maxDepth) {
-            throw tooComplex(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`, limits.maxDepth, depth);
-          }
-          let complexity: number;
-          try {
-            complexity = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [
-                ({ args, childComplexity }) => {
-                  const first = typeof args.first === 'number' && args.first > 0 ? args.first : 1;
-                  return 1 + childComplexity * first;
-                },
-                simpleEstimator({ defaultComplexity: 1 }),
-              ],
-            });
-          } catch {
-            // Invalid variables: execution refuses them next, with BAD_USER_INPUT naming the variable.
-            return;
-          }
-          if (complexity > limits.maxComplexity) {
-            throw tooComplex(`Query complexity ${complexity} exceeds the limit of ${limits.maxComplexity}`, limits.maxComplexity, complexity);
-          }
+          const error = queryLimitError(schema, document, request.operationName, request.variables, limits);
+          if (error) throw error;
         },
       };
     },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { PublicKey } from 'openpgp';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { loadAgencyPublicKey } from '../crypto/agency-key.js';
 import { AgencyKeyEntity } from './agency-key.entity.js';
 
@@ -25,15 +25,20 @@ export class AgencyKeysService {
   constructor(@InjectRepository(AgencyKeyEntity) private readonly keys: Repository<AgencyKeyEntity>) {}
 
   /** Every key of these agencies, revoked ones included, newest first: one query for a whole page (DataLoader). */
-  listForAgencies(codes: readonly string[]): Promise<AgencyKeyEntity[]> {
+  /**
+   * Pass the transaction's `manager` when calling inside one: a read on another connection would
+   * wait for the transaction on the single-session embedded database.
+   */
+  listForAgencies(codes: readonly string[], manager?: EntityManager): Promise<AgencyKeyEntity[]> {
     if (codes.length === 0) return Promise.resolve([]);
-    return this.keys.createQueryBuilder('k').where('k.agency_code = ANY(:codes)', { codes: [...codes] }).orderBy('k.key_created_at', 'DESC').getMany();
+    const keys = manager ? manager.getRepository(AgencyKeyEntity) : this.keys;
+    return keys.createQueryBuilder('k').where('k.agency_code = ANY(:codes)', { codes: [...codes] }).orderBy('k.key_created_at', 'DESC').getMany();
   }
 
   /** The newest valid key of each agency (agencies without one are absent): new encryption uses it. */
-  async encryptionKeys(codes: readonly string[], now = new Date()): Promise<Map<string, UsableKey>> {
+  async encryptionKeys(codes: readonly string[], now = new Date(), manager?: EntityManager): Promise<Map<string, UsableKey>> {
     const result = new Map<string, UsableKey>();
-    for (const key of await this.listForAgencies(codes)) {
+    for (const key of await this.listForAgencies(codes, manager)) {
       if (result.has(key.agencyCode) || !usable(key, now)) continue;
       result.set(key.agencyCode, { fingerprint: key.fingerprint, publicKey: await loadAgencyPublicKey(key.armored) });
     }

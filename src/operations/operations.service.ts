@@ -71,12 +71,14 @@ export class OperationsService {
     });
   }
 
-  addParticipants(ctx: RequestContext, id: string, agencies: string[]): Promise<OperationEntity> {
+  async addParticipants(ctx: RequestContext, id: string, agencies: string[]): Promise<OperationEntity> {
+    if (!agencies.length) throw new BadUserInputError('Name at least one agency', ['agencies']);
+    // Checked before the transaction: inside it, only the locked row is read.
+    const added = await this.checkAgencies(agencies);
     return this.change(ctx, id, 'update', 'operation.add-participants', async (operation) => {
-      if (!agencies.length) throw new BadUserInputError('Name at least one agency', ['agencies']);
       if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
-      const participants = await this.checkAgencies([...operation.participants, ...agencies]);
-      return { participants };
+      const participants = [...new Set([...operation.participants, ...added])].sort();
+      return participants.length === operation.participants.length ? {} : { participants };
     });
   }
 

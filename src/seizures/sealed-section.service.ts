@@ -76,7 +76,7 @@ export class SealedSectionService {
     const platformRow = current.find((r) => r.recipient === PLATFORM_RECIPIENT);
     const section = await manager.findOneBy(SealedSectionEntity, { seizureId });
     if (!missing.length || !platformRow || !section) return { added: [], removed };
-    const keys = await this.agencyKeys.encryptionKeys(missing);
+    const keys = await this.agencyKeys.encryptionKeys(missing, new Date(), manager);
     if (!keys.size) return { added: [], removed };
     const sessionKey = await unwrapSessionKey({ pkesk: platformRow.pkesk, payload: section.payload, privateKey: this.platformKey.privateKey });
     const rows = [];

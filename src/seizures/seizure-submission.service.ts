@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
@@ -54,6 +54,21 @@ function contentHash(input: SeizureInput): string {
   return createHash('sha256').update(canonicalJson(plain)).digest('hex');
 }
 
+/** One committed change of a report, as written to the seizure_changes log. */
+export interface SeizureChangeEvent {
+  seizureId: string;
+  /** The change's seq in seizure_changes. */
+  changeSeq: string;
+  version: number;
+  change: string;
+}
+
+/** Told about each change after its transaction commits (alerts); provided under SEIZURE_CHANGE_LISTENER. */
+export interface SeizureChangeListener {
+  changed(event: SeizureChangeEvent): Promise<void>;
+}
+export const SEIZURE_CHANGE_LISTENER = Symbol('SEIZURE_CHANGE_LISTENER');
+
 /** Writes seizure reports: submission, amendment, release and retraction, each audited. */
 @Injectable()
 export class SeizureSubmissionService {
@@ -62,6 +77,7 @@ export class SeizureSubmissionService {
     private readonly access: AccessService,
     private readonly sections: SealedSectionService,
     private readonly audit: AuditService,
+    @Optional() @Inject(SEIZURE_CHANGE_LISTENER) private readonly listener?: SeizureChangeListener,
   ) {}
 
   async submit(ctx: RequestContext, input: SeizureInput, signature?: SubmissionSignature): Promise<SeizureEntity> {
@@ -140,10 +156,9 @@ export class SeizureSubmissionService {
       const inserted = await manager.createQueryBuilder().insert().into(SeizureEntity).values(entity).orIgnore().returning('*').execute();
       if (inserted.raw.length === 0) return null; // a concurrent submission of the same reference won
       const row = await manager.findOneByOrFail(SeizureEntity, { reportingAgency: owner, reference: input.reference });
-      await this.recordChange(manager, ctx, row, 'SUBMITTED', ['*'], prepared);
-      return row;
+      return { row, event: await this.recordChange(manager, ctx, row, 'SUBMITTED', ['*'], prepared) };
     });
-    if (saved) return saved;
+    if (saved) return this.committed(saved);
     const winner = await this.dataSource.getRepository(SeizureEntity).findOneByOrFail({ reportingAgency: owner, reference: input.reference });
     return this.sameOrConflict(winner, hash);
   }
@@ -246,7 +261,7 @@ export class SeizureSubmissionService {
     if (current.status === 'RETRACTED') throw new ConflictError('This report was retracted and can no longer change');
     const { next, changed, prepared } = await apply(current);
     if (changed.length === 0) return current;
-    return this.dataSource.transaction(async (manager) => {
+    const saved = await this.dataSource.transaction(async (manager) => {
       const result = await manager
         .createQueryBuilder()
         .update(SeizureEntity)
@@ -261,18 +276,27 @@ export class SeizureSubmissionService {
         .execute();
       if (result.affected !== 1) throw new ConflictError('The report changed while you were editing it; read it again and retry');
       const row = await manager.findOneByOrFail(SeizureEntity, { id });
-      await this.recordChange(manager, ctx, row, change, changed, prepared);
-      return row;
+      return { row, event: await this.recordChange(manager, ctx, row, change, changed, prepared) };
     });
+    return this.committed(saved);
   }
 
-  private async recordChange(manager: EntityManager, ctx: RequestContext, row: SeizureEntity, change: string, changed: string[], prepared?: PreparedSection) {
+  /** After commit, so that listeners never see a change that rolled back. */
+  private async committed(saved: { row: SeizureEntity; event: SeizureChangeEvent }): Promise<SeizureEntity> {
+    await this.listener?.changed(saved.event);
+    return saved.row;
+  }
+
+  private async recordChange(
+    manager: EntityManager, ctx: RequestContext, row: SeizureEntity, change: string, changed: string[], prepared?: PreparedSection,
+  ): Promise<SeizureChangeEvent> {
     const version = manager.create(SeizureVersionEntity, { seizureId: row.id, version: row.version, change, changedBy: ctx.principal.userId, changedFields: changed });
     version.snapshot = snapshot(row);
     await manager.save(version);
-    await manager.insert(SeizureChangeEntity, { seizureId: row.id, version: row.version, change });
+    const logged = await manager.insert(SeizureChangeEntity, { seizureId: row.id, version: row.version, change });
+    const event: SeizureChangeEvent = { seizureId: row.id, changeSeq: String(logged.identifiers[0].seq), version: row.version, change };
     if (prepared) await this.sections.store(manager, row.id, prepared);
-    else if (row.hasSensitive && !row.serverBlind) await this.sections.syncRecipients(manager, row.id, await this.sectionRecipients(row));
+    else if (row.hasSensitive && !row.serverBlind) await this.sections.syncRecipients(manager, row.id, await this.sectionRecipients(row, manager));
     await this.audit.append(manager, auditFromContext(ctx, {
       action: `seizure.${change.toLowerCase()}`,
       resourceType: 'Seizure',
@@ -281,13 +305,14 @@ export class SeizureSubmissionService {
       fields: changed,
       details: { version: row.version, tlp: row.tlp, releasableTo: row.releasableTo },
     }));
+    return event;
   }
 
   /** Agencies whose keys a sealed section is wrapped for: the owner, its releases and, for RED, the named users' agencies. */
-  private async sectionRecipients(record: Pick<SeizureEntity, 'reportingAgency' | 'releasableTo' | 'releasableToUsers' | 'tlp'>): Promise<string[]> {
+  private async sectionRecipients(record: Pick<SeizureEntity, 'reportingAgency' | 'releasableTo' | 'releasableToUsers' | 'tlp'>, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
     const agencies = new Set([record.reportingAgency, ...(record.tlp === 'RED' ? [] : record.releasableTo)]);
     if (record.tlp === 'RED' && record.releasableToUsers.length) {
-      const users = await this.dataSource.getRepository(UserEntity).findBy({ id: In(record.releasableToUsers) });
+      const users = await manager.getRepository(UserEntity).findBy({ id: In(record.releasableToUsers) });
       for (const user of users) agencies.add(user.agencyCode);
     }
     return [...agencies];

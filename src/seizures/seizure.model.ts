@@ -1,4 +1,4 @@
-import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Directive, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { AgencyModel } from '../agencies/agency.model.js';
 import { PageInfoModel } from '../graphql/page-info.model.js';
 import type { CommodityCategory, DetectionMethod, EvaluationScheme, SeizureStatus, Tlp, TransportMode } from './seizure.enums.js';
@@ -93,6 +93,7 @@ export class SignatureModel {
  * and named in `redactedFields`. Relations and the sensitive section are resolved per field.
  */
 @ObjectType('Seizure')
+@Directive('@key(fields: "id")')
 export class SeizureModel {
   @Field(() => ID) id: string;
   @Field() reference: string;

@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { RequestContext } from '../auth/request-context.js';
+import { DomainError } from '../errors/domain-error.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { JsonLogger } from '../observability/json-logger.js';
+import { SeizureChangeEntity } from '../seizures/seizure-change.entity.js';
+import { SeizureEntity } from '../seizures/seizure.entity.js';
+import { SeizureSearchService } from '../seizures/seizure-search.service.js';
+import { AlertDeliveryEntity, AlertEntity } from './alert.entity.js';
+import { filterFromJson } from './alert-filter.js';
+import type { AlertMatchPayload } from './alert-jobs.types.js';
+import { AlertOwnerContexts } from './alert-owner-context.js';
+import { SEIZURE_EVENT_BUS, type SeizureEventBus } from './seizure-event-bus.js';
+import { SeizureNovelty } from './seizure-novelty.js';
+
+export interface AlertMatchResult {
+  matched: number;
+  skipped?: 'missing' | 'retracted' | 'low-grade';
+}
+
+/**
+ * The `alerts.match` job: tests one change of a report against every active alert, each through
+ * the alert owner's own access rules and the same SQL as their searches, and records a delivery
+ * per match. Re-running it is harmless: a delivery is unique per alert, report and channel.
+ */
+@Injectable()
+export class AlertMatcher {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly search: SeizureSearchService,
+    private readonly owners: AlertOwnerContexts,
+    private readonly novelty: SeizureNovelty,
+    private readonly moduleRef: ModuleRef,
+    private readonly logger: JsonLogger,
+    @Inject(SEIZURE_EVENT_BUS) private readonly bus: SeizureEventBus,
+  ) {}
+
+  async match(payload: AlertMatchPayload, jobId: string): Promise<AlertMatchResult> {
+    const change = await this.dataSource.getRepository(SeizureChangeEntity).findOneBy({ seq: payload.changeSeq });
+    const entity = await this.dataSource.getRepository(SeizureEntity).findOneBy({ id: payload.seizureId });
+    if (!change || !entity) return { matched: 0, skipped: 'missing' };
+    if (entity.status === 'RETRACTED') return { matched: 0, skipped: 'retracted' };
+    // domain.md §4 rule 5: a low grade gates use, so it feeds no alert until it is re-graded.
+    if (entity.lowGrade) return { matched: 0, skipped: 'low-grade' };
+
+    const before = await this.novelty.before(entity, change.version);
+    const alerts = await this.dataSource.getRepository(AlertEntity).find({ where: { active: true }, order: { createdAt: 'ASC' } });
+    const byOwner = new Map<string, AlertEntity[]>();
+    for (const alert of alerts) byOwner.set(alert.userId, [...(byOwner.get(alert.userId) ?? []), alert]);
+    let matched = 0;
+    for (const [userId, owned] of byOwner) {
+      const ctx = await this.owners.forUser(userId, jobId);
+      if (!ctx || !this.novelty.isNewTo(ctx, before)) continue;
+      for (const alert of owned) {
+        if (!(await this.matches(ctx, alert, entity.id))) continue;
+        await this.recordDelivery(alert, entity.id);
+        matched += 1;
+      }
+    }
+    // Last, so that a retry after a failure above does not announce the report twice.
+    await this.bus.publish({ seizureId: entity.id, changeSeq: change.seq, version: change.version, change: change.change });
+    return { matched };
+  }
+
+  /** Looked up on use: JobsService runs this matcher's job, so it cannot be a constructor dependency. */
+  private jobs(): JobsService {
+    return this.moduleRef.get(JobsService, { strict: false });
+  }
+
+  private async matches(ctx: RequestContext, alert: AlertEntity, seizureId: string): Promise<boolean> {
+    try {
+      return await this.search.visible(ctx, filterFromJson(alert.filter)).andWhere('s.id = :alertSeizureId', { alertSeizureId: seizureId }).getExists();
+    } catch (error) {
+      // A filter that no longer validates (e.g. a code list changed) disables only its own alert.
+      if (!(error instanceof DomainError)) throw error;
+      this.logger.event('warn', 'alert filter refused', { alertId: alert.id, error: error.message });
+      return false;
+    }
+  }
+
+  private async recordDelivery(alert: AlertEntity, seizureId: string): Promise<void> {
+    const rows: Partial<AlertDeliveryEntity>[] = [{ alertId: alert.id, seizureId, channel: 'SUBSCRIPTION', status: 'DELIVERED', deliveredAt: new Date() }];
+    if (alert.webhookUrl) rows.push({ alertId: alert.id, seizureId, channel: 'WEBHOOK', status: 'PENDING' });
+    await this.dataSource.createQueryBuilder().insert().into(AlertDeliveryEntity).values(rows).orIgnore().execute();
+    if (!alert.webhookUrl) return;
+    const webhook = await this.dataSource.getRepository(AlertDeliveryEntity).findOneByOrFail({ alertId: alert.id, seizureId, channel: 'WEBHOOK' });
+    // Enqueued again on a retry: the job id is the delivery id, so the queue keeps one job.
+    if (webhook.status === 'PENDING') await this.jobs().enqueue('alerts.deliver-webhook', { deliveryId: webhook.id }, { jobId: webhook.id });
+  }
+}

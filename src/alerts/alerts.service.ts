@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService, auditFromContext } from '../audit/audit.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { APP_CONFIG } from '../config/config.tokens.js';
+import type { AppConfig } from '../config/app-config.js';
+import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
+import { SeizureSearchService } from '../seizures/seizure-search.service.js';
+import { AlertDeliveryEntity, AlertEntity } from './alert.entity.js';
+import { filterFromJson, filterToJson } from './alert-filter.js';
+import type { AlertInput } from './alert.inputs.js';
+import type { AlertDeliveryModel, AlertModel } from './alert.model.js';
+import { checkWebhookUrl } from './webhook-url.js';
+
+/** Each user's active alerts are matched against every new report: keep the number bounded. */
+export const MAX_ALERTS_PER_USER = 50;
+const MAX_DELIVERIES_PAGE = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function toAlertModel(alert: AlertEntity, webhookSecret: string | null = null): AlertModel {
+  return { id: alert.id, name: alert.name, filter: JSON.stringify(alert.filter), createdAt: alert.createdAt, webhookUrl: alert.webhookUrl, webhookSecret };
+}
+
+/** A user's own alerts: creation (audited, with the webhook secret shown once), listing, deletion. */
+@Injectable()
+export class AlertsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly search: SeizureSearchService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(ctx: RequestContext, input: AlertInput): Promise<AlertModel> {
+    const name = input.name.trim();
+    if (name.length < 1 || name.length > 200) throw new BadUserInputError('name: give a name of 1 to 200 characters', ['name']);
+    const filter = filterToJson(input.filter);
+    // The same checks as a search with this filter: building the query validates it.
+    this.search.visible(ctx, filterFromJson(filter));
+    const webhookUrl = input.webhookUrl == null ? null : checkWebhookUrl(input.webhookUrl, this.config.nodeEnv === 'production');
+    const webhookSecret = webhookUrl ? randomBytes(32).toString('base64url') : null;
+
+    const alert = await this.dataSource.transaction(async (manager) => {
+      // Serialises one user's creations, so the limit holds under concurrent requests.
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`alerts:${ctx.principal.userId}`]);
+      const count = await manager.countBy(AlertEntity, { userId: ctx.principal.userId, active: true });
+      if (count >= MAX_ALERTS_PER_USER) throw new BadUserInputError(`You already have ${MAX_ALERTS_PER_USER} alerts; delete one first`);
+      const saved = await manager.save(manager.create(AlertEntity, {
+        userId: ctx.principal.userId, agencyCode: ctx.principal.agencyCode, name, filter, webhookUrl, webhookSecret, active: true,
+      }));
+      await this.audit.append(manager, auditFromContext(ctx, {
+        action: 'alert.create',
+        resourceType: 'Alert',
+        resourceId: saved.id,
+        resourceAgency: ctx.principal.agencyCode,
+        fields: Object.keys(filter),
+        details: { name, webhookHost: webhookUrl ? new URL(webhookUrl).host : null },
+      }));
+      return saved;
+    });
+    return toAlertModel(alert, webhookSecret);
+  }
+
+  async list(ctx: RequestContext): Promise<AlertModel[]> {
+    const alerts = await this.dataSource.getRepository(AlertEntity).find({ where: { userId: ctx.principal.userId, active: true }, order: { createdAt: 'DESC' } });
+    return alerts.map((alert) => toAlertModel(alert));
+  }
+
+  /** Stops the alert; its deliveries stay on record. Someone else's alert is NOT_FOUND. */
+  async delete(ctx: RequestContext, id: string): Promise<boolean> {
+    if (!UUID.test(id)) throw new NotFoundError('Alert');
+    return this.dataSource.transaction(async (manager) => {
+      const result = await manager.update(AlertEntity, { id, userId: ctx.principal.userId, active: true }, { active: false });
+      if (result.affected !== 1) throw new NotFoundError('Alert');
+      await this.audit.append(manager, auditFromContext(ctx, {
+        action: 'alert.delete', resourceType: 'Alert', resourceId: id, resourceAgency: ctx.principal.agencyCode,
+      }));
+      return true;
+    });
+  }
+
+  /** The deliveries of one of the caller's alerts, newest first. */
+  async deliveries(ctx: RequestContext, alertId: string, first: number): Promise<AlertDeliveryModel[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERIES_PAGE) {
+      throw new BadUserInputError(`first: must be between 1 and ${MAX_DELIVERIES_PAGE}`, ['first']);
+    }
+    const rows = await this.dataSource
+      .getRepository(AlertDeliveryEntity)
+      .createQueryBuilder('d')
+      .innerJoin(AlertEntity, 'a', 'a.id = d.alert_id')
+      .where('d.alert_id = :alertId AND a.user_id = :userId', { alertId, userId: ctx.principal.userId })
+      .orderBy('d.created_at', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .limit(first)
+      .getMany();
+    return rows.map((d) => ({
+      id: d.id, seizureId: d.seizureId, channel: d.channel, status: d.status, attempts: d.attempts, lastError: d.lastError, createdAt: d.createdAt, deliveredAt: d.deliveredAt,
+    }));
+  }
+}

@@ -1,0 +1,242 @@
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import type { JsonLogger } from '../observability/json-logger.js';
+
+/** A committed change of a report that subscribers may want to hear about. */
+export interface SeizureEvent {
+  seizureId: string;
+  changeSeq: string;
+  version: number;
+  change: string;
+}
+
+export type SeizureEventListener = (event: SeizureEvent) => void;
+
+/**
+ * Carries report events from the process that handled them (the worker) to every API process
+ * holding subscriptions. Events are hints: each receiver re-reads the report and re-checks access
+ * before delivering anything, so a lost or repeated event never discloses more than a search.
+ */
+export interface SeizureEventBus {
+  readonly kind: 'postgres' | 'redis' | 'polling';
+  publish(event: SeizureEvent): Promise<void>;
+  /** Resolves once the listener will receive events published from now on. */
+  subscribe(listener: SeizureEventListener): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+export const SEIZURE_EVENT_BUS = Symbol('SEIZURE_EVENT_BUS');
+export const SEIZURE_EVENTS_CHANNEL = 'windward_seizure_events';
+const RECONNECT_MS = 1000;
+const POLL_MS = 500;
+
+/**
+ * Redis pub/sub when REDIS_URL is set; PostgreSQL LISTEN/NOTIFY on a real server; and with the
+ * embedded database, polling of the seizure_changes log, because PGlite serves every socket
+ * connection from one session and hands a NOTIFY to the connection that sent it, not to listeners.
+ */
+export function createSeizureEventBus(config: AppConfig, dataSource: DataSource, logger: JsonLogger): SeizureEventBus {
+  if (config.redis.url) return new RedisEventBus(config.redis.url, `${config.redis.prefix}:seizure-events`, logger);
+  if (config.database.url) return new PostgresNotifyEventBus(config.database.url, dataSource, logger);
+  return new ChangeLogPollingEventBus(dataSource, logger);
+}
+
+function parseEvent(text: string): SeizureEvent | null {
+  try {
+    const value = JSON.parse(text) as Partial<SeizureEvent>;
+    if (typeof value.seizureId !== 'string' || typeof value.changeSeq !== 'string' || typeof value.version !== 'number' || typeof value.change !== 'string') return null;
+    return { seizureId: value.seizureId, changeSeq: value.changeSeq, version: value.version, change: value.change };
+  } catch {
+    return null;
+  }
+}
+
+abstract class ListeningBus {
+  protected readonly listeners = new Set<SeizureEventListener>();
+
+  constructor(protected readonly logger: JsonLogger) {}
+
+  protected emit(event: SeizureEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.event('error', 'seizure event listener failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  protected remover(listener: SeizureEventListener): () => void {
+    return () => {
+      this.listeners.delete(listener);
+      this.idle();
+    };
+  }
+
+  /** Called when the last listener leaves. */
+  protected idle(): void {}
+}
+
+/** LISTEN on one dedicated connection, opened with the first subscriber and re-opened if it drops. */
+class PostgresNotifyEventBus extends ListeningBus implements SeizureEventBus {
+  readonly kind = 'postgres' as const;
+  private listening?: Promise<void>;
+  private client?: pg.Client;
+  private closed = false;
+
+  constructor(private readonly url: string, private readonly dataSource: DataSource, logger: JsonLogger) {
+    super(logger);
+  }
+
+  async publish(event: SeizureEvent): Promise<void> {
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [SEIZURE_EVENTS_CHANNEL, JSON.stringify(event)]);
+  }
+
+  async subscribe(listener: SeizureEventListener): Promise<() => void> {
+    this.listeners.add(listener);
+    await this.listen();
+    return this.remover(listener);
+  }
+
+  private listen(): Promise<void> {
+    this.listening ??= this.connect().catch((error: unknown) => {
+      this.listening = undefined;
+      throw error;
+    });
+    return this.listening;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url, application_name: 'windward-events' });
+    client.on('notification', (message) => {
+      const event = message.channel === SEIZURE_EVENTS_CHANNEL && message.payload ? parseEvent(message.payload) : null;
+      if (event) this.emit(event);
+    });
+    client.on('error', (error) => this.dropped(client, error));
+    client.on('end', () => this.dropped(client));
+    await client.connect();
+    await client.query(`LISTEN ${SEIZURE_EVENTS_CHANNEL}`);
+    this.client = client;
+  }
+
+  private dropped(client: pg.Client, error?: Error): void {
+    if (this.client !== client || this.closed) return;
+    this.client = undefined;
+    this.listening = undefined;
+    client.end().catch(() => undefined);
+    this.logger.event('warn', 'seizure event listener disconnected', { error: error?.message });
+    const retry = () => {
+      if (this.closed || this.listeners.size === 0) return;
+      this.listen().catch(() => setTimeout(retry, RECONNECT_MS).unref());
+    };
+    setTimeout(retry, RECONNECT_MS).unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    await this.client?.end().catch(() => undefined);
+  }
+}
+
+/** Pub/sub on a channel named by the Redis prefix, so installations sharing a Redis stay apart. */
+class RedisEventBus extends ListeningBus implements SeizureEventBus {
+  readonly kind = 'redis' as const;
+  private publisher?: Redis;
+  private subscriber?: Redis;
+  private subscribed?: Promise<unknown>;
+  private closed = false;
+
+  constructor(private readonly url: string, private readonly channel: string, logger: JsonLogger) {
+    super(logger);
+  }
+
+  async publish(event: SeizureEvent): Promise<void> {
+    if (this.closed) throw new Error('The seizure event bus is closed');
+    this.publisher ??= new Redis(this.url, { maxRetriesPerRequest: 3 });
+    await this.publisher.publish(this.channel, JSON.stringify(event));
+  }
+
+  async subscribe(listener: SeizureEventListener): Promise<() => void> {
+    this.listeners.add(listener);
+    if (!this.subscriber) {
+      const subscriber = new Redis(this.url, { maxRetriesPerRequest: null });
+      subscriber.on('message', (channel: string, text: string) => {
+        const event = channel === this.channel ? parseEvent(text) : null;
+        if (event) this.emit(event);
+      });
+      subscriber.on('error', (error: Error) => this.logger.event('warn', 'seizure event subscriber error', { error: error.message }));
+      this.subscriber = subscriber;
+      this.subscribed = subscriber.subscribe(this.channel);
+    }
+    await this.subscribed;
+    return this.remover(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    await Promise.all([this.publisher, this.subscriber].map((redis) => redis?.quit().catch(() => redis.disconnect())));
+  }
+}
+
+/**
+ * Reads new rows of the seizure_changes log every 500 ms while anyone listens. PGlite runs one
+ * transaction at a time, so rows commit in seq order and a cursor on seq misses none.
+ */
+class ChangeLogPollingEventBus extends ListeningBus implements SeizureEventBus {
+  readonly kind = 'polling' as const;
+  private cursor?: Promise<string>;
+  private timer?: NodeJS.Timeout;
+  private polling = false;
+
+  constructor(private readonly dataSource: DataSource, logger: JsonLogger) {
+    super(logger);
+  }
+
+  /** Nothing to send: the log itself is the channel. */
+  async publish(): Promise<void> {}
+
+  async subscribe(listener: SeizureEventListener): Promise<() => void> {
+    this.listeners.add(listener);
+    this.cursor ??= this.dataSource
+      .query('SELECT coalesce(max(seq), 0)::text AS seq FROM seizure_changes')
+      .then((rows: { seq: string }[]) => rows[0].seq);
+    await this.cursor;
+    this.timer ??= setInterval(() => void this.poll(), POLL_MS);
+    return this.remover(listener);
+  }
+
+  protected override idle(): void {
+    if (this.listeners.size > 0) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.cursor = undefined;
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.cursor === undefined) return;
+    this.polling = true;
+    try {
+      const after = await this.cursor;
+      const rows = (await this.dataSource.query(
+        'SELECT seq::text AS seq, seizure_id, version, change FROM seizure_changes WHERE seq > $1 ORDER BY seq LIMIT 500',
+        [after],
+      )) as { seq: string; seizure_id: string; version: number; change: string }[];
+      if (rows.length === 0 || this.cursor === undefined) return;
+      this.cursor = Promise.resolve(rows[rows.length - 1].seq);
+      for (const row of rows) this.emit({ seizureId: row.seizure_id, changeSeq: row.seq, version: row.version, change: row.change });
+    } catch (error) {
+      this.logger.event('warn', 'seizure change poll failed', { error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    this.idle();
+  }
+}

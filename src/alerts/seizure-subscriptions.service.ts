@@ -1,0 +1,140 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AccessService } from '../access/access.service.js';
+import { AuthenticationService } from '../auth/authentication.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { DomainError } from '../errors/domain-error.js';
+import { JsonLogger } from '../observability/json-logger.js';
+import { SeizureEntity } from '../seizures/seizure.entity.js';
+import type { SeizureFilter } from '../seizures/seizure.inputs.js';
+import { SeizureSearchService } from '../seizures/seizure-search.service.js';
+import type { SeizureView } from '../seizures/seizure-view.js';
+import { SeizureViews } from '../seizures/seizure-views.js';
+import { ALERTING_CHANGES } from './alert-trigger.js';
+import { PushQueue } from './push-queue.js';
+import { SEIZURE_EVENT_BUS, type SeizureEvent, type SeizureEventBus } from './seizure-event-bus.js';
+import { SeizureNovelty } from './seizure-novelty.js';
+
+/** How long a subscriber's credentials and ability are trusted before they are checked again. */
+const REFRESH_MS = 60_000;
+/** Reports remembered per subscription, so a repeated event is not delivered twice. */
+const REMEMBERED = 1000;
+
+/** One delivery: the reader's redacted view, and the context its field resolvers must use. */
+export interface SeizureReported {
+  ctx: RequestContext;
+  view: SeizureView;
+}
+
+interface Subscriber {
+  ctx: RequestContext;
+  checkedAt: number;
+  authorization: string | undefined;
+  filter: SeizureFilter;
+  delivered: Set<string>;
+  queue: PushQueue<SeizureReported>;
+}
+
+/**
+ * The `seizureReported` subscriptions held by this process. Every event is checked for each
+ * subscriber with their own ability and filter through the SQL of their searches, then redacted
+ * for them, so a subscription never shows what a search would not.
+ */
+@Injectable()
+export class SeizureSubscriptions implements OnApplicationShutdown {
+  private readonly subscribers = new Set<Subscriber>();
+  private stopListening?: Promise<() => void>;
+  private processing: Promise<void> = Promise.resolve();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SEIZURE_EVENT_BUS) private readonly bus: SeizureEventBus,
+    private readonly search: SeizureSearchService,
+    private readonly views: SeizureViews,
+    private readonly novelty: SeizureNovelty,
+    private readonly authentication: AuthenticationService,
+    private readonly access: AccessService,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  get activeCount(): number {
+    return this.subscribers.size;
+  }
+
+  async subscribe(ctx: RequestContext, authorization: string | undefined, filter: SeizureFilter | null): Promise<AsyncIterableIterator<SeizureReported>> {
+    const given = filter ?? {};
+    this.search.visible(ctx, given); // refuses a bad filter now, as a search would
+    const subscriber: Subscriber = {
+      ctx,
+      checkedAt: Date.now(),
+      authorization,
+      filter: { ...given, includeRetracted: false },
+      delivered: new Set(),
+      queue: new PushQueue<SeizureReported>(() => this.subscribers.delete(subscriber)),
+    };
+    this.stopListening ??= this.bus.subscribe((event) => this.enqueue(event)).catch((error: unknown) => {
+      this.stopListening = undefined;
+      throw error;
+    });
+    await this.stopListening;
+    this.subscribers.add(subscriber);
+    return subscriber.queue;
+  }
+
+  /** One event at a time, in arrival order. */
+  private enqueue(event: SeizureEvent): void {
+    this.processing = this.processing.then(() => this.dispatch(event)).catch((error: unknown) => {
+      this.logger.event('error', 'seizure subscription dispatch failed', { seizureId: event.seizureId, error: error instanceof Error ? error.message : String(error) });
+    });
+  }
+
+  private async dispatch(event: SeizureEvent): Promise<void> {
+    if (this.subscribers.size === 0 || !ALERTING_CHANGES.has(event.change)) return;
+    const entity = await this.dataSource.getRepository(SeizureEntity).findOneBy({ id: event.seizureId });
+    // Low grades feed no alert (domain.md §4 rule 5); retracted reports are no news.
+    if (!entity || entity.status === 'RETRACTED' || entity.lowGrade) return;
+    const before = await this.novelty.before(entity, event.version);
+    for (const subscriber of [...this.subscribers]) {
+      await this.offer(subscriber, entity.id, before);
+    }
+  }
+
+  private async offer(subscriber: Subscriber, seizureId: string, before: SeizureEntity | null): Promise<void> {
+    if (subscriber.delivered.has(seizureId) || subscriber.queue.done) return;
+    const ctx = await this.currentContext(subscriber);
+    if (!ctx) return subscriber.queue.end();
+    if (!this.novelty.isNewTo(ctx, before)) return;
+    let visible: SeizureEntity | null;
+    try {
+      visible = await this.search.visible(ctx, subscriber.filter).andWhere('s.id = :subscribedSeizureId', { subscribedSeizureId: seizureId }).getOne();
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return subscriber.queue.end();
+    }
+    if (!visible) return;
+    subscriber.delivered.add(seizureId);
+    if (subscriber.delivered.size > REMEMBERED) subscriber.delivered.delete(subscriber.delivered.values().next().value as string);
+    subscriber.queue.push({ ctx, view: this.views.view(ctx, visible) });
+  }
+
+  /** The subscriber's context, re-authenticated now and then: revoked credentials end the stream. */
+  private async currentContext(subscriber: Subscriber): Promise<RequestContext | null> {
+    if (Date.now() - subscriber.checkedAt < REFRESH_MS) return subscriber.ctx;
+    try {
+      const principal = await this.authentication.authenticate(subscriber.authorization);
+      subscriber.ctx = { principal, ability: await this.access.abilityFor(principal), requestId: subscriber.ctx.requestId };
+      subscriber.checkedAt = Date.now();
+      return subscriber.ctx;
+    } catch (error) {
+      if (error instanceof DomainError) return null;
+      throw error;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const subscriber of [...this.subscribers]) subscriber.queue.end();
+    const stop = await this.stopListening?.catch(() => undefined);
+    stop?.();
+  }
+}

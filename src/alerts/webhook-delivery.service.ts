@@ -1,0 +1,135 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AccessService } from '../access/access.service.js';
+import { AuditService, auditFromContext } from '../audit/audit.service.js';
+import { APP_CONFIG } from '../config/config.tokens.js';
+import type { AppConfig } from '../config/app-config.js';
+import { SEIZURE_FIELDS } from '../seizures/seizure-fields.js';
+import { SeizureSearchService } from '../seizures/seizure-search.service.js';
+import { AlertDeliveryEntity, AlertEntity } from './alert.entity.js';
+import type { WebhookDeliveryPayload } from './alert-jobs.types.js';
+import { AlertOwnerContexts } from './alert-owner-context.js';
+import { webhookSeizure, type WebhookBody } from './webhook-payload.js';
+import { isPublicAddress, publicOnlyLookup } from './webhook-url.js';
+
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+const MAX_ERROR = 500;
+
+export type WebhookOutcome = 'delivered' | 'already-delivered' | 'dropped';
+
+/** The signature header's value: HMAC-SHA256 of the exact body bytes with the alert's secret. */
+export function webhookSignature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+}
+
+/** A failed attempt; thrown so that the queue retries it with exponential back-off. */
+export class WebhookAttemptError extends Error {}
+
+/**
+ * The `alerts.deliver-webhook` job: POSTs one delivery, signed, to its alert's webhook. The report
+ * is read again through the owner's current access rules, so a report retracted or withdrawn from
+ * them in the meantime is not sent. Delivered once: a delivery already DELIVERED is left alone.
+ */
+@Injectable()
+export class WebhookDeliveryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly search: SeizureSearchService,
+    private readonly owners: AlertOwnerContexts,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async deliver(payload: WebhookDeliveryPayload, attempt: number, jobId: string): Promise<WebhookOutcome> {
+    const deliveries = this.dataSource.getRepository(AlertDeliveryEntity);
+    const delivery = await deliveries.findOneBy({ id: payload.deliveryId, channel: 'WEBHOOK' });
+    if (!delivery || delivery.status === 'DELIVERED') return 'already-delivered';
+    if (delivery.status === 'FAILED') return 'dropped';
+    const alert = await this.dataSource.getRepository(AlertEntity).findOneBy({ id: delivery.alertId });
+    if (!alert || !alert.active || !alert.webhookUrl || !alert.webhookSecret) return this.drop(delivery.id, 'The alert was deleted');
+    const ctx = await this.owners.forUser(alert.userId, jobId);
+    if (!ctx) return this.drop(delivery.id, 'The alert owner is disabled');
+    const entity = await this.search.visible(ctx).andWhere('s.id = :webhookSeizureId', { webhookSeizureId: delivery.seizureId }).getOne();
+    if (!entity) return this.drop(delivery.id, 'The report is no longer visible to the alert owner');
+
+    const deliveredAt = new Date();
+    const message: WebhookBody = {
+      alertId: alert.id,
+      alertName: alert.name,
+      event: 'alert.matched',
+      seizure: webhookSeizure(entity, this.access.permittedFields(ctx.ability, 'Seizure', entity, SEIZURE_FIELDS)),
+      deliveredAt: deliveredAt.toISOString(),
+    };
+    const body = JSON.stringify(message);
+    await deliveries.increment({ id: delivery.id }, 'attempts', 1);
+    try {
+      await this.post(alert.webhookUrl, body, {
+        'content-type': 'application/json',
+        'user-agent': 'Windward-Webhook/1',
+        'x-windward-signature': webhookSignature(alert.webhookSecret, body),
+        'x-windward-delivery': delivery.id,
+        'x-windward-timestamp': String(Math.floor(deliveredAt.getTime() / 1000)),
+      });
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR);
+      const final = attempt >= this.config.jobs.attempts;
+      await deliveries.update({ id: delivery.id, status: 'PENDING' }, { lastError: reason, status: final ? 'FAILED' : 'PENDING' });
+      throw new WebhookAttemptError(`Webhook delivery ${delivery.id} failed (attempt ${attempt}): ${reason}`);
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const marked = await manager.update(AlertDeliveryEntity, { id: delivery.id, status: 'PENDING' }, { status: 'DELIVERED', deliveredAt, lastError: null });
+      if (marked.affected !== 1) return;
+      // The report's facts left the platform: its owner agency sees to whom, in its audit trail.
+      await this.audit.append(manager, auditFromContext(ctx, {
+        action: 'alert.webhook.delivered',
+        resourceType: 'Seizure',
+        resourceId: entity.id,
+        resourceAgency: entity.reportingAgency,
+        fields: Object.entries(message.seizure).filter(([, value]) => value != null).map(([field]) => field),
+        details: { alertId: alert.id, deliveryId: delivery.id, host: new URL(alert.webhookUrl!).host },
+      }));
+    });
+    return 'delivered';
+  }
+
+  private async drop(deliveryId: string, reason: string): Promise<WebhookOutcome> {
+    await this.dataSource.getRepository(AlertDeliveryEntity).update({ id: deliveryId, status: 'PENDING' }, { status: 'FAILED', lastError: reason });
+    return 'dropped';
+  }
+
+  /** Resolves on a 2xx answer; redirects are not followed. In production only public addresses are reached. */
+  private post(target: string, body: string, headers: Record<string, string>): Promise<void> {
+    const url = new URL(target);
+    const production = this.config.nodeEnv === 'production';
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (production && isIP(host) && !isPublicAddress(host)) return Promise.reject(new Error(`${host} is not a public address`));
+    const client = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const request = client.request(
+        url,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          timeout: WEBHOOK_TIMEOUT_MS,
+          signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+          ...(production ? { lookup: publicOnlyLookup } : {}),
+        },
+        (response) => {
+          response.resume(); // the answer's body is not used
+          const status = response.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve();
+          else reject(new Error(`HTTP ${status}`));
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error(`no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`)));
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+}

@@ -1,0 +1,451 @@
+/**
+ * Search and statistics benchmark: Windward's seizure search page and statistics over GraphQL,
+ * against the database floor (the same SQL sent directly with `pg`) and the framework floor (the
+ * same GraphQL response from a bare Apollo Server on Fastify, 50 rows in memory), measured in the
+ * same run on the same machine.
+ *
+ *   npm run build && DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node dist/bench/search.js [--rows 1000000] [--keep]
+ *
+ * It creates a fresh database on DATABASE_URL's server (dropped at the end unless --keep), starts
+ * Windward on it (no worker), makes an ELO of JM with an API key, loads --rows synthetic seizures
+ * (bench/seizure-data.ts), then measures at 1 and 20 concurrent clients:
+ *   (a) seizures(filter: FIREARMS in 5 countries, first: 50) over GraphQL/HTTP as the ELO;
+ *   (b) seizureStats(groupBy: [COUNTRY, COMMODITY_CATEGORY]) over the last 12 months, same way;
+ *   (c) the exact SQL and parameters Windward runs for (a) and (b) (captured from the app's own
+ *       SeizureSearchService with the ELO's ability), sent with a pg.Pool;
+ *   (d) the (a) query against the framework floor.
+ * Load generators run in a worker thread, so they do not share the server's event loop.
+ *
+ * Options: --rows N (1000000), --keep (leave the database), --countries JM,HT,DO,BS,TC (search
+ * filter), --search-requests 300,2000 and --stats-requests 60,300 (timed requests at 1 and at 20
+ * clients, after a warm-up), --budget 60 (seconds: a run stops early after this), --rounds 1
+ * (repeat each group of compared measurements, interleaved, and pool the results: use it on a busy
+ * machine), --only a,b,c,d, --pool 20 (pg.Pool size for c), --batch 5000, --seed, --no-explain.
+ * Windward's own pool is config's database.poolSize (DATABASE_POOL_SIZE, default 10).
+ */
+import 'reflect-metadata';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { printSchema } from 'graphql';
+import pg from 'pg';
+import type { DataSource, Logger } from 'typeorm';
+import { AccessService } from '../src/access/access.service.js';
+import { AuthenticationService } from '../src/auth/authentication.service.js';
+import type { RequestContext } from '../src/auth/request-context.js';
+import { SeizureSearchService, encodeCursor } from '../src/seizures/seizure-search.service.js';
+import type { SeizureFilter } from '../src/seizures/seizure.inputs.js';
+import { SeizureViews } from '../src/seizures/seizure-views.js';
+import { startBenchPlatform } from './bench-platform.js';
+import { startFrameworkFloor } from './framework-floor.js';
+import type { LoadJob, LoadResult, LoadSettings } from './load-worker.js';
+import { COMMODITY_WEIGHTS, SeizureGenerator, TLP_WEIGHTS, loadSeizures } from './seizure-data.js';
+
+const ELO_AGENCY = 'JM';
+const PAGE_SIZE = 50;
+const SEARCH_QUERY =
+  'query Search($filter: SeizureFilter) { seizures(filter: $filter, first: 50) { edges { node { id reference tlp seizedAt country ' +
+  'commodity { category } quantity { value unit } redactedFields } } pageInfo { endCursor } } }';
+const STATS_QUERY =
+  'query Stats($filter: SeizureFilter) { seizureStats(filter: $filter, groupBy: [COUNTRY, COMMODITY_CATEGORY]) { keys count totalQuantity totalValue } }';
+
+interface Options {
+  rows: number;
+  keep: boolean;
+  countries: string[];
+  searchRequests: [number, number];
+  statsRequests: [number, number];
+  budgetSeconds: number;
+  seed: number;
+  batch: number;
+  pool: number;
+  explain: boolean;
+  /** Which measurements to run: a, b, c, d. */
+  only: Set<string>;
+  rounds: number;
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string', default: '1000000' },
+      keep: { type: 'boolean', default: false },
+      countries: { type: 'string', default: 'JM,HT,DO,BS,TC' },
+      'search-requests': { type: 'string', default: '300,2000' },
+      'stats-requests': { type: 'string', default: '60,300' },
+      budget: { type: 'string', default: '60' },
+      seed: { type: 'string', default: '20261124' },
+      batch: { type: 'string', default: '5000' },
+      pool: { type: 'string', default: '20' },
+      'no-explain': { type: 'boolean', default: false },
+      only: { type: 'string', default: 'a,b,c,d' },
+      rounds: { type: 'string', default: '1' },
+    },
+  });
+  const int = (name: string, text: string, min: number): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer of at least ${min}`);
+    return value;
+  };
+  const pair = (name: string, text: string): [number, number] => {
+    const parts = text.split(',');
+    if (parts.length !== 2) throw new Error(`--${name} takes two counts: at 1 client,at 20 clients`);
+    return [int(name, parts[0], 1), int(name, parts[1], 1)];
+  };
+  return {
+    rows: int('rows', values.rows, 1),
+    keep: values.keep,
+    countries: values.countries.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean),
+    searchRequests: pair('search-requests', values['search-requests']),
+    statsRequests: pair('stats-requests', values['stats-requests']),
+    budgetSeconds: int('budget', values.budget, 1),
+    seed: int('seed', values.seed, 0),
+    batch: int('batch', values.batch, 1),
+    pool: int('pool', values.pool, 1),
+    explain: !values['no-explain'],
+    only: new Set(values.only.split(',').map((m) => m.trim().toLowerCase())),
+    rounds: int('rounds', values.rounds, 1),
+  };
+}
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+const load1 = () => os.loadavg()[0].toFixed(2);
+const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+interface CapturedQuery {
+  sql: string;
+  params: unknown[];
+}
+
+/** Runs `action` and returns the SQL it sent through TypeORM (every query goes through logQuery). */
+async function captureQueries<T>(dataSource: DataSource, action: () => Promise<T>): Promise<{ result: T; queries: CapturedQuery[] }> {
+  const logger: Logger = dataSource.logger;
+  const hadOwn = Object.hasOwn(logger, 'logQuery');
+  const original = logger.logQuery;
+  const queries: CapturedQuery[] = [];
+  logger.logQuery = function (query, parameters, runner) {
+    queries.push({ sql: query, params: Array.isArray(parameters) ? parameters : [] });
+    return original.call(this, query, parameters, runner);
+  };
+  try {
+    return { result: await action(), queries };
+  } finally {
+    if (hadOwn) logger.logQuery = original;
+    else delete (logger as Partial<Logger>).logQuery;
+  }
+}
+
+function onlySeizureQuery(what: string, queries: CapturedQuery[]): CapturedQuery {
+  const found = queries.filter((q) => /\sFROM\s+(?:"public"\.)?"seizures"/i.test(q.sql));
+  if (found.length !== 1) {
+    throw new Error(`${what}: expected one query on seizures, captured ${found.length} of ${queries.length}: ${queries.map((q) => q.sql.slice(0, 300)).join(' | ')}`);
+  }
+  return found[0];
+}
+
+function runLoad(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: job });
+    let result: LoadResult | null = null;
+    worker.once('message', (message: LoadResult) => (result = message));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (result ? resolve(result) : reject(new Error(`load worker exited with code ${code} and no result`))));
+  });
+}
+
+interface Measurement {
+  key: string;
+  label: string;
+  clients: number;
+  rounds: number;
+  n: number;
+  p50: number;
+  p99: number;
+  rps: number;
+  errors: number;
+  /** 1-minute load average when each round started. */
+  load1: string[];
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+/** Latencies of all rounds pooled; throughput = all requests / all measured wall time. */
+function summarize(key: string, label: string, clients: number, rounds: { result: LoadResult; load1: string }[]): Measurement {
+  const sorted = rounds.flatMap((r) => r.result.latencies).sort((x, y) => x - y);
+  const wallMs = rounds.reduce((sum, r) => sum + r.result.wallMs, 0);
+  return {
+    key,
+    label,
+    clients,
+    rounds: rounds.length,
+    n: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    rps: (sorted.length * 1000) / wallMs,
+    errors: rounds.reduce((sum, r) => sum + r.result.errors, 0),
+    load1: rounds.map((r) => r.load1),
+  };
+}
+
+async function measureOnce(label: string, job: LoadJob, round: string): Promise<{ result: LoadResult; load1: string }> {
+  const before = load1();
+  const result = await runLoad(job);
+  if (result.errors > 0) out(`  ! ${label} x${job.concurrency}: ${result.errors} errors, first: ${result.firstError}`);
+  const sorted = [...result.latencies].sort((x, y) => x - y);
+  const rps = (sorted.length * 1000) / result.wallMs;
+  out(
+    `  ${round}${label.padEnd(44)} ${String(job.concurrency).padStart(2)} clients  n=${String(sorted.length).padStart(5)}  ` +
+      `p50 ${ms(percentile(sorted, 0.5)).padStart(6)} ms  p99 ${ms(percentile(sorted, 0.99)).padStart(6)} ms  ${rps.toFixed(1).padStart(8)} req/s  (load1 ${before})`,
+  );
+  return { result, load1: before };
+}
+
+async function explain(connectionString: string, title: string, query: CapturedQuery): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(query.sql, query.params); // warm the cache
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, query.params);
+    out(`EXPLAIN ANALYZE, ${title}:`);
+    for (const row of rows) out(`  ${row['QUERY PLAN']}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function serverFacts(connectionString: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ v: string; sb: string; wm: string; jit: string; pw: string; ecs: string }>(
+      `SELECT split_part(version(), ' on ', 1) AS v, current_setting('shared_buffers') AS sb, current_setting('work_mem') AS wm,
+              current_setting('jit') AS jit, current_setting('max_parallel_workers_per_gather') AS pw, current_setting('effective_cache_size') AS ecs`,
+    );
+    const r = rows[0];
+    return [`${r.v}, shared_buffers ${r.sb}, work_mem ${r.wm}, effective_cache_size ${r.ecs}, jit ${r.jit}, max_parallel_workers_per_gather ${r.pw}`];
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a PostgreSQL server (a fresh database is created on it)');
+  out(`search benchmark: ${options.rows.toLocaleString('en-US')} seizures, node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${loadavg()}`);
+  for (const line of await serverFacts(process.env.DATABASE_URL)) out(`server: ${line}`);
+
+  const platform = await startBenchPlatform({ keepDatabase: options.keep });
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const { server } = platform;
+    const dataSource = server.runtime.dataSource;
+    const connectionString = server.runtime.connection.pg.connectionString;
+    if (!connectionString) throw new Error('the bench platform has no database URL');
+    const url = `${server.url.replace('//localhost:', '//127.0.0.1:')}/graphql`;
+    out(`windward: ${url} on database ${platform.databaseName} (pool ${server.runtime.config.database.poolSize} connections)`);
+    const key = await platform.apiKeyFor(ELO_AGENCY, ['ELO']);
+
+    // --- Data --------------------------------------------------------------------------------------
+    const now = new Date();
+    const generator = new SeizureGenerator({ seed: options.seed, rows: options.rows, years: 3, now });
+    let nextReport = options.rows / 10;
+    const loaded = await loadSeizures(connectionString, options.rows, generator, {
+      batchSize: options.batch,
+      progress: (done) => {
+        if (done >= nextReport && done < options.rows) {
+          out(`  loaded ${done.toLocaleString('en-US')} rows`);
+          nextReport += options.rows / 10;
+        }
+      },
+    });
+    const perSecond = (loaded.rows * 1000) / loaded.insertMs;
+    out(
+      `load: ${loaded.rows.toLocaleString('en-US')} rows inserted in ${(loaded.insertMs / 1000).toFixed(1)} s (${Math.round(perSecond).toLocaleString('en-US')} rows/s, ` +
+        `multi-row INSERT ... unnest of ${options.batch}, secondary indexes dropped); ` +
+        `${loaded.indexes.length} indexes rebuilt in ${(loaded.indexMs / 1000).toFixed(1)} s; VACUUM ANALYZE ${(loaded.vacuumAnalyzeMs / 1000).toFixed(1)} s; ` +
+        `total ${(loaded.totalMs / 1000).toFixed(1)} s = ${Math.round((loaded.rows * 1000) / loaded.totalMs).toLocaleString('en-US')} rows/s end to end`,
+    );
+    out(`  indexes: ${loaded.indexes.map((i) => `${i.name} ${(i.ms / 1000).toFixed(1)} s`).join(', ')}`);
+    out(`  table ${(loaded.tableBytes / 2 ** 20).toFixed(0)} MiB, indexes ${(loaded.indexBytes / 2 ** 20).toFixed(0)} MiB; load average ${loadavg()}`);
+    const share = generator.countryShare(options.countries);
+    const visible = (TLP_WEIGHTS.CLEAR + TLP_WEIGHTS.GREEN) / 100;
+    out(
+      `  search filter FIREARMS in ${options.countries.join(', ')}: ~${(share * 100).toFixed(1)}% of reports in those countries x ${COMMODITY_WEIGHTS.FIREARMS}% FIREARMS ` +
+        `x >=${(visible * 100).toFixed(0)}% visible (CLEAR+GREEN) -> ~${Math.round(options.rows * share * (COMMODITY_WEIGHTS.FIREARMS / 100) * visible * 0.97).toLocaleString('en-US')}+ matching rows`,
+    );
+
+    // --- The SQL Windward runs, with the ELO's own ability ----------------------------------------
+    const principal = await server.app.get(AuthenticationService).authenticate(`Bearer ${key}`);
+    const ctx: RequestContext = { principal, ability: await server.app.get(AccessService).abilityFor(principal), requestId: 'bench' };
+    const search = server.app.get(SeizureSearchService);
+    const searchFilter: SeizureFilter = { commodityCategories: ['FIREARMS'], countries: options.countries };
+    const seizedFrom = new Date(now.getTime() - 365 * 24 * 3600_000);
+    const statsFilter: SeizureFilter = { seizedFrom };
+    const pageCapture = await captureQueries(dataSource, () => search.page(ctx, searchFilter, PAGE_SIZE));
+    const statsCapture = await captureQueries(dataSource, () => search.stats(ctx, statsFilter, ['COUNTRY', 'COMMODITY_CATEGORY']));
+    const pageSql = onlySeizureQuery('page', pageCapture.queries);
+    const statsSql = onlySeizureQuery('stats', statsCapture.queries);
+    out();
+    out(`search SQL (${pageCapture.result.rows.length} rows, hasNextPage ${pageCapture.result.hasNextPage}):`);
+    out(`  ${pageSql.sql}`);
+    out(`  params ${JSON.stringify(pageSql.params)}`);
+    out(`stats SQL (${statsCapture.result.length} buckets):`);
+    out(`  ${statsSql.sql}`);
+    out(`  params ${JSON.stringify(statsSql.params)}`);
+    if (options.explain) {
+      await explain(connectionString, 'search page', pageSql);
+      await explain(connectionString, 'statistics', statsSql);
+    }
+
+    // --- Check both GraphQL queries answer, and build the framework floor's page ---------------------
+    const searchBody = JSON.stringify({ query: SEARCH_QUERY, variables: { filter: searchFilter } });
+    const statsBody = JSON.stringify({ query: STATS_QUERY, variables: { filter: { seizedFrom: seizedFrom.toISOString() } } });
+    const post = async (target: string, body: string) => {
+      const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+      const text = await response.text();
+      const parsed = JSON.parse(text) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+      if (response.status !== 200 || parsed.errors?.length || !parsed.data) throw new Error(`${target}: HTTP ${response.status} ${text.slice(0, 500)}`);
+      return { text, data: parsed.data };
+    };
+    const windwardSearch = await post(url, searchBody);
+    const windwardStats = await post(url, statsBody);
+    const edges = (windwardSearch.data.seizures as { edges: unknown[] }).edges.length;
+    out();
+    out(`GraphQL check: search ${edges} edges, ${windwardSearch.text.length} bytes; stats ${(windwardStats.data.seizureStats as unknown[]).length} buckets, ${windwardStats.text.length} bytes`);
+
+    const views = pageCapture.result.rows.map((row) => ({ cursor: encodeCursor(row), node: server.app.get(SeizureViews).view(ctx, row) }));
+    const floorPage = { edges: views, pageInfo: { hasNextPage: pageCapture.result.hasNextPage, endCursor: views.length ? views[views.length - 1].cursor : null } };
+    const floor = await startFrameworkFloor(printSchema(server.app.get(GraphQLSchemaHost).schema), floorPage);
+    closers.push(() => floor.close());
+    const floorSearch = await post(floor.url, searchBody);
+    const same = JSON.stringify(floorSearch.data) === JSON.stringify(windwardSearch.data);
+    out(`framework floor: ${floor.url}, same response as Windward: ${same ? 'yes' : 'NO'} (${floorSearch.text.length} bytes)`);
+    if (!same) throw new Error('the framework floor does not answer what Windward answers');
+
+    // --- Measurements -------------------------------------------------------------------------------
+    const budgetMs = options.budgetSeconds * 1000;
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+    const settings = (clients: number, counts: [number, number], warmups: [number, number]): LoadSettings => {
+      const i = clients === 1 ? 0 : 1;
+      return { concurrency: clients, count: counts[i], warmup: warmups[i], budgetMs };
+    };
+    const searchWarmup: [number, number] = [30, 200];
+    const statsWarmup: [number, number] = [3, 20];
+    const run = (which: string) => options.only.has(which);
+    interface Planned {
+      key: string;
+      label: string;
+      job: LoadJob;
+    }
+    // Grouped so that what is compared runs back to back, and repeated (--rounds) so that a change
+    // in the machine's load hits both sides of a ratio alike.
+    const groups: Planned[][] = [];
+    for (const clients of [1, 20]) {
+      const group: Planned[] = [];
+      if (run('a')) group.push({ key: 'a', label: '(a) search, GraphQL via Windward', job: { kind: 'http', url, body: searchBody, headers, ...settings(clients, options.searchRequests, searchWarmup) } });
+      if (run('c')) {
+        group.push({
+          key: 'cs',
+          label: '(c) search, same SQL via pg',
+          job: { kind: 'sql', connectionString, poolSize: options.pool, sql: pageSql.sql, params: pageSql.params, ...settings(clients, options.searchRequests, searchWarmup) },
+        });
+      }
+      if (run('d')) {
+        group.push({ key: 'd', label: '(d) search, GraphQL via bare Apollo+Fastify', job: { kind: 'http', url: floor.url, body: searchBody, headers, ...settings(clients, options.searchRequests, searchWarmup) } });
+      }
+      groups.push(group);
+    }
+    for (const clients of [1, 20]) {
+      const group: Planned[] = [];
+      if (run('b')) group.push({ key: 'b', label: '(b) statistics, GraphQL via Windward', job: { kind: 'http', url, body: statsBody, headers, ...settings(clients, options.statsRequests, statsWarmup) } });
+      if (run('c')) {
+        group.push({
+          key: 'cq',
+          label: '(c) statistics, same SQL via pg',
+          job: { kind: 'sql', connectionString, poolSize: options.pool, sql: statsSql.sql, params: statsSql.params, ...settings(clients, options.statsRequests, statsWarmup) },
+        });
+      }
+      groups.push(group);
+    }
+    out();
+    out(
+      `measuring, ${options.rounds} round(s) (each: warm-up, then a fixed number of requests, stopping early after ${options.budgetSeconds} s; ` +
+        'Windward and the floors run on this thread, the load generators in a worker thread):',
+    );
+    const rounds = new Map<Planned, { result: LoadResult; load1: string }[]>();
+    for (const group of groups) {
+      for (let round = 1; round <= options.rounds; round += 1) {
+        for (const planned of group) {
+          const done = await measureOnce(planned.label, planned.job, options.rounds > 1 ? `[${round}] ` : '');
+          rounds.set(planned, [...(rounds.get(planned) ?? []), done]);
+        }
+      }
+    }
+    const results = groups.flat().map((planned) => summarize(planned.key, planned.label, planned.job.concurrency, rounds.get(planned) ?? []));
+
+    // --- Report -------------------------------------------------------------------------------------
+    const get = (key: string, clients: number) => results.find((r) => r.key === key && r.clients === clients);
+    out();
+    out(`results at ${options.rows.toLocaleString('en-US')} rows (load average now ${loadavg()}):`);
+    out(`  ${'measurement'.padEnd(44)} clients      n   p50 ms   p99 ms      req/s  errors  load1 at start`);
+    for (const r of results) {
+      out(
+        `  ${r.label.padEnd(44)} ${String(r.clients).padStart(7)} ${String(r.n).padStart(6)} ${ms(r.p50).padStart(8)} ${ms(r.p99).padStart(8)} ` +
+          `${r.rps.toFixed(1).padStart(10)} ${String(r.errors).padStart(7)}  ${r.load1.join(' ')}`,
+      );
+    }
+    const ratioLine = (name: string, x: string, y: string) => {
+      const [x1, y1, x20, y20] = [get(x, 1), get(y, 1), get(x, 20), get(y, 20)];
+      if (!x1 || !y1 || !x20 || !y20) return;
+      out(
+        `  ${name.padEnd(22)} p50 x${(x1.p50 / y1.p50).toFixed(2)} at 1 client, x${(x20.p50 / y20.p50).toFixed(2)} at 20; ` +
+          `throughput ${(x1.rps / y1.rps).toFixed(2)} at 1 client, ${(x20.rps / y20.rps).toFixed(2)} at 20`,
+      );
+    };
+    out();
+    out('ratios (p50: how many times slower; throughput: share of the floor):');
+    ratioLine('a/c search vs SQL', 'a', 'cs');
+    ratioLine('a/d search vs Apollo', 'a', 'd');
+    ratioLine('b/c stats vs SQL', 'b', 'cq');
+
+    const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
+    const [a1, a20, d20, b1, b20, cq1, cq20] = [get('a', 1), get('a', 20), get('d', 20), get('b', 1), get('b', 20), get('cq', 1), get('cq', 20)];
+    out();
+    out('targets:');
+    if (a1) {
+      out(
+        `  search page p50 < 25 ms at 1,000,000 rows: ${ms(a1.p50)} ms at 1 client -> ${verdict(a1.p50 < 25)}` +
+          (options.rows === 1_000_000 ? '' : ` (measured at ${options.rows.toLocaleString('en-US')} rows: indicative only)`),
+      );
+    }
+    if (a20 && d20) {
+      const share = a20.rps / d20.rps;
+      out(`  search throughput >= 0.6 of the framework floor at 20 clients: ${share.toFixed(2)} -> ${verdict(share >= 0.6)}`);
+    }
+    if (b1 && b20 && cq1 && cq20) {
+      const latency = b1.p50 / cq1.p50;
+      const throughput = cq20.rps / b20.rps;
+      out(
+        `  statistics within 1.5x of raw SQL: p50 x${latency.toFixed(2)} at 1 client, throughput x${throughput.toFixed(2)} at 20 clients -> ` +
+          verdict(latency <= 1.5 && throughput <= 1.5),
+      );
+    }
+    if (options.keep) out(`kept database ${platform.databaseName}`);
+  } finally {
+    for (const close of closers) await close();
+    await platform.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`search benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

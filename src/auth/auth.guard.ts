@@ -23,14 +23,22 @@ export class AuthGuard implements CanActivate {
     }
     if (permissions.includes(PUBLIC)) return true;
 
-    const request = requestOf(context) as ReturnType<typeof requestOf> & { windward?: RequestContext };
+    const { principal } = await this.authenticateRequest(requestOf(context));
+    if (permissions.includes(AUTHENTICATED)) return true;
+    if (principal.roles.some((role) => permissions.includes(role))) return true;
+    throw new ForbiddenError(`This operation requires one of the roles ${permissions.join(', ')}`);
+  }
+
+  /**
+   * Authenticates a request once (the context is kept on it) and returns its RequestContext. Also
+   * used where Nest runs no guard, such as federation entity references (`_entities`).
+   */
+  async authenticateRequest(request: ReturnType<typeof requestOf> & { windward?: RequestContext }): Promise<RequestContext> {
     if (!request.windward) {
       const header = request.headers.authorization;
       const principal = await this.authentication.authenticate(Array.isArray(header) ? header[0] : header);
       request.windward = { principal, ability: await this.access.abilityFor(principal), requestId: currentRequestId() ?? '' };
     }
-    if (permissions.includes(AUTHENTICATED)) return true;
-    if (request.windward.principal.roles.some((role) => permissions.includes(role))) return true;
-    throw new ForbiddenError(`This operation requires one of the roles ${permissions.join(', ')}`);
+    return request.windward;
   }
 }

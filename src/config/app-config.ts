@@ -45,6 +45,11 @@ const schema = z
       attempts: z.coerce.number().int().min(1).max(50),
     }),
     log: z.object({ level: z.enum(logLevels) }),
+    /** Per-agency token bucket for partner clients (PARTNER role, or RILO/PARTNER agencies). */
+    rateLimit: z.object({
+      partnerRequestsPerMinute: z.coerce.number().int().min(1).max(1000000),
+      burst: z.coerce.number().int().min(1).max(1000000),
+    }),
   })
   .superRefine((c, ctx) => {
     if (c.nodeEnv === 'production' && !c.crypto.platformKeyPassphrase) {
@@ -78,6 +83,8 @@ const ENV_VARIABLES: Record<string, string> = {
   'jobs.concurrency': 'JOB_CONCURRENCY',
   'jobs.attempts': 'JOB_ATTEMPTS',
   'log.level': 'LOG_LEVEL',
+  'rateLimit.partnerRequestsPerMinute': 'RATE_LIMIT_PARTNER_PER_MINUTE',
+  'rateLimit.burst': 'RATE_LIMIT_PARTNER_BURST',
 };
 
 /** Settings that must never be printed; `describeConfig` masks them. */

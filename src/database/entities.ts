@@ -2,6 +2,7 @@ import { AgencyEntity } from '../agencies/agency.entity.js';
 import { AlertDeliveryEntity, AlertEntity } from '../alerts/alert.entity.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
+import { FeedDisclosureEntity } from '../federation/feed-disclosure.entity.js';
 import { AgencyKeyEntity } from '../keys/agency-key.entity.js';
 import { PlatformKeyEntity } from '../keys/platform-key.entity.js';
 import { OperationReportEntity } from '../operations/operation-report.entity.js';
@@ -16,5 +17,5 @@ import { UserEntity } from '../users/user.entity.js';
 export const ENTITIES = [
   AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity,
   SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity, AuditEventEntity,
-  SeizureChangeEntity, OperationEntity, OperationReportEntity, AlertEntity, AlertDeliveryEntity,
+  SeizureChangeEntity, OperationEntity, OperationReportEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
 ];

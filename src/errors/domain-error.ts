@@ -62,3 +62,10 @@ export class ConflictError extends DomainError {
     super('CONFLICT', message);
   }
 }
+
+/** Too many requests from the caller's agency; `retryAfterSeconds` says when a request will be admitted again. */
+export class RateLimitedError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('RATE_LIMITED', `Rate limit exceeded for your agency; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+}

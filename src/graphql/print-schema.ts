@@ -1,6 +1,7 @@
 /**
  * Writes schema.graphql from the running code: boots the platform on a throwaway embedded
- * database and prints the schema the server actually serves. `--check` exits 1 when the
+ * database and prints the schema the server actually serves, as Federation 2 subgraph SDL (with
+ * @link, @key and @shareable: what a partner's composition takes, i.e. `_service { sdl }`). `--check` exits 1 when the
  * committed file differs (CI runs it).
  *   node dist/src/graphql/print-schema.js [--check]
  */
@@ -8,8 +9,9 @@ import 'reflect-metadata';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { printSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { printSchema } from 'graphql';
+import { lexicographicSortSchema } from 'graphql';
 import { startServer } from '../app/server.js';
 import { configDir, loadConfig } from '../config/app-config.js';
 
@@ -19,7 +21,8 @@ async function main(): Promise<number> {
   const config = loadConfig({ ...process.env, DATABASE_URL: '', REDIS_URL: '', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' });
   const server = await startServer(config, { worker: false });
   try {
-    const sdl = `${printSchema(server.app.get(GraphQLSchemaHost).schema)}\n`;
+    // Sorted, so that the committed file diffs by content rather than by module load order.
+    const sdl = `${printSubgraphSchema(lexicographicSortSchema(server.app.get(GraphQLSchemaHost).schema))}\n`;
     const file = path.join(path.dirname(configDir()), 'schema.graphql');
     if (check) {
       const committed = existsSync(file) ? readFileSync(file, 'utf8') : '';

@@ -1,0 +1,20 @@
+import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { ChangeFeedModel } from './change-feed.model.js';
+import { ChangeFeedService, FEED_DEFAULT_PAGE, type FeedPage } from './change-feed.service.js';
+
+@Resolver(() => ChangeFeedModel)
+export class ChangeFeedResolver {
+  constructor(private readonly feed: ChangeFeedService) {}
+
+  @Allow(AUTHENTICATED)
+  @Query(() => ChangeFeedModel, { description: 'Partner pull feed: reports that changed after the cursor, as you may see them now' })
+  changes(
+    @Ctx() ctx: RequestContext,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('first', { type: () => Int, defaultValue: FEED_DEFAULT_PAGE }) first: number,
+  ): Promise<FeedPage> {
+    return this.feed.page(ctx, after, first);
+  }
+}

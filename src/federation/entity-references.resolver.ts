@@ -1,0 +1,82 @@
+import { Context, Parent, ResolveReference, Resolver } from '@nestjs/graphql';
+import DataLoader from 'dataloader';
+import { AgencyModel } from '../agencies/agency.model.js';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import type { AgencyEntity } from '../agencies/agency.entity.js';
+import type { RequestContext } from '../auth/request-context.js';
+import type { OperationEntity } from '../operations/operation.entity.js';
+import { OperationModel } from '../operations/operation.model.js';
+import { OperationsService } from '../operations/operations.service.js';
+import { SeizureReadAudit } from '../seizures/seizure-read-audit.js';
+import { SeizureSearchService } from '../seizures/seizure-search.service.js';
+import type { SeizureView } from '../seizures/seizure-view.js';
+import { SeizureViews } from '../seizures/seizure-views.js';
+import { SeizureModel } from '../seizures/seizure.model.js';
+import { FederatedRequests, type GraphqlRequestContext } from './federated-requests.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Seizure entities for a partner's gateway: one `_entities` call carries many references, so they
+ * are looked up in one query through the same SQL path as every read (visible, retracted included,
+ * like `seizure(id)`), redacted for the caller, and each disclosure audited like any other read.
+ * A report the caller may not see resolves to null.
+ */
+@Resolver(() => SeizureModel)
+export class SeizureReferenceResolver {
+  private readonly loaders = new WeakMap<RequestContext, DataLoader<string, SeizureView | null>>();
+
+  constructor(
+    private readonly requests: FederatedRequests,
+    private readonly search: SeizureSearchService,
+    private readonly views: SeizureViews,
+    private readonly readAudit: SeizureReadAudit,
+  ) {}
+
+  @ResolveReference()
+  async resolveReference(@Parent() reference: { id: string }, @Context() graphqlContext: GraphqlRequestContext): Promise<SeizureView | null> {
+    const ctx = await this.requests.contextOrThrow(graphqlContext);
+    return UUID.test(reference.id) ? this.loaderFor(ctx).load(reference.id.toLowerCase()) : null;
+  }
+
+  private loaderFor(ctx: RequestContext): DataLoader<string, SeizureView | null> {
+    let loader = this.loaders.get(ctx);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const query = this.search.visible(ctx, { includeRetracted: true });
+        const rows = await query.andWhere(`${query.alias}.id IN (:...referenceIds)`, { referenceIds: [...ids] }).getMany();
+        const views = new Map(rows.map((row) => [row.id, this.views.view(ctx, row)]));
+        for (const view of views.values()) await this.readAudit.recordRead(ctx, view);
+        return ids.map((id) => views.get(id) ?? null);
+      });
+      this.loaders.set(ctx, loader);
+    }
+    return loader;
+  }
+}
+
+@Resolver(() => OperationModel)
+export class OperationReferenceResolver {
+  constructor(
+    private readonly requests: FederatedRequests,
+    private readonly operations: OperationsService,
+  ) {}
+
+  @ResolveReference()
+  async resolveReference(@Parent() reference: { id: string }, @Context() graphqlContext: GraphqlRequestContext): Promise<OperationEntity | null> {
+    return this.operations.findVisible(await this.requests.contextOrThrow(graphqlContext), reference.id);
+  }
+}
+
+@Resolver(() => AgencyModel)
+export class AgencyReferenceResolver {
+  constructor(
+    private readonly requests: FederatedRequests,
+    private readonly directory: AgenciesService,
+  ) {}
+
+  @ResolveReference()
+  async resolveReference(@Parent() reference: { code: string }, @Context() graphqlContext: GraphqlRequestContext): Promise<AgencyEntity | null> {
+    return this.directory.findByCode(await this.requests.contextOrThrow(graphqlContext), reference.code);
+  }
+}

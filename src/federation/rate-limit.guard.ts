@@ -1,0 +1,30 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { requestOf } from '../auth/allow.decorator.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { RateLimitedError } from '../errors/domain-error.js';
+import { PartnerRateLimiter, rateLimitedGraphQLError } from './partner-rate-limiter.js';
+
+/**
+ * Global guard registered right after AuthGuard: once the caller is authenticated, partner clients
+ * spend a token of their agency's bucket. Public routes (no principal) are not limited.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(private readonly limiter: PartnerRateLimiter) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = requestOf(context) as (ReturnType<typeof requestOf> & { windward?: RequestContext }) | undefined;
+    if (!request?.windward) return true;
+    try {
+      this.limiter.admitOrThrow(request, request.windward.principal);
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      if (context.getType<string>() === 'graphql') throw rateLimitedGraphQLError(error);
+      // Plain HTTP: the exception filter answers 429; the header goes on the same reply.
+      void context.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
+    return true;
+  }
+}

@@ -17,21 +17,18 @@
  * and analysed. The end state is the schema the migrations made, with freshly built indexes.
  */
 import pg from 'pg';
+import { DemoRandom } from '../src/demo/demo-random.js';
 
-/** Small, fast and seedable (mulberry32). */
+/** Bench helpers over the demo's seeded generator (one mulberry32 in the codebase). */
 export class Random {
-  private state: number;
+  private readonly source: DemoRandom;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.source = new DemoRandom(seed);
   }
 
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.source.next();
   }
 
   int(maxExclusive: number): number {

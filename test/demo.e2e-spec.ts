@@ -1,7 +1,10 @@
+import { seedDemo, type DemoSeedResult } from '../src/demo/demo.js';
+import { CARIBBEAN_SHIELD_CODE_NAME } from '../src/demo/demo-operation.js';
 import {
   CARIBBEAN_SHIELD, DEMO_ANCHOR, caribbeanShieldWindow, generateDemoDataset, seedDemoSeizures, type DemoSeizureSeedResult,
 } from '../src/demo/demo-seizures.js';
 import { seedDemoUsers, type DemoCredential } from '../src/demo/demo-users.js';
+import { OperationReportEntity } from '../src/operations/operation-report.entity.js';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { SeizureEntity } from '../src/seizures/seizure.entity.js';
 import { validateSeizureInput } from '../src/seizures/seizure-validation.js';
@@ -83,13 +86,14 @@ describe('seeding the demo data', () => {
   let platform: TestPlatform;
   let credentials: DemoCredential[];
   let first: DemoSeizureSeedResult;
+  let seeded: DemoSeedResult;
   const key = (email: string) => credentials.find((c) => c.email === email)!.apiKey;
   const seizures = () => platform.server.runtime.dataSource.getRepository(SeizureEntity).count();
 
   beforeAll(async () => {
     platform = await startTestPlatform();
-    credentials = await seedDemoUsers(platform.server.app);
-    first = await seedDemoSeizures(platform.server.app);
+    seeded = await seedDemo(platform.server.app);
+    ({ credentials, seizures: first } = seeded);
     if (process.env.DEMO_TIMING) process.stdout.write(`demo seeding (${platform.database.kind}): ${first.total} reports in ${first.elapsedMs} ms\n`);
   }, 180_000);
   afterAll(() => platform.stop());
@@ -102,12 +106,15 @@ describe('seeding the demo data', () => {
     expect(eloCount).toBeGreaterThanOrEqual(24);
     const audit = await platform.server.runtime.dataSource.getRepository(AuditEventEntity).count();
 
-    const again = await seedDemoSeizures(platform.server.app);
-    if (process.env.DEMO_TIMING) process.stdout.write(`demo re-seeding (${platform.database.kind}): ${again.elapsedMs} ms\n`);
-    expect(again).toMatchObject({ submitted: 0, existing: dataset.seizures.length, conflicting: [] });
+    const again = await seedDemo(platform.server.app);
+    if (process.env.DEMO_TIMING) process.stdout.write(`demo re-seeding (${platform.database.kind}): ${again.seizures.elapsedMs} ms\n`);
+    expect(again.seizures).toMatchObject({ submitted: 0, existing: dataset.seizures.length, conflicting: [] });
     expect(await seizures()).toBe(dataset.seizures.length);
     expect(await platform.server.runtime.dataSource.getRepository(AuditEventEntity).count()).toBe(audit);
-    expect(await seedDemoUsers(platform.server.app)).toEqual([]);
+    expect(again.credentials).toEqual([]);
+    // The operation, its links and its one published report are all left as they were.
+    expect(again.operation).toEqual({ ...seeded.operation, created: false });
+    expect(await platform.server.runtime.dataSource.getRepository(OperationReportEntity).count()).toBe(1);
     // Demo ELOs of other agencies have no API key: only the original demo users got one.
     expect(credentials.map((c) => c.email)).not.toContain('elo@bs.demo');
   }, 180_000);
@@ -125,8 +132,9 @@ describe('seeding the demo data', () => {
   });
 
   it.each([['elo@jm.demo', 'JM'], ['analyst@jio.demo', 'JIO']])('finds the Caribbean Shield reports %s may see by text and by reference', async (email, agency) => {
+    // Both agencies take part in the operation, so they see its linked reports up to TLP:AMBER.
     const visible = generateDemoDataset(DEMO_ANCHOR).caribbeanShield.seizures
-      .filter((s) => ['CLEAR', 'GREEN'].includes(s.input.tlp) || s.agency === agency || s.input.releasableTo?.includes(agency))
+      .filter((s) => ['CLEAR', 'GREEN', 'AMBER'].includes(s.input.tlp) || s.agency === agency || s.input.releasableTo?.includes(agency))
       .map((s) => s.input.reference);
     expect(visible.length).toBeGreaterThanOrEqual(30);
     const byName = await platform.gql<{ seizures: { totalCount: number; edges: { node: { reference: string } }[] } }>(
@@ -150,4 +158,81 @@ describe('seeding the demo data', () => {
     const jm = await platform.gql<{ seizures: { totalCount: number } }>(key('elo@jm.demo'), LIST, red);
     expect(jm.data!.seizures.totalCount).toBe(1); // its own
   });
+
+  const OPERATIONS = `query Operations($status: OperationStatus) {
+    operations(status: $status) { totalCount edges { node {
+      id codeName status startsAt endsAt leadAgency { code } participants { code } seizures(first: 1) { totalCount }
+      reports { id status version totals { count } breakdowns { dimension buckets { keys count } } summary signature { verified } }
+    } } }
+  }`;
+  type DemoOperation = {
+    id: string; codeName: string; status: string; startsAt: string; endsAt: string; leadAgency: { code: string }; participants: { code: string }[];
+    seizures: { totalCount: number };
+    reports: { id: string; status: string; version: number; totals: { count: number }; breakdowns: { dimension: string; buckets: { keys: string[]; count: number }[] }[]; summary: string; signature: { verified: boolean } | null }[];
+  };
+  const operationsFor = async (email: string) => {
+    const response = await platform.gql<{ operations: { totalCount: number; edges: { node: DemoOperation }[] } }>(key(email), OPERATIONS, {});
+    expect(response.errors).toBeUndefined();
+    return response.data!.operations.edges.map((e) => e.node);
+  };
+
+  it('runs Operation Caribbean Shield as the JIO analyst would: every report linked, follow-up, one published report', async () => {
+    const { caribbeanShield } = generateDemoDataset(DEMO_ANCHOR);
+    expect(seeded.operation).toMatchObject({
+      created: true, status: 'FOLLOW_UP', linkedReports: caribbeanShield.seizures.length, operationReports: caribbeanShield.seizures.length,
+      report: { version: 1, status: 'PUBLISHED', failureReason: null },
+    });
+    const [operation] = await operationsFor('analyst@jio.demo');
+    expect(operation).toMatchObject({
+      id: seeded.operation!.operationId, codeName: CARIBBEAN_SHIELD_CODE_NAME, status: 'FOLLOW_UP', leadAgency: { code: 'JIO' },
+      startsAt: caribbeanShield.startsAt.toISOString(), endsAt: caribbeanShield.endsAt.toISOString(),
+    });
+    expect(operation.participants.map((a) => a.code).sort()).toEqual([...caribbeanShield.participants, 'JIO'].sort());
+
+    // The report covers exactly the linked reports the analyst sees (never RED), and says so in its numbers.
+    const seenByJio = caribbeanShield.seizures.filter((s) => s.input.tlp !== 'RED' &&
+      (['CLEAR', 'GREEN', 'AMBER'].includes(s.input.tlp) || s.input.releasableTo?.includes('JIO')));
+    expect(operation.seizures.totalCount).toBe(seenByJio.length);
+    const [report] = operation.reports;
+    expect(report).toMatchObject({ id: seeded.operation!.report!.id, status: 'PUBLISHED', version: 1, totals: { count: seenByJio.length }, signature: { verified: true } });
+    const byCountry = report.breakdowns.find((b) => b.dimension === 'COUNTRY')!.buckets;
+    expect(byCountry.reduce((sum, b) => sum + b.count, 0)).toBe(seenByJio.length);
+    const byWeek = report.breakdowns.find((b) => b.dimension === 'WEEK')!.buckets;
+    expect(byWeek).toHaveLength(6);
+    expect(report.summary).toContain(CARIBBEAN_SHIELD_CODE_NAME);
+    expect(report.summary).not.toMatch(/Demo Person|fictional\)|FICTIONAL DEMO DATA/);
+
+    const pdf = await platform.http().get(`/reports/${report.id}.pdf`).set('Authorization', `Bearer ${key('elo@jm.demo')}`).buffer(true);
+    expect(pdf.status).toBe(200);
+    expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('shows the operation and its published report to participants only', async () => {
+    for (const email of ['elo@jm.demo', 'elo@ky.demo', 'elo@tt.demo']) {
+      const [operation] = await operationsFor(email);
+      expect(operation.codeName).toBe(CARIBBEAN_SHIELD_CODE_NAME);
+      expect(operation.reports.map((r) => r.status)).toEqual(['PUBLISHED']);
+    }
+    expect(await operationsFor('partner@rilo-we.demo')).toEqual([]);
+  });
+});
+
+describe('seeding the demo over demo data of an earlier version (reports without the operation)', () => {
+  let platform: TestPlatform;
+  afterAll(() => platform.stop());
+
+  it('links the operation reports the JIO analyst can see and leaves the rest as they are', async () => {
+    platform = await startTestPlatform();
+    await seedDemoUsers(platform.server.app);
+    await seedDemoSeizures(platform.server.app);
+    const { caribbeanShield } = generateDemoDataset(DEMO_ANCHOR);
+
+    const result = await seedDemo(platform.server.app);
+    // Resubmitted under the operation, the old reports differ in content: left alone, then linked.
+    expect(result.seizures.conflicting.sort()).toEqual(caribbeanShield.seizures.map((s) => `${s.agency}/${s.input.reference}`).sort());
+    const linkable = caribbeanShield.seizures.filter((s) => ['CLEAR', 'GREEN'].includes(s.input.tlp) || s.input.releasableTo?.includes('JIO'));
+    expect(result.operation).toMatchObject({ status: 'FOLLOW_UP', linkedReports: linkable.length, report: { status: 'PUBLISHED' } });
+    const linked = await platform.server.runtime.dataSource.getRepository(SeizureEntity).findBy({ operationId: result.operation!.operationId });
+    expect(linked.map((s) => s.reference).sort()).toEqual(linkable.map((s) => s.input.reference).sort());
+  }, 180_000);
 });

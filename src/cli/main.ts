@@ -11,8 +11,7 @@ import { applyMigrations, openRuntime } from '../app/platform-runtime.js';
 import { seedReferenceData } from '../app/reference-data.js';
 import { openDatabaseConnection } from '../database/database-connection.js';
 import { createDataSource } from '../database/data-source.js';
-import { formatDemoSeizureSummary, seedDemoSeizures } from '../demo/demo-seizures.js';
-import { formatDemoCredentials, seedDemoUsers } from '../demo/demo-users.js';
+import { formatDemoSeedResult, seedDemo } from '../demo/demo.js';
 import { DomainError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { registerKeyCommands } from '../keys/key-commands.js';
@@ -57,16 +56,13 @@ program
   .command('serve')
   .description('run the API and the workers (applies migrations and loads reference agencies first)')
   .option('--no-worker', 'API only: leave jobs to `windward worker` processes')
-  .option('--demo', 'load the demo users (with API keys printed once) and demo seizure reports when they do not exist yet')
+  .option('--demo', 'load the demo users (with API keys printed once), demo seizure reports and Operation Caribbean Shield when they do not exist yet')
   .action(async (options: { worker: boolean; demo?: boolean }) => {
     const config = loadConfig();
     const server = await startServer(config, { worker: options.worker });
     server.runtime.logger.event('info', 'configuration', describeConfig(config));
     if (options.demo) {
-      const credentials = await seedDemoUsers(server.app);
-      const text = formatDemoCredentials(credentials, server.url);
-      if (text) print(text);
-      print(formatDemoSeizureSummary(await seedDemoSeizures(server.app)));
+      print(formatDemoSeedResult(await seedDemo(server.app), server.url));
     }
     closeOnSignal(server.close, config.server.shutdownTimeoutMs);
   });
@@ -113,12 +109,10 @@ program
 
 program
   .command('demo')
-  .description('load the demo users (API keys are printed once, when a user is created) and the demo seizure reports')
+  .description('load the demo users (API keys are printed once, when a user is created), the demo seizure reports and Operation Caribbean Shield with its published report')
   .action(async () => {
     await withPlatform(async (app, runtime) => {
-      const credentials = await seedDemoUsers(app);
-      print(formatDemoCredentials(credentials, `http://localhost:${runtime.config.server.port}`) || 'demo users already exist');
-      print(formatDemoSeizureSummary(await seedDemoSeizures(app)));
+      print(formatDemoSeedResult(await seedDemo(app), `http://localhost:${runtime.config.server.port}`));
     });
   });
 

@@ -370,10 +370,11 @@ export interface DemoSeizureSeedResult {
 /**
  * Submits the demo reports through the normal submission path, each as the demo ELO of its
  * reporting agency (`elo@<cc>.demo`, created without an API key when missing). Run
- * `seedDemoUsers` first so that the demo users who get API keys are created with them. Idempotent:
+ * `seedDemoUsers` first so that the demo users who get API keys are created with them. With
+ * `caribbeanShieldId`, the operation's reports are submitted under that operation. Idempotent:
  * a second run submits identical content, which returns the existing reports.
  */
-export async function seedDemoSeizures(app: INestApplicationContext, options: { anchor?: Date } = {}): Promise<DemoSeizureSeedResult> {
+export async function seedDemoSeizures(app: INestApplicationContext, options: { anchor?: Date; caribbeanShieldId?: string } = {}): Promise<DemoSeizureSeedResult> {
   const started = performance.now();
   const anchor = options.anchor ?? DEMO_ANCHOR;
   if (anchor.getTime() > Date.now()) throw new Error(`The demo anchor ${anchor.toISOString()} is in the future; check the system clock`);
@@ -426,7 +427,9 @@ export async function seedDemoSeizures(app: INestApplicationContext, options: { 
   for (const agency of agencyCodes) await contextFor(agency);
   for (const email of new Set(dataset.seizures.flatMap((s) => s.namedUsers ?? []))) await userId(email);
   const submitOne = async (seizure: DemoSeizure) => {
-    const input = seizure.namedUsers ? { ...seizure.input, releasableToUsers: await Promise.all(seizure.namedUsers.map(userId)) } : seizure.input;
+    const input: SeizureInput = { ...seizure.input };
+    if (seizure.namedUsers) input.releasableToUsers = await Promise.all(seizure.namedUsers.map(userId));
+    if (seizure.operation && options.caribbeanShieldId) input.operationId = options.caribbeanShieldId;
     const key = `${seizure.agency}/${input.reference}`;
     try {
       await submissions.submit(await contextFor(seizure.agency), input);

@@ -88,6 +88,17 @@ export class JobsService implements OnApplicationShutdown {
     return this.worker !== undefined;
   }
 
+  /**
+   * Runs a job's handler in this process, now, for one-shot commands that have no worker (seeding
+   * the demo). Handlers are idempotent, so the queued copy finds the work done when a worker
+   * later picks it up.
+   */
+  async runHere<N extends JobName>(name: N, payload: JobPayloads[N], jobId: string): Promise<unknown> {
+    const handler = this.handlers.get(name);
+    if (!handler) throw new Error(`No handler for job ${name}`);
+    return handler.handle(payload as never, { jobId, attempt: this.config.jobs.attempts, reportProgress: async () => undefined });
+  }
+
   private async process(job: Job): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (!handler) throw new Error(`No handler for job ${job.name}`);

@@ -1,0 +1,33 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { completeDemoOperation, formatDemoOperationSummary, prepareDemoOperation, type DemoOperationResult } from './demo-operation.js';
+import { DEMO_ANCHOR, formatDemoSeizureSummary, seedDemoSeizures, type DemoSeizureSeedResult } from './demo-seizures.js';
+import { formatDemoCredentials, seedDemoUsers, type DemoCredential } from './demo-users.js';
+
+export interface DemoSeedResult {
+  credentials: DemoCredential[];
+  seizures: DemoSeizureSeedResult;
+  /** Null when the operation was closed: it is left as it is. */
+  operation: DemoOperationResult | null;
+}
+
+/**
+ * The whole demo, in the order it happens in life: users, Operation Caribbean Shield set up and
+ * started, seizure reports (the operation's reported under it), then the operation's follow-up
+ * with its compiled and published report. Idempotent.
+ */
+export async function seedDemo(app: INestApplicationContext, options: { anchor?: Date } = {}): Promise<DemoSeedResult> {
+  const anchor = options.anchor ?? DEMO_ANCHOR;
+  const credentials = await seedDemoUsers(app);
+  const operation = await prepareDemoOperation(app, anchor);
+  const seizures = await seedDemoSeizures(app, { anchor, caribbeanShieldId: operation?.id });
+  return { credentials, seizures, operation: operation ? await completeDemoOperation(app, anchor, operation) : null };
+}
+
+/** What the CLI prints: the API keys of new demo users (once), then what was loaded. */
+export function formatDemoSeedResult(result: DemoSeedResult, baseUrl: string): string {
+  return [
+    formatDemoCredentials(result.credentials, baseUrl) || 'demo users already exist',
+    formatDemoSeizureSummary(result.seizures),
+    formatDemoOperationSummary(result.operation),
+  ].join('\n');
+}

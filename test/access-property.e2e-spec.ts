@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { subject } from '@casl/ability';
+import { permittedFieldsOf } from '@casl/ability/extra';
 import fc from 'fast-check';
 import type { DataSource, Repository } from 'typeorm';
 import { buildAbility, type AppAbility } from '../src/access/ability.factory.js';
@@ -10,6 +11,7 @@ import { AGENCY_KINDS, AgencyEntity, type AgencyKind } from '../src/agencies/age
 import type { Principal } from '../src/auth/principal.js';
 import { SEIZURE_STATUSES, TLPS, type SeizureStatus, type Tlp } from '../src/seizures/seizure.enums.js';
 import { SeizureEntity } from '../src/seizures/seizure.entity.js';
+import { SEIZURE_FIELDS } from '../src/seizures/seizure-fields.js';
 import { ROLES, type Role } from '../src/users/user.entity.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
@@ -345,6 +347,29 @@ describe('access policy: SQL filter = CASL in-memory check (property)', () => {
       { numRuns: 500, ...RUN_SEED },
     );
     expect(nonTrivial).toBeGreaterThan(100);
+  }, 180_000);
+
+  it('field disclosure: AccessService.permittedFields (one shared set per rule combination) = CASL permittedFieldsOf', () => {
+    const access = platform.server.app.get(AccessService);
+    const caslFields = (ability: AppAbility, record: SeizureEntity) =>
+      permittedFieldsOf(ability, 'read', subject('Seizure', { ...record }), { fieldsFrom: (rule) => rule.fields ?? [...SEIZURE_FIELDS] }).sort();
+    const ours = (ability: AppAbility, record: SeizureEntity) => [...access.permittedFields(ability, 'Seizure', record, SEIZURE_FIELDS)].sort();
+    let combinations = 0;
+    const check = (ability: AppAbility) => {
+      const seen = new Set<ReadonlySet<string>>();
+      for (const record of records) {
+        expect(ours(ability, record)).toEqual(caslFields(ability, record));
+        seen.add(access.permittedFields(ability, 'Seizure', record, SEIZURE_FIELDS));
+      }
+      combinations = Math.max(combinations, seen.size);
+    };
+    fc.assert(fc.property(callerArbitrary, ({ principal, operations }) => check(buildAbility(policy, principal, operations))), { numRuns: 150, ...RUN_SEED });
+    // Several distinct answers per caller: owner, released-to and facts-only views of the records.
+    expect(combinations).toBeGreaterThanOrEqual(3);
+    fc.assert(
+      fc.property(policyArbitrary, callerArbitrary, (generated, { principal, operations }) => check(buildAbility(generated, principal, operations))),
+      { numRuns: 200, ...RUN_SEED },
+    );
   }, 180_000);
 
   describe('the SQL compiler', () => {

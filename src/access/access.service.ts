@@ -1,5 +1,4 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { permittedFieldsOf } from '@casl/ability/extra';
 import { subject as asSubject } from '@casl/ability';
 import { configDir } from '../config/app-config.js';
 import type { Principal } from '../auth/principal.js';
@@ -33,12 +32,38 @@ export class AccessService {
     return ability.can(action, asSubject(subjectName, { ...record }));
   }
 
-  /** The field paths of `record` the caller may read; rules without `fields` grant `allFields`. */
-  permittedFields(ability: AppAbility, subjectName: SubjectName, record: object, allFields: readonly string[]): Set<string> {
-    return new Set(
-      permittedFieldsOf(ability, 'read', asSubject(subjectName, { ...record }), {
-        fieldsFrom: (rule) => rule.fields ?? [...allFields],
-      }),
-    );
+  /**
+   * The field paths of `record` the caller may read; rules without `fields` grant `allFields`.
+   * Computed as CASL's permittedFieldsOf does (rules from lowest to highest priority, inverted ones
+   * taking fields away), but the answer depends only on which of the caller's rules match, and a
+   * page of reports matches a handful of combinations: each combination's set is built once per
+   * ability and shared. Callers must not change the returned set.
+   */
+  permittedFields(ability: AppAbility, subjectName: SubjectName, record: object, allFields: readonly string[]): ReadonlySet<string> {
+    const rules = ability.possibleRulesFor('read', subjectName);
+    let matched = subjectName;
+    for (const rule of rules) matched += rule.matchesConditions(record) ? '1' : '0';
+    let byFields = this.fieldSets.get(ability);
+    if (!byFields) this.fieldSets.set(ability, (byFields = new WeakMap()));
+    let sets = byFields.get(allFields);
+    if (!sets) byFields.set(allFields, (sets = new Map()));
+    let fields = sets.get(matched);
+    if (!fields) {
+      const built = new Set<string>();
+      for (let i = rules.length - 1; i >= 0; i -= 1) {
+        if (matched[subjectName.length + i] !== '1') continue;
+        const rule = rules[i];
+        for (const field of rule.fields ?? allFields) {
+          if (rule.inverted) built.delete(field);
+          else built.add(field);
+        }
+      }
+      fields = built;
+      sets.set(matched, fields);
+    }
+    return fields;
   }
+
+  /** Per ability (so per request), per field list: the permitted set of each rule combination. */
+  private readonly fieldSets = new WeakMap<AppAbility, WeakMap<readonly string[], Map<string, ReadonlySet<string>>>>();
 }

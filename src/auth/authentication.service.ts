@@ -27,8 +27,9 @@ export class AuthenticationService {
     return this.principalFor(user, viaOidc ? 'oidc' : 'api-key');
   }
 
+  /** The principal of a user; their agency is read unless it came loaded with the user. */
   async principalFor(user: UserEntity, authMethod: Principal['authMethod']): Promise<Principal> {
-    const agency = await this.agencies.findOneBy({ code: user.agencyCode });
+    const agency = user.agency?.code === user.agencyCode ? user.agency : await this.agencies.findOneBy({ code: user.agencyCode });
     if (!agency || agency.status !== 'ACTIVE') throw new UnauthenticatedError('The agency of these credentials is not active');
     return {
       userId: user.id,

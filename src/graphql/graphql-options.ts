@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { parse, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
@@ -39,6 +39,23 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
       return {
         async willSendResponse({ operation, errors }) {
           metrics.graphqlOperations.inc({ type: operation?.operation ?? 'unknown', outcome: errors?.length ? 'error' : 'ok' });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Answers are per reader and may carry intelligence: no shared or browser cache may keep them.
+ * (This replaces Apollo's cache-control plugin, which computed a cache policy for every resolved
+ * field only to find no hints.)
+ */
+function noStorePlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('cache-control', 'no-store');
         },
       };
     },
@@ -127,6 +144,9 @@ export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate
     introspection: true,
     formatError,
     // No inline (ftv1) traces to gateways: they carry raw resolver errors, before formatError.
-    plugins: [graphiqlLandingPagePlugin(), queryLimitsPlugin(config.graphql), metricsPlugin(metrics), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      graphiqlLandingPagePlugin(), queryLimitsPlugin(config.graphql), metricsPlugin(metrics), noStorePlugin(),
+      ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(),
+    ],
   };
 }

@@ -14,13 +14,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class OperationMembershipService implements OperationMembership {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Asked on every request (it is part of each caller's abilities): one plain statement. */
   async openOperationsOf(agencyCode: string): Promise<string[]> {
-    const rows = await this.dataSource
-      .getRepository(OperationEntity)
-      .createQueryBuilder('o')
-      .select('o.id', 'id')
-      .where("o.status <> 'CLOSED' AND o.participants @> ARRAY[:agency]::text[]", { agency: agencyCode })
-      .getRawMany<{ id: string }>();
+    const rows: { id: string }[] = await this.dataSource.query(
+      "SELECT id FROM operations WHERE status <> 'CLOSED' AND participants @> ARRAY[$1]::text[]",
+      [agencyCode],
+    );
     return rows.map((r) => r.id);
   }
 

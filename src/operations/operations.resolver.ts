@@ -3,7 +3,7 @@ import { AgencyModel } from '../agencies/agency.model.js';
 import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { SeizureLoaderFactory } from '../seizures/seizure-loaders.js';
-import { SeizureSearchService, clampFirst, encodeCursor } from '../seizures/seizure-search.service.js';
+import { SeizureSearchService, clampFirst } from '../seizures/seizure-search.service.js';
 import type { SeizureView } from '../seizures/seizure-view.js';
 import { SeizureViews } from '../seizures/seizure-views.js';
 import { SeizureConnectionModel, SeizureModel } from '../seizures/seizure.model.js';
@@ -83,8 +83,7 @@ export class OperationsResolver {
   ) {
     const filter = { operationId: operation.id };
     const page = await this.search.page(ctx, filter, clampFirst(first), after);
-    const edges = page.rows.map((row) => ({ cursor: encodeCursor(row), node: this.views.view(ctx, row) }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, countVisible: () => this.search.count(ctx, filter) };
+    return this.views.connection(ctx, page, () => this.search.count(ctx, filter));
   }
 }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { whereAllowed } from '../access/casl-sql.js';
 import type { RequestContext } from '../auth/request-context.js';
+import { getManyFlat } from '../database/flat-entities.js';
 import { BadUserInputError } from '../errors/domain-error.js';
 import { SEIZURE_SEARCH_DOCUMENT } from './seizure-search-text.js';
 import { SeizureEntity } from './seizure.entity.js';
@@ -83,7 +84,7 @@ export class SeizureSearchService {
       const cursor = decodeCursor(after);
       query.andWhere(`(${ALIAS}.seized_at, ${ALIAS}.id) < (:cursorAt::timestamptz, :cursorId::uuid)`, { cursorAt: cursor.seizedAt, cursorId: cursor.id });
     }
-    const rows = await query.orderBy(`${ALIAS}.seized_at`, 'DESC').addOrderBy(`${ALIAS}.id`, 'DESC').limit(first + 1).getMany();
+    const rows = await getManyFlat(query.orderBy(`${ALIAS}.seized_at`, 'DESC').addOrderBy(`${ALIAS}.id`, 'DESC').limit(first + 1));
     return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 

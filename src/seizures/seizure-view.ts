@@ -15,10 +15,7 @@ export type SeizureView = SeizureModel & {
  */
 export function presentSeizure(entity: SeizureEntity, permitted: ReadonlySet<string>): SeizureView {
   const may = (field: string) => permitted.has(field);
-  const redactedFields = SEIZURE_DISCLOSABLE_FIELDS.filter((field) => {
-    const parent = field.split('.')[0];
-    return !may(field) && (field === parent || may(parent));
-  });
+  const redactedFields = redactedFieldsOf(permitted);
   const s = entity;
   return {
     entity,
@@ -61,4 +58,19 @@ export function presentSeizure(entity: SeizureEntity, permitted: ReadonlySet<str
     updatedAt: s.updatedAt,
     version: s.version,
   };
+}
+
+/** Disclosable fields with their top-level parent, split once. */
+const DISCLOSABLE = SEIZURE_DISCLOSABLE_FIELDS.map((field) => [field, field.split('.')[0]] as const);
+/** Permitted sets are shared per rule combination (AccessService), so their redactions are too. */
+const redactions = new WeakMap<ReadonlySet<string>, string[]>();
+
+/** Withheld fields, naming a nested field only when its parent is shown. */
+function redactedFieldsOf(permitted: ReadonlySet<string>): string[] {
+  let fields = redactions.get(permitted);
+  if (!fields) {
+    fields = DISCLOSABLE.filter(([field, parent]) => !permitted.has(field) && (field === parent || permitted.has(parent))).map(([field]) => field);
+    redactions.set(permitted, fields);
+  }
+  return [...fields];
 }

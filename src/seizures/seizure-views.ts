@@ -3,6 +3,7 @@ import { AccessService } from '../access/access.service.js';
 import type { RequestContext } from '../auth/request-context.js';
 import type { SeizureEntity } from './seizure.entity.js';
 import { SEIZURE_FIELDS } from './seizure-fields.js';
+import { encodeCursor, type SeizurePage } from './seizure-search.service.js';
 import { presentSeizure, type SeizureView } from './seizure-view.js';
 
 /** Turns visible rows into what one reader may see of them (used by every feature that lists reports). */
@@ -12,5 +13,17 @@ export class SeizureViews {
 
   view(ctx: RequestContext, entity: SeizureEntity): SeizureView {
     return presentSeizure(entity, this.access.permittedFields(ctx.ability, 'Seizure', entity, SEIZURE_FIELDS));
+  }
+
+  /** A page as a SeizureConnection; cursors are encoded only when asked for, totalCount counted only when asked for. */
+  connection(ctx: RequestContext, page: SeizurePage, countVisible: () => Promise<number>) {
+    const edges = page.rows.map((row) => ({
+      get cursor() {
+        return encodeCursor(row);
+      },
+      node: this.view(ctx, row),
+    }));
+    const last = page.rows.at(-1);
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(last) : null }, countVisible };
   }
 }

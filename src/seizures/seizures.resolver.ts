@@ -11,7 +11,7 @@ import type { SeizureEntity } from './seizure.entity.js';
 import { SeizureLoaderFactory } from './seizure-loaders.js';
 import { SeizureReadAudit } from './seizure-read-audit.js';
 import { SeizureConnectionModel, SeizureModel, SeizureSensitiveModel, SeizureStatBucketModel, SignatureModel } from './seizure.model.js';
-import { SeizureSearchService, clampFirst, encodeCursor } from './seizure-search.service.js';
+import { SeizureSearchService, clampFirst } from './seizure-search.service.js';
 import { SeizureSubmissionService } from './seizure-submission.service.js';
 import type { SeizureView } from './seizure-view.js';
 import { SeizureViews } from './seizure-views.js';
@@ -53,12 +53,7 @@ export class SeizuresResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
     const page = await this.search.page(ctx, filter, clampFirst(first), after);
-    const edges = page.rows.map((row) => ({ cursor: encodeCursor(row), node: this.view(ctx, row) }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
-      countVisible: () => this.search.count(ctx, filter),
-    };
+    return this.views.connection(ctx, page, () => this.search.count(ctx, filter));
   }
 
   @Allow(AUTHENTICATED)

@@ -125,6 +125,14 @@ describe('HTTP edge', () => {
   });
 
   describe('GraphQL protections', () => {
+    it('tells every cache not to keep answers, which are per reader and may carry intelligence', async () => {
+      const answer = await post('no-store answer', { query: '{ me { email } }' });
+      expect(answer.body.data.me.email).toMatch(/@/);
+      expect(answer.headers['cache-control']).toBe('no-store');
+      const refused = await post('no-store refusal', { query: '{ me { email } }' }, null);
+      expect(refused.headers['cache-control']).toBe('no-store');
+    });
+
     it('refuses a GET query without a preflight header (CSRF prevention)', async () => {
       const response = record('csrf', await platform.http().get('/graphql').query({ query: '{ __typename }' }));
       expect(response.status).toBe(400);

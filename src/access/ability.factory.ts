@@ -5,7 +5,7 @@ import type { Action, PolicyDocument, PolicyRule, SubjectName } from './policy-d
 export type AppAbility = MongoAbility<[Action, SubjectName | object]>;
 
 /** The attributes a policy condition can name as "{{attribute}}". */
-export function principalAttributes(principal: Principal, operations: string[]): Record<string, unknown> {
+export function principalAttributes(principal: Principal, operations: readonly string[]): Record<string, unknown> {
   return {
     userId: principal.userId,
     agency: principal.agencyCode,
@@ -46,7 +46,7 @@ function appliesTo(rule: PolicyRule, principal: Principal): boolean {
 }
 
 /** The caller's CASL ability: the policy rules that apply to them, with their attributes filled in. */
-export function buildAbility(policy: PolicyDocument, principal: Principal, operations: string[] = []): AppAbility {
+export function buildAbility(policy: PolicyDocument, principal: Principal, operations: readonly string[] = []): AppAbility {
   const attributes = principalAttributes(principal, operations);
   const rules: RawRuleOf<AppAbility>[] = [];
   policy.rules.forEach((rule, index) => {

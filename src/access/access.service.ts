@@ -10,6 +10,8 @@ export interface OperationMembership {
   openOperationsOf(agencyCode: string): Promise<string[]>;
   /** True when the operation exists, is not closed and the agency takes part in it. */
   acceptsReportsFrom(operationId: string, agencyCode: string): Promise<boolean>;
+  /** The same as openOperationsOf, as an SQL expression (text[]) over an agency code expression, to read with other rows. */
+  openOperationsSql(agencyCodeSql: string): string;
 }
 export const OPERATION_MEMBERSHIP = Symbol('OPERATION_MEMBERSHIP');
 
@@ -24,7 +26,7 @@ export class AccessService {
   constructor(@Optional() @Inject(OPERATION_MEMBERSHIP) readonly operations?: OperationMembership) {}
 
   async abilityFor(principal: Principal): Promise<AppAbility> {
-    const operations = this.operations ? await this.operations.openOperationsOf(principal.agencyCode) : [];
+    const operations = principal.openOperations ?? (this.operations ? await this.operations.openOperationsOf(principal.agencyCode) : []);
     return buildAbility(this.policy, principal, operations);
   }
 

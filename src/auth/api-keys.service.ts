@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
+import { OPERATION_MEMBERSHIP, type OperationMembership } from '../access/access.service.js';
 import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
 import { AgencyEntity, type AgencyKind } from '../agencies/agency.entity.js';
 import { UserEntity, type Role, type UserStatus } from '../users/user.entity.js';
@@ -38,7 +39,12 @@ export class ApiKeysService {
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-  ) {}
+    @Optional() @Inject(OPERATION_MEMBERSHIP) membership?: OperationMembership,
+  ) {
+    this.lookupSql = keyLookupSql(membership ? membership.openOperationsSql('u.agency_code') : 'NULL::text[]');
+  }
+
+  private readonly lookupSql: string;
 
   async create(email: string, options: { ttl?: string; label?: string; now?: Date } = {}): Promise<CreatedApiKey> {
     const user = await this.users.findOneBy({ email: email.trim().toLowerCase() });
@@ -64,13 +70,13 @@ export class ApiKeysService {
   }
 
   /**
-   * The active user behind a presented key, with their agency, or null for any key that must not
-   * be accepted. Every request asks, so this is one plain statement: key, user and agency in one
-   * round trip, without the query builder's per-call work.
+   * The active user behind a presented key, with their agency and its open operations, or null for
+   * any key that must not be accepted. Every request asks, so this is one plain statement: key,
+   * user, agency and operations in one round trip, without the query builder's per-call work.
    */
-  async userForKey(presented: string, now = new Date()): Promise<UserEntity | null> {
+  async credentialsForKey(presented: string, now = new Date()): Promise<KeyCredentials | null> {
     if (!KEY_FORMAT.test(presented)) return null;
-    const rows: KeyLookupRow[] = await this.keys.query(KEY_LOOKUP_SQL, [hashApiKey(presented)]);
+    const rows: KeyLookupRow[] = await this.keys.query(this.lookupSql, [hashApiKey(presented)]);
     const row = rows[0];
     if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) return null;
     if (row.user_status !== 'ACTIVE') return null;
@@ -78,12 +84,18 @@ export class ApiKeysService {
     if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
       await this.keys.update({ id: row.key_id }, { lastUsedAt: now });
     }
-    return userFromRow(row);
+    return { user: userFromRow(row), openOperations: row.open_operations };
   }
 }
 
-const KEY_LOOKUP_SQL = `
-  SELECT k.id AS key_id, k.revoked_at, k.expires_at, k.last_used_at,
+export interface KeyCredentials {
+  user: UserEntity;
+  /** Null when no operations feature is present. */
+  openOperations: string[] | null;
+}
+
+const keyLookupSql = (openOperations: string) => `
+  SELECT k.id AS key_id, k.revoked_at, k.expires_at, k.last_used_at, ${openOperations} AS open_operations,
          u.id AS user_id, u.email, u.agency_code, u.roles, u.display_name, u.oidc_subject, u.status AS user_status, u.created_at AS user_created_at,
          a.name AS agency_name, a.kind AS agency_kind, a.country AS agency_country, a.region AS agency_region,
          a.communities AS agency_communities, a.legal_basis AS agency_legal_basis, a.status AS agency_status,
@@ -95,6 +107,7 @@ const KEY_LOOKUP_SQL = `
 
 interface KeyLookupRow {
   key_id: string;
+  open_operations: string[] | null;
   revoked_at: Date | null;
   expires_at: Date | null;
   last_used_at: Date | null;

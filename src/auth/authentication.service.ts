@@ -21,10 +21,15 @@ export class AuthenticationService {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw new UnauthenticatedError('Missing credentials: send Authorization: Bearer <API key or OIDC token>');
     const token = match[1];
-    const viaOidc = OidcService.looksLikeJwt(token);
-    const user = viaOidc ? await this.oidc.userForToken(token) : await this.apiKeys.userForKey(token);
-    if (!user) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
-    return this.principalFor(user, viaOidc ? 'oidc' : 'api-key');
+    if (OidcService.looksLikeJwt(token)) {
+      const user = await this.oidc.userForToken(token);
+      if (!user) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
+      return this.principalFor(user, 'oidc');
+    }
+    const credentials = await this.apiKeys.credentialsForKey(token);
+    if (!credentials) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
+    const principal = await this.principalFor(credentials.user, 'api-key');
+    return credentials.openOperations ? { ...principal, openOperations: credentials.openOperations } : principal;
   }
 
   /** The principal of a user; their agency is read unless it came loaded with the user. */

@@ -12,4 +12,9 @@ export interface Principal {
   communities: string[];
   roles: Role[];
   authMethod: 'api-key' | 'oidc';
+  /**
+   * The open operations the agency takes part in, when authentication read them with the
+   * credentials (API keys: same statement); otherwise AccessService.abilityFor reads them.
+   */
+  openOperations?: readonly string[];
 }

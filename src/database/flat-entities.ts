@@ -10,6 +10,7 @@ import type { EntityMetadata, ObjectLiteral, SelectQueryBuilder } from 'typeorm'
 export async function getManyFlat<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): Promise<T[]> {
   const alias = query.expressionMap.mainAlias;
   if (!alias?.hasMetadata) throw new Error('getManyFlat needs a query over an entity');
+  if (query.expressionMap.joinAttributes.some((join) => join.isSelected)) throw new Error('getManyFlat reads no joined entities; use getMany()');
   const columns = flatColumns(alias.metadata, alias.name);
   const rows = await query.getRawMany<Record<string, unknown>>();
   const target = alias.metadata.target as new () => T;

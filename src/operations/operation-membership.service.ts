@@ -14,13 +14,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class OperationMembershipService implements OperationMembership {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Asked on every request (it is part of each caller's abilities): one plain statement. */
+  /** Part of every caller's abilities: one plain statement (API-key requests read it with the key, via openOperationsSql). */
   async openOperationsOf(agencyCode: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      "SELECT id FROM operations WHERE status <> 'CLOSED' AND participants @> ARRAY[$1]::text[]",
-      [agencyCode],
-    );
-    return rows.map((r) => r.id);
+    const rows: { operations: string[] }[] = await this.dataSource.query(`SELECT ${this.openOperationsSql('$1::text')} AS operations`, [agencyCode]);
+    return rows[0].operations;
+  }
+
+  openOperationsSql(agencyCodeSql: string): string {
+    return `ARRAY(SELECT o.id::text FROM operations o WHERE o.status <> 'CLOSED' AND o.participants @> ARRAY[${agencyCodeSql}]::text[] ORDER BY o.id)`;
   }
 
   async acceptsReportsFrom(operationId: string, agencyCode: string): Promise<boolean> {

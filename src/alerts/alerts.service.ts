@@ -13,12 +13,11 @@ import { filterFromJson, filterToJson } from './alert-filter.js';
 import type { AlertInput } from './alert.inputs.js';
 import type { AlertDeliveryModel, AlertModel } from './alert.model.js';
 import { checkWebhookUrl } from './webhook-url.js';
+import { isUuid } from '../database/uuid.js';
 
 /** Each user's active alerts are matched against every new report: keep the number bounded. */
 export const MAX_ALERTS_PER_USER = 50;
 const MAX_DELIVERIES_PAGE = 200;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function toAlertModel(alert: AlertEntity, webhookSecret: string | null = null): AlertModel {
   return { id: alert.id, name: alert.name, filter: JSON.stringify(alert.filter), createdAt: alert.createdAt, webhookUrl: alert.webhookUrl, webhookSecret };
 }
@@ -70,7 +69,7 @@ export class AlertsService {
 
   /** Stops the alert; its deliveries stay on record. Someone else's alert is NOT_FOUND. */
   async delete(ctx: RequestContext, id: string): Promise<boolean> {
-    if (!UUID.test(id)) throw new NotFoundError('Alert');
+    if (!isUuid(id)) throw new NotFoundError('Alert');
     return this.dataSource.transaction(async (manager) => {
       const result = await manager.update(AlertEntity, { id, userId: ctx.principal.userId, active: true }, { active: false });
       if (result.affected !== 1) throw new NotFoundError('Alert');

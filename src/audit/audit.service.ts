@@ -9,13 +9,12 @@ import { AuditChainVerifier, GENESIS_HASH, auditEventHash, type StoredAuditEvent
 import { decodeAuditCursorOrThrow, encodeAuditCursor } from './audit-cursor.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { toAuditEventModel, type AuditEventConnectionModel } from './audit.models.js';
+import { isUuid } from '../database/uuid.js';
 
 /** Arbitrary but fixed: serialises appends to the chain across every process. */
 const AUDIT_CHAIN_LOCK = 7_337_010;
 const VERIFY_BATCH = 5000;
 const MAX_PAGE = 200;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The actor of events no user caused (jobs, CLI maintenance). */
 export const SYSTEM_ACTOR = 'system';
 
@@ -120,7 +119,7 @@ export class AuditService {
 
   /** The events about one resource that the caller may read, newest first. */
   async trail(ctx: RequestContext, resourceId: string, first = 50, after?: string | null): Promise<AuditEventConnectionModel> {
-    if (!UUID.test(resourceId)) throw new BadUserInputError('resourceId must be a UUID', ['resourceId']);
+    if (!isUuid(resourceId)) throw new BadUserInputError('resourceId must be a UUID', ['resourceId']);
     const limit = Math.min(Math.max(Math.trunc(first), 1), MAX_PAGE);
     const query = this.events
       .createQueryBuilder('e')

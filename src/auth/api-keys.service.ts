@@ -7,6 +7,7 @@ import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
 import { AgencyEntity, type AgencyKind } from '../agencies/agency.entity.js';
 import { UserEntity, type Role, type UserStatus } from '../users/user.entity.js';
 import { ApiKeyEntity } from './api-key.entity.js';
+import { isUuid } from '../database/uuid.js';
 
 const KEY_PREFIX = 'wwk_';
 /** 32 random bytes: guessing is hopeless, so a fast hash is the right one (no need for a KDF). */
@@ -59,7 +60,7 @@ export class ApiKeysService {
   }
 
   async revoke(id: string, now = new Date()): Promise<ApiKeyEntity> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new BadUserInputError(`Invalid API key id: ${id}`, ['id']);
+    if (!isUuid(id)) throw new BadUserInputError(`Invalid API key id: ${id}`, ['id']);
     const key = await this.keys.findOneBy({ id });
     if (!key) throw new NotFoundError(`API key ${id}`);
     if (!key.revokedAt) {

@@ -13,8 +13,7 @@ import type { SeizureView } from '../seizures/seizure-view.js';
 import { SeizureViews } from '../seizures/seizure-views.js';
 import { SeizureModel } from '../seizures/seizure.model.js';
 import { FederatedRequests, type GraphqlRequestContext } from './federated-requests.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../database/uuid.js';
 
 /**
  * Seizure entities for a partner's gateway: one `_entities` call carries many references, so they
@@ -36,7 +35,7 @@ export class SeizureReferenceResolver {
   @ResolveReference()
   async resolveReference(@Parent() reference: { id: string }, @Context() graphqlContext: GraphqlRequestContext): Promise<SeizureView | null> {
     const ctx = await this.requests.contextOrThrow(graphqlContext);
-    return UUID.test(reference.id) ? this.loaderFor(ctx).load(reference.id.toLowerCase()) : null;
+    return isUuid(reference.id) ? this.loaderFor(ctx).load(reference.id.toLowerCase()) : null;
   }
 
   private loaderFor(ctx: RequestContext): DataLoader<string, SeizureView | null> {

@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OPERATION_MEMBERSHIP, type OperationMembership } from '../access/access.service.js';
 import { OperationEntity } from './operation.entity.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../database/uuid.js';
 
 /**
  * Which open operations an agency takes part in: the `operations` attribute of every caller's
@@ -25,7 +24,7 @@ export class OperationMembershipService implements OperationMembership {
   }
 
   async acceptsReportsFrom(operationId: string, agencyCode: string): Promise<boolean> {
-    if (!UUID.test(operationId)) return false;
+    if (!isUuid(operationId)) return false;
     const operation = await this.dataSource.getRepository(OperationEntity).findOneBy({ id: operationId });
     return Boolean(operation && operation.status !== 'CLOSED' && operation.participants.includes(agencyCode));
   }

@@ -12,8 +12,7 @@ import type { SeizureEntity } from '../seizures/seizure.entity.js';
 import { clampFirst } from '../seizures/seizure-search.service.js';
 import { OPERATION_TRANSITIONS, OperationEntity, type OperationStatus } from './operation.entity.js';
 import type { OperationInput } from './operation.model.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../database/uuid.js';
 
 /** Operations: set-up, participants, lifecycle and linked seizures; every change audited. */
 @Injectable()
@@ -26,7 +25,7 @@ export class OperationsService {
   ) {}
 
   async findVisible(ctx: RequestContext, id: string): Promise<OperationEntity | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const query = this.dataSource.getRepository(OperationEntity).createQueryBuilder('o');
     return whereAllowed(query, ctx.ability, 'read', 'Operation').andWhere('o.id = :id', { id }).getOne();
   }
@@ -145,7 +144,7 @@ export function encodeOperationCursor(operation: Pick<OperationEntity, 'startsAt
 function decodeOperationCursor(cursor: string): [string, string] {
   try {
     const [startsAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(startsAt)) || !UUID.test(id)) throw new Error('bad');
+    if (Number.isNaN(Date.parse(startsAt)) || !isUuid(id)) throw new Error('bad');
     return [startsAt, id];
   } catch {
     throw new BadUserInputError('after: not a cursor returned by this API', ['after']);

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '../errors/domain-error.js';
 import type { OperationReportEntity } from './operation-report.entity.js';
 import type { ReportContent } from './report-content.js';
 import { OperationReportsService } from './report-lifecycle.service.js';
+import { UUID_PATTERN } from '../database/uuid.js';
 
 interface ReportDocument {
   contentType: string;
@@ -22,7 +23,7 @@ const DOCUMENTS: Record<string, ReportDocument> = {
   'sig.asc': { contentType: 'application/pgp-signature', body: (r) => r.signature },
 };
 
-const FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(pdf|csv|md|json|sig\.asc)$/i;
+const FILE = new RegExp(`^(${UUID_PATTERN})\\.(pdf|csv|md|json|sig\\.asc)$`, 'i');
 
 function fileName(report: OperationReportEntity, extension: string): string {
   const codeName = (report.content as unknown as ReportContent | null)?.operation.codeName ?? 'operation';

@@ -18,8 +18,7 @@ import { OperationReportEntity } from './operation-report.entity.js';
 import { OperationEntity } from './operation.entity.js';
 import { OperationsService } from './operations.service.js';
 import { publicationDocument, signDetached } from './report-signature.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../database/uuid.js';
 
 export const COMPILE_REPORT_JOB = 'operations.compile-report' as const;
 
@@ -59,7 +58,7 @@ export class OperationReportsService {
   }
 
   async findVisible(ctx: RequestContext, id: string, options: { documents?: boolean } = {}): Promise<OperationReportEntity | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const query = this.visible(ctx).andWhere('r.id = :reportId', { reportId: id });
     if (!options.documents) query.select(SUMMARY_COLUMNS.map((c) => `r.${c}`));
     return query.getOne();

@@ -10,6 +10,7 @@ import { SeizureEntity } from './seizure.entity.js';
 import type { SeizureDimension } from './seizure.enums.js';
 import type { SeizureFilter } from './seizure.inputs.js';
 import { isCountryCode } from './seizure-validation.js';
+import { isUuid } from '../database/uuid.js';
 
 const ALIAS = 's';
 export const MAX_PAGE = 200;
@@ -74,7 +75,7 @@ export class SeizureSearchService {
   }
 
   async findVisible(ctx: RequestContext, id: string): Promise<SeizureEntity | null> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    if (!isUuid(id)) return null;
     return this.visible(ctx, { includeRetracted: true }).andWhere(`${ALIAS}.id = :id`, { id }).getOne();
   }
 

@@ -18,6 +18,7 @@ import type { SeizureInput, SeizureUpdateInput, SensitiveInput } from './seizure
 import {
   InputProblems, checkEvaluation, checkSensitive, checkTlpDistribution, effectiveTlp, isLowGrade, kgEquivalent, usdValue, validateSeizureInput,
 } from './seizure-validation.js';
+import { isUuid } from '../database/uuid.js';
 
 /** A sealed submission's verified signature, recorded with the report so it can be re-verified. */
 export interface SubmissionSignature {
@@ -319,7 +320,7 @@ export class SeizureSubmissionService {
   }
 
   async visibleOrThrow(ctx: RequestContext, id: string): Promise<SeizureEntity> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new NotFoundError('Seizure');
+    if (!isUuid(id)) throw new NotFoundError('Seizure');
     const row = await this.dataSource.getRepository(SeizureEntity).findOneBy({ id });
     if (!row || !this.access.can(ctx.ability, 'read', 'Seizure', row)) throw new NotFoundError('Seizure');
     return row;

@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import { BadUserInputError } from '../errors/domain-error.js';
 import { KG_EQUIVALENT, TLP_ORDER, UNITS, type EvaluationScheme, type Tlp, type Unit } from './seizure.enums.js';
 import type { EvaluationInput, HandlingInput, SeizureInput, SensitiveInput } from './seizure.inputs.js';
+import { isUuid } from '../database/uuid.js';
 
 /** Collects every problem with an input, so the caller learns all offending fields at once. */
 export class InputProblems {
@@ -126,7 +127,7 @@ export function checkTlpDistribution(problems: InputProblems, tlp: Tlp, releasab
   if (serverBlind && tlp !== 'RED') problems.add('serverBlind', 'only a RED report can be server-blind');
   if (tlp !== 'RED' && (releasableToUsers?.length ?? 0) > 0) problems.add('releasableToUsers', 'named users are for RED reports; use releasableTo for agencies');
   (releasableToUsers ?? []).forEach((id, i) => {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) problems.add(`releasableToUsers.${i}`, 'is not a user id');
+    if (!isUuid(id)) problems.add(`releasableToUsers.${i}`, 'is not a user id');
   });
 }
 

@@ -1,28 +1,15 @@
-import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import { startServer, type RunningServer } from '../src/app/server.js';
 import { AuditService } from '../src/audit/audit.service.js';
+import { CLI_TIMEOUT, requireBuiltCli, runCli } from './support/cli.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { testConfig } from './support/test-platform.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist/src/cli/main.js');
-const SLOW = 180_000;
+const SLOW = CLI_TIMEOUT;
 
 /** Runs `windward audit verify` as an operator would, against the test database. */
-function auditVerify(database: TestDatabase): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { NODE_OPTIONS: _jestOptions, DATABASE_URL: _base, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, 'audit', 'verify'],
-      { cwd: ROOT, timeout: SLOW - 10_000, env: { ...inherited, REDIS_PREFIX: `windward-cli-${randomBytes(4).toString('hex')}`, ...database.env, NODE_ENV: 'test', LOG_LEVEL: 'error' } },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
+function auditVerify(database: TestDatabase) {
+  return runCli(['audit', 'verify'], database.env);
 }
 
 describe('windward audit verify', () => {
@@ -30,7 +17,7 @@ describe('windward audit verify', () => {
   let server: RunningServer;
 
   beforeAll(async () => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the CLI tests`);
+    requireBuiltCli();
     database = await createTestDatabase();
     // A running server (with the embedded database, the CLI reaches it through its socket).
     server = await startServer(testConfig(database), { worker: false });

@@ -1,63 +1,21 @@
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { startServer, type RunningServer } from '../src/app/server.js';
+import { CLI_TIMEOUT, expectOneLineFailure, requireBuiltCli, runCli, type CliResult } from './support/cli.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { testConfig } from './support/test-platform.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist/src/cli/main.js');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const API_KEY = /^wwk_[A-Za-z0-9_-]{43}$/;
 /** Each command opens the database (an embedded one takes a few seconds to start). */
-const SLOW = 180_000;
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  lines: string[];
-  errorLines: string[];
-}
-
-function lines(text: string): string[] {
-  return text.split('\n').filter((line) => line.trim() !== '');
-}
+const SLOW = CLI_TIMEOUT;
 
 /** Runs the built CLI as an operator would, with the given database settings. */
 function windward(database: TestDatabase, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const { NODE_OPTIONS: _jestOptions, DATABASE_URL: _base, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      {
-        cwd: ROOT,
-        timeout: SLOW - 10_000,
-        env: { ...inherited, REDIS_PREFIX: `windward-cli-${randomBytes(4).toString('hex')}`, ...database.env, NODE_ENV: 'test', LOG_LEVEL: 'error', ...env },
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr, lines: lines(stdout), errorLines: lines(stderr) });
-      },
-    );
-  });
+  return runCli(args, { ...database.env, ...env });
 }
 
-/** What every failing command must look like: a non-zero exit and one line, no stack trace. */
-function expectOneLineFailure(result: CliResult, exitCode: number, pattern: RegExp): void {
-  expect({ code: result.code, stderr: result.errorLines }).toEqual({ code: exitCode, stderr: [expect.stringMatching(/^windward: /)] });
-  expect(result.errorLines[0]).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  expect(result.stdout).toBe('');
-}
-
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the CLI tests`);
-});
+beforeAll(requireBuiltCli);
 
 describe('windward CLI', () => {
   let database: TestDatabase;

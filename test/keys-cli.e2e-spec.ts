@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { canonicalJson } from '../src/crypto/canonical-json.js';
+import { CLI_TIMEOUT, expectOneLineFailure as expectFailure, requireBuiltCli, runCli, type CliResult } from './support/cli.js';
 import { GpgHome } from './support/gpg.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
@@ -12,38 +10,18 @@ import { startTestPlatform, type TestPlatform } from './support/test-platform.js
  * Each test has its own throwaway GNUPGHOME, which also holds the files the CLI writes.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist/src/cli/main.js');
-/** Each CLI start loads the whole application (a few seconds on a busy machine). */
-const SLOW = 180_000;
+const SLOW = CLI_TIMEOUT;
 const REPORT = { reference: 'JM-2026-0042', commodity: { category: 'DRUGS', description: 'Cocaine HCl, “bricks”' }, quantity: { value: 12.5, unit: 'KG' } };
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * Runs the built CLI. The database settings point nowhere: these commands must not need one.
  */
 function windward(args: string[]): Promise<CliResult> {
-  const { NODE_OPTIONS: _jest, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: ROOT, timeout: SLOW - 10_000, env: { ...inherited, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', DATA_DIR: '/nonexistent/windward', LOG_LEVEL: 'error' } },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
+  return runCli(args, { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', DATA_DIR: '/nonexistent/windward' });
 }
 
 function expectOneLineFailure(result: CliResult, pattern: RegExp): void {
-  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
-  expect({ code: result.code, lines: lines.length, stdout: result.stdout }).toEqual({ code: 1, lines: 1, stdout: '' });
-  expect(lines[0]).toMatch(/^windward: /);
-  expect(lines[0]).toMatch(pattern);
+  expectFailure(result, 1, pattern);
 }
 
 /** `windward keygen` into the home directory; returns the fingerprint and file paths. */
@@ -61,9 +39,7 @@ async function keygen(home: GpgHome, agency: string, passphraseFile?: string) {
   };
 }
 
-beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` before the CLI tests`);
-});
+beforeAll(requireBuiltCli);
 
 describe('windward keygen / seal / open with GnuPG', () => {
   let home: GpgHome;

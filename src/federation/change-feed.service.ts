@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { BadUserInputError } from '../errors/domain-error.js';
 import { SeizureChangeEntity } from '../seizures/seizure-change.entity.js';
-import { SEIZURE_DISCLOSABLE_FIELDS } from '../seizures/seizure-fields.js';
+import { SeizureReadAudit } from '../seizures/seizure-read-audit.js';
 import { SeizureSearchService, clampFirst } from '../seizures/seizure-search.service.js';
 import type { SeizureView } from '../seizures/seizure-view.js';
 import { SeizureViews } from '../seizures/seizure-views.js';
@@ -55,7 +54,7 @@ export class ChangeFeedService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly search: SeizureSearchService,
     private readonly views: SeizureViews,
-    private readonly audit: AuditService,
+    private readonly readAudit: SeizureReadAudit,
   ) {}
 
   async page(ctx: RequestContext, after: string | null | undefined, first: number | null | undefined): Promise<FeedPage> {
@@ -123,17 +122,7 @@ export class ChangeFeedService {
         .orIgnore()
         .execute();
       for (const view of views) {
-        await this.audit.append(
-          manager,
-          auditFromContext(ctx, {
-            action: 'seizure.read',
-            resourceType: 'Seizure',
-            resourceId: view.id,
-            resourceAgency: view.reportingAgencyCode,
-            fields: SEIZURE_DISCLOSABLE_FIELDS.filter((field) => view.permitted.has(field)),
-            details: { tlp: view.tlp, version: view.version, via: 'changes' },
-          }),
-        );
+        await this.readAudit.recordReadIn(manager, ctx, view, 'changes');
       }
     });
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService, auditFromContext } from '../audit/audit.service.js';
+import type { EntityManager } from 'typeorm';
+import { AuditService, auditFromContext, type AuditEventInput } from '../audit/audit.service.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { SEIZURE_DISCLOSABLE_FIELDS } from './seizure-fields.js';
 import type { SeizureView } from './seizure-view.js';
@@ -14,15 +15,23 @@ export class SeizureReadAudit {
   constructor(private readonly audit: AuditService) {}
 
   async recordRead(ctx: RequestContext, view: SeizureView): Promise<void> {
-    await this.audit.appendStandalone(
-      auditFromContext(ctx, {
-        action: 'seizure.read',
-        resourceType: 'Seizure',
-        resourceId: view.id,
-        resourceAgency: view.reportingAgencyCode,
-        fields: SEIZURE_DISCLOSABLE_FIELDS.filter((field) => view.permitted.has(field)),
-        details: { tlp: view.tlp, version: view.version },
-      }),
-    );
+    await this.audit.appendStandalone(readEvent(ctx, view));
   }
+
+  /** The same event, appended in the caller's transaction (a change-feed page records all its reads at once). */
+  async recordReadIn(manager: EntityManager, ctx: RequestContext, view: SeizureView, via: string): Promise<void> {
+    await this.audit.append(manager, readEvent(ctx, view, { via }));
+  }
+}
+
+/** A read: the report, its owner and exactly the fields the reader was shown. */
+function readEvent(ctx: RequestContext, view: SeizureView, details: Record<string, string> = {}): AuditEventInput {
+  return auditFromContext(ctx, {
+    action: 'seizure.read',
+    resourceType: 'Seizure',
+    resourceId: view.id,
+    resourceAgency: view.reportingAgencyCode,
+    fields: SEIZURE_DISCLOSABLE_FIELDS.filter((field) => view.permitted.has(field)),
+    details: { tlp: view.tlp, version: view.version, ...details },
+  });
 }

@@ -54,7 +54,11 @@ export class JobsService implements OnApplicationShutdown {
   async jobState(jobId: string): Promise<{ state: string; failedReason?: string; progress: unknown; result: unknown } | null> {
     const job = await this.queue.getJob(jobId);
     if (!job) return null;
-    return { state: await job.getState(), failedReason: job.failedReason, progress: job.progress, result: job.returnvalue };
+    const state = await job.getState();
+    // The job was read before its state: one that finished in between would show its final state
+    // without its result or reason. Final states do not change, so a second read is consistent.
+    const current = state === 'completed' || state === 'failed' ? ((await this.queue.getJob(jobId)) ?? job) : job;
+    return { state, failedReason: current.failedReason, progress: current.progress, result: current.returnvalue };
   }
 
   async counts(): Promise<JobCounts> {

@@ -10,6 +10,7 @@ export const SEIZURE_IDENTITY_FIELDS = [
 export const SEIZURE_DISCLOSABLE_FIELDS = [
   'location', 'location.name', 'location.unlocode', 'location.latitude', 'location.longitude', 'estimatedValue', 'concealment',
   'route', 'operation', 'conveyance', 'conveyance.type', 'conveyance.identifier', 'evaluation', 'handling', 'signature',
+  'signature.detached', 'signature.signedContent',
   'sensitive', 'sealedFor', 'releasableTo', 'releasableToUsers', 'history', 'retractionReason',
 ] as const;
 

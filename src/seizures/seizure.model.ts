@@ -84,8 +84,8 @@ export class SignatureModel {
   @Field({ description: 'False when the signing key was since revoked as compromised, or the signature does not verify' })
   verified: boolean;
   @Field(() => Date, { nullable: true }) signedAt: Date | null;
-  @Field(() => String, { nullable: true, description: 'Armored detached signature over signedContent' }) detached: string | null;
-  @Field(() => String, { nullable: true, description: 'The canonical JSON (RFC 8785) the signature covers' }) signedContent: string | null;
+  @Field(() => String, { nullable: true, description: 'Armored detached signature over signedContent; on a seizure, null (and in redactedFields) unless you may see the whole report' }) detached: string | null;
+  @Field(() => String, { nullable: true, description: 'The canonical JSON (RFC 8785) the signature covers; on a seizure it is the whole report, nominal data included, so null (and in redactedFields) unless you may see all of it' }) signedContent: string | null;
 }
 
 /**

@@ -134,8 +134,9 @@ export class SeizuresResolver {
       signerFingerprint: s.signerFingerprint,
       verified: Boolean(key && key.revocationReason !== 'COMPROMISED'),
       signedAt: s.signedAt,
-      detached: s.signature,
-      signedContent: s.signedContent,
+      // The signed text is the whole report: only a reader shown all of it gets the text and its signature.
+      detached: view.permitted.has('signature.detached') ? s.signature : null,
+      signedContent: view.permitted.has('signature.signedContent') ? s.signedContent : null,
     };
   }
 }

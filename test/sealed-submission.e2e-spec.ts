@@ -1,0 +1,90 @@
+import { readKey } from 'openpgp';
+import { generateAgencyKeyPair } from '../src/crypto/agency-key.js';
+import { sealReport, verifyDetachedSignature } from '../src/crypto/sealed-envelope.js';
+import { seizureInput } from './support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+
+const REGISTER = 'mutation($key: String!) { registerAgencyKey(armoredPublicKey: $key) { fingerprint } }';
+const SUBMIT_SEALED = 'mutation($envelope: String!) { submitSealedSeizure(envelope: $envelope) { id reference tlp signature { signerFingerprint verified } } }';
+const READ = `query($id: ID!) { seizure(id: $id) {
+  id reference redactedFields sensitive { narrative persons { name } }
+  signature { signerFingerprint verified signedAt detached signedContent }
+} }`;
+
+interface Read {
+  seizure: {
+    id: string;
+    reference: string;
+    redactedFields: string[];
+    sensitive: { narrative: string | null; persons: { name: string }[] } | null;
+    signature: { signerFingerprint: string; verified: boolean; signedAt: string; detached: string | null; signedContent: string | null } | null;
+  } | null;
+}
+
+/**
+ * Sealed submissions through GraphQL: an agency signs a SeizureInput with its registered key and
+ * encrypts it to the platform key. The signed text is the whole report, nominal data included, so
+ * only a reader shown the whole report may have it; everyone who sees the report sees who signed.
+ */
+describe('sealed submissions', () => {
+  let platform: TestPlatform;
+  let jmElo: string;
+  let kyElo: string;
+  let jmKey: Awaited<ReturnType<typeof generateAgencyKeyPair>>;
+  let platformPublicKey: Awaited<ReturnType<typeof readKey>>;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    const jmAdmin = (await platform.userWithKey('JM', ['AGENCY_ADMIN'])).key;
+    jmElo = (await platform.userWithKey('JM', ['ELO'])).key;
+    kyElo = (await platform.userWithKey('KY', ['ELO'])).key;
+    jmKey = await generateAgencyKeyPair({ agencyCode: 'JM' });
+    const registered = await platform.gql(jmAdmin, REGISTER, { key: jmKey.publicKeyArmored });
+    expect(registered.errors).toBeUndefined();
+    const { data } = await platform.gql<{ platformKey: string }>(jmElo, '{ platformKey }');
+    platformPublicKey = await readKey({ armoredKey: data!.platformKey });
+  }, 60_000);
+  afterAll(() => platform.stop());
+
+  async function submitSealed(token: string, report: Record<string, unknown>, armoredPrivateKey = jmKey.privateKeyArmored) {
+    const envelope = await sealReport({ report, signingKey: { armoredPrivateKey }, platformPublicKey });
+    return platform.gql<{ submitSealedSeizure: { id: string; reference: string; tlp: string; signature: { signerFingerprint: string; verified: boolean } } }>(
+      token, SUBMIT_SEALED, { envelope },
+    );
+  }
+
+  it('accepts a report signed by the caller agency, and its owner gets the signed text, which verifies', async () => {
+    const report = seizureInput({ tlp: 'GREEN' });
+    const submitted = await submitSealed(jmElo, report);
+    expect(submitted.errors).toBeUndefined();
+    expect(submitted.data!.submitSealedSeizure.signature).toEqual({ signerFingerprint: jmKey.fingerprint, verified: true });
+
+    const { data } = await platform.gql<Read>(jmElo, READ, { id: submitted.data!.submitSealedSeizure.id });
+    const signature = data!.seizure!.signature!;
+    expect(data!.seizure!.redactedFields).toEqual([]);
+    expect(JSON.parse(signature.signedContent!)).toMatchObject({ reference: report.reference, sensitive: { narrative: 'Consignee known to the unit' } });
+    const publicKey = await readKey({ armoredKey: jmKey.publicKeyArmored });
+    expect(await verifyDetachedSignature({ content: signature.signedContent!, armoredSignature: signature.detached!, keys: [publicKey] }))
+      .toMatchObject({ valid: true, signerFingerprint: jmKey.fingerprint });
+  });
+
+  it('shows another member who may see the facts who signed, but not the signed text with its nominal data', async () => {
+    const submitted = await submitSealed(jmElo, seizureInput({ tlp: 'GREEN' }));
+    const { data, errors } = await platform.gql<Read>(kyElo, READ, { id: submitted.data!.submitSealedSeizure.id });
+    expect(errors).toBeUndefined();
+    const seizure = data!.seizure!;
+    expect(seizure.sensitive).toBeNull();
+    expect(seizure.redactedFields).toEqual(expect.arrayContaining(['sensitive', 'signature.signedContent', 'signature.detached']));
+    expect(seizure.signature).toMatchObject({ signerFingerprint: jmKey.fingerprint, verified: true, detached: null, signedContent: null });
+    expect(JSON.stringify(data)).not.toContain('Consignee known to the unit');
+    expect(JSON.stringify(data)).not.toContain('A. Person');
+  });
+
+  it('refuses a report signed with another agency\'s key as SIGNATURE_INVALID, writing nothing', async () => {
+    const other = await generateAgencyKeyPair({ agencyCode: 'TT' });
+    const before = await platform.server.runtime.dataSource.query('SELECT count(*)::int AS n FROM seizures');
+    const refused = await submitSealed(jmElo, seizureInput(), other.privateKeyArmored);
+    expect(refused.errors?.[0].extensions?.code).toBe('SIGNATURE_INVALID');
+    expect(await platform.server.runtime.dataSource.query('SELECT count(*)::int AS n FROM seizures')).toEqual(before);
+  });
+});

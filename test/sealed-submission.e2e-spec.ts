@@ -80,6 +80,43 @@ describe('sealed submissions', () => {
     expect(JSON.stringify(data)).not.toContain('A. Person');
   });
 
+  it('keeps the signed text encrypted with the sensitive section it contains, and audits its disclosure', async () => {
+    const submitted = await submitSealed(jmElo, seizureInput({ tlp: 'GREEN' }));
+    const id = submitted.data!.submitSealedSeizure.id;
+    const db = platform.server.runtime.dataSource;
+    expect(await db.query('SELECT signed_content FROM seizures WHERE id = $1', [id])).toEqual([{ signed_content: null }]);
+    const [{ payload }] = (await db.query('SELECT payload FROM sealed_sections WHERE seizure_id = $1', [id])) as { payload: Buffer }[];
+    expect(payload.toString('latin1')).not.toContain('Consignee known to the unit');
+
+    const disclosures = () => db.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'seizure.disclose.sensitive' AND resource_id = $1", [id]);
+    expect(await disclosures()).toEqual([{ n: 0 }]);
+    const { data } = await platform.gql<Read>(jmElo, 'query($id: ID!) { seizure(id: $id) { signature { detached signedContent } } }', { id });
+    expect(JSON.parse(data!.seizure!.signature!.signedContent!)).toMatchObject({ sensitive: { narrative: 'Consignee known to the unit' } });
+    expect(await disclosures()).toEqual([{ n: 1 }]);
+
+    // An update of the section keeps the signed text (of the report as it was signed) with it.
+    const updated = await platform.gql(jmElo, 'mutation($id: ID!, $input: SeizureUpdateInput!) { updateSeizure(id: $id, input: $input) { version } }', {
+      id, input: { sensitive: { narrative: 'Second source confirms the consignee' } },
+    });
+    expect(updated.errors).toBeUndefined();
+    const after = await platform.gql<Read>(jmElo, READ, { id });
+    expect(after.data!.seizure!.sensitive!.narrative).toBe('Second source confirms the consignee');
+    const signature = after.data!.seizure!.signature!;
+    const publicKey = await readKey({ armoredKey: jmKey.publicKeyArmored });
+    expect(await verifyDetachedSignature({ content: signature.signedContent!, armoredSignature: signature.detached!, keys: [publicKey] })).toMatchObject({ valid: true });
+    expect(await db.query('SELECT signed_content FROM seizures WHERE id = $1', [id])).toEqual([{ signed_content: null }]);
+  });
+
+  it('keeps the signed text of a report without a sensitive section in its column, for whole-report readers', async () => {
+    const report = seizureInput({ tlp: 'GREEN', sensitive: null });
+    const submitted = await submitSealed(jmElo, report);
+    const id = submitted.data!.submitSealedSeizure.id;
+    const owner = await platform.gql<Read>(jmElo, READ, { id });
+    expect(JSON.parse(owner.data!.seizure!.signature!.signedContent!)).toMatchObject({ reference: report.reference });
+    const other = await platform.gql<Read>(kyElo, READ, { id });
+    expect(other.data!.seizure!.signature).toMatchObject({ verified: true, detached: null, signedContent: null });
+  });
+
   it('refuses a report signed with another agency\'s key as SIGNATURE_INVALID, writing nothing', async () => {
     const other = await generateAgencyKeyPair({ agencyCode: 'TT' });
     const before = await platform.server.runtime.dataSource.query('SELECT count(*)::int AS n FROM seizures');

@@ -15,6 +15,11 @@ export interface SensitiveSection {
   persons: { name: string; nationality: string | null; dateOfBirth: string | null; role: string | null }[];
   companies: string[];
   identifiers: string[];
+  /**
+   * A sealed submission's signed text (the whole report as canonical JSON). It contains this
+   * section, so it is kept encrypted with it rather than in a plain column.
+   */
+  signedContent?: string;
 }
 
 /** Encrypted rows ready to store, made before the database transaction so it stays short. */

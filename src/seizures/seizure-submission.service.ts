@@ -144,13 +144,18 @@ export class SeizureSubmissionService {
       contentHash: hash,
       signerFingerprint: signature?.signerFingerprint ?? null,
       signature: signature?.detachedSignature ?? null,
-      signedContent: signature?.canonical ?? null,
+      // With a sensitive section, the signed text (which contains it) is stored encrypted in the section.
+      signedContent: signature && !input.sensitive ? signature.canonical : null,
       signedAt: signature?.signedAt ?? null,
       version: 1,
     });
     // OpenPGP work happens before the transaction, which then only writes rows.
     const prepared = input.sensitive
-      ? await this.sections.prepare(toSection(input.sensitive), await this.sectionRecipients(entity), { serverBlind: input.serverBlind, owner })
+      ? await this.sections.prepare(
+        { ...toSection(input.sensitive), ...(signature ? { signedContent: signature.canonical } : {}) },
+        await this.sectionRecipients(entity),
+        { serverBlind: input.serverBlind, owner },
+      )
       : undefined;
 
     const saved = await this.dataSource.transaction(async (manager) => {
@@ -202,7 +207,14 @@ export class SeizureSubmissionService {
       problems2.throwIfAny();
       let prepared: PreparedSection | undefined;
       if (input.sensitive) {
-        prepared = await this.sections.prepare(toSection(input.sensitive), await this.sectionRecipients(next), { serverBlind: next.serverBlind, owner: next.reportingAgency });
+        // The signed text of a sealed submission moves into the new section (or out of the plain column).
+        const signedContent = next.signedContent ?? (next.hasSensitive ? (await this.sections.openMany([next.id])).get(next.id)?.signedContent : undefined);
+        prepared = await this.sections.prepare(
+          { ...toSection(input.sensitive), ...(signedContent ? { signedContent } : {}) },
+          await this.sectionRecipients(next),
+          { serverBlind: next.serverBlind, owner: next.reportingAgency },
+        );
+        next.signedContent = null;
         next.hasSensitive = true;
         changed.push('sensitive');
       }
@@ -271,6 +283,7 @@ export class SeizureSubmissionService {
           evaluationScheme: next.evaluationScheme, evaluationSource: next.evaluationSource, evaluationInformation: next.evaluationInformation,
           lowGrade: next.lowGrade, hasSensitive: next.hasSensitive, status: next.status, retractionReason: next.retractionReason,
           operationId: next.operationId,
+          signedContent: next.signedContent,
           version: current.version + 1,
         })
         .where('id = :id AND version = :version', { id, version: current.version })

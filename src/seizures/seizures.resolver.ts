@@ -126,18 +126,30 @@ export class SeizuresResolver {
   }
 
   @ResolveField('signature', () => SignatureModel, { nullable: true, description: 'For sealed submissions: who signed, and whether that still holds' })
-  async signature(@Parent() view: SeizureView): Promise<SignatureModel | null> {
+  async signature(@Ctx() ctx: RequestContext, @Parent() view: SeizureView): Promise<SignatureModel | null> {
     const s = view.entity;
     if (!view.permitted.has('signature') || !s.signerFingerprint) return null;
     const key = await this.agencyKeys.findByFingerprint(s.signerFingerprint);
-    return {
+    const readText = () => (view.permitted.has('signature.signedContent') ? this.signedContent(ctx, view) : Promise.resolve(null));
+    const signature = {
       signerFingerprint: s.signerFingerprint,
       verified: Boolean(key && key.revocationReason !== 'COMPROMISED'),
       signedAt: s.signedAt,
       // The signed text is the whole report: only a reader shown all of it gets the text and its signature.
       detached: view.permitted.has('signature.detached') ? s.signature : null,
-      signedContent: view.permitted.has('signature.signedContent') ? s.signedContent : null,
+      // Read only when asked for: from the sensitive section it is a decryption and an audited disclosure.
+      get signedContent() {
+        return readText();
+      },
     };
+    return signature as unknown as SignatureModel;
+  }
+
+  /** From the plain column, or, when the report has a sensitive section, decrypted with it (an audited disclosure). */
+  private async signedContent(ctx: RequestContext, view: SeizureView): Promise<string | null> {
+    const s = view.entity;
+    if (s.signedContent !== null || !s.hasSensitive || s.serverBlind) return s.signedContent;
+    return (await this.loaders.for(ctx).sensitive.load(view))?.signedContent ?? null;
   }
 }
 

@@ -12,7 +12,7 @@ import { OperationsService } from '../operations/operations.service.js';
 import { COMPILE_REPORT_JOB, OperationReportsService } from '../operations/report-lifecycle.service.js';
 import { SeizureEntity } from '../seizures/seizure.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { CARIBBEAN_SHIELD, caribbeanShieldWindow, generateDemoDataset } from './demo-seizures.js';
+import { CARIBBEAN_SHIELD, type DemoDataset } from './demo-seizures.js';
 import { DEMO_USERS } from './demo-users.js';
 
 /**
@@ -25,7 +25,6 @@ import { DEMO_USERS } from './demo-users.js';
 
 export const DEMO_OPERATION_ANALYST = 'analyst@jio.demo';
 export const CARIBBEAN_SHIELD_CODE_NAME = 'CARIBBEAN SHIELD';
-const ORDER: OperationStatus[] = ['PLANNING', 'ACTIVE', 'FOLLOW_UP', 'CLOSED'];
 const FINISHED: ReportStatus[] = ['READY', 'PUBLISHED', 'FAILED'];
 
 export interface DemoOperationResult {
@@ -50,21 +49,20 @@ async function analystContext(app: INestApplicationContext): Promise<RequestCont
  * exists. Returns its id while it still accepts reports, so that the seizure seeding can report
  * under it; null once it is closed.
  */
-export async function prepareDemoOperation(app: INestApplicationContext, anchor: Date): Promise<{ id: string; created: boolean } | null> {
+export async function prepareDemoOperation(app: INestApplicationContext, shield: DemoDataset['caribbeanShield']): Promise<{ id: string; created: boolean } | null> {
   const operations = app.get(OperationsService);
   const dataSource = app.get<DataSource>(getDataSourceToken());
   const ctx = await analystContext(app);
   let operation = await dataSource.getRepository(OperationEntity).findOneBy({ codeName: CARIBBEAN_SHIELD_CODE_NAME });
   const created = !operation;
   if (!operation) {
-    const { startsAt, endsAt } = caribbeanShieldWindow(anchor);
     operation = await operations.create(ctx, {
       codeName: CARIBBEAN_SHIELD_CODE_NAME,
       focus: `${CARIBBEAN_SHIELD.description}. Fictional demo operation.`,
       tlp: 'GREEN',
-      startsAt,
-      endsAt,
-      participants: generateDemoDataset(anchor).caribbeanShield.participants,
+      startsAt: shield.startsAt,
+      endsAt: shield.endsAt,
+      participants: shield.participants,
     });
   }
   if (operation.status === 'PLANNING') operation = await operations.setStatus(ctx, operation.id, 'ACTIVE');
@@ -76,12 +74,12 @@ export async function prepareDemoOperation(app: INestApplicationContext, anchor:
  * data of an earlier version) and that the analyst can see, moves the operation to follow-up, and
  * compiles and publishes its report unless a published one exists.
  */
-export async function completeDemoOperation(app: INestApplicationContext, anchor: Date, prepared: { id: string; created: boolean }): Promise<DemoOperationResult> {
+export async function completeDemoOperation(app: INestApplicationContext, shield: DemoDataset['caribbeanShield'], prepared: { id: string; created: boolean }): Promise<DemoOperationResult> {
   const operations = app.get(OperationsService);
   const reports = app.get(OperationReportsService);
   const dataSource = app.get<DataSource>(getDataSourceToken());
   const operationId = prepared.id;
-  let ctx = await analystContext(app);
+  const ctx = await analystContext(app);
 
   let operation = await operations.visibleOrThrow(ctx, operationId);
   const unlinked = await dataSource
@@ -99,11 +97,9 @@ export async function completeDemoOperation(app: INestApplicationContext, anchor
     }
   }
 
-  if (ORDER.indexOf(operation.status) < ORDER.indexOf('FOLLOW_UP')) {
-    if (operation.status === 'PLANNING') await operations.setStatus(ctx, operationId, 'ACTIVE');
-    operation = await operations.setStatus(ctx, operationId, 'FOLLOW_UP');
-  }
-  ctx = await analystContext(app);
+  // prepareDemoOperation left it ACTIVE (or it has moved on since); FOLLOW_UP keeps it open, so the
+  // analyst's abilities stay as they are.
+  if (operation.status === 'ACTIVE') operation = await operations.setStatus(ctx, operationId, 'FOLLOW_UP');
 
   let report = (await reports.forOperation(ctx, operationId))[0] ?? null;
   if (!report || report.status === 'FAILED') report = await reports.requestCompile(ctx, operationId);
@@ -116,7 +112,7 @@ export async function completeDemoOperation(app: INestApplicationContext, anchor
     status: operation.status,
     created: prepared.created,
     linkedReports,
-    operationReports: generateDemoDataset(anchor).caribbeanShield.seizures.length,
+    operationReports: shield.seizures.length,
     report: { id: report.id, version: report.version, status: report.status, failureReason: report.failureReason },
   };
 }

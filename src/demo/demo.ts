@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { completeDemoOperation, formatDemoOperationSummary, prepareDemoOperation, type DemoOperationResult } from './demo-operation.js';
-import { DEMO_ANCHOR, formatDemoSeizureSummary, seedDemoSeizures, type DemoSeizureSeedResult } from './demo-seizures.js';
+import { DEMO_ANCHOR, formatDemoSeizureSummary, generateDemoDataset, seedDemoSeizures, type DemoSeizureSeedResult } from './demo-seizures.js';
 import { formatDemoCredentials, seedDemoUsers, type DemoCredential } from './demo-users.js';
 
 export interface DemoSeedResult {
@@ -18,9 +18,10 @@ export interface DemoSeedResult {
 export async function seedDemo(app: INestApplicationContext, options: { anchor?: Date } = {}): Promise<DemoSeedResult> {
   const anchor = options.anchor ?? DEMO_ANCHOR;
   const credentials = await seedDemoUsers(app);
-  const operation = await prepareDemoOperation(app, anchor);
+  const shield = generateDemoDataset(anchor).caribbeanShield;
+  const operation = await prepareDemoOperation(app, shield);
   const seizures = await seedDemoSeizures(app, { anchor, caribbeanShieldId: operation?.id });
-  return { credentials, seizures, operation: operation ? await completeDemoOperation(app, anchor, operation) : null };
+  return { credentials, seizures, operation: operation ? await completeDemoOperation(app, shield, operation) : null };
 }
 
 /** What the CLI prints: the API keys of new demo users (once), then what was loaded. */

@@ -208,7 +208,9 @@ export class SeizureSubmissionService {
       let prepared: PreparedSection | undefined;
       if (input.sensitive) {
         // The signed text of a sealed submission moves into the new section (or out of the plain column).
-        const signedContent = next.signedContent ?? (next.hasSensitive ? (await this.sections.openMany([next.id])).get(next.id)?.signedContent : undefined);
+        // Only a sealed submission has one; other reports' sections are not decrypted for nothing.
+        const keptInSection = next.signerFingerprint && next.signedContent === null && next.hasSensitive;
+        const signedContent = keptInSection ? (await this.sections.openMany([next.id])).get(next.id)?.signedContent : next.signedContent;
         prepared = await this.sections.prepare(
           { ...toSection(input.sensitive), ...(signedContent ? { signedContent } : {}) },
           await this.sectionRecipients(next),

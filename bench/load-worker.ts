@@ -13,6 +13,7 @@
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
+import { currentThreadId, pinThread } from './cpu-pinning.js';
 
 export interface LoadSettings {
   concurrency: number;
@@ -20,6 +21,8 @@ export interface LoadSettings {
   count: number;
   /** Stop issuing requests after this long (the result says how many were done). */
   budgetMs: number;
+  /** Run this load generator's thread on this CPU only (bench --pin). */
+  cpu?: number;
 }
 
 export type LoadJob =
@@ -117,6 +120,7 @@ async function runSql(job: Extract<LoadJob, { kind: 'sql' }>): Promise<LoadResul
 
 if (parentPort) {
   const job = workerData as LoadJob;
+  if (job.cpu !== undefined) pinThread(currentThreadId(), job.cpu);
   const result = await (job.kind === 'http' ? runHttp(job) : runSql(job));
   parentPort.postMessage(result);
 }

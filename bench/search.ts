@@ -38,6 +38,8 @@ import { SeizureSearchService, encodeCursor } from '../src/seizures/seizure-sear
 import type { SeizureFilter } from '../src/seizures/seizure.inputs.js';
 import { SeizureViews } from '../src/seizures/seizure-views.js';
 import { startBenchPlatform } from './bench-platform.js';
+import { cpuPerRequest, cpuSnapshot } from './cpu-meter.js';
+import { pinForBenchmark, type Pinning } from './cpu-pinning.js';
 import { startFrameworkFloor } from './framework-floor.js';
 import type { LoadJob, LoadResult, LoadSettings } from './load-worker.js';
 import { COMMODITY_WEIGHTS, SeizureGenerator, TLP_WEIGHTS, loadSeizures } from './seizure-data.js';
@@ -64,6 +66,7 @@ interface Options {
   /** Which measurements to run: a, b, c, d. */
   only: Set<string>;
   rounds: number;
+  pin: boolean;
 }
 
 function readOptions(): Options {
@@ -81,6 +84,7 @@ function readOptions(): Options {
       'no-explain': { type: 'boolean', default: false },
       only: { type: 'string', default: 'a,b,c,d' },
       rounds: { type: 'string', default: '1' },
+      pin: { type: 'boolean', default: false },
     },
   });
   const int = (name: string, text: string, min: number): number => {
@@ -106,6 +110,7 @@ function readOptions(): Options {
     explain: !values['no-explain'],
     only: new Set(values.only.split(',').map((m) => m.trim().toLowerCase())),
     rounds: int('rounds', values.rounds, 1),
+    pin: values.pin,
   };
 }
 
@@ -194,7 +199,9 @@ function summarize(key: string, label: string, clients: number, rounds: { result
 
 async function measureOnce(label: string, job: LoadJob, round: string): Promise<{ result: LoadResult; load1: string }> {
   const before = load1();
+  const cpuBefore = cpuSnapshot();
   const result = await runLoad(job);
+  const cpu = cpuPerRequest(cpuBefore, cpuSnapshot(), job.warmup + result.latencies.length + result.errors);
   if (result.errors > 0) out(`  ! ${label} x${job.concurrency}: ${result.errors} errors, first: ${result.firstError}`);
   const sorted = [...result.latencies].sort((x, y) => x - y);
   const rps = (sorted.length * 1000) / result.wallMs;
@@ -202,6 +209,7 @@ async function measureOnce(label: string, job: LoadJob, round: string): Promise<
     `  ${round}${label.padEnd(44)} ${String(job.concurrency).padStart(2)} clients  n=${String(sorted.length).padStart(5)}  ` +
       `p50 ${ms(percentile(sorted, 0.5)).padStart(6)} ms  p99 ${ms(percentile(sorted, 0.99)).padStart(6)} ms  ${rps.toFixed(1).padStart(8)} req/s  (load1 ${before})`,
   );
+  out(`      ${cpu}`);
   return { result, load1: before };
 }
 
@@ -330,9 +338,16 @@ async function main(): Promise<void> {
     // --- Measurements -------------------------------------------------------------------------------
     const budgetMs = options.budgetSeconds * 1000;
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+    let pinning: Pinning | null = null;
+    if (options.pin) {
+      pinning = pinForBenchmark();
+      const pinned = pinning;
+      closers.push(async () => pinned.release());
+      out(`pinned: this thread (Windward, the framework floor) on CPU ${pinned.serverCpu}; PostgreSQL and the load generators on CPU ${pinned.otherCpu}`);
+    }
     const settings = (clients: number, counts: [number, number], warmups: [number, number]): LoadSettings => {
       const i = clients === 1 ? 0 : 1;
-      return { concurrency: clients, count: counts[i], warmup: warmups[i], budgetMs };
+      return { concurrency: clients, count: counts[i], warmup: warmups[i], budgetMs, cpu: pinning?.otherCpu };
     };
     const searchWarmup: [number, number] = [30, 200];
     const statsWarmup: [number, number] = [3, 20];

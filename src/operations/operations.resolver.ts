@@ -1,8 +1,10 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { AgencyModel } from '../agencies/agency.model.js';
 import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { SeizureLoaderFactory } from '../seizures/seizure-loaders.js';
+import { SeizureProjection } from '../seizures/seizure-projection.js';
 import { SeizureSearchService, clampFirst } from '../seizures/seizure-search.service.js';
 import type { SeizureView } from '../seizures/seizure-view.js';
 import { SeizureViews } from '../seizures/seizure-views.js';
@@ -18,6 +20,7 @@ export class OperationsResolver {
     private readonly search: SeizureSearchService,
     private readonly views: SeizureViews,
     private readonly loaders: SeizureLoaderFactory,
+    private readonly projection: SeizureProjection,
   ) {}
 
   @Allow(AUTHENTICATED)
@@ -80,9 +83,10 @@ export class OperationsResolver {
     @Parent() operation: OperationEntity,
     @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const filter = { operationId: operation.id };
-    const page = await this.search.page(ctx, filter, clampFirst(first), after);
+    const page = await this.search.page(ctx, filter, clampFirst(first), after, this.projection.columnsFor(info));
     return this.views.connection(ctx, page, () => this.search.count(ctx, filter));
   }
 }

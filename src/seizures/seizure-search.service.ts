@@ -79,8 +79,16 @@ export class SeizureSearchService {
     return this.visible(ctx, { includeRetracted: true }).andWhere(`${ALIAS}.id = :id`, { id }).getOne();
   }
 
-  async page(ctx: RequestContext, filter: SeizureFilter | null | undefined, first: number, after?: string | null): Promise<SeizurePage> {
+  /** One page, newest first; `columns` limits what is read (SeizureProjection), the others stay undefined. */
+  async page(
+    ctx: RequestContext,
+    filter: SeizureFilter | null | undefined,
+    first: number,
+    after?: string | null,
+    columns?: readonly (keyof SeizureEntity)[] | null,
+  ): Promise<SeizurePage> {
     const query = this.visible(ctx, filter);
+    if (columns) query.select(columns.map((column) => `${ALIAS}.${column}`));
     if (after) {
       const cursor = decodeCursor(after);
       query.andWhere(`(${ALIAS}.seized_at, ${ALIAS}.id) < (:cursorAt::timestamptz, :cursorId::uuid)`, { cursorAt: cursor.seizedAt, cursorId: cursor.id });

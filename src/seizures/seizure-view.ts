@@ -12,6 +12,8 @@ export type SeizureView = SeizureModel & {
 /**
  * Applies field disclosure to one record for one reader: anything not permitted becomes null
  * (or an empty list) and is named in redactedFields. Nothing here decides visibility of the row.
+ * A page may carry only the columns its query asked for (SeizureProjection): fields built from
+ * the others are never read, and building them must not throw.
  */
 export function presentSeizure(entity: SeizureEntity, permitted: ReadonlySet<string>): SeizureView {
   const may = (field: string) => permitted.has(field);
@@ -42,7 +44,7 @@ export function presentSeizure(entity: SeizureEntity, permitted: ReadonlySet<str
     estimatedValue: may('estimatedValue') && s.valueAmount != null && s.valueCurrency ? { amount: s.valueAmount, currency: s.valueCurrency, usd: s.valueUsd } : null,
     concealment: may('concealment') ? s.concealment : null,
     detectionMethod: s.detectionMethod,
-    route: may('route') && (s.routeOrigin || s.routeDestination || s.routeTransit.length) ? { origin: s.routeOrigin, transit: s.routeTransit, destination: s.routeDestination } : null,
+    route: may('route') && (s.routeOrigin || s.routeDestination || s.routeTransit?.length) ? { origin: s.routeOrigin, transit: s.routeTransit, destination: s.routeDestination } : null,
     operationId: may('operation') ? s.operationId : null,
     conveyance:
       may('conveyance') && (s.conveyanceType || s.conveyanceIdentifier)

@@ -5,6 +5,7 @@ import { SealedSectionEntity, SectionRecipientEntity } from './sealed-section.en
 import { SealedSectionService } from './sealed-section.service.js';
 import { SealedSubmissionService } from './sealed-submission.service.js';
 import { SeizureLoaderFactory } from './seizure-loaders.js';
+import { SeizureProjection } from './seizure-projection.js';
 import { SeizureViews } from './seizure-views.js';
 import { SeizureReadAudit } from './seizure-read-audit.js';
 import { SeizureSearchService } from './seizure-search.service.js';
@@ -15,7 +16,7 @@ import { SeizureConnectionResolver, SeizuresResolver } from './seizures.resolver
 
 @Module({
   imports: [TypeOrmModule.forFeature([SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity]), AgenciesModule],
-  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizuresResolver, SeizureConnectionResolver],
-  exports: [SeizureSubmissionService, SeizureSearchService, SealedSectionService, SeizureViews, SeizureLoaderFactory, SeizureReadAudit],
+  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizureProjection, SeizuresResolver, SeizureConnectionResolver],
+  exports: [SeizureSubmissionService, SeizureSearchService, SealedSectionService, SeizureViews, SeizureLoaderFactory, SeizureReadAudit, SeizureProjection],
 })
 export class SeizuresModule {}

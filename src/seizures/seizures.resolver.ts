@@ -1,4 +1,5 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { AgencyModel } from '../agencies/agency.model.js';
 import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
 import type { RequestContext } from '../auth/request-context.js';
@@ -9,6 +10,7 @@ import type { SeizureDimension } from './seizure.enums.js';
 import { SeizureDimensionEnum, SeizureFilter, SeizureInput, SeizureUpdateInput } from './seizure.inputs.js';
 import type { SeizureEntity } from './seizure.entity.js';
 import { SeizureLoaderFactory } from './seizure-loaders.js';
+import { SeizureProjection } from './seizure-projection.js';
 import { SeizureReadAudit } from './seizure-read-audit.js';
 import { SeizureConnectionModel, SeizureModel, SeizureSensitiveModel, SeizureStatBucketModel, SignatureModel } from './seizure.model.js';
 import { SeizureSearchService, clampFirst } from './seizure-search.service.js';
@@ -28,6 +30,7 @@ export class SeizuresResolver {
     private readonly loaders: SeizureLoaderFactory,
     private readonly agencyKeys: AgencyKeysService,
     private readonly readAudit: SeizureReadAudit,
+    private readonly projection: SeizureProjection,
   ) {}
 
   private view(ctx: RequestContext, entity: SeizureEntity): SeizureView {
@@ -51,8 +54,9 @@ export class SeizuresResolver {
     @Args('filter', { type: () => SeizureFilter, nullable: true }) filter: SeizureFilter | null,
     @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    const page = await this.search.page(ctx, filter, clampFirst(first), after);
+    const page = await this.search.page(ctx, filter, clampFirst(first), after, this.projection.columnsFor(info));
     return this.views.connection(ctx, page, () => this.search.count(ctx, filter));
   }
 

@@ -1,0 +1,68 @@
+/**
+ * CPU time spent by the parts of a benchmark run, read from Linux's /proc: this process's main
+ * thread (the server under test), its other threads (load generator, GC and libuv helpers), and
+ * every PostgreSQL process on the machine. On a 2-core machine they compete for the same cores, so
+ * "requests/s" alone does not say who used the time. Elsewhere than Linux it reads nothing.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+
+export interface CpuSnapshot {
+  mainThreadMs: number;
+  processMs: number;
+  postgresMs: number;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/**
+ * utime + stime of a /proc/.../stat line, in milliseconds, and with `children` also cutime + cstime
+ * (the time of exited children it reaped: PostgreSQL backends of closed connections end up in the
+ * postmaster's); its name (comm) alongside.
+ */
+function readStat(path: string, children = false): { comm: string; ms: number } | null {
+  try {
+    const text = readFileSync(path, 'utf8');
+    const close = text.lastIndexOf(')');
+    const comm = text.slice(text.indexOf('(') + 1, close);
+    const fields = text.slice(close + 2).split(' ');
+    // After "(comm) ": state is field 0, utime 11, stime 12, cutime 13, cstime 14.
+    const own = Number(fields[11]) + Number(fields[12]);
+    const reaped = children ? Number(fields[13]) + Number(fields[14]) : 0;
+    return { comm, ms: (own + reaped) * TICK_MS };
+  } catch {
+    return null;
+  }
+}
+
+function postgresMs(): number {
+  let total = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(`/proc/${entry}/stat`, true);
+    if (stat && (stat.comm === 'postgres' || stat.comm.startsWith('postgres:'))) total += stat.ms;
+  }
+  return total;
+}
+
+export function cpuSnapshot(): CpuSnapshot {
+  return {
+    mainThreadMs: readStat(`/proc/self/task/${process.pid}/stat`)?.ms ?? 0,
+    processMs: readStat('/proc/self/stat')?.ms ?? 0,
+    postgresMs: postgresMs(),
+  };
+}
+
+/** CPU milliseconds per request between two snapshots: "main 2.10 + other 0.40 + postgres 0.90 ms". */
+export function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number): string {
+  if (requests <= 0 || after.processMs === 0) return 'cpu n/a';
+  const main = (after.mainThreadMs - before.mainThreadMs) / requests;
+  const other = (after.processMs - before.processMs) / requests - main;
+  const postgres = (after.postgresMs - before.postgresMs) / requests;
+  return `cpu/request: main ${main.toFixed(2)} + other threads ${other.toFixed(2)} + postgres ${postgres.toFixed(2)} ms`;
+}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { AccessService } from '../access/access.service.js';
+import type { SeizureEntity } from './seizure.entity.js';
+
+type Column = keyof SeizureEntity;
+
+/**
+ * The entity columns each field of the GraphQL `Seizure` type is built from, by presentSeizure or
+ * by its field resolvers. A test holds this list to the schema: a field missing here makes a page
+ * read every column (correct, only slower), and the test fails.
+ */
+export const SEIZURE_FIELD_COLUMNS: Readonly<Record<string, readonly Column[]>> = {
+  __typename: [],
+  id: ['id'],
+  reference: ['reference'],
+  status: ['status'],
+  tlp: ['tlp'],
+  seizedAt: ['seizedAt'],
+  country: ['country'],
+  location: ['locationName', 'locationUnlocode', 'latitude', 'longitude'],
+  transportMode: ['transportMode'],
+  commodity: ['commodityCategory', 'commodityType', 'commodityDescription'],
+  quantity: ['quantityValue', 'quantityUnit', 'quantityKg'],
+  estimatedValue: ['valueAmount', 'valueCurrency', 'valueUsd'],
+  concealment: ['concealment'],
+  detectionMethod: ['detectionMethod'],
+  route: ['routeOrigin', 'routeTransit', 'routeDestination'],
+  operationId: ['operationId'],
+  operation: ['operationId'],
+  conveyance: ['conveyanceType', 'conveyanceIdentifier'],
+  evaluation: ['evaluationScheme', 'evaluationSource', 'evaluationInformation'],
+  handling: ['handlingCode', 'handlingConditions'],
+  lowGrade: ['lowGrade'],
+  releasableToUsers: ['releasableToUsers'],
+  retractionReason: ['retractionReason'],
+  redactedFields: [],
+  createdAt: ['createdAt'],
+  updatedAt: ['updatedAt'],
+  version: ['version'],
+  reportingAgency: ['reportingAgency'],
+  releasableTo: ['releasableTo'],
+  sensitive: ['hasSensitive', 'serverBlind'],
+  sealedFor: ['hasSensitive'],
+  signature: ['signerFingerprint', 'signedAt', 'signature', 'signedContent', 'hasSensitive', 'serverBlind'],
+};
+
+/** Read for every row whatever was asked: the keyset cursor and the owner behind reportingAgency. */
+const ALWAYS: readonly Column[] = ['id', 'seizedAt', 'reportingAgency', 'status', 'tlp'];
+
+/**
+ * The names of the fields selected on `edges { node { … } }` of a connection field, through
+ * fragments; null when a selection cannot be read that way. @include/@skip are ignored: a skipped
+ * field only costs its columns.
+ */
+export function selectedNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Set<string> | null {
+  const fields = new Set<string>();
+  const fieldsNamed = (selectionSet: SelectionSetNode | undefined, name: string, seen: Set<string>): SelectionSetNode[] => {
+    const found: SelectionSetNode[] = [];
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === name && selection.selectionSet) found.push(selection.selectionSet);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        found.push(...fieldsNamed(selection.selectionSet, name, seen));
+      } else if (!seen.has(selection.name.value)) {
+        const fragment = info.fragments[selection.name.value];
+        if (fragment) found.push(...fieldsNamed(fragment.selectionSet, name, new Set([...seen, selection.name.value])));
+      }
+    }
+    return found;
+  };
+  const collect = (selectionSet: SelectionSetNode, seen: Set<string>): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) fields.add(selection.name.value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet, seen);
+      else if (!seen.has(selection.name.value)) {
+        const fragment = info.fragments[selection.name.value];
+        if (fragment) collect(fragment.selectionSet, new Set([...seen, selection.name.value]));
+      }
+    }
+  };
+  for (const fieldNode of info.fieldNodes) {
+    if (!fieldNode.selectionSet) return null;
+    for (const edges of fieldsNamed(fieldNode.selectionSet, 'edges', new Set())) {
+      for (const node of fieldsNamed(edges, 'node', new Set())) collect(node, new Set());
+    }
+  }
+  return fields;
+}
+
+/** Field names of a Mongo-style condition object (operators such as $or are walked into). */
+function conditionFields(conditions: unknown, into: Set<string>): void {
+  if (Array.isArray(conditions)) {
+    for (const item of conditions) conditionFields(item, into);
+    return;
+  }
+  if (!conditions || typeof conditions !== 'object') return;
+  for (const [key, value] of Object.entries(conditions)) {
+    if (key.startsWith('$')) conditionFields(value, into);
+    else into.add(key.split('.')[0]);
+  }
+}
+
+/**
+ * Which columns a page of reports needs for the fields a query asks for. The columns the access
+ * rules' conditions read are always included: field disclosure evaluates them on every row.
+ * Reading only those (instead of every column, signatures and texts included) is most of the cost
+ * a search page puts on this process.
+ */
+@Injectable()
+export class SeizureProjection {
+  private readonly base: readonly Column[];
+
+  constructor(access: AccessService) {
+    const named = new Set<string>(ALWAYS);
+    for (const rule of access.policy.rules) {
+      if (rule.subject === 'Seizure') conditionFields(rule.conditions, named);
+    }
+    this.base = [...named] as Column[];
+  }
+
+  /** The columns to read, or null for all of them (a field this list does not know). */
+  columnsFor(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Column[] | null {
+    const fields = selectedNodeFields(info);
+    if (!fields) return null;
+    const columns = new Set<Column>(this.base);
+    for (const field of fields) {
+      const needed = SEIZURE_FIELD_COLUMNS[field];
+      if (!needed) return null;
+      for (const column of needed) columns.add(column);
+    }
+    return [...columns];
+  }
+}

@@ -180,6 +180,18 @@ describe('HTTP edge', () => {
       expect(cheap.body.errors).toBeUndefined();
     });
 
+    it('judges the same query text again for each set of variables, and refuses it again when repeated', async () => {
+      // Verdicts are kept per parsed document and variables: a cheap run must not admit a costly one.
+      const query = 'query($n: Int) { seizures(first: $n) { totalCount } }';
+      const verdicts: (string | undefined)[] = [];
+      for (const n of [5, 20, 5, 20]) {
+        const response = await post(`complexity first ${n}`, { query, variables: { n } });
+        verdicts.push(response.body.errors?.[0]?.extensions?.code);
+        if (n === 20) expect(response.body.errors[0].extensions).toMatchObject({ limit: 10, actual: 21 });
+      }
+      expect(verdicts).toEqual([undefined, 'QUERY_TOO_COMPLEX', undefined, 'QUERY_TOO_COMPLEX']);
+    });
+
     it('applies the limits before authentication', async () => {
       const response = await post('depth anonymous', { query: '{ me { agency { code } } }' }, null);
       expect(response.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');

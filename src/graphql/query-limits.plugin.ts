@@ -76,14 +76,32 @@ export function queryLimitError(
   return null;
 }
 
-/** Refuses operations deeper or costlier than the configured limits before they run. */
+/** Verdicts kept per parsed document: at most this many variable sets each. */
+const VERDICTS_PER_DOCUMENT = 64;
+
+/**
+ * Refuses operations deeper or costlier than the configured limits before they run. Apollo keeps
+ * one parsed document per query text, and clients repeat the same queries with the same variables
+ * (polling, dashboards), so each verdict is kept with its document: measuring a query walks all of
+ * it, a few percent of a search request's CPU.
+ */
 export function queryLimitsPlugin(limits: { maxDepth: number; maxComplexity: number }): ApolloServerPlugin {
+  const verdicts = new WeakMap<DocumentNode, Map<string, GraphQLError | null>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, schema }) {
-          const error = queryLimitError(schema, document, request.operationName, request.variables, limits);
-          if (error) throw error;
+          let byVariables = verdicts.get(document);
+          if (!byVariables) verdicts.set(document, (byVariables = new Map()));
+          const key = `${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
+          let error = byVariables.get(key);
+          if (error === undefined) {
+            error = queryLimitError(schema, document, request.operationName, request.variables, limits);
+            if (byVariables.size >= VERDICTS_PER_DOCUMENT) byVariables.clear();
+            byVariables.set(key, error);
+          }
+          // A fresh error each time: the one kept may not carry one request's details into another.
+          if (error) throw new GraphQLError(error.message, { extensions: { ...error.extensions } });
         },
       };
     },

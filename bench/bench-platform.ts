@@ -28,7 +28,7 @@ export interface BenchPlatform {
  * A fresh database on the server DATABASE_URL names (dropped afterwards), or embedded PGlite in a
  * temporary directory when it is unset. DATA_DIR is always temporary, so nothing is left behind.
  */
-export async function startBenchPlatform(options: { keepDatabase?: boolean } = {}): Promise<BenchPlatform> {
+export async function startBenchPlatform(options: { keepDatabase?: boolean; randomPageCost?: number } = {}): Promise<BenchPlatform> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'windward-bench-'));
   const base = process.env.DATABASE_URL;
   let databaseUrl = '';
@@ -38,6 +38,9 @@ export async function startBenchPlatform(options: { keepDatabase?: boolean } = {
     const name = `windward_bench_${randomBytes(6).toString('hex')}`;
     databaseName = name;
     await adminQuery(base, `CREATE DATABASE ${name}`);
+    // A planner setting of the database, as a DBA sets it for data on SSD or in memory (the default
+    // of 4 models spinning disks); set before Windward's first connection, so every session has it.
+    if (options.randomPageCost !== undefined) await adminQuery(base, `ALTER DATABASE ${name} SET random_page_cost = ${Number(options.randomPageCost)}`);
     const url = new URL(base);
     url.pathname = `/${name}`;
     databaseUrl = url.toString();

@@ -20,7 +20,12 @@
  * filter), --search-requests 300,2000 and --stats-requests 60,300 (timed requests at 1 and at 20
  * clients, after a warm-up), --budget 60 (seconds: a run stops early after this), --rounds 1
  * (repeat each group of compared measurements, interleaved, and pool the results: use it on a busy
- * machine), --only a,b,c,d, --pool 20 (pg.Pool size for c), --batch 5000, --seed, --no-explain.
+ * machine), --only a,b,c,d, --pool 20 (pg.Pool size for c), --batch 5000, --seed, --no-explain,
+ * --pin (Windward's thread on CPU 0, PostgreSQL and the load generators on CPU 1: the shape of a
+ * database on its own cores), --random-page-cost 1.1 (set on the bench database, as for data on
+ * SSD or in memory; "server" keeps the server's setting).
+ * Each measurement also prints CPU milliseconds per request: Windward's thread, the process's other
+ * threads (load generator, GC helpers), and PostgreSQL.
  * Windward's own pool is config's database.poolSize (DATABASE_POOL_SIZE, default 10).
  */
 import 'reflect-metadata';
@@ -67,6 +72,8 @@ interface Options {
   only: Set<string>;
   rounds: number;
   pin: boolean;
+  /** random_page_cost of the bench database; null leaves the server's. */
+  randomPageCost: number | null;
 }
 
 function readOptions(): Options {
@@ -85,11 +92,17 @@ function readOptions(): Options {
       only: { type: 'string', default: 'a,b,c,d' },
       rounds: { type: 'string', default: '1' },
       pin: { type: 'boolean', default: false },
+      'random-page-cost': { type: 'string', default: '1.1' },
     },
   });
   const int = (name: string, text: string, min: number): number => {
     const value = Number(text);
     if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer of at least ${min}`);
+    return value;
+  };
+  const positive = (name: string, text: string): number => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, or "server"`);
     return value;
   };
   const pair = (name: string, text: string): [number, number] => {
@@ -111,6 +124,7 @@ function readOptions(): Options {
     only: new Set(values.only.split(',').map((m) => m.trim().toLowerCase())),
     rounds: int('rounds', values.rounds, 1),
     pin: values.pin,
+    randomPageCost: values['random-page-cost'] === 'server' ? null : positive('random-page-cost', values['random-page-cost']),
   };
 }
 
@@ -247,7 +261,8 @@ async function main(): Promise<void> {
   out(`search benchmark: ${options.rows.toLocaleString('en-US')} seizures, node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${loadavg()}`);
   for (const line of await serverFacts(process.env.DATABASE_URL)) out(`server: ${line}`);
 
-  const platform = await startBenchPlatform({ keepDatabase: options.keep });
+  const platform = await startBenchPlatform({ keepDatabase: options.keep, randomPageCost: options.randomPageCost ?? undefined });
+  out(`bench database: random_page_cost ${options.randomPageCost ?? "the server's"}`);
   const closers: (() => Promise<void>)[] = [];
   try {
     const { server } = platform;

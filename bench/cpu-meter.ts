@@ -34,27 +34,32 @@ function readStat(path: string, children = false): { comm: string; ms: number } 
   }
 }
 
-function postgresMs(): number {
-  let total = 0;
+/** Every PostgreSQL process on this machine (postmaster and backends) with its CPU time, reaped children included. */
+function postgresProcesses(): { pid: number; ms: number }[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return 0;
+    return [];
   }
+  const found: { pid: number; ms: number }[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(`/proc/${entry}/stat`, true);
-    if (stat && (stat.comm === 'postgres' || stat.comm.startsWith('postgres:'))) total += stat.ms;
+    if (stat?.comm.startsWith('postgres')) found.push({ pid: Number(entry), ms: stat.ms });
   }
-  return total;
+  return found;
+}
+
+export function postgresPids(): number[] {
+  return postgresProcesses().map((p) => p.pid);
 }
 
 export function cpuSnapshot(): CpuSnapshot {
   return {
     mainThreadMs: readStat(`/proc/self/task/${process.pid}/stat`)?.ms ?? 0,
     processMs: readStat('/proc/self/stat')?.ms ?? 0,
-    postgresMs: postgresMs(),
+    postgresMs: postgresProcesses().reduce((sum, p) => sum + p.ms, 0),
   };
 }
 

@@ -6,25 +6,12 @@
  * a request's database work is paid out of the server's core.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import os from 'node:os';
+import { postgresPids } from './cpu-meter.js';
 
 function taskset(args: string[]): void {
   execFileSync('taskset', args, { stdio: 'ignore' });
-}
-
-function postgresPids(): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        return stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 /** The kernel's id of the calling thread (a worker thread's own, not the process's). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { AccessService } from '../access/access.service.js';
 import type { SeizureEntity } from './seizure.entity.js';
 
@@ -45,47 +45,42 @@ export const SEIZURE_FIELD_COLUMNS: Readonly<Record<string, readonly Column[]>> 
   signature: ['signerFingerprint', 'signedAt', 'signature', 'signedContent', 'hasSensitive', 'serverBlind'],
 };
 
-/** Read for every row whatever was asked: the keyset cursor and the owner behind reportingAgency. */
+/**
+ * Read for every row whatever was asked: the keyset cursor (id, seizedAt); the owner, which audit
+ * events of disclosures name (SeizureView.reportingAgencyCode); and TLP and status, which audit
+ * records of a read carry. Policy condition columns are added to these.
+ */
 const ALWAYS: readonly Column[] = ['id', 'seizedAt', 'reportingAgency', 'status', 'tlp'];
 
-/**
- * The names of the fields selected on `edges { node { … } }` of a connection field, through
- * fragments; null when a selection cannot be read that way. @include/@skip are ignored: a skipped
- * field only costs its columns.
- */
-export function selectedNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Set<string> | null {
-  const fields = new Set<string>();
-  const fieldsNamed = (selectionSet: SelectionSetNode | undefined, name: string, seen: Set<string>): SelectionSetNode[] => {
-    const found: SelectionSetNode[] = [];
-    for (const selection of selectionSet?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === name && selection.selectionSet) found.push(selection.selectionSet);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        found.push(...fieldsNamed(selection.selectionSet, name, seen));
-      } else if (!seen.has(selection.name.value)) {
-        const fragment = info.fragments[selection.name.value];
-        if (fragment) found.push(...fieldsNamed(fragment.selectionSet, name, new Set([...seen, selection.name.value])));
-      }
-    }
-    return found;
-  };
-  const collect = (selectionSet: SelectionSetNode, seen: Set<string>): void => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) fields.add(selection.name.value);
-      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet, seen);
-      else if (!seen.has(selection.name.value)) {
-        const fragment = info.fragments[selection.name.value];
-        if (fragment) collect(fragment.selectionSet, new Set([...seen, selection.name.value]));
-      }
-    }
-  };
-  for (const fieldNode of info.fieldNodes) {
-    if (!fieldNode.selectionSet) return null;
-    for (const edges of fieldsNamed(fieldNode.selectionSet, 'edges', new Set())) {
-      for (const node of fieldsNamed(edges, 'node', new Set())) collect(node, new Set());
+type Fragments = GraphQLResolveInfo['fragments'];
+
+/** The fields of a selection set, named fragments and inline fragments flattened into it. */
+function fieldsOf(selectionSet: SelectionSetNode, fragments: Fragments, seen: ReadonlySet<string> = new Set()): FieldNode[] {
+  const fields: FieldNode[] = [];
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) fields.push(selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) fields.push(...fieldsOf(selection.selectionSet, fragments, seen));
+    else if (!seen.has(selection.name.value) && fragments[selection.name.value]) {
+      fields.push(...fieldsOf(fragments[selection.name.value].selectionSet, fragments, new Set([...seen, selection.name.value])));
     }
   }
   return fields;
+}
+
+/**
+ * The names of the fields selected on `edges { node { … } }` of a connection field, through
+ * fragments. @include/@skip are ignored: a skipped field only costs its columns.
+ */
+export function selectedNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Set<string> {
+  const below = (field: FieldNode, name: string) =>
+    field.selectionSet ? fieldsOf(field.selectionSet, info.fragments).filter((f) => f.name.value === name) : [];
+  const names = new Set<string>();
+  for (const edges of info.fieldNodes.flatMap((connection) => below(connection, 'edges'))) {
+    for (const node of below(edges, 'node')) {
+      if (node.selectionSet) for (const field of fieldsOf(node.selectionSet, info.fragments)) names.add(field.name.value);
+    }
+  }
+  return names;
 }
 
 /** Field names of a Mongo-style condition object (operators such as $or are walked into). */
@@ -122,7 +117,6 @@ export class SeizureProjection {
   /** The columns to read, or null for all of them (a field this list does not know). */
   columnsFor(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Column[] | null {
     const fields = selectedNodeFields(info);
-    if (!fields) return null;
     const columns = new Set<Column>(this.base);
     for (const field of fields) {
       const needed = SEIZURE_FIELD_COLUMNS[field];

@@ -10,6 +10,8 @@ export interface CpuSnapshot {
   mainThreadMs: number;
   processMs: number;
   postgresMs: number;
+  /** CPU time of each live thread of this process, by thread id, with its name. */
+  threads: Map<string, { comm: string; ms: number }>;
 }
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -55,12 +57,50 @@ export function postgresPids(): number[] {
   return postgresProcesses().map((p) => p.pid);
 }
 
+function liveThreads(): Map<string, { comm: string; ms: number }> {
+  const threads = new Map<string, { comm: string; ms: number }>();
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    const stat = readStat(`/proc/self/task/${tid}/stat`);
+    if (stat) threads.set(tid, stat);
+  }
+  return threads;
+}
+
 export function cpuSnapshot(): CpuSnapshot {
   return {
     mainThreadMs: readStat(`/proc/self/task/${process.pid}/stat`)?.ms ?? 0,
     processMs: readStat('/proc/self/stat')?.ms ?? 0,
     postgresMs: postgresProcesses().reduce((sum, p) => sum + p.ms, 0),
+    threads: liveThreads(),
   };
+}
+
+/**
+ * The "other threads" share split by thread name (V8's GC helpers are "V8 DefaultWorke", libuv's
+ * pool "libuv-worker"); threads that started and ended between the snapshots (the load generator's
+ * worker) are counted as "exited".
+ */
+function otherThreadsByName(before: CpuSnapshot, after: CpuSnapshot, requests: number): string {
+  const byName = new Map<string, number>();
+  let live = 0;
+  for (const [tid, now] of after.threads) {
+    if (tid === String(process.pid)) continue;
+    const ms = now.ms - (before.threads.get(tid)?.ms ?? 0);
+    live += ms;
+    byName.set(now.comm, (byName.get(now.comm) ?? 0) + ms);
+  }
+  const main = after.mainThreadMs - before.mainThreadMs;
+  byName.set('exited', after.processMs - before.processMs - main - live);
+  return [...byName]
+    .filter(([, ms]) => ms / requests >= 0.01)
+    .map(([name, ms]) => `${name.trim()} ${(ms / requests).toFixed(2)}`)
+    .join(', ');
 }
 
 /** CPU milliseconds per request between two snapshots: "main 2.10 + other 0.40 + postgres 0.90 ms". */
@@ -69,5 +109,8 @@ export function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests:
   const main = (after.mainThreadMs - before.mainThreadMs) / requests;
   const other = (after.processMs - before.processMs) / requests - main;
   const postgres = (after.postgresMs - before.postgresMs) / requests;
-  return `cpu/request: main ${main.toFixed(2)} + other threads ${other.toFixed(2)} + postgres ${postgres.toFixed(2)} ms`;
+  return (
+    `cpu/request: main ${main.toFixed(2)} + other threads ${other.toFixed(2)} + postgres ${postgres.toFixed(2)} ms` +
+    ` (other threads: ${otherThreadsByName(before, after, requests) || 'none'})`
+  );
 }

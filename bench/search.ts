@@ -11,8 +11,8 @@
  * (bench/seizure-data.ts), then measures at 1 and 20 concurrent clients:
  *   (a) seizures(filter: FIREARMS in 5 countries, first: 50) over GraphQL/HTTP as the ELO;
  *   (b) seizureStats(groupBy: [COUNTRY, COMMODITY_CATEGORY]) over the last 12 months, same way;
- *   (c) the exact SQL and parameters Windward runs for (a) and (b) (captured from the app's own
- *       SeizureSearchService with the ELO's ability), sent with a pg.Pool;
+ *   (c) the exact SQL and parameters Windward runs for (a) and (b) (from the app's own
+ *       SeizureSearchService with the ELO's ability, the page reading every column), sent with a pg.Pool;
  *   (d) the (a) query against the framework floor.
  * Load generators run in a worker thread, so they do not share the server's event loop.
  *
@@ -309,12 +309,14 @@ async function main(): Promise<void> {
     const searchFilter: SeizureFilter = { commodityCategories: ['FIREARMS'], countries: options.countries };
     const seizedFrom = new Date(now.getTime() - 365 * 24 * 3600_000);
     const statsFilter: SeizureFilter = { seizedFrom };
-    const pageCapture = await captureQueries(dataSource, () => search.page(ctx, searchFilter, PAGE_SIZE));
+    // The page's statement comes from the service that runs it (every column: the floor reads the whole row).
+    const pageStatement = search.pageStatement(ctx, searchFilter, PAGE_SIZE);
+    const pageSql: CapturedQuery = { sql: pageStatement.sql, params: pageStatement.params };
+    const firstPage = await search.page(ctx, searchFilter, PAGE_SIZE);
     const statsCapture = await captureQueries(dataSource, () => search.stats(ctx, statsFilter, ['COUNTRY', 'COMMODITY_CATEGORY']));
-    const pageSql = onlySeizureQuery('page', pageCapture.queries);
     const statsSql = onlySeizureQuery('stats', statsCapture.queries);
     out();
-    out(`search SQL (${pageCapture.result.rows.length} rows, hasNextPage ${pageCapture.result.hasNextPage}):`);
+    out(`search SQL (${firstPage.rows.length} rows, hasNextPage ${firstPage.hasNextPage}):`);
     out(`  ${pageSql.sql}`);
     out(`  params ${JSON.stringify(pageSql.params)}`);
     out(`stats SQL (${statsCapture.result.length} buckets):`);
@@ -341,8 +343,8 @@ async function main(): Promise<void> {
     out();
     out(`GraphQL check: search ${edges} edges, ${windwardSearch.text.length} bytes; stats ${(windwardStats.data.seizureStats as unknown[]).length} buckets, ${windwardStats.text.length} bytes`);
 
-    const views = pageCapture.result.rows.map((row) => ({ cursor: encodeCursor(row), node: server.app.get(SeizureViews).view(ctx, row) }));
-    const floorPage = { edges: views, pageInfo: { hasNextPage: pageCapture.result.hasNextPage, endCursor: views.length ? views[views.length - 1].cursor : null } };
+    const views = firstPage.rows.map((row) => ({ cursor: encodeCursor(row), node: server.app.get(SeizureViews).view(ctx, row) }));
+    const floorPage = { edges: views, pageInfo: { hasNextPage: firstPage.hasNextPage, endCursor: views.length ? views[views.length - 1].cursor : null } };
     const floor = await startFrameworkFloor(printSchema(server.app.get(GraphQLSchemaHost).schema), floorPage);
     closers.push(() => floor.close());
     const floorSearch = await post(floor.url, searchBody);

@@ -1,5 +1,6 @@
 import { rulesToAST } from '@casl/ability/extra';
 import type { DataSource, EntityMetadata, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { NamedParameters, type SqlParameters } from '../database/sql-parameters.js';
 import type { AppAbility } from './ability.factory.js';
 import type { Action, SubjectName } from './policy-document.js';
 
@@ -36,8 +37,6 @@ function isCompound(node: Node): node is CompoundNode {
  * (a field that is not a column, an operator such as $regex) throws: access fails closed.
  */
 export class CaslSqlCompiler {
-  private counter = 0;
-
   constructor(
     private readonly metadata: EntityMetadata,
     private readonly dataSource: DataSource,
@@ -45,12 +44,18 @@ export class CaslSqlCompiler {
     private readonly prefix = 'acl',
   ) {}
 
+  /** The condition with named parameters (`:acl_0`, …), for a TypeORM query builder. */
   compile(node: Node): SqlCondition {
-    const params: Record<string, unknown> = {};
-    return { sql: this.visit(node, params), params };
+    const params = new NamedParameters(this.prefix);
+    return { sql: this.visit(node, params), params: params.values };
   }
 
-  private visit(node: Node, params: Record<string, unknown>): string {
+  /** The condition with its values added to `params`, whichever placeholders they hand out. */
+  compileInto(node: Node, params: SqlParameters): string {
+    return this.visit(node, params);
+  }
+
+  private visit(node: Node, params: SqlParameters): string {
     if (isCompound(node)) {
       const parts = node.value.map((child) => this.visit(child, params));
       if (node.operator === 'not') return `NOT (${parts.join(' AND ')})`;
@@ -60,18 +65,14 @@ export class CaslSqlCompiler {
     return this.leaf(node, params);
   }
 
-  private leaf(node: FieldNode, params: Record<string, unknown>): string {
+  private leaf(node: FieldNode, params: SqlParameters): string {
     const column = this.metadata.findColumnWithPropertyPath(node.field);
     if (!column) throw new Error(`Access policy names "${node.field}", which is not a column of ${this.metadata.name}`);
     const ref = `"${this.alias}"."${column.databaseName}"`;
     // Cast to the column's type, except char(n): a bare `character` is char(1) and would truncate.
     const normalized = this.dataSource.driver.normalizeType(column);
     const sqlType = normalized === 'character' ? 'text' : normalized;
-    const param = (value: unknown) => {
-      const name = `${this.prefix}_${this.counter++}`;
-      params[name] = value;
-      return `:${name}`;
-    };
+    const param = (value: unknown) => params.add(value);
     // CASL compares with ===: a value of another JS type (an array, null in a list, "3" for 3) never
     // matches in memory, so it may not match through a SQL cast either.
     const literal = (value: unknown): string => {
@@ -131,6 +132,19 @@ export function accessCondition(
   const ast = rulesToAST(ability, action, subject) as Node | null;
   if (!ast) return { sql: 'FALSE', params: {} };
   return new CaslSqlCompiler(target.metadata, target.dataSource, target.alias).compile(ast);
+}
+
+/** accessCondition's SQL with its values added to `params` (for statements not built by TypeORM). */
+export function accessConditionInto(
+  ability: AppAbility,
+  action: Action,
+  subject: SubjectName,
+  target: { metadata: EntityMetadata; dataSource: DataSource; alias: string },
+  params: SqlParameters,
+): string {
+  const ast = rulesToAST(ability, action, subject) as Node | null;
+  if (!ast) return 'FALSE';
+  return new CaslSqlCompiler(target.metadata, target.dataSource, target.alias).compileInto(ast, params);
 }
 
 /** Narrows a query to the rows the caller may `action`; every list, count and statistic goes through it. */

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.tokens.js';
+import { ReadStatements } from '../database/read-statements.js';
 import { QUEUE_BACKEND } from '../jobs/jobs.tokens.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { Metrics } from '../observability/metrics.js';
@@ -24,8 +25,9 @@ export class CoreModule {
         { provide: JsonLogger, useValue: runtime.logger },
         { provide: Metrics, useValue: runtime.metrics },
         { provide: QUEUE_BACKEND, useValue: runtime.queue },
+        { provide: ReadStatements, useValue: new ReadStatements(runtime.dataSource, runtime.connection.kind === 'postgres' && runtime.config.database.preparedStatements === 'on') },
       ],
-      exports: [APP_CONFIG, JsonLogger, Metrics, QUEUE_BACKEND, TypeOrmModule],
+      exports: [APP_CONFIG, JsonLogger, Metrics, QUEUE_BACKEND, TypeOrmModule, ReadStatements],
     };
   }
 }

@@ -17,7 +17,13 @@ export function createDataSource(connection: DatabaseConnection, poolSize: numbe
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'windward' },
+    extra: {
+      max: poolSize,
+      application_name: 'windward',
+      // Named statements (ReadStatements) are planned for their values on every execution, as
+      // unnamed ones are: a generic plan could serve a selective filter from the wrong index.
+      ...(connection.kind === 'postgres' ? { options: '-c plan_cache_mode=force_custom_plan' } : {}),
+    },
   });
 }
 

@@ -5,10 +5,11 @@ import fc from 'fast-check';
 import type { DataSource, Repository } from 'typeorm';
 import { buildAbility, type AppAbility } from '../src/access/ability.factory.js';
 import { AccessService } from '../src/access/access.service.js';
-import { CaslSqlCompiler, whereAllowed } from '../src/access/casl-sql.js';
+import { CaslSqlCompiler, ruleMatchesInto, whereAllowed } from '../src/access/casl-sql.js';
 import type { Action, PolicyDocument, PolicyRule } from '../src/access/policy-document.js';
 import { AGENCY_KINDS, AgencyEntity, type AgencyKind } from '../src/agencies/agency.entity.js';
 import type { Principal } from '../src/auth/principal.js';
+import { PositionalParameters } from '../src/database/sql-parameters.js';
 import { SEIZURE_STATUSES, TLPS, type SeizureStatus, type Tlp } from '../src/seizures/seizure.enums.js';
 import { SeizureEntity } from '../src/seizures/seizure.entity.js';
 import { SEIZURE_FIELDS } from '../src/seizures/seizure-fields.js';
@@ -371,6 +372,46 @@ describe('access policy: SQL filter = CASL in-memory check (property)', () => {
       { numRuns: 200, ...RUN_SEED },
     );
   }, 180_000);
+
+  it('field disclosure from rule matches computed in SQL (search pages) = CASL in memory, rule by rule', async () => {
+    const access = platform.server.app.get(AccessService);
+    const byId = new Map(records.map((record) => [record.id, record]));
+    let combinations = 0;
+    const check = async (ability: AppAbility) => {
+      const params = new PositionalParameters();
+      const matches = ruleMatchesInto(ability, 'read', 'Seizure', { metadata: repo.metadata, dataSource, alias: 's' }, params);
+      const rows: { id: string; matches: string }[] = await dataSource.query(
+        `SELECT s.id, ${matches} AS matches FROM seizures s WHERE s.commodity_type = ${params.add(marker)}`,
+        params.values,
+      );
+      expect(rows).toHaveLength(records.length);
+      const rules = ability.possibleRulesFor('read', 'Seizure');
+      const seen = new Set<string>();
+      for (const row of rows) {
+        const record = byId.get(row.id)!;
+        expect(row.matches).toBe(rules.map((rule) => (rule.matchesConditions(record) ? '1' : '0')).join(''));
+        expect(access.fieldsForMatches(ability, 'Seizure', row.matches, SEIZURE_FIELDS)).toBe(access.permittedFields(ability, 'Seizure', record, SEIZURE_FIELDS));
+        seen.add(row.matches);
+      }
+      combinations = Math.max(combinations, seen.size);
+    };
+    await fc.assert(fc.asyncProperty(callerArbitrary, ({ principal, operations }) => check(buildAbility(policy, principal, operations))), { numRuns: 150, ...RUN_SEED });
+    expect(combinations).toBeGreaterThanOrEqual(3);
+    await fc.assert(
+      fc.asyncProperty(policyArbitrary, callerArbitrary, (generated, { principal, operations }) => check(buildAbility(generated, principal, operations))),
+      { numRuns: 200, ...RUN_SEED },
+    );
+  }, 180_000);
+
+  it('refuses rule matches that do not fit the caller\'s rules, and records missing a condition column', () => {
+    const access = platform.server.app.get(AccessService);
+    const ability = buildAbility(policy, { userId: USERS[0], email: 'x@jm.test', agencyCode: 'JM', agencyKind: 'MEMBER_ADMINISTRATION', country: 'JM', region: 'Caribbean', communities: ['CCLEC'], roles: ['ELO'], authMethod: 'api-key' }, []);
+    const count = ability.possibleRulesFor('read', 'Seizure').length;
+    expect(() => access.fieldsForMatches(ability, 'Seizure', '1'.repeat(count + 1), SEIZURE_FIELDS)).toThrow(/do not fit/);
+    expect(() => access.fieldsForMatches(ability, 'Seizure', 'x'.repeat(count), SEIZURE_FIELDS)).toThrow(/do not fit/);
+    const partial = Object.assign(new SeizureEntity(), { ...records[0], releasableTo: undefined });
+    expect(() => access.permittedFields(ability, 'Seizure', partial, SEIZURE_FIELDS)).toThrow(/releasableTo was not read/);
+  });
 
   describe('the SQL compiler', () => {
     const caller = (over: Partial<Principal> = {}): Principal => ({

@@ -42,18 +42,32 @@ export class AccessService {
    * ability and shared. Callers must not change the returned set.
    */
   permittedFields(ability: AppAbility, subjectName: SubjectName, record: object, allFields: readonly string[]): ReadonlySet<string> {
+    for (const field of this.conditionFieldsOf(subjectName)) {
+      // A record read without a column the rules look at would be judged on `undefined`.
+      if ((record as Record<string, unknown>)[field] === undefined) throw new Error(`${subjectName}.${field} was not read: its fields cannot be decided`);
+    }
+    let matches = '';
+    for (const rule of ability.possibleRulesFor('read', subjectName)) matches += rule.matchesConditions(record) ? '1' : '0';
+    return this.fieldsForMatches(ability, subjectName, matches, allFields);
+  }
+
+  /**
+   * permittedFields for a record whose rule matches were worked out elsewhere: one '1' or '0' per
+   * rule of `ability.possibleRulesFor('read', subjectName)` (ruleMatchesInto, computed in SQL).
+   */
+  fieldsForMatches(ability: AppAbility, subjectName: SubjectName, matches: string, allFields: readonly string[]): ReadonlySet<string> {
     const rules = ability.possibleRulesFor('read', subjectName);
-    let matched = subjectName;
-    for (const rule of rules) matched += rule.matchesConditions(record) ? '1' : '0';
+    if (typeof matches !== 'string' || matches.length !== rules.length || !/^[01]*$/.test(matches)) throw new Error(`Rule matches "${matches}" do not fit the ${rules.length} read rules on ${subjectName}`);
     let byFields = this.fieldSets.get(ability);
     if (!byFields) this.fieldSets.set(ability, (byFields = new WeakMap()));
     let sets = byFields.get(allFields);
     if (!sets) byFields.set(allFields, (sets = new Map()));
-    let fields = sets.get(matched);
+    const key = `${subjectName}:${matches}`;
+    let fields = sets.get(key);
     if (!fields) {
       const built = new Set<string>();
       for (let i = rules.length - 1; i >= 0; i -= 1) {
-        if (matched[subjectName.length + i] !== '1') continue;
+        if (matches[i] !== '1') continue;
         const rule = rules[i];
         for (const field of rule.fields ?? allFields) {
           if (rule.inverted) built.delete(field);
@@ -61,11 +75,37 @@ export class AccessService {
         }
       }
       fields = built;
-      sets.set(matched, fields);
+      sets.set(key, fields);
     }
     return fields;
   }
 
+  /** The record fields the policy's conditions on `subjectName` read (top-level names). */
+  conditionFieldsOf(subjectName: SubjectName): readonly string[] {
+    let fields = this.conditionFields.get(subjectName);
+    if (!fields) {
+      const named = new Set<string>();
+      for (const rule of this.policy.rules) if (rule.subject === subjectName) collectConditionFields(rule.conditions, named);
+      this.conditionFields.set(subjectName, (fields = [...named]));
+    }
+    return fields;
+  }
+
+  private readonly conditionFields = new Map<SubjectName, readonly string[]>();
+
   /** Per ability (so per request), per field list: the permitted set of each rule combination. */
   private readonly fieldSets = new WeakMap<AppAbility, WeakMap<readonly string[], Map<string, ReadonlySet<string>>>>();
+}
+
+/** Field names of a Mongo-style condition object (operators such as $or are walked into). */
+function collectConditionFields(conditions: unknown, into: Set<string>): void {
+  if (Array.isArray(conditions)) {
+    for (const item of conditions) collectConditionFields(item, into);
+    return;
+  }
+  if (!conditions || typeof conditions !== 'object') return;
+  for (const [key, value] of Object.entries(conditions)) {
+    if (key.startsWith('$')) collectConditionFields(value, into);
+    else into.add(key.split('.')[0]);
+  }
 }

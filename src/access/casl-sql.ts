@@ -147,6 +147,32 @@ export function accessConditionInto(
   return new CaslSqlCompiler(target.metadata, target.dataSource, target.alias).compileInto(ast, params);
 }
 
+/**
+ * Which of the caller's `action` rules on `subject` a row matches, as a SQL text expression: one
+ * '1' or '0' per rule of `ability.possibleRulesFor(action, subject)`, in that order. It is what
+ * AccessService.permittedFields works out in memory with CASL, computed by PostgreSQL from the
+ * same compiled conditions as the WHERE (AccessService.fieldsForMatches takes it from there).
+ * A rule without conditions matches every row.
+ */
+export function ruleMatchesInto(
+  ability: AppAbility,
+  action: Action,
+  subject: SubjectName,
+  target: { metadata: EntityMetadata; dataSource: DataSource; alias: string },
+  params: SqlParameters,
+): string {
+  const rules = ability.possibleRulesFor(action, subject);
+  if (rules.length === 0) return "''";
+  const compiler = new CaslSqlCompiler(target.metadata, target.dataSource, target.alias);
+  return rules
+    .map((rule) => {
+      const ast = rule.conditions ? (rule.ast as Node | undefined) : undefined;
+      if (rule.conditions && !ast) throw new Error(`Access policy: a ${action} rule on ${subject} has conditions CASL did not parse`);
+      return ast ? `(CASE WHEN ${compiler.compileInto(ast, params)} THEN '1' ELSE '0' END)` : `'1'`;
+    })
+    .join(' || ');
+}
+
 /** Narrows a query to the rows the caller may `action`; every list, count and statistic goes through it. */
 export function whereAllowed<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, ability: AppAbility, action: Action, subject: SubjectName): SelectQueryBuilder<T> {
   const condition = accessCondition(ability, action, subject, {

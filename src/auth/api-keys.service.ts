@@ -7,6 +7,7 @@ import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
 import { AgencyEntity, type AgencyKind } from '../agencies/agency.entity.js';
 import { UserEntity, type Role, type UserStatus } from '../users/user.entity.js';
 import { ApiKeyEntity } from './api-key.entity.js';
+import { ReadStatements } from '../database/read-statements.js';
 import { isUuid } from '../database/uuid.js';
 
 const KEY_PREFIX = 'wwk_';
@@ -40,6 +41,7 @@ export class ApiKeysService {
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly reads: ReadStatements,
     @Optional() @Inject(OPERATION_MEMBERSHIP) membership?: OperationMembership,
   ) {
     this.lookupSql = keyLookupSql(membership ? membership.openOperationsSql('u.agency_code') : 'NULL::text[]');
@@ -73,11 +75,11 @@ export class ApiKeysService {
   /**
    * The active user behind a presented key, with their agency and its open operations, or null for
    * any key that must not be accepted. Every request asks, so this is one plain statement: key,
-   * user, agency and operations in one round trip, without the query builder's per-call work.
+   * user, agency and operations in one round trip, a prepared statement (ReadStatements).
    */
   async credentialsForKey(presented: string, now = new Date()): Promise<KeyCredentials | null> {
     if (!KEY_FORMAT.test(presented)) return null;
-    const rows: KeyLookupRow[] = await this.keys.query(this.lookupSql, [hashApiKey(presented)]);
+    const rows = await this.reads.records<KeyLookupRow>(this.lookupSql, [hashApiKey(presented)]);
     const row = rows[0];
     if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) return null;
     if (row.user_status !== 'ACTIVE') return null;

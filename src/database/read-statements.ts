@@ -5,8 +5,8 @@ import type { DataSource } from 'typeorm';
 const MAX_NAMED_STATEMENTS = 200;
 
 /**
- * Runs the read-only statements of the hottest paths (a page of search results) straight on the
- * driver's connection pool, rows as arrays. TypeORM's query runner (a runner object, connect,
+ * Runs the read-only statements of the hottest paths (a page of search results, the API key
+ * lookup of every request) straight on the driver's connection pool. TypeORM's query runner (a runner object, connect,
  * release, result wrapping) costs as much of this process's time as the statement itself takes
  * PostgreSQL; these statements need none of it: no transaction, no entity hydration.
  *
@@ -23,9 +23,16 @@ export class ReadStatements {
     private readonly prepare: boolean,
   ) {}
 
+  /** Rows as arrays, in the order of the SELECT list. */
   async rows(text: string, values: unknown[]): Promise<unknown[][]> {
     const result = await this.pool().query({ text, values, rowMode: 'array', name: this.nameFor(text) });
     return result.rows;
+  }
+
+  /** Rows as objects keyed by column name. */
+  async records<T>(text: string, values: unknown[]): Promise<T[]> {
+    const result = await this.pool().query({ text, values, name: this.nameFor(text) });
+    return result.rows as T[];
   }
 
   private nameFor(text: string): string | undefined {

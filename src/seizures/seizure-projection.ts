@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import { AccessService } from '../access/access.service.js';
 import type { SeizureEntity } from './seizure.entity.js';
 
 type Column = keyof SeizureEntity;
@@ -48,7 +47,7 @@ export const SEIZURE_FIELD_COLUMNS: Readonly<Record<string, readonly Column[]>> 
 /**
  * Read for every row whatever was asked: the keyset cursor (id, seizedAt); the owner, which audit
  * events of disclosures name (SeizureView.reportingAgencyCode); and TLP and status, which audit
- * records of a read carry. Policy condition columns are added to these.
+ * records of a read carry.
  */
 const ALWAYS: readonly Column[] = ['id', 'seizedAt', 'reportingAgency', 'status', 'tlp'];
 
@@ -83,41 +82,20 @@ export function selectedNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' |
   return names;
 }
 
-/** Field names of a Mongo-style condition object (operators such as $or are walked into). */
-function conditionFields(conditions: unknown, into: Set<string>): void {
-  if (Array.isArray(conditions)) {
-    for (const item of conditions) conditionFields(item, into);
-    return;
-  }
-  if (!conditions || typeof conditions !== 'object') return;
-  for (const [key, value] of Object.entries(conditions)) {
-    if (key.startsWith('$')) conditionFields(value, into);
-    else into.add(key.split('.')[0]);
-  }
-}
-
 /**
  * Which columns a page of reports needs for the fields a query asks for. The columns the access
- * rules' conditions read are always included: field disclosure evaluates them on every row.
- * Reading only those (instead of every column, signatures and texts included) is most of the cost
- * a search page puts on this process.
+ * rules' conditions look at are not among them: the page's statement has PostgreSQL say which
+ * rules each row matches (SeizureSearchService.pageStatement). Reading only these (instead of
+ * every column, signatures and texts included) is most of the cost a search page puts on this
+ * process.
  */
 @Injectable()
 export class SeizureProjection {
-  private readonly base: readonly Column[];
-
-  constructor(access: AccessService) {
-    const named = new Set<string>(ALWAYS);
-    for (const rule of access.policy.rules) {
-      if (rule.subject === 'Seizure') conditionFields(rule.conditions, named);
-    }
-    this.base = [...named] as Column[];
-  }
 
   /** The columns to read, or null for all of them (a field this list does not know). */
   columnsFor(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Column[] | null {
     const fields = selectedNodeFields(info);
-    const columns = new Set<Column>(this.base);
+    const columns = new Set<Column>(ALWAYS);
     for (const field of fields) {
       const needed = SEIZURE_FIELD_COLUMNS[field];
       if (!needed) return null;

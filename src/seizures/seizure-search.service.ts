@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
-import { accessConditionInto, whereAllowed } from '../access/casl-sql.js';
+import { accessConditionInto, ruleMatchesInto, whereAllowed } from '../access/casl-sql.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { ReadStatements } from '../database/read-statements.js';
 import { NamedParameters, PositionalParameters, type SqlParameters } from '../database/sql-parameters.js';
@@ -29,6 +29,8 @@ const DIMENSION_SQL: Record<SeizureDimension, string> = {
 
 export interface SeizurePage {
   rows: SeizureEntity[];
+  /** Per row, which of the reader's read rules it matches (ruleMatchesInto): decides its fields. */
+  ruleMatches: string[];
   hasNextPage: boolean;
 }
 
@@ -106,19 +108,24 @@ export class SeizureSearchService {
     const statement = this.pageStatement(ctx, filter, first, after, columns);
     const rows = await this.reads.rows(statement.sql, statement.params);
     const { properties } = statement;
-    const entities = rows.slice(0, first).map((row) => {
+    const entities: SeizureEntity[] = [];
+    const ruleMatches: string[] = [];
+    for (const row of rows.slice(0, first)) {
       const entity = new SeizureEntity() as unknown as Record<string, unknown>;
       for (let i = 0; i < properties.length; i += 1) entity[properties[i]] = row[i];
-      return entity as unknown as SeizureEntity;
-    });
-    return { rows: entities, hasNextPage: rows.length > first };
+      entities.push(entity as unknown as SeizureEntity);
+      ruleMatches.push(row[properties.length] as string); // the column after the entity's
+    }
+    return { rows: entities, ruleMatches, hasNextPage: rows.length > first };
   }
 
   /**
    * The SQL of a page, written here rather than by TypeORM's query builder: it runs on every
    * search request, and building it the general way cost more of this process's time than
    * PostgreSQL spends running it. The access condition and the filters are the same SQL that
-   * `visible()` puts into every other query; the order is the keyset cursor's.
+   * `visible()` puts into every other query; the order is the keyset cursor's. Its last column
+   * says which of the reader's read rules each row matches, so that field disclosure needs neither
+   * the columns those rules look at nor evaluating them again here.
    */
   pageStatement(
     ctx: RequestContext,
@@ -128,8 +135,10 @@ export class SeizureSearchService {
     columns?: readonly (keyof SeizureEntity)[] | null,
   ): PageStatement {
     const metadata = this.dataSource.getMetadata(SeizureEntity);
+    const target = { metadata, dataSource: this.dataSource, alias: ALIAS };
     const params = new PositionalParameters();
-    const where = [accessConditionInto(ctx.ability, 'read', 'Seizure', { metadata, dataSource: this.dataSource, alias: ALIAS }, params)];
+    const ruleMatches = ruleMatchesInto(ctx.ability, 'read', 'Seizure', target, params);
+    const where = [accessConditionInto(ctx.ability, 'read', 'Seizure', target, params)];
     where.push(...filterConditions(filter ?? {}, params));
     if (after) {
       const cursor = decodeCursor(after);
@@ -138,7 +147,7 @@ export class SeizureSearchService {
     const select = this.selectList(columns ?? metadata.columns.map((column) => column.propertyName as keyof SeizureEntity));
     const table = metadata.schema ? `"${metadata.schema}"."${metadata.tableName}"` : `"${metadata.tableName}"`;
     const sql =
-      `SELECT ${select.sql} FROM ${table} "${ALIAS}" WHERE (${where.join(') AND (')}) ` +
+      `SELECT ${select.sql}, ${ruleMatches} AS "rule_matches" FROM ${table} "${ALIAS}" WHERE (${where.join(') AND (')}) ` +
       `ORDER BY "${ALIAS}"."seized_at" DESC, "${ALIAS}"."id" DESC LIMIT ${params.add(first + 1)}`;
     return { sql, params: params.values, properties: select.properties };
   }

@@ -15,13 +15,16 @@ export class SeizureViews {
     return presentSeizure(entity, this.access.permittedFields(ctx.ability, 'Seizure', entity, SEIZURE_FIELDS));
   }
 
-  /** A page as a SeizureConnection; cursors are encoded only when asked for, totalCount counted only when asked for. */
+  /**
+   * A page as a SeizureConnection; cursors are encoded only when asked for, totalCount counted only
+   * when asked for. Each row's fields follow from the rule matches PostgreSQL computed with it.
+   */
   connection(ctx: RequestContext, page: SeizurePage, countVisible: () => Promise<number>) {
-    const edges = page.rows.map((row) => ({
+    const edges = page.rows.map((row, i) => ({
       get cursor() {
         return encodeCursor(row);
       },
-      node: this.view(ctx, row),
+      node: presentSeizure(row, this.access.fieldsForMatches(ctx.ability, 'Seizure', page.ruleMatches[i], SEIZURE_FIELDS)),
     }));
     const last = page.rows.at(-1);
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(last) : null }, countVisible };

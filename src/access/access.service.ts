@@ -56,8 +56,6 @@ export class AccessService {
    * rule of `ability.possibleRulesFor('read', subjectName)` (ruleMatchesInto, computed in SQL).
    */
   fieldsForMatches(ability: AppAbility, subjectName: SubjectName, matches: string, allFields: readonly string[]): ReadonlySet<string> {
-    const rules = ability.possibleRulesFor('read', subjectName);
-    if (typeof matches !== 'string' || matches.length !== rules.length || !/^[01]*$/.test(matches)) throw new Error(`Rule matches "${matches}" do not fit the ${rules.length} read rules on ${subjectName}`);
     let byFields = this.fieldSets.get(ability);
     if (!byFields) this.fieldSets.set(ability, (byFields = new WeakMap()));
     let sets = byFields.get(allFields);
@@ -65,6 +63,11 @@ export class AccessService {
     const key = `${subjectName}:${matches}`;
     let fields = sets.get(key);
     if (!fields) {
+      // Checked once per combination: a cached key has passed.
+      const rules = ability.possibleRulesFor('read', subjectName);
+      if (typeof matches !== 'string' || matches.length !== rules.length || !/^[01]*$/.test(matches)) {
+        throw new Error(`Rule matches "${matches}" do not fit the ${rules.length} read rules on ${subjectName}`);
+      }
       const built = new Set<string>();
       for (let i = rules.length - 1; i >= 0; i -= 1) {
         if (matches[i] !== '1') continue;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { subject as asSubject } from '@casl/ability';
 import { configDir } from '../config/app-config.js';
 import type { Principal } from '../auth/principal.js';
-import { buildAbility, type AppAbility } from './ability.factory.js';
+import { buildAbility, principalAttributes, type AppAbility } from './ability.factory.js';
 import { readPolicyDocument, type Action, type PolicyDocument, type SubjectName } from './policy-document.js';
 
 /** Where the ids of the open operations an agency takes part in come from (the operations feature). */
@@ -15,6 +15,9 @@ export interface OperationMembership {
 }
 export const OPERATION_MEMBERSHIP = Symbol('OPERATION_MEMBERSHIP');
 
+/** Distinct callers whose ability is kept (most recently used first out last). */
+const ABILITIES_KEPT = 500;
+
 /**
  * Builds each caller's ability from config/policies.yaml (read once, at start) and answers the
  * per-record questions: may they act on it, and which of its fields may they see.
@@ -25,10 +28,29 @@ export class AccessService {
 
   constructor(@Optional() @Inject(OPERATION_MEMBERSHIP) readonly operations?: OperationMembership) {}
 
+  /**
+   * The caller's ability. It depends only on the policy and the attributes the caller has now
+   * (read from the database on every request), so one object serves every request that brings the
+   * same attributes: a changed role, agency, community or operation is a different key at once,
+   * and nothing outlives a revoked key. Sharing it also shares what is derived from it (the SQL of
+   * its rules, the permitted field sets), built once instead of on every request. Abilities are
+   * never changed after they are built.
+   */
   async abilityFor(principal: Principal): Promise<AppAbility> {
     const operations = principal.openOperations ?? (this.operations ? await this.operations.openOperationsOf(principal.agencyCode) : []);
-    return buildAbility(this.policy, principal, operations);
+    const key = JSON.stringify(principalAttributes(principal, operations));
+    let ability = this.abilities.get(key);
+    if (ability) {
+      this.abilities.delete(key); // most recently used last
+    } else {
+      ability = buildAbility(this.policy, principal, operations);
+      if (this.abilities.size >= ABILITIES_KEPT) this.abilities.delete(this.abilities.keys().next().value!);
+    }
+    this.abilities.set(key, ability);
+    return ability;
   }
+
+  private readonly abilities = new Map<string, AppAbility>();
 
   can(ability: AppAbility, action: Action, subjectName: SubjectName, record: object): boolean {
     return ability.can(action, asSubject(subjectName, { ...record }));
@@ -96,7 +118,7 @@ export class AccessService {
 
   private readonly conditionFields = new Map<SubjectName, readonly string[]>();
 
-  /** Per ability (so per request), per field list: the permitted set of each rule combination. */
+  /** Per ability (shared by callers with the same attributes), per field list: the permitted set of each rule combination. */
   private readonly fieldSets = new WeakMap<AppAbility, WeakMap<readonly string[], Map<string, ReadonlySet<string>>>>();
 }
 

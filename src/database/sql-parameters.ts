@@ -24,7 +24,12 @@ export class NamedParameters implements SqlParameters {
 
 /** `$1`, `$2`, …: for a statement sent to PostgreSQL as is, with `values` in that order. */
 export class PositionalParameters implements SqlParameters {
-  readonly values: unknown[] = [];
+  readonly values: unknown[];
+
+  /** `first`: values already written as $1… (a statement's prefix kept from an earlier build). */
+  constructor(first: readonly unknown[] = []) {
+    this.values = [...first];
+  }
 
   add(value: unknown): string {
     this.values.push(value);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { accessConditionInto, ruleMatchesInto, whereAllowed } from '../access/casl-sql.js';
+import type { AppAbility } from '../access/ability.factory.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { ReadStatements } from '../database/read-statements.js';
 import { NamedParameters, PositionalParameters, type SqlParameters } from '../database/sql-parameters.js';
@@ -76,6 +77,8 @@ export function clampFirst(first: number | null | undefined, fallback = 20): num
  */
 @Injectable()
 export class SeizureSearchService {
+  /** Per ability: its rule matches and WHERE as SQL, their values being $1… in order. */
+  private readonly accessSql = new WeakMap<AppAbility, { ruleMatches: string; where: string; values: readonly unknown[] }>();
   /** Per selected column list: the SELECT list and the property each column fills. */
   private readonly selectLists = new Map<string, { sql: string; properties: readonly (keyof SeizureEntity)[] }>();
 
@@ -135,11 +138,9 @@ export class SeizureSearchService {
     columns?: readonly (keyof SeizureEntity)[] | null,
   ): PageStatement {
     const metadata = this.dataSource.getMetadata(SeizureEntity);
-    const target = { metadata, dataSource: this.dataSource, alias: ALIAS };
-    const params = new PositionalParameters();
-    const ruleMatches = ruleMatchesInto(ctx.ability, 'read', 'Seizure', target, params);
-    const where = [accessConditionInto(ctx.ability, 'read', 'Seizure', target, params)];
-    where.push(...filterConditions(filter ?? {}, params));
+    const access = this.accessSqlOf(ctx.ability);
+    const params = new PositionalParameters(access.values);
+    const where = [access.where, ...filterConditions(filter ?? {}, params)];
     if (after) {
       const cursor = decodeCursor(after);
       where.push(`(${ALIAS}.seized_at, ${ALIAS}.id) < (${params.add(cursor.seizedAt)}::timestamptz, ${params.add(cursor.id)}::uuid)`);
@@ -147,9 +148,23 @@ export class SeizureSearchService {
     const select = this.selectList(columns ?? metadata.columns.map((column) => column.propertyName as keyof SeizureEntity));
     const table = metadata.schema ? `"${metadata.schema}"."${metadata.tableName}"` : `"${metadata.tableName}"`;
     const sql =
-      `SELECT ${select.sql}, ${ruleMatches} AS "rule_matches" FROM ${table} "${ALIAS}" WHERE (${where.join(') AND (')}) ` +
+      `SELECT ${select.sql}, ${access.ruleMatches} AS "rule_matches" FROM ${table} "${ALIAS}" WHERE (${where.join(') AND (')}) ` +
       `ORDER BY "${ALIAS}"."seized_at" DESC, "${ALIAS}"."id" DESC LIMIT ${params.add(first + 1)}`;
     return { sql, params: params.values, properties: select.properties };
+  }
+
+  /** Abilities are shared by callers with the same attributes (AccessService), so this is compiled once for all of them. */
+  private accessSqlOf(ability: AppAbility): { ruleMatches: string; where: string; values: readonly unknown[] } {
+    let compiled = this.accessSql.get(ability);
+    if (!compiled) {
+      const target = { metadata: this.dataSource.getMetadata(SeizureEntity), dataSource: this.dataSource, alias: ALIAS };
+      const params = new PositionalParameters();
+      const ruleMatches = ruleMatchesInto(ability, 'read', 'Seizure', target, params);
+      const where = accessConditionInto(ability, 'read', 'Seizure', target, params);
+      compiled = { ruleMatches, where, values: params.values };
+      this.accessSql.set(ability, compiled);
+    }
+    return compiled;
   }
 
   private selectList(columns: readonly (keyof SeizureEntity)[]): { sql: string; properties: readonly (keyof SeizureEntity)[] } {

@@ -1,0 +1,36 @@
+import type { Principal } from '../auth/principal.js';
+import { AccessService } from './access.service.js';
+
+describe('AccessService.abilityFor', () => {
+  const principal = (over: Partial<Principal> = {}): Principal => ({
+    userId: '11111111-1111-4111-8111-111111111111', email: 'elo@jm.test', agencyCode: 'JM', agencyKind: 'MEMBER_ADMINISTRATION',
+    country: 'JM', region: 'Caribbean', communities: ['CCLEC'], roles: ['ELO'], authMethod: 'api-key', openOperations: [], ...over,
+  });
+  const report = { tlp: 'AMBER', reportingAgency: 'KY', releasableTo: [], ownerCommunities: ['CCLEC'], releasableToUsers: [], createdBy: null, operationId: 'op-1', status: 'SUBMITTED' };
+
+  it('shares one ability between requests with the same attributes', async () => {
+    const access = new AccessService();
+    expect(await access.abilityFor(principal())).toBe(await access.abilityFor({ ...principal(), email: 'other-address@jm.test' }));
+  });
+
+  it('builds another as soon as any attribute differs, so a change takes effect on the next request', async () => {
+    const access = new AccessService();
+    const before = await access.abilityFor(principal());
+    expect(access.can(before, 'read', 'Seizure', report)).toBe(false);
+    const joined = await access.abilityFor(principal({ openOperations: ['op-1'] }));
+    expect(joined).not.toBe(before);
+    expect(access.can(joined, 'read', 'Seizure', report)).toBe(true); // an operation participant
+    expect(access.can(await access.abilityFor(principal()), 'read', 'Seizure', report)).toBe(false); // left it again
+    for (const changed of [{ roles: ['ANALYST' as const] }, { agencyCode: 'KY' }, { communities: [] }, { userId: '22222222-2222-4222-8222-222222222222' }]) {
+      expect(await access.abilityFor(principal(changed))).not.toBe(before);
+    }
+    expect(access.can(await access.abilityFor(principal({ agencyCode: 'KY' })), 'update', 'Seizure', report)).toBe(true);
+  });
+
+  it('keeps a bounded number of them', async () => {
+    const access = new AccessService();
+    const first = await access.abilityFor(principal());
+    for (let i = 0; i < 500; i += 1) await access.abilityFor(principal({ email: `u${i}@jm.test`, userId: `11111111-1111-4111-8111-${String(i).padStart(12, '0')}` }));
+    expect(await access.abilityFor(principal())).not.toBe(first);
+  });
+});

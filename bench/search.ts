@@ -259,6 +259,8 @@ async function main(): Promise<void> {
   const options = readOptions();
   if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a PostgreSQL server (a fresh database is created on it)');
   out(`search benchmark: ${options.rows.toLocaleString('en-US')} seizures, node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${loadavg()}`);
+  // graphql-js and Apollo Server check NODE_ENV when loaded: both servers here run in the same mode.
+  out(`NODE_ENV ${process.env.NODE_ENV ?? '(unset)'} for Windward and the framework floor alike; node flags ${process.execArgv.join(' ') || '(none)'}`);
   for (const line of await serverFacts(process.env.DATABASE_URL)) out(`server: ${line}`);
 
   const platform = await startBenchPlatform({ keepDatabase: options.keep, randomPageCost: options.randomPageCost ?? undefined });

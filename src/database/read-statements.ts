@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { FAST_TYPES } from './timestamp-parser.js';
 
 /** Distinct statement texts given a name, per process: each is prepared once per pooled connection. */
 const MAX_NAMED_STATEMENTS = 200;
@@ -25,13 +26,13 @@ export class ReadStatements {
 
   /** Rows as arrays, in the order of the SELECT list. */
   async rows(text: string, values: unknown[]): Promise<unknown[][]> {
-    const result = await this.pool().query({ text, values, rowMode: 'array', name: this.nameFor(text) });
+    const result = await this.pool().query({ text, values, rowMode: 'array', name: this.nameFor(text), types: FAST_TYPES });
     return result.rows;
   }
 
   /** Rows as objects keyed by column name. */
   async records<T>(text: string, values: unknown[]): Promise<T[]> {
-    const result = await this.pool().query({ text, values, name: this.nameFor(text) });
+    const result = await this.pool().query({ text, values, name: this.nameFor(text), types: FAST_TYPES });
     return result.rows as T[];
   }
 

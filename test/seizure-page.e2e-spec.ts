@@ -113,10 +113,20 @@ describe('search page statement', () => {
     await fc.assert(
       fc.asyncProperty(reader, filter, async (name, given) => {
         const ctx = contexts[name];
-        const page = await search.page(ctx, given, 200);
         const expected = await viaTypeorm(ctx, given);
         if (expected.length) nonEmpty += 1;
+        // Which read rules each row matches, as CASL decides it on the whole entity.
+        const rules = ctx.ability.possibleRulesFor('read', 'Seizure');
+        const caslMatches = (rows: SeizureEntity[]) => rows.map((row) => rules.map((rule) => (rule.matchesConditions(row) ? '1' : '0')).join(''));
+        const page = await search.page(ctx, given, 200);
         expect(page.rows.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+        expect(page.ruleMatches).toEqual(caslMatches(expected));
+        if (expected.length > 2) {
+          // After a cursor: the filter's, the cursor's and the rule matches' parameters all in their places.
+          const rest = await search.page(ctx, given, 200, encodeCursor(expected[1]));
+          expect(rest.rows.map((r) => r.id)).toEqual(expected.slice(2).map((r) => r.id));
+          expect(rest.ruleMatches).toEqual(caslMatches(expected.slice(2)));
+        }
       }),
       { numRuns: 150, seed: 20261124 },
     );

@@ -29,7 +29,9 @@ function expand(value: unknown, attributes: Record<string, unknown>, where: stri
       return value;
     }
     if (!(match[1] in attributes)) throw new Error(`${where}: unknown attribute {{${match[1]}}}`);
-    return attributes[match[1]];
+    const attribute = attributes[match[1]];
+    // Abilities outlive the request (AccessService shares them): never keep the caller's own array.
+    return Array.isArray(attribute) ? Object.freeze([...attribute]) : attribute;
   }
   if (Array.isArray(value)) return value.map((item) => expand(item, attributes, where));
   if (value && typeof value === 'object') {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { FAST_TYPES } from './timestamp-parser.js';
@@ -39,7 +40,12 @@ export class ReadStatements {
   private nameFor(text: string): string | undefined {
     if (!this.prepare) return undefined;
     let name = this.names.get(text);
-    if (!name && this.names.size < MAX_NAMED_STATEMENTS) this.names.set(text, (name = `windward_read_${this.names.size}`));
+    if (!name && this.names.size < MAX_NAMED_STATEMENTS) {
+      // Named by the text itself, so that no two texts share a name in any process (a pooler that
+      // handed one process's prepared statement to another would then find it is not theirs).
+      name = `windward_${createHash('sha256').update(text).digest('hex').slice(0, 40)}`;
+      this.names.set(text, name);
+    }
     return name;
   }
 

@@ -122,26 +122,21 @@ export class CaslSqlCompiler {
   }
 }
 
-/** The SQL form of "what may this caller `action`": FALSE when nothing is granted. */
-export function accessCondition(
-  ability: AppAbility,
-  action: Action,
-  subject: SubjectName,
-  target: { metadata: EntityMetadata; dataSource: DataSource; alias: string },
-): SqlCondition {
-  const ast = rulesToAST(ability, action, subject) as Node | null;
-  if (!ast) return { sql: 'FALSE', params: {} };
-  return new CaslSqlCompiler(target.metadata, target.dataSource, target.alias).compile(ast);
+/** The entity and alias a condition is written over. */
+export interface SqlTarget {
+  metadata: EntityMetadata;
+  dataSource: DataSource;
+  alias: string;
+}
+
+/** The SQL form of "what may this caller `action`", with named parameters `:<prefix>_n`: FALSE when nothing is granted. */
+export function accessCondition(ability: AppAbility, action: Action, subject: SubjectName, target: SqlTarget, prefix = 'acl'): SqlCondition {
+  const params = new NamedParameters(prefix);
+  return { sql: accessConditionInto(ability, action, subject, target, params), params: params.values };
 }
 
 /** accessCondition's SQL with its values added to `params` (for statements not built by TypeORM). */
-export function accessConditionInto(
-  ability: AppAbility,
-  action: Action,
-  subject: SubjectName,
-  target: { metadata: EntityMetadata; dataSource: DataSource; alias: string },
-  params: SqlParameters,
-): string {
+export function accessConditionInto(ability: AppAbility, action: Action, subject: SubjectName, target: SqlTarget, params: SqlParameters): string {
   const ast = rulesToAST(ability, action, subject) as Node | null;
   if (!ast) return 'FALSE';
   return new CaslSqlCompiler(target.metadata, target.dataSource, target.alias).compileInto(ast, params);
@@ -154,13 +149,7 @@ export function accessConditionInto(
  * same compiled conditions as the WHERE (AccessService.fieldsForMatches takes it from there).
  * A rule without conditions matches every row.
  */
-export function ruleMatchesInto(
-  ability: AppAbility,
-  action: Action,
-  subject: SubjectName,
-  target: { metadata: EntityMetadata; dataSource: DataSource; alias: string },
-  params: SqlParameters,
-): string {
+export function ruleMatchesInto(ability: AppAbility, action: Action, subject: SubjectName, target: SqlTarget, params: SqlParameters): string {
   const rules = ability.possibleRulesFor(action, subject);
   if (rules.length === 0) return "''";
   const compiler = new CaslSqlCompiler(target.metadata, target.dataSource, target.alias);

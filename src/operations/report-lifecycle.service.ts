@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { rulesToAST } from '@casl/ability/extra';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
-import { CaslSqlCompiler, type SqlCondition } from '../access/casl-sql.js';
+import { accessCondition, type SqlCondition } from '../access/casl-sql.js';
 import type { Action } from '../access/policy-document.js';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../auth/request-context.js';
@@ -182,9 +181,6 @@ export class OperationReportsService {
 
   /** The policy's rules for `action` on operations, as SQL over the joined alias `o`. */
   private operationCondition(ctx: RequestContext, action: Action): SqlCondition {
-    const ast = rulesToAST(ctx.ability, action, 'Operation');
-    if (!ast) return { sql: 'FALSE', params: {} };
-    const compiler = new CaslSqlCompiler(this.dataSource.getMetadata(OperationEntity), this.dataSource, 'o', `rpt_${action}`);
-    return compiler.compile(ast as Parameters<CaslSqlCompiler['compile']>[0]);
+    return accessCondition(ctx.ability, action, 'Operation', { metadata: this.dataSource.getMetadata(OperationEntity), dataSource: this.dataSource, alias: 'o' }, `rpt_${action}`);
   }
 }

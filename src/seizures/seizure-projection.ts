@@ -91,7 +91,6 @@ export function selectedNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' |
  */
 @Injectable()
 export class SeizureProjection {
-
   /** The columns to read, or null for all of them (a field this list does not know). */
   columnsFor(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Column[] | null {
     const fields = selectedNodeFields(info);

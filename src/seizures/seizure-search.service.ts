@@ -16,6 +16,8 @@ import { isUuid } from '../database/uuid.js';
 
 const ALIAS = 's';
 export const MAX_PAGE = 200;
+/** Distinct SELECT lists (one per set of fields asked for) kept built. */
+const SELECT_LISTS_KEPT = 256;
 
 /** SQL expression of each statistics dimension; MONTH is the UTC calendar month. */
 const DIMENSION_SQL: Record<SeizureDimension, string> = {
@@ -178,6 +180,8 @@ export class SeizureSearchService {
         return `"${ALIAS}"."${column.databaseName}"`;
       });
       list = { sql: names.join(', '), properties: [...columns] };
+      // Column lists follow the fields clients ask for: keep a bounded number.
+      if (this.selectLists.size >= SELECT_LISTS_KEPT) this.selectLists.clear();
       this.selectLists.set(key, list);
     }
     return list;

@@ -171,3 +171,27 @@ export function whereAllowed<T extends ObjectLiteral>(query: SelectQueryBuilder<
   });
   return query.andWhere(condition.sql, condition.params);
 }
+
+/**
+ * Whether the caller may `action` the field `field` of a row, as a SQL boolean: what
+ * AccessService.fieldsForMatches decides in memory, written out with the same compiled
+ * conditions. The highest-priority matching rule that names the field (or names no fields)
+ * decides: an inverted one withholds it, any other grants it; no such rule withholds it.
+ */
+export function fieldPermittedInto(ability: AppAbility, action: Action, subject: SubjectName, field: string, target: SqlTarget, params: SqlParameters): string {
+  const compiler = new CaslSqlCompiler(target.metadata, target.dataSource, target.alias);
+  const branches: string[] = [];
+  for (const rule of ability.possibleRulesFor(action, subject)) {
+    if (rule.fields && !rule.fields.includes(field)) continue;
+    const ast = rule.conditions ? (rule.ast as Node | undefined) : undefined;
+    if (rule.conditions && !ast) throw new Error(`Access policy: a ${action} rule on ${subject} has conditions CASL did not parse`);
+    const verdict = rule.inverted ? 'FALSE' : 'TRUE';
+    if (!ast) {
+      branches.push(`ELSE ${verdict}`);
+      break; // matches every row: rules of lower priority never decide
+    }
+    branches.push(`WHEN ${compiler.compileInto(ast, params)} THEN ${verdict}`);
+  }
+  if (!branches.length || branches[0].startsWith('ELSE')) return branches.length ? branches[0].slice(5) : 'FALSE';
+  return `(CASE ${branches.join(' ')}${branches.at(-1)!.startsWith('ELSE') ? '' : ' ELSE FALSE'} END)`;
+}

@@ -7,7 +7,7 @@ import { ROLES } from '../users/user.entity.js';
 
 export const ACTIONS = ['read', 'create', 'update', 'release', 'retract', 'verify', 'link', 'compile', 'publish'] as const;
 export type Action = (typeof ACTIONS)[number];
-export const SUBJECTS = ['Seizure', 'AuditEvent', 'AuditChain', 'Operation'] as const;
+export const SUBJECTS = ['Seizure', 'AuditEvent', 'AuditChain', 'Operation', 'OperationReport', 'SeizureLinkRequest'] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 
 const conditionsSchema = z.record(z.string(), z.unknown());

@@ -7,6 +7,7 @@ import { AgencyKeyEntity } from '../keys/agency-key.entity.js';
 import { PlatformKeyEntity } from '../keys/platform-key.entity.js';
 import { OperationReportEntity } from '../operations/operation-report.entity.js';
 import { OperationEntity } from '../operations/operation.entity.js';
+import { SeizureLinkRequestEntity } from '../operations/seizure-link-request.entity.js';
 import { SealedSectionEntity, SectionRecipientEntity } from '../seizures/sealed-section.entity.js';
 import { SeizureChangeEntity } from '../seizures/seizure-change.entity.js';
 import { SeizureVersionEntity } from '../seizures/seizure-version.entity.js';
@@ -18,4 +19,5 @@ export const ENTITIES = [
   AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity,
   SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity, AuditEventEntity,
   SeizureChangeEntity, OperationEntity, OperationReportEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
+  SeizureLinkRequestEntity,
 ];

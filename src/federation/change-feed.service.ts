@@ -85,7 +85,7 @@ export class ChangeFeedService {
     const disclosed = new Set(
       (await this.dataSource.getRepository(FeedDisclosureEntity).find({
         select: { seizureId: true },
-        where: { agencyCode: ctx.principal.agencyCode, seizureId: In(ids) },
+        where: { readerId: ctx.principal.userId, seizureId: In(ids) },
       })).map((row) => row.seizureId),
     );
 
@@ -98,7 +98,7 @@ export class ChangeFeedService {
         shown.push(view);
         items.push({ kind: 'UPSERT', seizureId: change.seizureId, at: change.at, seizure: view });
       } else if (disclosed.has(change.seizureId)) {
-        // Only for reports this agency was shown: a tombstone must not reveal that a report exists.
+        // Only for reports this reader was shown: a tombstone must not reveal that a report exists.
         items.push({ kind: 'REMOVE', seizureId: change.seizureId, at: change.at, seizure: null });
       }
     }
@@ -107,7 +107,7 @@ export class ChangeFeedService {
   }
 
   /**
-   * Remembers what the agency was shown (for later REMOVEs) and audits it. One event per report,
+   * Remembers what this reader was shown (for later REMOVEs) and audits it. One event per report,
    * like any other read: the owner agency's administrators see it in that report's auditTrail,
    * which a single per-page event (one resource, one owner) could not give them. One transaction
    * per page, so the audit-chain lock is taken once per page.
@@ -118,7 +118,7 @@ export class ChangeFeedService {
         .createQueryBuilder()
         .insert()
         .into(FeedDisclosureEntity)
-        .values(views.map((view) => ({ agencyCode: ctx.principal.agencyCode, seizureId: view.id })))
+        .values(views.map((view) => ({ readerId: ctx.principal.userId, seizureId: view.id })))
         .orIgnore()
         .execute();
       for (const view of views) {

@@ -4,8 +4,8 @@ export const REPORT_STATUSES = ['QUEUED', 'COMPILING', 'READY', 'PUBLISHED', 'FA
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
 /**
- * One compiled version of an operation's report. Compiled by a background job over what the
- * requesting analyst may see; never holds nominal data. Publishing signs it with the platform key.
+ * One compiled version of an operation's report. Compiled by a background job from what every
+ * agency of its audience may read; never holds nominal data. Publishing signs it with the platform key.
  */
 @Entity({ name: 'operation_reports' })
 @Index('uq_operation_reports_version', ['operationId', 'version'], { unique: true })
@@ -15,6 +15,21 @@ export class OperationReportEntity {
 
   @Column({ name: 'operation_id', type: 'uuid' })
   operationId: string;
+
+  /** The operation's lead agency: its analysts read every version (config/policies.yaml). */
+  @Column({ name: 'lead_agency', type: 'varchar', length: 32 })
+  leadAgency: string;
+
+  /**
+   * The agencies the report is compiled for and, once published, read by: the lead and the
+   * participants when it was compiled. The content holds only what every one of them may read.
+   */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  audience: string[];
+
+  /** For the compiling analyst only (WithheldSummary): what was left out and why. Never published. */
+  @Column({ type: 'jsonb', nullable: true })
+  withheld: Record<string, unknown> | null;
 
   @Column({ type: 'int' })
   version: number;

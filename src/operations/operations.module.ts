@@ -9,11 +9,15 @@ import { OperationsService } from './operations.service.js';
 import { ReportDownloadController } from './report-download.controller.js';
 import { OperationReportsFieldResolver, OperationReportsResolver } from './report-graphql.resolver.js';
 import { OperationReportsService } from './report-lifecycle.service.js';
+import { SeizureLinkRequestEntity } from './seizure-link-request.entity.js';
+import { SeizureLinkRequestsResolver } from './seizure-link-requests.resolver.js';
+import { SeizureLinkRequestsService } from './seizure-link-requests.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OperationEntity, OperationReportEntity]), SeizuresModule, JobsModule],
+  imports: [TypeOrmModule.forFeature([OperationEntity, OperationReportEntity, SeizureLinkRequestEntity]), SeizuresModule, JobsModule],
   controllers: [ReportDownloadController],
-  providers: [OperationsService, OperationsResolver, SeizureOperationResolver, OperationReportsService, OperationReportsResolver, OperationReportsFieldResolver],
+  providers: [OperationsService, OperationsResolver, SeizureOperationResolver, OperationReportsService, OperationReportsResolver, OperationReportsFieldResolver,
+    SeizureLinkRequestsService, SeizureLinkRequestsResolver],
   exports: [OperationsService],
 })
 export class OperationsModule {}

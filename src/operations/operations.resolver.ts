@@ -12,6 +12,7 @@ import { SeizureConnectionModel, SeizureModel } from '../seizures/seizure.model.
 import type { OperationEntity, OperationStatus } from './operation.entity.js';
 import { OperationConnectionModel, OperationInput, OperationModel, OperationStatusEnum } from './operation.model.js';
 import { OperationsService, encodeOperationCursor } from './operations.service.js';
+import { OperationLinkModel } from './seizure-link-request.model.js';
 
 @Resolver(() => OperationModel)
 export class OperationsResolver {
@@ -60,8 +61,8 @@ export class OperationsResolver {
     return this.service.setStatus(ctx, id, status);
   }
 
-  @Allow('ANALYST', 'PLATFORM_ADMIN')
-  @Mutation(() => SeizureModel, { description: 'Link a report (of a participating agency) to the operation' })
+  @Allow('ELO', 'ANALYST', 'AGENCY_ADMIN')
+  @Mutation(() => SeizureModel, { description: "Link your own agency's report to an operation it takes part in (the owner's act; a lead asks for others' reports with requestSeizureLink)" })
   async linkSeizureToOperation(@Ctx() ctx: RequestContext, @Args('operationId', { type: () => ID }) operationId: string, @Args('seizureId', { type: () => ID }) seizureId: string): Promise<SeizureView> {
     return this.views.view(ctx, await this.service.link(ctx, operationId, seizureId));
   }
@@ -99,5 +100,12 @@ export class SeizureOperationResolver {
   @ResolveField('operation', () => OperationModel, { nullable: true })
   operation(@Ctx() ctx: RequestContext, @Parent() view: SeizureView) {
     return view.operationId ? this.operations.findVisible(ctx, view.operationId) : null;
+  }
+
+  @ResolveField('operationLink', () => OperationLinkModel, { nullable: true, description: "How the report joined its operation, with the owner's consent; null when you may not see the link" })
+  operationLink(@Parent() view: SeizureView): OperationLinkModel | null {
+    const entity = view.entity;
+    if (!view.operationId || !entity.operationLinkBasis) return null;
+    return { basis: entity.operationLinkBasis, consentedBy: view.reportingAgencyCode, linkedAt: entity.operationLinkedAt ?? null, requestId: entity.operationLinkRequestId ?? null };
   }
 }

@@ -91,11 +91,15 @@ export class OperationsService {
     });
   }
 
+  /**
+   * The owner's own act: an ELO, analyst or administrator of the report's agency links it to an
+   * operation that agency takes part in (SeizureSubmissionService checks the `link` right on the
+   * report). Anyone else asks the owner with requestSeizureLink.
+   */
   async link(ctx: RequestContext, operationId: string, seizureId: string): Promise<SeizureEntity> {
     const operation = await this.visibleOrThrow(ctx, operationId);
-    if (!this.access.can(ctx.ability, 'link', 'Operation', operation)) throw new ForbiddenError('Only the lead agency links reports to this operation');
     if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
-    return this.seizures.linkToOperation(ctx, seizureId, operation.id, operation.participants);
+    return this.seizures.linkToOperation(ctx, seizureId, operation.id, operation.participants, { basis: 'OWNER_LINKED' });
   }
 
   async visibleOrThrow(ctx: RequestContext, id: string): Promise<OperationEntity> {

@@ -13,6 +13,7 @@ import { JsonLogger } from '../observability/json-logger.js';
 import { UserEntity } from '../users/user.entity.js';
 import { OperationReportEntity, type ReportStatus } from './operation-report.entity.js';
 import { OperationEntity } from './operation.entity.js';
+import { ReportAudienceService } from './report-audience.js';
 import { ReportCompilerService } from './report-compiler.service.js';
 import { renderReportCsv, renderReportMarkdown } from './report-documents.js';
 import { renderReportPdf } from './report-pdf.js';
@@ -27,8 +28,8 @@ export interface CompileReportResult {
 
 /**
  * `operations.compile-report`: compiles one report version in place (keyed by the report id, so a
- * retry never adds a version), with the requesting analyst's access rebuilt from their account as
- * it is now. Failures the analyst can act on are stored as the reason; anything else is logged and
+ * retry never adds a version) for its audience, once the requesting analyst (their access rebuilt
+ * from their account as it is now) is found still to be allowed to compile it. Failures the analyst can act on are stored as the reason; anything else is logged and
  * retried, and only the last attempt marks the report FAILED.
  */
 @Injectable()
@@ -40,6 +41,7 @@ export class ReportCompileJobHandler implements JobHandler<'operations.compile-r
     private readonly authentication: AuthenticationService,
     private readonly access: AccessService,
     private readonly compiler: ReportCompilerService,
+    private readonly audiences: ReportAudienceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly logger: JsonLogger,
   ) {}
@@ -63,7 +65,10 @@ export class ReportCompileJobHandler implements JobHandler<'operations.compile-r
       }
       await context.reportProgress(15);
       const compiledAt = new Date();
-      const content = await this.compiler.compile(ctx, { operation, version: report.version, compiledAt });
+      // Compiled for everyone who will read it, from what all of them may read (not what the analyst may).
+      const audience = await this.audiences.of(operation);
+      const content = await this.compiler.compile(ctx, { operation, version: report.version, compiledAt, audience });
+      const withheld = await this.compiler.withheld(ctx, operation, audience);
       await context.reportProgress(60);
       const summary = renderReportMarkdown(content);
       const csv = renderReportCsv(content);
@@ -72,7 +77,10 @@ export class ReportCompileJobHandler implements JobHandler<'operations.compile-r
       await context.reportProgress(90);
       await reports.update(
         { id: report.id, status: 'COMPILING' },
-        { status: 'READY', content: content as unknown as QueryDeepPartialEntity<OperationReportEntity>['content'], summary, csv, pdf, compiledAt, failureReason: null },
+        {
+          status: 'READY', content: content as unknown as QueryDeepPartialEntity<OperationReportEntity>['content'], summary, csv, pdf, compiledAt, failureReason: null,
+          audience: audience.map((a) => a.agency), withheld: withheld as unknown as QueryDeepPartialEntity<OperationReportEntity>['withheld'],
+        },
       );
       await context.reportProgress(100);
       return { reportId: report.id, status: 'READY' };

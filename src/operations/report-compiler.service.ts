@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { SelectQueryBuilder } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import type { RequestContext } from '../auth/request-context.js';
+import { NamedParameters } from '../database/sql-parameters.js';
 import { SeizureSearchService } from '../seizures/seizure-search.service.js';
-import type { SeizureEntity } from '../seizures/seizure.entity.js';
+import { SeizureEntity } from '../seizures/seizure.entity.js';
 import type { Tlp } from '../seizures/seizure.enums.js';
 import type { OperationEntity } from './operation.entity.js';
+import { agencyReadsInto, audienceReadsFieldsInto, audienceReadsInto, type AudienceAgency } from './report-audience.js';
 import {
   REPORT_CONTENT_FORMAT,
   REPORT_DIMENSIONS,
@@ -34,7 +37,46 @@ const EXCLUDED_TLP: Tlp = 'RED';
  */
 const NAMEABLE_TLPS: Tlp[] = ['CLEAR', 'GREEN', 'AMBER'];
 
-type Seizures = SelectQueryBuilder<SeizureEntity>;
+/** A query over the report's source rows (alias `s`): see ReportCompilerService.source. */
+type Seizures = SelectQueryBuilder<Record<string, unknown>>;
+
+/**
+ * The columns a report reads that are not disclosed with every visible record, with the policy
+ * fields that disclose them (seizure-view.ts shows a location's name only under both `location`
+ * and `location.name`). In the source rows each is null unless every reader may read its fields.
+ */
+const GUARDED_COLUMNS: Record<string, readonly string[]> = {
+  value_usd: ['estimatedValue'],
+  concealment: ['concealment'],
+  location_name: ['location', 'location.name'],
+  location_unlocode: ['location', 'location.unlocode'],
+  route_origin: ['route'],
+  route_destination: ['route'],
+};
+/** Disclosed with every record the reader may see (SEIZURE_IDENTITY_FIELDS). */
+const IDENTITY_COLUMNS = ['id', 'reference', 'reporting_agency', 'tlp', 'seized_at', 'country', 'commodity_category', 'commodity_type', 'quantity_value', 'quantity_unit', 'transport_mode', 'detection_method'];
+
+/** Why a linked report the compiling analyst can see is not in the report (OperationReport.withheld). */
+export interface WithheldReason {
+  reason: 'TLP_RED' | 'NOT_READABLE_BY_EVERY_READER';
+  /** For NOT_READABLE_BY_EVERY_READER: the audience agencies that may not read these reports. */
+  agencies: string[];
+  count: number;
+}
+
+/**
+ * What the compiling analyst alone is told about what was left out: counted only over linked
+ * reports the analyst may read, so it tells them nothing they could not read themselves.
+ */
+export interface WithheldSummary {
+  /** Linked reports (not retracted) the analyst may read. */
+  linkedVisibleToAnalyst: number;
+  included: number;
+  withheld: number;
+  reasons: WithheldReason[];
+  /** Included reports with a field left out because not every reader may read it. */
+  fields: { field: string; count: number }[];
+}
 
 interface GroupRow {
   key: string;
@@ -59,21 +101,27 @@ export interface CompileRequest {
   operation: OperationEntity;
   version: number;
   compiledAt: Date;
+  /** Who will read the report (ReportAudienceService): it is compiled only from what all of them may read. */
+  audience: AudienceAgency[];
 }
 
 /**
- * Computes a report's content with the requesting analyst's context. Every query starts from
- * SeizureSearchService.visible(), so the analyst's access rules are in each WHERE; only
- * non-nominal columns are ever selected.
+ * Computes a report's content for its audience. Every query reads the source rows of `source()`:
+ * only records every reader may read (the intersection of the readers' abilities, compiled to SQL
+ * by the CASL->SQL compiler), with each field that not every reader may read set to null, and
+ * only non-nominal columns. The requesting analyst's own access plays no part in the content.
  */
 @Injectable()
 export class ReportCompilerService {
-  constructor(private readonly search: SeizureSearchService) {}
+  constructor(
+    private readonly search: SeizureSearchService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   async compile(ctx: RequestContext, request: CompileRequest): Promise<ReportContent> {
-    const { operation } = request;
+    const { operation, audience } = request;
     const weeks = weeksOf(operation);
-    const linked = () => this.withoutRed(this.search.visible(ctx, { operationId: operation.id })).setParameter('reportWeekStart', operation.startsAt);
+    const linked = () => this.source(audience, (s, p) => [`${s}.operation_id = ${p.add(operation.id)}`]).setParameter('reportWeekStart', operation.startsAt);
 
     const breakdowns: ReportBreakdown[] = [];
     let totals: ReportBucket | undefined;
@@ -106,7 +154,7 @@ export class ReportCompilerService {
         seizures: totals?.count ?? 0,
         weeks,
         notes: [
-          `Covers the reports linked to the operation that analysts of ${ctx.principal.agencyCode} could see when the report was compiled.`,
+          `Covers only the reports linked to the operation, and only the fields of them, that every agency it is for (${audience.map((a) => a.agency).join(', ')}) could read when the report was compiled.`,
           'TLP:RED reports are never included, and no nominal data (persons, narratives, companies, identifiers) is used.',
           'Notable cases name only reports shared with every participant (TLP:CLEAR, TLP:GREEN or TLP:AMBER).',
           'Quantities are added up within one unit only; values are estimates in US dollars.',
@@ -116,12 +164,12 @@ export class ReportCompilerService {
       breakdowns,
       timeline: timeline(operation, weeks, breakdowns.find((b) => b.dimension === 'WEEK')?.buckets ?? []),
       notableCases: {
-        byValue: await this.notable(linked(), (q, s) => q.andWhere(`${s}.value_usd IS NOT NULL`).orderBy(`${s}.valueUsd`, 'DESC')),
+        byValue: await this.notable(linked(), (q, s) => q.andWhere(`${s}.value_usd IS NOT NULL`).orderBy(`${s}.value_usd`, 'DESC')),
         byFirearms: await this.notable(linked(), (q, s) =>
-          q.andWhere(`${s}.commodity_category = 'FIREARMS' AND ${s}.quantity_unit IN ('ITEMS', 'PIECES')`).orderBy(`${s}.quantityValue`, 'DESC'),
+          q.andWhere(`${s}.commodity_category = 'FIREARMS' AND ${s}.quantity_unit IN ('ITEMS', 'PIECES')`).orderBy(`${s}.quantity_value`, 'DESC'),
         ),
       },
-      trends: await this.trends(ctx, operation),
+      trends: await this.trends(audience, operation),
       modusOperandi: {
         concealmentByTransport: await this.concealmentPatterns(linked()),
         routes: await this.routes(linked()),
@@ -129,8 +177,72 @@ export class ReportCompilerService {
     };
   }
 
-  private withoutRed(query: Seizures): Seizures {
-    return query.andWhere(`${query.alias}.tlp <> :reportExcludedTlp`, { reportExcludedTlp: EXCLUDED_TLP });
+  /**
+   * The rows a report is computed from, as a query over alias `s`: records matching `where` that
+   * every reader of the audience may read, not retracted, never RED, with the columns of
+   * GUARDED_COLUMNS null where not every reader may read them. Filtering and masking are SQL
+   * written by the CASL->SQL compiler from the readers' abilities, as for every other read.
+   */
+  source(audience: readonly AudienceAgency[], where: (alias: string, params: NamedParameters) => string[]): Seizures {
+    const params = new NamedParameters('aud');
+    const inner = 'src';
+    const on = { dataSource: this.dataSource, alias: inner };
+    const columns = [
+      ...IDENTITY_COLUMNS.map((column) => `"${inner}"."${column}" AS "${column}"`),
+      ...Object.entries(GUARDED_COLUMNS).map(([column, fields]) => `CASE WHEN ${audienceReadsFieldsInto(audience, fields, on, params)} THEN "${inner}"."${column}" END AS "${column}"`),
+    ];
+    const conditions = [
+      ...where(inner, params),
+      `"${inner}".status <> 'RETRACTED'`,
+      `"${inner}".tlp <> ${params.add(EXCLUDED_TLP)}`,
+      audienceReadsInto(audience, on, params),
+    ];
+    const metadata = this.dataSource.getMetadata(SeizureEntity);
+    const sql = `SELECT ${columns.join(', ')} FROM "${metadata.tableName}" "${inner}" WHERE (${conditions.join(') AND (')})`;
+    return this.dataSource.createQueryBuilder().from(`(${sql})`, 's').setParameters(params.values) as Seizures;
+  }
+
+  /**
+   * For the compiling analyst: the linked reports they may read that the report leaves out, and
+   * why, and how many included reports had fields left out. Never part of the report's content.
+   */
+  async withheld(ctx: RequestContext, operation: OperationEntity, audience: readonly AudienceAgency[]): Promise<WithheldSummary> {
+    const query = this.search.visible(ctx, { operationId: operation.id });
+    const s = query.alias;
+    const params = new NamedParameters('wh');
+    const on = { dataSource: this.dataSource, alias: s };
+    query.select([]).addSelect(`${s}.tlp`, 'tlp');
+    audience.forEach((agency, i) => query.addSelect(`(${agencyReadsInto(agency, on, params)})`, `a${i}`));
+    const fields = [...new Set(Object.values(GUARDED_COLUMNS).flat())];
+    fields.forEach((field, i) => query.addSelect(`(${audienceReadsFieldsInto(audience, [field], on, params)})`, `f${i}`));
+    const rows = await query.setParameters(params.values).getRawMany<Record<string, unknown>>();
+    const reasons = new Map<string, WithheldReason>();
+    const fieldCounts = new Map<string, number>();
+    let included = 0;
+    for (const row of rows) {
+      const unreadableBy = audience.filter((_a, i) => !row[`a${i}`]).map((a) => a.agency);
+      let reason: WithheldReason | null = null;
+      if (row.tlp === EXCLUDED_TLP) reason = { reason: 'TLP_RED', agencies: [], count: 0 };
+      else if (unreadableBy.length) reason = { reason: 'NOT_READABLE_BY_EVERY_READER', agencies: unreadableBy, count: 0 };
+      if (reason) {
+        const key = `${reason.reason}:${reason.agencies.join(',')}`;
+        const kept = reasons.get(key) ?? reason;
+        kept.count += 1;
+        reasons.set(key, kept);
+        continue;
+      }
+      included += 1;
+      fields.forEach((field, i) => {
+        if (!row[`f${i}`]) fieldCounts.set(field, (fieldCounts.get(field) ?? 0) + 1);
+      });
+    }
+    return {
+      linkedVisibleToAnalyst: rows.length,
+      included,
+      withheld: rows.length - included,
+      reasons: [...reasons.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason) || a.agencies.join().localeCompare(b.agencies.join())),
+      fields: [...fieldCounts.entries()].map(([field, count]) => ({ field, count })).sort((a, b) => b.count - a.count || a.field.localeCompare(b.field)),
+    };
   }
 
   /** Count, quantity and value per (key, unit): quantities of different units never add up. */
@@ -167,34 +279,38 @@ export class ReportCompilerService {
 
   private async notable(query: Seizures, order: (query: Seizures, alias: string) => Seizures): Promise<NotableCase[]> {
     const s = query.alias;
-    query
-      .andWhere(`${s}.tlp IN (:...reportNameable)`, { reportNameable: NAMEABLE_TLPS })
-      .select([`${s}.id`, `${s}.reference`, `${s}.reportingAgency`, `${s}.seizedAt`, `${s}.country`, `${s}.commodityCategory`, `${s}.commodityType`])
-      .addSelect([`${s}.quantityValue`, `${s}.quantityUnit`, `${s}.valueUsd`, `${s}.transportMode`, `${s}.concealment`]);
-    const rows = await order(query, s).addOrderBy(`${s}.seizedAt`, 'ASC').addOrderBy(`${s}.id`, 'ASC').limit(TOP_CASES).getMany();
+    query.andWhere(`${s}.tlp IN (:...reportNameable)`, { reportNameable: NAMEABLE_TLPS }).select([]);
+    for (const column of ['reference', 'reporting_agency', 'seized_at', 'country', 'commodity_category', 'commodity_type', 'quantity_value', 'quantity_unit', 'value_usd', 'transport_mode', 'concealment']) {
+      query.addSelect(`${s}.${column}`, column);
+    }
+    const rows = await order(query, s).addOrderBy(`${s}.seized_at`, 'ASC').addOrderBy(`${s}.id`, 'ASC').limit(TOP_CASES).getRawMany<NotableRow>();
     return rows.map((row) => ({
       reference: row.reference,
-      reportingAgency: row.reportingAgency,
-      seizedOn: isoDate(row.seizedAt),
-      country: row.country,
-      commodityCategory: row.commodityCategory,
-      commodityType: row.commodityType,
-      quantity: roundQuantity(row.quantityValue),
-      unit: row.quantityUnit,
-      valueUsd: row.valueUsd == null ? null : roundMoney(row.valueUsd),
-      transportMode: row.transportMode,
+      reportingAgency: row.reporting_agency,
+      seizedOn: isoDate(new Date(row.seized_at)),
+      country: row.country.trim(),
+      commodityCategory: row.commodity_category,
+      commodityType: row.commodity_type,
+      quantity: roundQuantity(Number(row.quantity_value)),
+      unit: row.quantity_unit,
+      valueUsd: row.value_usd == null ? null : roundMoney(Number(row.value_usd)),
+      transportMode: row.transport_mode,
       concealment: row.concealment?.trim() || null,
     }));
   }
 
-  /** The participants' reports in the operation period against the equally long period before. */
-  private async trends(ctx: RequestContext, operation: OperationEntity): Promise<ReportTrends> {
+  /** The participants' reports in the operation period against the equally long period before (what every reader may read). */
+  private async trends(audience: readonly AudienceAgency[], operation: OperationEntity): Promise<ReportTrends> {
     const length = operation.endsAt.getTime() - operation.startsAt.getTime();
     const beforeFrom = new Date(operation.startsAt.getTime() - length);
     const beforeTo = new Date(operation.startsAt.getTime() - 1);
     const duringTo = new Date(operation.endsAt.getTime() - 1);
     const byCategory = async (from: Date, to: Date) => {
-      const query = this.withoutRed(this.search.visible(ctx, { reportingAgencies: operation.participants, seizedFrom: from, seizedTo: to }));
+      const query = this.source(audience, (a, p) => [
+        `${a}.reporting_agency IN (${operation.participants.map((agency) => p.add(agency)).join(', ') || 'NULL'})`,
+        `${a}.seized_at >= ${p.add(from)}`,
+        `${a}.seized_at <= ${p.add(to)}`,
+      ]);
       const s = query.alias;
       const rows = await query
         .select([])
@@ -260,6 +376,20 @@ export class ReportCompilerService {
       .getRawMany<{ ro: string | null; rd: string | null; rn: number | string; rv: number | string | null }>();
     return rows.map((row) => ({ origin: row.ro?.trim() || null, destination: row.rd?.trim() || null, count: Number(row.rn), totalValue: money(row.rv) }));
   }
+}
+
+interface NotableRow {
+  reference: string;
+  reporting_agency: string;
+  seized_at: Date | string;
+  country: string;
+  commodity_category: string;
+  commodity_type: string | null;
+  quantity_value: number | string;
+  quantity_unit: string;
+  value_usd: number | string | null;
+  transport_mode: string;
+  concealment: string | null;
 }
 
 function money(value: number | string | null): number | null {

@@ -8,7 +8,7 @@ import type { OperationReportEntity } from './operation-report.entity.js';
 import { OperationModel } from './operation.model.js';
 import { OperationsService } from './operations.service.js';
 import { EMPTY_TOTALS, toStatBucket, type ReportContent } from './report-content.js';
-import { OperationReportModel, StatBreakdownModel } from './report-graphql.model.js';
+import { OperationReportModel, OperationReportWithheldModel, StatBreakdownModel } from './report-graphql.model.js';
 import { OperationReportsService } from './report-lifecycle.service.js';
 
 function contentOf(report: OperationReportEntity): ReportContent | null {
@@ -28,14 +28,14 @@ export class OperationReportsResolver {
     return this.reports.findVisible(ctx, id);
   }
 
-  @Allow('ANALYST', 'PLATFORM_ADMIN')
+  @Allow('ANALYST')
   @Mutation(() => OperationReportModel, { description: "Queues the compilation of the operation's next report version (a background job)" })
   compileOperationReport(@Ctx() ctx: RequestContext, @Args('operationId', { type: () => ID }) operationId: string) {
     return this.reports.requestCompile(ctx, operationId);
   }
 
-  @Allow('ANALYST', 'PLATFORM_ADMIN')
-  @Mutation(() => OperationReportModel, { description: 'Signs a READY report with the platform key and shows it to every participant' })
+  @Allow('ANALYST')
+  @Mutation(() => OperationReportModel, { description: 'Signs a READY report with the platform key and shows it to every agency of its audience' })
   publishOperationReport(@Ctx() ctx: RequestContext, @Args('reportId', { type: () => ID }) reportId: string) {
     return this.reports.publish(ctx, reportId);
   }
@@ -56,6 +56,14 @@ export class OperationReportsResolver {
   @ResolveField('breakdowns', () => [StatBreakdownModel], { description: 'Empty until the report is compiled' })
   breakdowns(@Parent() report: OperationReportEntity) {
     return (contentOf(report)?.breakdowns ?? []).map((b) => ({ dimension: b.dimension, buckets: b.buckets.map(toStatBucket) }));
+  }
+
+  @ResolveField('withheld', () => OperationReportWithheldModel, {
+    nullable: true,
+    description: 'How many linked reports you may read were left out and why: for the analyst who asked for this compilation, null for everyone else',
+  })
+  withheld(@Ctx() ctx: RequestContext, @Parent() report: OperationReportEntity) {
+    return report.requestedBy === ctx.principal.userId ? report.withheld : null;
   }
 
   @ResolveField('signature', () => SignatureModel, { nullable: true, description: 'The platform signature, once published' })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { SeizuresModule } from '../seizures/seizures.module.js';
+import { ReportAudienceService } from './report-audience.js';
 import { ReportCompileJobHandler } from './report-compile.job.js';
 import { ReportCompilerService } from './report-compiler.service.js';
 
@@ -10,7 +11,7 @@ import { ReportCompilerService } from './report-compiler.service.js';
  */
 @Module({
   imports: [SeizuresModule, AuthModule],
-  providers: [ReportCompilerService, ReportCompileJobHandler],
-  exports: [ReportCompileJobHandler],
+  providers: [ReportCompilerService, ReportAudienceService, ReportCompileJobHandler],
+  exports: [ReportCompileJobHandler, ReportCompilerService, ReportAudienceService],
 })
 export class OperationReportJobsModule {}

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
-import { accessCondition, type SqlCondition } from '../access/casl-sql.js';
-import type { Action } from '../access/policy-document.js';
+import { accessCondition } from '../access/casl-sql.js';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { loadPlatformPublicKey } from '../crypto/platform-key.js';
@@ -23,15 +22,16 @@ export const COMPILE_REPORT_JOB = 'operations.compile-report' as const;
 
 /** Every column but the documents' bytes: what GraphQL reads. */
 const SUMMARY_COLUMNS: (keyof OperationReportEntity)[] = [
-  'id', 'operationId', 'version', 'status', 'failureReason', 'requestedBy', 'requestedAt', 'compiledAt', 'publishedAt', 'content', 'summary',
+  'id', 'operationId', 'leadAgency', 'audience', 'withheld', 'version', 'status', 'failureReason', 'requestedBy', 'requestedAt', 'compiledAt', 'publishedAt', 'content', 'summary',
   'signature', 'signedContent', 'signerFingerprint',
 ];
 
 /**
- * Operation reports: compile requests, publication and who sees which version. A report is seen by
- * those who see its operation once PUBLISHED; before that only by those who may compile the
- * operation's reports (the lead's analysts, platform administrators). Both rules come from the
- * policy file and go into the SQL WHERE.
+ * Operation reports: compile requests, publication and who sees which version. The policy's
+ * OperationReport rules decide, in the SQL WHERE: a PUBLISHED version is read by the agencies of
+ * its audience (the lead and the participants it was compiled for), every version by the lead
+ * agency's analysts. Platform administrators have no rule: they administer, they do not read
+ * intelligence.
  */
 @Injectable()
 export class OperationReportsService {
@@ -44,16 +44,10 @@ export class OperationReportsService {
     private readonly platformKey: PlatformKeyService,
   ) {}
 
-  /** The reports the caller may see, as a query over alias `r` (operation joined as `o`). */
+  /** The reports the caller may see, as a query over alias `r`. */
   visible(ctx: RequestContext): SelectQueryBuilder<OperationReportEntity> {
-    const read = this.operationCondition(ctx, 'read');
-    const compile = this.operationCondition(ctx, 'compile');
-    return this.dataSource
-      .getRepository(OperationReportEntity)
-      .createQueryBuilder('r')
-      .innerJoin(OperationEntity, 'o', 'o.id = r.operation_id')
-      .where(read.sql, read.params)
-      .andWhere(`(r.status = 'PUBLISHED' OR ${compile.sql})`, compile.params);
+    const read = accessCondition(ctx.ability, 'read', 'OperationReport', { metadata: this.dataSource.getMetadata(OperationReportEntity), dataSource: this.dataSource, alias: 'r' }, 'rpt_read');
+    return this.dataSource.getRepository(OperationReportEntity).createQueryBuilder('r').where(read.sql, read.params);
   }
 
   async findVisible(ctx: RequestContext, id: string, options: { documents?: boolean } = {}): Promise<OperationReportEntity | null> {
@@ -86,7 +80,7 @@ export class OperationReportsService {
   async requestCompile(ctx: RequestContext, operationId: string): Promise<OperationReportEntity> {
     const operation = await this.operations.visibleOrThrow(ctx, operationId);
     if (!this.access.can(ctx.ability, 'compile', 'Operation', operation)) {
-      throw new ForbiddenError("Only analysts of the lead agency (or platform administrators) compile this operation's reports");
+      throw new ForbiddenError("Only analysts of the lead agency compile this operation's reports");
     }
     const report = await this.dataSource.transaction(async (manager) => {
       await manager.findOneOrFail(OperationEntity, { where: { id: operation.id }, lock: { mode: 'pessimistic_write' } });
@@ -100,7 +94,7 @@ export class OperationReportsService {
         .createQueryBuilder()
         .insert()
         .into(OperationReportEntity)
-        .values({ operationId: operation.id, version, status: 'QUEUED', requestedBy: ctx.principal.userId, requestedAt: new Date() })
+        .values({ operationId: operation.id, leadAgency: operation.leadAgency, audience: operation.participants, version, status: 'QUEUED', requestedBy: ctx.principal.userId, requestedAt: new Date() })
         .returning('id')
         .execute();
       const created = await manager.findOneByOrFail(OperationReportEntity, { id: (inserted.raw[0] as { id: string }).id });
@@ -119,12 +113,12 @@ export class OperationReportsService {
     return report;
   }
 
-  /** Signs a READY report with the platform key and makes it visible to every participant. */
+  /** Signs a READY report with the platform key and makes it visible to every agency of its audience. */
   async publish(ctx: RequestContext, reportId: string): Promise<OperationReportEntity> {
     const visible = await this.visibleOrThrow(ctx, reportId);
     const operation = await this.operations.visibleOrThrow(ctx, visible.operationId);
     if (!this.access.can(ctx.ability, 'publish', 'Operation', operation)) {
-      throw new ForbiddenError("Only analysts of the lead agency (or platform administrators) publish this operation's reports");
+      throw new ForbiddenError("Only analysts of the lead agency publish this operation's reports");
     }
     return this.dataSource.transaction(async (manager) => {
       const report = await manager.findOneOrFail(OperationReportEntity, { where: { id: visible.id }, lock: { mode: 'pessimistic_write' } });
@@ -177,10 +171,5 @@ export class OperationReportsService {
         return typeof state?.progress === 'number' ? Math.max(0, Math.min(100, Math.round(state.progress))) : 0;
       }
     }
-  }
-
-  /** The policy's rules for `action` on operations, as SQL over the joined alias `o`. */
-  private operationCondition(ctx: RequestContext, action: Action): SqlCondition {
-    return accessCondition(ctx.ability, action, 'Operation', { metadata: this.dataSource.getMetadata(OperationEntity), dataSource: this.dataSource, alias: 'o' }, `rpt_${action}`);
   }
 }

@@ -27,6 +27,7 @@ export const SEIZURE_FIELD_COLUMNS: Readonly<Record<string, readonly Column[]>> 
   route: ['routeOrigin', 'routeTransit', 'routeDestination'],
   operationId: ['operationId'],
   operation: ['operationId'],
+  operationLink: ['operationId', 'operationLinkBasis', 'operationLinkedAt', 'operationLinkRequestId'],
   conveyance: ['conveyanceType', 'conveyanceIdentifier'],
   evaluation: ['evaluationScheme', 'evaluationSource', 'evaluationInformation'],
   handling: ['handlingCode', 'handlingConditions'],

@@ -49,6 +49,9 @@ function toSection(input: SensitiveInput): SensitiveSection {
   };
 }
 
+/** The one answer to a reference used by a report the caller may not read (sameOrConflict). */
+export const NEUTRAL_REFERENCE_REFUSAL = 'This reference cannot be used for a new report of your agency; choose another reference';
+
 /** The content a reference stands for: the same content again is the same report. */
 function contentHash(input: SeizureInput): string {
   const plain = JSON.parse(JSON.stringify({ ...input, seizedAt: input.seizedAt.toISOString() }));
@@ -94,7 +97,7 @@ export class SeizureSubmissionService {
     }
     const hash = contentHash(input);
     const existing = await this.dataSource.getRepository(SeizureEntity).findOneBy({ reportingAgency: owner, reference: input.reference });
-    if (existing) return this.sameOrConflict(existing, hash);
+    if (existing) return this.sameOrConflict(ctx, existing, hash);
 
     const agency = await this.dataSource.getRepository(AgencyEntity).findOneByOrFail({ code: owner });
     const tlp = effectiveTlp(input.tlp, input.handling?.code);
@@ -131,6 +134,8 @@ export class SeizureSubmissionService {
       routeDestination: route?.destination ?? null,
       routeCountries: [...new Set([route?.origin, ...(route?.transit ?? []), route?.destination].filter((c): c is string => Boolean(c)))],
       operationId: input.operationId ?? null,
+      operationLinkBasis: input.operationId ? 'SUBMITTED' : null,
+      operationLinkedAt: input.operationId ? new Date() : null,
       conveyanceType: input.conveyance?.type ?? null,
       conveyanceIdentifier: input.conveyance?.identifier ?? null,
       evaluationScheme: input.evaluation?.scheme ?? null,
@@ -166,7 +171,7 @@ export class SeizureSubmissionService {
     });
     if (saved) return this.committed(saved);
     const winner = await this.dataSource.getRepository(SeizureEntity).findOneByOrFail({ reportingAgency: owner, reference: input.reference });
-    return this.sameOrConflict(winner, hash);
+    return this.sameOrConflict(ctx, winner, hash);
   }
 
   async update(ctx: RequestContext, id: string, input: SeizureUpdateInput): Promise<SeizureEntity> {
@@ -246,17 +251,30 @@ export class SeizureSubmissionService {
 
   /**
    * Attaches a report to an operation (the operations feature has checked the operation side).
-   * The report must be visible to the caller; its owner must take part in the operation, since
-   * linking shares the report's facts with the other participants.
+   * Linking shares the report's facts with every participant, so it is its owner's act: the caller
+   * must be allowed to `link` the report (its owner agency's ELOs, analysts, administrators), and
+   * the owner must take part in the operation. `consent` says which act it is; `within` runs in the
+   * same transaction (an accepted link request is marked accepted together with the link).
    */
-  linkToOperation(ctx: RequestContext, id: string, operationId: string, participants: readonly string[]): Promise<SeizureEntity> {
-    return this.change(ctx, id, 'read', 'LINKED', async (current) => {
+  linkToOperation(
+    ctx: RequestContext,
+    id: string,
+    operationId: string,
+    participants: readonly string[],
+    consent: { basis: 'OWNER_LINKED' } | { basis: 'OWNER_ACCEPTED_REQUEST'; requestId: string } = { basis: 'OWNER_LINKED' },
+    within?: (manager: EntityManager, row: SeizureEntity) => Promise<void>,
+  ): Promise<SeizureEntity> {
+    return this.change(ctx, id, 'link', 'LINKED', async (current) => {
       if (!participants.includes(current.reportingAgency)) {
         throw new ForbiddenError(`${current.reportingAgency} does not take part in this operation; add it as a participant first`);
       }
-      if (current.operationId === operationId) return { next: current, changed: [] };
-      return { next: { ...current, operationId }, changed: ['operation'] };
-    });
+      const requestId = consent.basis === 'OWNER_ACCEPTED_REQUEST' ? consent.requestId : null;
+      if (current.operationId === operationId && current.operationLinkBasis === consent.basis && current.operationLinkRequestId === requestId) return { next: current, changed: [] };
+      return {
+        next: { ...current, operationId, operationLinkBasis: consent.basis, operationLinkedAt: new Date(), operationLinkRequestId: requestId },
+        changed: ['operation'],
+      };
+    }, within);
   }
 
   /**
@@ -267,15 +285,19 @@ export class SeizureSubmissionService {
   private async change(
     ctx: RequestContext,
     id: string,
-    action: 'update' | 'release' | 'retract' | 'read',
+    action: 'update' | 'release' | 'retract' | 'link',
     change: string,
     apply: (current: SeizureEntity) => Promise<{ next: SeizureEntity; changed: string[]; prepared?: PreparedSection }>,
+    within?: (manager: EntityManager, row: SeizureEntity) => Promise<void>,
   ): Promise<SeizureEntity> {
     const current = await this.visibleOrThrow(ctx, id);
     if (!this.access.can(ctx.ability, action, 'Seizure', current)) throw new ForbiddenError(`You may not ${action} this report`);
     if (current.status === 'RETRACTED') throw new ConflictError('This report was retracted and can no longer change');
     const { next, changed, prepared } = await apply(current);
-    if (changed.length === 0) return current;
+    if (changed.length === 0) {
+      if (within) await this.dataSource.transaction((manager) => within(manager, current));
+      return current;
+    }
     const saved = await this.dataSource.transaction(async (manager) => {
       const result = await manager
         .createQueryBuilder()
@@ -284,7 +306,8 @@ export class SeizureSubmissionService {
           tlp: next.tlp, releasableTo: next.releasableTo, releasableToUsers: next.releasableToUsers, concealment: next.concealment,
           evaluationScheme: next.evaluationScheme, evaluationSource: next.evaluationSource, evaluationInformation: next.evaluationInformation,
           lowGrade: next.lowGrade, hasSensitive: next.hasSensitive, status: next.status, retractionReason: next.retractionReason,
-          operationId: next.operationId,
+          operationId: next.operationId, operationLinkBasis: next.operationLinkBasis, operationLinkedAt: next.operationLinkedAt,
+          operationLinkRequestId: next.operationLinkRequestId,
           signedContent: next.signedContent,
           version: current.version + 1,
         })
@@ -292,7 +315,9 @@ export class SeizureSubmissionService {
         .execute();
       if (result.affected !== 1) throw new ConflictError('The report changed while you were editing it; read it again and retry');
       const row = await manager.findOneByOrFail(SeizureEntity, { id });
-      return { row, event: await this.recordChange(manager, ctx, row, change, changed, prepared) };
+      const event = await this.recordChange(manager, ctx, row, change, changed, prepared);
+      await within?.(manager, row);
+      return { row, event };
     });
     return this.committed(saved);
   }
@@ -341,7 +366,14 @@ export class SeizureSubmissionService {
     return row;
   }
 
-  private sameOrConflict(existing: SeizureEntity, hash: string): SeizureEntity {
+  /**
+   * A reference already used in the caller's agency. Only a caller who may read that report learns
+   * anything about it: the same content returns it (an idempotent replay), other content is a
+   * CONFLICT naming it. Everyone else gets one neutral refusal, the same whatever content they sent,
+   * so a submission cannot confirm a guess about a report they may not read.
+   */
+  private sameOrConflict(ctx: RequestContext, existing: SeizureEntity, hash: string): SeizureEntity {
+    if (!this.access.can(ctx.ability, 'read', 'Seizure', existing)) throw new ConflictError(NEUTRAL_REFERENCE_REFUSAL);
     if (existing.contentHash === hash) return existing;
     throw new ConflictError(`Reference ${existing.reference} is already used by another report of ${existing.reportingAgency}`);
   }

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { CommodityCategory, DetectionMethod, EvaluationScheme, SeizureStatus, Tlp, TransportMode } from './seizure.enums.js';
+import type { CommodityCategory, DetectionMethod, EvaluationScheme, OperationLinkBasis, SeizureStatus, Tlp, TransportMode } from './seizure.enums.js';
 
 /**
  * A seizure report's non-nominal facts, one row per report. The nominal (sensitive) section is
@@ -122,6 +122,21 @@ export class SeizureEntity {
 
   @Column({ name: 'operation_id', type: 'uuid', nullable: true })
   operationId: string | null;
+
+  /**
+   * How the report joined its operation: always an act of its owner (OPERATION_LINK_BASES). Links
+   * made by a lead before consent was required are LEAD_LINK_UNCONFIRMED, and share nothing with
+   * participants (config/policies.yaml) until the owner links the report itself.
+   */
+  @Column({ name: 'operation_link_basis', type: 'varchar', length: 32, nullable: true })
+  operationLinkBasis: OperationLinkBasis | null;
+
+  @Column({ name: 'operation_linked_at', type: 'timestamptz', nullable: true })
+  operationLinkedAt: Date | null;
+
+  /** The lead's link request the owner accepted (OWNER_ACCEPTED_REQUEST). */
+  @Column({ name: 'operation_link_request_id', type: 'uuid', nullable: true })
+  operationLinkRequestId: string | null;
 
   @Column({ name: 'conveyance_type', type: 'varchar', length: 50, nullable: true })
   conveyanceType: string | null;

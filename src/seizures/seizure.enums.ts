@@ -32,3 +32,7 @@ export type SeizureDimension = (typeof SEIZURE_DIMENSIONS)[number];
 
 /** TLP levels from least to most restrictive: "the most restrictive wins" compares these. */
 export const TLP_ORDER: Record<Tlp, number> = { CLEAR: 0, GREEN: 1, AMBER: 2, AMBER_STRICT: 3, RED: 4 };
+
+/** How a report joined an operation; only the first three are acts of its owner. */
+export const OPERATION_LINK_BASES = ['SUBMITTED', 'OWNER_LINKED', 'OWNER_ACCEPTED_REQUEST', 'LEAD_LINK_UNCONFIRMED'] as const;
+export type OperationLinkBasis = (typeof OPERATION_LINK_BASES)[number];

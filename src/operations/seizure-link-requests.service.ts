@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AccessService } from '../access/access.service.js';
+import { whereAllowed } from '../access/casl-sql.js';
+import { AuditService, auditFromContext } from '../audit/audit.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { isUuid } from '../database/uuid.js';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
+import { SeizureSubmissionService } from '../seizures/seizure-submission.service.js';
+import type { SeizureEntity } from '../seizures/seizure.entity.js';
+import { OperationsService } from './operations.service.js';
+import { SeizureLinkRequestEntity, type LinkRequestStatus } from './seizure-link-request.entity.js';
+
+export type LinkRequestDecision = 'ACCEPT' | 'DECLINE';
+const MAX_LISTED = 200;
+
+/**
+ * The consent flow for linking another agency's report to an operation. The lead asks
+ * (requestSeizureLink); the owner agency's ELOs and administrators see the request and answer it;
+ * only an accepted request links the report, recorded on the link as the owner's consent. Every
+ * step is audited under the owner agency, whose administrators read it in auditTrail.
+ */
+@Injectable()
+export class SeizureLinkRequestsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly operations: OperationsService,
+    private readonly seizures: SeizureSubmissionService,
+  ) {}
+
+  async request(ctx: RequestContext, operationId: string, seizureId: string, note: string): Promise<SeizureLinkRequestEntity> {
+    const text = note.trim();
+    if (text.length < 1 || text.length > 1000) throw new BadUserInputError('note: say in 1 to 1000 characters why the report is wanted', ['note']);
+    const operation = await this.operations.visibleOrThrow(ctx, operationId);
+    if (!this.access.can(ctx.ability, 'link', 'Operation', operation)) throw new ForbiddenError('Only analysts of the lead agency ask for reports to be linked to this operation');
+    if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
+    // The lead can only ask about a report it may read: any other is NOT_FOUND, as everywhere.
+    const seizure = await this.seizures.visibleOrThrow(ctx, seizureId);
+    if (seizure.status === 'RETRACTED') throw new ConflictError('This report was retracted');
+    if (!operation.participants.includes(seizure.reportingAgency)) {
+      throw new ForbiddenError(`${seizure.reportingAgency} does not take part in this operation; add it as a participant first`);
+    }
+    if (seizure.operationId === operation.id && seizure.operationLinkBasis !== 'LEAD_LINK_UNCONFIRMED') throw new ConflictError('The report is already linked to this operation');
+    return this.dataSource.transaction(async (manager) => {
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(SeizureLinkRequestEntity)
+        .values({
+          operationId: operation.id, seizureId: seizure.id, ownerAgency: seizure.reportingAgency, requestingAgency: ctx.principal.agencyCode,
+          requestedBy: ctx.principal.userId, note: text, status: 'PENDING',
+        })
+        .orIgnore() // one pending request per operation and report: asking again returns it
+        .returning('id')
+        .execute();
+      if (!inserted.raw.length) {
+        return manager.findOneByOrFail(SeizureLinkRequestEntity, { operationId: operation.id, seizureId: seizure.id, status: 'PENDING' });
+      }
+      const created = await manager.findOneByOrFail(SeizureLinkRequestEntity, { id: (inserted.raw[0] as { id: string }).id });
+      await this.audit.append(manager, auditFromContext(ctx, {
+        action: 'seizure-link-request.create', resourceType: 'SeizureLinkRequest', resourceId: created.id, resourceAgency: created.ownerAgency,
+        fields: ['operation'], details: { operationId: operation.id, seizureId: seizure.id, requestingAgency: created.requestingAgency },
+      }));
+      return created;
+    });
+  }
+
+  /** The requests the caller may see (the owner's ELOs and administrators; the requesting agency's analysts), newest first. */
+  list(ctx: RequestContext, status: LinkRequestStatus | null): Promise<SeizureLinkRequestEntity[]> {
+    const query = whereAllowed(this.dataSource.getRepository(SeizureLinkRequestEntity).createQueryBuilder('q'), ctx.ability, 'read', 'SeizureLinkRequest');
+    if (status) query.andWhere('q.status = :status', { status });
+    return query.orderBy('q.created_at', 'DESC').addOrderBy('q.id', 'DESC').limit(MAX_LISTED).getMany();
+  }
+
+  async respond(ctx: RequestContext, id: string, decision: LinkRequestDecision): Promise<SeizureLinkRequestEntity> {
+    const request = isUuid(id)
+      ? await whereAllowed(this.dataSource.getRepository(SeizureLinkRequestEntity).createQueryBuilder('q'), ctx.ability, 'read', 'SeizureLinkRequest')
+        .andWhere('q.id = :id', { id })
+        .getOne()
+      : null;
+    if (!request) throw new NotFoundError('Link request');
+    if (!this.access.can(ctx.ability, 'update', 'SeizureLinkRequest', request)) throw new ForbiddenError("Only the owner agency's ELOs and administrators answer this request");
+    if (request.status !== 'PENDING') throw new ConflictError(`This request was already answered (${request.status})`);
+    if (decision === 'DECLINE') {
+      await this.dataSource.transaction((manager) => this.answer(manager, ctx, request, 'DECLINED'));
+    } else {
+      const operation = await this.operations.visibleOrThrow(ctx, request.operationId);
+      if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
+      await this.seizures.linkToOperation(ctx, request.seizureId, operation.id, operation.participants, { basis: 'OWNER_ACCEPTED_REQUEST', requestId: request.id }, (manager) =>
+        this.answer(manager, ctx, request, 'ACCEPTED'),
+      );
+    }
+    return this.dataSource.getRepository(SeizureLinkRequestEntity).findOneByOrFail({ id: request.id });
+  }
+
+  /** Marks the answer (only once, whatever runs concurrently) and audits it. */
+  private async answer(manager: EntityManager, ctx: RequestContext, request: SeizureLinkRequestEntity, status: 'ACCEPTED' | 'DECLINED'): Promise<void> {
+    const result = await manager.update(SeizureLinkRequestEntity, { id: request.id, status: 'PENDING' }, { status, respondedBy: ctx.principal.userId, respondedAt: new Date() });
+    if (result.affected !== 1) throw new ConflictError('This request was answered meanwhile');
+    await this.audit.append(manager, auditFromContext(ctx, {
+      action: `seizure-link-request.${status === 'ACCEPTED' ? 'accept' : 'decline'}`, resourceType: 'SeizureLinkRequest', resourceId: request.id,
+      resourceAgency: request.ownerAgency, fields: ['status'],
+      details: { operationId: request.operationId, seizureId: request.seizureId, requestingAgency: request.requestingAgency },
+    }));
+  }
+
+  /** The reports a request is about, as the caller may see them (null when they may not). */
+  async seizureOf(ctx: RequestContext, request: SeizureLinkRequestEntity): Promise<SeizureEntity | null> {
+    try {
+      return await this.seizures.visibleOrThrow(ctx, request.seizureId);
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  }
+}

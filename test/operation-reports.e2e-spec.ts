@@ -151,7 +151,7 @@ describe('operation reports: compile over what the analyst sees, publish signed,
   });
   afterAll(() => platform?.stop());
 
-  it('lets only the lead (and platform administrators) ask for a compilation', async () => {
+  it('lets only the lead agency\'s analysts ask for a compilation', async () => {
     expect((await compile(k.kyAnalyst)).errors![0].extensions.code).toBe('FORBIDDEN');
     expect((await compile(k.ttAnalyst)).errors![0].extensions.code).toBe('NOT_FOUND');
     expect((await compile(k.jm)).errors![0].extensions.code).toBe('FORBIDDEN'); // an ELO: refused by role
@@ -288,7 +288,7 @@ describe('operation reports: compile over what the analyst sees, publish signed,
 
   it('fails a compilation whose analyst is gone, with a short reason, without a new version', async () => {
     const repository = platform.server.runtime.dataSource.getRepository(OperationReportEntity);
-    const orphan = await repository.save(repository.create({ operationId, version: 99, status: 'QUEUED', requestedBy: randomUUID(), requestedAt: new Date() }));
+    const orphan = await repository.save(repository.create({ operationId, leadAgency: 'JIO', version: 99, status: 'QUEUED', requestedBy: randomUUID(), requestedAt: new Date() }));
     await platform.server.app.get(JobsService).enqueue('operations.compile-report', { reportId: orphan.id }, { jobId: orphan.id });
     const failed = await untilSettled(orphan.id);
     expect(failed).toMatchObject({ status: 'FAILED', failureReason: "The requesting analyst's account is no longer active", progress: null, summary: null });

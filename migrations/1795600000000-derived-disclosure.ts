@@ -13,6 +13,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - seizures: how a report joined its operation. From its history: linked at submission
  *   (SUBMITTED), linked by a user of the owner agency (OWNER_LINKED), or linked by someone else
  *   (LEAD_LINK_UNCONFIRMED, which the policy no longer lets share anything with participants).
+ * - operations: code names unique per lead agency, not platform-wide (a CONFLICT on another
+ *   agency's name told an analyst of an operation they may not see).
  */
 export class DerivedDisclosure1795600000000 implements MigrationInterface {
   name = 'DerivedDisclosure1795600000000';
@@ -38,6 +40,9 @@ export class DerivedDisclosure1795600000000 implements MigrationInterface {
     await runner.query("ALTER TABLE \"operation_reports\" ADD \"audience\" text array NOT NULL DEFAULT '{}'");
     await runner.query("ALTER TABLE \"operation_reports\" ADD \"withheld\" jsonb");
 
+    await runner.query('DROP INDEX "public"."uq_operations_code_name"');
+    await runner.query('CREATE UNIQUE INDEX "uq_operations_lead_code_name" ON "operations" ("lead_agency", "code_name")');
+
     await runner.query("ALTER TABLE \"seizures\" ADD \"operation_link_basis\" character varying(32)");
     await runner.query("ALTER TABLE \"seizures\" ADD \"operation_linked_at\" TIMESTAMP WITH TIME ZONE");
     await runner.query("ALTER TABLE \"seizures\" ADD \"operation_link_request_id\" uuid");
@@ -51,6 +56,8 @@ export class DerivedDisclosure1795600000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP INDEX "public"."uq_operations_lead_code_name"');
+    await runner.query('CREATE UNIQUE INDEX "uq_operations_code_name" ON "operations" ("code_name")');
     await runner.query("ALTER TABLE \"seizures\" DROP COLUMN \"operation_link_request_id\"");
     await runner.query("ALTER TABLE \"seizures\" DROP COLUMN \"operation_linked_at\"");
     await runner.query("ALTER TABLE \"seizures\" DROP COLUMN \"operation_link_basis\"");

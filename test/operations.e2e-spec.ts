@@ -81,21 +81,24 @@ describe('operations: lifecycle and its access consequences', () => {
     expect(late.errors![0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
-  it('links only reports of participating agencies, by the lead', async () => {
+  it("links a report only by its owner's act, to an operation the owner takes part in", async () => {
     const op = await platform.gql<{ createOperation: { id: string } }>(k.jio, CREATE, {
       i: { codeName: 'Trade Winds', focus: 'Ammunition', tlp: 'GREEN', startsAt: '2026-10-01T00:00:00Z', endsAt: '2026-10-20T00:00:00Z', participants: ['JM'] },
     });
     const id = op.data!.createOperation.id;
     const jmReport = await submitSeizure(platform, k.jm, { tlp: 'GREEN' });
     const ttReport = await submitSeizure(platform, k.ttElo, { tlp: 'GREEN', country: 'TT' });
-    const LINK = `mutation($o: ID!, $s: ID!) { linkSeizureToOperation(operationId: $o, seizureId: $s) { id version operation { codeName } } }`;
-    const ok = await platform.gql<{ linkSeizureToOperation: { version: number; operation: { codeName: string } } }>(k.jio, LINK, { o: id, s: jmReport.id });
-    expect(ok.data!.linkSeizureToOperation).toMatchObject({ version: 2, operation: { codeName: 'TRADE WINDS' } });
-    expect((await platform.gql(k.jio, LINK, { o: id, s: ttReport.id })).errors![0].extensions.code).toBe('FORBIDDEN');
+    const LINK = `mutation($o: ID!, $s: ID!) { linkSeizureToOperation(operationId: $o, seizureId: $s) { id version operation { codeName } operationLink { basis consentedBy } } }`;
+    // The lead may read JM's report but not link it: it asks JM with requestSeizureLink.
+    expect((await platform.gql(k.jio, LINK, { o: id, s: jmReport.id })).errors![0].extensions.code).toBe('FORBIDDEN');
+    const ok = await platform.gql<{ linkSeizureToOperation: { version: number; operation: { codeName: string }; operationLink: { basis: string } } }>(k.jm, LINK, { o: id, s: jmReport.id });
+    expect(ok.data!.linkSeizureToOperation).toMatchObject({ version: 2, operation: { codeName: 'TRADE WINDS' }, operationLink: { basis: 'OWNER_LINKED', consentedBy: 'JM' } });
+    // TT takes no part: the operation does not exist for it.
+    expect((await platform.gql(k.ttElo, LINK, { o: id, s: ttReport.id })).errors![0].extensions.code).toBe('NOT_FOUND');
     expect((await platform.gql(k.kyAnalyst, LINK, { o: id, s: jmReport.id })).errors![0].extensions.code).toBe('NOT_FOUND');
     const admin = await platform.gql<{ addOperationParticipants: { participants: { code: string }[] } }>(k.admin, 'mutation($o: ID!) { addOperationParticipants(operationId: $o, agencies: ["TT"]) { participants { code } } }', { o: id });
     expect(admin.data!.addOperationParticipants.participants.map((a) => a.code)).toContain('TT');
-    expect((await platform.gql(k.jio, LINK, { o: id, s: ttReport.id })).errors).toBeUndefined();
+    expect((await platform.gql(k.ttElo, LINK, { o: id, s: ttReport.id })).errors).toBeUndefined();
   });
 
   it('audits every operation change', async () => {

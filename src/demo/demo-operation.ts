@@ -53,7 +53,7 @@ export async function prepareDemoOperation(app: INestApplicationContext, shield:
   const operations = app.get(OperationsService);
   const dataSource = app.get<DataSource>(getDataSourceToken());
   const ctx = await analystContext(app);
-  let operation = await dataSource.getRepository(OperationEntity).findOneBy({ codeName: CARIBBEAN_SHIELD_CODE_NAME });
+  let operation = await dataSource.getRepository(OperationEntity).findOneBy({ leadAgency: ctx.principal.agencyCode, codeName: CARIBBEAN_SHIELD_CODE_NAME });
   const created = !operation;
   if (!operation) {
     operation = await operations.create(ctx, {

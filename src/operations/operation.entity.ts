@@ -15,11 +15,12 @@ export const OPERATION_TRANSITIONS: Record<OperationStatus, OperationStatus[]> =
 /** A regional operation (e.g. CARIBBEAN SHIELD): its lead, participants, period and state. */
 @Entity({ name: 'operations' })
 @Index('idx_operations_participants', { synchronize: false }) // GIN, created in the migration
+// Unique per lead: a global name check would tell an analyst that an operation they may not see exists.
+@Index('uq_operations_lead_code_name', ['leadAgency', 'codeName'], { unique: true })
 export class OperationEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Index('uq_operations_code_name', { unique: true })
   @Column({ name: 'code_name', type: 'varchar', length: 100 })
   codeName: string;
 

@@ -63,7 +63,7 @@ export class OperationsService {
         .orIgnore()
         .returning('id')
         .execute();
-      if (!inserted.raw.length) throw new ConflictError(`An operation named ${codeName} already exists`);
+      if (!inserted.raw.length) throw new ConflictError(`Your agency already has an operation named ${codeName}`);
       const operation = await manager.findOneByOrFail(OperationEntity, { id: (inserted.raw[0] as { id: string }).id });
       await this.audit.append(manager, auditFromContext(ctx, { action: 'operation.create', resourceType: 'Operation', resourceId: operation.id, resourceAgency: lead, fields: ['*'], details: { codeName, participants } }));
       return operation;

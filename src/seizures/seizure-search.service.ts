@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
-import { accessConditionInto, ruleMatchesInto, whereAllowed } from '../access/casl-sql.js';
+import { accessConditionInto, fieldPermittedInto, ruleMatchesInto, whereAllowed } from '../access/casl-sql.js';
 import type { AppAbility } from '../access/ability.factory.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { ReadStatements } from '../database/read-statements.js';
@@ -196,8 +196,15 @@ export class SeizureSearchService {
       throw new BadUserInputError('groupBy: name one or more different dimensions', ['groupBy']);
     }
     const query = this.visible(ctx, filter).select([]);
+    // Buckets only over fields the caller may read of each report: a value or an operation the
+    // caller is not shown counts as unknown, or a one-report bucket would disclose it.
+    const params = new NamedParameters('fld');
+    const target = { metadata: this.dataSource.getMetadata(SeizureEntity), dataSource: this.dataSource, alias: ALIAS };
+    const mayRead = (field: string) => fieldPermittedInto(ctx.ability, 'read', 'Seizure', field, target, params);
+    const guarded: Partial<Record<SeizureDimension, string>> = { OPERATION: `CASE WHEN ${mayRead('operation')} THEN ${DIMENSION_SQL.OPERATION} ELSE '' END` };
+    const value = `CASE WHEN ${mayRead('estimatedValue')} THEN ${ALIAS}.value_usd END`;
     groupBy.forEach((dimension, i) => {
-      query.addSelect(DIMENSION_SQL[dimension], `k${i}`).addGroupBy(`k${i}`);
+      query.addSelect(guarded[dimension] ?? DIMENSION_SQL[dimension], `k${i}`).addGroupBy(`k${i}`);
     });
     query
       .addSelect('count(*)::int', 'count')
@@ -205,7 +212,8 @@ export class SeizureSearchService {
       // it aggregates by hash without sorting every matching row.
       .addSelect(`CASE WHEN min(${ALIAS}.quantity_unit) = max(${ALIAS}.quantity_unit) THEN sum(${ALIAS}.quantity_value) END`, 'total_quantity')
       .addSelect(`CASE WHEN min(${ALIAS}.quantity_unit) = max(${ALIAS}.quantity_unit) THEN min(${ALIAS}.quantity_unit) END`, 'quantity_unit')
-      .addSelect(`sum(${ALIAS}.value_usd)`, 'total_value')
+      .addSelect(`sum(${value})`, 'total_value')
+      .setParameters(params.values)
       .orderBy('count', 'DESC');
     groupBy.forEach((_d, i) => query.addOrderBy(`k${i}`, 'ASC'));
     const rows = await query.getRawMany<Record<string, string | number | null>>();

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { DataSource, Repository } from 'typeorm';
 import { buildAbility, type AppAbility } from '../src/access/ability.factory.js';
 import { AccessService } from '../src/access/access.service.js';
-import { CaslSqlCompiler, ruleMatchesInto, whereAllowed } from '../src/access/casl-sql.js';
+import { CaslSqlCompiler, fieldPermittedInto, ruleMatchesInto, whereAllowed } from '../src/access/casl-sql.js';
 import type { Action, PolicyDocument, PolicyRule } from '../src/access/policy-document.js';
 import { AGENCY_KINDS, AgencyEntity, type AgencyKind } from '../src/agencies/agency.entity.js';
 import type { Principal } from '../src/auth/principal.js';
@@ -57,6 +57,9 @@ const USERS = fc.sample(fc.uuid({ version: 4 }), { numRuns: 10, seed: SEED });
 const STRANGERS = fc.sample(fc.uuid({ version: 4 }), { numRuns: 2, seed: SEED + 1 }); // on records, never callers
 const OPERATIONS = fc.sample(fc.uuid({ version: 4 }), { numRuns: 3, seed: SEED + 2 });
 const FOREIGN_OPERATION = fc.sample(fc.uuid({ version: 4 }), { numRuns: 1, seed: SEED + 3 })[0]; // nobody's
+
+/** Fields whose permission is also checked as SQL (fieldPermittedInto), nested ones included. */
+const FIELDS_IN_SQL = ['estimatedValue', 'concealment', 'location', 'location.name', 'location.latitude', 'route', 'operation', 'sensitive', 'releasableTo', 'reference'];
 
 type Row = Omit<SeizureEntity, 'id' | 'createdAt' | 'updatedAt'>;
 
@@ -376,15 +379,18 @@ describe('access policy: SQL filter = CASL in-memory check (property)', () => {
     );
   }, 180_000);
 
-  it('field disclosure from rule matches computed in SQL (search pages) = CASL in memory, rule by rule', async () => {
+  it('field disclosure from rule matches computed in SQL (search pages), and field by field in SQL (reports, statistics) = CASL in memory', async () => {
     const access = platform.server.app.get(AccessService);
     const byId = new Map(records.map((record) => [record.id, record]));
     let combinations = 0;
     const check = async (ability: AppAbility) => {
       const params = new PositionalParameters();
-      const matches = ruleMatchesInto(ability, 'read', 'Seizure', { metadata: repo.metadata, dataSource, alias: 's' }, params);
-      const rows: { id: string; matches: string }[] = await dataSource.query(
-        `SELECT s.id, ${matches} AS matches FROM seizures s WHERE s.commodity_type = ${params.add(marker)}`,
+      const target = { metadata: repo.metadata, dataSource, alias: 's' };
+      const matches = ruleMatchesInto(ability, 'read', 'Seizure', target, params);
+      // Field by field in SQL (fieldPermittedInto: what operation reports and statistics use).
+      const fields = FIELDS_IN_SQL.map((field, i) => `${fieldPermittedInto(ability, 'read', 'Seizure', field, target, params)} AS f${i}`).join(', ');
+      const rows: ({ id: string; matches: string } & Record<string, unknown>)[] = await dataSource.query(
+        `SELECT s.id, ${matches} AS matches, ${fields} FROM seizures s WHERE s.commodity_type = ${params.add(marker)}`,
         params.values,
       );
       expect(rows).toHaveLength(records.length);
@@ -394,6 +400,8 @@ describe('access policy: SQL filter = CASL in-memory check (property)', () => {
         const record = byId.get(row.id)!;
         expect(row.matches).toBe(rules.map((rule) => (rule.matchesConditions(record) ? '1' : '0')).join(''));
         expect(access.fieldsForMatches(ability, 'Seizure', row.matches, SEIZURE_FIELDS)).toBe(access.permittedFields(ability, 'Seizure', record, SEIZURE_FIELDS));
+        const permitted = access.permittedFields(ability, 'Seizure', record, SEIZURE_FIELDS);
+        expect(FIELDS_IN_SQL.filter((_f, i) => row[`f${i}`] === true)).toEqual(FIELDS_IN_SQL.filter((field) => permitted.has(field)));
         seen.add(row.matches);
       }
       combinations = Math.max(combinations, seen.size);

@@ -243,6 +243,25 @@ describe('derived disclosure (issue 12)', () => {
     });
   });
 
+  describe('closing the class', () => {
+    it('names in redactedFields only fields the Seizure type has', async () => {
+      const type = await gqlOk<{ __type: { fields: { name: string }[] } }>(k.ky, '{ __type(name: "Seizure") { fields { name } } }');
+      const names = new Set(type.__type.fields.map((f) => f.name));
+      const seen = await gqlOk<{ seizures: { edges: { node: { redactedFields: string[] } }[] } }>(k.ky, '{ seizures(first: 50) { edges { node { redactedFields } } } }');
+      const redacted = new Set(seen.seizures.edges.flatMap((edge) => edge.node.redactedFields));
+      expect(redacted.size).toBeGreaterThan(0);
+      for (const path of redacted) expect(names.has(path.split('.')[0]) ? path : `not in the schema: ${path}`).toBe(path);
+      expect(redacted.has('history')).toBe(false);
+    });
+
+    it('does not tell an analyst that another agency runs an operation of that name', async () => {
+      const named = { codeName: `Quiet Reef ${marker}`, focus: 'same name, other lead', tlp: 'AMBER', startsAt: '2026-08-03T00:00:00Z', endsAt: '2026-09-14T00:00:00Z' };
+      const jmAnalyst = (await platform.userWithKey('JM', ['ANALYST'])).key;
+      expect((await platform.gql(jmAnalyst, CREATE, { i: named })).errors).toBeUndefined();
+      expect((await platform.gql(jmAnalyst, CREATE, { i: named })).errors![0].extensions.code).toBe('CONFLICT');
+    });
+  });
+
   describe('case 5: a submission never confirms a report the caller may not read', () => {
     it('answers one neutral refusal to every other caller, whatever content they send', async () => {
       const input = seizureInput({ reference: `ORACLE-${marker}`, tlp: 'RED', sensitive: null });

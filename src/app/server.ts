@@ -113,8 +113,11 @@ export async function startServer(config: AppConfig, options: ServerOptions): Pr
           draining = true;
           const drainMs = closeOptions.drainMs ?? 0;
           if (drainMs > 0) {
-            // In-flight requests finish and keep-alive connections hear `Connection: close`.
-            await waitUntil(() => inFlight === 0 && connections.size === 0, drainMs);
+            // In-flight requests finish and keep-alive connections hear `Connection: close`. A
+            // short quiet floor answers (503) clients that connect just after the signal; later
+            // ones find the port closed (refused: they know nothing was sent) rather than reset.
+            const floor = Date.now() + Math.min(drainMs, 1000);
+            await waitUntil(() => Date.now() >= floor && inFlight === 0 && connections.size === 0, drainMs);
           }
           await started.close();
           await runtime.close();

@@ -140,6 +140,9 @@ export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate
     fieldResolverEnhancers: ['filters'],
     graphiql: false, // Nest's and Apollo's pages load from CDNs; ours is served locally
     includeStacktraceInErrorResponses: false,
+    // Nest would reset every execution error's HTTP status to 200; the only status Windward sets
+    // on one is 503 (SERVICE_UNAVAILABLE, with Retry-After), which clients and proxies must see.
+    preserveHttpStatusForExecutionErrors: false,
     csrfPrevention: true,
     introspection: true,
     formatError,

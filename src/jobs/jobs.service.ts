@@ -34,6 +34,10 @@ export class JobsService implements OnApplicationShutdown {
   ) {
     this.handlers = indexHandlers(handlers);
     this.queue = backend.createQueue();
+    // Without a listener BullMQ prints the error (and with it pg's client) with console.error.
+    this.queue.on('error', (error: Error) => {
+      if (!this.outage.noteFailure(error)) this.logger.event('error', 'job queue error', { reason: error.message });
+    });
   }
 
   get backendKind(): QueueBackend['kind'] {

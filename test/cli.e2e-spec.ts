@@ -93,8 +93,13 @@ describe('windward CLI', () => {
   }, SLOW);
 
   it('exits 2 with one line naming the setting on a bad configuration', async () => {
+    expectOneLineFailure(await windward(database, ['migrate'], { PORT: 'abc' }), 2, /PORT/);
+    // serve's output is a log: its one line is a JSON object too.
     const result = await windward(database, ['serve'], { PORT: 'abc' });
-    expectOneLineFailure(result, 2, /PORT/);
+    expect(result.code).toBe(2);
+    expect(result.errorLines).toHaveLength(1);
+    expect(JSON.parse(result.errorLines[0])).toMatchObject({ level: 'error', msg: 'windward could not start', reason: expect.stringMatching(/PORT/) });
+    expect(result.stdout).toBe('');
   }, SLOW);
 
   it('exits non-zero with one line when the database cannot be reached', async () => {

@@ -33,7 +33,9 @@ export class WebhookAttemptError extends Error {}
 /**
  * The `alerts.deliver-webhook` job: POSTs one delivery, signed, to its alert's webhook. The report
  * is read again through the owner's current access rules, so a report retracted or withdrawn from
- * them in the meantime is not sent. Delivered once: a delivery already DELIVERED is left alone.
+ * them in the meantime is not sent. A delivery already DELIVERED is left alone, but delivery is at
+ * least once: a crash between the receiver's 2xx and the commit that marks it (kept to one short
+ * transaction) sends it again with the same `x-windward-delivery` id, on which receivers de-duplicate.
  */
 @Injectable()
 export class WebhookDeliveryService {

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.tokens.js';
+import { DatabaseOutage } from '../database/database-outage.js';
 import { ReadStatements } from '../database/read-statements.js';
 import { QUEUE_BACKEND } from '../jobs/jobs.tokens.js';
 import { JsonLogger } from '../observability/json-logger.js';
@@ -25,9 +26,10 @@ export class CoreModule {
         { provide: JsonLogger, useValue: runtime.logger },
         { provide: Metrics, useValue: runtime.metrics },
         { provide: QUEUE_BACKEND, useValue: runtime.queue },
+        { provide: DatabaseOutage, useValue: runtime.outage },
         { provide: ReadStatements, useValue: new ReadStatements(runtime.dataSource, runtime.connection.kind === 'postgres' && runtime.config.database.preparedStatements === 'on') },
       ],
-      exports: [APP_CONFIG, JsonLogger, Metrics, QUEUE_BACKEND, TypeOrmModule, ReadStatements],
+      exports: [APP_CONFIG, JsonLogger, Metrics, QUEUE_BACKEND, DatabaseOutage, TypeOrmModule, ReadStatements],
     };
   }
 }

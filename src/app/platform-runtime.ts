@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { openDatabaseConnection, type DatabaseConnection } from '../database/database-connection.js';
+import type { EmbeddedOpenOptions } from '../database/embedded-postgres.js';
 import { createDataSource, runMigrations } from '../database/data-source.js';
+import { DatabaseOutage } from '../database/database-outage.js';
 import { openQueueBackend, type QueueBackend } from '../jobs/queue-backend.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { Metrics } from '../observability/metrics.js';
@@ -20,6 +22,8 @@ export interface PlatformRuntime {
   connection: DatabaseConnection;
   dataSource: DataSource;
   queue: QueueBackend;
+  /** Whether the database is down right now; logs an outage once at its start and once at its end. */
+  outage: DatabaseOutage;
   appliedMigrations: string[];
   close(): Promise<void>;
 }
@@ -36,14 +40,15 @@ export async function applyMigrations(dataSource: DataSource): Promise<string[]>
   }
 }
 
-export async function openRuntime(config: AppConfig, logger = new JsonLogger(config.log.level)): Promise<PlatformRuntime> {
-  const connection = await openDatabaseConnection(config);
+export async function openRuntime(config: AppConfig, logger = new JsonLogger(config.log.level), embedded?: EmbeddedOpenOptions): Promise<PlatformRuntime> {
+  const connection = await openDatabaseConnection(config, embedded);
   const dataSource = createDataSource(connection, config.database.poolSize);
   try {
     await dataSource.initialize();
     const appliedMigrations = await applyMigrations(dataSource);
     for (const name of appliedMigrations) logger.event('info', 'migration applied', { migration: name });
     const queue = await openQueueBackend({ redisUrl: config.redis.url, redisPrefix: config.redis.prefix, pg: connection.pg });
+    const outage = new DatabaseOutage(logger, () => dataSource.query('SELECT 1'));
     return {
       config,
       logger,
@@ -51,8 +56,10 @@ export async function openRuntime(config: AppConfig, logger = new JsonLogger(con
       connection,
       dataSource,
       queue,
+      outage,
       appliedMigrations,
       close: async () => {
+        outage.close();
         await queue.close();
         if (dataSource.isInitialized) await dataSource.destroy();
         await connection.close();

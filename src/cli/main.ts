@@ -11,11 +11,13 @@ import { applyMigrations, openRuntime } from '../app/platform-runtime.js';
 import { seedReferenceData } from '../app/reference-data.js';
 import { openDatabaseConnection } from '../database/database-connection.js';
 import { createDataSource } from '../database/data-source.js';
-import { formatDemoSeedResult, seedDemo } from '../demo/demo.js';
+import { formatDemoLoaded, seedDemo } from '../demo/demo.js';
+import { demoKeysAlreadyShown, formatDemoCredentials, type DemoCredential } from '../demo/demo-users.js';
 import { DomainError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { registerKeyCommands } from '../keys/key-commands.js';
 import { UsersService } from '../users/users.service.js';
+import { JsonLogger } from '../observability/json-logger.js';
 import { commandLogger, withPlatform } from './command-context.js';
 
 function print(line: string): void {
@@ -23,26 +25,70 @@ function print(line: string): void {
 }
 
 /**
+ * For the long-running commands (serve, worker), whose output is a log: every line on stdout and
+ * stderr is one JSON object. Node's own warnings and anything thrown outside a request become
+ * such lines too (an uncaught error still ends the process, exit 1).
+ */
+function jsonProcessOutput(logger: JsonLogger): void {
+  process.removeAllListeners('warning'); // Node's default listener prints plain text
+  process.on('warning', (warning) => logger.event('warn', 'node warning', { name: warning.name, warning: warning.message }));
+  const fatal = (kind: string) => (error: unknown) => {
+    logger.event('error', kind, { reason: error instanceof Error ? error.message.split('\n')[0] : String(error), stack: error instanceof Error ? error.stack : undefined });
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal('uncaught exception'));
+  process.on('unhandledRejection', fatal('unhandled rejection'));
+}
+
+/** The one line a serve or worker that cannot start writes, as JSON on stderr; exit 2 for configuration, else 1. */
+function failStart(error: unknown): never {
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  new JsonLogger('error', (line) => process.stderr.write(line), false).event('error', 'windward could not start', { reason });
+  process.exit(error instanceof ConfigError ? 2 : 1);
+}
+
+/**
  * Stops on SIGTERM/SIGINT after in-flight requests and jobs finish, or after `timeoutMs` if they do
  * not (SHUTDOWN_TIMEOUT_MS); a second signal stops at once.
  */
-function closeOnSignal(close: () => Promise<void>, timeoutMs: number): void {
+function closeOnSignal(logger: JsonLogger, close: () => Promise<void>, timeoutMs: number): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(130);
     stopping = true;
-    process.stderr.write(`${signal}: finishing in-flight requests and jobs…\n`);
+    logger.event('info', 'stopping: finishing in-flight requests and jobs', { signal });
     setTimeout(() => {
-      process.stderr.write(`windward: shutdown took longer than ${timeoutMs} ms; stopping now\n`);
+      logger.event('error', 'shutdown took too long; stopping now', { timeoutMs });
       process.exit(1);
     }, timeoutMs).unref();
     close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error: unknown) => {
+        logger.event('error', 'shutdown failed', { reason: error instanceof Error ? error.message : String(error) });
+        process.exit(1);
+      },
     );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** How long a stopping server keeps answering (503, `Connection: close`) before closing its port. */
+export function drainMs(shutdownTimeoutMs: number): number {
+  return Math.min(5000, Math.floor(shutdownTimeoutMs / 3));
+}
+
+/** `serve --demo`: the demo keys as JSON lines on stdout, printed once (see seedDemoUsers). */
+function showDemoKeysAsJson(credentials: DemoCredential[], url: string): void {
+  const time = new Date().toISOString();
+  if (credentials.length === 0) {
+    print(JSON.stringify({ time, level: 'info', msg: demoKeysAlreadyShown() }));
+    return;
+  }
+  for (const c of credentials) {
+    print(JSON.stringify({ time, level: 'info', msg: 'demo API key (shown only this once)', email: c.email, agency: c.agencyCode, roles: c.roles, apiKey: c.apiKey }));
+  }
+  print(JSON.stringify({ time, level: 'info', msg: 'try the demo', graphiql: `${url}/graphql`, hint: 'put a key in GraphiQL\'s Headers tab as {"Authorization": "Bearer wwk_…"}' }));
 }
 
 const program = new Command('windward')
@@ -58,27 +104,47 @@ program
   .option('--no-worker', 'API only: leave jobs to `windward worker` processes')
   .option('--demo', 'load the demo users (with API keys printed once), demo seizure reports and Operation Caribbean Shield when they do not exist yet')
   .action(async (options: { worker: boolean; demo?: boolean }) => {
-    const config = loadConfig();
-    const server = await startServer(config, { worker: options.worker });
-    server.runtime.logger.event('info', 'configuration', describeConfig(config));
-    if (options.demo) {
-      print(formatDemoSeedResult(await seedDemo(server.app), server.url));
+    try {
+      const config = loadConfig();
+      const logger = new JsonLogger(config.log.level);
+      jsonProcessOutput(logger);
+      const server = await startServer(config, { worker: options.worker, exclusiveDataDir: true });
+      server.runtime.logger.event('info', 'configuration', describeConfig(config));
+      closeOnSignal(logger, () => server.close({ drainMs: drainMs(config.server.shutdownTimeoutMs) }), config.server.shutdownTimeoutMs);
+      if (options.demo) {
+        const result = await seedDemo(server.app, { show: (credentials) => showDemoKeysAsJson(credentials, server.url) });
+        logger.event('info', 'demo loaded', { seizures: result.seizures.total, submitted: result.seizures.submitted, existing: result.seizures.existing, operation: result.operation?.status ?? null });
+      }
+    } catch (error) {
+      failStart(error);
     }
-    closeOnSignal(server.close, config.server.shutdownTimeoutMs);
   });
 
 program
   .command('worker')
   .description('run the job workers only')
   .action(async () => {
-    const config = loadConfig();
-    const runtime = await openRuntime(config);
-    const app = await NestFactory.createApplicationContext(AppModule.forCommands(runtime), { logger: runtime.logger, abortOnError: false });
-    app.get(JobsService).startWorker();
-    closeOnSignal(async () => {
-      await app.close();
-      await runtime.close();
-    }, config.server.shutdownTimeoutMs);
+    try {
+      const config = loadConfig();
+      const logger = new JsonLogger(config.log.level);
+      jsonProcessOutput(logger);
+      const runtime = await openRuntime(config, logger, { command: 'windward worker', exclusive: false });
+      let app;
+      try {
+        app = await NestFactory.createApplicationContext(AppModule.forCommands(runtime), { logger: runtime.logger, abortOnError: false });
+      } catch (error) {
+        await runtime.close().catch(() => undefined);
+        throw error;
+      }
+      const context = app;
+      context.get(JobsService).startWorker();
+      closeOnSignal(logger, async () => {
+        await context.close();
+        await runtime.close();
+      }, config.server.shutdownTimeoutMs);
+    } catch (error) {
+      failStart(error);
+    }
   });
 
 program
@@ -112,7 +178,9 @@ program
   .description('load the demo users (API keys are printed once, when a user is created), the demo seizure reports and Operation Caribbean Shield with its published report')
   .action(async () => {
     await withPlatform(async (app, runtime) => {
-      print(formatDemoSeedResult(await seedDemo(app), `http://localhost:${runtime.config.server.port}`));
+      const url = `http://localhost:${runtime.config.server.port}`;
+      const result = await seedDemo(app, { show: (credentials) => print(formatDemoCredentials(credentials, url) || demoKeysAlreadyShown()) });
+      print(formatDemoLoaded(result));
     });
   });
 

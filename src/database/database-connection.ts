@@ -1,6 +1,6 @@
 import type { PoolConfig } from 'pg';
 import type { AppConfig } from '../config/app-config.js';
-import { openEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import { openEmbeddedPostgres, type EmbeddedOpenOptions, type EmbeddedPostgres } from './embedded-postgres.js';
 
 /** Where the database is: one `pg` configuration whether it is a real server or embedded PGlite. */
 export interface DatabaseConnection {
@@ -10,15 +10,16 @@ export interface DatabaseConnection {
   close(): Promise<void>;
 }
 
-export async function openDatabaseConnection(config: AppConfig): Promise<DatabaseConnection> {
+/** `embedded` says how this process uses an embedded DATA_DIR (servers hold it alone). */
+export async function openDatabaseConnection(config: AppConfig, embedded?: EmbeddedOpenOptions): Promise<DatabaseConnection> {
   if (config.database.url) {
     return { kind: 'postgres', pg: { connectionString: config.database.url }, close: async () => undefined };
   }
-  const embedded = await openEmbeddedPostgres(config.database.dataDir);
+  const database = await openEmbeddedPostgres(config.database.dataDir, embedded);
   return {
     kind: 'embedded',
-    pg: { host: embedded.socketDir, port: embedded.port, user: 'postgres', database: 'postgres' },
-    embedded,
-    close: () => embedded.close(),
+    pg: { host: database.socketDir, port: database.port, user: 'postgres', database: 'postgres' },
+    embedded: database,
+    close: () => database.close(),
   };
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { acquireDataDirLock, DataDirInUseError } from './data-dir-lock.js';
 import { PGliteSessionServer } from './pglite-session-server.js';
 
 /** The port number only names the socket file (`.s.PGSQL.<port>`), as with a real PostgreSQL. */
@@ -32,31 +33,59 @@ function canConnect(file: string): Promise<boolean> {
   });
 }
 
+export interface EmbeddedOpenOptions {
+  /** Names this process in the lock, so that a refused process can say who holds the directory. */
+  command: string;
+  /**
+   * A server must run the database itself: a second server on the same directory is refused
+   * (naming the first) instead of sharing the first one's database and running a second worker.
+   */
+  exclusive: boolean;
+}
+
 /**
  * Opens the embedded database under `dataDir`. PGlite allows one process per data directory, so
- * the process that opens it also serves it on a Unix socket in that directory; a CLI command
- * started while a server is running connects to that socket instead of opening PGlite itself.
+ * the process that opens it holds `windward.lock` and serves it on a Unix socket in that
+ * directory; a CLI command started while another process holds it connects to that socket.
  */
-export async function openEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+export async function openEmbeddedPostgres(dataDir: string, options: EmbeddedOpenOptions = { command: 'windward', exclusive: false }): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = socketPath(dataDir);
-  if (existsSync(file)) {
-    if (await canConnect(file)) {
-      return { socketDir: dataDir, port: SOCKET_PORT, owner: false, close: async () => undefined };
+  let lock;
+  try {
+    lock = acquireDataDirLock(dataDir, options.command);
+  } catch (error) {
+    if (!(error instanceof DataDirInUseError) || options.exclusive) throw error;
+    // The holder may still be starting: give its socket a moment to appear.
+    for (let i = 0; i < 100; i += 1) {
+      if (existsSync(file) && (await canConnect(file))) {
+        return { socketDir: dataDir, port: SOCKET_PORT, owner: false, close: async () => undefined };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    unlinkSync(file); // left behind by a process that died
+    throw error;
   }
-  const db = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
-  const server = new PGliteSessionServer(db, file, MAX_CONNECTIONS);
-  await server.start();
-  return {
-    socketDir: dataDir,
-    port: SOCKET_PORT,
-    owner: true,
-    close: async () => {
-      await server.stop();
-      await db.close();
-      if (existsSync(file)) unlinkSync(file);
-    },
-  };
+  try {
+    if (existsSync(file)) unlinkSync(file); // left behind by a process that died
+    const db = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
+    const server = new PGliteSessionServer(db, file, MAX_CONNECTIONS);
+    await server.start();
+    return {
+      socketDir: dataDir,
+      port: SOCKET_PORT,
+      owner: true,
+      close: async () => {
+        try {
+          await server.stop();
+          await db.close();
+          if (existsSync(file)) unlinkSync(file);
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { completeDemoOperation, formatDemoOperationSummary, prepareDemoOperation, type DemoOperationResult } from './demo-operation.js';
 import { DEMO_ANCHOR, formatDemoSeizureSummary, generateDemoDataset, seedDemoSeizures, type DemoSeizureSeedResult } from './demo-seizures.js';
-import { formatDemoCredentials, seedDemoUsers, type DemoCredential } from './demo-users.js';
+import { demoKeysAlreadyShown, formatDemoCredentials, markDemoKeysShown, seedDemoUsers, type DemoCredential } from './demo-users.js';
 
 export interface DemoSeedResult {
   credentials: DemoCredential[];
@@ -15,9 +15,15 @@ export interface DemoSeedResult {
  * started, seizure reports (the operation's reported under it), then the operation's follow-up
  * with its compiled and published report. Idempotent.
  */
-export async function seedDemo(app: INestApplicationContext, options: { anchor?: Date } = {}): Promise<DemoSeedResult> {
+export async function seedDemo(
+  app: INestApplicationContext,
+  options: { anchor?: Date; show?: (credentials: DemoCredential[]) => void } = {},
+): Promise<DemoSeedResult> {
   const anchor = options.anchor ?? DEMO_ANCHOR;
   const credentials = await seedDemoUsers(app);
+  // Shown before the long part (reports, the operation), and marked shown only once printed.
+  options.show?.(credentials);
+  await markDemoKeysShown(app, credentials);
   const shield = generateDemoDataset(anchor).caribbeanShield;
   const operation = await prepareDemoOperation(app, shield);
   const seizures = await seedDemoSeizures(app, { anchor, caribbeanShieldId: operation?.id });
@@ -27,8 +33,13 @@ export async function seedDemo(app: INestApplicationContext, options: { anchor?:
 /** What the CLI prints: the API keys of new demo users (once), then what was loaded. */
 export function formatDemoSeedResult(result: DemoSeedResult, baseUrl: string): string {
   return [
-    formatDemoCredentials(result.credentials, baseUrl) || 'demo users already exist',
+    formatDemoCredentials(result.credentials, baseUrl) || demoKeysAlreadyShown(),
     formatDemoSeizureSummary(result.seizures),
     formatDemoOperationSummary(result.operation),
   ].join('\n');
+}
+
+/** What was loaded, after the keys (which `seedDemo` shows as soon as they exist). */
+export function formatDemoLoaded(result: DemoSeedResult): string {
+  return [formatDemoSeizureSummary(result.seizures), formatDemoOperationSummary(result.operation)].join('\n');
 }

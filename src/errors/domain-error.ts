@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'KEY_REVOKED',
   'RATE_LIMITED',
   'QUERY_TOO_COMPLEX',
+  'SERVICE_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -67,5 +68,15 @@ export class ConflictError extends DomainError {
 export class RateLimitedError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
     super('RATE_LIMITED', `Rate limit exceeded for your agency; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+}
+
+/**
+ * The database cannot be reached: nothing was read or written, and the same request can be sent
+ * again after `retryAfterSeconds` (HTTP 503 with Retry-After).
+ */
+export class ServiceUnavailableError extends DomainError {
+  constructor(readonly retryAfterSeconds = 5) {
+    super('SERVICE_UNAVAILABLE', 'The database is unavailable; nothing was changed. Try again shortly', { retryAfterSeconds });
   }
 }

@@ -2,7 +2,8 @@ import { Catch, HttpException, type ArgumentsHost } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { GqlExceptionFilter } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
-import { DomainError, type ErrorCode } from '../errors/domain-error.js';
+import { DatabaseOutage } from '../database/database-outage.js';
+import { DomainError, ServiceUnavailableError, type ErrorCode } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { currentRequestId } from '../observability/request-scope.js';
 
@@ -18,11 +19,14 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   KEY_REVOKED: 422,
   RATE_LIMITED: 429,
   QUERY_TOO_COMPLEX: 400,
+  SERVICE_UNAVAILABLE: 503,
 };
 
 /** The GraphQL form of a domain error: its code and its safe details in `extensions`. */
 export function toGraphQLError(error: DomainError): GraphQLError {
-  return new GraphQLError(error.message, { extensions: { code: error.code, ...error.details } });
+  // Apollo Server takes `http` out of the extensions and applies it to the HTTP response.
+  const http = error instanceof ServiceUnavailableError ? { http: { status: 503, headers: new Map([['retry-after', String(error.retryAfterSeconds)]]) } } : {};
+  return new GraphQLError(error.message, { extensions: { code: error.code, ...error.details, ...http } });
 }
 
 /**
@@ -32,12 +36,19 @@ export function toGraphQLError(error: DomainError): GraphQLError {
  */
 @Catch()
 export class GraphqlExceptionFilter implements GqlExceptionFilter {
-  constructor(private readonly logger: JsonLogger) {}
+  constructor(
+    private readonly logger: JsonLogger,
+    private readonly outage: DatabaseOutage,
+  ) {}
 
-  catch(exception: unknown, host: ArgumentsHost): GraphQLError | void {
+  catch(thrown: unknown, host: ArgumentsHost): GraphQLError | void {
+    // A database outage is logged once by DatabaseOutage, not once per request, and answered 503.
+    const exception = this.outage.noteFailure(thrown) ? new ServiceUnavailableError(this.outage.retryAfterSeconds) : thrown;
     if (host.getType<string>() === 'graphql') return this.forGraphql(exception);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (exception instanceof HttpException) {
+    if (exception instanceof ServiceUnavailableError) {
+      void reply.status(503).header('retry-after', String(exception.retryAfterSeconds)).send({ error: { code: exception.code, message: exception.message } });
+    } else if (exception instanceof HttpException) {
       void reply.status(exception.getStatus()).send({ error: { code: exception.getStatus() === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', message: exception.message } });
     } else if (exception instanceof DomainError) {
       void reply.status(HTTP_STATUS[exception.code]).send({ error: { code: exception.code, message: exception.message } });

@@ -18,7 +18,7 @@ export const FEDERATION: { version: 2; importUrl: string; directives: string[] }
 const SAFE_CODES = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'SIGNATURE_INVALID',
   'DECRYPTION_FAILED', 'KEY_REVOKED', 'RATE_LIMITED', 'QUERY_TOO_COMPLEX', 'INTERNAL_SERVER_ERROR',
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST',
+  'SERVICE_UNAVAILABLE', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST',
 ]);
 
 /** The last line of defence: nothing but a message and a known code leaves the server. */
@@ -140,6 +140,9 @@ export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate
     fieldResolverEnhancers: ['filters'],
     graphiql: false, // Nest's and Apollo's pages load from CDNs; ours is served locally
     includeStacktraceInErrorResponses: false,
+    // Nest would reset every execution error's HTTP status to 200; the only status Windward sets
+    // on one is 503 (SERVICE_UNAVAILABLE, with Retry-After), which clients and proxies must see.
+    preserveHttpStatusForExecutionErrors: false,
     csrfPrevention: true,
     introspection: true,
     formatError,

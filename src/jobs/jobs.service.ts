@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Job, JobsOptions, Queue, Worker } from 'bullmq';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
+import { DatabaseOutage } from '../database/database-outage.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { JOB_HANDLERS, indexHandlers, type JobHandler, type JobName, type JobPayloads } from './job-registry.js';
@@ -29,9 +30,14 @@ export class JobsService implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly logger: JsonLogger,
     private readonly metrics: Metrics,
+    private readonly outage: DatabaseOutage,
   ) {
     this.handlers = indexHandlers(handlers);
     this.queue = backend.createQueue();
+    // Without a listener BullMQ prints the error (and with it pg's client) with console.error.
+    this.queue.on('error', (error: Error) => {
+      if (!this.outage.noteFailure(error)) this.logger.event('error', 'job queue error', { reason: error.message });
+    });
   }
 
   get backendKind(): QueueBackend['kind'] {
@@ -81,10 +87,14 @@ export class JobsService implements OnApplicationShutdown {
       stalledInterval: options.stalledIntervalMs ?? 30000,
       maxStalledCount: 3,
     });
+    // During a database outage every poll fails: DatabaseOutage logs it once, not once per poll.
     this.worker.on('failed', (job, error) => {
+      if (this.outage.noteFailure(error)) return;
       this.logger.event('warn', 'job failed', { job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, reason: error.message });
     });
-    this.worker.on('error', (error) => this.logger.event('error', 'job worker error', { reason: error.message }));
+    this.worker.on('error', (error) => {
+      if (!this.outage.noteFailure(error)) this.logger.event('error', 'job worker error', { reason: error.message });
+    });
     this.logger.event('info', 'job worker started', { backend: this.backend.kind, concurrency: this.config.jobs.concurrency });
   }
 

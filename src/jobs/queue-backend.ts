@@ -45,11 +45,18 @@ async function openBackend(options: { redisUrl?: string; redisPrefix?: string; p
       },
     };
   }
-  const pool = new pg.Pool({ ...options.pg, max: 8, application_name: 'windward-queue' });
-  pool.on('connect', (client) => {
-    client.query(`SET search_path TO ${BULLMQ_SCHEMA}, public`).catch(() => undefined);
+  const pool = new pg.Pool({
+    ...options.pg,
+    max: 8,
+    application_name: 'windward-queue',
+    // Awaited by the pool before it hands the connection out: a SET sent from the 'connect' event
+    // was still running when the first query arrived (pg's "already executing a query" warning).
+    onConnect: async (client) => {
+      await client.query(`SET search_path TO ${BULLMQ_SCHEMA}, public`);
+    },
   });
-  // A dropped idle connection must not crash the process; the pool replaces it.
+  // A dropped idle connection must not crash the process nor print the client (it holds the
+  // backend's cancel key): the pool replaces it, and /health reports the database's state.
   pool.on('error', () => undefined);
   const client = await pool.connect();
   try {

@@ -1,0 +1,111 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Who holds a data directory: written into the lock file by the holder. */
+export interface LockHolder {
+  pid: number;
+  /** The holder's start time as the kernel counts it (clock ticks since boot), to tell pid reuse apart. */
+  startTicks: string | null;
+  command: string;
+  host: string;
+  since: string;
+}
+
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly holder: LockHolder,
+  ) {
+    super(
+      `DATA_DIR ${dataDir} is in use by another Windward process (pid ${holder.pid}, \`${holder.command}\`, since ${holder.since}); ` +
+        'stop it first, or give this one another DATA_DIR',
+    );
+  }
+}
+
+export interface DataDirLock {
+  release(): void;
+}
+
+const LOCK_FILE = 'windward.lock';
+
+/** Field 22 of /proc/<pid>/stat: when the process started. Null where there is no /proc. */
+function processStartTicks(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces; count after its ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(holder: LockHolder): boolean {
+  if (holder.host !== os.hostname()) return true; // another machine's process: cannot check, assume it runs
+  try {
+    process.kill(holder.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+  }
+  // The pid is taken; by the same process only if it started when the holder did.
+  const ticks = processStartTicks(holder.pid);
+  return holder.startTicks === null || ticks === null || ticks === holder.startTicks;
+}
+
+function readHolder(file: string): LockHolder | null {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
+    return Number.isInteger(parsed.pid) ? parsed : null;
+  } catch {
+    return null; // missing, or half-written by a process killed while taking the lock
+  }
+}
+
+/**
+ * Takes `<dataDir>/windward.lock` for this process: the one process that runs the embedded
+ * database of a data directory (PGlite allows one). A lock left by a process that is gone (killed,
+ * or its pid now used by another program) is taken over; a live holder is named in the error.
+ */
+export function acquireDataDirLock(dataDir: string, command: string): DataDirLock {
+  const file = path.join(dataDir, LOCK_FILE);
+  const me: LockHolder = {
+    pid: process.pid,
+    startTicks: processStartTicks(process.pid),
+    command,
+    host: os.hostname(),
+    since: new Date().toISOString(),
+  };
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    let fd: number;
+    try {
+      fd = openSync(file, 'wx', 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = readHolder(file);
+      if (holder && isAlive(holder)) throw new DataDirInUseError(dataDir, holder);
+      // Stale (or unreadable because its writer died mid-write): remove it and try again. Two
+      // processes racing here both unlink, and only one of them then wins the exclusive create.
+      try {
+        unlinkSync(file);
+      } catch {
+        // another process removed it first
+      }
+      continue;
+    }
+    writeSync(fd, JSON.stringify(me));
+    closeSync(fd);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        // Only our own lock: never remove one another process took over.
+        if (readHolder(file)?.pid === process.pid) unlinkSync(file);
+      },
+    };
+  }
+  const holder = readHolder(file);
+  if (holder) throw new DataDirInUseError(dataDir, holder);
+  throw new Error(`Cannot take the lock ${file}`);
+}

@@ -65,8 +65,9 @@ export class ConsoleFiles {
     if (this.cache.has(relative)) return this.cache.get(relative)!;
     const file = path.join(this.root, relative);
     const loaded = existsSync(file) ? { body: readFileSync(file), type } : null;
-    // Files are immutable between builds; a missing index is looked for again (a build may follow).
-    if (loaded || relative !== 'index.html') this.cache.set(relative, loaded);
+    // Assets have content-hashed names, so they never change; index.html is read each time (it is
+    // small), so that a rebuild is served without a restart.
+    if (relative !== 'index.html') this.cache.set(relative, loaded);
     return loaded;
   }
 }

@@ -124,7 +124,7 @@ export default function ReportView({ id, principal }: { id: string; principal: S
               </table>
             ))}
           </div>
-          {report.summary && <pre className="summary" data-testid="report-summary">{report.summary}</pre>}
+          {report.summary && <pre className="summary" data-testid="report-summary" tabIndex={0}>{report.summary}</pre>}
         </section>
       )}
     </article>

@@ -98,6 +98,7 @@ export function Search() {
   // Cursors of the pages before this one, for "previous".
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
   const after = cursors[cursors.length - 1];
   const result = useLoad(() => run(SearchSeizures, { filter, first: PAGE, after }), [filter, after]);
   const choices = useLoad(() => run(SearchChoices), []);
@@ -111,17 +112,21 @@ export function Search() {
 
   async function exportCsv() {
     setExporting(true);
+    setExportError(null);
     try {
       const rows: Row[] = [];
       let cursor: string | null = null;
-      // Every page of the current result, as the server returns it to this reader (at most 10,000 rows).
-      for (let page = 0; page < 100; page++) {
-        const data: SearchSeizuresQuery = await run(SearchSeizures, { filter, first: 100, after: cursor });
+      // Every page of the current result, as the server returns it to this reader (at most 10,000
+      // rows; pages of 50 stay within the server's query complexity limit).
+      for (let page = 0; page < 200; page++) {
+        const data: SearchSeizuresQuery = await run(SearchSeizures, { filter, first: 50, after: cursor });
         rows.push(...data.seizures.edges.map((e) => e.node));
         if (!data.seizures.pageInfo.hasNextPage) break;
         cursor = data.seizures.pageInfo.endCursor ?? null;
       }
       download(`windward-seizures-${new Date().toISOString().slice(0, 10)}.csv`, toCsv([cols.map((c) => c.label), ...rows.map((r) => cols.map((c) => c.csv(r)))]));
+    } catch (error) {
+      setExportError(error);
     } finally {
       setExporting(false);
     }
@@ -208,6 +213,7 @@ export function Search() {
       </form>
 
       <ErrorMessage error={result.error} />
+      <ErrorMessage error={exportError} />
       <div className="result-bar">
         <p role="status" data-testid="result-count">
           {page ? t('search.count', { count: number(page.totalCount) }) : ''}
@@ -220,7 +226,7 @@ export function Search() {
         <Loading />
       ) : (
         page && (
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('search.results')}>
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('search.results')} aria-busy={result.loading}>
             <table className="results">
               <thead>
                 <tr>

@@ -4,9 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { jest } from '@jest/globals';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 const ME = '{ me { email agency { code } } }';
+
+// Two platforms start in this file; on embedded PGlite on a busy machine that takes a while.
+jest.setTimeout(120_000);
 
 interface Session {
   cookie: string;

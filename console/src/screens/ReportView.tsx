@@ -3,6 +3,7 @@ import { ErrorMessage, Loading } from '../components/common';
 import { graphql } from '../gql';
 import { useI18n } from '../i18n';
 import { run } from '../lib/api';
+import { countryName } from '../lib/codes';
 import { href } from '../lib/router';
 import type { SessionPrincipal } from '../lib/session';
 import { useLoad } from '../lib/useQuery';
@@ -27,7 +28,10 @@ const PublishReport = graphql(`
 const RUNNING = new Set(['QUEUED', 'COMPILING']);
 
 export default function ReportView({ id, principal }: { id: string; principal: SessionPrincipal }) {
-  const { t, code, dateTime, number } = useI18n();
+  const { t, code, dateTime, number, locale } = useI18n();
+  /** Code lists read in the reader's language; countries by name; free text as written. */
+  const keyLabel = (dimension: string, key: string) =>
+    dimension === 'COUNTRY' ? countryName(key, locale) : ['COMMODITY_CATEGORY', 'TRANSPORT_MODE', 'DETECTION_METHOD'].includes(dimension) ? code(key) : key;
   const { data, error, loading, reload } = useLoad(() => run(ReportQuery, { id }), [id]);
   const [actionError, setActionError] = useState<unknown>(null);
   const report = data?.operationReport;
@@ -116,7 +120,7 @@ export default function ReportView({ id, principal }: { id: string; principal: S
                 <tbody>
                   {b.buckets.slice(0, 10).map((bucket) => (
                     <tr key={bucket.keys.join('|')}>
-                      <th scope="row">{bucket.keys.map((k) => code(k)).join(' · ')}</th>
+                      <th scope="row">{bucket.keys.map((k) => keyLabel(b.dimension, k)).join(' · ')}</th>
                       <td className="num">{number(bucket.count)}</td>
                     </tr>
                   ))}

@@ -81,7 +81,7 @@ export default function Users() {
                   <td data-testid="api-key-status">{k.revokedAt ? t('users.revokedAt', { at: dateTime(k.revokedAt) }) : t('keys.valid')}</td>
                   <td>
                     {!k.revokedAt && (
-                      <button type="button" className="danger" onClick={() => { if (window.confirm(t('users.revokeConfirm'))) void act(() => run(RevokeApiKey, { id: k.id }), t('users.revokedNotice')); }}>
+                      <button type="button" className="danger" onClick={() => { if (window.confirm(t('users.revokeConfirm'))) void act(async () => { setCreated(null); await run(RevokeApiKey, { id: k.id }); }, t('users.revokedNotice')); }}>
                         {t('users.revoke', { prefix: k.prefix })}
                       </button>
                     )}

@@ -9,6 +9,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY bench ./bench
+# The web console (built by `npm run build` into dist/console, typed from schema.graphql).
+COPY schema.graphql ./
+COPY console ./console
 RUN npm run build && npm prune --omit=dev
 
 # Runtime: compiled code, production dependencies and config; runs as the unprivileged node user.

@@ -8,8 +8,9 @@ import { AlertsModule } from '../alerts/alerts.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuthGuard } from '../auth/auth.guard.js';
-import { AuthenticationService } from '../auth/authentication.service.js';
+import { RequestAuthenticator } from '../auth/request-authenticator.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
+import { ConsoleModule } from '../console/console.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { WindwardFederationDriver } from '../federation/federation.driver.js';
 import { FederationModule } from '../federation/federation.module.js';
@@ -41,12 +42,13 @@ export class AppModule {
         CoreModule.forRoot(runtime),
         ...FEATURE_MODULES,
         FederationModule,
+        ConsoleModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: WindwardFederationDriver,
           imports: [AuthModule],
-          inject: [APP_CONFIG, Metrics, AuthenticationService],
-          useFactory: (config: AppConfig, metrics: Metrics, authentication: AuthenticationService) =>
-            graphqlOptions(config, metrics, (authorization) => authentication.authenticate(authorization)),
+          inject: [APP_CONFIG, Metrics, RequestAuthenticator],
+          useFactory: (config: AppConfig, metrics: Metrics, authenticator: RequestAuthenticator) =>
+            graphqlOptions(config, metrics, (headers) => authenticator.authenticate({ ...headers }, undefined)),
         }),
       ],
       controllers: [HealthController, GraphiqlController],

@@ -4,7 +4,7 @@ import { AccessService } from '../access/access.service.js';
 import { ForbiddenError } from '../errors/domain-error.js';
 import { currentRequestId } from '../observability/request-scope.js';
 import { ALLOW_KEY, AUTHENTICATED, PUBLIC, requestOf, type Permission } from './allow.decorator.js';
-import { AuthenticationService } from './authentication.service.js';
+import { RequestAuthenticator } from './request-authenticator.js';
 import type { RequestContext } from './request-context.js';
 
 /** The one global guard: authenticates the caller and checks the route's declared permission. */
@@ -12,7 +12,7 @@ import type { RequestContext } from './request-context.js';
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly authentication: AuthenticationService,
+    private readonly authenticator: RequestAuthenticator,
     private readonly access: AccessService,
   ) {}
 
@@ -35,8 +35,8 @@ export class AuthGuard implements CanActivate {
    */
   async authenticateRequest(request: ReturnType<typeof requestOf> & { windward?: RequestContext }): Promise<RequestContext> {
     if (!request.windward) {
-      const header = request.headers.authorization;
-      const principal = await this.authentication.authenticate(Array.isArray(header) ? header[0] : header);
+      const method = typeof request.method === 'string' ? request.method : undefined;
+      const principal = await this.authenticator.authenticate(request.headers, method);
       request.windward = { principal, ability: await this.access.abilityFor(principal), requestId: currentRequestId() ?? '' };
     }
     return request.windward;

@@ -6,11 +6,13 @@ import { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthenticationService } from './authentication.service.js';
+import { ConsoleSessions } from './console-sessions.js';
 import { OidcService } from './oidc.service.js';
+import { RequestAuthenticator } from './request-authenticator.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity, UserEntity, AgencyEntity])],
-  providers: [ApiKeysService, OidcService, AuthenticationService, AuthGuard],
-  exports: [ApiKeysService, AuthenticationService, AuthGuard],
+  providers: [ApiKeysService, OidcService, AuthenticationService, AuthGuard, RequestAuthenticator, { provide: ConsoleSessions, useValue: new ConsoleSessions() }],
+  exports: [ApiKeysService, OidcService, AuthenticationService, AuthGuard, RequestAuthenticator, ConsoleSessions],
 })
 export class AuthModule {}

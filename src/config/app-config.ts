@@ -37,6 +37,11 @@ const schema = z
       audience: z.string().min(1).optional(),
       jwksUri: httpsOrLocalUrl.optional(),
       emailClaim: z.string().min(1).default('email'),
+      /** The console's sign-in (authorization code with PKCE): its client id, and secret when the provider wants one. */
+      clientId: z.string().min(1).optional(),
+      clientSecret: z.string().min(1).optional(),
+      /** Where the provider sends the browser back; defaults to <this server>/session/oidc/callback. */
+      redirectUri: httpsOrLocalUrl.optional(),
     }),
     graphql: z.object({
       maxDepth: z.coerce.number().int().min(2).max(100),
@@ -81,6 +86,9 @@ const ENV_VARIABLES: Record<string, string> = {
   'oidc.audience': 'OIDC_AUDIENCE',
   'oidc.jwksUri': 'OIDC_JWKS_URI',
   'oidc.emailClaim': 'OIDC_EMAIL_CLAIM',
+  'oidc.clientId': 'OIDC_CLIENT_ID',
+  'oidc.clientSecret': 'OIDC_CLIENT_SECRET',
+  'oidc.redirectUri': 'OIDC_REDIRECT_URI',
   'graphql.maxDepth': 'GRAPHQL_MAX_DEPTH',
   'graphql.maxComplexity': 'GRAPHQL_MAX_COMPLEXITY',
   'jobs.concurrency': 'JOB_CONCURRENCY',
@@ -91,7 +99,7 @@ const ENV_VARIABLES: Record<string, string> = {
 };
 
 /** Settings that must never be printed; `describeConfig` masks them. */
-const SECRET_SETTINGS = new Set(['crypto.platformKeyPassphrase', 'database.url', 'redis.url']);
+const SECRET_SETTINGS = new Set(['crypto.platformKeyPassphrase', 'database.url', 'redis.url', 'oidc.clientSecret']);
 
 export class ConfigError extends Error {}
 

@@ -63,7 +63,14 @@ function noStorePlugin(): ApolloServerPlugin {
 }
 
 /** Checks a WebSocket connection's credentials; throws to refuse the connection. */
-export type ConnectionAuthenticator = (authorization: string | undefined) => Promise<unknown>;
+export type ConnectionAuthenticator = (headers: SocketHeaders) => Promise<unknown>;
+
+/** What a WebSocket connection presents as credentials, shaped like an HTTP request's headers. */
+export interface SocketHeaders {
+  authorization?: string;
+  cookie?: string;
+  'x-csrf-token'?: string;
+}
 
 /** The state graphql-ws keeps per connection (only what is read here). */
 interface SocketContext {
@@ -83,6 +90,19 @@ function socketAuthorization(ctx: SocketContext): string | undefined {
 }
 
 /**
+ * The connection's credentials: an Authorization in connection_init, or else the console's session
+ * cookie from the upgrade request together with the CSRF token sent in connection_init.
+ */
+function socketHeaders(ctx: SocketContext): SocketHeaders {
+  const authorization = socketAuthorization(ctx);
+  if (authorization) return { authorization };
+  const request = (ctx.extra as { request?: { headers?: Record<string, string | string[] | undefined> } } | undefined)?.request;
+  const cookie = request?.headers?.cookie;
+  const csrf = ctx.connectionParams?.csrfToken;
+  return { cookie: typeof cookie === 'string' ? cookie : undefined, 'x-csrf-token': typeof csrf === 'string' ? csrf : undefined };
+}
+
+/**
  * Subscriptions over graphql-transport-ws on /graphql. A connection without valid credentials is
  * closed (4403) at connection_init; each operation then goes through the global guard like an HTTP
  * request, its `req` carrying the connection's credentials; and the HTTP query limits apply too.
@@ -94,7 +114,7 @@ function subscriptionOptions(config: AppConfig, authenticate: ConnectionAuthenti
       connectionInitWaitTimeout: 10_000,
       onConnect: async (ctx) => {
         try {
-          await authenticate(socketAuthorization(ctx as SocketContext));
+          await authenticate(socketHeaders(ctx as SocketContext));
           return true;
         } catch {
           return false;
@@ -126,7 +146,7 @@ export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate
       ? {
           subscriptions: subscriptionOptions(config, authenticate, () => schema),
           // Over WebSocket there is no HTTP request: the guard reads the connection's credentials here.
-          context: (arg: unknown) => (isSocketContext(arg) ? { req: { headers: { authorization: socketAuthorization(arg) } } } : undefined),
+          context: (arg: unknown) => (isSocketContext(arg) ? { req: { headers: socketHeaders(arg) } } : undefined),
           transformSchema: (built: GraphQLSchema) => (schema = built),
         }
       : {}),

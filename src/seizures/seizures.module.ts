@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SeizureHistoryResolver } from './seizure-history.resolver.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { SealedSectionEntity, SectionRecipientEntity } from './sealed-section.entity.js';
@@ -16,7 +17,7 @@ import { SeizureConnectionResolver, SeizuresResolver } from './seizures.resolver
 
 @Module({
   imports: [TypeOrmModule.forFeature([SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity]), AgenciesModule],
-  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizureProjection, SeizuresResolver, SeizureConnectionResolver],
+  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizureProjection, SeizuresResolver, SeizureConnectionResolver, SeizureHistoryResolver],
   exports: [SeizureSubmissionService, SeizureSearchService, SealedSectionService, SeizureViews, SeizureLoaderFactory, SeizureReadAudit, SeizureProjection],
 })
 export class SeizuresModule {}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { UnauthenticatedError } from '../errors/domain-error.js';
+import { AuthenticationService } from './authentication.service.js';
+import { ConsoleSessions, CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches } from './console-sessions.js';
+import type { Principal } from './principal.js';
+
+export type CredentialHeaders = Record<string, string | string[] | undefined>;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * Reads a request's credentials: the `Authorization` header (API key or OIDC token) or else the
+ * console's session cookie. A cookie alone never authorizes a state-changing request: those must
+ * also carry the session's CSRF token, which a page on another origin cannot read. WebSocket
+ * connections count as state-changing (their mutations and subscriptions).
+ */
+@Injectable()
+export class RequestAuthenticator {
+  constructor(
+    private readonly authentication: AuthenticationService,
+    private readonly sessions: ConsoleSessions,
+  ) {}
+
+  async authenticate(headers: CredentialHeaders, method: string | undefined): Promise<Principal> {
+    const authorization = headers.authorization;
+    if (authorization) return this.authentication.authenticate(Array.isArray(authorization) ? authorization[0] : authorization);
+    const sessionId = cookieValue(headers.cookie, SESSION_COOKIE);
+    if (!sessionId) return this.authentication.authenticate(undefined);
+    const session = this.sessions.lookup(sessionId);
+    if (!session) throw new UnauthenticatedError('The console session has ended: sign in again');
+    if (!(method && SAFE_METHODS.has(method.toUpperCase())) && !csrfMatches(headers[CSRF_HEADER], session.csrfToken)) {
+      throw new UnauthenticatedError(`A request with the session cookie must carry the session's ${CSRF_HEADER} header`);
+    }
+    return this.authentication.authenticate(session.authorization);
+  }
+}

@@ -1,0 +1,128 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { decodeJwt } from 'jose';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.tokens.js';
+import { OidcService } from '../auth/oidc.service.js';
+import { UnauthenticatedError, NotFoundError } from '../errors/domain-error.js';
+import type { UserEntity } from '../users/user.entity.js';
+
+const PENDING_MS = 10 * 60_000;
+const MAX_PENDING = 10_000;
+
+interface Pending {
+  verifier: string;
+  nonce: string;
+  redirectUri: string;
+  createdAt: number;
+}
+
+interface ProviderEndpoints {
+  authorization_endpoint: string;
+  token_endpoint: string;
+}
+
+/**
+ * The console's OIDC sign-in: authorization code with PKCE (S256). This service only runs the
+ * browser flow and the code exchange; the token it gets is checked by OidcService, the same
+ * verification as a Bearer token on the API, and the session re-checks it on every request.
+ */
+@Injectable()
+export class OidcLoginService {
+  private readonly pending = new Map<string, Pending>();
+  private endpoints?: ProviderEndpoints;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly oidc: OidcService,
+  ) {}
+
+  get enabled(): boolean {
+    return Boolean(this.config.oidc.issuer && this.config.oidc.clientId);
+  }
+
+  /** Starts a sign-in: the provider URL to send the browser to, and the state to bind to it. */
+  async begin(defaultRedirectUri: string): Promise<{ url: string; state: string }> {
+    if (!this.enabled) throw new NotFoundError('OIDC sign-in');
+    this.sweep();
+    const endpoints = await this.providerEndpoints();
+    const state = randomBytes(24).toString('base64url');
+    const verifier = randomBytes(48).toString('base64url');
+    const nonce = randomBytes(24).toString('base64url');
+    const redirectUri = this.config.oidc.redirectUri ?? defaultRedirectUri;
+    this.pending.set(state, { verifier, nonce, redirectUri, createdAt: Date.now() });
+    const url = new URL(endpoints.authorization_endpoint);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', this.config.oidc.clientId!);
+    url.searchParams.set('redirect_uri', redirectUri);
+    url.searchParams.set('scope', 'openid email');
+    url.searchParams.set('state', state);
+    url.searchParams.set('nonce', nonce);
+    url.searchParams.set('code_challenge', createHash('sha256').update(verifier).digest('base64url'));
+    url.searchParams.set('code_challenge_method', 'S256');
+    return { url: url.toString(), state };
+  }
+
+  /**
+   * Finishes a sign-in: the state must be one this server issued to this browser (its cookie), the
+   * code is exchanged with the verifier, and the token must pass OidcService. Returns the user, the
+   * Authorization the session stands for and when the token expires.
+   */
+  async complete(state: string | undefined, stateCookie: string | undefined, code: string | undefined): Promise<{ user: UserEntity; authorization: string; notAfter?: Date }> {
+    if (!this.enabled) throw new NotFoundError('OIDC sign-in');
+    if (!state || !code || state !== stateCookie) throw new UnauthenticatedError('The sign-in did not start in this browser, or has expired: start again');
+    const pending = this.pending.get(state);
+    this.pending.delete(state);
+    if (!pending || Date.now() - pending.createdAt > PENDING_MS) throw new UnauthenticatedError('The sign-in has expired: start again');
+    const endpoints = await this.providerEndpoints();
+    const body = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: pending.redirectUri,
+      client_id: this.config.oidc.clientId!,
+      code_verifier: pending.verifier,
+    });
+    if (this.config.oidc.clientSecret) body.set('client_secret', this.config.oidc.clientSecret);
+    const response = await fetch(endpoints.token_endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body, signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) throw new UnauthenticatedError('The identity provider refused the sign-in code');
+    const tokens = (await response.json()) as { access_token?: unknown; id_token?: unknown };
+    const idToken = typeof tokens.id_token === 'string' ? tokens.id_token : undefined;
+    if (idToken && this.claim(idToken, 'nonce') !== pending.nonce) throw new UnauthenticatedError('The identity provider answered for another sign-in');
+    // The API accepts the access token when it is a JWT for our audience; otherwise the ID token.
+    const candidates = [tokens.access_token, idToken].filter((t): t is string => typeof t === 'string' && OidcService.looksLikeJwt(t));
+    for (const token of candidates) {
+      const user = await this.oidc.userForToken(token);
+      if (!user) continue;
+      const exp = this.claim(token, 'exp');
+      return { user, authorization: `Bearer ${token}`, notAfter: typeof exp === 'number' ? new Date(exp * 1000) : undefined };
+    }
+    throw new UnauthenticatedError('No Windward user is bound to this identity');
+  }
+
+  private claim(token: string, name: string): unknown {
+    try {
+      return decodeJwt(token)[name];
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async providerEndpoints(): Promise<ProviderEndpoints> {
+    if (this.endpoints) return this.endpoints;
+    const issuer = this.config.oidc.issuer!;
+    const discovery = await fetch(new URL('.well-known/openid-configuration', issuer.endsWith('/') ? issuer : `${issuer}/`), { signal: AbortSignal.timeout(10_000) });
+    if (!discovery.ok) throw new Error(`OIDC discovery failed with HTTP ${discovery.status}`);
+    const document = (await discovery.json()) as Partial<ProviderEndpoints>;
+    if (typeof document.authorization_endpoint !== 'string' || typeof document.token_endpoint !== 'string') {
+      throw new Error('OIDC discovery document lacks authorization_endpoint or token_endpoint');
+    }
+    this.endpoints = { authorization_endpoint: document.authorization_endpoint, token_endpoint: document.token_endpoint };
+    return this.endpoints;
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [state, pending] of this.pending) if (now - pending.createdAt > PENDING_MS) this.pending.delete(state);
+    while (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
+  }
+}

@@ -1,0 +1,107 @@
+import { Body, Controller, Delete, Get, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Allow, PUBLIC } from '../auth/allow.decorator.js';
+import { AuthenticationService } from '../auth/authentication.service.js';
+import { ConsoleSessions, CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches } from '../auth/console-sessions.js';
+import { OidcService } from '../auth/oidc.service.js';
+import type { Principal } from '../auth/principal.js';
+import { BadUserInputError, UnauthenticatedError } from '../errors/domain-error.js';
+import { OidcLoginService } from './oidc-login.service.js';
+import { OIDC_STATE_COOKIE, clearedSessionCookie, oidcStateCookie, sessionCookie } from './session-cookies.js';
+
+interface SessionBody {
+  csrfToken: string;
+  expiresAt: string;
+  principal: { email: string; agencyCode: string; roles: string[]; authMethod: string };
+}
+
+function describe(principal: Principal, csrfToken: string, expiresAt: Date): SessionBody {
+  return {
+    csrfToken,
+    expiresAt: expiresAt.toISOString(),
+    principal: { email: principal.email, agencyCode: principal.agencyCode, roles: principal.roles, authMethod: principal.authMethod },
+  };
+}
+
+/**
+ * The console's sign-in. `POST /session` trades an API key for a short-lived session: the browser
+ * gets an HttpOnly, SameSite=Strict cookie holding a random id, and a CSRF token in the body that it
+ * must send back as `x-csrf-token`. The key itself stays on the server. `DELETE /session` ends it.
+ */
+@Controller('session')
+export class SessionController {
+  constructor(
+    private readonly sessions: ConsoleSessions,
+    private readonly authentication: AuthenticationService,
+    private readonly oidcLogin: OidcLoginService,
+  ) {}
+
+  @Allow(PUBLIC)
+  @Post()
+  async signIn(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const apiKey = (body as { apiKey?: unknown } | null)?.apiKey;
+    if (typeof apiKey !== 'string' || apiKey.length < 8 || apiKey.length > 512 || /\s/.test(apiKey)) {
+      throw new BadUserInputError('Send {"apiKey": "<your API key>"}', ['apiKey']);
+    }
+    if (OidcService.looksLikeJwt(apiKey)) throw new BadUserInputError('This is a token, not an API key: use the OIDC sign-in', ['apiKey']);
+    const authorization = `Bearer ${apiKey}`;
+    const principal = await this.authentication.authenticate(authorization);
+    const session = this.sessions.open(authorization, principal.userId);
+    void reply
+      .status(201)
+      .header('set-cookie', sessionCookie(request, session.id, session.expiresAt))
+      .header('cache-control', 'no-store')
+      .send(describe(principal, session.csrfToken, session.expiresAt));
+  }
+
+  /** The current session (for a page reload): who is signed in and the CSRF token. */
+  @Allow(PUBLIC)
+  @Get()
+  async current(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const session = this.sessions.lookup(cookieValue(request.headers.cookie, SESSION_COOKIE));
+    if (!session) throw new UnauthenticatedError('No console session: sign in');
+    const principal = await this.authentication.authenticate(session.authorization);
+    void reply.header('cache-control', 'no-store').send({ ...describe(principal, session.csrfToken, session.expiresAt), oidc: this.oidcLogin.enabled });
+  }
+
+  /** Whether the OIDC sign-in is offered (the sign-in page asks before anyone is signed in). */
+  @Allow(PUBLIC)
+  @Get('options')
+  options(): { oidc: boolean } {
+    return { oidc: this.oidcLogin.enabled };
+  }
+
+  @Allow(PUBLIC)
+  @Delete()
+  signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    const id = cookieValue(request.headers.cookie, SESSION_COOKIE);
+    const session = this.sessions.lookup(id);
+    // Without the CSRF token another site could sign the user out; with no session there is nothing to end.
+    if (session && !csrfMatches(request.headers[CSRF_HEADER], session.csrfToken)) {
+      throw new UnauthenticatedError(`Signing out needs the session's ${CSRF_HEADER} header`);
+    }
+    this.sessions.close(id);
+    void reply.status(204).header('set-cookie', clearedSessionCookie(request)).header('cache-control', 'no-store').send();
+  }
+
+  @Allow(PUBLIC)
+  @Get('oidc')
+  async oidcStart(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const { url, state } = await this.oidcLogin.begin(`${request.protocol}://${request.headers.host}/session/oidc/callback`);
+    void reply.status(302).header('set-cookie', oidcStateCookie(request, state, 600)).header('location', url).header('cache-control', 'no-store').send();
+  }
+
+  @Allow(PUBLIC)
+  @Get('oidc/callback')
+  async oidcCallback(@Query('state') state: string | undefined, @Query('code') code: string | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const result = await this.oidcLogin.complete(state, cookieValue(request.headers.cookie, OIDC_STATE_COOKIE), code);
+    const principal = await this.authentication.principalFor(result.user, 'oidc');
+    const session = this.sessions.open(result.authorization, principal.userId, result.notAfter);
+    void reply
+      .status(303)
+      .header('set-cookie', [sessionCookie(request, session.id, session.expiresAt), oidcStateCookie(request, '', 0)])
+      .header('location', '/')
+      .header('cache-control', 'no-store')
+      .send();
+  }
+}

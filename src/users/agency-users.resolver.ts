@@ -1,0 +1,102 @@
+import { Args, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type Repository } from 'typeorm';
+import { Allow, Ctx } from '../auth/allow.decorator.js';
+import { ApiKeyEntity } from '../auth/api-key.entity.js';
+import { ApiKeysService } from '../auth/api-keys.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { AuditService } from '../audit/audit.service.js';
+import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
+import { isUuid } from '../database/uuid.js';
+import { UserEntity } from './user.entity.js';
+
+@ObjectType('ApiKeyInfo')
+export class ApiKeyInfoModel {
+  @Field(() => ID) id: string;
+  @Field({ description: 'The first characters of the key, to recognise it' }) prefix: string;
+  @Field(() => String, { nullable: true }) label: string | null;
+  @Field() createdAt: Date;
+  @Field(() => Date, { nullable: true }) expiresAt: Date | null;
+  @Field(() => Date, { nullable: true }) revokedAt: Date | null;
+  @Field(() => Date, { nullable: true }) lastUsedAt: Date | null;
+}
+
+@ObjectType('AgencyUser')
+export class AgencyUserModel {
+  @Field(() => ID) id: string;
+  @Field() email: string;
+  @Field(() => String, { nullable: true }) displayName: string | null;
+  @Field(() => [String]) roles: string[];
+  @Field() status: string;
+  @Field(() => [ApiKeyInfoModel]) apiKeys: ApiKeyInfoModel[];
+}
+
+@ObjectType('CreatedApiKey')
+export class CreatedApiKeyModel {
+  @Field(() => ID) id: string;
+  @Field({ description: 'The key itself: shown this once, never stored' }) key: string;
+  @Field(() => Date, { nullable: true }) expiresAt: Date | null;
+}
+
+const info = (k: ApiKeyEntity): ApiKeyInfoModel => ({ id: k.id, prefix: k.prefix, label: k.label, createdAt: k.createdAt, expiresAt: k.expiresAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt });
+
+/** An agency administrator's view of their own agency's users and API keys (never another agency's). */
+@Resolver()
+export class AgencyUsersResolver {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    private readonly apiKeys: ApiKeysService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Allow('AGENCY_ADMIN')
+  @Query(() => [AgencyUserModel], { description: "Your agency's users and their API keys (agency administrators)" })
+  async agencyUsers(@Ctx() ctx: RequestContext): Promise<AgencyUserModel[]> {
+    const users = await this.users.find({ where: { agencyCode: ctx.principal.agencyCode }, order: { email: 'ASC' } });
+    const keys = users.length ? await this.keys.find({ where: { userId: In(users.map((u) => u.id)) }, order: { createdAt: 'DESC' } }) : [];
+    return users.map((u) => ({
+      id: u.id,
+      email: u.email,
+      displayName: u.displayName,
+      roles: u.roles,
+      status: u.status,
+      apiKeys: keys.filter((k) => k.userId === u.id).map(info),
+    }));
+  }
+
+  @Allow('AGENCY_ADMIN')
+  @Mutation(() => CreatedApiKeyModel, { description: 'A new API key for a user of your agency; the key is returned this once' })
+  async createApiKey(
+    @Ctx() ctx: RequestContext,
+    @Args('userId', { type: () => ID }) userId: string,
+    @Args('label', { type: () => String, nullable: true }) label?: string | null,
+    @Args('ttl', { type: () => String, nullable: true, description: 'Lifetime such as 90d or 12h; none for no expiry' }) ttl?: string | null,
+  ): Promise<CreatedApiKeyModel> {
+    if (label != null && (label.length < 1 || label.length > 200)) throw new BadUserInputError('A label has 1 to 200 characters', ['label']);
+    const user = await this.ownUser(ctx, userId);
+    const created = await this.apiKeys.create(user.email, { label: label ?? undefined, ttl: ttl ?? undefined });
+    await this.audit.appendStandalone({ actor: ctx.principal.userId, actorEmail: ctx.principal.email, agency: ctx.principal.agencyCode, action: 'apikey.create', resourceType: 'ApiKey', resourceId: created.id, resourceAgency: user.agencyCode, details: { userId: user.id } });
+    return created;
+  }
+
+  @Allow('AGENCY_ADMIN')
+  @Mutation(() => ApiKeyInfoModel, { description: "Revokes an API key of your agency's user at once (its console sessions end with it)" })
+  async revokeApiKey(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<ApiKeyInfoModel> {
+    if (!isUuid(id)) throw new BadUserInputError(`Invalid API key id: ${id}`, ['id']);
+    const key = await this.keys.findOne({ where: { id }, relations: { user: true } });
+    // Another agency's key is reported as absent, like one that does not exist.
+    if (!key || key.user?.agencyCode !== ctx.principal.agencyCode) throw new NotFoundError(`API key ${id}`);
+    const revoked = await this.apiKeys.revoke(id);
+    await this.audit.appendStandalone({ actor: ctx.principal.userId, actorEmail: ctx.principal.email, agency: ctx.principal.agencyCode, action: 'apikey.revoke', resourceType: 'ApiKey', resourceId: id, resourceAgency: ctx.principal.agencyCode, details: { userId: key.userId } });
+    return info(revoked);
+  }
+
+  private async ownUser(ctx: RequestContext, userId: string): Promise<UserEntity> {
+    if (!isUuid(userId)) throw new BadUserInputError(`Invalid user id: ${userId}`, ['userId']);
+    const user = await this.users.findOneBy({ id: userId, agencyCode: ctx.principal.agencyCode });
+    if (!user) throw new NotFoundError(`User ${userId}`);
+    return user;
+  }
+}
+

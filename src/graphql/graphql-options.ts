@@ -1,11 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { parse, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
 import { graphiqlLandingPagePlugin } from '../graphiql/graphiql-landing-page.plugin.js';
 import type { Metrics } from '../observability/metrics.js';
-import { queryLimitError, queryLimitsPlugin } from './query-limits.plugin.js';
+import { CalendarDateTime } from './calendar-date-time.scalar.js';
+import { guardSchemaInputs } from './input-guard.js';
+import { queryLimitError, queryLimitsPlugin, type SchemaAccessCheck } from './query-limits.plugin.js';
 
 /** The Federation spec Windward's subgraph schema links to, and the directives it imports. */
 export const FEDERATION: { version: 2; importUrl: string; directives: string[] } = {
@@ -23,7 +25,7 @@ const SAFE_CODES = new Set([
 
 /** The last line of defence: nothing but a message and a known code leaves the server. */
 export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const { stacktrace: _stack, exception: _exception, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  const { stacktrace: _stack, exception: _exception, http: _http, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
   const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
   if (!SAFE_CODES.has(code)) return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   // An internal error's own message may name tables, SQL or hosts; only ours (with a request id) is shown.
@@ -119,6 +121,23 @@ function subscriptionOptions(config: AppConfig, authenticate: ConnectionAuthenti
   };
 }
 
+/**
+ * In production the schema (introspection, and `_service`, the SDL a federation gateway reads) is
+ * for authenticated callers only: an anonymous caller learns nothing of it and cannot have the
+ * server render it for them. Elsewhere it stays open for development tools.
+ */
+function schemaAccessCheck(config: AppConfig, authenticate?: ConnectionAuthenticator): SchemaAccessCheck | undefined {
+  if (config.nodeEnv !== 'production') return undefined;
+  return async (authorization) => {
+    try {
+      if (!authenticate || !authorization) throw new Error('no credentials');
+      await authenticate(authorization);
+    } catch {
+      throw new GraphQLError('Introspection and _service need credentials', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    }
+  };
+}
+
 export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate?: ConnectionAuthenticator): ApolloDriverConfig {
   let schema: GraphQLSchema | undefined;
   return {
@@ -127,9 +146,12 @@ export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate
           subscriptions: subscriptionOptions(config, authenticate, () => schema),
           // Over WebSocket there is no HTTP request: the guard reads the connection's credentials here.
           context: (arg: unknown) => (isSocketContext(arg) ? { req: { headers: { authorization: socketAuthorization(arg) } } } : undefined),
-          transformSchema: (built: GraphQLSchema) => (schema = built),
         }
       : {}),
+    // Every argument is checked by its type before any resolver runs (input-guard.ts).
+    transformSchema: (built: GraphQLSchema) => (schema = guardSchemaInputs(built)),
+    // DateTime that only takes real calendar dates (the default one rolls 30 February over to March).
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: CalendarDateTime }] },
     // A Federation 2 subgraph (entities carry @key). The spec version is pinned to v2.3 rather than
     // the newest @nestjs/graphql links (v2.14) so that partners on older routers and composition
     // can still compose it; Windward uses only @key and @shareable.
@@ -145,7 +167,7 @@ export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate
     formatError,
     // No inline (ftv1) traces to gateways: they carry raw resolver errors, before formatError.
     plugins: [
-      graphiqlLandingPagePlugin(), queryLimitsPlugin(config.graphql), metricsPlugin(metrics), noStorePlugin(),
+      graphiqlLandingPagePlugin(), queryLimitsPlugin(config.graphql, schemaAccessCheck(config, authenticate)), metricsPlugin(metrics), noStorePlugin(),
       ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(),
     ],
   };

@@ -15,6 +15,7 @@ import { formatDemoSeedResult, seedDemo } from '../demo/demo.js';
 import { DomainError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { registerKeyCommands } from '../keys/key-commands.js';
+import { registerKeyRegisterCommand } from '../keys/key-register.command.js';
 import { UsersService } from '../users/users.service.js';
 import { commandLogger, withPlatform } from './command-context.js';
 
@@ -173,6 +174,8 @@ program
 
 // keygen, seal, open: local file commands, no database.
 registerKeyCommands(program, print);
+// key register: talks to a running server over GraphQL (proof of possession of the private key).
+registerKeyRegisterCommand(program, print);
 
 /** One line on stderr, no stack trace; exit 1 (2 for a bad configuration or usage). */
 function fail(error: unknown): never {

@@ -17,6 +17,7 @@ import { RateLimitGuard } from '../federation/rate-limit.guard.js';
 import { GraphiqlController } from '../graphiql/graphiql.controller.js';
 import { GraphqlExceptionFilter } from '../graphql/graphql-errors.js';
 import { graphqlOptions } from '../graphql/graphql-options.js';
+import { JsonLogger } from '../observability/json-logger.js';
 import { HealthController } from '../health/health.controller.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
@@ -44,9 +45,9 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: WindwardFederationDriver,
           imports: [AuthModule],
-          inject: [APP_CONFIG, Metrics, AuthenticationService],
-          useFactory: (config: AppConfig, metrics: Metrics, authentication: AuthenticationService) =>
-            graphqlOptions(config, metrics, (authorization) => authentication.authenticate(authorization)),
+          inject: [APP_CONFIG, Metrics, AuthenticationService, JsonLogger],
+          useFactory: (config: AppConfig, metrics: Metrics, authentication: AuthenticationService, logger: JsonLogger) =>
+            graphqlOptions(config, metrics, (authorization) => authentication.authenticate(authorization), logger),
         }),
       ],
       controllers: [HealthController, GraphiqlController],

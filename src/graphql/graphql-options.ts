@@ -1,13 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
 import { graphiqlLandingPagePlugin } from '../graphiql/graphiql-landing-page.plugin.js';
 import type { Metrics } from '../observability/metrics.js';
 import { CalendarDateTime } from './calendar-date-time.scalar.js';
 import { guardSchemaInputs } from './input-guard.js';
-import { queryLimitError, queryLimitsPlugin, type SchemaAccessCheck } from './query-limits.plugin.js';
+import { queryLimitError, queryLimitsPlugin, variableDepthError, type SchemaAccessCheck } from './query-limits.plugin.js';
+import type { JsonLogger } from '../observability/json-logger.js';
 
 /** The Federation spec Windward's subgraph schema links to, and the directives it imports. */
 export const FEDERATION: { version: 2; importUrl: string; directives: string[] } = {
@@ -64,6 +65,26 @@ function noStorePlugin(): ApolloServerPlugin {
   };
 }
 
+/**
+ * Over HTTP, Apollo reports an invalid document as GRAPHQL_VALIDATION_FAILED and variables of the
+ * wrong type as BAD_USER_INPUT; graphql-ws reports them without a code, which would make them
+ * internal errors. The same checks here give them their codes.
+ */
+function subscriptionInputErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): GraphQLError[] | undefined {
+  const invalid = validate(schema, document);
+  if (invalid.length) return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return [new GraphQLError('Unknown operation', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 10 });
+  if (coerced.errors) return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
+  return undefined;
+}
+
 /** Checks a WebSocket connection's credentials; throws to refuse the connection. */
 export type ConnectionAuthenticator = (authorization: string | undefined) => Promise<unknown>;
 
@@ -110,8 +131,9 @@ function subscriptionOptions(config: AppConfig, authenticate: ConnectionAuthenti
         } catch {
           return undefined; // graphql-ws reports the syntax error itself
         }
-        const error = current ? queryLimitError(current, document, payload.operationName, payload.variables, config.graphql) : null;
-        return error ? [error] : undefined;
+        const error = variableDepthError(payload.variables) ?? (current ? queryLimitError(current, document, payload.operationName, payload.variables, config.graphql) : null);
+        if (error) return [error];
+        return current ? subscriptionInputErrors(current, document, payload.operationName, payload.variables) : undefined;
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return undefined;
@@ -138,7 +160,7 @@ function schemaAccessCheck(config: AppConfig, authenticate?: ConnectionAuthentic
   };
 }
 
-export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate?: ConnectionAuthenticator): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate?: ConnectionAuthenticator, logger?: JsonLogger): ApolloDriverConfig {
   let schema: GraphQLSchema | undefined;
   return {
     ...(authenticate
@@ -167,7 +189,7 @@ export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate
     formatError,
     // No inline (ftv1) traces to gateways: they carry raw resolver errors, before formatError.
     plugins: [
-      graphiqlLandingPagePlugin(), queryLimitsPlugin(config.graphql, schemaAccessCheck(config, authenticate)), metricsPlugin(metrics), noStorePlugin(),
+      graphiqlLandingPagePlugin(), queryLimitsPlugin(config.graphql, schemaAccessCheck(config, authenticate), (what, details) => logger?.event('warn', what, details)), metricsPlugin(metrics), noStorePlugin(),
       ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(),
     ],
   };

@@ -98,6 +98,11 @@ export function checkInputValue(type: GraphQLInputType, value: unknown, path: st
   } else if (type.name === GraphQLString.name) {
     if (typeof value === 'string') checkString(value, path, CODE_RULES[coordinate]);
   } else if (type.name === '_Any') {
+    // An entity representation is an object naming its type; anything else makes the federation
+    // library fail before any resolver could refuse it.
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as { __typename?: unknown }).__typename !== 'string') {
+      throw new InputRefusal(path, 'is not an entity representation (an object with __typename)');
+    }
     checkAny(value, path, 0);
   }
 }

@@ -149,6 +149,31 @@ export function queryLimitError(
  */
 export type SchemaAccessCheck = (authorization: string | undefined) => Promise<void>;
 
+/** Deeper variables than this are refused: no input of the schema nests nearly as deep. */
+export const MAX_VARIABLE_DEPTH = 32;
+
+/** How deep a JSON value nests, measured without recursion (a hostile value may nest thousands deep). */
+export function jsonDepth(value: unknown, stopAt = MAX_VARIABLE_DEPTH + 1): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest >= stopAt) return deepest;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** BAD_USER_INPUT (HTTP 400) for variables nested deeper than MAX_VARIABLE_DEPTH, or null. */
+export function variableDepthError(variables: Record<string, unknown> | null | undefined): GraphQLError | null {
+  if (!variables || jsonDepth(variables) <= MAX_VARIABLE_DEPTH) return null;
+  return new GraphQLError(`Variables nest deeper than ${MAX_VARIABLE_DEPTH} levels`, {
+    extensions: { code: 'BAD_USER_INPUT', fields: ['variables'], http: { status: 400 } },
+  });
+}
+
 /** Verdicts kept per parsed document: at most this many variable sets each. */
 const VERDICTS_PER_DOCUMENT = 64;
 
@@ -158,12 +183,22 @@ const VERDICTS_PER_DOCUMENT = 64;
  * (polling, dashboards), so each verdict is kept with its document: measuring a query walks all of
  * it, a few percent of a search request's CPU.
  */
-export function queryLimitsPlugin(limits: QueryLimits, schemaAccess?: SchemaAccessCheck): ApolloServerPlugin {
+export function queryLimitsPlugin(
+  limits: QueryLimits,
+  schemaAccess?: SchemaAccessCheck,
+  logRefusal: (what: string, details: Record<string, unknown>) => void = () => undefined,
+): ApolloServerPlugin {
   const verdicts = new WeakMap<DocumentNode, Map<string, GraphQLError | null>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, schema }) {
+          // First: everything below (and the variables' coercion) walks the variables recursively.
+          const tooDeep = variableDepthError(request.variables);
+          if (tooDeep) {
+            logRefusal('graphql variables refused', { reason: tooDeep.message, operationName: request.operationName ?? null });
+            throw tooDeep;
+          }
           if (schemaAccess && asksForSchema(document)) await schemaAccess(request.http?.headers.get('authorization') ?? undefined);
           let byVariables = verdicts.get(document);
           if (!byVariables) verdicts.set(document, (byVariables = new Map()));

@@ -67,10 +67,30 @@ const HOSTILE_INTS = [0, 1, -1, 20, 200, 201, 2_147_483_647, -2_147_483_648, 1_0
 /** Wrong-typed variable values: GraphQL must refuse them as bad input, never fail on them. */
 const WRONG_TYPES: unknown[] = [true, 1e308, -0, 2 ** 53 + 1, 'string', { nested: { object: true } }, [1, [2, [3]]], null, 3.5];
 
-function deepNesting(depth: number): unknown {
-  let value: unknown = 'x';
-  for (let i = 0; i < depth; i += 1) value = [value];
-  return value;
+/**
+ * Arrays nested `depth` deep. Kept as a marker and written out by `requestBody`: building and
+ * serialising the real structure recursively overflows the test's own stack.
+ */
+export class DeepNesting {
+  constructor(readonly depth: number) {}
+}
+
+function deepNesting(depth: number): DeepNesting {
+  return new DeepNesting(depth);
+}
+
+/** The JSON body of a request, with every DeepNesting written out as nested arrays. */
+export function requestBody(operation: FuzzOperation): string {
+  const deep: DeepNesting[] = [];
+  const text = JSON.stringify({ query: operation.query, variables: operation.variables }, (_key, value: unknown) => {
+    if (!(value instanceof DeepNesting)) return value;
+    deep.push(value);
+    return `\u0000deep${deep.length - 1}\u0000`;
+  });
+  return text.replace(/"\\u0000deep(\d+)\\u0000"/g, (_match, index: string) => {
+    const depth = deep[Number(index)].depth;
+    return `${'['.repeat(depth)}"x"${']'.repeat(depth)}`;
+  });
 }
 
 function graphqlString(value: string): string {

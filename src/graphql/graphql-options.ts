@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLError, getOperationAST, getVariableValues, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues, isScalarType, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
 import { graphiqlLandingPagePlugin } from '../graphiql/graphiql-landing-page.plugin.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -144,6 +144,20 @@ function subscriptionOptions(config: AppConfig, authenticate: ConnectionAuthenti
 }
 
 /**
+ * The federated schema is rebuilt from the printed SDL, and its DateTime is then Nest's lenient
+ * one whatever scalarsMap says: the strict behaviour is put onto the schema's own DateTime here.
+ */
+function useCalendarDateTime(built: GraphQLSchema): GraphQLSchema {
+  const dateTime = built.getType('DateTime');
+  if (isScalarType(dateTime)) {
+    dateTime.parseValue = CalendarDateTime.parseValue;
+    dateTime.parseLiteral = CalendarDateTime.parseLiteral;
+    dateTime.serialize = CalendarDateTime.serialize;
+  }
+  return built;
+}
+
+/**
  * In production the schema (introspection, and `_service`, the SDL a federation gateway reads) is
  * for authenticated callers only: an anonymous caller learns nothing of it and cannot have the
  * server render it for them. Elsewhere it stays open for development tools.
@@ -171,7 +185,7 @@ export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate
         }
       : {}),
     // Every argument is checked by its type before any resolver runs (input-guard.ts).
-    transformSchema: (built: GraphQLSchema) => (schema = guardSchemaInputs(built)),
+    transformSchema: (built: GraphQLSchema) => (schema = guardSchemaInputs(useCalendarDateTime(built))),
     // DateTime that only takes real calendar dates (the default one rolls 30 February over to March).
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: CalendarDateTime }] },
     // A Federation 2 subgraph (entities carry @key). The spec version is pinned to v2.3 rather than

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { canonicalJson } from '../src/crypto/canonical-json.js';
 import { CLI_TIMEOUT, expectOneLineFailure as expectFailure, requireBuiltCli, runCli, type CliResult } from './support/cli.js';
 import { GpgHome } from './support/gpg.js';
+import { keyChallenge } from './support/key-registration.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 /*
@@ -57,6 +58,7 @@ describe('windward keygen / seal / open with GnuPG', () => {
       `private key: ${key.privateFile}`,
       `revocation certificate: ${key.revocationFile}`,
       `fingerprint: ${key.fingerprint}`,
+      `register it: WINDWARD_TOKEN=<agency admin key> windward key register --public-key ${key.publicFile} --private-key ${key.privateFile}`,
     ]);
     expect((await stat(key.privateFile)).mode & 0o777).toBe(0o600);
     expect((await stat(key.revocationFile)).mode & 0o777).toBe(0o600);
@@ -179,32 +181,51 @@ describe('a GnuPG-made key registers through GraphQL', () => {
 
   it('accepts an ed25519/cv25519 key and an RSA 3072 key made by gpg, under the fingerprints gpg shows', async () => {
     const admin = (await platform.userWithKey('JM', ['AGENCY_ADMIN'])).key;
-    const register = 'mutation($key: String!) { registerAgencyKey(armoredPublicKey: $key) { fingerprint algorithm } }';
+    const register = 'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint algorithm } }';
     const ecc = await home.generate('JM Customs <jm@windward.invalid>');
     const rsa = await home.generate('JM Customs RSA <jm-rsa@windward.invalid>', 'rsa3072', 'sign,cert');
     await home.gpgOk(['--quick-add-key', rsa, 'rsa3072', 'encr', 'never']);
-    for (const [fingerprint, algorithm] of [
-      [ecc, 'curve25519'],
-      [rsa, 'rsa3072'],
+    // Proof of possession as the README shows it: the challenge signed with `gpg --sign --armor`
+    // (inline) or `gpg --clearsign`.
+    for (const [fingerprint, algorithm, how] of [
+      [ecc, 'curve25519', '--sign'],
+      [rsa, 'rsa3072', '--clearsign'],
     ]) {
-      const { data, errors } = await platform.gql<{ registerAgencyKey: { fingerprint: string; algorithm: string } }>(admin, register, { key: await home.exportPublic(fingerprint) });
+      const challenge = await keyChallenge(platform, admin);
+      const challengeFile = await home.writeFile(`challenge-${algorithm}.txt`, challenge.text!);
+      const signed = (await home.gpgOk(['--armor', '--local-user', fingerprint, how, '--output', '-', challengeFile])).stdout;
+      const { data, errors } = await platform.gql<{ registerAgencyKey: { fingerprint: string; algorithm: string } }>(admin, register, { key: await home.exportPublic(fingerprint), signed });
       expect(errors).toBeUndefined();
       expect(data!.registerAgencyKey).toEqual({ fingerprint, algorithm });
     }
     // A secret key exported by gpg is refused and not stored.
     const secret = (await home.gpgOk(['--armor', '--export-secret-keys', ecc])).stdout;
-    const refused = await platform.gql(admin, register, { key: secret });
+    const refused = await platform.gql(admin, register, { key: secret, signed: 'not looked at' });
     expect(refused.errors![0].extensions.code).toBe('BAD_USER_INPUT');
     const [row] = (await platform.server.runtime.dataSource.query('SELECT count(*)::int AS n FROM agency_keys')) as { n: number }[];
     expect(row.n).toBe(2);
   }, SLOW);
 
-  it('a key `windward keygen` made registers too', async () => {
+  it('a key `windward keygen` made registers with `windward key register`, which signs the challenge', async () => {
     const admin = (await platform.userWithKey('KY', ['AGENCY_ADMIN'])).key;
-    const made = await keygen(home, 'KY');
-    const { data } = await platform.gql<{ registerAgencyKey: { fingerprint: string } }>(admin, 'mutation($key: String!) { registerAgencyKey(armoredPublicKey: $key) { fingerprint } }', {
-      key: await readFile(made.publicFile, 'utf8'),
-    });
-    expect(data!.registerAgencyKey.fingerprint).toBe(made.fingerprint);
+    const passphraseFile = await home.writeFile('ky-pass.txt', 'correct horse battery staple\n');
+    const made = await keygen(home, 'KY', passphraseFile);
+    const url = `${platform.server.url}/graphql`;
+    const args = ['key', 'register', '--url', url, '--public-key', made.publicFile, '--private-key', made.privateFile, '--passphrase-file', passphraseFile];
+    const registered = await runCli(args, { WINDWARD_TOKEN: admin });
+    expect(registered).toMatchObject({ code: 0, stderr: '' });
+    expect(registered.lines).toEqual([`registered: ${made.fingerprint} for KY`]);
+    const [row] = (await platform.server.runtime.dataSource.query('SELECT agency_code FROM agency_keys WHERE fingerprint = $1', [made.fingerprint])) as { agency_code: string }[];
+    expect(row.agency_code).toBe('KY');
+
+    // Another agency cannot register it: its administrator does not hold the private key.
+    const other = await keygen(home, 'TT');
+    const ttAdmin = (await platform.userWithKey('TT', ['AGENCY_ADMIN'])).key;
+    const squat = await runCli(['key', 'register', '--url', url, '--public-key', made.publicFile, '--private-key', other.privateFile], { WINDWARD_TOKEN: ttAdmin });
+    expect(squat.code).toBe(1);
+    expect(squat.errorLines).toEqual([expect.stringMatching(/^windward: SIGNATURE_INVALID: signedChallenge: not signed by the key being registered/)]);
+    const noToken = await runCli(['key', 'register', '--url', url, '--public-key', made.publicFile, '--private-key', made.privateFile]);
+    expect(noToken.code).not.toBe(0);
+    expect(noToken.errorLines).toHaveLength(1);
   }, SLOW);
 });

@@ -1,10 +1,11 @@
 import { generateAgencyKeyPair } from '../src/crypto/agency-key.js';
+import { registerWithProof } from './support/key-registration.js';
 import { unlockPrivateKey } from '../src/crypto/openpgp-profile.js';
 import { decryptPayload } from '../src/crypto/recipient-encryption.js';
 import { submitSeizure } from './support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
-const REGISTER = 'mutation($key: String!) { registerAgencyKey(armoredPublicKey: $key) { fingerprint } }';
+const REGISTER = 'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint } }';
 const STATUS = 'query($fp: String!) { keyRotationStatus(fingerprint: $fp) { state } }';
 
 describe('an agency registering its first key', () => {
@@ -24,7 +25,7 @@ describe('an agency registering its first key', () => {
     expect((await query('SELECT recipient FROM section_recipients WHERE seizure_id = $1', [own.id])).map((r) => r.recipient)).toEqual(['PLATFORM']);
 
     const pair = await generateAgencyKeyPair({ agencyCode: 'KY' });
-    const { errors } = await platform.gql(kyAdmin, REGISTER, { key: pair.publicKeyArmored });
+    const { errors } = await registerWithProof(platform, kyAdmin, REGISTER, pair.publicKeyArmored, pair.privateKeyArmored);
     expect(errors).toBeUndefined();
     for (let i = 0; i < 300; i += 1) {
       const status = await platform.gql<{ keyRotationStatus: { state: string } | null }>(kyAdmin, STATUS, { fp: pair.fingerprint });

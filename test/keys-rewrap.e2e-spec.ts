@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrivateKey } from 'openpgp';
 import { generateAgencyKeyPair, loadAgencyPublicKey } from '../src/crypto/agency-key.js';
+import { registerWithProof } from './support/key-registration.js';
 import { unlockPrivateKey, utf8Bytes } from '../src/crypto/openpgp-profile.js';
 import { decryptPayload, encryptForRecipients, type Recipient } from '../src/crypto/recipient-encryption.js';
 import { AgencyKeysService } from '../src/keys/agency-keys.service.js';
@@ -10,7 +11,7 @@ import { KeyRotationService } from '../src/keys/key-rotation.service.js';
 import { PlatformKeyService } from '../src/keys/platform-key.service.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
-const REGISTER = 'mutation($key: String!) { registerAgencyKey(armoredPublicKey: $key) { fingerprint } }';
+const REGISTER = 'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint } }';
 const REVOKE = 'mutation($fp: String!, $reason: KeyRevocationReason!) { revokeAgencyKey(fingerprint: $fp, reason: $reason) { fingerprint } }';
 const STATUS = 'query($fp: String!) { keyRotationStatus(fingerprint: $fp) { fingerprint trigger state targetFingerprint progress total done rewrapped removed skipped failedReason } }';
 
@@ -31,13 +32,14 @@ interface RotationStatus {
 interface TestKey {
   fingerprint: string;
   publicArmored: string;
+  privateArmored: string;
   privateKey: PrivateKey;
 }
 
 /** A key pair made `hoursAgo` hours ago: the newest valid key is the one data is re-wrapped to. */
 async function makeKey(agencyCode: string, hoursAgo: number): Promise<TestKey> {
   const pair = await generateAgencyKeyPair({ agencyCode, now: new Date(Date.now() - hoursAgo * 3600_000) });
-  return { fingerprint: pair.fingerprint, publicArmored: pair.publicKeyArmored, privateKey: await unlockPrivateKey({ armoredPrivateKey: pair.privateKeyArmored }) };
+  return { fingerprint: pair.fingerprint, publicArmored: pair.publicKeyArmored, privateArmored: pair.privateKeyArmored, privateKey: await unlockPrivateKey({ armoredPrivateKey: pair.privateKeyArmored }) };
 }
 
 describe('key rotation and compromise re-wrap PKESKs (keys.rewrap job)', () => {
@@ -102,9 +104,9 @@ describe('key rotation and compromise re-wrap PKESKs (keys.rewrap job)', () => {
     platform = await startTestPlatform({ worker: true });
     admin = (await platform.userWithKey('JM', ['AGENCY_ADMIN'])).key;
     [oldKey, newKey, kyKey] = await Promise.all([makeKey('JM', 2), makeKey('JM', 1), makeKey('KY', 1)]);
-    expect((await platform.gql(admin, REGISTER, { key: oldKey.publicArmored })).errors).toBeUndefined();
+    expect((await registerWithProof(platform, admin, REGISTER, oldKey.publicArmored, oldKey.privateArmored)).errors).toBeUndefined();
     const kyAdmin = (await platform.userWithKey('KY', ['AGENCY_ADMIN'])).key;
-    expect((await platform.gql(kyAdmin, REGISTER, { key: kyKey.publicArmored })).errors).toBeUndefined();
+    expect((await registerWithProof(platform, kyAdmin, REGISTER, kyKey.publicArmored, kyKey.privateArmored)).errors).toBeUndefined();
     // Nothing to move yet: the first key's own job finds no rows.
     expect(await waitForRewrap(oldKey.fingerprint, 'REGISTERED')).toMatchObject({ state: 'COMPLETED', total: 0, rewrapped: 0 });
 
@@ -124,7 +126,7 @@ describe('key rotation and compromise re-wrap PKESKs (keys.rewrap job)', () => {
     const kyBefore = await row(shared, 'KY');
     const platformBefore = await row(shared, 'PLATFORM');
 
-    expect((await platform.gql(admin, REGISTER, { key: newKey.publicArmored })).errors).toBeUndefined();
+    expect((await registerWithProof(platform, admin, REGISTER, newKey.publicArmored, newKey.privateArmored)).errors).toBeUndefined();
     const status = await waitForRewrap(newKey.fingerprint, 'REGISTERED');
     expect(status).toEqual({
       fingerprint: newKey.fingerprint,

@@ -1,9 +1,14 @@
 import { generateKey, readKey } from 'openpgp';
 import { generateAgencyKeyPair } from '../src/crypto/agency-key.js';
 import { AgencyKeysService } from '../src/keys/agency-keys.service.js';
+import { keyChallenge, registerWithProof } from './support/key-registration.js';
+import { signChallenge } from '../src/keys/key-register.command.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
-const REGISTER = 'mutation($key: String!) { registerAgencyKey(armoredPublicKey: $key) { fingerprint agencyCode algorithm createdAt expiresAt revokedAt revocationReason armored } }';
+/** For refusals that come before the proof of possession is looked at. */
+const NO_PROOF = 'not looked at';
+
+const REGISTER = 'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint agencyCode algorithm createdAt expiresAt revokedAt revocationReason armored } }';
 const REVOKE =
   'mutation($fp: String!, $reason: KeyRevocationReason!, $note: String) { revokeAgencyKey(fingerprint: $fp, reason: $reason, note: $note) { fingerprint revokedAt revocationReason } }';
 
@@ -41,7 +46,7 @@ describe('agency keys through GraphQL', () => {
   describe('registration refusals store nothing', () => {
     it('refuses a private key with a clear message', async () => {
       const pair = await generateAgencyKeyPair({ agencyCode: 'JM' });
-      const { data, errors } = await platform.gql(jmAdmin, REGISTER, { key: pair.privateKeyArmored });
+      const { data, errors } = await platform.gql(jmAdmin, REGISTER, { key: pair.privateKeyArmored, signed: NO_PROOF });
       expect(data).toBeNull();
       expect(errors![0].extensions.code).toBe('BAD_USER_INPUT');
       expect(errors![0].message).toMatch(/Private keys are refused/);
@@ -50,7 +55,7 @@ describe('agency keys through GraphQL', () => {
     });
 
     it('refuses a malformed key as BAD_USER_INPUT', async () => {
-      const { errors } = await platform.gql(jmAdmin, REGISTER, { key: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----\n' });
+      const { errors } = await platform.gql(jmAdmin, REGISTER, { key: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----\n', signed: NO_PROOF });
       expect(errors![0].extensions.code).toBe('BAD_USER_INPUT');
       expect(errors![0].extensions.fields).toEqual(['publicKey']);
       expect(await storedKeys()).toBe(0);
@@ -66,16 +71,16 @@ describe('agency keys through GraphQL', () => {
         date: new Date(Date.now() - 2 * 3600_000),
         config: { v6Keys: false, aeadProtect: false },
       });
-      const { errors } = await platform.gql(jmAdmin, REGISTER, { key: publicKey });
+      const { errors } = await platform.gql(jmAdmin, REGISTER, { key: publicKey, signed: NO_PROOF });
       expect(errors![0].extensions.code).toBe('KEY_REVOKED');
       expect(await storedKeys()).toBe(0);
     });
 
     it('is for agency administrators only', async () => {
       const pair = await generateAgencyKeyPair({ agencyCode: 'JM' });
-      const { errors } = await platform.gql(jmElo, REGISTER, { key: pair.publicKeyArmored });
+      const { errors } = await platform.gql(jmElo, REGISTER, { key: pair.publicKeyArmored, signed: NO_PROOF });
       expect(errors![0].extensions.code).toBe('FORBIDDEN');
-      expect((await platform.gql(null, REGISTER, { key: pair.publicKeyArmored })).errors![0].extensions.code).toBe('UNAUTHENTICATED');
+      expect((await platform.gql(null, REGISTER, { key: pair.publicKeyArmored, signed: NO_PROOF })).errors![0].extensions.code).toBe('UNAUTHENTICATED');
       expect(await storedKeys()).toBe(0);
     });
   });
@@ -89,7 +94,7 @@ describe('agency keys through GraphQL', () => {
     });
 
     it('registers a public key for the caller agency, and audits it', async () => {
-      const { data, errors } = await platform.gql<{ registerAgencyKey: KeyFields }>(jmAdmin, REGISTER, { key: jmKey.publicKeyArmored });
+      const { data, errors } = await registerWithProof<{ registerAgencyKey: KeyFields }>(platform, jmAdmin, REGISTER, jmKey.publicKeyArmored, jmKey.privateKeyArmored);
       expect(errors).toBeUndefined();
       registered = data!.registerAgencyKey;
       expect(registered).toEqual({
@@ -106,15 +111,15 @@ describe('agency keys through GraphQL', () => {
     });
 
     it('registering the same key again is idempotent', async () => {
-      const { data, errors } = await platform.gql<{ registerAgencyKey: KeyFields }>(jmAdmin, REGISTER, { key: jmKey.publicKeyArmored });
+      const { data, errors } = await registerWithProof<{ registerAgencyKey: KeyFields }>(platform, jmAdmin, REGISTER, jmKey.publicKeyArmored, jmKey.privateKeyArmored);
       expect(errors).toBeUndefined();
       expect(data!.registerAgencyKey).toEqual(registered);
       expect(await storedKeys()).toBe(1);
       expect(await count("SELECT count(*)::int AS n FROM audit_events WHERE action = 'key.register'")).toBe(1);
     });
 
-    it("refuses another agency's key as CONFLICT", async () => {
-      const { errors } = await platform.gql(kyAdmin, REGISTER, { key: jmKey.publicKeyArmored });
+    it("refuses another agency's key as CONFLICT, even to a caller that holds its private key", async () => {
+      const { errors } = await registerWithProof(platform, kyAdmin, REGISTER, jmKey.publicKeyArmored, jmKey.privateKeyArmored);
       expect(errors![0].extensions.code).toBe('CONFLICT');
       expect(await storedKeys()).toBe(1);
     });
@@ -179,16 +184,53 @@ describe('agency keys through GraphQL', () => {
     });
 
     it('refuses to register a revoked key again', async () => {
-      const { errors } = await platform.gql(jmAdmin, REGISTER, { key: jmKey.publicKeyArmored });
+      const { errors } = await registerWithProof(platform, jmAdmin, REGISTER, jmKey.publicKeyArmored, jmKey.privateKeyArmored);
       expect(errors![0].extensions.code).toBe('KEY_REVOKED');
     });
 
     it('refuses an over-long revocation note', async () => {
       const pair = await generateAgencyKeyPair({ agencyCode: 'KY' });
-      await platform.gql(kyAdmin, REGISTER, { key: pair.publicKeyArmored });
+      await registerWithProof(platform, kyAdmin, REGISTER, pair.publicKeyArmored, pair.privateKeyArmored);
       const { errors } = await platform.gql(kyAdmin, REVOKE, { fp: pair.fingerprint, reason: 'RETIRED', note: 'x'.repeat(501) });
       expect(errors![0].extensions.code).toBe('BAD_USER_INPUT');
       expect(errors![0].extensions.fields).toEqual(['note']);
+    });
+  });
+
+  describe('proof of possession (no key squatting)', () => {
+    it("refuses a key the caller cannot sign with: another agency's key stays free for its owner", async () => {
+      const before = await storedKeys();
+      const jmPair = await generateAgencyKeyPair({ agencyCode: 'JM' });
+      const kyPair = await generateAgencyKeyPair({ agencyCode: 'KY' });
+      // KY's administrator has JM's public key (it is public), but signs with KY's own private key.
+      const squat = await registerWithProof(platform, kyAdmin, REGISTER, jmPair.publicKeyArmored, kyPair.privateKeyArmored);
+      expect(squat.errors![0].extensions.code).toBe('SIGNATURE_INVALID');
+      expect(squat.errors![0].message).toMatch(/not signed by the key being registered/);
+      // Replaying a signature JM made for its own challenge: it names JM and was issued to JM's admin.
+      const jmChallenge = await keyChallenge(platform, jmAdmin);
+      const jmSigned = await signChallenge(jmChallenge.text!, jmPair.privateKeyArmored);
+      const replay = await platform.gql(kyAdmin, REGISTER, { key: jmPair.publicKeyArmored, signed: jmSigned });
+      expect(replay.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: ['signedChallenge'] });
+      expect(await storedKeys()).toBe(before);
+      // The rightful agency registers it with its own signature; the same signature cannot be used twice.
+      const rightful = await platform.gql<{ registerAgencyKey: KeyFields }>(jmAdmin, REGISTER, { key: jmPair.publicKeyArmored, signed: jmSigned });
+      expect(rightful.errors).toBeUndefined();
+      expect(rightful.data!.registerAgencyKey.agencyCode).toBe('JM');
+      const again = await platform.gql(jmAdmin, REGISTER, { key: jmPair.publicKeyArmored, signed: jmSigned });
+      expect(again.errors![0].message).toMatch(/expired or was already used/);
+    });
+
+    it('refuses a signature over other text, a missing signature and a text that is not a challenge', async () => {
+      const before = await storedKeys();
+      const pair = await generateAgencyKeyPair({ agencyCode: 'JM' });
+      const challenge = await keyChallenge(platform, jmAdmin);
+      expect(challenge.text).toMatch(/^Windward key possession challenge\nPurpose: agency-key\nAgency: JM\nNonce: [A-Za-z0-9_-]{43}\nExpires: /);
+      const tampered = await signChallenge(challenge.text!.replace('Agency: JM', 'Agency: KY'), pair.privateKeyArmored);
+      expect((await platform.gql(jmAdmin, REGISTER, { key: pair.publicKeyArmored, signed: tampered })).errors![0].extensions.code).toBe('BAD_USER_INPUT');
+      const unrelated = await signChallenge('hello', pair.privateKeyArmored);
+      expect((await platform.gql(jmAdmin, REGISTER, { key: pair.publicKeyArmored, signed: unrelated })).errors![0].extensions.code).toBe('BAD_USER_INPUT');
+      expect((await platform.gql(jmAdmin, REGISTER, { key: pair.publicKeyArmored, signed: 'garbage' })).errors![0].extensions.fields).toEqual(['signedChallenge']);
+      expect(await storedKeys()).toBe(before);
     });
   });
 

@@ -39,6 +39,7 @@ const EXPECTED_OPERATIONS: Record<string, Permission[]> = {
   'Mutation.releaseSeizure': ['ELO', 'ANALYST', 'AGENCY_ADMIN'],
   'Mutation.retractSeizure': ['ELO', 'ANALYST', 'AGENCY_ADMIN'],
   'Mutation.registerAgencyKey': ['AGENCY_ADMIN'],
+  'Mutation.agencyKeyChallenge': ['AGENCY_ADMIN'],
   'Mutation.revokeAgencyKey': ['AGENCY_ADMIN'],
   'Mutation.createOperation': ['ANALYST'],
   'Mutation.addOperationParticipants': ['ANALYST', 'PLATFORM_ADMIN'],

@@ -1,10 +1,11 @@
 import { readKey } from 'openpgp';
 import { generateAgencyKeyPair } from '../src/crypto/agency-key.js';
+import { registerWithProof } from './support/key-registration.js';
 import { sealReport, verifyDetachedSignature } from '../src/crypto/sealed-envelope.js';
 import { seizureInput } from './support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
-const REGISTER = 'mutation($key: String!) { registerAgencyKey(armoredPublicKey: $key) { fingerprint } }';
+const REGISTER = 'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint } }';
 const SUBMIT_SEALED = 'mutation($envelope: String!) { submitSealedSeizure(envelope: $envelope) { id reference tlp signature { signerFingerprint verified } } }';
 const READ = `query($id: ID!) { seizure(id: $id) {
   id reference redactedFields sensitive { narrative persons { name } }
@@ -39,7 +40,7 @@ describe('sealed submissions', () => {
     jmElo = (await platform.userWithKey('JM', ['ELO'])).key;
     kyElo = (await platform.userWithKey('KY', ['ELO'])).key;
     jmKey = await generateAgencyKeyPair({ agencyCode: 'JM' });
-    const registered = await platform.gql(jmAdmin, REGISTER, { key: jmKey.publicKeyArmored });
+    const registered = await registerWithProof(platform, jmAdmin, REGISTER, jmKey.publicKeyArmored, jmKey.privateKeyArmored);
     expect(registered.errors).toBeUndefined();
     const { data } = await platform.gql<{ platformKey: string }>(jmElo, '{ platformKey }');
     platformPublicKey = await readKey({ armoredKey: data!.platformKey });

@@ -16,6 +16,16 @@ import { AlertOwnerContexts } from './alert-owner-context.js';
 import { SEIZURE_EVENT_BUS, type SeizureEventBus } from './seizure-event-bus.js';
 import { SeizureNovelty } from './seizure-novelty.js';
 
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** PostgreSQL's "data exception" class: the values, not the database, are at fault. */
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown; driverError?: { code?: unknown } })?.driverError?.code ?? (error as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
 export interface AlertMatchResult {
   matched: number;
   skipped?: 'missing' | 'retracted' | 'low-grade';
@@ -51,15 +61,31 @@ export class AlertMatcher {
     const byOwner = new Map<string, AlertEntity[]>();
     for (const alert of alerts) byOwner.set(alert.userId, [...(byOwner.get(alert.userId) ?? []), alert]);
     let matched = 0;
+    let retryable: unknown = null;
+    // Each owner and each alert fails alone: one broken filter or one owner's error must not stop
+    // the other users' alerts from firing on this report.
     for (const [userId, owned] of byOwner) {
-      const ctx = await this.owners.forUser(userId, jobId);
-      if (!ctx || !this.novelty.isNewTo(ctx, before)) continue;
-      for (const alert of owned) {
-        if (!(await this.matches(ctx, alert, entity.id))) continue;
-        await this.recordDelivery(alert, entity.id);
-        matched += 1;
+      try {
+        const ctx = await this.owners.forUser(userId, jobId);
+        if (!ctx || !this.novelty.isNewTo(ctx, before)) continue;
+        for (const alert of owned) {
+          try {
+            if (!(await this.matches(ctx, alert, entity.id))) continue;
+            await this.recordDelivery(alert, entity.id);
+            matched += 1;
+          } catch (error) {
+            retryable ??= error;
+            this.logger.event('error', 'alert match failed', { alertId: alert.id, seizureId: entity.id, error: errorMessage(error) });
+          }
+        }
+      } catch (error) {
+        retryable ??= error;
+        this.logger.event('error', 'alert owner context failed', { userId, seizureId: entity.id, error: errorMessage(error) });
       }
     }
+    // A failure that may pass (the database, the queue) is retried by the queue; the alerts that
+    // matched keep their single delivery (unique per alert, report and channel).
+    if (retryable) throw retryable;
     // Last, so that a retry after a failure above does not announce the report twice.
     await this.bus.publish({ seizureId: entity.id, changeSeq: change.seq, version: change.version, change: change.change });
     return { matched };
@@ -71,14 +97,23 @@ export class AlertMatcher {
   }
 
   private async matches(ctx: RequestContext, alert: AlertEntity, seizureId: string): Promise<boolean> {
+    if (alert.brokenReason) return false;
     try {
       return await this.search.visible(ctx, filterFromJson(alert.filter)).andWhere('s.id = :alertSeizureId', { alertSeizureId: seizureId }).getExists();
     } catch (error) {
-      // A filter that no longer validates (e.g. a code list changed) disables only its own alert.
-      if (!(error instanceof DomainError)) throw error;
-      this.logger.event('warn', 'alert filter refused', { alertId: alert.id, error: error.message });
+      // A filter that no longer validates (saved before a check existed, a code list changed), or
+      // whose values the database refuses (SQLSTATE class 22, data exception), will fail on every
+      // report: the alert is marked broken with the reason, which its owner sees in `alerts`.
+      const reason = error instanceof DomainError ? error.message : isDataException(error) ? 'The filter holds a value the database cannot compare' : null;
+      if (!reason) throw error;
+      await this.markBroken(alert, reason);
       return false;
     }
+  }
+
+  private async markBroken(alert: AlertEntity, reason: string): Promise<void> {
+    this.logger.event('warn', 'alert marked broken', { alertId: alert.id, reason });
+    await this.dataSource.getRepository(AlertEntity).update({ id: alert.id }, { brokenReason: reason.slice(0, 500), brokenAt: new Date() });
   }
 
   private async recordDelivery(alert: AlertEntity, seizureId: string): Promise<void> {

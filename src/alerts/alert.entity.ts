@@ -31,6 +31,13 @@ export class AlertEntity {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** Why the alert stopped matching (its filter no longer evaluates); shown to its owner. Null while it works. */
+  @Column({ name: 'broken_reason', type: 'varchar', length: 500, nullable: true })
+  brokenReason: string | null;
+
+  @Column({ name: 'broken_at', type: 'timestamptz', nullable: true })
+  brokenAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

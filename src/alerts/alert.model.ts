@@ -12,6 +12,12 @@ export class AlertModel {
     description: 'Key of the HMAC-SHA256 webhook signatures. Only createAlert returns it, once; it is null everywhere else',
   })
   webhookSecret: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why this alert no longer fires (its filter cannot be evaluated); null while it works. Delete it and create a corrected one',
+  })
+  brokenReason: string | null;
+  @Field(() => Date, { nullable: true }) brokenAt: Date | null;
 }
 
 @ObjectType('AlertDelivery', { description: 'One report delivered (or being delivered) for an alert on one channel' })

@@ -14,12 +14,16 @@ import type { AlertInput } from './alert.inputs.js';
 import type { AlertDeliveryModel, AlertModel } from './alert.model.js';
 import { checkWebhookUrl } from './webhook-url.js';
 import { isUuid } from '../database/uuid.js';
+import { textProblem } from '../graphql/input-guard.js';
 
 /** Each user's active alerts are matched against every new report: keep the number bounded. */
 export const MAX_ALERTS_PER_USER = 50;
 const MAX_DELIVERIES_PAGE = 200;
 export function toAlertModel(alert: AlertEntity, webhookSecret: string | null = null): AlertModel {
-  return { id: alert.id, name: alert.name, filter: JSON.stringify(alert.filter), createdAt: alert.createdAt, webhookUrl: alert.webhookUrl, webhookSecret };
+  return {
+    id: alert.id, name: alert.name, filter: JSON.stringify(alert.filter), createdAt: alert.createdAt, webhookUrl: alert.webhookUrl, webhookSecret,
+    brokenReason: alert.brokenReason, brokenAt: alert.brokenAt,
+  };
 }
 
 /** A user's own alerts: creation (audited, with the webhook secret shown once), listing, deletion. */
@@ -34,11 +38,14 @@ export class AlertsService {
 
   async create(ctx: RequestContext, input: AlertInput): Promise<AlertModel> {
     const name = input.name.trim();
+    const nameIssue = textProblem(name);
+    if (nameIssue) throw new BadUserInputError(`name: ${nameIssue}`, ['name']);
     if (name.length < 1 || name.length > 200) throw new BadUserInputError('name: give a name of 1 to 200 characters', ['name']);
     const filter = filterToJson(input.filter);
-    // The same checks as a search with this filter: building the query validates it.
+    // The same checks as a search with this filter (building the query validates it), on the form
+    // it is stored and matched in: a filter that cannot be evaluated is refused now, not at match time.
     this.search.visible(ctx, filterFromJson(filter));
-    const webhookUrl = input.webhookUrl == null ? null : checkWebhookUrl(input.webhookUrl, this.config.nodeEnv === 'production');
+    const webhookUrl = input.webhookUrl == null ? null : checkWebhookUrl(input.webhookUrl, this.config.webhooks);
     const webhookSecret = webhookUrl ? randomBytes(32).toString('base64url') : null;
 
     const alert = await this.dataSource.transaction(async (manager) => {

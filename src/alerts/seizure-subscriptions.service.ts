@@ -95,8 +95,17 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
     // Low grades feed no alert (domain.md §4 rule 5); retracted reports are no news.
     if (!entity || entity.status === 'RETRACTED' || entity.lowGrade) return;
     const before = await this.novelty.before(entity, event.version);
+    // Each subscriber fails alone: an error evaluating one filter ends that stream (with the error
+    // logged) and the others still get the event.
     for (const subscriber of [...this.subscribers]) {
-      await this.offer(subscriber, entity.id, before);
+      try {
+        await this.offer(subscriber, entity.id, before);
+      } catch (error) {
+        this.logger.event('error', 'seizure subscription delivery failed', {
+          seizureId: entity.id, userId: subscriber.ctx.principal.userId, error: error instanceof Error ? error.message : String(error),
+        });
+        subscriber.queue.end();
+      }
     }
   }
 

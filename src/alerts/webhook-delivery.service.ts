@@ -15,7 +15,7 @@ import { AlertDeliveryEntity, AlertEntity } from './alert.entity.js';
 import type { WebhookDeliveryPayload } from './alert-jobs.types.js';
 import { AlertOwnerContexts } from './alert-owner-context.js';
 import { webhookSeizure, type WebhookBody } from './webhook-payload.js';
-import { isPublicAddress, publicOnlyLookup } from './webhook-url.js';
+import { bareHost, isPublicAddress, publicOnlyLookup } from './webhook-url.js';
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 const MAX_ERROR = 500;
@@ -105,12 +105,16 @@ export class WebhookDeliveryService {
     return 'dropped';
   }
 
-  /** Resolves on a 2xx answer; redirects are not followed. In production only public addresses are reached. */
+  /**
+   * Resolves on a 2xx answer; redirects are not followed. Unless private destinations are allowed,
+   * only public addresses are reached, in every mode: an address in the URL is checked here (no
+   * lookup happens for it), a name on each address it resolves to when connecting.
+   */
   private post(target: string, body: string, headers: Record<string, string>): Promise<void> {
     const url = new URL(target);
-    const production = this.config.nodeEnv === 'production';
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (production && isIP(host) && !isPublicAddress(host)) return Promise.reject(new Error(`${host} is not a public address`));
+    const publicOnly = !this.config.webhooks.allowPrivateDestinations;
+    const host = bareHost(url.hostname);
+    if (publicOnly && isIP(host) && !isPublicAddress(host)) return Promise.reject(new Error('destination is not a public address'));
     const client = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const request = client.request(
@@ -120,7 +124,7 @@ export class WebhookDeliveryService {
           headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
           timeout: WEBHOOK_TIMEOUT_MS,
           signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-          ...(production ? { lookup: publicOnlyLookup } : {}),
+          ...(publicOnly ? { lookup: publicOnlyLookup } : {}),
         },
         (response) => {
           response.resume(); // the answer's body is not used

@@ -18,6 +18,7 @@ import { RateLimitGuard } from '../federation/rate-limit.guard.js';
 import { GraphiqlController } from '../graphiql/graphiql.controller.js';
 import { GraphqlExceptionFilter } from '../graphql/graphql-errors.js';
 import { graphqlOptions } from '../graphql/graphql-options.js';
+import { JsonLogger } from '../observability/json-logger.js';
 import { HealthController } from '../health/health.controller.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
@@ -46,9 +47,9 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: WindwardFederationDriver,
           imports: [AuthModule],
-          inject: [APP_CONFIG, Metrics, RequestAuthenticator],
-          useFactory: (config: AppConfig, metrics: Metrics, authenticator: RequestAuthenticator) =>
-            graphqlOptions(config, metrics, (headers) => authenticator.authenticate({ ...headers }, undefined)),
+          inject: [APP_CONFIG, Metrics, RequestAuthenticator, JsonLogger],
+          useFactory: (config: AppConfig, metrics: Metrics, authenticator: RequestAuthenticator, logger: JsonLogger) =>
+            graphqlOptions(config, metrics, (headers) => authenticator.authenticate({ ...headers }, undefined), logger),
         }),
       ],
       controllers: [HealthController, GraphiqlController],

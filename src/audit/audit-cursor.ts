@@ -1,3 +1,4 @@
+import { checkedSequence } from '../database/keyset-cursor.js';
 import { BadUserInputError } from '../errors/domain-error.js';
 
 const SEQ = /^[1-9][0-9]{0,18}$/;
@@ -11,5 +12,5 @@ export function encodeAuditCursor(seq: string): string {
 export function decodeAuditCursorOrThrow(cursor: string): string {
   const seq = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!SEQ.test(seq) || encodeAuditCursor(seq) !== cursor) throw new BadUserInputError('Invalid cursor', ['after']);
-  return seq;
+  return checkedSequence(seq); // 19 digits may still be beyond bigint
 }

@@ -33,11 +33,21 @@ export class AuthGuard implements CanActivate {
    * Authenticates a request once (the context is kept on it) and returns its RequestContext. Also
    * used where Nest runs no guard, such as federation entity references (`_entities`).
    */
-  async authenticateRequest(request: ReturnType<typeof requestOf> & { windward?: RequestContext }): Promise<RequestContext> {
-    if (!request.windward) {
+  async authenticateRequest(
+    request: ReturnType<typeof requestOf> & { windward?: RequestContext; windwardPending?: Promise<RequestContext> },
+  ): Promise<RequestContext> {
+    if (request.windward) return request.windward;
+    // Sibling fields start their guards together: they share one authentication, so that 300
+    // aliased fields cost one credential check and resume together (their reads then batch).
+    request.windwardPending ??= (async () => {
       const method = typeof request.method === 'string' ? request.method : undefined;
       const principal = await this.authenticator.authenticate(request.headers, method);
-      request.windward = { principal, ability: await this.access.abilityFor(principal), requestId: currentRequestId() ?? '' };
+      return { principal, ability: await this.access.abilityFor(principal), requestId: currentRequestId() ?? '' };
+    })();
+    try {
+      request.windward = await request.windwardPending;
+    } finally {
+      request.windwardPending = undefined;
     }
     return request.windward;
   }

@@ -16,6 +16,7 @@ import { demoKeysAlreadyShown, formatDemoCredentials, type DemoCredential } from
 import { DomainError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { registerKeyCommands } from '../keys/key-commands.js';
+import { registerKeyRegisterCommand } from '../keys/key-register.command.js';
 import { UsersService } from '../users/users.service.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { commandLogger, withPlatform } from './command-context.js';
@@ -241,6 +242,8 @@ program
 
 // keygen, seal, open: local file commands, no database.
 registerKeyCommands(program, print);
+// key register: talks to a running server over GraphQL (proof of possession of the private key).
+registerKeyRegisterCommand(program, print);
 
 /** One line on stderr, no stack trace; exit 1 (2 for a bad configuration or usage). */
 function fail(error: unknown): never {

@@ -46,7 +46,8 @@ describe('loadConfig', () => {
     expect(config.redis.prefix).toBe('windward');
     expect(config.crypto.platformKeyPassphrase).toBeUndefined();
     expect(config.oidc).toEqual({ emailClaim: 'email' });
-    expect(config.graphql).toEqual({ maxDepth: 12, maxComplexity: 2000 });
+    expect(config.graphql).toEqual({ maxDepth: 12, maxComplexity: 2000, maxAliases: 30, maxRootFields: 20 });
+    expect(config.webhooks).toEqual({ allowPrivateDestinations: false });
     expect(config.jobs).toEqual({ concurrency: 4, attempts: 5 });
     expect(config.log.level).toBe('info');
   });
@@ -77,7 +78,7 @@ describe('loadConfig', () => {
     expect(config.redis).toEqual({ url: 'rediss://:pw@cache.internal:6380/0', prefix: 'ww-staging' });
     expect(config.crypto.platformKeyPassphrase).toBe('correct horse battery staple');
     expect(config.oidc).toMatchObject({ issuer: 'https://login.example.org/realms/windward', audience: 'windward' });
-    expect(config.graphql).toEqual({ maxDepth: 8, maxComplexity: 500 });
+    expect(config.graphql).toEqual({ maxDepth: 8, maxComplexity: 500, maxAliases: 30, maxRootFields: 20 });
     expect(config.jobs).toEqual({ concurrency: 2, attempts: 9 });
     expect(config.log.level).toBe('warn');
   });

@@ -46,7 +46,13 @@ const schema = z
     graphql: z.object({
       maxDepth: z.coerce.number().int().min(2).max(100),
       maxComplexity: z.coerce.number().int().min(10).max(1000000),
+      maxAliases: z.coerce.number().int().min(0).max(10000),
+      maxRootFields: z.coerce.number().int().min(1).max(10000),
     }),
+    /** Webhook destinations on loopback, private, link-local or metadata addresses: refused unless this is on. */
+    webhooks: z
+      .object({ allowPrivateDestinations: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false) })
+      .default({ allowPrivateDestinations: false }),
     jobs: z.object({
       concurrency: z.coerce.number().int().min(1).max(100),
       attempts: z.coerce.number().int().min(1).max(50),
@@ -91,6 +97,9 @@ const ENV_VARIABLES: Record<string, string> = {
   'oidc.redirectUri': 'OIDC_REDIRECT_URI',
   'graphql.maxDepth': 'GRAPHQL_MAX_DEPTH',
   'graphql.maxComplexity': 'GRAPHQL_MAX_COMPLEXITY',
+  'graphql.maxAliases': 'GRAPHQL_MAX_ALIASES',
+  'graphql.maxRootFields': 'GRAPHQL_MAX_ROOT_FIELDS',
+  'webhooks.allowPrivateDestinations': 'WEBHOOK_ALLOW_PRIVATE_DESTINATIONS',
   'jobs.concurrency': 'JOB_CONCURRENCY',
   'jobs.attempts': 'JOB_ATTEMPTS',
   'log.level': 'LOG_LEVEL',

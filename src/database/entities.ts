@@ -4,6 +4,7 @@ import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
 import { FeedDisclosureEntity } from '../federation/feed-disclosure.entity.js';
 import { AgencyKeyEntity } from '../keys/agency-key.entity.js';
+import { KeyChallengeEntity } from '../keys/key-challenge.entity.js';
 import { PlatformKeyEntity } from '../keys/platform-key.entity.js';
 import { OperationReportEntity } from '../operations/operation-report.entity.js';
 import { OperationEntity } from '../operations/operation.entity.js';
@@ -16,7 +17,7 @@ import { UserEntity } from '../users/user.entity.js';
 
 /** Every TypeORM entity; the migrations in migrations/ must produce exactly these tables. */
 export const ENTITIES = [
-  AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity,
+  AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity, KeyChallengeEntity,
   SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity, AuditEventEntity,
   SeizureChangeEntity, OperationEntity, OperationReportEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
   SeizureLinkRequestEntity,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import type { RequestContext } from '../auth/request-context.js';
+import { checkedSequence } from '../database/keyset-cursor.js';
 import { BadUserInputError } from '../errors/domain-error.js';
 import { SeizureChangeEntity } from '../seizures/seizure-change.entity.js';
 import { SeizureReadAudit } from '../seizures/seizure-read-audit.js';
@@ -34,7 +35,7 @@ export function encodeFeedCursor(seq: string): string {
 export function decodeFeedCursorOrThrow(cursor: string): string {
   const match = /^seq:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match) throw new BadUserInputError('after: not a cursor returned by this API', ['after']);
-  return match[1];
+  return checkedSequence(match[1]); // 19 digits may still be beyond bigint
 }
 
 /**

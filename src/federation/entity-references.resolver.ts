@@ -45,7 +45,8 @@ export class SeizureReferenceResolver {
         const query = this.search.visible(ctx, { includeRetracted: true });
         const rows = await query.andWhere(`${query.alias}.id IN (:...referenceIds)`, { referenceIds: [...ids] }).getMany();
         const views = new Map(rows.map((row) => [row.id, this.views.view(ctx, row)]));
-        for (const view of views.values()) await this.readAudit.recordRead(ctx, view);
+        // One audit batch for the whole page of references (see AuditService.appendForRequest).
+        await Promise.all([...views.values()].map((view) => this.readAudit.recordRead(ctx, view)));
         return ids.map((id) => views.get(id) ?? null);
       });
       this.loaders.set(ctx, loader);

@@ -1,11 +1,14 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { parse, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, getVariableValues, isScalarType, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
 import { graphiqlLandingPagePlugin } from '../graphiql/graphiql-landing-page.plugin.js';
 import type { Metrics } from '../observability/metrics.js';
-import { queryLimitError, queryLimitsPlugin } from './query-limits.plugin.js';
+import { CalendarDateTime } from './calendar-date-time.scalar.js';
+import { guardSchemaInputs } from './input-guard.js';
+import { queryLimitError, queryLimitsPlugin, variableDepthError, type SchemaAccessCheck } from './query-limits.plugin.js';
+import type { JsonLogger } from '../observability/json-logger.js';
 
 /** The Federation spec Windward's subgraph schema links to, and the directives it imports. */
 export const FEDERATION: { version: 2; importUrl: string; directives: string[] } = {
@@ -23,7 +26,7 @@ const SAFE_CODES = new Set([
 
 /** The last line of defence: nothing but a message and a known code leaves the server. */
 export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const { stacktrace: _stack, exception: _exception, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  const { stacktrace: _stack, exception: _exception, http: _http, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
   const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
   if (!SAFE_CODES.has(code)) return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   // An internal error's own message may name tables, SQL or hosts; only ours (with a request id) is shown.
@@ -60,6 +63,26 @@ function noStorePlugin(): ApolloServerPlugin {
       };
     },
   };
+}
+
+/**
+ * Over HTTP, Apollo reports an invalid document as GRAPHQL_VALIDATION_FAILED and variables of the
+ * wrong type as BAD_USER_INPUT; graphql-ws reports them without a code, which would make them
+ * internal errors. The same checks here give them their codes.
+ */
+function subscriptionInputErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): GraphQLError[] | undefined {
+  const invalid = validate(schema, document);
+  if (invalid.length) return invalid.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return [new GraphQLError('Unknown operation', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 10 });
+  if (coerced.errors) return coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } }));
+  return undefined;
 }
 
 /** Checks a WebSocket connection's credentials; throws to refuse the connection. */
@@ -128,8 +151,9 @@ function subscriptionOptions(config: AppConfig, authenticate: ConnectionAuthenti
         } catch {
           return undefined; // graphql-ws reports the syntax error itself
         }
-        const error = current ? queryLimitError(current, document, payload.operationName, payload.variables, config.graphql) : null;
-        return error ? [error] : undefined;
+        const error = variableDepthError(payload.variables) ?? (current ? queryLimitError(current, document, payload.operationName, payload.variables, config.graphql) : null);
+        if (error) return [error];
+        return current ? subscriptionInputErrors(current, document, payload.operationName, payload.variables) : undefined;
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return undefined;
@@ -139,7 +163,38 @@ function subscriptionOptions(config: AppConfig, authenticate: ConnectionAuthenti
   };
 }
 
-export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate?: ConnectionAuthenticator): ApolloDriverConfig {
+/**
+ * The federated schema is rebuilt from the printed SDL, and its DateTime is then Nest's lenient
+ * one whatever scalarsMap says: the strict behaviour is put onto the schema's own DateTime here.
+ */
+function useCalendarDateTime(built: GraphQLSchema): GraphQLSchema {
+  const dateTime = built.getType('DateTime');
+  if (isScalarType(dateTime)) {
+    dateTime.parseValue = CalendarDateTime.parseValue;
+    dateTime.parseLiteral = CalendarDateTime.parseLiteral;
+    dateTime.serialize = CalendarDateTime.serialize;
+  }
+  return built;
+}
+
+/**
+ * In production the schema (introspection, and `_service`, the SDL a federation gateway reads) is
+ * for authenticated callers only: an anonymous caller learns nothing of it and cannot have the
+ * server render it for them. Elsewhere it stays open for development tools.
+ */
+function schemaAccessCheck(config: AppConfig, authenticate?: ConnectionAuthenticator): SchemaAccessCheck | undefined {
+  if (config.nodeEnv !== 'production') return undefined;
+  return async (authorization) => {
+    try {
+      if (!authenticate || !authorization) throw new Error('no credentials');
+      await authenticate(authorization);
+    } catch {
+      throw new GraphQLError('Introspection and _service need credentials', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    }
+  };
+}
+
+export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate?: ConnectionAuthenticator, logger?: JsonLogger): ApolloDriverConfig {
   let schema: GraphQLSchema | undefined;
   return {
     ...(authenticate
@@ -147,9 +202,12 @@ export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate
           subscriptions: subscriptionOptions(config, authenticate, () => schema),
           // Over WebSocket there is no HTTP request: the guard reads the connection's credentials here.
           context: (arg: unknown) => (isSocketContext(arg) ? { req: { headers: socketHeaders(arg) } } : undefined),
-          transformSchema: (built: GraphQLSchema) => (schema = built),
         }
       : {}),
+    // Every argument is checked by its type before any resolver runs (input-guard.ts).
+    transformSchema: (built: GraphQLSchema) => (schema = guardSchemaInputs(useCalendarDateTime(built))),
+    // DateTime that only takes real calendar dates (the default one rolls 30 February over to March).
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: CalendarDateTime }] },
     // A Federation 2 subgraph (entities carry @key). The spec version is pinned to v2.3 rather than
     // the newest @nestjs/graphql links (v2.14) so that partners on older routers and composition
     // can still compose it; Windward uses only @key and @shareable.
@@ -168,7 +226,7 @@ export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate
     formatError,
     // No inline (ftv1) traces to gateways: they carry raw resolver errors, before formatError.
     plugins: [
-      graphiqlLandingPagePlugin(), queryLimitsPlugin(config.graphql), metricsPlugin(metrics), noStorePlugin(),
+      graphiqlLandingPagePlugin(), queryLimitsPlugin(config.graphql, schemaAccessCheck(config, authenticate), (what, details) => logger?.event('warn', what, details)), metricsPlugin(metrics), noStorePlugin(),
       ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(),
     ],
   };

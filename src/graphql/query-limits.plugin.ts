@@ -34,8 +34,70 @@ export function operationDepth(document: DocumentNode, operationName?: string | 
   return deepest;
 }
 
+/** Aliased fields and root fields of an operation, following fragments (each spread counted where used). */
+export function operationBreadth(document: DocumentNode, operationName?: string | null): { aliases: number; rootFields: number } {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  let aliases = 0;
+  // Counts a selection set's aliases and returns its number of fields at this level.
+  const walk = (selectionSet: SelectionSetNode | undefined, seen: Set<string>): number => {
+    if (!selectionSet) return 0;
+    let fields = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        fields += 1;
+        if (selection.alias) aliases += 1;
+        walk(selection.selectionSet, seen);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        fields += walk(selection.selectionSet, seen);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && !seen.has(fragment.name.value)) fields += walk(fragment.selectionSet, new Set([...seen, fragment.name.value]));
+      }
+    }
+    return fields;
+  };
+  let rootFields = 0;
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (operationName && definition.name?.value !== operationName) continue;
+    rootFields += walk(definition.selectionSet, new Set());
+  }
+  return { aliases, rootFields };
+}
+
+/** Whether an operation asks for the schema itself: introspection or the federation SDL (`_service`). */
+export function asksForSchema(document: DocumentNode): boolean {
+  let found = false;
+  const visit = (selectionSet: SelectionSetNode | undefined): void => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (found) return;
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === '__schema' || selection.name.value === '__type' || selection.name.value === '_service') found = true;
+        else visit(selection.selectionSet);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
+    }
+  };
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION) visit(definition.selectionSet);
+  }
+  return found;
+}
+
+/** QUERY_TOO_COMPLEX; `http` makes Apollo answer 400 (an error thrown by a plugin is otherwise a 500). */
 function tooComplex(message: string, limit: number, actual: number): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, actual } });
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, actual, http: { status: 400 } } });
+}
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxComplexity: number;
+  /** Aliased fields per operation: aliases multiply work and answer size for a small query. */
+  maxAliases: number;
+  /** Fields at the root of an operation: each is a separate read (and audit event). */
+  maxRootFields: number;
 }
 
 /**
@@ -47,10 +109,15 @@ export function queryLimitError(
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
-  limits: { maxDepth: number; maxComplexity: number },
+  limits: QueryLimits,
 ): GraphQLError | null {
   const depth = operationDepth(document, operationName);
   if (depth > limits.maxDepth) return tooComplex(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`, limits.maxDepth, depth);
+  const { aliases, rootFields } = operationBreadth(document, operationName);
+  if (aliases > limits.maxAliases) return tooComplex(`Query uses ${aliases} aliases; the limit is ${limits.maxAliases}`, limits.maxAliases, aliases);
+  if (rootFields > limits.maxRootFields) {
+    return tooComplex(`Query asks for ${rootFields} root fields; the limit is ${limits.maxRootFields}`, limits.maxRootFields, rootFields);
+  }
   let complexity: number;
   try {
     complexity = getComplexity({
@@ -76,6 +143,37 @@ export function queryLimitError(
   return null;
 }
 
+/**
+ * Decides whether a caller may read the schema (introspection, `_service`); throws a GraphQLError
+ * to refuse. In production only authenticated callers may: a gateway presents its credentials.
+ */
+export type SchemaAccessCheck = (authorization: string | undefined) => Promise<void>;
+
+/** Deeper variables than this are refused: no input of the schema nests nearly as deep. */
+export const MAX_VARIABLE_DEPTH = 32;
+
+/** How deep a JSON value nests, measured without recursion (a hostile value may nest thousands deep). */
+export function jsonDepth(value: unknown, stopAt = MAX_VARIABLE_DEPTH + 1): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest >= stopAt) return deepest;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** BAD_USER_INPUT (HTTP 400) for variables nested deeper than MAX_VARIABLE_DEPTH, or null. */
+export function variableDepthError(variables: Record<string, unknown> | null | undefined): GraphQLError | null {
+  if (!variables || jsonDepth(variables) <= MAX_VARIABLE_DEPTH) return null;
+  return new GraphQLError(`Variables nest deeper than ${MAX_VARIABLE_DEPTH} levels`, {
+    extensions: { code: 'BAD_USER_INPUT', fields: ['variables'], http: { status: 400 } },
+  });
+}
+
 /** Verdicts kept per parsed document: at most this many variable sets each. */
 const VERDICTS_PER_DOCUMENT = 64;
 
@@ -85,12 +183,23 @@ const VERDICTS_PER_DOCUMENT = 64;
  * (polling, dashboards), so each verdict is kept with its document: measuring a query walks all of
  * it, a few percent of a search request's CPU.
  */
-export function queryLimitsPlugin(limits: { maxDepth: number; maxComplexity: number }): ApolloServerPlugin {
+export function queryLimitsPlugin(
+  limits: QueryLimits,
+  schemaAccess?: SchemaAccessCheck,
+  logRefusal: (what: string, details: Record<string, unknown>) => void = () => undefined,
+): ApolloServerPlugin {
   const verdicts = new WeakMap<DocumentNode, Map<string, GraphQLError | null>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, schema }) {
+          // First: everything below (and the variables' coercion) walks the variables recursively.
+          const tooDeep = variableDepthError(request.variables);
+          if (tooDeep) {
+            logRefusal('graphql variables refused', { reason: tooDeep.message, operationName: request.operationName ?? null });
+            throw tooDeep;
+          }
+          if (schemaAccess && asksForSchema(document)) await schemaAccess(request.http?.headers.get('authorization') ?? undefined);
           let byVariables = verdicts.get(document);
           if (!byVariables) verdicts.set(document, (byVariables = new Map()));
           const key = `${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;

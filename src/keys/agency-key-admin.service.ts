@@ -3,11 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../auth/request-context.js';
-import { inspectAgencyPublicKey } from '../crypto/agency-key.js';
+import { inspectAgencyPublicKey, loadAgencyPublicKey } from '../crypto/agency-key.js';
 import { KeyRevokedError } from '../crypto/crypto.errors.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
 import { AgencyKeyEntity, KEY_REVOCATION_REASONS, type KeyRevocationReasonName } from './agency-key.entity.js';
 import { normalizeFingerprint } from './agency-keys.service.js';
+import { KeyPossession, type KeyChallenge, type PossessionSubject } from './key-possession.js';
 import { KeyRotationService } from './key-rotation.service.js';
 
 const MAX_NOTE_LENGTH = 500;
@@ -23,17 +24,31 @@ export class AgencyKeyAdminService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly rotation: KeyRotationService,
+    private readonly possession: KeyPossession,
   ) {}
 
+  /** What a key registered for the caller's agency must be proven for. */
+  private possessionSubject(ctx: RequestContext): PossessionSubject {
+    return { purpose: 'agency-key', subject: ctx.principal.agencyCode, subjectLabel: 'Agency', issuedTo: ctx.principal.userId };
+  }
+
+  /** A challenge to sign with the private key of the key the caller is about to register. */
+  challenge(ctx: RequestContext): Promise<KeyChallenge> {
+    return this.possession.issue(this.possessionSubject(ctx));
+  }
+
   /**
-   * Registers a public key for the caller's agency. Registering the same key again returns it
-   * unchanged; a key another agency registered is a CONFLICT.
+   * Registers a public key for the caller's agency, given `signedChallenge`: a challenge from
+   * `challenge()` signed by that key's private key, which proves the agency holds it. Registering
+   * the same key again returns it unchanged; a key another agency registered is a CONFLICT.
    */
-  async register(ctx: RequestContext, armoredPublicKey: string): Promise<AgencyKeyEntity> {
+  async register(ctx: RequestContext, armoredPublicKey: string, signedChallenge: string): Promise<AgencyKeyEntity> {
     // Refuses private keys (nothing is stored), malformed, weak, revoked or expired keys.
     const info = await inspectAgencyPublicKey(armoredPublicKey);
+    const publicKey = await loadAgencyPublicKey(info.armored);
     const agency = ctx.principal.agencyCode;
     const key = await this.dataSource.transaction(async (manager) => {
+      await this.possession.prove(manager, this.possessionSubject(ctx), signedChallenge, publicKey);
       const inserted = await manager
         .createQueryBuilder()
         .insert()

@@ -81,3 +81,15 @@ export class KeyRotationStatusModel {
   @Field(() => String, { nullable: true })
   failedReason: string | null;
 }
+
+@ObjectType('KeyChallenge', { description: 'Proof of possession: sign `challenge` with the private key of the key you register' })
+export class KeyChallengeModel {
+  @Field({ description: 'The exact text to sign; it names your agency and a fresh nonce' })
+  challenge: string;
+
+  @Field()
+  nonce: string;
+
+  @Field({ description: 'After this the challenge is refused; it is also spent by one registration' })
+  expiresAt: Date;
+}

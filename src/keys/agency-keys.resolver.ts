@@ -2,7 +2,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
 import type { RequestContext } from '../auth/request-context.js';
 import type { AgencyKeyEntity, KeyRevocationReasonName } from './agency-key.entity.js';
-import { AgencyKeyModel, KeyRevocationReasonEnum, KeyRotationStatusModel } from './agency-key.model.js';
+import { AgencyKeyModel, KeyChallengeModel, KeyRevocationReasonEnum, KeyRotationStatusModel } from './agency-key.model.js';
 import { AgencyKeyAdminService } from './agency-key-admin.service.js';
 import { KeyRotationService } from './key-rotation.service.js';
 import { PlatformKeyService } from './platform-key.service.js';
@@ -45,8 +45,22 @@ export class AgencyKeysResolver {
 
   @Allow('AGENCY_ADMIN')
   @Mutation(() => AgencyKeyModel, { description: "Registers an OpenPGP public key for the caller's agency; a newer key becomes the one data is encrypted to" })
-  async registerAgencyKey(@Ctx() ctx: RequestContext, @Args('armoredPublicKey') armoredPublicKey: string): Promise<AgencyKeyModel> {
-    return toAgencyKeyModel(await this.admin.register(ctx, armoredPublicKey));
+  async registerAgencyKey(
+    @Ctx() ctx: RequestContext,
+    @Args('armoredPublicKey') armoredPublicKey: string,
+    @Args('signedChallenge', { description: 'The text of agencyKeyChallenge signed with this key (gpg --sign --armor, gpg --clearsign, or windward key register)' })
+    signedChallenge: string,
+  ): Promise<AgencyKeyModel> {
+    return toAgencyKeyModel(await this.admin.register(ctx, armoredPublicKey, signedChallenge));
+  }
+
+  @Allow('AGENCY_ADMIN')
+  @Mutation(() => KeyChallengeModel, {
+    description: 'A single-use challenge naming your agency and a fresh nonce: sign its text with the private key you register (proof of possession)',
+  })
+  async agencyKeyChallenge(@Ctx() ctx: RequestContext): Promise<KeyChallengeModel> {
+    const challenge = await this.admin.challenge(ctx);
+    return { challenge: challenge.text, nonce: challenge.nonce, expiresAt: challenge.expiresAt };
   }
 
   @Allow('AGENCY_ADMIN')

@@ -190,6 +190,7 @@ export function registerKeyCommands(program: Command, print: (line: string) => v
       print(`private key: ${result.privateKeyFile}`);
       print(`revocation certificate: ${result.revocationCertificateFile}`);
       print(`fingerprint: ${result.fingerprint}`);
+      print(`register it: WINDWARD_TOKEN=<agency admin key> windward key register --public-key ${result.publicKeyFile} --private-key ${result.privateKeyFile}`);
     });
 
   program

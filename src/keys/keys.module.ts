@@ -8,6 +8,8 @@ import { AgencyKeysResolver } from './agency-keys.resolver.js';
 import { AgencyKeysService } from './agency-keys.service.js';
 import { KeyRewrapService } from './key-rewrap.service.js';
 import { KeyRotationService } from './key-rotation.service.js';
+import { KeyChallengeEntity } from './key-challenge.entity.js';
+import { KeyPossession } from './key-possession.js';
 import { PlatformKeyEntity } from './platform-key.entity.js';
 import { PlatformKeyService } from './platform-key.service.js';
 
@@ -17,8 +19,8 @@ import { PlatformKeyService } from './platform-key.service.js';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([AgencyKeyEntity, PlatformKeyEntity]), JobsModule],
-  providers: [PlatformKeyService, AgencyKeysService, AgencyKeyAdminService, KeyRewrapService, KeyRotationService, AgencyKeysResolver, AgencyKeysFieldResolver],
-  exports: [PlatformKeyService, AgencyKeysService, KeyRewrapService],
+  imports: [TypeOrmModule.forFeature([AgencyKeyEntity, PlatformKeyEntity, KeyChallengeEntity]), JobsModule],
+  providers: [PlatformKeyService, AgencyKeysService, AgencyKeyAdminService, KeyPossession, KeyRewrapService, KeyRotationService, AgencyKeysResolver, AgencyKeysFieldResolver],
+  exports: [PlatformKeyService, AgencyKeysService, KeyRewrapService, KeyPossession],
 })
 export class KeysModule {}

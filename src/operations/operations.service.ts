@@ -12,6 +12,7 @@ import type { SeizureEntity } from '../seizures/seizure.entity.js';
 import { clampFirst } from '../seizures/seizure-search.service.js';
 import { OPERATION_TRANSITIONS, OperationEntity, type OperationStatus } from './operation.entity.js';
 import type { OperationInput } from './operation.model.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../database/keyset-cursor.js';
 import { isUuid } from '../database/uuid.js';
 
 /** Operations: set-up, participants, lifecycle and linked seizures; every change audited. */
@@ -142,15 +143,10 @@ export class OperationsService {
 }
 
 export function encodeOperationCursor(operation: Pick<OperationEntity, 'startsAt' | 'id'>): string {
-  return Buffer.from(JSON.stringify([operation.startsAt.toISOString(), operation.id])).toString('base64url');
+  return encodeKeysetCursor({ at: operation.startsAt, id: operation.id });
 }
 
 function decodeOperationCursor(cursor: string): [string, string] {
-  try {
-    const [startsAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(startsAt)) || !isUuid(id)) throw new Error('bad');
-    return [startsAt, id];
-  } catch {
-    throw new BadUserInputError('after: not a cursor returned by this API', ['after']);
-  }
+  const { at, id } = decodeKeysetCursor(cursor);
+  return [at.toISOString(), id];
 }

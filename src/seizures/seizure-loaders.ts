@@ -8,9 +8,17 @@ import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { SealedSectionService, type SensitiveSection } from './sealed-section.service.js';
 import type { SeizureView } from './seizure-view.js';
+import { SeizureSearchService } from './seizure-search.service.js';
+import type { SeizureEntity } from './seizure.entity.js';
+import { isUuid } from '../database/uuid.js';
 
 export interface SeizureLoaders {
   agency: DataLoader<string, AgencyEntity | null>;
+  /**
+   * Reports by id as the reader may see them (retracted included): aliased `seizure(id:)` fields
+   * of one request are read in one query, and so come back together and are audited in one batch.
+   */
+  visible: DataLoader<string, SeizureEntity | null>;
   /** Opens sensitive sections in one batch and records each disclosure in the audit trail. */
   sensitive: DataLoader<SeizureView, SensitiveSection | null, string>;
 }
@@ -24,6 +32,7 @@ export class SeizureLoaderFactory {
     private readonly agencies: AgenciesService,
     private readonly sections: SealedSectionService,
     private readonly audit: AuditService,
+    private readonly search: SeizureSearchService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -35,16 +44,24 @@ export class SeizureLoaderFactory {
           const found = await this.agencies.findByCodes(codes);
           return codes.map((code) => found.get(code) ?? null);
         }),
+        visible: new DataLoader(async (ids) => {
+          const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+          const rows = wanted.length
+            ? await this.search.visible(ctx, { includeRetracted: true }).andWhere('s.id IN (:...visibleIds)', { visibleIds: wanted }).getMany()
+            : [];
+          const byId = new Map(rows.map((row) => [row.id, row]));
+          return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+        }),
         sensitive: new DataLoader(
           async (views) => {
             const opened = await this.sections.openMany(views.map((v) => v.id));
             const disclosed = views.filter((v) => opened.has(v.id));
             if (disclosed.length) {
               // One transaction for the batch: the chain lock is taken once per page, not per record.
-              await this.dataSource.transaction(async (manager) => {
-                for (const view of disclosed) {
-                  await this.audit.append(
-                    manager,
+              await this.dataSource.transaction((manager) =>
+                this.audit.appendMany(
+                  manager,
+                  disclosed.map((view) =>
                     auditFromContext(ctx, {
                       action: 'seizure.disclose.sensitive',
                       resourceType: 'Seizure',
@@ -52,9 +69,9 @@ export class SeizureLoaderFactory {
                       resourceAgency: view.reportingAgencyCode,
                       fields: ['sensitive'],
                     }),
-                  );
-                }
-              });
+                  ),
+                ),
+              );
             }
             return views.map((v) => opened.get(v.id) ?? null);
           },

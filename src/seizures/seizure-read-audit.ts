@@ -15,7 +15,7 @@ export class SeizureReadAudit {
   constructor(private readonly audit: AuditService) {}
 
   async recordRead(ctx: RequestContext, view: SeizureView): Promise<void> {
-    await this.audit.appendStandalone(readEvent(ctx, view));
+    await this.audit.appendForRequest(ctx, readEvent(ctx, view));
   }
 
   /** The same event, appended in the caller's transaction (a change-feed page records all its reads at once). */

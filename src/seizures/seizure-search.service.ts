@@ -13,6 +13,8 @@ import type { SeizureDimension } from './seizure.enums.js';
 import type { SeizureFilter } from './seizure.inputs.js';
 import { isCountryCode } from './seizure-validation.js';
 import { isUuid } from '../database/uuid.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../database/keyset-cursor.js';
+import { AGENCY_CODE, textProblem } from '../graphql/input-guard.js';
 
 const ALIAS = 's';
 export const MAX_PAGE = 200;
@@ -54,17 +56,7 @@ export interface StatBucket {
 
 /** Keyset cursor over (seized_at DESC, id DESC): stable while reports are added between pages. */
 export function encodeCursor(row: Pick<SeizureEntity, 'seizedAt' | 'id'>): string {
-  return Buffer.from(JSON.stringify([row.seizedAt.toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { seizedAt: string; id: string } {
-  try {
-    const [seizedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(seizedAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return { seizedAt, id };
-  } catch {
-    throw new BadUserInputError('after: not a cursor returned by this API', ['after']);
-  }
+  return encodeKeysetCursor({ at: row.seizedAt, id: row.id });
 }
 
 export function clampFirst(first: number | null | undefined, fallback = 20): number {
@@ -144,8 +136,8 @@ export class SeizureSearchService {
     const params = new PositionalParameters(access.values);
     const where = [access.where, ...filterConditions(filter ?? {}, params)];
     if (after) {
-      const cursor = decodeCursor(after);
-      where.push(`(${ALIAS}.seized_at, ${ALIAS}.id) < (${params.add(cursor.seizedAt)}::timestamptz, ${params.add(cursor.id)}::uuid)`);
+      const cursor = decodeKeysetCursor(after);
+      where.push(`(${ALIAS}.seized_at, ${ALIAS}.id) < (${params.add(cursor.at.toISOString())}::timestamptz, ${params.add(cursor.id)}::uuid)`);
     }
     const select = this.selectList(columns ?? metadata.columns.map((column) => column.propertyName as keyof SeizureEntity));
     const table = metadata.schema ? `"${metadata.schema}"."${metadata.tableName}"` : `"${metadata.tableName}"`;
@@ -239,8 +231,19 @@ export function filterConditions(filter: SeizureFilter, params: SqlParameters): 
   if (filter.seizedFrom && filter.seizedTo && filter.seizedFrom > filter.seizedTo) {
     throw new BadUserInputError('filter.seizedFrom must not be after filter.seizedTo', ['filter.seizedFrom']);
   }
-  if (filter.operationId && !/^[0-9a-f-]{36}$/i.test(filter.operationId)) throw new BadUserInputError('filter.operationId: not an id', ['filter.operationId']);
+  if (filter.operationId && !isUuid(filter.operationId)) throw new BadUserInputError('filter.operationId: not an id', ['filter.operationId']);
   if (filter.text && filter.text.length > 200) throw new BadUserInputError('filter.text: at most 200 characters', ['filter.text']);
+  // Filters also come back from storage (alerts) and over WebSocket: checked here too, not only at the edge.
+  const textIssue = filter.text ? textProblem(filter.text) : null;
+  if (textIssue) throw new BadUserInputError(`filter.text: ${textIssue}`, ['filter.text']);
+  const badAgency = filter.reportingAgencies?.find((code) => !AGENCY_CODE.test(code));
+  if (badAgency !== undefined) throw new BadUserInputError('filter.reportingAgencies: not agency codes', ['filter.reportingAgencies']);
+  for (const key of ['seizedFrom', 'seizedTo'] as const) {
+    const date = filter[key];
+    if (date != null && (!(date instanceof Date) || Number.isNaN(date.getTime()) || Math.abs(date.getUTCFullYear() - 5000) > 4999)) {
+      throw new BadUserInputError(`filter.${key}: not a date-time between the years 0001 and 9999`, [`filter.${key}`]);
+    }
+  }
 
   const conditions: string[] = [];
   const oneOf = (column: string, values: readonly unknown[] | null | undefined) => {

@@ -40,7 +40,7 @@ export class SeizuresResolver {
   @Allow(AUTHENTICATED)
   @Query(() => SeizureModel, { nullable: true, description: 'Null when the report does not exist or is not visible to you' })
   async seizure(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<SeizureView | null> {
-    const entity = await this.search.findVisible(ctx, id);
+    const entity = await this.loaders.for(ctx).visible.load(id);
     if (!entity) return null;
     const view = this.view(ctx, entity);
     await this.readAudit.recordRead(ctx, view);

@@ -33,6 +33,8 @@ export function testConfig(database: TestDatabase, env: Record<string, string | 
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     REDIS_PREFIX: `windward-test-${randomBytes(4).toString('hex')}`,
+    // Test receivers listen on 127.0.0.1; production refuses such webhook destinations.
+    WEBHOOK_ALLOW_PRIVATE_DESTINATIONS: 'true',
     ...database.env,
     ...env,
   });

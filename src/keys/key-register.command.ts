@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { createMessage, sign } from 'openpgp';
+import { INTEROP_CONFIG, unlockPrivateKey } from '../crypto/openpgp-profile.js';
+import { BadUserInputError } from '../errors/domain-error.js';
+
+/*
+ * `windward key register`: registers an agency's public key on a running Windward over its GraphQL
+ * API, proving possession of the private key (key-possession.ts): it asks for a challenge
+ * (agencyKeyChallenge), signs its text with the private key, and sends both with registerAgencyKey.
+ * The private key never leaves this machine. A GnuPG user does the same with `gpg --sign --armor`.
+ */
+
+/** Signs a challenge's text as an armored inline-signed message, as `gpg --sign --armor` would. */
+export async function signChallenge(text: string, armoredPrivateKey: string, passphrase?: string): Promise<string> {
+  const signingKey = await unlockPrivateKey({ armoredPrivateKey, passphrase, field: 'privateKey' });
+  return sign({ message: await createMessage({ text }), signingKeys: signingKey, format: 'armored', config: INTEROP_CONFIG });
+}
+
+interface GraphqlAnswer<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+async function call<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch {
+    throw new Error(`Cannot reach ${url}`);
+  }
+  let answer: GraphqlAnswer<T>;
+  try {
+    answer = (await response.json()) as GraphqlAnswer<T>;
+  } catch {
+    throw new Error(`${url} did not answer with GraphQL (HTTP ${response.status})`);
+  }
+  const error = answer.errors?.[0];
+  if (error) throw new Error(`${error.extensions?.code ?? 'ERROR'}: ${error.message}`);
+  if (!answer.data) throw new Error(`${url} answered without data (HTTP ${response.status})`);
+  return answer.data;
+}
+
+async function readNamed(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    throw new Error(`Cannot read the ${what} ${file}`);
+  }
+}
+
+export interface RegisterKeyOptions {
+  url: string;
+  publicKey: string;
+  privateKey: string;
+  passphraseFile?: string;
+  /** The API key or OIDC token of an AGENCY_ADMIN; from WINDWARD_TOKEN when not given. */
+  token?: string;
+}
+
+export async function registerAgencyKeyRemotely(options: RegisterKeyOptions): Promise<{ fingerprint: string; agencyCode: string }> {
+  const token = options.token ?? process.env.WINDWARD_TOKEN;
+  if (!token) throw new BadUserInputError('Give the credentials of an AGENCY_ADMIN in WINDWARD_TOKEN', ['token']);
+  const [publicKey, privateKey, passphraseText] = await Promise.all([
+    readNamed(options.publicKey, 'public key'),
+    readNamed(options.privateKey, 'private key'),
+    options.passphraseFile ? readNamed(options.passphraseFile, 'passphrase file') : Promise.resolve(undefined),
+  ]);
+  const passphrase = passphraseText?.split(/\r?\n/)[0];
+  const { agencyKeyChallenge } = await call<{ agencyKeyChallenge: { challenge: string } }>(options.url, token, 'mutation { agencyKeyChallenge { challenge } }');
+  const signed = await signChallenge(agencyKeyChallenge.challenge, privateKey, passphrase);
+  const { registerAgencyKey } = await call<{ registerAgencyKey: { fingerprint: string; agencyCode: string } }>(
+    options.url,
+    token,
+    'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint agencyCode } }',
+    { key: publicKey, signed },
+  );
+  return registerAgencyKey;
+}
+
+/** Adds `key register` to the CLI. */
+export function registerKeyRegisterCommand(program: Command, print: (line: string) => void): void {
+  program
+    .command('key')
+    .description("agency keys on a running Windward")
+    .command('register')
+    .description("register the agency's public key, proving possession of its private key (signs the platform's challenge)")
+    .option('--url <url>', 'the GraphQL endpoint', 'http://localhost:4000/graphql')
+    .requiredOption('--public-key <file>', 'the armored public key to register (e.g. JM.public.asc from keygen)')
+    .requiredOption('--private-key <file>', 'its armored private key; used here to sign, never sent')
+    .option('--passphrase-file <file>', 'the private key passphrase (first line)')
+    .action(async (options: RegisterKeyOptions) => {
+      const registered = await registerAgencyKeyRemotely(options);
+      print(`registered: ${registered.fingerprint} for ${registered.agencyCode}`);
+    });
+}

@@ -6,11 +6,13 @@ import { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthenticationService } from './authentication.service.js';
+import { OidcBindingsResolver } from './oidc-bindings.resolver.js';
+import { OidcBindingsService } from './oidc-bindings.service.js';
 import { OidcService } from './oidc.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity, UserEntity, AgencyEntity])],
-  providers: [ApiKeysService, OidcService, AuthenticationService, AuthGuard],
+  providers: [ApiKeysService, OidcService, OidcBindingsService, OidcBindingsResolver, AuthenticationService, AuthGuard],
   exports: [ApiKeysService, AuthenticationService, AuthGuard],
 })
 export class AuthModule {}

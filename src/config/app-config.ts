@@ -37,6 +37,10 @@ const schema = z
       audience: z.string().min(1).optional(),
       jwksUri: httpsOrLocalUrl.optional(),
       emailClaim: z.string().min(1).default('email'),
+      /** The longest lifetime (exp - iat) and age (now - iat) of a token we accept, in seconds. */
+      maxTokenAgeSeconds: z.coerce.number().int().min(60).max(86400).default(3600),
+      /** How far our clock and the issuer's may disagree, in seconds. */
+      clockSkewSeconds: z.coerce.number().int().min(0).max(300).default(30),
     }),
     graphql: z.object({
       maxDepth: z.coerce.number().int().min(2).max(100),
@@ -81,6 +85,8 @@ const ENV_VARIABLES: Record<string, string> = {
   'oidc.audience': 'OIDC_AUDIENCE',
   'oidc.jwksUri': 'OIDC_JWKS_URI',
   'oidc.emailClaim': 'OIDC_EMAIL_CLAIM',
+  'oidc.maxTokenAgeSeconds': 'OIDC_MAX_TOKEN_AGE',
+  'oidc.clockSkewSeconds': 'OIDC_CLOCK_SKEW',
   'graphql.maxDepth': 'GRAPHQL_MAX_DEPTH',
   'graphql.maxComplexity': 'GRAPHQL_MAX_COMPLEXITY',
   'jobs.concurrency': 'JOB_CONCURRENCY',

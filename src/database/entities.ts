@@ -1,4 +1,5 @@
 import { AgencyEntity } from '../agencies/agency.entity.js';
+import { AccessChangeEntity } from '../alerts/access-change.entity.js';
 import { AlertDeliveryEntity, AlertEntity } from '../alerts/alert.entity.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
@@ -18,4 +19,5 @@ export const ENTITIES = [
   AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity,
   SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity, AuditEventEntity,
   SeizureChangeEntity, OperationEntity, OperationReportEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
+  AccessChangeEntity,
 ];

@@ -5,10 +5,12 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { AccessModule } from '../access/access.module.js';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { AlertsModule } from '../alerts/alerts.module.js';
+import { LiveConnections } from '../alerts/live-connections.service.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuthGuard } from '../auth/auth.guard.js';
 import { AuthenticationService } from '../auth/authentication.service.js';
+import type { Principal } from '../auth/principal.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import { WindwardFederationDriver } from '../federation/federation.driver.js';
@@ -43,10 +45,14 @@ export class AppModule {
         FederationModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: WindwardFederationDriver,
-          imports: [AuthModule],
-          inject: [APP_CONFIG, Metrics, AuthenticationService],
-          useFactory: (config: AppConfig, metrics: Metrics, authentication: AuthenticationService) =>
-            graphqlOptions(config, metrics, (authorization) => authentication.authenticate(authorization)),
+          imports: [AuthModule, AlertsModule],
+          inject: [APP_CONFIG, Metrics, AuthenticationService, LiveConnections],
+          useFactory: (config: AppConfig, metrics: Metrics, authentication: AuthenticationService, connections: LiveConnections) =>
+            graphqlOptions(
+              config, metrics,
+              (authorization) => authentication.authenticate(authorization),
+              (socket, principal) => connections.track(socket, principal as Principal),
+            ),
         }),
       ],
       controllers: [HealthController, GraphiqlController],

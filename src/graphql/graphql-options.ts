@@ -65,6 +65,17 @@ function noStorePlugin(): ApolloServerPlugin {
 /** Checks a WebSocket connection's credentials; throws to refuse the connection. */
 export type ConnectionAuthenticator = (authorization: string | undefined) => Promise<unknown>;
 
+/**
+ * Keeps authenticated WebSocket connections so that a change of their user's access closes them
+ * (alerts/live-connections.service.ts); resolves once such changes will be heard.
+ */
+export type ConnectionTracker = (socket: { close(code: number, reason: string): void; once(event: 'close', listener: () => void): unknown }, principal: unknown) => Promise<void>;
+
+function socketOf(ctx: SocketContext): Parameters<ConnectionTracker>[0] | undefined {
+  const socket = (ctx.extra as { socket?: unknown } | undefined)?.socket as Parameters<ConnectionTracker>[0] | undefined;
+  return socket && typeof socket.close === 'function' && typeof socket.once === 'function' ? socket : undefined;
+}
+
 /** The state graphql-ws keeps per connection (only what is read here). */
 interface SocketContext {
   connectionParams?: Readonly<Record<string, unknown>>;
@@ -87,14 +98,23 @@ function socketAuthorization(ctx: SocketContext): string | undefined {
  * closed (4403) at connection_init; each operation then goes through the global guard like an HTTP
  * request, its `req` carrying the connection's credentials; and the HTTP query limits apply too.
  */
-function subscriptionOptions(config: AppConfig, authenticate: ConnectionAuthenticator, schema: () => GraphQLSchema | undefined): ApolloDriverConfig['subscriptions'] {
+function subscriptionOptions(
+  config: AppConfig, authenticate: ConnectionAuthenticator, schema: () => GraphQLSchema | undefined, track?: ConnectionTracker,
+): ApolloDriverConfig['subscriptions'] {
   return {
     'graphql-ws': {
       path: '/graphql',
       connectionInitWaitTimeout: 10_000,
       onConnect: async (ctx) => {
         try {
-          await authenticate(socketAuthorization(ctx as SocketContext));
+          const authorization = socketAuthorization(ctx as SocketContext);
+          const principal = await authenticate(authorization);
+          const socket = socketOf(ctx as SocketContext);
+          if (track && socket) {
+            await track(socket, principal);
+            // Once tracked, a revocation closes the socket; one committed in between is caught here.
+            await authenticate(authorization);
+          }
           return true;
         } catch {
           return false;
@@ -119,12 +139,12 @@ function subscriptionOptions(config: AppConfig, authenticate: ConnectionAuthenti
   };
 }
 
-export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate?: ConnectionAuthenticator): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate?: ConnectionAuthenticator, track?: ConnectionTracker): ApolloDriverConfig {
   let schema: GraphQLSchema | undefined;
   return {
     ...(authenticate
       ? {
-          subscriptions: subscriptionOptions(config, authenticate, () => schema),
+          subscriptions: subscriptionOptions(config, authenticate, () => schema, track),
           // Over WebSocket there is no HTTP request: the guard reads the connection's credentials here.
           context: (arg: unknown) => (isSocketContext(arg) ? { req: { headers: { authorization: socketAuthorization(arg) } } } : undefined),
           transformSchema: (built: GraphQLSchema) => (schema = built),

@@ -10,6 +10,22 @@ import { SealedSectionEntity, SectionRecipientEntity } from './sealed-section.en
 
 export const PLATFORM_RECIPIENT = 'PLATFORM';
 
+const MIN_PADDED_BYTES = 4096;
+/** `,"padding":""` */
+const PADDING_OVERHEAD = 13;
+
+/**
+ * A server-blind section as JSON padded with spaces in a `padding` member to a power of two bytes
+ * (at least 4 KiB), so that the stored ciphertext's length says no more than that bucket.
+ */
+export function paddedJson(section: SensitiveSection): string {
+  const bare = JSON.stringify(section);
+  const length = Buffer.byteLength(bare, 'utf8') + PADDING_OVERHEAD;
+  let target = MIN_PADDED_BYTES;
+  while (target < length) target *= 2;
+  return JSON.stringify({ ...section, padding: ' '.repeat(target - length) });
+}
+
 export interface SensitiveSection {
   narrative: string | null;
   persons: { name: string; nationality: string | null; dateOfBirth: string | null; role: string | null }[];
@@ -53,7 +69,8 @@ export class SealedSectionService {
     }
     const recipients: Recipient[] = [...keys.entries()].map(([code, key]) => ({ recipientId: code, publicKey: key.publicKey }));
     if (!options.serverBlind) recipients.push({ recipientId: PLATFORM_RECIPIENT, publicKey: this.platformKey.publicKey });
-    const encrypted = await encryptForRecipients(new TextEncoder().encode(JSON.stringify(section)), recipients);
+    const plaintext = options.serverBlind ? paddedJson(section) : JSON.stringify(section);
+    const encrypted = await encryptForRecipients(new TextEncoder().encode(plaintext), recipients);
     return {
       payload: Buffer.from(encrypted.payload),
       recipients: encrypted.wrappedKeys.map((w) => ({ recipient: w.recipientId, keyFingerprint: w.keyFingerprint, pkesk: Buffer.from(w.pkesk) })),

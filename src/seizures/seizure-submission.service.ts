@@ -49,9 +49,18 @@ function toSection(input: SensitiveInput): SensitiveSection {
   };
 }
 
-/** The content a reference stands for: the same content again is the same report. */
+/**
+ * The content a reference stands for: the same content again is the same report. For a
+ * server-blind report the sensitive section is left out and the client's keyed digest of it
+ * stands in: a hash over the section would let anyone reading the database test guesses of a
+ * name or narrative offline.
+ */
 function contentHash(input: SeizureInput): string {
-  const plain = JSON.parse(JSON.stringify({ ...input, seizedAt: input.seizedAt.toISOString() }));
+  const { sensitive, sensitiveDigest, ...facts } = input;
+  const content = input.serverBlind
+    ? { ...facts, seizedAt: input.seizedAt.toISOString(), serverBlindSection: sensitiveDigest }
+    : { ...facts, sensitive, seizedAt: input.seizedAt.toISOString() };
+  const plain = JSON.parse(JSON.stringify(content));
   return createHash('sha256').update(canonicalJson(plain)).digest('hex');
 }
 

@@ -5,8 +5,10 @@ import { Operations1795477035743 } from './1795477035743-operations.js';
 import { FeedDisclosures1795477869771 } from './1795477869771-feed-disclosures.js';
 import { SeizureKeysetIndexes1795498389111 } from './1795498389111-seizure-keyset-indexes.js';
 import { OidcBindingsAccessChanges1795620000000 } from './1795620000000-oidc-bindings-access-changes.js';
+import { KeyChallenges1795620000001 } from './1795620000001-key-challenges.js';
+import { PersonalKeys1795620000002 } from './1795620000002-personal-keys.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` writes a new one to add here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [Foundation1795475357040, Seizures1795476169495, Operations1795477035743, FeedDisclosures1795477869771, SeizureKeysetIndexes1795498389111,
-  OidcBindingsAccessChanges1795620000000,
+  OidcBindingsAccessChanges1795620000000, KeyChallenges1795620000001, PersonalKeys1795620000002,
 ];

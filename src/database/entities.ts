@@ -5,6 +5,8 @@ import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
 import { FeedDisclosureEntity } from '../federation/feed-disclosure.entity.js';
 import { AgencyKeyEntity } from '../keys/agency-key.entity.js';
+import { KeyChallengeEntity } from '../keys/key-challenge.entity.js';
+import { UserKeyEntity } from '../keys/user-key.entity.js';
 import { PlatformKeyEntity } from '../keys/platform-key.entity.js';
 import { OperationReportEntity } from '../operations/operation-report.entity.js';
 import { OperationEntity } from '../operations/operation.entity.js';
@@ -19,5 +21,5 @@ export const ENTITIES = [
   AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity,
   SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity, AuditEventEntity,
   SeizureChangeEntity, OperationEntity, OperationReportEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
-  AccessChangeEntity,
+  AccessChangeEntity, UserKeyEntity, KeyChallengeEntity,
 ];

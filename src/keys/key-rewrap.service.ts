@@ -102,7 +102,9 @@ export class KeyRewrapService {
             AND NOT EXISTS (SELECT 1 FROM section_recipients r WHERE r.seizure_id = s.id AND r.recipient = $1)
             AND (s.reporting_agency = $1
                  OR (s.tlp <> 'RED' AND s.releasable_to @> ARRAY[$1]::text[])
-                 OR (s.tlp = 'RED' AND EXISTS (SELECT 1 FROM users u WHERE u.id::text = ANY(s.releasable_to_users) AND u.agency_code = $1)))
+                 OR (s.tlp = 'RED' AND EXISTS (SELECT 1 FROM users u WHERE u.id::text = ANY(s.releasable_to_users) AND u.agency_code = $1
+                       -- a named user with a personal key reads it with that key, not their agency's
+                       AND NOT EXISTS (SELECT 1 FROM user_keys k WHERE k.user_id = u.id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())))))
           ORDER BY s.id
           LIMIT ${BATCH_SIZE}`,
         [agency, PLATFORM_RECIPIENT, after],

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { SealedSectionEntity, SectionRecipientEntity } from './sealed-section.entity.js';
+import { ResealResolver } from './reseal.resolver.js';
 import { SealedSectionService } from './sealed-section.service.js';
 import { SealedSubmissionService } from './sealed-submission.service.js';
 import { SeizureLoaderFactory } from './seizure-loaders.js';
@@ -16,7 +17,7 @@ import { SeizureConnectionResolver, SeizuresResolver } from './seizures.resolver
 
 @Module({
   imports: [TypeOrmModule.forFeature([SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity]), AgenciesModule],
-  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizureProjection, SeizuresResolver, SeizureConnectionResolver],
+  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizureProjection, SeizuresResolver, SeizureConnectionResolver, ResealResolver],
   exports: [SeizureSubmissionService, SeizureSearchService, SealedSectionService, SeizureViews, SeizureLoaderFactory, SeizureReadAudit, SeizureProjection],
 })
 export class SeizuresModule {}

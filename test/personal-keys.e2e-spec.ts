@@ -3,6 +3,7 @@ import { createMessage, decrypt, readMessage, readPrivateKey, sign } from 'openp
 import { generateAgencyKeyPair, inspectAgencyPublicKey } from '../src/crypto/agency-key.js';
 import type { GeneratedKeyPair } from '../src/crypto/openpgp-profile.js';
 import { AgencyKeyEntity } from '../src/keys/agency-key.entity.js';
+import { KeyRewrapService } from '../src/keys/key-rewrap.service.js';
 import { SUBMIT, seizureInput } from './support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
@@ -149,5 +150,23 @@ describe('personal keys', () => {
     expect((await platform.gql<{ sectionsToReseal: unknown[] }>(jmAdmin.key, RESEAL)).data!.sectionsToReseal).toEqual([]);
     const recipients = await platform.server.runtime.dataSource.query('SELECT recipient FROM section_recipients WHERE seizure_id = $1 ORDER BY recipient', [id]);
     expect(recipients).toEqual([{ recipient: 'JM' }, { recipient: 'KY' }]);
+  });
+
+  it("lists them too when the owner agency's key is compromised, and the re-wrap job tells the owner once", async () => {
+    const sensitive = { narrative: `Blind ${randomBytes(4).toString('hex')}` };
+    const input = seizureInput({ tlp: 'RED', serverBlind: true, sensitive, sensitiveDigest: randomBytes(32).toString('base64url') });
+    const submitted = await platform.gql<{ submitSeizure: { id: string } }>(jmElo.key, SUBMIT, { input });
+    expect(submitted.errors).toBeUndefined();
+    const id = submitted.data!.submitSeizure.id;
+    const [jmKey] = await platform.server.runtime.dataSource.query("SELECT fingerprint FROM agency_keys WHERE agency_code = 'JM'");
+    await platform.server.runtime.dataSource.query("UPDATE agency_keys SET revoked_at = now(), revocation_reason = 'COMPROMISED' WHERE fingerprint = $1", [jmKey.fingerprint]);
+    const listed = await platform.gql<{ sectionsToReseal: { seizureId: string; recipient: string }[] }>(jmAdmin.key, RESEAL);
+    expect(listed.data!.sectionsToReseal.filter((r) => r.seizureId === id)).toEqual([expect.objectContaining({ recipient: 'JM', keyFingerprint: jmKey.fingerprint })]);
+    const rewrap = platform.server.app.get(KeyRewrapService);
+    for (let run = 0; run < 2; run++) await rewrap.run({ agencyCode: 'JM', fingerprint: jmKey.fingerprint, trigger: 'COMPROMISED' });
+    const told = await platform.server.runtime.dataSource.query(
+      "SELECT actor, resource_agency FROM audit_events WHERE action = 'seizure.reseal-needed' AND resource_id = $1", [id],
+    );
+    expect(told).toEqual([{ actor: 'system', resource_agency: 'JM' }]);
   });
 });

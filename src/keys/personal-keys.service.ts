@@ -9,6 +9,7 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domai
 import { JsonLogger } from '../observability/json-logger.js';
 import { KEY_REVOCATION_REASONS, type KeyRevocationReasonName } from './agency-key.entity.js';
 import { normalizeFingerprint, type UsableKey } from './agency-keys.service.js';
+import { recordResealNeeded } from './reseal-notice.js';
 import { KeyPossession, type KeyChallenge, type PossessionSubject } from './key-possession.js';
 import { UserKeyEntity } from './user-key.entity.js';
 
@@ -113,19 +114,9 @@ export class PersonalKeysService {
     });
   }
 
-  /** One audit event per server-blind report sealed to the compromised key, visible to the report's agency. */
   private async tellOwners(manager: EntityManager, ctx: RequestContext, fingerprint: string): Promise<void> {
-    const reports = (await manager.query(
-      `SELECT s.id, s.reporting_agency FROM seizures s JOIN section_recipients r ON r.seizure_id = s.id
-        WHERE s.server_blind AND r.key_fingerprint = $1 AND s.status <> 'RETRACTED' LIMIT 10000`,
-      [fingerprint],
-    )) as { id: string; reporting_agency: string }[];
-    for (const report of reports) {
-      await this.audit.append(manager, auditFromContext(ctx, {
-        action: 'seizure.reseal-needed', resourceType: 'Seizure', resourceId: report.id, resourceAgency: report.reporting_agency,
-        details: { fingerprint, reason: 'a recipient key was revoked as COMPROMISED; the server cannot re-wrap a server-blind section: re-seal it with updateSeizure(sensitive)' },
-      }));
-    }
-    if (reports.length) this.logger.event('warn', 'server-blind reports need re-sealing', { fingerprint, reports: reports.length });
+    const { actor, actorEmail, agency } = auditFromContext(ctx, { action: '' });
+    const told = await recordResealNeeded(manager, this.audit, { actor, actorEmail, agency }, fingerprint);
+    if (told) this.logger.event('warn', 'server-blind reports need re-sealing', { fingerprint, reports: told });
   }
 }

@@ -114,7 +114,7 @@ describe('OIDC identities', () => {
       expectRefused(await signIn({ subject: `sub-${tag()}`, claims: { email: analyst.email.toUpperCase(), email_verified: true } }));
       expect(await bindingOf(analyst.userId)).toBe(`${issuer.issuer}|${first}`);
       // The API key keeps working alongside.
-      expect((await platform.gql(analyst.key, ME)).data?.me.authMethod).toBe('api-key');
+      expect((await platform.gql<{ me: { authMethod: string } }>(analyst.key, ME)).data?.me.authMethod).toBe('api-key');
     });
 
     it('property: two addresses the identity provider tells apart never reach one Windward user', async () => {

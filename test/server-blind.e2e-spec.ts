@@ -86,7 +86,7 @@ describe('server-blind reports', () => {
       }
     }
     // The old idempotency hash: SHA-256 over the whole input, sensitive section included.
-    const whole = { ...input, seizedAt: new Date(input.seizedAt as string).toISOString() };
+    const whole: Record<string, unknown> = { ...input, seizedAt: new Date(input.seizedAt as string).toISOString() };
     derived.add(createHash('sha256').update(canonicalize(whole)!).digest('hex'));
     const { sensitiveDigest: _digest, ...withoutDigest } = whole;
     derived.add(createHash('sha256').update(canonicalize(withoutDigest)!).digest('hex'));

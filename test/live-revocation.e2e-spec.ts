@@ -40,6 +40,8 @@ interface Live {
 describe('revocation ends live connections', () => {
   let platform: TestPlatform;
   const clients: Client[] = [];
+  /** Measured delays, printed with REPORT_LATENCY=1 (for the README's figures). */
+  const latencies: string[] = [];
 
   beforeAll(async () => {
     platform = await startTestPlatform();
@@ -47,6 +49,7 @@ describe('revocation ends live connections', () => {
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.dispose()));
     await platform?.stop();
+    if (process.env.REPORT_LATENCY) process.stderr.write(`revocation to close (${platform?.database.kind}): ${latencies.join(', ')}\n`);
   });
 
   /** A live seizureReported subscription on `baseUrl`; resolves once the server has it running. */
@@ -75,6 +78,7 @@ describe('revocation ends live connections', () => {
   async function closedWithin(state: Live, since: number): Promise<number> {
     const closed = await waitFor('the connection to close', () => state.closed, 10_000);
     expect(closed.code).toBe(4403);
+    latencies.push(`${expect.getState().currentTestName?.slice(-60)}: ${closed.at - since} ms`);
     return closed.at - since;
   }
 

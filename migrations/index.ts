@@ -6,6 +6,12 @@ import { FeedDisclosures1795477869771 } from './1795477869771-feed-disclosures.j
 import { SeizureKeysetIndexes1795498389111 } from './1795498389111-seizure-keyset-indexes.js';
 import { DerivedDisclosure1795600000000 } from './1795600000000-derived-disclosure.js';
 import { HostileInput1795610000000 } from './1795610000000-hostile-input.js';
+import { OidcBindingsAccessChanges1795620000000 } from './1795620000000-oidc-bindings-access-changes.js';
+import { PersonalKeys1795620000002 } from './1795620000002-personal-keys.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` writes a new one to add here. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [Foundation1795475357040, Seizures1795476169495, Operations1795477035743, FeedDisclosures1795477869771, SeizureKeysetIndexes1795498389111, DerivedDisclosure1795600000000, HostileInput1795610000000];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [Foundation1795475357040, Seizures1795476169495, Operations1795477035743, FeedDisclosures1795477869771, SeizureKeysetIndexes1795498389111,
+  DerivedDisclosure1795600000000, HostileInput1795610000000,
+  // key_challenges comes from HostileInput (issue 13); personal keys (issue 14) share that table.
+  OidcBindingsAccessChanges1795620000000, PersonalKeys1795620000002,
+];

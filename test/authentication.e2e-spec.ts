@@ -197,8 +197,8 @@ describe('authentication with OIDC tokens', () => {
   it('does not let a second subject take over a user already bound to another one', async () => {
     const email = await newUser();
     const owner = `sub-${randomBytes(4).toString('hex')}`;
-    expect((await platform.gql(await token(owner, { claims: { email } }), ME)).data).toEqual({ me: { email } });
-    const intruder = await token(`sub-${randomBytes(4).toString('hex')}`, { claims: { email } });
+    expect((await platform.gql(await token(owner, { claims: { email, email_verified: true } }), ME)).data).toEqual({ me: { email } });
+    const intruder = await token(`sub-${randomBytes(4).toString('hex')}`, { claims: { email, email_verified: true } });
     expectUnauthenticated(await platform.gql(intruder, ME), intruder);
   });
 
@@ -208,37 +208,37 @@ describe('authentication with OIDC tokens', () => {
   });
 
   it('refuses a token for another audience', async () => {
-    const jwt = await token('aud-case', { claims: { email: await newUser() }, audience: 'someone-else' });
+    const jwt = await token('aud-case', { claims: { email: await newUser(), email_verified: true }, audience: 'someone-else' });
     expectUnauthenticated(await platform.gql(jwt, ME), jwt);
   });
 
   it('refuses a token from another issuer', async () => {
-    const jwt = await token('iss-case', { claims: { email: await newUser() }, issuer: 'http://127.0.0.1:1' });
+    const jwt = await token('iss-case', { claims: { email: await newUser(), email_verified: true }, issuer: 'http://127.0.0.1:1' });
     expectUnauthenticated(await platform.gql(jwt, ME), jwt);
   });
 
   it('refuses an expired token', async () => {
-    const jwt = await token('exp-case', { claims: { email: await newUser() }, expiresAt: Math.floor(Date.now() / 1000) - 3600 });
+    const jwt = await token('exp-case', { claims: { email: await newUser(), email_verified: true }, expiresAt: Math.floor(Date.now() / 1000) - 3600 });
     expectUnauthenticated(await platform.gql(jwt, ME), jwt);
   });
 
   it('refuses a token signed by another key under the published key id', async () => {
-    const jwt = await token('forged-case', { claims: { email: await newUser() }, key: otherKey });
+    const jwt = await token('forged-case', { claims: { email: await newUser(), email_verified: true }, key: otherKey });
     expectUnauthenticated(await platform.gql(jwt, ME), jwt);
   });
 
   it('refuses a token signed by another key under an unknown key id', async () => {
-    const jwt = await token('forged-kid-case', { claims: { email: await newUser() }, key: otherKey, kid: 'not-published' });
+    const jwt = await token('forged-kid-case', { claims: { email: await newUser(), email_verified: true }, key: otherKey, kid: 'not-published' });
     expectUnauthenticated(await platform.gql(jwt, ME), jwt);
   });
 
   it('refuses a shared-secret (HS256) token', async () => {
-    const jwt = await token('hs256-case', { claims: { email: await newUser() }, alg: 'HS256', key: new TextEncoder().encode('a shared secret of at least 32 bytes!!') });
+    const jwt = await token('hs256-case', { claims: { email: await newUser(), email_verified: true }, alg: 'HS256', key: new TextEncoder().encode('a shared secret of at least 32 bytes!!') });
     expectUnauthenticated(await platform.gql(jwt, ME), jwt);
   });
 
   it('refuses a token for an email that has no user', async () => {
-    const jwt = await token('nobody-case', { claims: { email: `nobody-${randomBytes(4).toString('hex')}@jm.test` } });
+    const jwt = await token('nobody-case', { claims: { email: `nobody-${randomBytes(4).toString('hex')}@jm.test`, email_verified: true } });
     expectUnauthenticated(await platform.gql(jwt, ME), jwt);
   });
 
@@ -253,7 +253,7 @@ describe('authentication with OIDC tokens', () => {
   it('refuses a bound subject once its user is disabled', async () => {
     const email = await newUser();
     const subject = `sub-${randomBytes(4).toString('hex')}`;
-    expect((await platform.gql(await token(subject, { claims: { email } }), ME)).data).toEqual({ me: { email } });
+    expect((await platform.gql(await token(subject, { claims: { email, email_verified: true } }), ME)).data).toEqual({ me: { email } });
     await platform.server.runtime.dataSource.query(`UPDATE users SET status = 'DISABLED' WHERE email = $1`, [email]);
     const jwt = await token(subject);
     expectUnauthenticated(await platform.gql(jwt, ME), jwt);

@@ -33,6 +33,9 @@ const EXPECTED_OPERATIONS: Record<string, Permission[]> = {
   'Query.auditTrail': ['AGENCY_ADMIN', 'AUDITOR'],
   'Query.verifyAuditChain': ['AUDITOR'],
   'Query.changes': [AUTHENTICATED],
+  'Query.oidcBindings': ['AGENCY_ADMIN', 'PLATFORM_ADMIN'],
+  'Query.personalKeys': [AUTHENTICATED],
+  'Query.sectionsToReseal': [AUTHENTICATED],
   'Mutation.submitSeizure': ['ELO', 'ANALYST'],
   'Mutation.submitSealedSeizure': ['ELO', 'ANALYST'],
   'Mutation.updateSeizure': ['ELO', 'ANALYST', 'AGENCY_ADMIN'],
@@ -52,6 +55,10 @@ const EXPECTED_OPERATIONS: Record<string, Permission[]> = {
   'Mutation.publishOperationReport': ['ANALYST'],
   'Mutation.createAlert': ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER'],
   'Mutation.deleteAlert': ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER'],
+  'Mutation.removeOidcBinding': ['AGENCY_ADMIN', 'PLATFORM_ADMIN'],
+  'Mutation.personalKeyChallenge': [AUTHENTICATED],
+  'Mutation.registerPersonalKey': [AUTHENTICATED],
+  'Mutation.revokePersonalKey': [AUTHENTICATED],
   'Subscription.seizureReported': [AUTHENTICATED],
 };
 

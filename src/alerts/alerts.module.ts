@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { ACCESS_CHANGE_PUBLISHER, type AccessChange, type AccessChangePublisher } from '../auth/access-changes.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -16,6 +17,7 @@ import { AlertTrigger } from './alert-trigger.js';
 import { AlertsResolver } from './alerts.resolver.js';
 import { AlertsService } from './alerts.service.js';
 import { SEIZURE_EVENT_BUS, createSeizureEventBus, type SeizureEventBus } from './seizure-event-bus.js';
+import { LiveConnections } from './live-connections.service.js';
 import { SeizureNovelty } from './seizure-novelty.js';
 import { SeizureSubscriptionsResolver } from './seizure-subscriptions.resolver.js';
 import { SeizureSubscriptions } from './seizure-subscriptions.service.js';
@@ -34,6 +36,17 @@ import { WebhookDeliveryService } from './webhook-delivery.service.js';
       inject: [APP_CONFIG, getDataSourceToken(), JsonLogger],
       useFactory: (config: AppConfig, dataSource: DataSource, logger: JsonLogger) => createSeizureEventBus(config, dataSource, logger),
     },
+    {
+      provide: ACCESS_CHANGE_PUBLISHER,
+      inject: [SEIZURE_EVENT_BUS, JsonLogger],
+      useFactory: (bus: SeizureEventBus, logger: JsonLogger): AccessChangePublisher => ({
+        publish: (change: AccessChange) =>
+          bus.publishAccessChange(change).catch((error: unknown) => {
+            logger.event('error', 'access change not published', { reason: change.reason, error: error instanceof Error ? error.message : String(error) });
+          }),
+      }),
+    },
+    LiveConnections,
     { provide: SEIZURE_CHANGE_LISTENER, useClass: AlertTrigger },
     AlertOwnerContexts,
     SeizureNovelty,
@@ -44,7 +57,7 @@ import { WebhookDeliveryService } from './webhook-delivery.service.js';
     AlertsResolver,
     SeizureSubscriptionsResolver,
   ],
-  exports: [SEIZURE_CHANGE_LISTENER, AlertMatcher, WebhookDeliveryService, SeizureSubscriptions],
+  exports: [ACCESS_CHANGE_PUBLISHER, LiveConnections, SEIZURE_CHANGE_LISTENER, AlertMatcher, WebhookDeliveryService, SeizureSubscriptions],
 })
 export class AlertsModule implements OnApplicationShutdown {
   constructor(@Inject(SEIZURE_EVENT_BUS) private readonly bus: SeizureEventBus) {}

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
+import type { AccessChange } from '../auth/access-changes.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { JsonLogger } from '../observability/json-logger.js';
 
@@ -14,6 +15,9 @@ export interface SeizureEvent {
 
 export type SeizureEventListener = (event: SeizureEvent) => void;
 
+export type { AccessChange };
+export type AccessChangeListener = (change: AccessChange) => void;
+
 /**
  * Carries report events from the process that handled them (the worker) to every API process
  * holding subscriptions. Events are hints: each receiver re-reads the report and re-checks access
@@ -24,11 +28,15 @@ export interface SeizureEventBus {
   publish(event: SeizureEvent): Promise<void>;
   /** Resolves once the listener will receive events published from now on. */
   subscribe(listener: SeizureEventListener): Promise<() => void>;
+  /** Tells every process (this one included) that access changed; see AccessChange. */
+  publishAccessChange(change: AccessChange): Promise<void>;
+  subscribeAccessChanges(listener: AccessChangeListener): Promise<() => void>;
   close(): Promise<void>;
 }
 
 export const SEIZURE_EVENT_BUS = Symbol('SEIZURE_EVENT_BUS');
 export const SEIZURE_EVENTS_CHANNEL = 'windward_seizure_events';
+export const ACCESS_CHANGES_CHANNEL = 'windward_access_changes';
 const RECONNECT_MS = 1000;
 const POLL_MS = 500;
 
@@ -53,10 +61,48 @@ function parseEvent(text: string): SeizureEvent | null {
   }
 }
 
+const MAX_IDS = 1000;
+const ids = (value: unknown): string[] | undefined =>
+  Array.isArray(value) && value.length <= MAX_IDS && value.every((v) => typeof v === 'string' && v.length <= 64) ? (value as string[]) : undefined;
+
+function parseAccessChange(text: string): AccessChange | null {
+  try {
+    const value = JSON.parse(text) as Record<string, unknown>;
+    const users = ids(value.users);
+    const agencies = ids(value.agencies);
+    if (!users && !agencies) return null;
+    return { users, agencies, reason: typeof value.reason === 'string' ? value.reason.slice(0, 100) : 'access changed' };
+  } catch {
+    return null;
+  }
+}
+
 abstract class ListeningBus {
   protected readonly listeners = new Set<SeizureEventListener>();
+  protected readonly accessListeners = new Set<AccessChangeListener>();
 
   constructor(protected readonly logger: JsonLogger) {}
+
+  protected emitAccessChange(change: AccessChange): void {
+    for (const listener of this.accessListeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.logger.event('error', 'access change listener failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  protected accessRemover(listener: AccessChangeListener): () => void {
+    return () => {
+      this.accessListeners.delete(listener);
+      this.idle();
+    };
+  }
+
+  protected get hasListeners(): boolean {
+    return this.listeners.size > 0 || this.accessListeners.size > 0;
+  }
 
   protected emit(event: SeizureEvent): void {
     for (const listener of this.listeners) {
@@ -100,6 +146,16 @@ class PostgresNotifyEventBus extends ListeningBus implements SeizureEventBus {
     return this.remover(listener);
   }
 
+  async publishAccessChange(change: AccessChange): Promise<void> {
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [ACCESS_CHANGES_CHANNEL, JSON.stringify(change)]);
+  }
+
+  async subscribeAccessChanges(listener: AccessChangeListener): Promise<() => void> {
+    this.accessListeners.add(listener);
+    await this.listen();
+    return this.accessRemover(listener);
+  }
+
   private listen(): Promise<void> {
     this.listening ??= this.connect().catch((error: unknown) => {
       this.listening = undefined;
@@ -111,13 +167,20 @@ class PostgresNotifyEventBus extends ListeningBus implements SeizureEventBus {
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url, application_name: 'windward-events' });
     client.on('notification', (message) => {
-      const event = message.channel === SEIZURE_EVENTS_CHANNEL && message.payload ? parseEvent(message.payload) : null;
+      if (!message.payload) return;
+      if (message.channel === ACCESS_CHANGES_CHANNEL) {
+        const change = parseAccessChange(message.payload);
+        if (change) this.emitAccessChange(change);
+        return;
+      }
+      const event = message.channel === SEIZURE_EVENTS_CHANNEL ? parseEvent(message.payload) : null;
       if (event) this.emit(event);
     });
     client.on('error', (error) => this.dropped(client, error));
     client.on('end', () => this.dropped(client));
     await client.connect();
     await client.query(`LISTEN ${SEIZURE_EVENTS_CHANNEL}`);
+    await client.query(`LISTEN ${ACCESS_CHANGES_CHANNEL}`);
     this.client = client;
   }
 
@@ -128,7 +191,7 @@ class PostgresNotifyEventBus extends ListeningBus implements SeizureEventBus {
     client.end().catch(() => undefined);
     this.logger.event('warn', 'seizure event listener disconnected', { error: error?.message });
     const retry = () => {
-      if (this.closed || this.listeners.size === 0) return;
+      if (this.closed || !this.hasListeners) return;
       this.listen().catch(() => setTimeout(retry, RECONNECT_MS).unref());
     };
     setTimeout(retry, RECONNECT_MS).unref();
@@ -137,6 +200,7 @@ class PostgresNotifyEventBus extends ListeningBus implements SeizureEventBus {
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
+    this.accessListeners.clear();
     await this.client?.end().catch(() => undefined);
   }
 }
@@ -149,46 +213,77 @@ class RedisEventBus extends ListeningBus implements SeizureEventBus {
   private subscribed?: Promise<unknown>;
   private closed = false;
 
+  private readonly accessChannel: string;
+
   constructor(private readonly url: string, private readonly channel: string, logger: JsonLogger) {
     super(logger);
+    this.accessChannel = `${channel}:access`;
   }
 
   async publish(event: SeizureEvent): Promise<void> {
+    await this.send(this.channel, JSON.stringify(event));
+  }
+
+  async publishAccessChange(change: AccessChange): Promise<void> {
+    await this.send(this.accessChannel, JSON.stringify(change));
+  }
+
+  private async send(channel: string, text: string): Promise<void> {
     if (this.closed) throw new Error('The seizure event bus is closed');
     this.publisher ??= new Redis(this.url, { maxRetriesPerRequest: 3 });
-    await this.publisher.publish(this.channel, JSON.stringify(event));
+    await this.publisher.publish(channel, text);
   }
 
   async subscribe(listener: SeizureEventListener): Promise<() => void> {
     this.listeners.add(listener);
+    await this.listen();
+    return this.remover(listener);
+  }
+
+  async subscribeAccessChanges(listener: AccessChangeListener): Promise<() => void> {
+    this.accessListeners.add(listener);
+    await this.listen();
+    return this.accessRemover(listener);
+  }
+
+  private async listen(): Promise<void> {
     if (!this.subscriber) {
       const subscriber = new Redis(this.url, { maxRetriesPerRequest: null });
       subscriber.on('message', (channel: string, text: string) => {
+        if (channel === this.accessChannel) {
+          const change = parseAccessChange(text);
+          if (change) this.emitAccessChange(change);
+          return;
+        }
         const event = channel === this.channel ? parseEvent(text) : null;
         if (event) this.emit(event);
       });
       subscriber.on('error', (error: Error) => this.logger.event('warn', 'seizure event subscriber error', { error: error.message }));
       this.subscriber = subscriber;
-      this.subscribed = subscriber.subscribe(this.channel);
+      this.subscribed = subscriber.subscribe(this.channel, this.accessChannel);
     }
     await this.subscribed;
-    return this.remover(listener);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
+    this.accessListeners.clear();
     await Promise.all([this.publisher, this.subscriber].map((redis) => redis?.quit().catch(() => redis.disconnect())));
   }
 }
 
 /**
  * Reads new rows of the seizure_changes log every 500 ms while anyone listens. PGlite runs one
- * transaction at a time, so rows commit in seq order and a cursor on seq misses none.
+ * transaction at a time, so rows commit in seq order and a cursor on seq misses none. Access
+ * changes have no log of their own elsewhere, so here they are written to `access_changes` (kept
+ * for an hour) and read the same way, which also carries them between processes sharing the
+ * embedded database through its socket (a CLI command and the server).
  */
 class ChangeLogPollingEventBus extends ListeningBus implements SeizureEventBus {
   readonly kind = 'polling' as const;
   private cursor?: Promise<string>;
+  private accessCursor?: Promise<string>;
   private timer?: NodeJS.Timeout;
   private polling = false;
 
@@ -199,27 +294,60 @@ class ChangeLogPollingEventBus extends ListeningBus implements SeizureEventBus {
   /** Nothing to send: the log itself is the channel. */
   async publish(): Promise<void> {}
 
+  async publishAccessChange(change: AccessChange): Promise<void> {
+    await this.dataSource.query(
+      "WITH pruned AS (DELETE FROM access_changes WHERE created_at < now() - interval '1 hour') INSERT INTO access_changes (payload) VALUES ($1)",
+      [JSON.stringify(change)],
+    );
+  }
+
   async subscribe(listener: SeizureEventListener): Promise<() => void> {
     this.listeners.add(listener);
-    this.cursor ??= this.dataSource
-      .query('SELECT coalesce(max(seq), 0)::text AS seq FROM seizure_changes')
-      .then((rows: { seq: string }[]) => rows[0].seq);
-    await this.cursor;
-    this.timer ??= setInterval(() => void this.poll(), POLL_MS);
+    await this.start();
     return this.remover(listener);
   }
 
+  async subscribeAccessChanges(listener: AccessChangeListener): Promise<() => void> {
+    this.accessListeners.add(listener);
+    await this.start();
+    return this.accessRemover(listener);
+  }
+
+  private async start(): Promise<void> {
+    this.cursor ??= this.dataSource
+      .query('SELECT coalesce(max(seq), 0)::text AS seq FROM seizure_changes')
+      .then((rows: { seq: string }[]) => rows[0].seq);
+    this.accessCursor ??= this.dataSource
+      .query('SELECT coalesce(max(seq), 0)::text AS seq FROM access_changes')
+      .then((rows: { seq: string }[]) => rows[0].seq);
+    await Promise.all([this.cursor, this.accessCursor]);
+    this.timer ??= setInterval(() => void this.poll(), POLL_MS);
+  }
+
   protected override idle(): void {
-    if (this.listeners.size > 0) return;
+    if (this.hasListeners) return;
     clearInterval(this.timer);
     this.timer = undefined;
     this.cursor = undefined;
+    this.accessCursor = undefined;
   }
 
   private async poll(): Promise<void> {
-    if (this.polling || this.cursor === undefined) return;
+    if (this.polling || this.cursor === undefined || this.accessCursor === undefined) return;
     this.polling = true;
     try {
+      const accessAfter = await this.accessCursor;
+      const changes = (await this.dataSource.query(
+        'SELECT seq::text AS seq, payload::text AS payload FROM access_changes WHERE seq > $1 ORDER BY seq LIMIT 500',
+        [accessAfter],
+      )) as { seq: string; payload: string }[];
+      if (changes.length && this.accessCursor !== undefined) {
+        this.accessCursor = Promise.resolve(changes[changes.length - 1].seq);
+        for (const row of changes) {
+          const change = parseAccessChange(row.payload);
+          if (change) this.emitAccessChange(change);
+        }
+      }
       const after = await this.cursor;
       const rows = (await this.dataSource.query(
         'SELECT seq::text AS seq, seizure_id, version, change FROM seizure_changes WHERE seq > $1 ORDER BY seq LIMIT 500',
@@ -237,6 +365,7 @@ class ChangeLogPollingEventBus extends ListeningBus implements SeizureEventBus {
 
   async close(): Promise<void> {
     this.listeners.clear();
+    this.accessListeners.clear();
     this.idle();
   }
 }

@@ -13,10 +13,14 @@ import type { SeizureView } from '../seizures/seizure-view.js';
 import { SeizureViews } from '../seizures/seizure-views.js';
 import { ALERTING_CHANGES } from './alert-trigger.js';
 import { PushQueue } from './push-queue.js';
-import { SEIZURE_EVENT_BUS, type SeizureEvent, type SeizureEventBus } from './seizure-event-bus.js';
+import { SEIZURE_EVENT_BUS, type AccessChange, type SeizureEvent, type SeizureEventBus } from './seizure-event-bus.js';
 import { SeizureNovelty } from './seizure-novelty.js';
 
-/** How long a subscriber's credentials and ability are trusted before they are checked again. */
+/**
+ * How long a subscriber's credentials and ability are trusted before they are checked again. A
+ * change of access is also pushed (AccessChange on the event bus) and acts at once; this bounds
+ * the window should such a message be lost.
+ */
 const REFRESH_MS = 60_000;
 /** Reports remembered per subscription, so a repeated event is not delivered twice. */
 const REMEMBERED = 1000;
@@ -45,6 +49,7 @@ interface Subscriber {
 export class SeizureSubscriptions implements OnApplicationShutdown {
   private readonly subscribers = new Set<Subscriber>();
   private stopListening?: Promise<() => void>;
+  private stopAccessChanges?: Promise<() => void>;
   private processing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -77,9 +82,37 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
       this.stopListening = undefined;
       throw error;
     });
-    await this.stopListening;
+    this.stopAccessChanges ??= this.bus.subscribeAccessChanges((change) => this.accessChanged(change)).catch((error: unknown) => {
+      this.stopAccessChanges = undefined;
+      throw error;
+    });
+    await Promise.all([this.stopListening, this.stopAccessChanges]);
     this.subscribers.add(subscriber);
     return subscriber.queue;
+  }
+
+  /**
+   * Named users' subscriptions end (their connections are closed too, by LiveConnections);
+   * subscriptions of users of named agencies are re-authorised now, in line with report events, so
+   * the next report is judged by the new ability (an operation closed or joined).
+   */
+  private accessChanged(change: AccessChange): void {
+    const users = new Set(change.users ?? []);
+    const agencies = new Set(change.agencies ?? []);
+    const affected = [...this.subscribers].filter((s) => users.has(s.ctx.principal.userId) || agencies.has(s.ctx.principal.agencyCode));
+    if (affected.length === 0) return;
+    this.processing = this.processing.then(async () => {
+      for (const subscriber of affected) {
+        if (users.has(subscriber.ctx.principal.userId)) {
+          subscriber.queue.end();
+          continue;
+        }
+        subscriber.checkedAt = 0;
+        if (!(await this.currentContext(subscriber))) subscriber.queue.end();
+      }
+    }).catch((error: unknown) => {
+      this.logger.event('error', 'subscription re-authorisation failed', { reason: change.reason, error: error instanceof Error ? error.message : String(error) });
+    });
   }
 
   /** One event at a time, in arrival order. */
@@ -143,7 +176,7 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     for (const subscriber of [...this.subscribers]) subscriber.queue.end();
-    const stop = await this.stopListening?.catch(() => undefined);
-    stop?.();
+    const stops = await Promise.all([this.stopListening, this.stopAccessChanges].map((p) => p?.catch(() => undefined)));
+    for (const stop of stops) stop?.();
   }
 }

@@ -5,9 +5,11 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { AccessModule } from '../access/access.module.js';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { AlertsModule } from '../alerts/alerts.module.js';
+import { LiveConnections } from '../alerts/live-connections.service.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuthGuard } from '../auth/auth.guard.js';
+import type { Principal } from '../auth/principal.js';
 import { RequestAuthenticator } from '../auth/request-authenticator.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { ConsoleModule } from '../console/console.module.js';
@@ -46,10 +48,15 @@ export class AppModule {
         ConsoleModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: WindwardFederationDriver,
-          imports: [AuthModule],
-          inject: [APP_CONFIG, Metrics, RequestAuthenticator, JsonLogger],
-          useFactory: (config: AppConfig, metrics: Metrics, authenticator: RequestAuthenticator, logger: JsonLogger) =>
-            graphqlOptions(config, metrics, (headers) => authenticator.authenticate({ ...headers }, undefined), logger),
+          imports: [AuthModule, AlertsModule],
+          inject: [APP_CONFIG, Metrics, RequestAuthenticator, JsonLogger, LiveConnections],
+          useFactory: (config: AppConfig, metrics: Metrics, authenticator: RequestAuthenticator, logger: JsonLogger, connections: LiveConnections) =>
+            graphqlOptions(
+              config, metrics,
+              (headers) => authenticator.authenticate({ ...headers }, undefined),
+              logger,
+              (socket, principal) => connections.track(socket, principal as Principal),
+            ),
         }),
       ],
       controllers: [HealthController, GraphiqlController],

@@ -6,7 +6,9 @@ import { OPERATION_MEMBERSHIP, type OperationMembership } from '../access/access
 import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
 import { AgencyEntity, type AgencyKind } from '../agencies/agency.entity.js';
 import { UserEntity, type Role, type UserStatus } from '../users/user.entity.js';
+import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from './access-changes.js';
 import { ApiKeyEntity } from './api-key.entity.js';
+import { canonicalEmail } from './email-identity.js';
 import { ReadStatements } from '../database/read-statements.js';
 import { isUuid } from '../database/uuid.js';
 
@@ -43,6 +45,7 @@ export class ApiKeysService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly reads: ReadStatements,
     @Optional() @Inject(OPERATION_MEMBERSHIP) membership?: OperationMembership,
+    @Optional() @Inject(ACCESS_CHANGE_PUBLISHER) private readonly accessChanges?: AccessChangePublisher,
   ) {
     this.lookupSql = keyLookupSql(membership ? membership.openOperationsSql('u.agency_code') : 'NULL::text[]');
   }
@@ -50,7 +53,8 @@ export class ApiKeysService {
   private readonly lookupSql: string;
 
   async create(email: string, options: { ttl?: string; label?: string; now?: Date } = {}): Promise<CreatedApiKey> {
-    const user = await this.users.findOneBy({ email: email.trim().toLowerCase() });
+    const identity = canonicalEmail(email.trim());
+    const user = identity.ok ? await this.users.findOneBy({ email: identity.address }) : null;
     if (!user) throw new NotFoundError(`User ${email}`);
     const now = options.now ?? new Date();
     const expiresAt = options.ttl ? new Date(now.getTime() + parseTtl(options.ttl)) : null;
@@ -69,6 +73,8 @@ export class ApiKeysService {
       await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: now });
       key.revokedAt = now;
     }
+    // Also when it was revoked already: a repeated revoke is how an operator makes sure.
+    await this.accessChanges?.publish({ users: [key.userId], reason: 'api key revoked' });
     return key;
   }
 

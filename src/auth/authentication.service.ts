@@ -22,9 +22,9 @@ export class AuthenticationService {
     if (!match) throw new UnauthenticatedError('Missing credentials: send Authorization: Bearer <API key or OIDC token>');
     const token = match[1];
     if (OidcService.looksLikeJwt(token)) {
-      const user = await this.oidc.userForToken(token);
-      if (!user) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
-      return this.principalFor(user, 'oidc');
+      const signIn = await this.oidc.signIn(token);
+      if (!signIn) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
+      return { ...(await this.principalFor(signIn.user, 'oidc')), credentialsExpireAt: signIn.expiresAt };
     }
     const credentials = await this.apiKeys.credentialsForKey(token);
     if (!credentials) throw new UnauthenticatedError('Invalid, expired or revoked credentials');

@@ -12,6 +12,8 @@ export interface Principal {
   communities: string[];
   roles: Role[];
   authMethod: 'api-key' | 'oidc';
+  /** When the presented credentials stop being accepted (an OIDC token's exp); a live connection closes then. */
+  credentialsExpireAt?: Date;
   /**
    * The open operations the agency takes part in, when authentication read them with the
    * credentials (API keys: same statement); otherwise AccessService.abilityFor reads them.

@@ -205,6 +205,25 @@ user
     });
   });
 
+user
+  .command('update')
+  .description("change a user's roles, agency or status; their open WebSocket connections close at once")
+  .requiredOption('--email <email>', 'the user')
+  .option('--roles <roles>', 'comma-separated roles, replacing the current ones')
+  .option('--agency <code>', 'move the user to this agency')
+  .option('--status <status>', 'ACTIVE or DISABLED')
+  .action(async (options: { email: string; roles?: string; agency?: string; status?: string }) => {
+    await withPlatform(async (app) => {
+      const result = await app.get(UsersService).update(options.email, {
+        roles: options.roles?.split(','),
+        agencyCode: options.agency,
+        status: options.status,
+      });
+      const { user: updated, changed } = result;
+      print(`${changed.length ? `updated (${changed.join(', ')})` : 'unchanged'}: ${updated.email} (${updated.agencyCode}; ${updated.roles.join(',')}; ${updated.status}) id ${updated.id}`);
+    });
+  });
+
 const apikey = program.command('apikey').description('manage API keys');
 apikey
   .command('create')

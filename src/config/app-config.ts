@@ -42,6 +42,10 @@ const schema = z
       clientSecret: z.string().min(1).optional(),
       /** Where the provider sends the browser back; defaults to <this server>/session/oidc/callback. */
       redirectUri: httpsOrLocalUrl.optional(),
+      /** The longest lifetime (exp - iat) and age (now - iat) of a token we accept, in seconds. */
+      maxTokenAgeSeconds: z.coerce.number().int().min(60).max(86400).default(3600),
+      /** How far our clock and the issuer's may disagree, in seconds. */
+      clockSkewSeconds: z.coerce.number().int().min(0).max(300).default(30),
     }),
     graphql: z.object({
       maxDepth: z.coerce.number().int().min(2).max(100),
@@ -95,6 +99,8 @@ const ENV_VARIABLES: Record<string, string> = {
   'oidc.clientId': 'OIDC_CLIENT_ID',
   'oidc.clientSecret': 'OIDC_CLIENT_SECRET',
   'oidc.redirectUri': 'OIDC_REDIRECT_URI',
+  'oidc.maxTokenAgeSeconds': 'OIDC_MAX_TOKEN_AGE',
+  'oidc.clockSkewSeconds': 'OIDC_CLOCK_SKEW',
   'graphql.maxDepth': 'GRAPHQL_MAX_DEPTH',
   'graphql.maxComplexity': 'GRAPHQL_MAX_COMPLEXITY',
   'graphql.maxAliases': 'GRAPHQL_MAX_ALIASES',

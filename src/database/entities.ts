@@ -1,10 +1,12 @@
 import { AgencyEntity } from '../agencies/agency.entity.js';
+import { AccessChangeEntity } from '../alerts/access-change.entity.js';
 import { AlertDeliveryEntity, AlertEntity } from '../alerts/alert.entity.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
 import { FeedDisclosureEntity } from '../federation/feed-disclosure.entity.js';
 import { AgencyKeyEntity } from '../keys/agency-key.entity.js';
 import { KeyChallengeEntity } from '../keys/key-challenge.entity.js';
+import { UserKeyEntity } from '../keys/user-key.entity.js';
 import { PlatformKeyEntity } from '../keys/platform-key.entity.js';
 import { OperationReportEntity } from '../operations/operation-report.entity.js';
 import { OperationEntity } from '../operations/operation.entity.js';
@@ -20,5 +22,5 @@ export const ENTITIES = [
   AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity, KeyChallengeEntity,
   SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity, AuditEventEntity,
   SeizureChangeEntity, OperationEntity, OperationReportEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
-  SeizureLinkRequestEntity,
+  SeizureLinkRequestEntity, AccessChangeEntity, UserKeyEntity,
 ];

@@ -95,6 +95,17 @@ export interface SocketHeaders {
   'x-csrf-token'?: string;
 }
 
+/**
+ * Keeps authenticated WebSocket connections so that a change of their user's access closes them
+ * (alerts/live-connections.service.ts); resolves once such changes will be heard.
+ */
+export type ConnectionTracker = (socket: { close(code: number, reason: string): void; once(event: 'close', listener: () => void): unknown }, principal: unknown) => Promise<void>;
+
+function socketOf(ctx: SocketContext): Parameters<ConnectionTracker>[0] | undefined {
+  const socket = (ctx.extra as { socket?: unknown } | undefined)?.socket as Parameters<ConnectionTracker>[0] | undefined;
+  return socket && typeof socket.close === 'function' && typeof socket.once === 'function' ? socket : undefined;
+}
+
 /** The state graphql-ws keeps per connection (only what is read here). */
 interface SocketContext {
   connectionParams?: Readonly<Record<string, unknown>>;
@@ -130,14 +141,23 @@ function socketHeaders(ctx: SocketContext): SocketHeaders {
  * closed (4403) at connection_init; each operation then goes through the global guard like an HTTP
  * request, its `req` carrying the connection's credentials; and the HTTP query limits apply too.
  */
-function subscriptionOptions(config: AppConfig, authenticate: ConnectionAuthenticator, schema: () => GraphQLSchema | undefined): ApolloDriverConfig['subscriptions'] {
+function subscriptionOptions(
+  config: AppConfig, authenticate: ConnectionAuthenticator, schema: () => GraphQLSchema | undefined, track?: ConnectionTracker,
+): ApolloDriverConfig['subscriptions'] {
   return {
     'graphql-ws': {
       path: '/graphql',
       connectionInitWaitTimeout: 10_000,
       onConnect: async (ctx) => {
         try {
-          await authenticate(socketHeaders(ctx as SocketContext));
+          const headers = socketHeaders(ctx as SocketContext);
+          const principal = await authenticate(headers);
+          const socket = socketOf(ctx as SocketContext);
+          if (track && socket) {
+            await track(socket, principal);
+            // Once tracked, a revocation closes the socket; one committed in between is caught here.
+            await authenticate(headers);
+          }
           return true;
         } catch {
           return false;
@@ -194,12 +214,14 @@ function schemaAccessCheck(config: AppConfig, authenticate?: ConnectionAuthentic
   };
 }
 
-export function graphqlOptions(config: AppConfig, metrics: Metrics, authenticate?: ConnectionAuthenticator, logger?: JsonLogger): ApolloDriverConfig {
+export function graphqlOptions(
+  config: AppConfig, metrics: Metrics, authenticate?: ConnectionAuthenticator, logger?: JsonLogger, track?: ConnectionTracker,
+): ApolloDriverConfig {
   let schema: GraphQLSchema | undefined;
   return {
     ...(authenticate
       ? {
-          subscriptions: subscriptionOptions(config, authenticate, () => schema),
+          subscriptions: subscriptionOptions(config, authenticate, () => schema, track),
           // Over WebSocket there is no HTTP request: the guard reads the connection's credentials here.
           context: (arg: unknown) => (isSocketContext(arg) ? { req: { headers: socketHeaders(arg) } } : undefined),
         }

@@ -6,6 +6,7 @@ import { unwrapSessionKey, wrapSessionKeyFor } from '../crypto/recipient-encrypt
 import { JsonLogger } from '../observability/json-logger.js';
 import { AgencyKeysService, type UsableKey } from './agency-keys.service.js';
 import { PlatformKeyService } from './platform-key.service.js';
+import { recordResealNeeded } from './reseal-notice.js';
 import type { KeyRewrapPayload, KeyRewrapProgress } from './key-rewrap.types.js';
 
 const PLATFORM_RECIPIENT = 'PLATFORM';
@@ -69,6 +70,11 @@ export class KeyRewrapService {
       await report({ ...progress });
     }
     if (plan.kind === 'rewrap') await this.grantMissing(agency, plan.target, progress, report);
+    if (payload.trigger === 'COMPROMISED') {
+      // Server-blind rows were skipped: the server cannot move them; their owners must re-seal.
+      const told = await this.dataSource.transaction((manager) => recordResealNeeded(manager, this.audit, { actor: SYSTEM_ACTOR, agency }, payload.fingerprint));
+      if (told) this.logger.event('warn', 'server-blind reports need re-sealing', { agency, fingerprint: payload.fingerprint, reports: told });
+    }
     if (progress.rewrapped + progress.removed + (progress.granted ?? 0) > 0) {
       await this.audit.appendStandalone({
         actor: SYSTEM_ACTOR,
@@ -102,7 +108,9 @@ export class KeyRewrapService {
             AND NOT EXISTS (SELECT 1 FROM section_recipients r WHERE r.seizure_id = s.id AND r.recipient = $1)
             AND (s.reporting_agency = $1
                  OR (s.tlp <> 'RED' AND s.releasable_to @> ARRAY[$1]::text[])
-                 OR (s.tlp = 'RED' AND EXISTS (SELECT 1 FROM users u WHERE u.id::text = ANY(s.releasable_to_users) AND u.agency_code = $1)))
+                 OR (s.tlp = 'RED' AND EXISTS (SELECT 1 FROM users u WHERE u.id::text = ANY(s.releasable_to_users) AND u.agency_code = $1
+                       -- a named user with a personal key reads it with that key, not their agency's
+                       AND NOT EXISTS (SELECT 1 FROM user_keys k WHERE k.user_id = u.id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())))))
           ORDER BY s.id
           LIMIT ${BATCH_SIZE}`,
         [agency, PLATFORM_RECIPIENT, after],

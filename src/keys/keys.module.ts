@@ -6,12 +6,15 @@ import { AgencyKeyEntity } from './agency-key.entity.js';
 import { AgencyKeysFieldResolver } from './agency-keys-field.resolver.js';
 import { AgencyKeysResolver } from './agency-keys.resolver.js';
 import { AgencyKeysService } from './agency-keys.service.js';
-import { KeyRewrapService } from './key-rewrap.service.js';
-import { KeyRotationService } from './key-rotation.service.js';
 import { KeyChallengeEntity } from './key-challenge.entity.js';
 import { KeyPossession } from './key-possession.js';
+import { KeyRewrapService } from './key-rewrap.service.js';
+import { KeyRotationService } from './key-rotation.service.js';
 import { PlatformKeyEntity } from './platform-key.entity.js';
 import { PlatformKeyService } from './platform-key.service.js';
+import { PersonalKeysResolver } from './personal-keys.resolver.js';
+import { PersonalKeysService } from './personal-keys.service.js';
+import { UserKeyEntity } from './user-key.entity.js';
 
 /**
  * The platform key and agencies' keys. Global so every feature can encrypt to and verify against
@@ -19,8 +22,9 @@ import { PlatformKeyService } from './platform-key.service.js';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([AgencyKeyEntity, PlatformKeyEntity, KeyChallengeEntity]), JobsModule],
-  providers: [PlatformKeyService, AgencyKeysService, AgencyKeyAdminService, KeyPossession, KeyRewrapService, KeyRotationService, AgencyKeysResolver, AgencyKeysFieldResolver],
-  exports: [PlatformKeyService, AgencyKeysService, KeyRewrapService, KeyPossession],
+  imports: [TypeOrmModule.forFeature([AgencyKeyEntity, PlatformKeyEntity, UserKeyEntity, KeyChallengeEntity]), JobsModule],
+  providers: [PlatformKeyService, AgencyKeysService, AgencyKeyAdminService, KeyRewrapService, KeyRotationService, AgencyKeysResolver, AgencyKeysFieldResolver,
+    KeyPossession, PersonalKeysService, PersonalKeysResolver],
+  exports: [PlatformKeyService, AgencyKeysService, KeyRewrapService, KeyPossession, PersonalKeysService],
 })
 export class KeysModule {}

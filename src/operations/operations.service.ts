@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { whereAllowed } from '../access/casl-sql.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
+import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from '../auth/access-changes.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { SeizureSubmissionService } from '../seizures/seizure-submission.service.js';
@@ -23,6 +24,7 @@ export class OperationsService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly seizures: SeizureSubmissionService,
+    @Optional() @Inject(ACCESS_CHANGE_PUBLISHER) private readonly accessChanges?: AccessChangePublisher,
   ) {}
 
   async findVisible(ctx: RequestContext, id: string): Promise<OperationEntity | null> {
@@ -119,10 +121,12 @@ export class OperationsService {
   ): Promise<OperationEntity> {
     const visible = await this.visibleOrThrow(ctx, id);
     if (!this.access.can(ctx.ability, action, 'Operation', visible)) throw new ForbiddenError('Only the lead agency (or a platform administrator) changes this operation');
-    return this.dataSource.transaction(async (manager) => {
+    let before: OperationEntity | undefined;
+    const result = await this.dataSource.transaction(async (manager) => {
       const operation = await manager.findOneOrFail(OperationEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       const changes = await apply(operation);
       if (Object.keys(changes).length === 0) return operation;
+      before = operation;
       await manager.update(OperationEntity, { id }, { ...changes, version: operation.version + 1 });
       const updated = await manager.findOneByOrFail(OperationEntity, { id });
       await this.audit.append(manager, auditFromContext(ctx, {
@@ -131,6 +135,12 @@ export class OperationsService {
       }));
       return updated;
     });
+    // Membership of an open operation is part of every participant's ability: live subscriptions
+    // of all participants (old and new) are re-authorised at once.
+    if (before) {
+      await this.accessChanges?.publish({ agencies: [...new Set([...before.participants, ...result.participants])], reason: auditAction });
+    }
+    return result;
   }
 
   private async checkAgencies(codes: string[]): Promise<string[]> {

@@ -5,10 +5,27 @@ import { In } from 'typeorm';
 import { BadUserInputError } from '../errors/domain-error.js';
 import { assembleMessageFor, decryptPayload, encryptForRecipients, unwrapSessionKey, wrapSessionKeyFor, type Recipient } from '../crypto/recipient-encryption.js';
 import { AgencyKeysService } from '../keys/agency-keys.service.js';
+import { PersonalKeysService, userRecipient } from '../keys/personal-keys.service.js';
 import { PlatformKeyService } from '../keys/platform-key.service.js';
 import { SealedSectionEntity, SectionRecipientEntity } from './sealed-section.entity.js';
 
 export const PLATFORM_RECIPIENT = 'PLATFORM';
+
+const MIN_PADDED_BYTES = 4096;
+/** `,"padding":""` */
+const PADDING_OVERHEAD = 13;
+
+/**
+ * A server-blind section as JSON padded with spaces in a `padding` member to a power of two bytes
+ * (at least 4 KiB), so that the stored ciphertext's length says no more than that bucket.
+ */
+export function paddedJson(section: SensitiveSection): string {
+  const bare = JSON.stringify(section);
+  const length = Buffer.byteLength(bare, 'utf8') + PADDING_OVERHEAD;
+  let target = MIN_PADDED_BYTES;
+  while (target < length) target *= 2;
+  return JSON.stringify({ ...section, padding: ' '.repeat(target - length) });
+}
 
 export interface SensitiveSection {
   narrative: string | null;
@@ -20,6 +37,15 @@ export interface SensitiveSection {
    * section, so it is kept encrypted with it rather than in a plain column.
    */
   signedContent?: string;
+}
+
+/**
+ * Who a section is wrapped for: agencies' keys, and users' personal keys (RED named users who
+ * have one; their agency's key is then not among the agencies).
+ */
+export interface SectionAudience {
+  agencies: string[];
+  users: string[];
 }
 
 /** Encrypted rows ready to store, made before the database transaction so it stays short. */
@@ -37,6 +63,7 @@ export class SealedSectionService {
   constructor(
     private readonly platformKey: PlatformKeyService,
     private readonly agencyKeys: AgencyKeysService,
+    private readonly personalKeys: PersonalKeysService,
     @InjectRepository(SealedSectionEntity) private readonly sections: Repository<SealedSectionEntity>,
     @InjectRepository(SectionRecipientEntity) private readonly recipients: Repository<SectionRecipientEntity>,
   ) {}
@@ -46,14 +73,18 @@ export class SealedSectionService {
    * registered key. A server-blind section must reach at least the owner: without any agency key
    * nobody could ever read it, so that is refused.
    */
-  async prepare(section: SensitiveSection, agencyCodes: readonly string[], options: { serverBlind: boolean; owner: string }): Promise<PreparedSection> {
-    const keys = await this.agencyKeys.encryptionKeys([...new Set(agencyCodes)]);
+  async prepare(section: SensitiveSection, audience: SectionAudience, options: { serverBlind: boolean; owner: string }): Promise<PreparedSection> {
+    const keys = await this.agencyKeys.encryptionKeys([...new Set(audience.agencies)]);
     if (options.serverBlind && !keys.has(options.owner)) {
       throw new BadUserInputError(`A server-blind report needs a registered OpenPGP key of ${options.owner}; register one first`, ['serverBlind']);
     }
     const recipients: Recipient[] = [...keys.entries()].map(([code, key]) => ({ recipientId: code, publicKey: key.publicKey }));
+    for (const [userId, key] of await this.personalKeys.encryptionKeys(audience.users)) {
+      recipients.push({ recipientId: userRecipient(userId), publicKey: key.publicKey });
+    }
     if (!options.serverBlind) recipients.push({ recipientId: PLATFORM_RECIPIENT, publicKey: this.platformKey.publicKey });
-    const encrypted = await encryptForRecipients(new TextEncoder().encode(JSON.stringify(section)), recipients);
+    const plaintext = options.serverBlind ? paddedJson(section) : JSON.stringify(section);
+    const encrypted = await encryptForRecipients(new TextEncoder().encode(plaintext), recipients);
     return {
       payload: Buffer.from(encrypted.payload),
       recipients: encrypted.wrappedKeys.map((w) => ({ recipient: w.recipientId, keyFingerprint: w.keyFingerprint, pkesk: Buffer.from(w.pkesk) })),
@@ -67,27 +98,29 @@ export class SealedSectionService {
   }
 
   /**
-   * Gives newly entitled agencies their own wrapped key (no re-encryption) and removes those no
-   * longer entitled. Needs the platform's wrapped key; a server-blind section cannot be re-shared
-   * by the server.
+   * Gives newly entitled agencies and users their own wrapped key (no re-encryption) and removes
+   * those no longer entitled. Needs the platform's wrapped key; a server-blind section cannot be
+   * re-shared by the server.
    */
-  async syncRecipients(manager: EntityManager, seizureId: string, agencyCodes: readonly string[]): Promise<{ added: string[]; removed: string[] }> {
+  async syncRecipients(manager: EntityManager, seizureId: string, audience: SectionAudience): Promise<{ added: string[]; removed: string[] }> {
     const current = await manager.find(SectionRecipientEntity, { where: { seizureId } });
-    const wanted = new Set(agencyCodes);
+    const wanted = new Set([...audience.agencies, ...audience.users.map(userRecipient)]);
     const removed = current.filter((r) => r.recipient !== PLATFORM_RECIPIENT && !wanted.has(r.recipient)).map((r) => r.recipient);
     if (removed.length) await manager.delete(SectionRecipientEntity, { seizureId, recipient: In(removed) });
     const have = new Set(current.map((r) => r.recipient));
-    const missing = [...wanted].filter((code) => !have.has(code));
     const platformRow = current.find((r) => r.recipient === PLATFORM_RECIPIENT);
     const section = await manager.findOneBy(SealedSectionEntity, { seizureId });
-    if (!missing.length || !platformRow || !section) return { added: [], removed };
-    const keys = await this.agencyKeys.encryptionKeys(missing, new Date(), manager);
+    const missingAgencies = audience.agencies.filter((code) => !have.has(code));
+    const missingUsers = audience.users.filter((id) => !have.has(userRecipient(id)));
+    if ((!missingAgencies.length && !missingUsers.length) || !platformRow || !section) return { added: [], removed };
+    const keys = new Map(await this.agencyKeys.encryptionKeys(missingAgencies, new Date(), manager));
+    for (const [userId, key] of await this.personalKeys.encryptionKeys(missingUsers, manager)) keys.set(userRecipient(userId), key);
     if (!keys.size) return { added: [], removed };
     const sessionKey = await unwrapSessionKey({ pkesk: platformRow.pkesk, payload: section.payload, privateKey: this.platformKey.privateKey });
     const rows = [];
-    for (const [code, key] of keys) {
+    for (const [recipient, key] of keys) {
       const pkesk = await wrapSessionKeyFor({ sessionKey, publicKey: key.publicKey });
-      rows.push({ seizureId, recipient: code, keyFingerprint: key.fingerprint, pkesk: Buffer.from(pkesk) });
+      rows.push({ seizureId, recipient, keyFingerprint: key.fingerprint, pkesk: Buffer.from(pkesk) });
     }
     await manager.insert(SectionRecipientEntity, rows);
     return { added: rows.map((r) => r.recipient), removed };
@@ -111,11 +144,11 @@ export class SealedSectionService {
     return result;
   }
 
-  /** The section as an armored OpenPGP message for one agency's key, or null if it has none. */
-  async sealedFor(seizureId: string, agencyCode: string): Promise<string | null> {
+  /** The section as an armored OpenPGP message for one agency's key (or `user:<id>`'s personal key), or null if it has none. */
+  async sealedFor(seizureId: string, recipient: string): Promise<string | null> {
     const [section, row] = await Promise.all([
       this.sections.findOneBy({ seizureId }),
-      this.recipients.findOneBy({ seizureId, recipient: agencyCode }),
+      this.recipients.findOneBy({ seizureId, recipient }),
     ]);
     if (!section || !row) return null;
     return assembleMessageFor({ pkesk: row.pkesk, payload: section.payload, armored: true });

@@ -40,6 +40,11 @@ export class SealedSubmissionService {
       senderKeys: senderKeys.map((k) => k.publicKey),
     });
     const input = this.asSeizureInput(opened.report);
+    if (input.serverBlind) {
+      // The envelope is opened by the platform key, and its detached signature, kept in clear to be
+      // re-verified, would confirm any guess of the section it covers.
+      throw new BadUserInputError('A sealed submission is opened by the platform and cannot be server-blind; submit it with submitSeizure', ['envelope']);
+    }
     return this.submissions.submit(ctx, input, {
       signerFingerprint: opened.signerFingerprint,
       detachedSignature: opened.detachedSignature,

@@ -42,6 +42,7 @@ export const SEIZURE_FIELD_COLUMNS: Readonly<Record<string, readonly Column[]>> 
   releasableTo: ['releasableTo'],
   sensitive: ['hasSensitive', 'serverBlind'],
   sealedFor: ['hasSensitive'],
+  sealedForMe: ['hasSensitive'],
   signature: ['signerFingerprint', 'signedAt', 'signature', 'signedContent', 'hasSensitive', 'serverBlind'],
 };
 

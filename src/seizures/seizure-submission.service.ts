@@ -10,7 +10,8 @@ import { configDir } from '../config/app-config.js';
 import { canonicalJson } from '../crypto/canonical-json.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { UserEntity } from '../users/user.entity.js';
-import { SealedSectionService, type PreparedSection, type SensitiveSection } from './sealed-section.service.js';
+import { PersonalKeysService } from '../keys/personal-keys.service.js';
+import { SealedSectionService, type PreparedSection, type SectionAudience, type SensitiveSection } from './sealed-section.service.js';
 import { SeizureChangeEntity } from './seizure-change.entity.js';
 import { SeizureVersionEntity } from './seizure-version.entity.js';
 import { SeizureEntity } from './seizure.entity.js';
@@ -52,9 +53,18 @@ function toSection(input: SensitiveInput): SensitiveSection {
 /** The one answer to a reference used by a report the caller may not read (sameOrConflict). */
 export const NEUTRAL_REFERENCE_REFUSAL = 'This reference cannot be used for a new report of your agency; choose another reference';
 
-/** The content a reference stands for: the same content again is the same report. */
+/**
+ * The content a reference stands for: the same content again is the same report. For a
+ * server-blind report the sensitive section is left out and the client's keyed digest of it
+ * stands in: a hash over the section would let anyone reading the database test guesses of a
+ * name or narrative offline.
+ */
 function contentHash(input: SeizureInput): string {
-  const plain = JSON.parse(JSON.stringify({ ...input, seizedAt: input.seizedAt.toISOString() }));
+  const { sensitive, sensitiveDigest, ...facts } = input;
+  const content = input.serverBlind
+    ? { ...facts, seizedAt: input.seizedAt.toISOString(), serverBlindSection: sensitiveDigest }
+    : { ...facts, sensitive, seizedAt: input.seizedAt.toISOString() };
+  const plain = JSON.parse(JSON.stringify(content));
   return createHash('sha256').update(canonicalJson(plain)).digest('hex');
 }
 
@@ -81,6 +91,7 @@ export class SeizureSubmissionService {
     private readonly access: AccessService,
     private readonly sections: SealedSectionService,
     private readonly audit: AuditService,
+    private readonly personalKeys: PersonalKeysService,
     @Optional() @Inject(SEIZURE_CHANGE_LISTENER) private readonly listener?: SeizureChangeListener,
   ) {}
 
@@ -349,14 +360,22 @@ export class SeizureSubmissionService {
     return event;
   }
 
-  /** Agencies whose keys a sealed section is wrapped for: the owner, its releases and, for RED, the named users' agencies. */
-  private async sectionRecipients(record: Pick<SeizureEntity, 'reportingAgency' | 'releasableTo' | 'releasableToUsers' | 'tlp'>, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+  /**
+   * Whose keys a sealed section is wrapped for: the owner agency, its releases and, for RED, each
+   * named user's personal key, or their agency's key when they have none.
+   */
+  private async sectionRecipients(record: Pick<SeizureEntity, 'reportingAgency' | 'releasableTo' | 'releasableToUsers' | 'tlp'>, manager: EntityManager = this.dataSource.manager): Promise<SectionAudience> {
     const agencies = new Set([record.reportingAgency, ...(record.tlp === 'RED' ? [] : record.releasableTo)]);
+    const users: string[] = [];
     if (record.tlp === 'RED' && record.releasableToUsers.length) {
-      const users = await manager.getRepository(UserEntity).findBy({ id: In(record.releasableToUsers) });
-      for (const user of users) agencies.add(user.agencyCode);
+      const named = await manager.getRepository(UserEntity).findBy({ id: In(record.releasableToUsers) });
+      const personal = await this.personalKeys.encryptionKeys(named.map((u) => u.id), manager);
+      for (const user of named) {
+        if (personal.has(user.id)) users.push(user.id);
+        else agencies.add(user.agencyCode);
+      }
     }
-    return [...agencies];
+    return { agencies: [...agencies], users };
   }
 
   async visibleOrThrow(ctx: RequestContext, id: string): Promise<SeizureEntity> {

@@ -175,8 +175,27 @@ export function validateSeizureInput(input: SeizureInput, now = new Date()): voi
   checkSensitive(problems, input.sensitive);
   checkTlpDistribution(problems, input.tlp, input.releasableToUsers, input.serverBlind);
   if (input.serverBlind && !input.sensitive) problems.add('serverBlind', 'needs a sensitive section');
+  checkSensitiveDigest(problems, input.serverBlind, input.sensitiveDigest);
   if ((input.releasableTo?.length ?? 0) > 100) problems.add('releasableTo', 'at most 100 agencies');
   problems.throwIfAny();
+}
+
+/** A client's keyed digest of a server-blind section: base64, base64url or hex, 128 to 1024 bits. */
+const SENSITIVE_DIGEST = /^[A-Za-z0-9+/_-]{22,172}={0,2}$/;
+
+/**
+ * Server-blind reports carry a digest of their sensitive section computed by the owner's client
+ * under a key the server does not hold; it stands in for the section in the idempotency check.
+ * Other reports need none (the server reads their section) and are refused one, so that nobody
+ * believes it protects anything there.
+ */
+function checkSensitiveDigest(problems: InputProblems, serverBlind: boolean, digest: string | null | undefined): void {
+  if (digest == null) {
+    if (serverBlind) problems.add('sensitiveDigest', 'is required for a server-blind report: a keyed digest (e.g. HMAC-SHA-256 under a secret of your agency) of the sensitive section, computed by your client');
+    return;
+  }
+  if (!serverBlind) problems.add('sensitiveDigest', 'is only for server-blind reports');
+  else if (!SENSITIVE_DIGEST.test(digest)) problems.add('sensitiveDigest', 'must be 22 to 172 characters of base64, base64url or hex (a digest of 128 to 1024 bits)');
 }
 
 export function kgEquivalent(value: number, unit: string): number | null {

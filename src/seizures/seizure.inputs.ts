@@ -114,6 +114,11 @@ export class SeizureInput {
   sensitive?: SensitiveInput | null;
   @Field(() => [ID], { nullable: true, description: 'RED: the named users' }) releasableToUsers?: string[] | null;
   @Field({ defaultValue: false, description: 'RED only: encrypted to its recipients, never to the platform' }) serverBlind: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Server-blind reports only, and required for them: a digest of the sensitive section that your client computes under a key the server does not hold (e.g. HMAC-SHA-256 under an agency secret; base64 or hex). With the facts, it tells a resubmission of the same report from a different one; the server stores nothing else derived from the section',
+  })
+  sensitiveDigest?: string | null;
 }
 
 @InputType()

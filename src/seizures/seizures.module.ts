@@ -3,6 +3,7 @@ import { SeizureHistoryResolver } from './seizure-history.resolver.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { SealedSectionEntity, SectionRecipientEntity } from './sealed-section.entity.js';
+import { ResealResolver } from './reseal.resolver.js';
 import { SealedSectionService } from './sealed-section.service.js';
 import { SealedSubmissionService } from './sealed-submission.service.js';
 import { SeizureLoaderFactory } from './seizure-loaders.js';
@@ -17,7 +18,7 @@ import { SeizureConnectionResolver, SeizuresResolver } from './seizures.resolver
 
 @Module({
   imports: [TypeOrmModule.forFeature([SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity]), AgenciesModule],
-  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizureProjection, SeizuresResolver, SeizureConnectionResolver, SeizureHistoryResolver],
+  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizureProjection, SeizuresResolver, SeizureConnectionResolver, SeizureHistoryResolver, ResealResolver],
   exports: [SeizureSubmissionService, SeizureSearchService, SealedSectionService, SeizureViews, SeizureLoaderFactory, SeizureReadAudit, SeizureProjection],
 })
 export class SeizuresModule {}

@@ -4,6 +4,7 @@ import { AgencyModel } from '../agencies/agency.model.js';
 import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { AgencyKeysService } from '../keys/agency-keys.service.js';
+import { userRecipient } from '../keys/personal-keys.service.js';
 import { SealedSectionService } from './sealed-section.service.js';
 import { SealedSubmissionService } from './sealed-submission.service.js';
 import type { SeizureDimension } from './seizure.enums.js';
@@ -127,6 +128,15 @@ export class SeizuresResolver {
     const code = (agency ?? ctx.principal.agencyCode).toUpperCase();
     if (!view.permitted.has('sealedFor') || code !== ctx.principal.agencyCode || !view.entity.hasSensitive) return null;
     return this.sections.sealedFor(view.id, code);
+  }
+
+  @ResolveField('sealedForMe', () => String, {
+    nullable: true,
+    description: 'The sensitive section as armored OpenPGP for your personal key: RED reports naming you, once you registered one (registerPersonalKey)',
+  })
+  sealedForMe(@Ctx() ctx: RequestContext, @Parent() view: SeizureView) {
+    if (!view.permitted.has('sealedFor') || !view.entity.hasSensitive) return null;
+    return this.sections.sealedFor(view.id, userRecipient(ctx.principal.userId));
   }
 
   @ResolveField('signature', () => SignatureModel, { nullable: true, description: 'For sealed submissions: who signed, and whether that still holds' })

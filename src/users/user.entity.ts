@@ -32,10 +32,14 @@ export class UserEntity {
   @Column({ name: 'display_name', type: 'varchar', length: 200, nullable: true })
   displayName: string | null;
 
-  /** `iss|sub` of the OIDC identity bound to this user, set on first OIDC sign-in. */
+  /** `iss|sub` of the OIDC identity bound to this user: set on first sign-in with a verified email, removable by an agency admin. */
   @Index('uq_users_oidc_subject', { unique: true })
   @Column({ name: 'oidc_subject', type: 'varchar', length: 512, nullable: true })
   oidcSubject: string | null;
+
+  /** When the OIDC identity was bound (shown to agency administrators with the binding). */
+  @Column({ name: 'oidc_bound_at', type: 'timestamptz', nullable: true })
+  oidcBoundAt: Date | null;
 
   @Column({ type: 'varchar', length: 16, default: 'ACTIVE' })
   status: UserStatus;

@@ -1,11 +1,29 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AgencyEntity } from '../agencies/agency.entity.js';
+import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
+import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from '../auth/access-changes.js';
+import { canonicalEmail } from '../auth/email-identity.js';
 import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
-import { ROLES, UserEntity, type Role } from './user.entity.js';
+import { ROLES, USER_STATUSES, UserEntity, type Role, type UserStatus } from './user.entity.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface UpdateUserInput {
+  roles?: string[];
+  agencyCode?: string;
+  status?: string;
+}
+
+/** The stored form of an address (see auth/email-identity.ts), or a BAD_USER_INPUT naming why not. */
+export function userEmail(input: string): string {
+  const identity = canonicalEmail(input.trim());
+  if (!identity.ok || !EMAIL.test(identity.address)) {
+    throw new BadUserInputError(`Invalid email: ${JSON.stringify(input).slice(0, 80)}${identity.ok ? '' : ` (${identity.reason})`}`, ['email']);
+  }
+  return identity.address;
+}
 
 export interface CreateUserInput {
   agencyCode: string;
@@ -20,19 +38,15 @@ export class UsersService {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
+    private readonly audit: AuditService,
+    @Optional() @Inject(ACCESS_CHANGE_PUBLISHER) private readonly accessChanges?: AccessChangePublisher,
   ) {}
 
   /** Creates the user, or returns the existing one with that email (idempotent on email). */
   async createOrGet(input: CreateUserInput): Promise<{ user: UserEntity; created: boolean }> {
-    const email = input.email.trim().toLowerCase();
-    if (!EMAIL.test(email) || email.length > 254) throw new BadUserInputError(`Invalid email: ${input.email}`, ['email']);
-    const roles = [...new Set(input.roles.map((r) => r.trim().toUpperCase()).filter(Boolean))];
-    const unknown = roles.filter((r) => !ROLES.includes(r as Role));
-    if (roles.length === 0 || unknown.length > 0) {
-      throw new BadUserInputError(`Invalid roles: ${unknown.join(', ') || '(none)'}; expected some of ${ROLES.join(', ')}`, ['roles']);
-    }
-    const agencyCode = input.agencyCode.trim().toUpperCase();
-    if (!(await this.agencies.existsBy({ code: agencyCode }))) throw new BadUserInputError(`Unknown agency: ${input.agencyCode}`, ['agency']);
+    const email = userEmail(input.email);
+    const roles = checkRoles(input.roles);
+    const agencyCode = await this.checkAgency(input.agencyCode);
 
     const existing = await this.users.findOneBy({ email });
     if (existing) {
@@ -52,8 +66,57 @@ export class UsersService {
   }
 
   async findByEmailOrThrow(email: string): Promise<UserEntity> {
-    const user = await this.users.findOneBy({ email: email.trim().toLowerCase() });
+    const user = await this.users.findOneBy({ email: userEmail(email) });
     if (!user) throw new NotFoundError(`User ${email}`);
     return user;
   }
+
+  /**
+   * Changes a user's roles, agency or status (an operator's CLI command), audited. Their live
+   * connections close at once, in every process, so nothing keeps running on the old attributes.
+   */
+  async update(email: string, input: UpdateUserInput): Promise<{ user: UserEntity; changed: string[] }> {
+    const user = await this.findByEmailOrThrow(email);
+    const next: Partial<Pick<UserEntity, 'roles' | 'agencyCode' | 'status'>> = {};
+    if (input.roles !== undefined) {
+      const roles = checkRoles(input.roles);
+      if (roles.join() !== user.roles.join()) next.roles = roles;
+    }
+    if (input.agencyCode !== undefined) {
+      const agencyCode = await this.checkAgency(input.agencyCode);
+      if (agencyCode !== user.agencyCode) next.agencyCode = agencyCode;
+    }
+    if (input.status !== undefined) {
+      const status = input.status.trim().toUpperCase();
+      if (!USER_STATUSES.includes(status as UserStatus)) throw new BadUserInputError(`Invalid status: ${input.status}; expected ${USER_STATUSES.join(' or ')}`, ['status']);
+      if (status !== user.status) next.status = status as UserStatus;
+    }
+    const changed = Object.keys(next);
+    if (changed.length === 0) return { user, changed };
+    await this.users.manager.transaction(async (manager) => {
+      await manager.update(UserEntity, { id: user.id }, next);
+      await this.audit.append(manager, {
+        actor: SYSTEM_ACTOR, agency: user.agencyCode, action: 'user.update', resourceType: 'User', resourceId: user.id,
+        resourceAgency: next.agencyCode ?? user.agencyCode, fields: changed,
+        details: { from: { roles: user.roles, agency: user.agencyCode, status: user.status }, to: next },
+      });
+    });
+    await this.accessChanges?.publish({ users: [user.id], reason: `user ${changed.join(', ')} changed` });
+    return { user: await this.users.findOneByOrFail({ id: user.id }), changed };
+  }
+
+  private async checkAgency(code: string): Promise<string> {
+    const agencyCode = code.trim().toUpperCase();
+    if (!(await this.agencies.existsBy({ code: agencyCode }))) throw new BadUserInputError(`Unknown agency: ${code}`, ['agency']);
+    return agencyCode;
+  }
+}
+
+function checkRoles(given: string[]): Role[] {
+  const roles = [...new Set(given.map((r) => r.trim().toUpperCase()).filter(Boolean))];
+  const unknown = roles.filter((r) => !ROLES.includes(r as Role));
+  if (roles.length === 0 || unknown.length > 0) {
+    throw new BadUserInputError(`Invalid roles: ${unknown.join(', ') || '(none)'}; expected some of ${ROLES.join(', ')}`, ['roles']);
+  }
+  return roles as Role[];
 }

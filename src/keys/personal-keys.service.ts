@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
+import { AuditService, auditFromContext } from '../audit/audit.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { inspectAgencyPublicKey, loadAgencyPublicKey } from '../crypto/agency-key.js';
+import { KeyRevokedError } from '../crypto/crypto.errors.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
+import { JsonLogger } from '../observability/json-logger.js';
+import { KEY_REVOCATION_REASONS, type KeyRevocationReasonName } from './agency-key.entity.js';
+import { normalizeFingerprint, type UsableKey } from './agency-keys.service.js';
+import { recordResealNeeded } from './reseal-notice.js';
+import { KeyPossession, type KeyChallenge, type PossessionSubject } from './key-possession.js';
+import { UserKeyEntity } from './user-key.entity.js';
+
+const MAX_NOTE_LENGTH = 500;
+
+/** The recipient id of a user's personal key in section_recipients. */
+export const userRecipient = (userId: string) => `user:${userId}`;
+
+const possessionFor = (userId: string): PossessionSubject => ({ purpose: 'user-key', subject: userId, subjectLabel: 'User', issuedTo: userId });
+
+/**
+ * Users' personal OpenPGP keys. A user registers their own key, proving possession by signing a
+ * challenge; RED sensitive sections naming them are then wrapped to it instead of to their
+ * agency's key, so that holding the agency key no longer opens them.
+ */
+@Injectable()
+export class PersonalKeysService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly possession: KeyPossession,
+    private readonly audit: AuditService,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  challenge(ctx: RequestContext): Promise<KeyChallenge> {
+    return this.possession.issue(possessionFor(ctx.principal.userId));
+  }
+
+  list(userId: string): Promise<UserKeyEntity[]> {
+    return this.dataSource.getRepository(UserKeyEntity).find({ where: { userId }, order: { keyCreatedAt: 'DESC' } });
+  }
+
+  /** The newest valid personal key of each of these users (users without one are absent). */
+  async encryptionKeys(userIds: readonly string[], manager: EntityManager = this.dataSource.manager, now = new Date()): Promise<Map<string, UsableKey>> {
+    const result = new Map<string, UsableKey>();
+    if (userIds.length === 0) return result;
+    const keys = await manager.find(UserKeyEntity, { where: { userId: In([...new Set(userIds)]), revokedAt: IsNull() }, order: { keyCreatedAt: 'DESC' } });
+    for (const key of keys) {
+      if (result.has(key.userId) || (key.expiresAt && key.expiresAt <= now)) continue;
+      result.set(key.userId, { fingerprint: key.fingerprint, publicKey: await loadAgencyPublicKey(key.armored) });
+    }
+    return result;
+  }
+
+  /** Registers the caller's key; the same key again is returned unchanged. */
+  async register(ctx: RequestContext, armoredPublicKey: string, signedChallenge: string): Promise<UserKeyEntity> {
+    // Refuses private keys, malformed, weak, revoked or expired keys; nothing is stored.
+    const info = await inspectAgencyPublicKey(armoredPublicKey);
+    const userId = ctx.principal.userId;
+    return this.dataSource.transaction(async (manager) => {
+      await this.possession.prove(manager, possessionFor(userId), signedChallenge, await loadAgencyPublicKey(info.armored));
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(UserKeyEntity)
+        .values({ fingerprint: info.fingerprint, userId, algorithm: info.algorithm, armored: info.armored, keyCreatedAt: info.createdAt, expiresAt: info.expiresAt })
+        .orIgnore()
+        .returning(['fingerprint'])
+        .execute();
+      const stored = await manager.findOneByOrFail(UserKeyEntity, { fingerprint: info.fingerprint });
+      if (stored.userId !== userId) throw new ConflictError('This key is already registered by another user');
+      if ((inserted.raw as unknown[]).length === 0) {
+        if (stored.revokedAt) throw new KeyRevokedError('This key was revoked; register a new key instead', 'REVOKED', stored.fingerprint);
+        return stored;
+      }
+      await this.audit.append(manager, auditFromContext(ctx, {
+        action: 'user-key.register', resourceType: 'User', resourceId: userId, resourceAgency: ctx.principal.agencyCode,
+        details: { fingerprint: stored.fingerprint, algorithm: stored.algorithm },
+      }));
+      return stored;
+    });
+  }
+
+  /**
+   * Revokes one of the caller's keys (a COMPROMISED mark may be added to an earlier revocation).
+   * Sections wrapped to a compromised key stay readable by it; for server-blind ones the server
+   * cannot re-wrap, so each such report's owner is told through an audit event on the report and
+   * `sectionsToReseal`.
+   */
+  async revoke(ctx: RequestContext, fingerprint: string, reason: KeyRevocationReasonName, note?: string | null): Promise<UserKeyEntity> {
+    if (!KEY_REVOCATION_REASONS.includes(reason)) throw new BadUserInputError('Unknown revocation reason', ['reason']);
+    const trimmed = note?.trim() || null;
+    if (trimmed && trimmed.length > MAX_NOTE_LENGTH) throw new BadUserInputError(`The note must be at most ${MAX_NOTE_LENGTH} characters`, ['note']);
+    return this.dataSource.transaction(async (manager) => {
+      const stored = await manager.findOne(UserKeyEntity, {
+        where: { fingerprint: normalizeFingerprint(fingerprint), userId: ctx.principal.userId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!stored) throw new NotFoundError('Key');
+      const escalates = stored.revokedAt !== null && reason === 'COMPROMISED' && stored.revocationReason !== 'COMPROMISED';
+      if (stored.revokedAt !== null && !escalates) return stored;
+      stored.revokedAt ??= new Date();
+      stored.revocationReason = reason;
+      stored.revocationNote = trimmed ?? stored.revocationNote;
+      await manager.update(UserKeyEntity, { fingerprint: stored.fingerprint }, { revokedAt: stored.revokedAt, revocationReason: reason, revocationNote: stored.revocationNote });
+      await this.audit.append(manager, auditFromContext(ctx, {
+        action: 'user-key.revoke', resourceType: 'User', resourceId: stored.userId, resourceAgency: ctx.principal.agencyCode,
+        details: { fingerprint: stored.fingerprint, reason, note: trimmed },
+      }));
+      if (reason === 'COMPROMISED') await this.tellOwners(manager, ctx, stored.fingerprint);
+      return stored;
+    });
+  }
+
+  private async tellOwners(manager: EntityManager, ctx: RequestContext, fingerprint: string): Promise<void> {
+    const { actor, actorEmail, agency } = auditFromContext(ctx, { action: '' });
+    const told = await recordResealNeeded(manager, this.audit, { actor, actorEmail, agency }, fingerprint);
+    if (told) this.logger.event('warn', 'server-blind reports need re-sealing', { fingerprint, reports: told });
+  }
+}

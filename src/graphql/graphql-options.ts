@@ -207,7 +207,7 @@ function schemaAccessCheck(config: AppConfig, authenticate?: ConnectionAuthentic
   return async (authorization) => {
     try {
       if (!authenticate || !authorization) throw new Error('no credentials');
-      await authenticate(authorization);
+      await authenticate({ authorization });
     } catch {
       throw new GraphQLError('Introspection and _service need credentials', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     }

@@ -159,6 +159,47 @@ describe('console sessions', () => {
     expect(await open({ csrfToken: 'nope' })).toBe(4403);
   });
 
+  it("signing out closes the session's open WebSocket at once (4403), and the cookie cannot open another", async () => {
+    const session = await signIn(platform, jm.key);
+    const url = `${platform.server.url.replace(/^http/, 'ws')}/graphql`;
+    const connect = () => {
+      let connected!: (value: 'acked' | number) => void;
+      let ended!: (code: number) => void;
+      const acked = new Promise<'acked' | number>((resolve) => (connected = resolve));
+      const closed = new Promise<number>((resolve) => (ended = resolve));
+      const client = createClient({
+        url,
+        retryAttempts: 0,
+        lazy: false,
+        onNonLazyError: () => {},
+        connectionParams: { csrfToken: session.csrf },
+        webSocketImpl: class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { headers: { cookie: session.cookie } });
+          }
+        },
+        on: {
+          connected: () => connected('acked'),
+          closed: (event) => {
+            const code = (event as { code: number }).code;
+            connected(code);
+            ended(code);
+          },
+        },
+      });
+      return { acked, closed, client };
+    };
+    const live = connect();
+    expect(await live.acked).toBe('acked');
+    const out = await platform.http().delete('/session').set('cookie', session.cookie).set('x-csrf-token', session.csrf);
+    expect(out.status).toBe(204);
+    const code = await Promise.race([live.closed, new Promise<string>((resolve) => setTimeout(() => resolve('still open'), 5000))]);
+    expect(code).toBe(4403);
+    const again = connect();
+    expect(await again.acked).toBe(4403);
+    await Promise.all([live.client.dispose(), again.client.dispose()]);
+  });
+
   it('serves the console at / under a strict Content-Security-Policy, and GraphiQL stays at /graphql', async () => {
     const page = await platform.http().get('/');
     expect(page.status).toBe(200);

@@ -30,6 +30,7 @@ export interface OpenedSession {
 export interface SessionView {
   authorization: string;
   csrfToken: string;
+  userId: string;
   expiresAt: Date;
 }
 
@@ -70,7 +71,7 @@ export class ConsoleSessions {
     // Re-inserted so that the Map's order is least recently used first.
     this.sessions.delete(key);
     this.sessions.set(key, session);
-    return { authorization: session.authorization, csrfToken: session.csrfToken, expiresAt: new Date(Math.min(session.expiresAt, at + SESSION_IDLE_MS)) };
+    return { authorization: session.authorization, csrfToken: session.csrfToken, userId: session.userId, expiresAt: new Date(Math.min(session.expiresAt, at + SESSION_IDLE_MS)) };
   }
 
   close(id: string | undefined): boolean {

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Inject, Optional, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from '../auth/access-changes.js';
 import { Allow, PUBLIC } from '../auth/allow.decorator.js';
 import { AuthenticationService } from '../auth/authentication.service.js';
 import { ConsoleSessions, CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches } from '../auth/console-sessions.js';
@@ -34,6 +35,7 @@ export class SessionController {
     private readonly sessions: ConsoleSessions,
     private readonly authentication: AuthenticationService,
     private readonly oidcLogin: OidcLoginService,
+    @Optional() @Inject(ACCESS_CHANGE_PUBLISHER) private readonly accessChanges?: AccessChangePublisher,
   ) {}
 
   @Allow(PUBLIC)
@@ -73,14 +75,18 @@ export class SessionController {
 
   @Allow(PUBLIC)
   @Delete()
-  signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+  async signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const id = cookieValue(request.headers.cookie, SESSION_COOKIE);
     const session = this.sessions.lookup(id);
     // Without the CSRF token another site could sign the user out; with no session there is nothing to end.
     if (session && !csrfMatches(request.headers[CSRF_HEADER], session.csrfToken)) {
       throw new UnauthenticatedError(`Signing out needs the session's ${CSRF_HEADER} header`);
     }
-    this.sessions.close(id);
+    if (this.sessions.close(id) && session) {
+      // The session's WebSockets would otherwise outlive it. Connections are tracked per user, so
+      // all of the user's close; those whose credentials still hold reconnect and are re-authorised.
+      await this.accessChanges?.publish({ users: [session.userId], reason: 'console session ended' });
+    }
     void reply.status(204).header('set-cookie', clearedSessionCookie(request)).header('cache-control', 'no-store').send();
   }
 

@@ -278,7 +278,7 @@ describe('console sign-in with OIDC (authorization code with PKCE)', () => {
           const now = Math.floor(Date.now() / 1000);
           const sign = (claims: Record<string, unknown>, audience: string) =>
             new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject(state.subject).setIssuer(state.issuer).setAudience(audience).setIssuedAt(now).setExpirationTime(now + 600).sign(privateKey);
-          json({ access_token: await sign({ email: state.email }, AUDIENCE), id_token: await sign({ email: state.email, nonce: issued.nonce }, CLIENT_ID), token_type: 'Bearer', expires_in: 600 });
+          json({ access_token: await sign({ email: state.email, email_verified: true }, AUDIENCE), id_token: await sign({ email: state.email, email_verified: true, nonce: issued.nonce }, CLIENT_ID), token_type: 'Bearer', expires_in: 600 });
         });
         return;
       }

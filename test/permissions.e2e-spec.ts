@@ -33,6 +33,7 @@ const EXPECTED_OPERATIONS: Record<string, Permission[]> = {
   'Query.auditTrail': ['AGENCY_ADMIN', 'AUDITOR'],
   'Query.verifyAuditChain': ['AUDITOR'],
   'Query.changes': [AUTHENTICATED],
+  'Query.agencyUsers': ['AGENCY_ADMIN'],
   'Query.oidcBindings': ['AGENCY_ADMIN', 'PLATFORM_ADMIN'],
   'Query.personalKeys': [AUTHENTICATED],
   'Query.sectionsToReseal': [AUTHENTICATED],
@@ -55,6 +56,8 @@ const EXPECTED_OPERATIONS: Record<string, Permission[]> = {
   'Mutation.publishOperationReport': ['ANALYST'],
   'Mutation.createAlert': ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER'],
   'Mutation.deleteAlert': ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER'],
+  'Mutation.createApiKey': ['AGENCY_ADMIN'],
+  'Mutation.revokeApiKey': ['AGENCY_ADMIN'],
   'Mutation.removeOidcBinding': ['AGENCY_ADMIN', 'PLATFORM_ADMIN'],
   'Mutation.personalKeyChallenge': [AUTHENTICATED],
   'Mutation.registerPersonalKey': [AUTHENTICATED],
@@ -68,6 +71,15 @@ const EXPECTED_ROUTES: Record<string, Permission[]> = {
   'GET /metrics': [PUBLIC],
   'GET /graphiql/:file': [PUBLIC],
   'GET /reports/:file': [AUTHENTICATED],
+  // The console: its page and files, and the sign-in that makes a session (anyone may try).
+  'GET /': [PUBLIC],
+  'GET /assets/:file': [PUBLIC],
+  'POST /session': [PUBLIC],
+  'GET /session': [PUBLIC],
+  'GET /session/options': [PUBLIC],
+  'DELETE /session': [PUBLIC],
+  'GET /session/oidc': [PUBLIC],
+  'GET /session/oidc/callback': [PUBLIC],
 };
 
 type Handler = (...args: unknown[]) => unknown;

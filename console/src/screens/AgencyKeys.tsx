@@ -17,8 +17,13 @@ const AgencyKeysQuery = graphql(`
   }
 `);
 const RegisterKey = graphql(`
-  mutation RegisterAgencyKey($armored: String!) {
-    registerAgencyKey(armoredPublicKey: $armored) { fingerprint }
+  mutation RegisterAgencyKey($armored: String!, $signed: String!) {
+    registerAgencyKey(armoredPublicKey: $armored, signedChallenge: $signed) { fingerprint }
+  }
+`);
+const KeyChallenge = graphql(`
+  mutation AgencyKeyChallenge {
+    agencyKeyChallenge { challenge expiresAt }
   }
 `);
 const RevokeKey = graphql(`
@@ -37,6 +42,9 @@ export default function AgencyKeys({ principal }: { principal: SessionPrincipal 
   const { t, code, dateTime, number } = useI18n();
   const { data, error, loading, reload } = useLoad(() => run(AgencyKeysQuery, { code: principal.agencyCode }), [principal.agencyCode]);
   const [armored, setArmored] = useState('');
+  // Proof of possession: the challenge text to sign with the new key's private key, and the signed text.
+  const [challenge, setChallenge] = useState<{ text: string; expiresAt: string } | null>(null);
+  const [signed, setSigned] = useState('');
   const [actionError, setActionError] = useState<unknown>(null);
   const [reasons, setReasons] = useState<Record<string, KeyRevocationReason>>({});
   const [rotation, setRotation] = useState<{ fingerprint: string; text: string } | null>(null);
@@ -112,8 +120,10 @@ export default function AgencyKeys({ principal }: { principal: SessionPrincipal 
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
           void act(async () => {
-            const r = await run(RegisterKey, { armored: armored.trim() });
+            const r = await run(RegisterKey, { armored: armored.trim(), signed: signed.trim() });
             setArmored('');
+            setSigned('');
+            setChallenge(null);
             await checkRotation(r.registerAgencyKey.fingerprint);
           }, t('keys.registeredNotice'));
         }}
@@ -122,7 +132,23 @@ export default function AgencyKeys({ principal }: { principal: SessionPrincipal 
         <p className="hint">{t('keys.registerHint')}</p>
         <label htmlFor="k-armored">{t('keys.armored')}</label>
         <textarea id="k-armored" rows={6} value={armored} onChange={(e) => setArmored(e.target.value)} />
-        <button type="submit" disabled={!armored.trim()}>{t('keys.registerButton')}</button>
+        <p className="hint">{t('keys.challengeHint')}</p>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void run(KeyChallenge, {}).then((r) => setChallenge({ text: r.agencyKeyChallenge.challenge, expiresAt: String(r.agencyKeyChallenge.expiresAt) }), setActionError)}
+        >
+          {t('keys.challengeButton')}
+        </button>
+        {challenge && (
+          <>
+            <label htmlFor="k-challenge">{t('keys.challenge', { at: dateTime(challenge.expiresAt) })}</label>
+            <textarea id="k-challenge" rows={6} readOnly value={challenge.text} />
+          </>
+        )}
+        <label htmlFor="k-signed">{t('keys.signed')}</label>
+        <textarea id="k-signed" rows={6} value={signed} onChange={(e) => setSigned(e.target.value)} />
+        <button type="submit" disabled={!armored.trim() || !signed.trim()}>{t('keys.registerButton')}</button>
       </form>
     </section>
   );

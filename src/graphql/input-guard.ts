@@ -11,7 +11,7 @@ import { isUuid } from '../database/uuid.js';
  * - `String`: text without NUL or other control characters (tab, line feed and carriage return
  *   are text); PostgreSQL refuses NUL in text and the rest has no business in a report;
  * - the strings that are agency or country codes (listed below by schema coordinate): that code's shape;
- * - `_Any` (federation entity representations): the same rules for their key fields and strings.
+ * - `_Any` (federation entity representations): an object with `__typename`, its strings text.
  * `DateTime` is checked by its own scalar (calendar-date-time.scalar.ts). A refusal is
  * BAD_USER_INPUT whose message and `fields` name the argument path.
  */
@@ -69,10 +69,9 @@ function checkAny(value: unknown, path: string, depth: number): void {
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => checkAny(item, `${path}.${i}`, depth + 1));
   } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (key === 'id' && typeof item === 'string' && !isUuid(item)) throw new InputRefusal(`${path}.id`, 'is not a UUID');
-      checkAny(item, `${path}.${key}`, depth + 1);
-    }
+    // A key that matches nothing (a malformed id) is that entity's null, as the gateway expects,
+    // not a refusal of the whole batch: the entity resolvers check ids before any SQL.
+    for (const [key, item] of Object.entries(value)) checkAny(item, `${path}.${key}`, depth + 1);
   }
 }
 

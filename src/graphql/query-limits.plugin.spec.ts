@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import { operationDepth } from './query-limits.plugin.js';
+import { jsonDepth, operationBreadth, operationDepth } from './query-limits.plugin.js';
 
 const depth = (query: string, operationName?: string | null) => operationDepth(parse(query), operationName);
 
@@ -55,5 +55,22 @@ describe('operationDepth', () => {
 
   it('is not fooled by fragments that are defined but not used by the operation', () => {
     expect(depth('{ a } fragment Deep on A { b { c { d { e } } } }')).toBe(1);
+  });
+});
+
+describe('operationBreadth', () => {
+  it('counts aliases at every level and root fields through fragments', () => {
+    expect(operationBreadth(parse('{ a b { c } }'))).toEqual({ aliases: 0, rootFields: 2 });
+    expect(operationBreadth(parse('{ x: a y: a { z: c } }'))).toEqual({ aliases: 3, rootFields: 2 });
+    expect(operationBreadth(parse('{ ...F a } fragment F on Query { b c ... on Query { d } }'))).toEqual({ aliases: 0, rootFields: 4 });
+  });
+});
+
+describe('jsonDepth', () => {
+  it('measures nesting without recursion, stopping early', () => {
+    expect(jsonDepth({ a: [1, { b: 2 }] })).toBe(3);
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i += 1) deep = [deep];
+    expect(jsonDepth(deep)).toBe(33);
   });
 });

@@ -33,6 +33,7 @@ const EXPECTED_OPERATIONS: Record<string, Permission[]> = {
   'Query.auditTrail': ['AGENCY_ADMIN', 'AUDITOR'],
   'Query.verifyAuditChain': ['AUDITOR'],
   'Query.changes': [AUTHENTICATED],
+  'Query.agencyUsers': ['AGENCY_ADMIN'],
   'Mutation.submitSeizure': ['ELO', 'ANALYST'],
   'Mutation.submitSealedSeizure': ['ELO', 'ANALYST'],
   'Mutation.updateSeizure': ['ELO', 'ANALYST', 'AGENCY_ADMIN'],
@@ -48,6 +49,8 @@ const EXPECTED_OPERATIONS: Record<string, Permission[]> = {
   'Mutation.publishOperationReport': ['ANALYST', 'PLATFORM_ADMIN'],
   'Mutation.createAlert': ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER'],
   'Mutation.deleteAlert': ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER'],
+  'Mutation.createApiKey': ['AGENCY_ADMIN'],
+  'Mutation.revokeApiKey': ['AGENCY_ADMIN'],
   'Subscription.seizureReported': [AUTHENTICATED],
 };
 
@@ -57,6 +60,15 @@ const EXPECTED_ROUTES: Record<string, Permission[]> = {
   'GET /metrics': [PUBLIC],
   'GET /graphiql/:file': [PUBLIC],
   'GET /reports/:file': [AUTHENTICATED],
+  // The console: its page and files, and the sign-in that makes a session (anyone may try).
+  'GET /': [PUBLIC],
+  'GET /assets/:file': [PUBLIC],
+  'POST /session': [PUBLIC],
+  'GET /session': [PUBLIC],
+  'GET /session/options': [PUBLIC],
+  'DELETE /session': [PUBLIC],
+  'GET /session/oidc': [PUBLIC],
+  'GET /session/oidc/callback': [PUBLIC],
 };
 
 type Handler = (...args: unknown[]) => unknown;

@@ -42,6 +42,8 @@ export const SEIZURE_FIELD_COLUMNS: Readonly<Record<string, readonly Column[]>> 
   sensitive: ['hasSensitive', 'serverBlind'],
   sealedFor: ['hasSensitive'],
   signature: ['signerFingerprint', 'signedAt', 'signature', 'signedContent', 'hasSensitive', 'serverBlind'],
+  // Read from seizure_versions by the report's id (SeizureHistoryResolver).
+  history: ['id'],
 };
 
 /**

@@ -41,16 +41,15 @@ describe('ConsoleSessions', () => {
     expect(sessions.lookup(session.id)).toBeNull();
   });
 
-  it('closes one session, or every session of a user', () => {
+  it('closes one session and leaves the others', () => {
     const sessions = new ConsoleSessions(clock);
     const a = sessions.open('Bearer a', 'user-a');
-    const a2 = sessions.open('Bearer a', 'user-a');
-    const b = sessions.open('Bearer b', 'user-b');
+    const b = sessions.open('Bearer a', 'user-a');
     expect(sessions.close(a.id)).toBe(true);
+    expect(sessions.close(a.id)).toBe(false);
     expect(sessions.lookup(a.id)).toBeNull();
-    expect(sessions.closeForUser('user-a')).toBe(1);
-    expect(sessions.lookup(a2.id)).toBeNull();
     expect(sessions.lookup(b.id)).not.toBeNull();
+    expect(sessions.size).toBe(1);
   });
 });
 

@@ -141,6 +141,8 @@ export function App() {
           type="button"
           onClick={async () => {
             await signOut(getCsrfToken());
+            // The live feed's socket closes too (loaded only if a screen used it).
+            void import('./lib/live').then((live) => live.closeLive());
             setPrincipal(null);
           }}
         >

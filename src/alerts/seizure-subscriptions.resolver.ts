@@ -8,7 +8,7 @@ import { SeizureSubscriptions, type SeizureReported } from './seizure-subscripti
 
 /** What the WebSocket context carries: the connection's credentials and, once checked, the caller. */
 interface SubscriptionRequest {
-  headers: { authorization?: string };
+  headers: { authorization?: string; cookie?: string; 'x-csrf-token'?: string };
   windward?: RequestContext;
 }
 
@@ -31,6 +31,6 @@ export class SeizureSubscriptionsResolver {
     @Context('req') req: SubscriptionRequest,
     @Args('filter', { type: () => SeizureFilter, nullable: true }) filter: SeizureFilter | null,
   ): Promise<AsyncIterableIterator<SeizureReported>> {
-    return this.subscriptions.subscribe(ctx, req.headers.authorization, filter);
+    return this.subscriptions.subscribe(ctx, { ...req.headers }, filter);
   }
 }

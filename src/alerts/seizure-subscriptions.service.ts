@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
-import { AuthenticationService } from '../auth/authentication.service.js';
+import { RequestAuthenticator, type CredentialHeaders } from '../auth/request-authenticator.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
@@ -34,7 +34,8 @@ export interface SeizureReported {
 interface Subscriber {
   ctx: RequestContext;
   checkedAt: number;
-  authorization: string | undefined;
+  /** The connection's credentials (Authorization, or the console's session cookie and CSRF token). */
+  credentials: CredentialHeaders;
   filter: SeizureFilter;
   delivered: Set<string>;
   queue: PushQueue<SeizureReported>;
@@ -58,7 +59,7 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
     private readonly search: SeizureSearchService,
     private readonly views: SeizureViews,
     private readonly novelty: SeizureNovelty,
-    private readonly authentication: AuthenticationService,
+    private readonly authenticator: RequestAuthenticator,
     private readonly access: AccessService,
     private readonly logger: JsonLogger,
   ) {}
@@ -67,13 +68,13 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
     return this.subscribers.size;
   }
 
-  async subscribe(ctx: RequestContext, authorization: string | undefined, filter: SeizureFilter | null): Promise<AsyncIterableIterator<SeizureReported>> {
+  async subscribe(ctx: RequestContext, credentials: CredentialHeaders, filter: SeizureFilter | null): Promise<AsyncIterableIterator<SeizureReported>> {
     const given = filter ?? {};
     this.search.visible(ctx, given); // refuses a bad filter now, as a search would
     const subscriber: Subscriber = {
       ctx,
       checkedAt: Date.now(),
-      authorization,
+      credentials,
       filter: { ...given, includeRetracted: false },
       delivered: new Set(),
       queue: new PushQueue<SeizureReported>(() => this.subscribers.delete(subscriber)),
@@ -164,7 +165,7 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
   private async currentContext(subscriber: Subscriber): Promise<RequestContext | null> {
     if (Date.now() - subscriber.checkedAt < REFRESH_MS) return subscriber.ctx;
     try {
-      const principal = await this.authentication.authenticate(subscriber.authorization);
+      const principal = await this.authenticator.authenticate(subscriber.credentials, undefined);
       subscriber.ctx = { principal, ability: await this.access.abilityFor(principal), requestId: subscriber.ctx.requestId };
       subscriber.checkedAt = Date.now();
       return subscriber.ctx;

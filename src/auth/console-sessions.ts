@@ -78,18 +78,6 @@ export class ConsoleSessions {
     return id ? this.sessions.delete(hash(id)) : false;
   }
 
-  /** Ends every session of a user (for when their access changes). */
-  closeForUser(userId: string): number {
-    let closed = 0;
-    for (const [key, session] of this.sessions) {
-      if (session.userId === userId) {
-        this.sessions.delete(key);
-        closed++;
-      }
-    }
-    return closed;
-  }
-
   get size(): number {
     return this.sessions.size;
   }

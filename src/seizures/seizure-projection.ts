@@ -44,6 +44,8 @@ export const SEIZURE_FIELD_COLUMNS: Readonly<Record<string, readonly Column[]>> 
   sealedFor: ['hasSensitive'],
   sealedForMe: ['hasSensitive'],
   signature: ['signerFingerprint', 'signedAt', 'signature', 'signedContent', 'hasSensitive', 'serverBlind'],
+  // Read from seizure_versions by the report's id (SeizureHistoryResolver).
+  history: ['id'],
 };
 
 /**

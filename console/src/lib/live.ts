@@ -32,3 +32,9 @@ export function subscribe<R, V>(document: TypedDocumentString<R, V>, variables: 
     },
   );
 }
+
+/** Closes the WebSocket (at sign-out): the server would refuse its session from then on anyway. */
+export function closeLive(): void {
+  void client?.dispose();
+  client = null;
+}

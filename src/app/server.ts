@@ -127,8 +127,14 @@ export async function startServer(config: AppConfig, options: ServerOptions): Pr
     };
   } catch (error) {
     // Whatever was started is stopped, so that the process can exit: no worker polls a closed pool.
-    await app?.close().catch(() => undefined);
-    await runtime.close().catch(() => undefined);
+    // Bounded: a connection that never comes back must not keep a failed start from reporting.
+    const cleanup = (async () => {
+      await app?.close().catch(() => undefined);
+      await runtime.close().catch(() => undefined);
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([cleanup, new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+    clearTimeout(timer);
     throw error;
   }
 }

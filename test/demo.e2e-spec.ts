@@ -5,11 +5,12 @@ import {
 } from '../src/demo/demo-seizures.js';
 import { seedDemoUsers, type DemoCredential } from '../src/demo/demo-users.js';
 import { OperationReportEntity } from '../src/operations/operation-report.entity.js';
+import { SeizureLinkRequestEntity } from '../src/operations/seizure-link-request.entity.js';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { SeizureEntity } from '../src/seizures/seizure.entity.js';
 import { validateSeizureInput } from '../src/seizures/seizure-validation.js';
 import { UserEntity } from '../src/users/user.entity.js';
-import { Like } from 'typeorm';
+import { In, Like } from 'typeorm';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 type Bucket = { keys: string[]; count: number };
@@ -162,13 +163,13 @@ describe('seeding the demo data', () => {
   const OPERATIONS = `query Operations($status: OperationStatus) {
     operations(status: $status) { totalCount edges { node {
       id codeName status startsAt endsAt leadAgency { code } participants { code } seizures(first: 1) { totalCount }
-      reports { id status version totals { count } breakdowns { dimension buckets { keys count } } summary signature { verified } }
+      reports { id status version totals { count } withheld { linkedVisibleToAnalyst withheld } breakdowns { dimension buckets { keys count } } summary signature { verified } }
     } } }
   }`;
   type DemoOperation = {
     id: string; codeName: string; status: string; startsAt: string; endsAt: string; leadAgency: { code: string }; participants: { code: string }[];
     seizures: { totalCount: number };
-    reports: { id: string; status: string; version: number; totals: { count: number }; breakdowns: { dimension: string; buckets: { keys: string[]; count: number }[] }[]; summary: string; signature: { verified: boolean } | null }[];
+    reports: { id: string; status: string; version: number; totals: { count: number }; withheld: { linkedVisibleToAnalyst: number; withheld: number } | null; breakdowns: { dimension: string; buckets: { keys: string[]; count: number }[] }[]; summary: string; signature: { verified: boolean } | null }[];
   };
   const operationsFor = async (email: string) => {
     const response = await platform.gql<{ operations: { totalCount: number; edges: { node: DemoOperation }[] } }>(key(email), OPERATIONS, {});
@@ -194,9 +195,14 @@ describe('seeding the demo data', () => {
       (['CLEAR', 'GREEN', 'AMBER'].includes(s.input.tlp) || s.input.releasableTo?.includes('JIO')));
     expect(operation.seizures.totalCount).toBe(seenByJio.length);
     const [report] = operation.reports;
-    expect(report).toMatchObject({ id: seeded.operation!.report!.id, status: 'PUBLISHED', version: 1, totals: { count: seenByJio.length }, signature: { verified: true } });
+    // The report is for every participant: it holds the linked reports all of them may read, and the
+    // analyst alone is told how many of those it sees were withheld.
+    expect(report.withheld!.linkedVisibleToAnalyst).toBe(seenByJio.length);
+    const included = seenByJio.length - report.withheld!.withheld;
+    expect(report).toMatchObject({ id: seeded.operation!.report!.id, status: 'PUBLISHED', version: 1, totals: { count: included }, signature: { verified: true } });
+    expect(included).toBeGreaterThan(0);
     const byCountry = report.breakdowns.find((b) => b.dimension === 'COUNTRY')!.buckets;
-    expect(byCountry.reduce((sum, b) => sum + b.count, 0)).toBe(seenByJio.length);
+    expect(byCountry.reduce((sum, b) => sum + b.count, 0)).toBe(included);
     const byWeek = report.breakdowns.find((b) => b.dimension === 'WEEK')!.buckets;
     expect(byWeek).toHaveLength(6);
     expect(report.summary).toContain(CARIBBEAN_SHIELD_CODE_NAME);
@@ -221,7 +227,7 @@ describe('seeding the demo over demo data of an earlier version (reports without
   let platform: TestPlatform;
   afterAll(() => platform.stop());
 
-  it('links the operation reports the JIO analyst can see and leaves the rest as they are', async () => {
+  it('asks the owners to link the operation reports the JIO analyst can see, and links none itself', async () => {
     platform = await startTestPlatform();
     await seedDemoUsers(platform.server.app);
     await seedDemoSeizures(platform.server.app);
@@ -231,8 +237,10 @@ describe('seeding the demo over demo data of an earlier version (reports without
     // Resubmitted under the operation, the old reports differ in content: left alone, then linked.
     expect(result.seizures.conflicting.sort()).toEqual(caribbeanShield.seizures.map((s) => `${s.agency}/${s.input.reference}`).sort());
     const linkable = caribbeanShield.seizures.filter((s) => ['CLEAR', 'GREEN'].includes(s.input.tlp) || s.input.releasableTo?.includes('JIO'));
-    expect(result.operation).toMatchObject({ status: 'FOLLOW_UP', linkedReports: linkable.length, report: { status: 'PUBLISHED' } });
-    const linked = await platform.server.runtime.dataSource.getRepository(SeizureEntity).findBy({ operationId: result.operation!.operationId });
-    expect(linked.map((s) => s.reference).sort()).toEqual(linkable.map((s) => s.input.reference).sort());
+    // Only an owner links its report: the analyst's requests wait for the owners' answers.
+    expect(result.operation).toMatchObject({ status: 'FOLLOW_UP', linkedReports: 0, report: { status: 'PUBLISHED' } });
+    const requests = await platform.server.runtime.dataSource.getRepository(SeizureLinkRequestEntity).findBy({ operationId: result.operation!.operationId, status: 'PENDING' });
+    const requested = await platform.server.runtime.dataSource.getRepository(SeizureEntity).findBy({ id: In(requests.map((r) => r.seizureId)) });
+    expect(requested.map((s) => s.reference).sort()).toEqual(linkable.map((s) => s.input.reference).sort());
   }, 180_000);
 });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { NEUTRAL_REFERENCE_REFUSAL } from '../src/seizures/seizure-submission.service.js';
 import { SUBMIT, seizureInput, submitSeizure } from './support/seizure-fixtures.js';
@@ -171,10 +173,29 @@ describe('derived disclosure (issue 12)', () => {
       expect((await gqlOk<{ seizure: unknown }>(k.jm, SEIZURE, { id: kyReport })).seizure).toBeNull();
     });
 
-    it('lets the lead ask, the owner see and answer, records the consent on the link, and audits every step', async () => {
+    it('lets the lead ask, alerts the owner, lets it see and answer, records the consent on the link, and audits every step', async () => {
+      // The owner's ELO and another agency's ELO listen for link request alerts.
+      const url = `${platform.server.url.replace(/^http/, 'ws')}/graphql`;
+      const heard: Record<'ky' | 'jm', { id: string; ownerAgency: string; seizure: { reference: string } | null }[]> = { ky: [], jm: [] };
+      const clients: Client[] = [];
+      for (const who of ['ky', 'jm'] as const) {
+        const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${k[who]}` }, lazy: false, retryAttempts: 0 });
+        clients.push(client);
+        client.subscribe<{ seizureLinkRequested: { id: string; ownerAgency: string; seizure: { reference: string } | null } }>(
+          { query: 'subscription { seizureLinkRequested { id ownerAgency seizure { reference } } }' },
+          { next: (message) => { if (message.data) heard[who].push(message.data.seizureLinkRequested); }, error: () => undefined, complete: () => undefined },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // subscribed before the request is made
       const asked = await gqlOk<{ requestSeizureLink: { id: string; status: string; ownerAgency: string; requestingAgency: string } }>(k.jio, REQUEST_LINK, { op: operationId, s: kyReport, note: 'Same vessel as W2' });
       expect(asked.requestSeizureLink).toMatchObject({ status: 'PENDING', ownerAgency: 'KY', requestingAgency: 'JIO' });
       const requestId = asked.requestSeizureLink.id;
+      const deadline = Date.now() + 20_000;
+      while (!heard.ky.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // time for a wrong delivery to arrive too
+      for (const client of clients) await client.dispose();
+      expect(heard.ky).toEqual([{ id: requestId, ownerAgency: 'KY', seizure: { reference: `KY-LINK-${marker}` } }]);
+      expect(heard.jm).toEqual([]);
       // Asking again returns the same pending request.
       expect((await gqlOk<{ requestSeizureLink: { id: string } }>(k.jio, REQUEST_LINK, { op: operationId, s: kyReport, note: 'again' })).requestSeizureLink.id).toBe(requestId);
 

@@ -4,12 +4,13 @@ import type { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { AuthenticationService } from '../auth/authentication.service.js';
 import type { RequestContext } from '../auth/request-context.js';
-import { ForbiddenError, NotFoundError } from '../errors/domain-error.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { OperationReportEntity, type ReportStatus } from '../operations/operation-report.entity.js';
 import { OperationEntity, type OperationStatus } from '../operations/operation.entity.js';
 import { OperationsService } from '../operations/operations.service.js';
 import { COMPILE_REPORT_JOB, OperationReportsService } from '../operations/report-lifecycle.service.js';
+import { SeizureLinkRequestsService } from '../operations/seizure-link-requests.service.js';
 import { SeizureEntity } from '../seizures/seizure.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { CARIBBEAN_SHIELD, type DemoDataset } from './demo-seizures.js';
@@ -70,13 +71,15 @@ export async function prepareDemoOperation(app: INestApplicationContext, shield:
 }
 
 /**
- * After the reports are in: links the operation's reports that were reported without it (demo
- * data of an earlier version) and that the analyst can see, moves the operation to follow-up, and
+ * After the reports are in: asks the owners to link the operation's reports that were reported
+ * without it (demo data of an earlier version) and that the analyst can see (only an owner links
+ * its report: the requests wait in seizureLinkRequests), moves the operation to follow-up, and
  * compiles and publishes its report unless a published one exists.
  */
 export async function completeDemoOperation(app: INestApplicationContext, shield: DemoDataset['caribbeanShield'], prepared: { id: string; created: boolean }): Promise<DemoOperationResult> {
   const operations = app.get(OperationsService);
   const reports = app.get(OperationReportsService);
+  const linkRequests = app.get(SeizureLinkRequestsService);
   const dataSource = app.get<DataSource>(getDataSourceToken());
   const operationId = prepared.id;
   const ctx = await analystContext(app);
@@ -90,10 +93,10 @@ export async function completeDemoOperation(app: INestApplicationContext, shield
     .getMany();
   for (const { id } of unlinked) {
     try {
-      await operations.link(ctx, operationId, id);
+      await linkRequests.request(ctx, operationId, id, 'Reported during Operation Caribbean Shield without the operation: please link it.');
     } catch (error) {
-      // Not visible to the analyst (an AMBER report not released to the JIO), or its agency takes no part: left alone.
-      if (!(error instanceof NotFoundError || error instanceof ForbiddenError)) throw error;
+      // Not visible to the analyst (an AMBER report not released to the JIO), its agency takes no part, or retracted: left alone.
+      if (!(error instanceof NotFoundError || error instanceof ForbiddenError || error instanceof ConflictError)) throw error;
     }
   }
 

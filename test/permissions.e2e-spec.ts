@@ -52,6 +52,7 @@ const EXPECTED_OPERATIONS: Record<string, Permission[]> = {
   'Mutation.createAlert': ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER'],
   'Mutation.deleteAlert': ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER'],
   'Subscription.seizureReported': [AUTHENTICATED],
+  'Subscription.seizureLinkRequested': ['ELO', 'AGENCY_ADMIN'],
 };
 
 /** Who may call each plain HTTP route. */

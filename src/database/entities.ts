@@ -5,6 +5,7 @@ import { ApiKeyEntity } from '../auth/api-key.entity.js';
 import { FeedDisclosureEntity } from '../federation/feed-disclosure.entity.js';
 import { AgencyKeyEntity } from '../keys/agency-key.entity.js';
 import { PlatformKeyEntity } from '../keys/platform-key.entity.js';
+import { OperationOutcomeEntity } from '../operations/operation-outcome.entity.js';
 import { OperationReportEntity } from '../operations/operation-report.entity.js';
 import { OperationEntity } from '../operations/operation.entity.js';
 import { SealedSectionEntity, SectionRecipientEntity } from '../seizures/sealed-section.entity.js';
@@ -17,5 +18,5 @@ import { UserEntity } from '../users/user.entity.js';
 export const ENTITIES = [
   AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity,
   SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity, AuditEventEntity,
-  SeizureChangeEntity, OperationEntity, OperationReportEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
+  SeizureChangeEntity, OperationEntity, OperationReportEntity, OperationOutcomeEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
 ];

@@ -16,6 +16,8 @@ import { OperationEntity } from './operation.entity.js';
 import { ReportCompilerService } from './report-compiler.service.js';
 import { renderReportCsv, renderReportMarkdown } from './report-documents.js';
 import { renderReportPdf } from './report-pdf.js';
+import { isLanguage } from '../i18n/catalog.js';
+import type { Tlp } from '../seizures/seizure.enums.js';
 
 /** Statuses a (re)run may start from; READY and PUBLISHED reports are never recompiled. */
 const RUNNABLE: ReportStatus[] = ['QUEUED', 'COMPILING', 'FAILED'];
@@ -63,7 +65,11 @@ export class ReportCompileJobHandler implements JobHandler<'operations.compile-r
       }
       await context.reportProgress(15);
       const compiledAt = new Date();
-      const content = await this.compiler.compile(ctx, { operation, version: report.version, compiledAt });
+      const content = await this.compiler.compile(ctx, {
+        operation, version: report.version, compiledAt, requestedBy: report.requestedBy,
+        language: isLanguage(report.language) ? report.language : 'en',
+        requestedTlp: (report.requestedTlp as Tlp | null) ?? null,
+      });
       await context.reportProgress(60);
       const summary = renderReportMarkdown(content);
       const csv = renderReportCsv(content);

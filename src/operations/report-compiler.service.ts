@@ -6,7 +6,7 @@ import type { RequestContext } from '../auth/request-context.js';
 import { translator, type Language } from '../i18n/catalog.js';
 import { SeizureSearchService } from '../seizures/seizure-search.service.js';
 import type { SeizureEntity } from '../seizures/seizure.entity.js';
-import type { Tlp } from '../seizures/seizure.enums.js';
+import type { CommodityCategory, Tlp } from '../seizures/seizure.enums.js';
 import { OperationOutcomeEntity } from './operation-outcome.entity.js';
 import { OperationReportEntity } from './operation-report.entity.js';
 import { OperationEntity } from './operation.entity.js';
@@ -147,7 +147,7 @@ export class ReportCompilerService {
       breakdowns,
       timeline: timeline(operation, weeks, breakdowns.find((b) => b.dimension === 'WEEK')?.buckets ?? []),
       notableCases,
-      trends: await this.trends(ctx, operation, linked),
+      trends: await this.trends(ctx, operation, linked, (breakdowns.find((b) => b.dimension === 'COMMODITY_CATEGORY')?.buckets ?? []).map((b) => b.keys[0])),
       modusOperandi,
     };
   }
@@ -303,9 +303,10 @@ export class ReportCompilerService {
 
   /**
    * The reports the report covers that were seized in the operation period, against the
-   * participants' reports in the equally long period before (there was no operation to link to).
+   * participants' reports of the same commodity categories in the equally long period before
+   * (there was no operation to link them to then).
    */
-  private async trends(ctx: RequestContext, operation: OperationEntity, linked: () => Seizures): Promise<ReportTrends> {
+  private async trends(ctx: RequestContext, operation: OperationEntity, linked: () => Seizures, focusCategories: string[]): Promise<ReportTrends> {
     const length = operation.endsAt.getTime() - operation.startsAt.getTime();
     const beforeFrom = new Date(operation.startsAt.getTime() - length);
     const beforeTo = new Date(operation.startsAt.getTime() - 1);
@@ -316,7 +317,7 @@ export class ReportCompilerService {
         query = linked();
         query.andWhere(`${query.alias}.seized_at >= :trendFrom AND ${query.alias}.seized_at <= :trendTo`, { trendFrom: from, trendTo: to });
       } else {
-        query = this.withoutRed(this.search.visible(ctx, { reportingAgencies: operation.participants, seizedFrom: from, seizedTo: to }));
+        query = this.withoutRed(this.search.visible(ctx, { reportingAgencies: operation.participants, seizedFrom: from, seizedTo: to, commodityCategories: focusCategories as CommodityCategory[] }));
       }
       const s = query.alias;
       const rows = await query
@@ -327,7 +328,7 @@ export class ReportCompilerService {
         .getRawMany<{ tc: string; tn: number | string }>();
       return new Map(rows.map((row) => [row.tc, Number(row.tn)]));
     };
-    const before = await byCategory(beforeFrom, beforeTo, false);
+    const before = focusCategories.length ? await byCategory(beforeFrom, beforeTo, false) : new Map<string, number>();
     const during = await byCategory(operation.startsAt, duringTo, true);
     const categories = [...new Set([...before.keys(), ...during.keys()])];
     const byCommodity = categories

@@ -157,6 +157,19 @@ export function renderReportMarkdown(content: ReportContent): string {
     x.msg('outcomes.intro'),
     '',
   );
+  const recorded = (content.outcomes ?? []).filter((o) => o.recorded);
+  if (recorded.length) {
+    const sum = (field: 'arrests' | 'casesOpened' | 'prosecutions' | 'controlledDeliveries' | 'followUpActions') => recorded.reduce((a, o) => a + o[field], 0);
+    lines.push(
+      `### ${x.msg('outcomes.total')} (${recorded.length}/${content.outcomes.length})`,
+      '',
+      ...table(
+        [x.msg('col.arrests'), x.msg('col.casesOpened'), x.msg('col.prosecutions'), x.msg('col.controlledDeliveries'), x.msg('col.followUpActions')],
+        [[sum('arrests'), sum('casesOpened'), sum('prosecutions'), sum('controlledDeliveries'), sum('followUpActions')]],
+        ['r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+  }
   for (const outcome of content.outcomes ?? []) {
     lines.push(`### ${x.agency(outcome.agency)}`, '');
     if (!outcome.recorded) {

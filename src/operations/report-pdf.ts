@@ -247,12 +247,14 @@ class ReportPdfWriter {
       const y = doc.y;
       if (block.kind === 'bullet') doc.font(FONT).fontSize(9.5).fillColor(INK).text(pdfText(block.marker!), this.left + 2, y, { lineBreak: false });
       const parts = block.text.split(/(\*\*[^*]+\*\*)/).filter((p) => p !== '');
-      doc.x = this.left + indent;
-      doc.y = y;
       parts.forEach((part, i) => {
         const bold = part.startsWith('**') && part.endsWith('**');
+        const words = pdfText(bold ? part.slice(2, -2) : part);
         doc.font(bold ? BOLD : FONT).fontSize(9.5).fillColor(INK);
-        doc.text(pdfText(bold ? part.slice(2, -2) : part), i === 0 ? this.left + indent : undefined, i === 0 ? y : undefined, { width: this.width - indent, continued: i < parts.length - 1 });
+        const last = i === parts.length - 1;
+        // PDFKit keeps the first call's position and width for the continued run.
+        if (i === 0) doc.text(words, this.left + indent, y, { width: this.width - indent, continued: !last });
+        else doc.text(words, { continued: !last });
       });
       doc.moveDown(0.35);
       doc.x = this.left;
@@ -504,6 +506,10 @@ class ReportPdfWriter {
   private map(): void {
     const { x, content } = this;
     const doc = this.doc;
+    const { box: mapBox } = mapLand();
+    // The heading goes with the map: both on a new page when the map does not fit under it.
+    const mapHeight = this.width / (((mapBox.east - mapBox.west) * Math.cos(((mapBox.north + mapBox.south) / 2) * (Math.PI / 180))) / (mapBox.north - mapBox.south));
+    this.ensure(mapHeight + 130);
     this.section(x.msg('section.map'));
     const { box, land } = mapLand();
     const midLat = ((box.north + box.south) / 2) * (Math.PI / 180);
@@ -554,23 +560,42 @@ class ReportPdfWriter {
       const angle = Math.atan2(y1 - cy, x1 - cx);
       doc.polygon([x1, y1], [x1 - 6 * Math.cos(angle - 0.4), y1 - 6 * Math.sin(angle - 0.4)], [x1 - 6 * Math.cos(angle + 0.4), y1 - 6 * Math.sin(angle + 0.4)]).fill(ACCENT_3);
     }
-    // Seizure places: circles whose area is the number of seizures, labelled with the largest.
+    // Seizure places: circles whose area is the number of seizures; labels where they do not collide.
     const maxCount = Math.max(1, ...content.map.points.map((p) => p.count));
-    content.map.points.forEach((point, i) => {
-      if (!insideBox(point.latitude, point.longitude, box)) return;
+    const placed: { x0: number; y0: number; x1: number; y1: number }[] = [];
+    const shown = content.map.points.filter((p) => insideBox(p.latitude, p.longitude, box));
+    for (const point of shown) {
       const [px, py] = project(point.latitude, point.longitude);
       const radius = 2.5 + 7 * Math.sqrt(point.count / maxCount);
-      doc.circle(px, py, radius).fillOpacity(0.8).fillAndStroke(ACCENT, '#ffffff').fillOpacity(1);
-      if (i < 12) this.say(`${point.label === point.country ? x.country(point.country) : point.label} (${point.count})`, px + radius + 2, py - 3, { size: 6.5, color: INK, width: 140 });
-    });
+      doc.circle(px, py, radius).fillOpacity(0.85).fillAndStroke(ACCENT, '#ffffff').fillOpacity(1);
+      placed.push({ x0: px - radius, y0: py - radius, x1: px + radius, y1: py + radius });
+    }
+    const labels: typeof placed = [];
+    for (const point of shown) {
+      const [px, py] = project(point.latitude, point.longitude);
+      const radius = 2.5 + 7 * Math.sqrt(point.count / maxCount);
+      const text = pdfText(`${point.label === point.country ? x.country(point.country) : point.label} (${point.count})`);
+      doc.font(FONT).fontSize(6.5);
+      const w = doc.widthOfString(text) + 2;
+      const right = px + radius + 2 + w <= this.left + width;
+      const bx0 = right ? px + radius + 2 : px - radius - 2 - w;
+      const candidate = { x0: bx0, y0: py - 4, x1: bx0 + w, y1: py + 5 };
+      const collides = [...labels, ...placed.filter((c) => !(c.x0 <= px && px <= c.x1 && c.y0 <= py && py <= c.y1))]
+        .some((o) => candidate.x0 < o.x1 && candidate.x1 > o.x0 && candidate.y0 < o.y1 && candidate.y1 > o.y0);
+      if (collides || candidate.x0 < this.left) continue;
+      doc.rect(candidate.x0, candidate.y0, w, 9).fillOpacity(0.7).fill('#ffffff').fillOpacity(1);
+      doc.fillColor(INK).text(text, candidate.x0 + 1, candidate.y0 + 1.5, { lineBreak: false });
+      labels.push(candidate);
+    }
     doc.restore();
     doc.rect(this.left, top, width, height).lineWidth(0.6).strokeColor(MUTED).stroke();
-    doc.y = top + height + 6;
-    doc.circle(this.left + 5, doc.y + 4, 3.5).fill(ACCENT);
-    this.say(x.msg('map.legendPoint'), this.left + 13, doc.y + 1, { size: 7.5, width: 240 });
-    doc.moveTo(this.left + 255, doc.y + 4).lineTo(this.left + 272, doc.y + 4).lineWidth(1.5).strokeColor(ACCENT_3).stroke();
-    this.say(x.msg('map.legendRoute'), this.left + 276, doc.y + 1, { size: 7.5, width: this.width - 276 });
-    doc.y += 13;
+    const legendY = top + height + 6;
+    doc.circle(this.left + 5, legendY + 4, 3.5).fill(ACCENT);
+    this.say(x.msg('map.legendPoint'), this.left + 13, legendY + 1, { size: 7.5, width: 235 });
+    doc.moveTo(this.left + 255, legendY + 4).lineTo(this.left + 272, legendY + 4).lineWidth(1.5).strokeColor(ACCENT_3).stroke();
+    this.say(x.msg('map.legendRoute'), this.left + 276, legendY + 1, { size: 7.5, width: this.width - 276 });
+    doc.x = this.left;
+    doc.y = legendY + 14;
     if (content.map.points.length === 0) this.paragraph(x.msg('map.none'), { size: 8, color: MUTED });
     if (outside.size) this.paragraph(x.msg('map.outside', { places: [...outside].sort().join(', ') }), { size: 8, color: MUTED });
     this.paragraph(x.msg('map.source'), { size: 7, color: MUTED });
@@ -640,6 +665,13 @@ class ReportPdfWriter {
       { header: x.msg('col.controlledDeliveries'), width: 99, align: 'right' },
       { header: x.msg('col.followUpActions'), width: 99, align: 'right' },
     ];
+    const recorded = (content.outcomes ?? []).filter((o) => o.recorded);
+    if (recorded.length) {
+      const sum = (field: 'arrests' | 'casesOpened' | 'prosecutions' | 'controlledDeliveries' | 'followUpActions') => String(recorded.reduce((a, o) => a + o[field], 0));
+      doc.font(BOLD).fontSize(10).fillColor(INK).text(pdfText(`${x.msg('outcomes.total')} (${recorded.length}/${content.outcomes.length})`), this.left, doc.y + 4, { width: this.width });
+      doc.moveDown(0.2);
+      this.table(columns, [[sum('arrests'), sum('casesOpened'), sum('prosecutions'), sum('controlledDeliveries'), sum('followUpActions')]]);
+    }
     for (const outcome of content.outcomes ?? []) {
       this.ensure(outcome.recorded ? 70 : 30);
       doc.font(BOLD).fontSize(10).fillColor(INK).text(pdfText(x.agency(outcome.agency)), this.left, doc.y + 4, { width: this.width });

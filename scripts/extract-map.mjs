@@ -2,7 +2,9 @@
 // 1:50m countries (public domain) as packaged in world-atlas (TopoJSON):
 //   npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
 //   node scripts/extract-map.mjs package/countries-50m.json > assets/map/caribbean.json
-// Only rings that reach into the map's box are kept, with coordinates to 0.02 degrees.
+// Only rings that reach into the map's box are kept, with coordinates to 0.05 degrees (under a point on the printed map); points
+// more than two degrees outside the box are pulled onto that outer frame (outside the drawn area),
+// which keeps continents' outlines small without changing what the map shows.
 import { readFileSync } from 'node:fs';
 import countries from 'i18n-iso-countries';
 
@@ -31,7 +33,7 @@ function ring(indexes) {
 }
 
 const inBox = (points) => points.some(([x, y]) => x >= BOX.west - 2 && x <= BOX.east + 2 && y >= BOX.south - 2 && y <= BOX.north + 2);
-const round = (v) => Math.round(v * 50) / 50;
+const round = (v) => Math.round(v * 20) / 20;
 
 const land = [];
 for (const geometry of topology.objects.countries.geometries) {
@@ -42,7 +44,9 @@ for (const geometry of topology.objects.countries.geometries) {
     if (!inBox(outer)) continue;
     const simplified = [];
     for (const [x, y] of outer) {
-      const point = [round(x), round(y)];
+      const cx = Math.min(BOX.east + 2, Math.max(BOX.west - 2, x));
+      const cy = Math.min(BOX.north + 2, Math.max(BOX.south - 2, y));
+      const point = [round(cx), round(cy)];
       const last = simplified[simplified.length - 1];
       if (!last || last[0] !== point[0] || last[1] !== point[1]) simplified.push(point);
     }

@@ -577,12 +577,18 @@ class ReportPdfWriter {
       const text = pdfText(`${point.label === point.country ? x.country(point.country) : point.label} (${point.count})`);
       doc.font(FONT).fontSize(6.5);
       const w = doc.widthOfString(text) + 2;
-      const right = px + radius + 2 + w <= this.left + width;
-      const bx0 = right ? px + radius + 2 : px - radius - 2 - w;
-      const candidate = { x0: bx0, y0: py - 4, x1: bx0 + w, y1: py + 5 };
-      const collides = [...labels, ...placed.filter((c) => !(c.x0 <= px && px <= c.x1 && c.y0 <= py && py <= c.y1))]
-        .some((o) => candidate.x0 < o.x1 && candidate.x1 > o.x0 && candidate.y0 < o.y1 && candidate.y1 > o.y0);
-      if (collides || candidate.x0 < this.left) continue;
+      const others = [...labels, ...placed.filter((c) => !(c.x0 <= px && px <= c.x1 && c.y0 <= py && py <= c.y1))];
+      // Right of the circle, else left, else above, else below: the first place where it collides with nothing.
+      const candidate = [
+        { x0: px + radius + 2, y0: py - 4 },
+        { x0: px - radius - 2 - w, y0: py - 4 },
+        { x0: px - w / 2, y0: py - radius - 10 },
+        { x0: px - w / 2, y0: py + radius + 1 },
+      ]
+        .map((c) => ({ ...c, x1: c.x0 + w, y1: c.y0 + 9 }))
+        .find((c) => c.x0 >= this.left && c.x1 <= this.left + width && c.y0 >= top && c.y1 <= top + height
+          && !others.some((o) => c.x0 < o.x1 && c.x1 > o.x0 && c.y0 < o.y1 && c.y1 > o.y0));
+      if (!candidate) continue;
       doc.rect(candidate.x0, candidate.y0, w, 9).fillOpacity(0.7).fill('#ffffff').fillOpacity(1);
       doc.fillColor(INK).text(text, candidate.x0 + 1, candidate.y0 + 1.5, { lineBreak: false });
       labels.push(candidate);

@@ -38,7 +38,12 @@ describe('report folds', () => {
 
   it('folds one bucket per key, with one quantity per unit within it', () => {
     const buckets = sortByCount(fold(BY_COUNTRY, (r) => r.key));
-    expect(buckets.map((b) => [b.keys[0], b.count, b.quantities.length])).toEqual([['US', 6, 2], ['JM', 6, 2], ['TT', 4, 2], ['BS', 1, 1]].sort((a, b) => (b[1] as number) - (a[1] as number) || String(a[0]).localeCompare(String(b[0]))));
+    expect(buckets.map((b) => [b.keys[0], b.count, b.quantities.map((q) => `${q.quantity} ${q.unit}`)])).toEqual([
+      ['JM', 6, ['28 ITEMS', '1500 ROUNDS']],
+      ['US', 6, ['290 ITEMS', '2.5 KG']],
+      ['TT', 4, ['12 ITEMS', '23000 ROUNDS']],
+      ['BS', 1, ['175 ROUNDS']],
+    ]);
   });
 
   it('totals the same whichever dimension the rows come from (property)', () => {

@@ -275,7 +275,7 @@ class ReportPdfWriter {
       [x.msg('field.period'), x.period()],
       [x.msg('field.lead'), x.agency(op.leadAgency)],
       [x.msg('field.participants'), op.participants.map((p) => x.agencyShort(p)).join('; ')],
-      [x.msg('field.compiled'), x.msg('report.compiledLine', { date: scope.compiledAt.replace('T', ' ').slice(0, 16), agency: x.agencyShort(scope.compiledFor) })],
+      [x.msg('field.compiled'), x.msg('field.compiledValue', { date: scope.compiledAt.replace('T', ' ').slice(0, 16), agency: x.agencyShort(scope.compiledFor) })],
       [x.msg('field.reportsCovered'), String(scope.seizures)],
     ];
     for (const [name, value] of facts) {

@@ -56,7 +56,8 @@ export class ReportText {
   }
 
   quantity(quantity: number, unit: string): string {
-    return `${this.t.number(quantity)} ${this.unit(unit)}`;
+    const word = quantity === 1 && this.t.has(`unitOne.${unit}`) ? this.t.word('unitOne', unit) : this.unit(unit);
+    return `${this.t.number(quantity)} ${word}`;
   }
 
   quantities(quantities: UnitTotal[]): string {

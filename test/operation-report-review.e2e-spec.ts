@@ -153,7 +153,10 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
 
   it('puts the TLP label, in its FIRST colour, at the top and the bottom of every PDF page', async () => {
     const v = await compiled(k.analyst);
-    const pdf = (await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ id: v.id })).pdf!;
+    const stored = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ id: v.id });
+    // The chart compares with the analyst's previous compiled version (v2; v1 failed).
+    expect((stored.content as unknown as ReportContent).comparison).toMatchObject({ kind: 'PREVIOUS_VERSION', version: 2, count: 3, totalValue: 14600 });
+    const pdf = stored.pdf!;
     const pages = await renderPages(pdf);
     expect(pages.length).toBeGreaterThanOrEqual(3);
     const amber: [number, number, number] = [0xff, 0xc0, 0x00];

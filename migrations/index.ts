@@ -5,6 +5,8 @@ import { Operations1795477035743 } from './1795477035743-operations.js';
 import { FeedDisclosures1795477869771 } from './1795477869771-feed-disclosures.js';
 import { SeizureKeysetIndexes1795498389111 } from './1795498389111-seizure-keyset-indexes.js';
 import { DerivedDisclosure1795600000000 } from './1795600000000-derived-disclosure.js';
+import { OperationReportQuality1795640000000 } from './1795640000000-operation-report-quality.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` writes a new one to add here. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [Foundation1795475357040, Seizures1795476169495, Operations1795477035743, FeedDisclosures1795477869771, SeizureKeysetIndexes1795498389111, DerivedDisclosure1795600000000];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [Foundation1795475357040, Seizures1795476169495, Operations1795477035743, FeedDisclosures1795477869771, SeizureKeysetIndexes1795498389111,
+  DerivedDisclosure1795600000000, OperationReportQuality1795640000000];

@@ -11,6 +11,16 @@ import { SeizureEntity } from '../src/seizures/seizure.entity.js';
 import { validateSeizureInput } from '../src/seizures/seizure-validation.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { In, Like } from 'typeorm';
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { ReportContent } from '../src/operations/report-content.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const GOLDEN = join(HERE, 'golden', 'caribbean-shield-report.json');
+const DOCS = join(HERE, '..', 'docs', 'report');
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 type Bucket = { keys: string[]; count: number };
@@ -211,6 +221,32 @@ describe('seeding the demo data', () => {
     const pdf = await platform.http().get(`/reports/${report.id}.pdf`).set('Authorization', `Bearer ${key('elo@jm.demo')}`).buffer(true);
     expect(pdf.status).toBe(200);
     expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('publishes the report that the golden file describes: totals, sections, marking, four-eyes history', async () => {
+    const stored = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ id: seeded.operation!.report!.id });
+    const content = stored.content as unknown as ReportContent;
+    const history = await platform.gql<{ operationReport: { history: { action: string; agency: string }[] } }>(key('elo@jm.demo'), `query($id: ID!) { operationReport(id: $id) { history { action agency } } }`, { id: stored.id });
+    const actual = {
+      marking: content.marking,
+      totals: { count: content.totals.count, totalValue: content.totals.totalValue, countries: content.totals.countries, reportingAgencies: content.totals.reportingAgencies, quantities: content.totals.quantities },
+      period: { startsAt: content.operation.startsAt, lastDay: content.operation.lastDay, weeks: content.timeline.map((w) => [w.week, w.from, w.to, w.count]) },
+      trends: { before: content.trends.before.count, during: content.trends.during.count },
+      sections: stored.summary!.split('\n').filter((line) => /^##? /.test(line)),
+      outcomesRecorded: content.outcomes.filter((o) => o.recorded).map((o) => o.agency),
+      history: history.data!.operationReport.history.map((h) => h.action),
+    };
+    if (process.env.UPDATE_GOLDEN) {
+      // UPDATE_GOLDEN=1 rewrites the golden file and the README's pictures of the demo report.
+      await writeFile(GOLDEN, `${JSON.stringify(actual, null, 2)}\n`);
+      await mkdir(DOCS, { recursive: true });
+      await writeFile(join(DOCS, 'caribbean-shield-report.pdf'), stored.pdf!);
+      await promisify(execFile)('pdftoppm', ['-r', '80', '-png', join(DOCS, 'caribbean-shield-report.pdf'), join(DOCS, 'caribbean-shield-page')]);
+    }
+    expect(actual).toEqual(JSON.parse(await readFile(GOLDEN, 'utf8')));
+    // The bug of the first report: one row per unit, not per country and unit.
+    expect(new Set(content.totals.quantities.map((q) => q.unit)).size).toBe(content.totals.quantities.length);
+    expect(content.trends.during.count).toBe(content.totals.count);
   });
 
   it('shows the operation and its published report to participants only', async () => {

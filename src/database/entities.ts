@@ -5,6 +5,7 @@ import { ApiKeyEntity } from '../auth/api-key.entity.js';
 import { FeedDisclosureEntity } from '../federation/feed-disclosure.entity.js';
 import { AgencyKeyEntity } from '../keys/agency-key.entity.js';
 import { PlatformKeyEntity } from '../keys/platform-key.entity.js';
+import { OperationOutcomeEntity } from '../operations/operation-outcome.entity.js';
 import { OperationReportEntity } from '../operations/operation-report.entity.js';
 import { OperationEntity } from '../operations/operation.entity.js';
 import { SeizureLinkRequestEntity } from '../operations/seizure-link-request.entity.js';
@@ -18,6 +19,6 @@ import { UserEntity } from '../users/user.entity.js';
 export const ENTITIES = [
   AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity,
   SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity, AuditEventEntity,
-  SeizureChangeEntity, OperationEntity, OperationReportEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
+  SeizureChangeEntity, OperationEntity, OperationReportEntity, OperationOutcomeEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
   SeizureLinkRequestEntity,
 ];

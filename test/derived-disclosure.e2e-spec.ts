@@ -15,6 +15,7 @@ const CREATE = `mutation($i: OperationInput!) { createOperation(input: $i) { id 
 const STATUS = `mutation($id: ID!, $s: OperationStatus!) { setOperationStatus(operationId: $id, status: $s) { status } }`;
 const COMPILE = `mutation($id: ID!) { compileOperationReport(operationId: $id) { id status } }`;
 const PUBLISH = `mutation($id: ID!) { publishOperationReport(reportId: $id) { id status } }`;
+const APPROVE = `mutation($id: ID!) { approveOperationReport(reportId: $id) { id status } }`;
 const REPORT = `query($id: ID!) {
   operationReport(id: $id) {
     id status summary audience
@@ -43,7 +44,7 @@ interface Report {
 
 describe('derived disclosure (issue 12)', () => {
   let platform: TestPlatform;
-  const k = {} as Record<'jio' | 'jio2' | 'jioAuditor' | 'jm' | 'jm2' | 'jmAdmin' | 'ky' | 'kyAdmin' | 'tt' | 'admin', string>;
+  const k = {} as Record<'jio' | 'jio2' | 'jioAuditor' | 'jm' | 'jm2' | 'jmAdmin' | 'ky' | 'kyAdmin' | 'tt' | 'admin' | 'jioReviewer' | 'jmReviewer', string>;
   const users = {} as Record<string, string>;
   const marker = randomBytes(4).toString('hex').toUpperCase();
   let operationId: string;
@@ -69,6 +70,7 @@ describe('derived disclosure (issue 12)', () => {
     for (const [name, agency, roles] of [
       ['jio', 'JIO', ['ANALYST']], ['jio2', 'JIO', ['ANALYST']], ['jioAuditor', 'JIO', ['AUDITOR']], ['jm', 'JM', ['ELO']], ['jm2', 'JM', ['ELO']],
       ['jmAdmin', 'JM', ['AGENCY_ADMIN']], ['ky', 'KY', ['ELO']], ['kyAdmin', 'KY', ['AGENCY_ADMIN']], ['tt', 'TT', ['ELO']], ['admin', 'WCO', ['PLATFORM_ADMIN']],
+      ['jioReviewer', 'JIO', ['REVIEWER']], ['jmReviewer', 'JM', ['REVIEWER']],
     ] as const) {
       const user = await platform.userWithKey(agency, [...roles]);
       k[name] = user.key;
@@ -84,6 +86,7 @@ describe('derived disclosure (issue 12)', () => {
 
   describe('case 1: an operation report holds only what every reader may read', () => {
     let reportId: string;
+    let reviewed: Report;
     const secretPlace = `Hidden Cove ${marker}`;
     const secretConcealment = `HOLLOW_KEEL_${marker}`;
 
@@ -101,7 +104,17 @@ describe('derived disclosure (issue 12)', () => {
       const queued = await gqlOk<{ compileOperationReport: { id: string } }>(k.jio, COMPILE, { id: operationId });
       reportId = queued.compileOperationReport.id;
       expect((await settled(reportId)).status).toBe('READY');
+      // Four eyes: the lead's reviewer sees, before publication, exactly what the audience will see.
+      reviewed = (await gqlOk<{ operationReport: Report }>(k.jioReviewer, REPORT, { id: reportId })).operationReport;
+      await gqlOk(k.jioReviewer, APPROVE, { id: reportId });
       await gqlOk(k.jio, PUBLISH, { id: reportId });
+    });
+
+    it('shows the reviewer, before publication, the content every participant gets once published', async () => {
+      const asKy = (await gqlOk<{ operationReport: Report }>(k.ky, REPORT, { id: reportId })).operationReport;
+      expect(reviewed.status).toBe('READY');
+      expect(reviewed.withheld).toBeNull();
+      expect({ ...reviewed, status: 'PUBLISHED' }).toEqual(asKy);
     });
 
     it('gives a participant exactly what it can read itself, in every breakdown and document', async () => {
@@ -146,15 +159,17 @@ describe('derived disclosure (issue 12)', () => {
       expect((await gqlOk<{ operationReport: Report | null }>(k.tt, REPORT, { id: reportId })).operationReport).toBeNull();
     });
 
-    it('case 2: an unpublished version is for the lead only', async () => {
+    it('case 2: an unpublished version is for the lead only (its analysts and reviewers)', async () => {
       const queued = await gqlOk<{ compileOperationReport: { id: string } }>(k.jio2, COMPILE, { id: operationId });
       const draft = await settled(queued.compileOperationReport.id);
       expect(draft.status).toBe('READY');
-      for (const key of [k.ky, k.jm, k.jmAdmin, k.admin, k.tt]) {
+      // A participant's reviewer is no reviewer of the lead's reports.
+      for (const key of [k.ky, k.jm, k.jmAdmin, k.admin, k.tt, k.jmReviewer]) {
         expect((await gqlOk<{ operationReport: Report | null }>(key, REPORT, { id: draft.id })).operationReport).toBeNull();
         expect((await platform.http().get(`/reports/${draft.id}.pdf`).set('authorization', `Bearer ${key}`)).status).toBe(404);
       }
       expect((await gqlOk<{ operationReport: Report | null }>(k.jio, REPORT, { id: draft.id })).operationReport!.status).toBe('READY');
+      expect((await gqlOk<{ operationReport: Report | null }>(k.jioReviewer, REPORT, { id: draft.id })).operationReport!.status).toBe('READY');
     });
   });
 

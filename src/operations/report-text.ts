@@ -150,7 +150,8 @@ export class ReportText {
   scopeNotes(): string[] {
     return [
       this.markingNote(),
-      this.msg('note.covers', { agency: this.agencyShort(this.content.scope.compiledFor) }),
+      // The audience: the lead and the participants the report was compiled for.
+      this.msg('note.covers', { agencies: [...new Set([this.content.operation.leadAgency, ...this.content.operation.participants])].join(', ') }),
       this.msg('note.noRed'),
       this.msg('note.notable'),
       this.msg('note.units'),

@@ -325,6 +325,9 @@ describe('operation reports: compile over what the analyst sees, publish signed,
     const stored = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ id: first.id });
     expect(signed).toMatchObject({ reportId: first.id, operationId, version: 1, compiledAt: new Date(first.compiledAt!).toISOString(), summarySha256: sha256(stored.summary!), csvSha256: sha256(stored.csv!), pdfSha256: sha256(stored.pdf!) });
     expect(signed.content).toEqual(stored.content);
+    // The audience is signed with the report: a copy cannot claim to be for more agencies.
+    expect(signed.audience).toEqual(stored.audience);
+    expect([...(signed.audience as string[])].sort()).toEqual(['JIO', 'JM', 'KY']);
 
     const publicKey = await loadPlatformPublicKey(platformKey.armoredPublicKey);
     expect(await verifyDetachedSignature({ content: signature.signedContent, armoredSignature: signature.detached, keys: [publicKey] })).toMatchObject({ valid: true, signerFingerprint: platformKey.fingerprint });

@@ -24,6 +24,9 @@ COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root package.json ./
 COPY --chown=root:root config ./config
+# Message catalogs of the reports (and the console) and the map data the reports draw.
+COPY --chown=root:root locales ./locales
+COPY --chown=root:root assets ./assets
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -5,11 +5,22 @@ import {
 } from '../src/demo/demo-seizures.js';
 import { seedDemoUsers, type DemoCredential } from '../src/demo/demo-users.js';
 import { OperationReportEntity } from '../src/operations/operation-report.entity.js';
+import { SeizureLinkRequestEntity } from '../src/operations/seizure-link-request.entity.js';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { SeizureEntity } from '../src/seizures/seizure.entity.js';
 import { validateSeizureInput } from '../src/seizures/seizure-validation.js';
 import { UserEntity } from '../src/users/user.entity.js';
-import { Like } from 'typeorm';
+import { In, Like } from 'typeorm';
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { ReportContent } from '../src/operations/report-content.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const GOLDEN = join(HERE, 'golden', 'caribbean-shield-report.json');
+const DOCS = join(HERE, '..', 'docs', 'report');
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 type Bucket = { keys: string[]; count: number };
@@ -162,13 +173,13 @@ describe('seeding the demo data', () => {
   const OPERATIONS = `query Operations($status: OperationStatus) {
     operations(status: $status) { totalCount edges { node {
       id codeName status startsAt endsAt leadAgency { code } participants { code } seizures(first: 1) { totalCount }
-      reports { id status version totals { count } breakdowns { dimension buckets { keys count } } summary signature { verified } }
+      reports { id status version totals { count } withheld { linkedVisibleToAnalyst withheld } breakdowns { dimension buckets { keys count } } summary signature { verified } }
     } } }
   }`;
   type DemoOperation = {
     id: string; codeName: string; status: string; startsAt: string; endsAt: string; leadAgency: { code: string }; participants: { code: string }[];
     seizures: { totalCount: number };
-    reports: { id: string; status: string; version: number; totals: { count: number }; breakdowns: { dimension: string; buckets: { keys: string[]; count: number }[] }[]; summary: string; signature: { verified: boolean } | null }[];
+    reports: { id: string; status: string; version: number; totals: { count: number }; withheld: { linkedVisibleToAnalyst: number; withheld: number } | null; breakdowns: { dimension: string; buckets: { keys: string[]; count: number }[] }[]; summary: string; signature: { verified: boolean } | null }[];
   };
   const operationsFor = async (email: string) => {
     const response = await platform.gql<{ operations: { totalCount: number; edges: { node: DemoOperation }[] } }>(key(email), OPERATIONS, {});
@@ -194,9 +205,14 @@ describe('seeding the demo data', () => {
       (['CLEAR', 'GREEN', 'AMBER'].includes(s.input.tlp) || s.input.releasableTo?.includes('JIO')));
     expect(operation.seizures.totalCount).toBe(seenByJio.length);
     const [report] = operation.reports;
-    expect(report).toMatchObject({ id: seeded.operation!.report!.id, status: 'PUBLISHED', version: 1, totals: { count: seenByJio.length }, signature: { verified: true } });
+    // The report is for every participant: it holds the linked reports all of them may read, and the
+    // analyst alone is told how many of those it sees were withheld.
+    expect(report.withheld!.linkedVisibleToAnalyst).toBe(seenByJio.length);
+    const included = seenByJio.length - report.withheld!.withheld;
+    expect(report).toMatchObject({ id: seeded.operation!.report!.id, status: 'PUBLISHED', version: 1, totals: { count: included }, signature: { verified: true } });
+    expect(included).toBeGreaterThan(0);
     const byCountry = report.breakdowns.find((b) => b.dimension === 'COUNTRY')!.buckets;
-    expect(byCountry.reduce((sum, b) => sum + b.count, 0)).toBe(seenByJio.length);
+    expect(byCountry.reduce((sum, b) => sum + b.count, 0)).toBe(included);
     const byWeek = report.breakdowns.find((b) => b.dimension === 'WEEK')!.buckets;
     expect(byWeek).toHaveLength(6);
     expect(report.summary).toContain(CARIBBEAN_SHIELD_CODE_NAME);
@@ -205,6 +221,32 @@ describe('seeding the demo data', () => {
     const pdf = await platform.http().get(`/reports/${report.id}.pdf`).set('Authorization', `Bearer ${key('elo@jm.demo')}`).buffer(true);
     expect(pdf.status).toBe(200);
     expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('publishes the report that the golden file describes: totals, sections, marking, four-eyes history', async () => {
+    const stored = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ id: seeded.operation!.report!.id });
+    const content = stored.content as unknown as ReportContent;
+    const history = await platform.gql<{ operationReport: { history: { action: string; agency: string }[] } }>(key('elo@jm.demo'), `query($id: ID!) { operationReport(id: $id) { history { action agency } } }`, { id: stored.id });
+    const actual = {
+      marking: content.marking,
+      totals: { count: content.totals.count, totalValue: content.totals.totalValue, countries: content.totals.countries, reportingAgencies: content.totals.reportingAgencies, quantities: content.totals.quantities },
+      period: { startsAt: content.operation.startsAt, lastDay: content.operation.lastDay, weeks: content.timeline.map((w) => [w.week, w.from, w.to, w.count]) },
+      trends: { before: content.trends.before.count, during: content.trends.during.count },
+      sections: stored.summary!.split('\n').filter((line) => /^##? /.test(line)),
+      outcomesRecorded: content.outcomes.filter((o) => o.recorded).map((o) => o.agency),
+      history: history.data!.operationReport.history.map((h) => h.action),
+    };
+    if (process.env.UPDATE_GOLDEN) {
+      // UPDATE_GOLDEN=1 rewrites the golden file and the README's pictures of the demo report.
+      await writeFile(GOLDEN, `${JSON.stringify(actual, null, 2)}\n`);
+      await mkdir(DOCS, { recursive: true });
+      await writeFile(join(DOCS, 'caribbean-shield-report.pdf'), stored.pdf!);
+      await promisify(execFile)('pdftoppm', ['-r', '80', '-png', join(DOCS, 'caribbean-shield-report.pdf'), join(DOCS, 'caribbean-shield-page')]);
+    }
+    expect(actual).toEqual(JSON.parse(await readFile(GOLDEN, 'utf8')));
+    // The bug of the first report: one row per unit, not per country and unit.
+    expect(new Set(content.totals.quantities.map((q) => q.unit)).size).toBe(content.totals.quantities.length);
+    expect(content.trends.during.count).toBe(content.totals.count);
   });
 
   it('shows the operation and its published report to participants only', async () => {
@@ -221,7 +263,7 @@ describe('seeding the demo over demo data of an earlier version (reports without
   let platform: TestPlatform;
   afterAll(() => platform.stop());
 
-  it('links the operation reports the JIO analyst can see and leaves the rest as they are', async () => {
+  it('asks the owners to link the operation reports the JIO analyst can see, and links none itself', async () => {
     platform = await startTestPlatform();
     await seedDemoUsers(platform.server.app);
     await seedDemoSeizures(platform.server.app);
@@ -231,8 +273,10 @@ describe('seeding the demo over demo data of an earlier version (reports without
     // Resubmitted under the operation, the old reports differ in content: left alone, then linked.
     expect(result.seizures.conflicting.sort()).toEqual(caribbeanShield.seizures.map((s) => `${s.agency}/${s.input.reference}`).sort());
     const linkable = caribbeanShield.seizures.filter((s) => ['CLEAR', 'GREEN'].includes(s.input.tlp) || s.input.releasableTo?.includes('JIO'));
-    expect(result.operation).toMatchObject({ status: 'FOLLOW_UP', linkedReports: linkable.length, report: { status: 'PUBLISHED' } });
-    const linked = await platform.server.runtime.dataSource.getRepository(SeizureEntity).findBy({ operationId: result.operation!.operationId });
-    expect(linked.map((s) => s.reference).sort()).toEqual(linkable.map((s) => s.input.reference).sort());
+    // Only an owner links its report: the analyst's requests wait for the owners' answers.
+    expect(result.operation).toMatchObject({ status: 'FOLLOW_UP', linkedReports: 0, report: { status: 'PUBLISHED' } });
+    const requests = await platform.server.runtime.dataSource.getRepository(SeizureLinkRequestEntity).findBy({ operationId: result.operation!.operationId, status: 'PENDING' });
+    const requested = await platform.server.runtime.dataSource.getRepository(SeizureEntity).findBy({ id: In(requests.map((r) => r.seizureId)) });
+    expect(requested.map((s) => s.reference).sort()).toEqual(linkable.map((s) => s.input.reference).sort());
   }, 180_000);
 });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { NEUTRAL_REFERENCE_REFUSAL } from '../src/seizures/seizure-submission.service.js';
 import { SUBMIT, seizureInput, submitSeizure } from './support/seizure-fixtures.js';
@@ -13,6 +15,7 @@ const CREATE = `mutation($i: OperationInput!) { createOperation(input: $i) { id 
 const STATUS = `mutation($id: ID!, $s: OperationStatus!) { setOperationStatus(operationId: $id, status: $s) { status } }`;
 const COMPILE = `mutation($id: ID!) { compileOperationReport(operationId: $id) { id status } }`;
 const PUBLISH = `mutation($id: ID!) { publishOperationReport(reportId: $id) { id status } }`;
+const APPROVE = `mutation($id: ID!) { approveOperationReport(reportId: $id) { id status } }`;
 const REPORT = `query($id: ID!) {
   operationReport(id: $id) {
     id status summary audience
@@ -41,7 +44,7 @@ interface Report {
 
 describe('derived disclosure (issue 12)', () => {
   let platform: TestPlatform;
-  const k = {} as Record<'jio' | 'jio2' | 'jioAuditor' | 'jm' | 'jm2' | 'jmAdmin' | 'ky' | 'kyAdmin' | 'tt' | 'admin', string>;
+  const k = {} as Record<'jio' | 'jio2' | 'jioAuditor' | 'jm' | 'jm2' | 'jmAdmin' | 'ky' | 'kyAdmin' | 'tt' | 'admin' | 'jioReviewer' | 'jmReviewer', string>;
   const users = {} as Record<string, string>;
   const marker = randomBytes(4).toString('hex').toUpperCase();
   let operationId: string;
@@ -67,6 +70,7 @@ describe('derived disclosure (issue 12)', () => {
     for (const [name, agency, roles] of [
       ['jio', 'JIO', ['ANALYST']], ['jio2', 'JIO', ['ANALYST']], ['jioAuditor', 'JIO', ['AUDITOR']], ['jm', 'JM', ['ELO']], ['jm2', 'JM', ['ELO']],
       ['jmAdmin', 'JM', ['AGENCY_ADMIN']], ['ky', 'KY', ['ELO']], ['kyAdmin', 'KY', ['AGENCY_ADMIN']], ['tt', 'TT', ['ELO']], ['admin', 'WCO', ['PLATFORM_ADMIN']],
+      ['jioReviewer', 'JIO', ['REVIEWER']], ['jmReviewer', 'JM', ['REVIEWER']],
     ] as const) {
       const user = await platform.userWithKey(agency, [...roles]);
       k[name] = user.key;
@@ -82,6 +86,7 @@ describe('derived disclosure (issue 12)', () => {
 
   describe('case 1: an operation report holds only what every reader may read', () => {
     let reportId: string;
+    let reviewed: Report;
     const secretPlace = `Hidden Cove ${marker}`;
     const secretConcealment = `HOLLOW_KEEL_${marker}`;
 
@@ -99,7 +104,17 @@ describe('derived disclosure (issue 12)', () => {
       const queued = await gqlOk<{ compileOperationReport: { id: string } }>(k.jio, COMPILE, { id: operationId });
       reportId = queued.compileOperationReport.id;
       expect((await settled(reportId)).status).toBe('READY');
+      // Four eyes: the lead's reviewer sees, before publication, exactly what the audience will see.
+      reviewed = (await gqlOk<{ operationReport: Report }>(k.jioReviewer, REPORT, { id: reportId })).operationReport;
+      await gqlOk(k.jioReviewer, APPROVE, { id: reportId });
       await gqlOk(k.jio, PUBLISH, { id: reportId });
+    });
+
+    it('shows the reviewer, before publication, the content every participant gets once published', async () => {
+      const asKy = (await gqlOk<{ operationReport: Report }>(k.ky, REPORT, { id: reportId })).operationReport;
+      expect(reviewed.status).toBe('READY');
+      expect(reviewed.withheld).toBeNull();
+      expect({ ...reviewed, status: 'PUBLISHED' }).toEqual(asKy);
     });
 
     it('gives a participant exactly what it can read itself, in every breakdown and document', async () => {
@@ -144,15 +159,17 @@ describe('derived disclosure (issue 12)', () => {
       expect((await gqlOk<{ operationReport: Report | null }>(k.tt, REPORT, { id: reportId })).operationReport).toBeNull();
     });
 
-    it('case 2: an unpublished version is for the lead only', async () => {
+    it('case 2: an unpublished version is for the lead only (its analysts and reviewers)', async () => {
       const queued = await gqlOk<{ compileOperationReport: { id: string } }>(k.jio2, COMPILE, { id: operationId });
       const draft = await settled(queued.compileOperationReport.id);
       expect(draft.status).toBe('READY');
-      for (const key of [k.ky, k.jm, k.jmAdmin, k.admin, k.tt]) {
+      // A participant's reviewer is no reviewer of the lead's reports.
+      for (const key of [k.ky, k.jm, k.jmAdmin, k.admin, k.tt, k.jmReviewer]) {
         expect((await gqlOk<{ operationReport: Report | null }>(key, REPORT, { id: draft.id })).operationReport).toBeNull();
         expect((await platform.http().get(`/reports/${draft.id}.pdf`).set('authorization', `Bearer ${key}`)).status).toBe(404);
       }
       expect((await gqlOk<{ operationReport: Report | null }>(k.jio, REPORT, { id: draft.id })).operationReport!.status).toBe('READY');
+      expect((await gqlOk<{ operationReport: Report | null }>(k.jioReviewer, REPORT, { id: draft.id })).operationReport!.status).toBe('READY');
     });
   });
 
@@ -171,10 +188,29 @@ describe('derived disclosure (issue 12)', () => {
       expect((await gqlOk<{ seizure: unknown }>(k.jm, SEIZURE, { id: kyReport })).seizure).toBeNull();
     });
 
-    it('lets the lead ask, the owner see and answer, records the consent on the link, and audits every step', async () => {
+    it('lets the lead ask, alerts the owner, lets it see and answer, records the consent on the link, and audits every step', async () => {
+      // The owner's ELO and another agency's ELO listen for link request alerts.
+      const url = `${platform.server.url.replace(/^http/, 'ws')}/graphql`;
+      const heard: Record<'ky' | 'jm', { id: string; ownerAgency: string; seizure: { reference: string } | null }[]> = { ky: [], jm: [] };
+      const clients: Client[] = [];
+      for (const who of ['ky', 'jm'] as const) {
+        const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${k[who]}` }, lazy: false, retryAttempts: 0 });
+        clients.push(client);
+        client.subscribe<{ seizureLinkRequested: { id: string; ownerAgency: string; seizure: { reference: string } | null } }>(
+          { query: 'subscription { seizureLinkRequested { id ownerAgency seizure { reference } } }' },
+          { next: (message) => { if (message.data) heard[who].push(message.data.seizureLinkRequested); }, error: () => undefined, complete: () => undefined },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // subscribed before the request is made
       const asked = await gqlOk<{ requestSeizureLink: { id: string; status: string; ownerAgency: string; requestingAgency: string } }>(k.jio, REQUEST_LINK, { op: operationId, s: kyReport, note: 'Same vessel as W2' });
       expect(asked.requestSeizureLink).toMatchObject({ status: 'PENDING', ownerAgency: 'KY', requestingAgency: 'JIO' });
       const requestId = asked.requestSeizureLink.id;
+      const deadline = Date.now() + 20_000;
+      while (!heard.ky.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // time for a wrong delivery to arrive too
+      for (const client of clients) await client.dispose();
+      expect(heard.ky).toEqual([{ id: requestId, ownerAgency: 'KY', seizure: { reference: `KY-LINK-${marker}` } }]);
+      expect(heard.jm).toEqual([]);
       // Asking again returns the same pending request.
       expect((await gqlOk<{ requestSeizureLink: { id: string } }>(k.jio, REQUEST_LINK, { op: operationId, s: kyReport, note: 'again' })).requestSeizureLink.id).toBe(requestId);
 

@@ -68,7 +68,7 @@ function binary(response: { on(event: string, listener: (chunk?: Buffer) => void
 
 describe('operation reports: compile over what the analyst sees, publish signed, download', () => {
   let platform: TestPlatform;
-  const k = {} as Record<'jio' | 'jio2' | 'jm' | 'ky' | 'kyAnalyst' | 'ttAnalyst' | 'admin', string>;
+  const k = {} as Record<'jio' | 'jio2' | 'jm' | 'ky' | 'kyAnalyst' | 'ttAnalyst' | 'admin' | 'reviewer', string>;
   let operationId: string;
   let first: Report;
   const marker = `MRK${randomBytes(6).toString('hex').toUpperCase()}`;
@@ -112,6 +112,7 @@ describe('operation reports: compile over what the analyst sees, publish signed,
     k.kyAnalyst = (await platform.userWithKey('KY', ['ANALYST'])).key;
     k.ttAnalyst = (await platform.userWithKey('TT', ['ANALYST'])).key;
     k.admin = (await platform.userWithKey('WCO', ['PLATFORM_ADMIN'])).key;
+    k.reviewer = (await platform.userWithKey('JIO', ['REVIEWER'])).key;
 
     const created = await platform.gql<{ createOperation: { id: string } }>(k.jio, CREATE, {
       i: { codeName: 'Coral Ledger', focus: 'Firearms and cocaine by sea and air', tlp: 'AMBER', startsAt: '2026-08-03T00:00:00Z', endsAt: '2026-09-14T00:00:00Z', participants: ['JM', 'KY'] },
@@ -197,16 +198,24 @@ describe('operation reports: compile over what the analyst sees, publish signed,
     ]);
     expect(content.notableCases.byValue.map((c) => [c.reference, c.valueUsd])).toEqual([['CL-KY-1', 250000], ['CL-KY-2', 60000], ['CL-JM-1', 10000], ['CL-JM-2', 8000]]);
     expect(content.notableCases.byFirearms.map((c) => [c.reference, c.quantity, c.concealment])).toEqual([['CL-JM-1', 4, 'CONTAINER_STRUCTURE'], ['CL-JM-2', 2, 'BAGGAGE']]);
+    // During: the reports the report covers (not CL-DURING-1, which is not linked); before: the
+    // participants' reports of the same commodity categories.
     expect(content.trends).toEqual({
       before: { from: '2026-06-22', to: '2026-08-02', count: 2 },
-      during: { from: '2026-08-03', to: '2026-09-13', count: 6 },
-      changePercent: 200,
+      during: { from: '2026-08-03', to: '2026-09-13', count: 5 },
+      changePercent: 150,
       byCommodity: [
-        { commodityCategory: 'DRUGS', before: 1, during: 3, changePercent: 200 },
+        { commodityCategory: 'DRUGS', before: 1, during: 2, changePercent: 100 },
         { commodityCategory: 'FIREARMS', before: 1, during: 2, changePercent: 100 },
         { commodityCategory: 'AMMUNITION', before: 0, during: 1, changePercent: null },
       ],
     });
+    expect(content.marking).toEqual({ tlp: 'AMBER', floor: 'AMBER', operationTlp: 'AMBER', contentTlp: 'AMBER', chosen: null });
+    expect(content.names.countries).toMatchObject({ JM: 'Jamaica', KY: 'Cayman Islands', US: 'United States', CO: 'Colombia' });
+    // Places by UN/LOCODE from the shipped map data; without a location, the country.
+    expect(content.map.points.map((p) => [p.label, p.country, p.count])).toEqual([
+      ['Kingston Freeport Terminal, Port of Kingston', 'JM', 2], ['George Town cargo port, Grand Cayman', 'KY', 1], ['JM', 'JM', 1], ['KY', 'KY', 1],
+    ]);
     expect(content.modusOperandi.routes).toEqual([
       { origin: 'US', destination: 'JM', count: 2, totalValue: 18000 },
       { origin: 'CO', destination: 'KY', count: 1, totalValue: 250000 },
@@ -216,19 +225,20 @@ describe('operation reports: compile over what the analyst sees, publish signed,
     expect(content.modusOperandi.concealmentByTransport[0]).toEqual({ concealment: 'BAGGAGE', transportMode: 'AIR', count: 1, totalValue: 8000 });
 
     expect(stored.csv!.split('\r\n').slice(0, 4)).toEqual([
-      'dimension,key,count,total_quantity,unit,total_value_usd',
-      'TOTAL,,2,6,ITEMS,18000',
-      'TOTAL,,2,42.5,KG,310000',
-      'TOTAL,,1,500,ROUNDS,',
+      'dimension,key,count,total_quantity,unit,total_value_usd,label',
+      'TOTAL,,2,6,ITEMS,18000,',
+      'TOTAL,,2,42.5,KG,310000,',
+      'TOTAL,,1,500,ROUNDS,,',
     ]);
-    expect(stored.csv).toContain('COUNTRY,JM,2,6,ITEMS,18000\r\nCOUNTRY,JM,1,500,ROUNDS,\r\nCOUNTRY,KY,2,42.5,KG,310000\r\n');
-    expect(stored.csv).toContain('WEEK,W3,2,42.5,KG,310000');
+    expect(stored.csv).toContain('COUNTRY,JM,2,6,ITEMS,18000,Jamaica\r\nCOUNTRY,JM,1,500,ROUNDS,,Jamaica\r\nCOUNTRY,KY,2,42.5,KG,310000,Cayman Islands\r\n');
+    expect(stored.csv).toContain('WEEK,W3,2,42.5,KG,310000,W3');
     expect(first.summary).toContain('# Operation CORAL LEDGER: report, version 1');
     expect(first.summary).toContain('**TLP:AMBER**');
     for (const heading of ['## Scope', '## Totals', '## Breakdowns', '## Weekly time line', '## Notable cases', '## Trends', '## Modus operandi']) {
       expect(first.summary).toContain(heading);
     }
-    expect(first.summary).toContain('| CL-KY-1 | 2026-08-20 | KY | DRUGS (cocaine) | 12.5 KG | 250,000.00 | SEA | VESSEL_HULL |');
+    expect(first.summary).toContain('| CL-KY-1 | 20 Aug 2026 | Cayman Islands | Drugs (cocaine) | 12.5 kg | 250,000.00 | Sea | In the hull of a vessel |');
+    expect(first.summary).toContain('**Period:** 3 Aug 2026 to 13 Sept 2026 (6 weeks)');
   });
 
   it('keeps nominal data and invisible reports out of every part of the report', async () => {
@@ -253,7 +263,7 @@ describe('operation reports: compile over what the analyst sees, publish signed,
     expect(pdf.toString('latin1').match(/\/Type \/Page(?!s)/g)!.length).toBeGreaterThanOrEqual(1);
     const text = pdfStrings(pdf);
     expect(text).toContain('Operation CORAL LEDGER');
-    for (const expected of ['Seizures by country', 'Seizures by commodity category', 'Weekly time line', 'Notable cases: highest estimated value', 'Trends', 'CL-KY-1', 'Port of Kingston', 'TLP:AMBER']) {
+    for (const expected of ['Seizures and estimated value by country', 'Estimated value (USD thousands)', 'Seizures (number)', 'Weekly time line', 'Seizure locations and routes', 'Notable cases: highest estimated value', 'Trends', 'CL-KY-1', 'Port of Kingston', 'TLP:AMBER', 'Cayman Islands', 'In the hull of a vessel']) {
       expect(text).toContain(expected);
     }
   });
@@ -299,6 +309,10 @@ describe('operation reports: compile over what the analyst sees, publish signed,
 
   it('publishes with a platform signature that OpenPGP.js and GnuPG verify', async () => {
     expect((await platform.gql(k.kyAnalyst, PUBLISH, { id: first.id })).errors![0].extensions.code).toBe('NOT_FOUND');
+    // Four eyes: not before a reviewer of the lead agency approved it.
+    expect((await platform.gql(k.jio, PUBLISH, { id: first.id })).errors![0].extensions.code).toBe('CONFLICT');
+    const approved = await platform.gql<{ approveOperationReport: { status: string } }>(k.reviewer, `mutation($id: ID!) { approveOperationReport(reportId: $id) { status } }`, { id: first.id });
+    expect(approved.data?.approveOperationReport.status).toBe('APPROVED');
     const published = await platform.gql<{ publishOperationReport: { status: string; publishedAt: string; signature: NonNullable<Report['signature']> } }>(k.jio, PUBLISH, { id: first.id });
     expect(published.errors).toBeUndefined();
     const { signature } = published.data!.publishOperationReport;
@@ -311,6 +325,9 @@ describe('operation reports: compile over what the analyst sees, publish signed,
     const stored = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ id: first.id });
     expect(signed).toMatchObject({ reportId: first.id, operationId, version: 1, compiledAt: new Date(first.compiledAt!).toISOString(), summarySha256: sha256(stored.summary!), csvSha256: sha256(stored.csv!), pdfSha256: sha256(stored.pdf!) });
     expect(signed.content).toEqual(stored.content);
+    // The audience is signed with the report: a copy cannot claim to be for more agencies.
+    expect(signed.audience).toEqual(stored.audience);
+    expect([...(signed.audience as string[])].sort()).toEqual(['JIO', 'JM', 'KY']);
 
     const publicKey = await loadPlatformPublicKey(platformKey.armoredPublicKey);
     expect(await verifyDetachedSignature({ content: signature.signedContent, armoredSignature: signature.detached, keys: [publicKey] })).toMatchObject({ valid: true, signerFingerprint: platformKey.fingerprint });
@@ -332,7 +349,7 @@ describe('operation reports: compile over what the analyst sees, publish signed,
     }
 
     const events = await platform.server.runtime.dataSource.getRepository(AuditEventEntity).findBy({ resourceId: first.id });
-    expect(events.map((e) => e.action).sort()).toEqual(['operation-report.compile', 'operation-report.publish']);
+    expect(events.map((e) => e.action).sort()).toEqual(['operation-report.approve', 'operation-report.compile', 'operation-report.publish']);
   });
 
   it('shows the published report to every participant and to nobody else', async () => {

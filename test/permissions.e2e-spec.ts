@@ -54,6 +54,10 @@ const EXPECTED_OPERATIONS: Record<string, Permission[]> = {
   'Query.seizureLinkRequests': [AUTHENTICATED],
   'Mutation.compileOperationReport': ['ANALYST'],
   'Mutation.publishOperationReport': ['ANALYST'],
+  'Mutation.writeOperationReportNarrative': ['ANALYST'],
+  'Mutation.approveOperationReport': ['REVIEWER'],
+  'Mutation.rejectOperationReport': ['REVIEWER'],
+  'Mutation.recordOperationOutcome': ['ELO', 'ANALYST', 'AGENCY_ADMIN'],
   'Mutation.createAlert': ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER'],
   'Mutation.deleteAlert': ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER'],
   'Mutation.createApiKey': ['AGENCY_ADMIN'],
@@ -63,6 +67,7 @@ const EXPECTED_OPERATIONS: Record<string, Permission[]> = {
   'Mutation.registerPersonalKey': [AUTHENTICATED],
   'Mutation.revokePersonalKey': [AUTHENTICATED],
   'Subscription.seizureReported': [AUTHENTICATED],
+  'Subscription.seizureLinkRequested': ['ELO', 'AGENCY_ADMIN'],
 };
 
 /** Who may call each plain HTTP route. */

@@ -125,7 +125,7 @@ describe('operation reports: removing a record a reader may not read never chang
           try {
             const audience = await audiences.of(operation);
             const compile = async () => {
-              const content = await compiler.compile(leadCtx, { operation, version: 1, compiledAt: new Date(START), audience });
+              const content = await compiler.compile(leadCtx, { operation, version: 1, compiledAt: new Date(START), audience, language: 'en', requestedTlp: null });
               return JSON.parse(JSON.stringify(content)) as ReportContent;
             };
             const full = await compile();

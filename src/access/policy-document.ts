@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AGENCY_KINDS } from '../agencies/agency.entity.js';
 import { ROLES } from '../users/user.entity.js';
 
-export const ACTIONS = ['read', 'create', 'update', 'release', 'retract', 'verify', 'link', 'compile', 'publish'] as const;
+export const ACTIONS = ['read', 'create', 'update', 'release', 'retract', 'verify', 'link', 'compile', 'publish', 'review', 'record-outcome'] as const;
 export type Action = (typeof ACTIONS)[number];
 export const SUBJECTS = ['Seizure', 'AuditEvent', 'AuditChain', 'Operation', 'OperationReport', 'SeizureLinkRequest'] as const;
 export type SubjectName = (typeof SUBJECTS)[number];

@@ -8,6 +8,7 @@ import { AgencyKeyEntity } from '../keys/agency-key.entity.js';
 import { KeyChallengeEntity } from '../keys/key-challenge.entity.js';
 import { UserKeyEntity } from '../keys/user-key.entity.js';
 import { PlatformKeyEntity } from '../keys/platform-key.entity.js';
+import { OperationOutcomeEntity } from '../operations/operation-outcome.entity.js';
 import { OperationReportEntity } from '../operations/operation-report.entity.js';
 import { OperationEntity } from '../operations/operation.entity.js';
 import { SeizureLinkRequestEntity } from '../operations/seizure-link-request.entity.js';
@@ -21,6 +22,6 @@ import { UserEntity } from '../users/user.entity.js';
 export const ENTITIES = [
   AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity, KeyChallengeEntity,
   SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity, AuditEventEntity,
-  SeizureChangeEntity, OperationEntity, OperationReportEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
+  SeizureChangeEntity, OperationEntity, OperationReportEntity, OperationOutcomeEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
   SeizureLinkRequestEntity, AccessChangeEntity, UserKeyEntity,
 ];

@@ -4,13 +4,17 @@ import type { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { AuthenticationService } from '../auth/authentication.service.js';
 import type { RequestContext } from '../auth/request-context.js';
-import { ForbiddenError, NotFoundError } from '../errors/domain-error.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { OperationReportEntity, type ReportStatus } from '../operations/operation-report.entity.js';
 import { OperationEntity, type OperationStatus } from '../operations/operation.entity.js';
 import { OperationsService } from '../operations/operations.service.js';
 import { COMPILE_REPORT_JOB, OperationReportsService } from '../operations/report-lifecycle.service.js';
+import { SeizureLinkRequestsService } from '../operations/seizure-link-requests.service.js';
 import { SeizureEntity } from '../seizures/seizure.entity.js';
+import { OperationOutcomeEntity } from '../operations/operation-outcome.entity.js';
+import { OperationOutcomesService, type OutcomeInput } from '../operations/operation-outcomes.service.js';
+import { ReportReviewService, type NarrativeInput } from '../operations/report-review.service.js';
 import { UsersService } from '../users/users.service.js';
 import { CARIBBEAN_SHIELD, type DemoDataset } from './demo-seizures.js';
 import { DEMO_USERS } from './demo-users.js';
@@ -24,8 +28,43 @@ import { DEMO_USERS } from './demo-users.js';
  */
 
 export const DEMO_OPERATION_ANALYST = 'analyst@jio.demo';
+export const DEMO_OPERATION_REVIEWER = 'reviewer@jio.demo';
 export const CARIBBEAN_SHIELD_CODE_NAME = 'CARIBBEAN SHIELD';
-const FINISHED: ReportStatus[] = ['READY', 'PUBLISHED', 'FAILED'];
+const FINISHED: ReportStatus[] = ['READY', 'APPROVED', 'REJECTED', 'PUBLISHED', 'FAILED'];
+
+/** Fictional follow-up outcomes of a few participating administrations: counts and non-nominal notes. */
+const DEMO_OUTCOMES: (OutcomeInput & { agency: string })[] = [
+  { agency: 'JM', arrests: 9, casesOpened: 6, prosecutions: 4, controlledDeliveries: 1, followUpActions: 5, notes: 'Fictional demo data. Two firearm-parts importers referred for licensing review; one controlled delivery with the US counterpart.' },
+  { agency: 'TT', arrests: 6, casesOpened: 4, prosecutions: 2, controlledDeliveries: 0, followUpActions: 3, notes: 'Fictional demo data. Joint container targeting with the port authority extended for three months.' },
+  { agency: 'US', arrests: 4, casesOpened: 5, prosecutions: 3, controlledDeliveries: 2, followUpActions: 6, notes: 'Fictional demo data. Outbound parcel screening at two Florida hubs continues; results shared through the JIO.' },
+  { agency: 'BS', arrests: 3, casesOpened: 2, prosecutions: 1, controlledDeliveries: 0, followUpActions: 2, notes: 'Fictional demo data. Small-vessel patrols around Grand Bahama reinforced.' },
+  { agency: 'DO', arrests: 5, casesOpened: 3, prosecutions: 2, controlledDeliveries: 1, followUpActions: 2, notes: null },
+  { agency: 'KY', arrests: 1, casesOpened: 1, prosecutions: 0, controlledDeliveries: 0, followUpActions: 1, notes: 'Fictional demo data. Courier declarations reviewed with the postal operator.' },
+];
+
+/** The analyst's words on the demo report (fictional): the figures next to them are computed. */
+const DEMO_NARRATIVE: NarrativeInput = {
+  executiveSummary: [
+    'Operation Caribbean Shield brought twenty administrations together for six weeks against the trafficking of small arms, their parts and ammunition. **This is fictional demo data.**',
+    '',
+    '- Most firearms were found in **outbound consignments from Florida**, in mail parcels, express courier packages and barrels of household goods.',
+    '- Ammunition moved in larger lots than firearms, mostly by sea, often **misdeclared** as food or household goods.',
+    '- Detection rested on risk profiling and non-intrusive inspection; intelligence-led seizures were the most valuable.',
+  ].join('\n'),
+  assessment: [
+    '## Trends',
+    'The number of small-arms seizures rose during the operation against the six weeks before it, as expected from the added controls; the rise in ammunition seizures is the larger and deserves follow-up.',
+    '',
+    '## Modus operandi',
+    'Concealment in household goods and in the structure of containers dominates. Parcels and courier packages carry firearm parts split across several consignments.',
+    '',
+    '## Recommendations to the participating administrations',
+    '1. Keep **risk profiles for barrels and household-goods consignments** from Florida in place after the operation.',
+    '2. Share X-ray images of firearm parts through the JIO so that officers learn to recognise them.',
+    '3. Use **controlled deliveries** where the consignee is unknown, in agreement with the reporting administration.',
+    '4. Record the follow-up of every seizure (arrests, cases, prosecutions) in Windward within three months.',
+  ].join('\n'),
+};
 
 export interface DemoOperationResult {
   operationId: string;
@@ -36,9 +75,11 @@ export interface DemoOperationResult {
   report: { id: string; version: number; status: ReportStatus; failureReason: string | null } | null;
 }
 
-async function analystContext(app: INestApplicationContext): Promise<RequestContext> {
-  const demo = DEMO_USERS.find((u) => u.email === DEMO_OPERATION_ANALYST)!;
-  const { user } = await app.get(UsersService).createOrGet({ ...demo, roles: [...demo.roles] });
+async function analystContext(app: INestApplicationContext, email: string = DEMO_OPERATION_ANALYST): Promise<RequestContext> {
+  const demo = DEMO_USERS.find((u) => u.email === email);
+  const { user } = demo
+    ? await app.get(UsersService).createOrGet({ ...demo, roles: [...demo.roles] })
+    : await app.get(UsersService).createOrGet({ email, agencyCode: email.split('@')[1].split('.')[0].toUpperCase(), roles: ['ELO'] });
   // Rebuilt per step: the analyst's open operations are part of their abilities.
   const principal = await app.get(AuthenticationService).principalFor(user, 'api-key');
   return { principal, ability: await app.get(AccessService).abilityFor(principal), requestId: 'demo' };
@@ -70,13 +111,15 @@ export async function prepareDemoOperation(app: INestApplicationContext, shield:
 }
 
 /**
- * After the reports are in: links the operation's reports that were reported without it (demo
- * data of an earlier version) and that the analyst can see, moves the operation to follow-up, and
+ * After the reports are in: asks the owners to link the operation's reports that were reported
+ * without it (demo data of an earlier version) and that the analyst can see (only an owner links
+ * its report: the requests wait in seizureLinkRequests), moves the operation to follow-up, and
  * compiles and publishes its report unless a published one exists.
  */
 export async function completeDemoOperation(app: INestApplicationContext, shield: DemoDataset['caribbeanShield'], prepared: { id: string; created: boolean }): Promise<DemoOperationResult> {
   const operations = app.get(OperationsService);
   const reports = app.get(OperationReportsService);
+  const linkRequests = app.get(SeizureLinkRequestsService);
   const dataSource = app.get<DataSource>(getDataSourceToken());
   const operationId = prepared.id;
   const ctx = await analystContext(app);
@@ -90,10 +133,10 @@ export async function completeDemoOperation(app: INestApplicationContext, shield
     .getMany();
   for (const { id } of unlinked) {
     try {
-      await operations.link(ctx, operationId, id);
+      await linkRequests.request(ctx, operationId, id, 'Reported during Operation Caribbean Shield without the operation: please link it.');
     } catch (error) {
-      // Not visible to the analyst (an AMBER report not released to the JIO), or its agency takes no part: left alone.
-      if (!(error instanceof NotFoundError || error instanceof ForbiddenError)) throw error;
+      // Not visible to the analyst (an AMBER report not released to the JIO), its agency takes no part, or retracted: left alone.
+      if (!(error instanceof NotFoundError || error instanceof ForbiddenError || error instanceof ConflictError)) throw error;
     }
   }
 
@@ -101,10 +144,23 @@ export async function completeDemoOperation(app: INestApplicationContext, shield
   // analyst's abilities stay as they are.
   if (operation.status === 'ACTIVE') operation = await operations.setStatus(ctx, operationId, 'FOLLOW_UP');
 
+  // Follow-up: some participating administrations record their outcomes (counts and short notes).
+  if (operation.status === 'FOLLOW_UP') {
+    const recorded = new Set((await dataSource.getRepository(OperationOutcomeEntity).findBy({ operationId })).map((o) => o.agencyCode));
+    for (const outcome of DEMO_OUTCOMES) {
+      if (recorded.has(outcome.agency) || !operation.participants.includes(outcome.agency)) continue;
+      await app.get(OperationOutcomesService).record(await analystContext(app, `elo@${outcome.agency.toLowerCase()}.demo`), operationId, outcome);
+    }
+  }
+
+  // Compiled, written by the analyst, approved by a second JIO user (four eyes), then published.
   let report = (await reports.forOperation(ctx, operationId))[0] ?? null;
   if (!report || report.status === 'FAILED') report = await reports.requestCompile(ctx, operationId);
   if (report.status === 'QUEUED' || report.status === 'COMPILING') report = await awaitCompilation(app, report.id);
-  if (report.status === 'READY') report = await reports.publish(ctx, report.id);
+  const review = app.get(ReportReviewService);
+  if (report.status === 'READY' && !report.narrativeBy) report = await review.writeNarrative(ctx, report.id, DEMO_NARRATIVE);
+  if (report.status === 'READY') report = await review.approve(await analystContext(app, DEMO_OPERATION_REVIEWER), report.id);
+  if (report.status === 'APPROVED') report = await reports.publish(ctx, report.id);
 
   const linkedReports = await dataSource.getRepository(SeizureEntity).countBy({ operationId });
   return {

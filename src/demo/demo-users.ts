@@ -11,6 +11,7 @@ export const DEMO_USERS = [
   { email: 'elo@ky.demo', agencyCode: 'KY', roles: ['ELO'], displayName: 'Cayman Islands Customs and Border Control ELO' },
   { email: 'elo@tt.demo', agencyCode: 'TT', roles: ['ELO'], displayName: 'Trinidad and Tobago Customs ELO' },
   { email: 'analyst@jio.demo', agencyCode: 'JIO', roles: ['ANALYST'], displayName: 'JIO analyst' },
+  { email: 'reviewer@jio.demo', agencyCode: 'JIO', roles: ['REVIEWER'], displayName: 'JIO reviewer (second pair of eyes on operation reports)' },
   { email: 'auditor@jio.demo', agencyCode: 'JIO', roles: ['AUDITOR'], displayName: 'JIO auditor' },
   { email: 'partner@rilo-we.demo', agencyCode: 'RILO-WE', roles: ['PARTNER'], displayName: 'RILO Western Europe machine client' },
   { email: 'platform@wco.demo', agencyCode: 'WCO', roles: ['PLATFORM_ADMIN'], displayName: 'Platform administrator' },

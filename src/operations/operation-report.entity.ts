@@ -1,6 +1,11 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const REPORT_STATUSES = ['QUEUED', 'COMPILING', 'READY', 'PUBLISHED', 'FAILED'] as const;
+/**
+ * QUEUED → COMPILING → READY (awaiting review) → APPROVED → PUBLISHED; a reviewer may instead
+ * REJECT it (it is never published; the analyst revises it, which makes it READY again, or compiles
+ * a new version). Editing an APPROVED report makes it READY again: approval covers the exact text.
+ */
+export const REPORT_STATUSES = ['QUEUED', 'COMPILING', 'READY', 'APPROVED', 'REJECTED', 'PUBLISHED', 'FAILED'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
 /**
@@ -66,6 +71,41 @@ export class OperationReportEntity {
 
   @Column({ type: 'bytea', nullable: true })
   pdf: Buffer | null;
+
+  /** Chosen at compilation: the language of the computed text (en, es, fr). */
+  @Column({ type: 'varchar', length: 8, default: 'en' })
+  language: string;
+
+  /** Chosen at compilation: a marking more restrictive than the content requires, if any. */
+  @Column({ name: 'requested_tlp', type: 'varchar', length: 16, nullable: true })
+  requestedTlp: string | null;
+
+  /** The reviewer who approved or rejected it, when, why (rejections), and the SHA-256 of what was approved. */
+  @Column({ name: 'reviewed_by', type: 'uuid', nullable: true })
+  reviewedBy: string | null;
+
+  @Column({ name: 'reviewed_at', type: 'timestamptz', nullable: true })
+  reviewedAt: Date | null;
+
+  @Column({ name: 'review_comment', type: 'varchar', length: 2000, nullable: true })
+  reviewComment: string | null;
+
+  @Column({ name: 'approved_sha256', type: 'char', length: 64, nullable: true })
+  approvedSha256: string | null;
+
+  /** The last author of the executive summary and assessment: a reviewer may not approve their own words. */
+  @Column({ name: 'narrative_by', type: 'uuid', nullable: true })
+  narrativeBy: string | null;
+
+  /** Armored detached platform signatures over the exact bytes of the PDF, the CSV and the Markdown. */
+  @Column({ name: 'pdf_signature', type: 'text', nullable: true })
+  pdfSignature: string | null;
+
+  @Column({ name: 'csv_signature', type: 'text', nullable: true })
+  csvSignature: string | null;
+
+  @Column({ name: 'summary_signature', type: 'text', nullable: true })
+  summarySignature: string | null;
 
   /** Armored detached platform signature over `signedContent` (canonical JSON of the report). */
   @Column({ type: 'text', nullable: true })

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { SeizuresModule } from '../seizures/seizures.module.js';
 import { OperationReportEntity } from './operation-report.entity.js';
@@ -9,15 +10,19 @@ import { OperationsService } from './operations.service.js';
 import { ReportDownloadController } from './report-download.controller.js';
 import { OperationReportsFieldResolver, OperationReportsResolver } from './report-graphql.resolver.js';
 import { OperationReportsService } from './report-lifecycle.service.js';
+import { OperationOutcomesService } from './operation-outcomes.service.js';
+import { ReportReviewService } from './report-review.service.js';
+import { OperationOutcomeEntity } from './operation-outcome.entity.js';
+import { SeizureLinkRequestAlerts } from './seizure-link-request-alerts.js';
 import { SeizureLinkRequestEntity } from './seizure-link-request.entity.js';
 import { SeizureLinkRequestsResolver } from './seizure-link-requests.resolver.js';
 import { SeizureLinkRequestsService } from './seizure-link-requests.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OperationEntity, OperationReportEntity, SeizureLinkRequestEntity]), SeizuresModule, JobsModule],
+  imports: [TypeOrmModule.forFeature([OperationEntity, OperationReportEntity, OperationOutcomeEntity, SeizureLinkRequestEntity]), AuthModule, SeizuresModule, JobsModule],
   controllers: [ReportDownloadController],
   providers: [OperationsService, OperationsResolver, SeizureOperationResolver, OperationReportsService, OperationReportsResolver, OperationReportsFieldResolver,
-    SeizureLinkRequestsService, SeizureLinkRequestsResolver],
-  exports: [OperationsService],
+    ReportReviewService, OperationOutcomesService, SeizureLinkRequestsService, SeizureLinkRequestsResolver, SeizureLinkRequestAlerts],
+  exports: [OperationsService, SeizureLinkRequestsService],
 })
 export class OperationsModule {}

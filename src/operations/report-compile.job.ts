@@ -17,6 +17,8 @@ import { ReportAudienceService } from './report-audience.js';
 import { ReportCompilerService } from './report-compiler.service.js';
 import { renderReportCsv, renderReportMarkdown } from './report-documents.js';
 import { renderReportPdf } from './report-pdf.js';
+import { isLanguage } from '../i18n/catalog.js';
+import type { Tlp } from '../seizures/seizure.enums.js';
 
 /** Statuses a (re)run may start from; READY and PUBLISHED reports are never recompiled. */
 const RUNNABLE: ReportStatus[] = ['QUEUED', 'COMPILING', 'FAILED'];
@@ -67,7 +69,11 @@ export class ReportCompileJobHandler implements JobHandler<'operations.compile-r
       const compiledAt = new Date();
       // Compiled for everyone who will read it, from what all of them may read (not what the analyst may).
       const audience = await this.audiences.of(operation);
-      const content = await this.compiler.compile(ctx, { operation, version: report.version, compiledAt, audience });
+      const content = await this.compiler.compile(ctx, {
+        operation, version: report.version, compiledAt, audience,
+        language: isLanguage(report.language) ? report.language : 'en',
+        requestedTlp: (report.requestedTlp as Tlp | null) ?? null,
+      });
       const withheld = await this.compiler.withheld(ctx, operation, audience);
       await context.reportProgress(60);
       const summary = renderReportMarkdown(content);

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { AgencyEntity } from '../agencies/agency.entity.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { NamedParameters } from '../database/sql-parameters.js';
+import { translator, type Language } from '../i18n/catalog.js';
 import { SeizureSearchService } from '../seizures/seizure-search.service.js';
 import { SeizureEntity } from '../seizures/seizure.entity.js';
 import type { Tlp } from '../seizures/seizure.enums.js';
-import type { OperationEntity } from './operation.entity.js';
+import { OperationOutcomeEntity } from './operation-outcome.entity.js';
+import { OperationReportEntity } from './operation-report.entity.js';
+import { OperationEntity } from './operation.entity.js';
 import { agencyReadsInto, audienceReadsFieldsInto, audienceReadsInto, type AudienceAgency } from './report-audience.js';
 import {
   REPORT_CONTENT_FORMAT,
@@ -15,18 +19,22 @@ import {
   isoDate,
   roundMoney,
   roundQuantity,
+  type MapPoint,
   type NotableCase,
+  type ParticipantOutcome,
   type ReportBreakdown,
   type ReportBucket,
+  type ReportComparison,
   type ReportContent,
   type ReportDimension,
   type ReportTrends,
-  type TimelineWeek,
-  type UnitTotal,
 } from './report-content.js';
+import { WEEK_MS, fold, foldTotals, foldWeeks, lastDayOf, sortByCount, timeline, weeksOf, type GroupRow } from './report-folds.js';
+import { seizurePlace } from './report-map.js';
+import { reportMarking } from './report-marking.js';
+import { TLPS } from '../seizures/seizure.enums.js';
 
-const DAY_MS = 86_400_000;
-const WEEK_MS = 7 * DAY_MS;
+export { weekLabel, weeksOf } from './report-folds.js';
 const TOP_CASES = 5;
 const TOP_PATTERNS = 10;
 /** TLP:RED forbids derived products (domain.md §4): RED reports never enter a compiled report. */
@@ -78,14 +86,6 @@ export interface WithheldSummary {
   fields: { field: string; count: number }[];
 }
 
-interface GroupRow {
-  key: string;
-  unit: string;
-  count: number;
-  quantity: number;
-  value: number | null;
-}
-
 /** SQL of each breakdown key over the seizures alias; WEEK is the 1-based week of the operation. */
 const DIMENSION_SQL: Record<ReportDimension, (alias: string) => string> = {
   COUNTRY: (s) => `${s}.country`,
@@ -103,6 +103,10 @@ export interface CompileRequest {
   compiledAt: Date;
   /** Who will read the report (ReportAudienceService): it is compiled only from what all of them may read. */
   audience: AudienceAgency[];
+  /** The language of the computed text. */
+  language: Language;
+  /** The analyst's marking, when more restrictive than the content requires. */
+  requestedTlp: Tlp | null;
 }
 
 /**
@@ -130,12 +134,32 @@ export class ReportCompilerService {
       const buckets = dimension === 'WEEK' ? foldWeeks(rows, weeks) : sortByCount(fold(rows, (row) => row.key));
       breakdowns.push({ dimension, buckets });
       // Every report has exactly one key per dimension, so any dimension's rows also give the totals.
-      totals ??= fold(rows, () => '')[0];
+      totals ??= foldTotals(rows);
     }
     const spread = await this.spread(linked());
+    const marking = reportMarking(operation.tlp, await this.tlps(linked()), request.requestedTlp);
+    const notableCases = {
+      byValue: await this.notable(linked(), (q, s) => q.andWhere(`${s}.value_usd IS NOT NULL`).orderBy(`${s}.value_usd`, 'DESC')),
+      byFirearms: await this.notable(linked(), (q, s) =>
+        q.andWhere(`${s}.commodity_category = 'FIREARMS' AND ${s}.quantity_unit IN ('ITEMS', 'PIECES')`).orderBy(`${s}.quantity_value`, 'DESC'),
+      ),
+    };
+    const modusOperandi = { concealmentByTransport: await this.concealmentPatterns(linked()), routes: await this.routes(linked()) };
+    const countryCodes = new Set<string>([
+      ...(breakdowns.find((b) => b.dimension === 'COUNTRY')?.buckets ?? []).map((b) => b.keys[0]),
+      ...[...notableCases.byValue, ...notableCases.byFirearms].map((c) => c.country),
+      ...modusOperandi.routes.flatMap((r) => [r.origin, r.destination]).filter((c): c is string => c != null),
+    ]);
 
     return {
       format: REPORT_CONTENT_FORMAT,
+      language: request.language,
+      marking,
+      names: await this.names(request.language, [...countryCodes], [operation.leadAgency, ...operation.participants, ...notableCases.byValue.map((c) => c.reportingAgency), ...notableCases.byFirearms.map((c) => c.reportingAgency)]),
+      narrative: { executiveSummary: null, assessment: null, writtenAt: null, writtenByAgency: null },
+      outcomes: await this.outcomes(operation),
+      comparison: await this.comparison(operation, request),
+      map: { points: await this.mapPoints(linked()) },
       operation: {
         id: operation.id,
         codeName: operation.codeName,
@@ -146,6 +170,7 @@ export class ReportCompilerService {
         participants: [...operation.participants],
         startsAt: operation.startsAt.toISOString(),
         endsAt: operation.endsAt.toISOString(),
+        lastDay: lastDayOf(operation.endsAt),
       },
       scope: {
         version: request.version,
@@ -160,20 +185,12 @@ export class ReportCompilerService {
           'Quantities are added up within one unit only; values are estimates in US dollars.',
         ],
       },
-      totals: { ...(totals ?? emptyBucket([])), keys: [], ...spread },
+      totals: { ...(totals ?? foldTotals([])), keys: [], ...spread },
       breakdowns,
       timeline: timeline(operation, weeks, breakdowns.find((b) => b.dimension === 'WEEK')?.buckets ?? []),
-      notableCases: {
-        byValue: await this.notable(linked(), (q, s) => q.andWhere(`${s}.value_usd IS NOT NULL`).orderBy(`${s}.value_usd`, 'DESC')),
-        byFirearms: await this.notable(linked(), (q, s) =>
-          q.andWhere(`${s}.commodity_category = 'FIREARMS' AND ${s}.quantity_unit IN ('ITEMS', 'PIECES')`).orderBy(`${s}.quantity_value`, 'DESC'),
-        ),
-      },
-      trends: await this.trends(audience, operation),
-      modusOperandi: {
-        concealmentByTransport: await this.concealmentPatterns(linked()),
-        routes: await this.routes(linked()),
-      },
+      notableCases,
+      trends: await this.trends(audience, operation, linked, (breakdowns.find((b) => b.dimension === 'COMMODITY_CATEGORY')?.buckets ?? []).map((b) => b.keys[0])),
+      modusOperandi,
     };
   }
 
@@ -245,6 +262,101 @@ export class ReportCompilerService {
     };
   }
 
+  /** The TLPs of the reports the report covers: its marking is at least the most restrictive of them. */
+  private async tlps(query: Seizures): Promise<Tlp[]> {
+    const s = query.alias;
+    const rows = await query.select([]).addSelect(`${s}.tlp`, 'tt').groupBy('tt').getRawMany<{ tt: string }>();
+    return rows.map((row) => row.tt).filter((tlp): tlp is Tlp => (TLPS as readonly string[]).includes(tlp));
+  }
+
+  /** Countries in the report's language; agencies as the directory names them. */
+  private async names(language: Language, countryCodes: string[], agencyCodes: string[]): Promise<ReportContent['names']> {
+    const t = translator(language);
+    const agencies = await this.dataSource.getRepository(AgencyEntity).createQueryBuilder('a')
+      .select(['a.code', 'a.name'])
+      .where('a.code IN (:...codes)', { codes: [...new Set(agencyCodes), ''] })
+      .getMany();
+    return {
+      countries: Object.fromEntries([...new Set(countryCodes)].sort().map((code) => [code, t.country(code)])),
+      agencies: Object.fromEntries(agencies.sort((a, b) => a.code.localeCompare(b.code)).map((a) => [a.code, a.name])),
+    };
+  }
+
+  /** One entry per participant, in the order of the participants: what each recorded in follow-up. */
+  private async outcomes(operation: OperationEntity): Promise<ParticipantOutcome[]> {
+    const recorded = await this.dataSource.getRepository(OperationOutcomeEntity).findBy({ operationId: operation.id });
+    return operation.participants.map((agency) => {
+      const row = recorded.find((r) => r.agencyCode === agency);
+      return {
+        agency,
+        recorded: row != null,
+        arrests: row?.arrests ?? 0,
+        casesOpened: row?.casesOpened ?? 0,
+        prosecutions: row?.prosecutions ?? 0,
+        controlledDeliveries: row?.controlledDeliveries ?? 0,
+        followUpActions: row?.followUpActions ?? 0,
+        notes: row?.notes ?? null,
+        recordedAt: row ? row.recordedAt.toISOString() : null,
+      };
+    });
+  }
+
+  /**
+   * What to compare with: the previous compiled version of this report, else the newest published
+   * report of the previous operation with the same lead and focus; in both cases only one compiled
+   * for an audience that includes all of this one's (so every reader of this report could read it).
+   */
+  private async comparison(operation: OperationEntity, request: CompileRequest): Promise<ReportComparison | null> {
+    const reports = this.dataSource.getRepository(OperationReportEntity);
+    // Only a version compiled for every one of this version's readers (at least): its content was
+    // what all of them could read, so comparing with it discloses nothing more to any of them.
+    const previous = await reports.createQueryBuilder('r')
+      .select(['r.id', 'r.version', 'r.content'])
+      .where('r.operation_id = :operationId AND r.version < :version', { operationId: operation.id, version: request.version })
+      .andWhere('r.status IN (:...statuses)', { statuses: ['READY', 'APPROVED', 'REJECTED', 'PUBLISHED'] })
+      .andWhere('r.audience @> CAST(:audience AS text[])', { audience: request.audience.map((a) => a.agency) })
+      .orderBy('r.version', 'DESC')
+      .getOne();
+    if (previous?.content) return comparisonOf('PREVIOUS_VERSION', previous.version, previous.content as unknown as ReportContent);
+    // The previous operation's newest published report that was for every one of this report's readers.
+    const report = await reports.createQueryBuilder('r')
+      .innerJoin(OperationEntity, 'o', 'o.id = r.operation_id')
+      .select(['r.id', 'r.version', 'r.content'])
+      .where("r.status = 'PUBLISHED' AND r.audience @> CAST(:audience AS text[])", { audience: request.audience.map((a) => a.agency) })
+      .andWhere('o.id <> :id AND o.lead_agency = :lead AND lower(o.focus) = lower(:focus) AND o.ends_at <= :startsAt', {
+        id: operation.id, lead: operation.leadAgency, focus: operation.focus, startsAt: operation.startsAt,
+      })
+      .orderBy('o.ends_at', 'DESC')
+      .addOrderBy('r.version', 'DESC')
+      .getOne();
+    return report?.content ? comparisonOf('PREVIOUS_OPERATION', report.version, report.content as unknown as ReportContent) : null;
+  }
+
+  /** Seizures per place: the port or airport by UN/LOCODE where the map data knows it, else the country. */
+  private async mapPoints(query: Seizures): Promise<MapPoint[]> {
+    const s = query.alias;
+    const rows = await query
+      .select([])
+      .addSelect(`${s}.country`, 'pc')
+      .addSelect(`upper(${s}.location_unlocode)`, 'pl')
+      .addSelect('count(*)::int', 'pn')
+      .addSelect(`sum(${s}.value_usd)`, 'pv')
+      .groupBy('pc')
+      .addGroupBy('pl')
+      .getRawMany<{ pc: string; pl: string | null; pn: number | string; pv: number | string | null }>();
+    const points = new Map<string, MapPoint>();
+    for (const row of rows) {
+      const place = seizurePlace(row.pl, row.pc);
+      if (!place) continue;
+      const key = `${place.latitude},${place.longitude}`;
+      const point = points.get(key) ?? { label: place.label ?? row.pc, country: row.pc, latitude: place.latitude, longitude: place.longitude, count: 0, totalValue: null };
+      point.count += Number(row.pn);
+      if (row.pv != null) point.totalValue = roundMoney((point.totalValue ?? 0) + Number(row.pv));
+      points.set(key, point);
+    }
+    return [...points.values()].sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+  }
+
   /** Count, quantity and value per (key, unit): quantities of different units never add up. */
   private async grouped(query: Seizures, key: (alias: string) => string): Promise<GroupRow[]> {
     const s = query.alias;
@@ -299,18 +411,29 @@ export class ReportCompilerService {
     }));
   }
 
-  /** The participants' reports in the operation period against the equally long period before (what every reader may read). */
-  private async trends(audience: readonly AudienceAgency[], operation: OperationEntity): Promise<ReportTrends> {
+  /**
+   * The reports the report covers that were seized in the operation period, against the
+   * participants' reports of the same commodity categories in the equally long period before
+   * (there was no operation to link them to then); both only what every reader may read.
+   */
+  private async trends(audience: readonly AudienceAgency[], operation: OperationEntity, linked: () => Seizures, focusCategories: string[]): Promise<ReportTrends> {
     const length = operation.endsAt.getTime() - operation.startsAt.getTime();
     const beforeFrom = new Date(operation.startsAt.getTime() - length);
     const beforeTo = new Date(operation.startsAt.getTime() - 1);
     const duringTo = new Date(operation.endsAt.getTime() - 1);
-    const byCategory = async (from: Date, to: Date) => {
-      const query = this.source(audience, (a, p) => [
-        `${a}.reporting_agency IN (${operation.participants.map((agency) => p.add(agency)).join(', ') || 'NULL'})`,
-        `${a}.seized_at >= ${p.add(from)}`,
-        `${a}.seized_at <= ${p.add(to)}`,
-      ]);
+    const byCategory = async (from: Date, to: Date, during: boolean) => {
+      let query: Seizures;
+      if (during) {
+        query = linked();
+        query.andWhere(`${query.alias}.seized_at >= :trendFrom AND ${query.alias}.seized_at <= :trendTo`, { trendFrom: from, trendTo: to });
+      } else {
+        query = this.source(audience, (a, p) => [
+          `${a}.reporting_agency IN (${operation.participants.map((agency) => p.add(agency)).join(', ') || 'NULL'})`,
+          `${a}.seized_at >= ${p.add(from)}`,
+          `${a}.seized_at <= ${p.add(to)}`,
+          `${a}.commodity_category IN (${focusCategories.map((category) => p.add(category)).join(', ') || 'NULL'})`,
+        ]);
+      }
       const s = query.alias;
       const rows = await query
         .select([])
@@ -320,8 +443,8 @@ export class ReportCompilerService {
         .getRawMany<{ tc: string; tn: number | string }>();
       return new Map(rows.map((row) => [row.tc, Number(row.tn)]));
     };
-    const before = await byCategory(beforeFrom, beforeTo);
-    const during = await byCategory(operation.startsAt, duringTo);
+    const before = focusCategories.length ? await byCategory(beforeFrom, beforeTo, false) : new Map<string, number>();
+    const during = await byCategory(operation.startsAt, duringTo, true);
     const categories = [...new Set([...before.keys(), ...during.keys()])];
     const byCommodity = categories
       .map((category) => {
@@ -396,65 +519,17 @@ function money(value: number | string | null): number | null {
   return value == null ? null : roundMoney(Number(value));
 }
 
-export function weeksOf(operation: Pick<OperationEntity, 'startsAt' | 'endsAt'>): number {
-  return Math.max(1, Math.ceil((operation.endsAt.getTime() - operation.startsAt.getTime()) / WEEK_MS));
-}
-
-function emptyBucket(keys: string[]): ReportBucket {
-  return { keys, count: 0, totalQuantity: null, quantityUnit: null, totalValue: null, quantities: [] };
-}
-
-/** Folds (key, unit) rows into one bucket per key, with the SeizureStatBucket rules for mixed units. */
-function fold(rows: GroupRow[], keyOf: (row: GroupRow) => string): ReportBucket[] {
-  const byKey = new Map<string, GroupRow[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    byKey.set(key, [...(byKey.get(key) ?? []), row]);
-  }
-  return [...byKey.entries()].map(([key, group]) => {
-    const quantities: UnitTotal[] = group
-      .map((row) => ({ unit: row.unit, count: row.count, quantity: roundQuantity(row.quantity), value: row.value == null ? null : roundMoney(row.value) }))
-      .sort((a, b) => b.count - a.count || a.unit.localeCompare(b.unit));
-    const values = group.map((row) => row.value).filter((v): v is number => v != null);
-    return {
-      keys: [key],
-      count: group.reduce((sum, row) => sum + row.count, 0),
-      totalQuantity: quantities.length === 1 ? quantities[0].quantity : null,
-      quantityUnit: quantities.length === 1 ? quantities[0].unit : null,
-      totalValue: values.length ? roundMoney(values.reduce((a, b) => a + b, 0)) : null,
-      quantities,
-    };
-  });
-}
-
-function sortByCount(buckets: ReportBucket[]): ReportBucket[] {
-  return buckets.sort((a, b) => b.count - a.count || a.keys[0].localeCompare(b.keys[0]));
-}
-
-/** Week numbers become W1..Wn; linked reports seized outside the period fall in BEFORE or AFTER. */
-export function weekLabel(week: number, weeks: number): string {
-  if (week < 1) return 'BEFORE';
-  if (week > weeks) return 'AFTER';
-  return `W${week}`;
-}
-
-function foldWeeks(rows: GroupRow[], weeks: number): ReportBucket[] {
-  const rank = (label: string) => (label === 'BEFORE' ? 0 : label === 'AFTER' ? weeks + 1 : Number(label.slice(1)));
-  return fold(rows, (row) => weekLabel(Number(row.key), weeks)).sort((a, b) => rank(a.keys[0]) - rank(b.keys[0]));
-}
-
-function timeline(operation: OperationEntity, weeks: number, buckets: ReportBucket[]): TimelineWeek[] {
-  const start = operation.startsAt.getTime();
-  const last = operation.endsAt.getTime() - 1;
-  return Array.from({ length: weeks }, (_, i) => {
-    const bucket = buckets.find((b) => b.keys[0] === `W${i + 1}`);
-    const from = start + i * WEEK_MS;
-    return {
-      week: `W${i + 1}`,
-      from: isoDate(new Date(from)),
-      to: isoDate(new Date(Math.min(from + WEEK_MS - 1, last))),
-      count: bucket?.count ?? 0,
-      totalValue: bucket?.totalValue ?? null,
-    };
-  });
+/** The figures of an earlier report to compare with. */
+function comparisonOf(kind: ReportComparison['kind'], version: number, content: ReportContent): ReportComparison {
+  const byCommodity = content.breakdowns.find((b) => b.dimension === 'COMMODITY_CATEGORY')?.buckets ?? [];
+  return {
+    kind,
+    version,
+    codeName: content.operation.codeName,
+    from: content.operation.startsAt.slice(0, 10),
+    to: content.operation.lastDay ?? isoDate(new Date(new Date(content.operation.endsAt).getTime() - 1)),
+    count: content.totals.count,
+    totalValue: content.totals.totalValue,
+    byCommodity: byCommodity.map((b) => ({ commodityCategory: b.keys[0], count: b.count, totalValue: b.totalValue })),
+  };
 }

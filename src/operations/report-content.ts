@@ -1,11 +1,13 @@
+import type { Language } from '../i18n/catalog.js';
 import type { StatBucket } from '../seizures/seizure-search.service.js';
+import type { ReportMarking } from './report-marking.js';
 
 /**
  * What a compiled operation report holds (the `content` jsonb column, and what publishing signs).
  * Only non-nominal facts and aggregates: never persons, narratives, companies, identifiers,
  * conveyance identifiers or coordinates.
  */
-export const REPORT_CONTENT_FORMAT = 'windward.operation-report/1';
+export const REPORT_CONTENT_FORMAT = 'windward.operation-report/2';
 
 /** Breakdown dimensions, in the order the documents show them. */
 export const REPORT_DIMENSIONS = ['COUNTRY', 'COMMODITY_CATEGORY', 'TRANSPORT_MODE', 'DETECTION_METHOD', 'CONCEALMENT', 'LOCATION', 'WEEK'] as const;
@@ -98,8 +100,60 @@ export interface RoutePattern {
   totalValue: number | null;
 }
 
+/** What one participating administration recorded during follow-up: counts and a short non-nominal note. */
+export interface ParticipantOutcome {
+  agency: string;
+  recorded: boolean;
+  arrests: number;
+  casesOpened: number;
+  prosecutions: number;
+  controlledDeliveries: number;
+  followUpActions: number;
+  notes: string | null;
+  recordedAt: string | null;
+}
+
+/** The figures of the report it is compared with: the previous version, or the previous operation of the same focus. */
+export interface ReportComparison {
+  kind: 'PREVIOUS_VERSION' | 'PREVIOUS_OPERATION';
+  version: number;
+  codeName: string;
+  from: string;
+  to: string;
+  count: number;
+  totalValue: number | null;
+  byCommodity: { commodityCategory: string; count: number; totalValue: number | null }[];
+}
+
+/** A place on the map: a port or airport known by UN/LOCODE, else the country. */
+export interface MapPoint {
+  label: string;
+  country: string;
+  latitude: number;
+  longitude: number;
+  count: number;
+  totalValue: number | null;
+}
+
+/** The analyst's own words, in Markdown, written on the compiled report before publication. */
+export interface ReportNarrative {
+  executiveSummary: string | null;
+  assessment: string | null;
+  writtenAt: string | null;
+  writtenByAgency: string | null;
+}
+
 export interface ReportContent {
   format: typeof REPORT_CONTENT_FORMAT;
+  /** The language of the computed text (the analyst's text is as written). */
+  language: Language;
+  marking: ReportMarking;
+  /** Names for the codes the report uses: countries (in the report's language) and agencies. */
+  names: { countries: Record<string, string>; agencies: Record<string, string> };
+  narrative: ReportNarrative;
+  outcomes: ParticipantOutcome[];
+  comparison: ReportComparison | null;
+  map: { points: MapPoint[] };
   operation: {
     id: string;
     codeName: string;
@@ -110,6 +164,8 @@ export interface ReportContent {
     participants: string[];
     startsAt: string;
     endsAt: string;
+    /** The last day of the operation (endsAt is the exclusive end). */
+    lastDay: string;
   };
   scope: {
     version: number;

@@ -1,14 +1,13 @@
 import {
-  REPORT_DIMENSION_TITLES,
+  REPORT_DIMENSIONS,
   type NotableCase,
   type ReportBucket,
   type ReportContent,
-  type UnitTotal,
+  type ReportDimension,
 } from './report-content.js';
+import { ReportText } from './report-text.js';
 
 /** Report documents made from the content alone: what is not in the content cannot leak into them. */
-
-const NOT_RECORDED = '(not recorded)';
 
 /** A Markdown table cell: recorded text brings no pipes, line breaks, links, code spans or HTML. */
 function cell(value: string | number | null | undefined): string {
@@ -20,122 +19,177 @@ function cell(value: string | number | null | undefined): string {
     .replace(/>/g, '&gt;');
 }
 
-function table(headers: string[], rows: (string | number | null)[][], align: ('l' | 'r')[] = []): string[] {
-  if (rows.length === 0) return ['_None._', ''];
+/**
+ * The analyst's Markdown as written, with no HTML (angle brackets become entities) and its
+ * headings moved below the report's own section level.
+ */
+export function analystMarkdown(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .split('\n')
+    .map((line) => line.replace(/^#{1,6}\s+/, '#### '))
+    .join('\n')
+    .trim();
+}
+
+function table(headers: string[], rows: (string | number | null)[][], align: ('l' | 'r')[] = [], none = '_None._'): string[] {
+  if (rows.length === 0) return [none, ''];
   const rule = headers.map((_h, i) => (align[i] === 'r' ? '---:' : '---'));
   return [`| ${headers.map(cell).join(' | ')} |`, `| ${rule.join(' | ')} |`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`), ''];
 }
 
-export function formatNumber(value: number): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: 6 });
-}
-
-export function formatUsd(value: number | null): string {
-  return value == null ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-}
-
-export function formatQuantities(quantities: UnitTotal[]): string {
-  return quantities.map((q) => `${formatNumber(q.quantity)} ${q.unit}`).join('; ');
-}
-
-export function keyLabel(key: string): string {
-  return key === '' ? NOT_RECORDED : key;
-}
-
-export function formatChange(change: number | null, before: number): string {
-  if (change == null) return before === 0 ? 'new' : '–';
-  return `${change > 0 ? '+' : ''}${change.toFixed(1)}%`;
-}
-
-export function formatRoute(origin: string | null, destination: string | null): string {
-  return `${origin ?? '?'} → ${destination ?? '?'}`;
-}
-
-function caseRows(cases: NotableCase[]): (string | number | null)[][] {
-  return cases.map((c) => [
-    c.reference,
-    c.seizedOn,
-    c.country,
-    c.commodityType ? `${c.commodityCategory} (${c.commodityType})` : c.commodityCategory,
-    `${formatNumber(c.quantity)} ${c.unit}`,
-    formatUsd(c.valueUsd),
-    c.transportMode,
-    c.concealment,
-  ]);
-}
-
-function bucketRows(buckets: ReportBucket[]): (string | number | null)[][] {
-  return buckets.map((b) => [keyLabel(b.keys[0] ?? ''), b.count, formatQuantities(b.quantities), formatUsd(b.totalValue)]);
-}
-
-/** The report as a Markdown document: scope, totals, breakdowns, notable cases, trends, MO. */
+/** The report as a Markdown document, in its language: the same sections, in the same order, as the PDF. */
 export function renderReportMarkdown(content: ReportContent): string {
+  const x = new ReportText(content);
   const { operation: op, scope, totals, trends, modusOperandi: mo } = content;
+  const none = `_${x.msg('word.none')}_`;
+  const caseTable = (cases: NotableCase[]) =>
+    table(
+      [x.msg('col.reference'), x.msg('col.seized'), x.msg('col.country'), x.msg('col.commodity'), x.msg('col.quantity'), x.msg('col.valueShort'), x.msg('col.transport'), x.msg('col.concealment')],
+      cases.map((c) => [...x.caseCells(c), x.transport(c.transportMode), x.concealment(c.concealment)]),
+      ['l', 'l', 'l', 'l', 'r', 'r', 'l', 'l'],
+      none,
+    );
+  const bucketTable = (dimension: ReportDimension, buckets: ReportBucket[]) =>
+    table(
+      [x.msg(`dim.${dimension}`), x.msg('col.seizures'), x.msg('col.quantity'), x.msg('col.valueShort')],
+      buckets.map((b) => [x.key(dimension, b.keys[0] ?? ''), b.count, x.quantities(b.quantities), x.usd(b.totalValue)]),
+      ['l', 'r', 'l', 'r'],
+      none,
+    );
+  const narrative = (title: string, text: string | null) => (text ? [`## ${title}`, '', analystMarkdown(text), ''] : []);
+
   const lines: string[] = [
-    `# Operation ${op.codeName}: report, version ${scope.version}`,
+    `# ${x.msg('report.heading', { codeName: op.codeName, version: scope.version })}`,
     '',
-    `**TLP:${op.tlp.replace('_', '+')}** · compiled ${scope.compiledAt} for ${scope.compiledFor} analysts`,
+    `**${x.tlp}** · ${x.msg('report.compiledLine', { date: scope.compiledAt.replace('T', ' ').slice(0, 16), agency: x.agencyShort(scope.compiledFor) })}`,
     '',
-    '## Scope',
+    ...narrative(x.msg('section.executiveSummary'), content.narrative?.executiveSummary ?? null),
+    `## ${x.msg('section.scope')}`,
     '',
-    `- **Focus:** ${cell(op.focus)}`,
-    `- **Period:** ${op.startsAt.slice(0, 10)} to ${op.endsAt.slice(0, 10)} (${scope.weeks} week${scope.weeks === 1 ? '' : 's'}), status ${op.status}`,
-    `- **Lead agency:** ${op.leadAgency}`,
-    `- **Participants:** ${op.participants.join(', ')}`,
-    `- **Reports covered:** ${scope.seizures}`,
-    ...scope.notes.map((note) => `- ${note}`),
+    `- **${x.msg('field.marking')}:** ${x.tlp}`,
+    `- **${x.msg('field.focus')}:** ${cell(op.focus)}`,
+    `- **${x.msg('field.period')}:** ${x.period()}`,
+    `- **${x.msg('field.lead')}:** ${x.agency(op.leadAgency)}`,
+    `- **${x.msg('field.participants')}:** ${op.participants.map((p) => x.agency(p)).join(', ')}`,
+    `- **${x.msg('field.reportsCovered')}:** ${scope.seizures}`,
+    ...x.scopeNotes().map((note) => `- ${note}`),
     '',
-    '## Totals',
+    `## ${x.msg('section.totals')}`,
     '',
     ...table(
-      ['Seizures', 'Estimated value (USD)', 'Countries', 'Reporting agencies'],
-      [[totals.count, formatUsd(totals.totalValue), totals.countries, totals.reportingAgencies]],
+      [x.msg('col.seizures'), x.msg('col.value'), x.msg('col.countries'), x.msg('col.agencies')],
+      [[totals.count, x.usd(totals.totalValue), totals.countries, totals.reportingAgencies]],
       ['r', 'r', 'r', 'r'],
     ),
-    '### Quantity per unit',
-    '',
-    ...table(['Unit', 'Seizures', 'Quantity', 'Value (USD)'], totals.quantities.map((q) => [q.unit, q.count, formatNumber(q.quantity), formatUsd(q.value)]), ['l', 'r', 'r', 'r']),
-    '## Breakdowns',
-    '',
-  ];
-  for (const breakdown of content.breakdowns) {
-    const title = REPORT_DIMENSION_TITLES[breakdown.dimension];
-    lines.push(`### By ${title.toLowerCase()}`, '', ...table([title, 'Seizures', 'Quantity', 'Value (USD)'], bucketRows(breakdown.buckets), ['l', 'r', 'l', 'r']));
-  }
-  lines.push(
-    '## Weekly time line',
-    '',
-    ...table(['Week', 'From', 'To', 'Seizures', 'Value (USD)'], content.timeline.map((w) => [w.week, w.from, w.to, w.count, formatUsd(w.totalValue)]), ['l', 'l', 'l', 'r', 'r']),
-    '## Notable cases',
-    '',
-    '### Highest estimated value',
-    '',
-    ...table(['Reference', 'Seized', 'Country', 'Commodity', 'Quantity', 'Value (USD)', 'Transport', 'Concealment'], caseRows(content.notableCases.byValue)),
-    '### Most firearms',
-    '',
-    ...table(['Reference', 'Seized', 'Country', 'Commodity', 'Quantity', 'Value (USD)', 'Transport', 'Concealment'], caseRows(content.notableCases.byFirearms)),
-    '## Trends',
-    '',
-    `Reports of the participating agencies: ${trends.during.count} in the operation period (${trends.during.from} to ${trends.during.to}) against ${trends.before.count} in the equally long period before (${trends.before.from} to ${trends.before.to}), ${formatChange(trends.changePercent, trends.before.count)}.`,
+    `### ${x.msg('section.quantityPerUnit')}`,
     '',
     ...table(
-      ['Commodity category', 'Before', 'During', 'Change'],
-      trends.byCommodity.map((t) => [t.commodityCategory, t.before, t.during, formatChange(t.changePercent, t.before)]),
+      [x.msg('col.unit'), x.msg('col.seizures'), x.msg('col.quantity'), x.msg('col.valueShort')],
+      totals.quantities.map((q) => [x.unit(q.unit), q.count, x.t.number(q.quantity), x.usd(q.value)]),
       ['l', 'r', 'r', 'r'],
+      none,
     ),
-    '## Modus operandi',
+    `## ${x.msg('section.comparison')}`,
     '',
-    '### Concealment by transport mode',
+    x.comparisonText(),
     '',
-    ...table(['Concealment', 'Transport mode', 'Seizures', 'Value (USD)'], mo.concealmentByTransport.map((p) => [p.concealment, p.transportMode, p.count, formatUsd(p.totalValue)]), ['l', 'l', 'r', 'r']),
-    '### Routes',
+    `## ${x.msg('section.timeline')}`,
     '',
-    ...table(['Route (origin → destination)', 'Seizures', 'Value (USD)'], mo.routes.map((r) => [formatRoute(r.origin, r.destination), r.count, formatUsd(r.totalValue)]), ['l', 'r', 'r']),
+    x.weeksNote(),
+    '',
+    ...table(
+      [x.msg('col.week'), x.msg('col.from'), x.msg('col.to'), x.msg('col.seizures'), x.msg('col.valueShort')],
+      content.timeline.map((w) => [x.week(w.week), x.date(w.from), x.date(w.to), w.count, x.usd(w.totalValue)]),
+      ['l', 'l', 'l', 'r', 'r'],
+    ),
+    `## ${x.msg('section.map')}`,
+    '',
+    ...table(
+      [x.msg('col.place'), x.msg('col.country'), x.msg('col.seizures'), x.msg('col.valueShort')],
+      content.map.points.map((p) => [p.label === p.country ? x.country(p.country) : p.label, x.country(p.country), p.count, x.usd(p.totalValue)]),
+      ['l', 'l', 'r', 'r'],
+      none,
+    ),
+    `## ${x.msg('section.breakdowns')}`,
+    '',
+  ];
+  for (const dimension of REPORT_DIMENSIONS) {
+    const buckets = content.breakdowns.find((b) => b.dimension === dimension)?.buckets ?? [];
+    lines.push(`### ${x.msg('section.by', { dimension: x.msg(`dim.${dimension}`).toLowerCase() })}`, '', ...bucketTable(dimension, buckets));
+  }
+  lines.push(
+    `## ${x.msg('section.notable')}`,
+    '',
+    `### ${x.msg('section.notableByValue')}`,
+    '',
+    ...caseTable(content.notableCases.byValue),
+    `### ${x.msg('section.notableByFirearms')}`,
+    '',
+    ...caseTable(content.notableCases.byFirearms),
+    `## ${x.msg('section.trends')}`,
+    '',
+    x.trendsText(),
+    '',
+    ...table(
+      [x.msg('col.commodityCategory'), x.msg('col.before'), x.msg('col.during'), x.msg('col.change')],
+      trends.byCommodity.map((t) => [x.t.word('commodity', t.commodityCategory), t.before, t.during, x.change(t.changePercent, t.before)]),
+      ['l', 'r', 'r', 'r'],
+      none,
+    ),
+    `## ${x.msg('section.mo')}`,
+    '',
+    `### ${x.msg('section.moConcealment')}`,
+    '',
+    ...table(
+      [x.msg('col.concealment'), x.msg('col.transport'), x.msg('col.seizures'), x.msg('col.valueShort')],
+      mo.concealmentByTransport.map((p) => [x.concealment(p.concealment), x.transport(p.transportMode), p.count, x.usd(p.totalValue)]),
+      ['l', 'l', 'r', 'r'],
+      none,
+    ),
+    `### ${x.msg('section.moRoutes')}`,
+    '',
+    ...table([x.msg('col.route'), x.msg('col.seizures'), x.msg('col.valueShort')], mo.routes.map((r) => [x.route(r.origin, r.destination), r.count, x.usd(r.totalValue)]), ['l', 'r', 'r'], none),
+    `## ${x.msg('section.outcomes')}`,
+    '',
+    x.msg('outcomes.intro'),
+    '',
   );
+  const recorded = (content.outcomes ?? []).filter((o) => o.recorded);
+  if (recorded.length) {
+    const sum = (field: 'arrests' | 'casesOpened' | 'prosecutions' | 'controlledDeliveries' | 'followUpActions') => recorded.reduce((a, o) => a + o[field], 0);
+    lines.push(
+      `### ${x.msg('outcomes.total')} (${recorded.length}/${content.outcomes.length})`,
+      '',
+      ...table(
+        [x.msg('col.arrests'), x.msg('col.casesOpened'), x.msg('col.prosecutions'), x.msg('col.controlledDeliveries'), x.msg('col.followUpActions')],
+        [[sum('arrests'), sum('casesOpened'), sum('prosecutions'), sum('controlledDeliveries'), sum('followUpActions')]],
+        ['r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+  }
+  for (const outcome of content.outcomes ?? []) {
+    lines.push(`### ${x.agency(outcome.agency)}`, '');
+    if (!outcome.recorded) {
+      lines.push(`_${x.msg('outcomes.none')}_`, '');
+      continue;
+    }
+    lines.push(
+      ...table(
+        [x.msg('col.arrests'), x.msg('col.casesOpened'), x.msg('col.prosecutions'), x.msg('col.controlledDeliveries'), x.msg('col.followUpActions')],
+        [[outcome.arrests, outcome.casesOpened, outcome.prosecutions, outcome.controlledDeliveries, outcome.followUpActions]],
+        ['r', 'r', 'r', 'r', 'r'],
+      ),
+    );
+    if (outcome.notes) lines.push(`> ${cell(outcome.notes)}`, '');
+  }
+  lines.push(...narrative(x.msg('section.assessment'), content.narrative?.assessment ?? null));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-export const REPORT_CSV_HEADER = ['dimension', 'key', 'count', 'total_quantity', 'unit', 'total_value_usd'] as const;
+export const REPORT_CSV_HEADER = ['dimension', 'key', 'count', 'total_quantity', 'unit', 'total_value_usd', 'label'] as const;
 
 /** RFC 4180 field; text that a spreadsheet would run as a formula is prefixed with a quote. */
 function csvField(value: string | number | null): string {
@@ -147,16 +201,18 @@ function csvField(value: string | number | null): string {
 
 /**
  * One row per dimension, key and unit (quantities only add up within a unit), the totals first
- * as dimension TOTAL.
+ * as dimension TOTAL, one row per unit; the key as recorded (codes, for machines) and its label in
+ * the report's language.
  */
 export function renderReportCsv(content: ReportContent): string {
+  const x = new ReportText(content);
   const rows: (string | number | null)[][] = [[...REPORT_CSV_HEADER]];
-  const unitRows = (dimension: string, key: string, bucket: ReportBucket) => {
-    for (const q of bucket.quantities) rows.push([dimension, key, q.count, q.quantity, q.unit, q.value]);
+  const unitRows = (dimension: string, key: string, label: string, bucket: ReportBucket) => {
+    for (const q of bucket.quantities) rows.push([dimension, key, q.count, q.quantity, q.unit, q.value, label]);
   };
-  unitRows('TOTAL', '', content.totals);
+  unitRows('TOTAL', '', '', content.totals);
   for (const breakdown of content.breakdowns) {
-    for (const bucket of breakdown.buckets) unitRows(breakdown.dimension, bucket.keys[0] ?? '', bucket);
+    for (const bucket of breakdown.buckets) unitRows(breakdown.dimension, bucket.keys[0] ?? '', x.key(breakdown.dimension, bucket.keys[0] ?? ''), bucket);
   }
   return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

@@ -21,10 +21,16 @@ const DOCUMENTS: Record<string, ReportDocument> = {
   /** The signed canonical JSON and its detached platform signature: `gpg --verify <id>.sig.asc <id>.json`. */
   json: { contentType: 'application/json; charset=utf-8', body: (r) => r.signedContent },
   'sig.asc': { contentType: 'application/pgp-signature', body: (r) => r.signature },
+  /** Each document's own detached signature, once published: `gpg --verify <id>.pdf.asc <id>.pdf`. */
+  'json.asc': { contentType: 'application/pgp-signature', body: (r) => r.signature },
+  'pdf.asc': { contentType: 'application/pgp-signature', body: (r) => r.pdfSignature },
+  'csv.asc': { contentType: 'application/pgp-signature', body: (r) => r.csvSignature },
+  'md.asc': { contentType: 'application/pgp-signature', body: (r) => r.summarySignature },
 };
 
-const FILE = new RegExp(`^(${UUID_PATTERN})\\.(pdf|csv|md|json|sig\\.asc)$`, 'i');
+const FILE = new RegExp(`^(${UUID_PATTERN})\\.(pdf\\.asc|csv\\.asc|md\\.asc|json\\.asc|sig\\.asc|pdf|csv|md|json)$`, 'i');
 
+/** The name a download is saved under: `<code-name>-report-v<version>.<extension>`, so `gpg --verify x.pdf.asc x.pdf` pairs up. */
 function fileName(report: OperationReportEntity, extension: string): string {
   const codeName = (report.content as unknown as ReportContent | null)?.operation.codeName ?? 'operation';
   const slug = codeName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'operation';
@@ -49,7 +55,7 @@ export class ReportDownloadController {
     const document = DOCUMENTS[extension];
     const body = document.body(report);
     if (body == null) {
-      throw extension === 'json' || extension === 'sig.asc'
+      throw extension === 'json' || extension.endsWith('.asc')
         ? new ConflictError('The report is not published, so it has no signature yet')
         : new ConflictError(`The report is not compiled yet (status ${report.status})`);
     }

@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { SeizureModel } from '../seizures/seizure.model.js';
@@ -7,6 +7,7 @@ import { SeizureViews } from '../seizures/seizure-views.js';
 import { OperationModel } from './operation.model.js';
 import { OperationsService } from './operations.service.js';
 import type { LinkRequestStatus, SeizureLinkRequestEntity } from './seizure-link-request.entity.js';
+import { SeizureLinkRequestAlerts, type LinkRequestAlert } from './seizure-link-request-alerts.js';
 import { LinkRequestDecisionEnum, LinkRequestStatusEnum, SeizureLinkRequestModel } from './seizure-link-request.model.js';
 import { SeizureLinkRequestsService, type LinkRequestDecision } from './seizure-link-requests.service.js';
 
@@ -16,7 +17,20 @@ export class SeizureLinkRequestsResolver {
     private readonly requests: SeizureLinkRequestsService,
     private readonly operations: OperationsService,
     private readonly views: SeizureViews,
+    private readonly alerts: SeizureLinkRequestAlerts,
   ) {}
+
+  @Allow('ELO', 'AGENCY_ADMIN')
+  @Subscription(() => SeizureLinkRequestModel, {
+    description: "The alert a lead's link request raises: new requests for your agency's reports, for its ELOs and administrators",
+    resolve(this: void, alert: LinkRequestAlert, _args: unknown, context: { req: { windward?: RequestContext } }): SeizureLinkRequestEntity {
+      context.req.windward = alert.ctx; // field resolvers run as the subscriber
+      return alert.request;
+    },
+  })
+  seizureLinkRequested(@Ctx() ctx: RequestContext, @Context('req') req: { headers: { authorization?: string } }) {
+    return this.alerts.subscribe(ctx, req.headers.authorization);
+  }
 
   @Allow('ANALYST')
   @Mutation(() => SeizureLinkRequestModel, { description: "Lead analysts: ask the owner agency to link its report to the operation (the owner decides; asking again returns the pending request)" })

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 
-export const ROLES = ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PLATFORM_ADMIN', 'AUDITOR', 'PARTNER'] as const;
+export const ROLES = ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PLATFORM_ADMIN', 'AUDITOR', 'PARTNER', 'REVIEWER'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const USER_STATUSES = ['ACTIVE', 'DISABLED'] as const;

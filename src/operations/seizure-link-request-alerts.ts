@@ -1,0 +1,118 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AccessService } from '../access/access.service.js';
+import { PushQueue } from '../alerts/push-queue.js';
+import { AuthenticationService } from '../auth/authentication.service.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { DomainError } from '../errors/domain-error.js';
+import { JsonLogger } from '../observability/json-logger.js';
+import { SeizureLinkRequestEntity } from './seizure-link-request.entity.js';
+
+const POLL_MS = 1000;
+/** Requests commit a moment after their created_at: look this far back, skipping what was seen. */
+const OVERLAP_MS = 10_000;
+const REFRESH_MS = 60_000;
+
+export interface LinkRequestAlert {
+  ctx: RequestContext;
+  request: SeizureLinkRequestEntity;
+}
+
+interface Subscriber {
+  ctx: RequestContext;
+  authorization: string | undefined;
+  checkedAt: number;
+  queue: PushQueue<LinkRequestAlert>;
+}
+
+/**
+ * The alert a link request raises to the report's owner: `seizureLinkRequested` pushes each new
+ * request to the subscribers who may answer it (the owner agency's ELOs and administrators, by the
+ * policy's SeizureLinkRequest `update` rule). Requests are read from the table every second while
+ * anyone listens, so an alert reaches subscribers of every API process and on either database.
+ */
+@Injectable()
+export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly seen = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private since: Date | null = null;
+  private polling = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly authentication: AuthenticationService,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async subscribe(ctx: RequestContext, authorization: string | undefined): Promise<AsyncIterableIterator<LinkRequestAlert>> {
+    if (!this.timer) {
+      // Only requests made from now on: the pending ones are listed by seizureLinkRequests.
+      const rows: { now: Date }[] = await this.dataSource.query('SELECT now() AS now');
+      this.since = new Date(rows[0].now);
+      this.timer = setInterval(() => void this.poll(), POLL_MS);
+      this.timer.unref();
+    }
+    const subscriber: Subscriber = {
+      ctx, authorization, checkedAt: Date.now(),
+      queue: new PushQueue<LinkRequestAlert>(() => {
+        this.subscribers.delete(subscriber);
+        if (this.subscribers.size === 0) this.stop();
+      }),
+    };
+    this.subscribers.add(subscriber);
+    return subscriber.queue;
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || !this.since) return;
+    this.polling = true;
+    try {
+      const rows = await this.dataSource
+        .getRepository(SeizureLinkRequestEntity)
+        .createQueryBuilder('q')
+        .where('q.created_at > :from', { from: new Date(this.since.getTime() - OVERLAP_MS) })
+        .orderBy('q.created_at', 'ASC')
+        .getMany();
+      for (const request of rows) {
+        if (this.seen.has(request.id)) continue;
+        this.seen.add(request.id);
+        if (request.createdAt > this.since) this.since = request.createdAt;
+        for (const subscriber of [...this.subscribers]) await this.offer(subscriber, request);
+      }
+      if (this.seen.size > 10_000) this.seen.clear();
+    } catch (error) {
+      this.logger.event('error', 'link request alerts: poll failed', { error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async offer(subscriber: Subscriber, request: SeizureLinkRequestEntity): Promise<void> {
+    if (subscriber.queue.done) return;
+    if (Date.now() - subscriber.checkedAt >= REFRESH_MS) {
+      try {
+        const principal = await this.authentication.authenticate(subscriber.authorization);
+        subscriber.ctx = { principal, ability: await this.access.abilityFor(principal), requestId: subscriber.ctx.requestId };
+        subscriber.checkedAt = Date.now();
+      } catch (error) {
+        if (error instanceof DomainError) return subscriber.queue.end(); // revoked credentials end the stream
+        throw error;
+      }
+    }
+    if (this.access.can(subscriber.ctx.ability, 'update', 'SeizureLinkRequest', request)) subscriber.queue.push({ ctx: subscriber.ctx, request });
+  }
+
+  private stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.since = null;
+  }
+
+  onApplicationShutdown(): void {
+    for (const subscriber of [...this.subscribers]) subscriber.queue.end();
+    this.stop();
+  }
+}

@@ -315,6 +315,7 @@ export const en = {
   'code.LINK_OWNER_LINKED': "linked by its owner",
   'code.LINK_OWNER_ACCEPTED_REQUEST': "link request accepted",
   'code.LINK_LEAD_LINK_UNCONFIRMED': "linked by the lead, not confirmed",
+  'report.agency': "Agency",
 } as const;
 
 export type MessageKey = keyof typeof en;

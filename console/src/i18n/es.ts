@@ -316,4 +316,5 @@ export const es: Record<MessageKey, string> = {
   'code.LINK_OWNER_LINKED': "vinculado por su propietario",
   'code.LINK_OWNER_ACCEPTED_REQUEST': "solicitud de vínculo aceptada",
   'code.LINK_LEAD_LINK_UNCONFIRMED': "vinculado por la líder, sin confirmar",
+  'report.agency': "Agencia",
 };

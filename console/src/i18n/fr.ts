@@ -316,4 +316,5 @@ export const fr: Record<MessageKey, string> = {
   'code.LINK_OWNER_LINKED': "liée par son propriétaire",
   'code.LINK_OWNER_ACCEPTED_REQUEST': "demande de liaison acceptée",
   'code.LINK_LEAD_LINK_UNCONFIRMED': "liée par le pilote, non confirmée",
+  'report.agency': "Agence",
 };

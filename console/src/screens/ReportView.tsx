@@ -137,40 +137,50 @@ export default function ReportView({ id, principal }: { id: string; principal: S
         <section className="manage" aria-labelledby="review-title">
           <h2 id="review-title">{t('report.review')}</h2>
           <p>{t('report.reviewHelp')}</p>
-          <button type="button" onClick={() => act(() => run(ApproveReport, { id: report.id }), t('report.approvedNotice'))}>
-            {t('report.approve')}
-          </button>
-          <label htmlFor="review-comment">{t('report.comment')}</label>
-          <textarea id="review-comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
-          <button
-            type="button"
-            disabled={!comment.trim()}
-            onClick={() => act(async () => { await run(RejectReport, { id: report.id, comment: comment.trim() }); setComment(''); }, t('report.rejectedNotice'))}
-          >
-            {t('report.reject')}
-          </button>
+          <div className="panel">
+            <button type="button" onClick={() => act(() => run(ApproveReport, { id: report.id }), t('report.approvedNotice'))}>
+              {t('report.approve')}
+            </button>
+          </div>
+          <div className="panel">
+            <label htmlFor="review-comment">{t('report.comment')}</label>
+            <textarea id="review-comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
+            <button
+              type="button"
+              disabled={!comment.trim()}
+              onClick={() => act(async () => { await run(RejectReport, { id: report.id, comment: comment.trim() }); setComment(''); }, t('report.rejectedNotice'))}
+            >
+              {t('report.reject')}
+            </button>
+          </div>
         </section>
       )}
       {analyst && COMPILED.has(report.status) && (
         <section className="manage" aria-labelledby="narrative-title">
           <h2 id="narrative-title">{t('report.narrative')}</h2>
           <p>{t('report.narrativeHelp')}</p>
-          <label htmlFor="n-summary">{t('report.executiveSummary')}</label>
-          <textarea id="n-summary" rows={5} value={summaryText ?? report.executiveSummary ?? ''} onChange={(e) => setSummaryText(e.target.value)} />
-          <label htmlFor="n-assessment">{t('report.assessment')}</label>
-          <textarea id="n-assessment" rows={5} value={assessmentText ?? report.assessment ?? ''} onChange={(e) => setAssessmentText(e.target.value)} />
-          <button
-            type="button"
-            onClick={() =>
-              act(async () => {
-                await run(WriteNarrative, { id: report.id, input: { executiveSummary: summaryText ?? report.executiveSummary ?? '', assessment: assessmentText ?? report.assessment ?? '' } });
-                setSummaryText(null);
-                setAssessmentText(null);
-              }, t('report.narrativeSaved'))
-            }
-          >
-            {t('report.saveNarrative')}
-          </button>
+          <div className="panel">
+            <label htmlFor="n-summary">{t('report.executiveSummary')}</label>
+            <textarea id="n-summary" rows={5} value={summaryText ?? report.executiveSummary ?? ''} onChange={(e) => setSummaryText(e.target.value)} />
+          </div>
+          <div className="panel">
+            <label htmlFor="n-assessment">{t('report.assessment')}</label>
+            <textarea id="n-assessment" rows={5} value={assessmentText ?? report.assessment ?? ''} onChange={(e) => setAssessmentText(e.target.value)} />
+          </div>
+          <p>
+            <button
+              type="button"
+              onClick={() =>
+                act(async () => {
+                  await run(WriteNarrative, { id: report.id, input: { executiveSummary: summaryText ?? report.executiveSummary ?? '', assessment: assessmentText ?? report.assessment ?? '' } });
+                  setSummaryText(null);
+                  setAssessmentText(null);
+                }, t('report.narrativeSaved'))
+              }
+            >
+              {t('report.saveNarrative')}
+            </button>
+          </p>
         </section>
       )}
       {report.withheld && (
@@ -217,7 +227,7 @@ export default function ReportView({ id, principal }: { id: string; principal: S
               <tr>
                 <th scope="col">{t('detail.when')}</th>
                 <th scope="col">{t('report.action')}</th>
-                <th scope="col">{t('field.agency')}</th>
+                <th scope="col">{t('report.agency')}</th>
                 <th scope="col">{t('report.by')}</th>
                 <th scope="col">{t('report.comment')}</th>
               </tr>

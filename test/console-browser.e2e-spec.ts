@@ -17,6 +17,7 @@ import { startTestPlatform, type TestPlatform } from './support/test-platform.js
 
 const SHOTS = path.resolve('artifacts/console-screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 jest.setTimeout(180_000);
@@ -47,7 +48,7 @@ describe('the console in Chromium', () => {
       acceptDownloads: true,
       locale: 'en-GB',
       timezoneId: 'UTC',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(20_000);
@@ -74,17 +75,42 @@ describe('the console in Chromium', () => {
   });
 
   /** axe-core on the current screen (no serious or critical violation), then a screenshot. */
-  async function screen(name: string): Promise<void> {
+  async function screen(name: string, on: Page = page): Promise<void> {
     // Evaluated through the DevTools protocol: the page's CSP (rightly) forbids injecting a script.
-    await page.evaluate(AXE);
-    const violations = await page.evaluate(async () => {
+    await on.evaluate(AXE);
+    const violations = await on.evaluate(async () => {
       const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
       const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
       return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
     });
     const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect({ screen: name, serious }).toEqual({ screen: name, serious: [] });
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
+    await on.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
+  }
+
+  /**
+   * A second person at another browser: a separate context (own cookies, so own session), watched
+   * for off-origin requests, CSP violations and page errors like the first.
+   */
+  async function secondBrowser(email: string): Promise<{ page: Page; close(): Promise<void> }> {
+    // The first context is persistent (it has no browser object to open a context on): launch another.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const other = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true, locale: 'en-GB', timezoneId: 'UTC' });
+    const second = await other.newPage();
+    second.setDefaultTimeout(20_000);
+    second.on('request', (request) => {
+      const url = request.url();
+      if (!url.startsWith(base) && !url.startsWith(base.replace(/^http/, 'ws')) && !/^(data|blob):/.test(url)) offOrigin.push(url);
+    });
+    second.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    second.on('pageerror', (error) => pageErrors.push(error.message));
+    await second.goto(`${base}/#/search`);
+    await second.locator('#apiKey').fill(keys.get(email)!);
+    await second.locator('#apiKey').press('Enter');
+    await second.getByTestId('who').filter({ hasText: email }).waitFor();
+    return { page: second, close: () => browser.close() };
   }
 
   async function signInAs(email: string): Promise<void> {
@@ -309,7 +335,7 @@ describe('the console in Chromium', () => {
     await screen('alerts-live');
   });
 
-  it('JIO analyst: runs an operation, compiles a report with progress, previews, publishes and downloads it', async () => {
+  it('JIO analyst and reviewer: compile with progress, four-eyes review (reject, rewrite, approve), then publish and download with signatures', async () => {
     await signInAs('analyst@jio.demo');
     await go('operations', 'Operations');
     await screen('analyst-operations');
@@ -318,23 +344,78 @@ describe('the console in Chromium', () => {
     await screen('analyst-operation');
     await page.getByRole('button', { name: 'Compile a new report version' }).click();
     await page.getByRole('heading', { level: 1, name: /Operation report CARIBBEAN SHIELD, version/ }).waitFor();
-    const publish = page.getByRole('button', { name: /Publish/ });
-    await publish.waitFor({ timeout: 90_000 });
+    const reportRoute = new URL(page.url()).hash.slice(2);
+    // Compiled: it awaits review, and nobody may publish it yet.
+    await page.getByTestId('report-status').filter({ hasText: 'Ready' }).waitFor({ timeout: 90_000 });
     await expect(page.getByTestId('report-summary').innerText()).resolves.toContain('CARIBBEAN SHIELD');
+    await expect(page.getByRole('button', { name: /Publish/ }).count()).resolves.toBe(0);
+    await expect(page.getByTestId('report-marking').innerText()).resolves.toMatch(/TLP:(CLEAR|GREEN|AMBER)/);
+    // What the compilation left out is for the compiling analyst only.
+    await expect(page.getByTestId('report-withheld').innerText()).resolves.toMatch(/linked reports you may read/);
+    await expect(page.getByTestId('report-history').innerText()).resolves.toContain('Compiled');
     await screen('analyst-report-preview');
+
+    // The reviewer, at another browser: no narrative editor, no withheld summary; rejects with a comment.
+    const reviewer = await secondBrowser('reviewer@jio.demo');
+    try {
+      const r = reviewer.page;
+      await r.goto(`${base}/#/${reportRoute}`);
+      await r.getByRole('heading', { level: 2, name: 'Review (second pair of eyes)' }).waitFor();
+      await expect(r.getByTestId('report-withheld').count()).resolves.toBe(0);
+      await expect(r.locator('#n-summary').count()).resolves.toBe(0);
+      await screen('reviewer-report', r);
+      await expect(r.getByRole('button', { name: 'Reject with this comment' }).isDisabled()).resolves.toBe(true);
+      await r.locator('#review-comment').fill('Add an executive summary for the heads of administration.');
+      await r.getByRole('button', { name: 'Reject with this comment' }).click();
+      await r.getByTestId('report-status').filter({ hasText: 'Rejected' }).waitFor();
+
+      // The analyst reads the comment, writes the narrative: the report awaits review again.
+      await page.reload();
+      await page.getByTestId('review-comment').filter({ hasText: 'Add an executive summary' }).waitFor();
+      await page.locator('#n-summary').fill('Maritime cocaine seizures rose; Kingston and Port of Spain lead.');
+      await page.locator('#n-assessment').fill('Expect displacement to container routes.');
+      await page.getByRole('button', { name: 'Save the text' }).click();
+      await page.getByText('Text saved; the report awaits review.').waitFor();
+      await page.getByTestId('report-status').filter({ hasText: 'Ready' }).waitFor();
+      await screen('analyst-report-narrative');
+
+      // The reviewer approves what the analyst wrote.
+      await r.reload();
+      await expect(r.locator('#n-summary').count()).resolves.toBe(0);
+      await r.getByRole('button', { name: 'Approve for publication' }).click();
+      await r.getByText('Report approved.').waitFor();
+      await r.getByTestId('report-status').filter({ hasText: 'Approved' }).waitFor();
+      // Four eyes: the reviewer does not publish.
+      await expect(r.getByRole('button', { name: /Publish/ }).count()).resolves.toBe(0);
+      await expect(r.getByTestId('report-history').innerText()).resolves.toMatch(/Rejected[\s\S]*Text written[\s\S]*Approved/);
+      await screen('reviewer-report-approved', r);
+    } finally {
+      await reviewer.close();
+    }
+
+    await page.reload();
+    const publish = page.getByRole('button', { name: /Publish/ });
     await publish.click();
     await page.getByTestId('report-status').filter({ hasText: 'Published' }).waitFor();
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download=pdf]').click()]);
     expect(readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.suggestedFilename()).toMatch(/^caribbean-shield-report-v\d+\.pdf$/);
+    const [pdfSignature] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download="pdf.asc"]').click()]);
+    expect(readFileSync((await pdfSignature.path())!, 'utf8')).toContain('-----BEGIN PGP SIGNATURE-----');
+    expect(pdfSignature.suggestedFilename()).toBe(`${pdf.suggestedFilename()}.asc`);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download=csv]').click()]);
     expect(readFileSync((await csv.path())!, 'utf8').length).toBeGreaterThan(100);
     const [md] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download=md]').click()]);
-    expect(readFileSync((await md.path())!, 'utf8')).toContain('CARIBBEAN SHIELD');
+    const markdown = readFileSync((await md.path())!, 'utf8');
+    expect(markdown).toContain('CARIBBEAN SHIELD');
+    expect(markdown).toContain('Maritime cocaine seizures rose');
+    const [mdSignature] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download="md.asc"]').click()]);
+    expect(readFileSync((await mdSignature.path())!, 'utf8')).toContain('-----BEGIN PGP SIGNATURE-----');
+    await expect(page.getByTestId('report-history').innerText()).resolves.toContain('Published');
     await screen('analyst-report-published');
   });
 
-  it('JIO analyst: creates an operation with participants, starts it and links a seizure', async () => {
+  it("JIO analyst: creates an operation, links its own agency's report, asks another agency for one; that agency's ELO accepts in the console", async () => {
     await signInAs('analyst@jio.demo');
     await go('operations', 'Operations');
     const codeName = `OP ${Date.now().toString(36).toUpperCase()}`;
@@ -345,13 +426,54 @@ describe('the console in Chromium', () => {
     await page.locator('#o-participants').selectOption(['JM', 'TT']);
     await page.getByRole('button', { name: 'Create operation' }).click();
     await page.getByRole('heading', { level: 1, name: `Operation ${codeName}` }).waitFor();
+    const operationId = new URL(page.url()).hash.split('/').pop()!;
     await page.getByRole('button', { name: 'Move to Active' }).click();
     await page.getByTestId('operation-status').filter({ hasText: 'Active' }).waitFor();
-    const jm = await submitSeizure(platform, keys.get('elo@jm.demo')!, { tlp: 'GREEN' });
-    await page.locator('#op-link').fill(jm.reference);
+
+    // The lead's own report: linked at once (the owner's act).
+    const own = await submitSeizure(platform, keys.get('analyst@jio.demo')!, { tlp: 'GREEN' });
+    await page.locator('#op-link').fill(own.reference);
     await page.getByRole('button', { name: 'Link', exact: true }).click();
     await page.getByText('Seizure linked.').waitFor();
+    await page.getByRole('link', { name: own.reference }).waitFor();
+
+    // Another agency's report: the analyst asks; nothing is linked yet.
+    const jm = await submitSeizure(platform, keys.get('elo@jm.demo')!, { tlp: 'GREEN' });
+    await page.locator('#op-link').fill(jm.reference);
+    await page.locator('#op-link-note').fill('Same vessel as the Kingston case');
+    await page.getByRole('button', { name: 'Link', exact: true }).click();
+    await page.getByText('Link requested: JM decides (request Pending).').waitFor();
+    await expect(page.getByRole('link', { name: jm.reference }).count()).resolves.toBe(0);
+    await screen('analyst-operation-requested');
+
+    // JM's ELO sees the request, and a second one arrives live while the screen is open.
+    await signInAs('elo@jm.demo');
+    await go('links', 'Link requests');
+    const row = page.locator(`tr[data-reference="${jm.reference}"]`);
+    await expect(row.innerText()).resolves.toContain('Same vessel as the Kingston case');
+    await page.waitForTimeout(1500); // the subscription registers on the server
+    const second = await submitSeizure(platform, keys.get('elo@jm.demo')!, { tlp: 'GREEN' });
+    const asked = await platform.gql(keys.get('analyst@jio.demo')!, 'mutation($o: ID!, $s: ID!) { requestSeizureLink(operationId: $o, seizureId: $s, note: "Crew overlap") { id status } }', { o: operationId, s: second.id });
+    expect(asked.errors).toBeUndefined();
+    await page.getByTestId('link-alert').filter({ hasText: `New request from JIO for ${second.reference}` }).waitFor({ timeout: 30_000 });
+    await page.locator(`tr[data-reference="${second.reference}"]`).waitFor();
+    await screen('elo-link-requests');
+    await page.getByRole('button', { name: `Accept the request for ${jm.reference}` }).click();
+    await page.getByText('Request accepted: the report is linked.').waitFor();
+    await page.getByRole('button', { name: `Decline the request for ${second.reference}` }).click();
+    await page.getByText('Request declined: nothing is linked.').waitFor();
+    await page.getByTestId('links-empty').waitFor();
+    // The report now shows its operation, and that JM consented.
+    await page.goto(`${base}/#/seizure/${jm.id}`);
+    await page.getByRole('heading', { level: 1, name: `Report ${jm.reference}` }).waitFor();
+    await expect(page.getByTestId('operation-link').innerText()).resolves.toContain('link request accepted by JM');
+    await screen('elo-detail-linked');
+
+    // Back to the analyst: the accepted report is in the operation, the declined one is not.
+    await signInAs('analyst@jio.demo');
+    await go(`operation/${operationId}`, `Operation ${codeName}`);
     await page.getByRole('link', { name: jm.reference }).waitFor();
+    await expect(page.getByRole('link', { name: second.reference }).count()).resolves.toBe(0);
     await screen('analyst-operation-new');
   });
 

@@ -16,6 +16,7 @@ const OperationDetail = lazy(() => import('./screens/OperationDetail'));
 const ReportView = lazy(() => import('./screens/ReportView'));
 const Alerts = lazy(() => import('./screens/Alerts'));
 const AgencyKeys = lazy(() => import('./screens/AgencyKeys'));
+const LinkRequests = lazy(() => import('./screens/LinkRequests'));
 const Users = lazy(() => import('./screens/Users'));
 const AuditTrail = lazy(() => import('./screens/AuditTrail'));
 
@@ -31,6 +32,7 @@ const NAV: NavItem[] = [
   { route: 'dashboard', label: 'nav.dashboard' },
   { route: 'operations', label: 'nav.operations', roles: ['ANALYST', 'PLATFORM_ADMIN'] },
   { route: 'alerts', label: 'nav.alerts', roles: ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER'] },
+  { route: 'links', label: 'nav.links', roles: ['ELO', 'AGENCY_ADMIN'] },
   { route: 'keys', label: 'nav.keys', roles: ['AGENCY_ADMIN'] },
   { route: 'users', label: 'nav.users', roles: ['AGENCY_ADMIN'] },
   { route: 'audit', label: 'nav.audit', roles: ['AGENCY_ADMIN', 'AUDITOR'] },
@@ -101,6 +103,9 @@ export function App() {
       break;
     case 'alerts':
       content = <Alerts />;
+      break;
+    case 'links':
+      content = <LinkRequests />;
       break;
     case 'keys':
       content = <AgencyKeys principal={principal} />;

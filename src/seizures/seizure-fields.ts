@@ -13,7 +13,7 @@ export const SEIZURE_DISCLOSABLE_FIELDS = [
   'location', 'location.name', 'location.unlocode', 'location.latitude', 'location.longitude', 'estimatedValue', 'concealment',
   'route', 'operation', 'conveyance', 'conveyance.type', 'conveyance.identifier', 'evaluation', 'handling', 'signature',
   'signature.detached', 'signature.signedContent',
-  'sensitive', 'sealedFor', 'releasableTo', 'releasableToUsers', 'retractionReason',
+  'sensitive', 'sealedFor', 'releasableTo', 'releasableToUsers', 'history', 'retractionReason',
 ] as const;
 
 export const SEIZURE_FIELDS: readonly string[] = [...SEIZURE_IDENTITY_FIELDS, ...SEIZURE_DISCLOSABLE_FIELDS];

@@ -41,7 +41,12 @@ const LinkSeizure = graphql(`
 `);
 const FindByReference = graphql(`
   query FindByReference($text: String!) {
-    seizures(filter: { text: $text }, first: 5) { edges { node { id reference } } }
+    seizures(filter: { text: $text }, first: 5) { edges { node { id reference reportingAgency { code } } } }
+  }
+`);
+const RequestLink = graphql(`
+  mutation RequestSeizureLink($id: ID!, $seizureId: ID!, $note: String!) {
+    requestSeizureLink(operationId: $id, seizureId: $seizureId, note: $note) { id status ownerAgency }
   }
 `);
 const CompileReport = graphql(`
@@ -60,6 +65,7 @@ export default function OperationDetail({ id, principal }: { id: string; princip
   const [actionError, setActionError] = useState<unknown>(null);
   const [add, setAdd] = useState<string[]>([]);
   const [reference, setReference] = useState('');
+  const [note, setNote] = useState('');
   const [notice, setNotice] = useState('');
 
   if (loading && !data) return <Loading />;
@@ -80,12 +86,35 @@ export default function OperationDetail({ id, principal }: { id: string; princip
     }
   }
 
-  async function link() {
+  /**
+   * A report joins an operation only by its owner's act: the analyst links the agency's own
+   * reports directly and asks the owner agency for anyone else's.
+   */
+  async function link(): Promise<string> {
     const found = await run(FindByReference, { text: reference.trim() });
     const match = found.seizures.edges.find((e) => e.node.reference === reference.trim());
     if (!match) throw new Error(t('operation.noSuchReport', { reference: reference.trim() }));
-    await run(LinkSeizure, { id: o!.id, seizureId: match.node.id });
+    if (match.node.reportingAgency.code === principal.agencyCode) {
+      await run(LinkSeizure, { id: o!.id, seizureId: match.node.id });
+      setReference('');
+      return t('operation.linkedNotice');
+    }
+    const request = await run(RequestLink, { id: o!.id, seizureId: match.node.id, note: note.trim() });
     setReference('');
+    setNote('');
+    const r = request.requestSeizureLink;
+    return r.status === 'ACCEPTED' ? t('operation.linkedNotice') : t('operation.requestedNotice', { agency: r.ownerAgency, status: code(r.status) });
+  }
+
+  async function linkOrRequest() {
+    setActionError(null);
+    setNotice('');
+    try {
+      setNotice(await link());
+      reload();
+    } catch (e) {
+      setActionError(e);
+    }
   }
 
   return (
@@ -133,7 +162,10 @@ export default function OperationDetail({ id, principal }: { id: string; princip
             <h3>{t('operation.link')}</h3>
             <label htmlFor="op-link">{t('field.reference')}</label>
             <input id="op-link" value={reference} onChange={(e) => setReference(e.target.value)} />
-            <button type="button" disabled={!reference.trim()} onClick={() => act(link, t('operation.linkedNotice'))}>
+            <label htmlFor="op-link-note">{t('operation.linkNote')}</label>
+            <input id="op-link-note" value={note} onChange={(e) => setNote(e.target.value)} aria-describedby="op-link-help" />
+            <p id="op-link-help" className="hint">{t('operation.linkHelp')}</p>
+            <button type="button" disabled={!reference.trim()} onClick={() => void linkOrRequest()}>
               {t('operation.linkButton')}
             </button>
           </div>
@@ -161,7 +193,7 @@ export default function OperationDetail({ id, principal }: { id: string; princip
             {o.reports.map((r) => (
               <tr key={r.id}>
                 <td><a href={href('report', r.id)}>v{r.version}</a></td>
-                <td>{code(r.status)}{r.progress != null && r.status !== 'PUBLISHED' && r.status !== 'READY' ? ` (${r.progress} %)` : ''}</td>
+                <td>{code(r.status)}{r.progress != null && (r.status === 'QUEUED' || r.status === 'COMPILING') ? ` (${r.progress} %)` : ''}</td>
                 <td>{dateTime(r.compiledAt)}</td>
                 <td>{dateTime(r.publishedAt)}</td>
               </tr>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ErrorMessage, Loading } from '../components/common';
+import { ErrorMessage, Loading, TlpBadge } from '../components/common';
 import { graphql } from '../gql';
 import { useI18n } from '../i18n';
 import { run } from '../lib/api';
@@ -12,7 +12,11 @@ const ReportQuery = graphql(`
   query OperationReportView($id: ID!) {
     operationReport(id: $id) {
       id status version compiledAt publishedAt summary failureReason progress
-      operation { id codeName }
+      audience language reviewComment reviewedAt executiveSummary assessment
+      marking { tlp floor operationTlp contentTlp chosen }
+      history { action at agency actorEmail comment }
+      withheld { linkedVisibleToAnalyst included withheld reasons { reason agencies count } fields { field count } }
+      operation { id codeName leadAgency { code } }
       totals { count totalQuantity quantityUnit totalValue }
       breakdowns { dimension buckets { keys count totalValue } }
       signature { signerFingerprint verified signedAt }
@@ -24,8 +28,27 @@ const PublishReport = graphql(`
     publishOperationReport(reportId: $id) { id status }
   }
 `);
+const WriteNarrative = graphql(`
+  mutation WriteReportNarrative($id: ID!, $input: ReportNarrativeInput!) {
+    writeOperationReportNarrative(reportId: $id, input: $input) { id status }
+  }
+`);
+const ApproveReport = graphql(`
+  mutation ApproveReport($id: ID!) {
+    approveOperationReport(reportId: $id) { id status }
+  }
+`);
+const RejectReport = graphql(`
+  mutation RejectReport($id: ID!, $comment: String!) {
+    rejectOperationReport(reportId: $id, comment: $comment) { id status }
+  }
+`);
 
 const RUNNING = new Set(['QUEUED', 'COMPILING']);
+/** Compiled and not yet published: the documents exist, unsigned, for the analyst and the reviewer. */
+const COMPILED = new Set(['READY', 'APPROVED', 'REJECTED']);
+/** Each published document comes with its own detached signature. */
+const PUBLISHED_DOCUMENTS = ['pdf', 'pdf.asc', 'csv', 'csv.asc', 'md', 'md.asc', 'json', 'sig.asc'];
 
 export default function ReportView({ id, principal }: { id: string; principal: SessionPrincipal }) {
   const { t, code, dateTime, number, locale } = useI18n();
@@ -34,6 +57,10 @@ export default function ReportView({ id, principal }: { id: string; principal: S
     dimension === 'COUNTRY' ? countryName(key, locale) : ['COMMODITY_CATEGORY', 'TRANSPORT_MODE', 'DETECTION_METHOD'].includes(dimension) ? code(key) : key;
   const { data, error, loading, reload } = useLoad(() => run(ReportQuery, { id }), [id]);
   const [actionError, setActionError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  const [summaryText, setSummaryText] = useState<string | null>(null);
+  const [assessmentText, setAssessmentText] = useState<string | null>(null);
+  const [comment, setComment] = useState('');
   const report = data?.operationReport;
   const running = report ? RUNNING.has(report.status) : false;
 
@@ -47,8 +74,22 @@ export default function ReportView({ id, principal }: { id: string; principal: S
   if (loading && !data) return <Loading />;
   if (error) return <ErrorMessage error={error} />;
   if (!report) return <p role="alert">{t('detail.notFound')}</p>;
-  const analyst = principal.roles.includes('ANALYST') || principal.roles.includes('PLATFORM_ADMIN');
-  const documents = report.status === 'PUBLISHED' ? ['pdf', 'csv', 'md', 'json', 'sig.asc'] : report.status === 'READY' ? ['pdf', 'csv', 'md'] : [];
+  const lead = report.operation.leadAgency.code === principal.agencyCode;
+  const analyst = lead && principal.roles.includes('ANALYST');
+  const reviewer = lead && principal.roles.includes('REVIEWER');
+  const documents = report.status === 'PUBLISHED' ? PUBLISHED_DOCUMENTS : COMPILED.has(report.status) ? ['pdf', 'csv', 'md'] : [];
+
+  async function act(action: () => Promise<unknown>, message: string) {
+    setActionError(null);
+    setNotice('');
+    try {
+      await action();
+      setNotice(message);
+      reload();
+    } catch (e) {
+      setActionError(e);
+    }
+  }
 
   return (
     <article aria-labelledby="report-title">
@@ -61,6 +102,21 @@ export default function ReportView({ id, principal }: { id: string; principal: S
         {report.compiledAt ? ` · ${t('operation.compiled')} ${dateTime(report.compiledAt)}` : ''}
         {report.publishedAt ? ` · ${t('operation.published')} ${dateTime(report.publishedAt)}` : ''}
       </p>
+      {report.status === 'READY' && <p>{t('report.awaitingReview')}</p>}
+      {report.marking && (
+        <p data-testid="report-marking">
+          {t('report.marking')}: <TlpBadge tlp={report.marking.tlp} />{' '}
+          {t('report.markingWhy', { floor: report.marking.floor, operation: report.marking.operationTlp, content: report.marking.contentTlp ?? '—' })}
+        </p>
+      )}
+      <p>
+        {t('report.audience')}: {report.audience.join(', ')} · {t('report.language')}: {report.language}
+      </p>
+      {report.status === 'REJECTED' && report.reviewComment && (
+        <p className="error" data-testid="review-comment">
+          {t('report.rejectedBecause')}: {report.reviewComment}
+        </p>
+      )}
       {running && (
         <div className="progress">
           <label htmlFor="report-progress">{t('report.compiling')}</label>
@@ -71,21 +127,77 @@ export default function ReportView({ id, principal }: { id: string; principal: S
       )}
       {report.failureReason && <p className="error" role="alert">{report.failureReason}</p>}
       <ErrorMessage error={actionError} />
-      {analyst && report.status === 'READY' && (
-        <button
-          type="button"
-          onClick={async () => {
-            setActionError(null);
-            try {
-              await run(PublishReport, { id: report.id });
-              reload();
-            } catch (e) {
-              setActionError(e);
-            }
-          }}
-        >
+      {notice && <p role="status" className="ok">{notice}</p>}
+      {analyst && report.status === 'APPROVED' && (
+        <button type="button" onClick={() => act(() => run(PublishReport, { id: report.id }), t('report.publishedNotice'))}>
           {t('report.publish')}
         </button>
+      )}
+      {reviewer && report.status === 'READY' && (
+        <section className="manage" aria-labelledby="review-title">
+          <h2 id="review-title">{t('report.review')}</h2>
+          <p>{t('report.reviewHelp')}</p>
+          <div className="panel">
+            <button type="button" onClick={() => act(() => run(ApproveReport, { id: report.id }), t('report.approvedNotice'))}>
+              {t('report.approve')}
+            </button>
+          </div>
+          <div className="panel">
+            <label htmlFor="review-comment">{t('report.comment')}</label>
+            <textarea id="review-comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
+            <button
+              type="button"
+              disabled={!comment.trim()}
+              onClick={() => act(async () => { await run(RejectReport, { id: report.id, comment: comment.trim() }); setComment(''); }, t('report.rejectedNotice'))}
+            >
+              {t('report.reject')}
+            </button>
+          </div>
+        </section>
+      )}
+      {analyst && COMPILED.has(report.status) && (
+        <section className="manage" aria-labelledby="narrative-title">
+          <h2 id="narrative-title">{t('report.narrative')}</h2>
+          <p>{t('report.narrativeHelp')}</p>
+          <div className="panel">
+            <label htmlFor="n-summary">{t('report.executiveSummary')}</label>
+            <textarea id="n-summary" rows={5} value={summaryText ?? report.executiveSummary ?? ''} onChange={(e) => setSummaryText(e.target.value)} />
+          </div>
+          <div className="panel">
+            <label htmlFor="n-assessment">{t('report.assessment')}</label>
+            <textarea id="n-assessment" rows={5} value={assessmentText ?? report.assessment ?? ''} onChange={(e) => setAssessmentText(e.target.value)} />
+          </div>
+          <p>
+            <button
+              type="button"
+              onClick={() =>
+                act(async () => {
+                  await run(WriteNarrative, { id: report.id, input: { executiveSummary: summaryText ?? report.executiveSummary ?? '', assessment: assessmentText ?? report.assessment ?? '' } });
+                  setSummaryText(null);
+                  setAssessmentText(null);
+                }, t('report.narrativeSaved'))
+              }
+            >
+              {t('report.saveNarrative')}
+            </button>
+          </p>
+        </section>
+      )}
+      {report.withheld && (
+        <section aria-labelledby="withheld-title" data-testid="report-withheld">
+          <h2 id="withheld-title">{t('report.withheld')}</h2>
+          <p>{t('report.withheldSummary', { visible: number(report.withheld.linkedVisibleToAnalyst), included: number(report.withheld.included), withheld: number(report.withheld.withheld) })}</p>
+          <ul>
+            {report.withheld.reasons.map((r) => (
+              <li key={r.reason}>
+                {code(r.reason)}: {number(r.count)}{r.agencies.length ? ` (${r.agencies.join(', ')})` : ''}
+              </li>
+            ))}
+            {report.withheld.fields.map((f) => (
+              <li key={f.field}>{t('report.withheldField', { field: f.field, count: number(f.count) })}</li>
+            ))}
+          </ul>
+        </section>
       )}
       {documents.length > 0 && (
         <section aria-labelledby="downloads-title">
@@ -95,7 +207,7 @@ export default function ReportView({ id, principal }: { id: string; principal: S
               <li key={ext}>
                 {/* A plain link: the session cookie goes with it, no header to add. */}
                 <a className="button" href={`/reports/${report.id}.${ext}`} download data-download={ext}>
-                  {t('report.download', { format: ext.toUpperCase() })}
+                  {ext.endsWith('.asc') ? t('report.downloadSignature', { format: ext.replace('.asc', '').replace('sig', 'json').toUpperCase() }) : t('report.download', { format: ext.toUpperCase() })}
                 </a>
               </li>
             ))}
@@ -107,7 +219,34 @@ export default function ReportView({ id, principal }: { id: string; principal: S
           {report.signature.verified ? t('detail.signatureOk') : t('detail.signatureBad')} · {report.signature.signerFingerprint.slice(-16)}
         </p>
       )}
-      {(report.status === 'READY' || report.status === 'PUBLISHED') && (
+      {report.history.length > 0 && (
+        <section aria-labelledby="report-history-title">
+          <h2 id="report-history-title">{t('report.history')}</h2>
+          <table data-testid="report-history">
+            <thead>
+              <tr>
+                <th scope="col">{t('detail.when')}</th>
+                <th scope="col">{t('report.action')}</th>
+                <th scope="col">{t('report.agency')}</th>
+                <th scope="col">{t('report.by')}</th>
+                <th scope="col">{t('report.comment')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.history.map((h, i) => (
+                <tr key={i}>
+                  <td>{dateTime(h.at)}</td>
+                  <td>{code(`REPORT_${h.action}`)}</td>
+                  <td>{h.agency}</td>
+                  <td>{h.actorEmail ?? ''}</td>
+                  <td>{h.comment ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      {(COMPILED.has(report.status) || report.status === 'PUBLISHED') && (
         <section aria-labelledby="preview-title">
           <h2 id="preview-title">{t('report.preview')}</h2>
           <p>

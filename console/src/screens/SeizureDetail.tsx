@@ -24,6 +24,7 @@ const SeizureDetailQuery = graphql(`
       reportingAgency { code name }
       releasableTo { code name }
       operation { id codeName }
+      operationLink { basis consentedBy linkedAt requestId }
       sensitive { narrative companies identifiers persons { name nationality dateOfBirth role } }
       signature { signerFingerprint verified signedAt }
       history { version change changedFields changedAt }
@@ -122,7 +123,14 @@ export default function SeizureDetail({ id, principal }: { id: string; principal
         <Row label={t('field.handling')}>
           <Value redacted={r} field="handling">{s.handling && `${s.handling.code}${s.handling.conditions ? ` — ${s.handling.conditions}` : ''}`}</Value>
         </Row>
-        <Row label={t('field.operation')}><Value redacted={r} field="operation">{s.operation?.codeName}</Value></Row>
+        <Row label={t('field.operation')}>
+          <Value redacted={r} field="operation">{s.operation?.codeName}</Value>
+          {s.operation && s.operationLink && (
+            <span data-testid="operation-link">
+              {' '}({t('detail.linkBasis', { basis: code(`LINK_${s.operationLink.basis}`), agency: s.operationLink.consentedBy })}{s.operationLink.linkedAt ? `, ${dateTime(s.operationLink.linkedAt)}` : ''})
+            </span>
+          )}
+        </Row>
         <Row label={t('field.releasableTo')}>
           <Value redacted={r} field="releasableTo">{s.releasableTo.map((a) => a.code).join(', ')}</Value>
         </Row>

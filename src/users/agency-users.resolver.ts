@@ -81,7 +81,7 @@ export class AgencyUsersResolver {
   }
 
   @Allow('AGENCY_ADMIN')
-  @Mutation(() => ApiKeyInfoModel, { description: "Revokes an API key of your agency's user at once (its console sessions end with it)" })
+  @Mutation(() => ApiKeyInfoModel, { description: "Revokes an API key of your agency's user at once; its console sessions end with it" })
   async revokeApiKey(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<ApiKeyInfoModel> {
     if (!isUuid(id)) throw new BadUserInputError(`Invalid API key id: ${id}`, ['id']);
     const key = await this.keys.findOne({ where: { id }, relations: { user: true } });

@@ -24,7 +24,7 @@ const SLOW = 600_000;
 
 /** What must never reach a client: stack frames, SQL, driver or ORM internals. */
 const LEAKS = [
-  /\bat (?:async )?[\w.<>]+ \(/, /\.(?:ts|js):\d+:\d+/, /node_modules/, /QueryFailedError|TypeORMError|PostgresError|error: syntax error/i,
+  /\bat (?:async )?[\w.<>]+ \((?:\/|file:|node:|<anonymous>)/, /\.(?:ts|js):\d+:\d+/, /node_modules/, /QueryFailedError|TypeORMError|PostgresError|error: syntax error/i,
   /\bSELECT\b[\s\S]{0,200}\bFROM\b/, /\bINSERT INTO\b/, /\bUPDATE "?\w+"? SET\b/, /relation "\w+"/, /invalid input syntax for type/, /violates .* constraint/,
 ];
 

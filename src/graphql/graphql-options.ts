@@ -30,7 +30,9 @@ const TOO_MANY_VARIABLE_ERRORS = /^Too many errors processing variables/;
 /** The last line of defence: nothing but a message and a known code leaves the server. */
 export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const { stacktrace: _stack, exception: _exception, http: _http, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
-  const code = typeof extensions.code === 'string' ? extensions.code : TOO_MANY_VARIABLE_ERRORS.test(formatted.message) ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
+  const given = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
+  // Apollo labels that error INTERNAL_SERVER_ERROR; it is the caller's input.
+  const code = given === 'INTERNAL_SERVER_ERROR' && TOO_MANY_VARIABLE_ERRORS.test(formatted.message) ? 'BAD_USER_INPUT' : given;
   if (!SAFE_CODES.has(code)) return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   // An internal error's own message may name tables, SQL or hosts; only ours (with a request id) is shown.
   if (code === 'INTERNAL_SERVER_ERROR' && !formatted.message.startsWith('Internal server error')) {

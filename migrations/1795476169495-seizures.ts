@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { SEIZURE_SEARCH_DOCUMENT } from '../src/seizures/seizure-search-text.js';
+import { SEIZURE_SEARCH_DOCUMENT } from '../src/seizures/data/seizure-search-text.js';
 
 export class Seizures1795476169495 implements MigrationInterface {
   name = 'Seizures1795476169495';

@@ -7,14 +7,14 @@ import { buildAbility, type AppAbility } from '../src/access/ability.factory.js'
 import { AccessService } from '../src/access/access.service.js';
 import { CaslSqlCompiler, fieldPermittedInto, ruleMatchesInto, whereAllowed } from '../src/access/casl-sql.js';
 import type { Action, PolicyDocument, PolicyRule } from '../src/access/policy-document.js';
-import { AGENCY_KINDS, AgencyEntity, type AgencyKind } from '../src/agencies/agency.entity.js';
-import type { Principal } from '../src/auth/principal.js';
-import { PositionalParameters } from '../src/database/sql-parameters.js';
+import { AgencyEntity } from '../src/agencies/agency.entity.js';
+import type { Principal } from '../src/access/principal.js';
+import { PositionalParameters } from '../src/access/sql-parameters.js';
 import { SEIZURE_STATUSES, TLPS, type SeizureStatus, type Tlp } from '../src/seizures/seizure.enums.js';
-import { SeizureEntity } from '../src/seizures/seizure.entity.js';
-import { SEIZURE_FIELDS } from '../src/seizures/seizure-fields.js';
-import { ROLES, type Role } from '../src/users/user.entity.js';
+import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
+import { SEIZURE_FIELDS } from '../src/seizures/read/seizure-fields.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { AGENCY_KINDS, ROLES, type AgencyKind, type Role } from '../src/access/attributes.js';
 
 /**
  * The SQL form of the access policy (whereAllowed) must select exactly the rows that CASL's

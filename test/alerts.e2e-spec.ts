@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { AlertDeliveryEntity } from '../src/alerts/alert.entity.js';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
-import { SeizureChangeEntity } from '../src/seizures/seizure-change.entity.js';
+import { SeizureChangeEntity } from '../src/seizures/data/seizure-change.entity.js';
 import { submitSeizure } from './support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 

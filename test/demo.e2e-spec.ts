@@ -4,11 +4,11 @@ import {
   CARIBBEAN_SHIELD, DEMO_ANCHOR, caribbeanShieldWindow, generateDemoDataset, seedDemoSeizures, type DemoSeizureSeedResult,
 } from '../src/demo/demo-seizures.js';
 import { seedDemoUsers, type DemoCredential } from '../src/demo/demo-users.js';
-import { OperationReportEntity } from '../src/operations/operation-report.entity.js';
+import { OperationReportEntity } from '../src/operations/reports/operation-report.entity.js';
 import { SeizureLinkRequestEntity } from '../src/operations/seizure-link-request.entity.js';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
-import { SeizureEntity } from '../src/seizures/seizure.entity.js';
-import { validateSeizureInput } from '../src/seizures/seizure-validation.js';
+import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
+import { validateSeizureInput } from '../src/seizures/write/seizure-validation.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { In, Like } from 'typeorm';
 import { execFile } from 'node:child_process';
@@ -16,7 +16,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { ReportContent } from '../src/operations/report-content.js';
+import type { ReportContent } from '../src/operations/reports/report-content.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const GOLDEN = join(HERE, 'golden', 'caribbean-shield-report.json');

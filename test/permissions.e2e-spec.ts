@@ -2,9 +2,9 @@ import { RequestMethod, type ExecutionContext, type Type } from '@nestjs/common'
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { ALLOW_KEY, AUTHENTICATED, PUBLIC, type Permission } from '../src/auth/allow.decorator.js';
+import { ALLOW_KEY, AUTHENTICATED, PUBLIC, type Permission } from '../src/access/allow.decorator.js';
 import { AuthGuard } from '../src/auth/auth.guard.js';
-import type { Principal } from '../src/auth/principal.js';
+import type { Principal } from '../src/access/principal.js';
 import { DomainError } from '../src/errors/domain-error.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 

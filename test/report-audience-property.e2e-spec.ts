@@ -3,13 +3,13 @@ import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { AccessService } from '../src/access/access.service.js';
 import { AuthenticationService } from '../src/auth/authentication.service.js';
-import type { RequestContext } from '../src/auth/request-context.js';
+import type { RequestContext } from '../src/access/request-context.js';
 import { OperationEntity, type OperationStatus } from '../src/operations/operation.entity.js';
-import { ReportAudienceService } from '../src/operations/report-audience.js';
-import { ReportCompilerService } from '../src/operations/report-compiler.service.js';
-import type { ReportContent } from '../src/operations/report-content.js';
+import { ReportAudienceService } from '../src/operations/reports/report-audience.js';
+import { ReportCompilerService } from '../src/operations/reports/report-compiler.service.js';
+import type { ReportContent } from '../src/operations/reports/report-content.js';
 import { TLPS, type Tlp } from '../src/seizures/seizure.enums.js';
-import { SeizureEntity } from '../src/seizures/seizure.entity.js';
+import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 

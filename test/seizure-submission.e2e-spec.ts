@@ -1,5 +1,5 @@
-import { SeizureEntity } from '../src/seizures/seizure.entity.js';
-import { SeizureVersionEntity } from '../src/seizures/seizure-version.entity.js';
+import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
+import { SeizureVersionEntity } from '../src/seizures/data/seizure-version.entity.js';
 import { SUBMIT, seizureInput, submitSeizure } from './support/seizure-fixtures.js';
 import { startTestPlatform, type GraphqlResponse, type TestPlatform } from './support/test-platform.js';
 

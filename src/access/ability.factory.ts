@@ -1,5 +1,5 @@
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from './principal.js';
 import type { Action, PolicyDocument, PolicyRule, SubjectName } from './policy-document.js';
 
 export type AppAbility = MongoAbility<[Action, SubjectName | object]>;

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from './principal.js';
 import { AccessService } from './access.service.js';
 
 describe('AccessService.abilityFor', () => {

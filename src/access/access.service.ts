@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { subject as asSubject } from '@casl/ability';
 import { configDir } from '../config/app-config.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from './principal.js';
 import { buildAbility, principalAttributes, type AppAbility } from './ability.factory.js';
 import { readPolicyDocument, type Action, type PolicyDocument, type SubjectName } from './policy-document.js';
 

@@ -1,9 +1,9 @@
 import { DataSource, type EntityMetadata } from 'typeorm';
-import { SeizureEntity } from '../seizures/seizure.entity.js';
+import { SeizureEntity } from '../seizures/data/seizure.entity.js';
 import { buildAbility } from './ability.factory.js';
 import { accessCondition, CaslSqlCompiler } from './casl-sql.js';
 import type { Action, PolicyRule } from './policy-document.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from './principal.js';
 
 /**
  * The compiler's SQL text, without a database: TypeORM builds entity metadata and the Postgres

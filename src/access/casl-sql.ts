@@ -1,6 +1,6 @@
 import { rulesToAST } from '@casl/ability/extra';
 import type { DataSource, EntityMetadata, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { NamedParameters, type SqlParameters } from '../database/sql-parameters.js';
+import { NamedParameters, type SqlParameters } from './sql-parameters.js';
 import type { AppAbility } from './ability.factory.js';
 import type { Action, SubjectName } from './policy-document.js';
 

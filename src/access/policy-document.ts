@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { AGENCY_KINDS } from '../agencies/agency.entity.js';
-import { ROLES } from '../users/user.entity.js';
+import { AGENCY_KINDS, ROLES } from './attributes.js';
 
 export const ACTIONS = ['read', 'create', 'update', 'release', 'retract', 'verify', 'link', 'compile', 'publish', 'review', 'record-outcome'] as const;
 export type Action = (typeof ACTIONS)[number];

@@ -1,9 +1,9 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
+import { AUTHENTICATED, Allow, Ctx } from '../access/allow.decorator.js';
 import { PrincipalModel } from '../auth/principal.model.js';
-import type { RequestContext } from '../auth/request-context.js';
+import type { RequestContext } from '../access/request-context.js';
 import { NotFoundError } from '../errors/domain-error.js';
-import type { AgencyKind } from './agency.entity.js';
+import type { AgencyKind } from '../access/attributes.js';
 import { AgencyKindEnum, AgencyModel } from './agency.model.js';
 import { AgenciesService } from './agencies.service.js';
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import type { RequestContext } from '../auth/request-context.js';
-import { AgencyEntity, type AgencyKind } from './agency.entity.js';
+import type { RequestContext } from '../access/request-context.js';
+import { AgencyEntity } from './agency.entity.js';
+import type { AgencyKind } from '../access/attributes.js';
 
 /** Reads the agency directory. Agencies are reference data: every authenticated principal sees them. */
 @Injectable()

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { AGENCY_KINDS, AgencyEntity } from './agency.entity.js';
+import { AgencyEntity } from './agency.entity.js';
+import { AGENCY_KINDS } from '../access/attributes.js';
 
 const agencyFile = z.object({
   agencies: z

@@ -1,7 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-
-export const AGENCY_KINDS = ['MEMBER_ADMINISTRATION', 'JOINT_INTELLIGENCE_OFFICE', 'RILO', 'PARTNER', 'SECRETARIAT'] as const;
-export type AgencyKind = (typeof AGENCY_KINDS)[number];
+import type { AgencyKind } from '../access/attributes.js';
 
 export const AGENCY_STATUSES = ['ACTIVE', 'SUSPENDED'] as const;
 export type AgencyStatus = (typeof AGENCY_STATUSES)[number];

@@ -1,5 +1,5 @@
 import { Directive, Field, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { AGENCY_KINDS, type AgencyKind } from './agency.entity.js';
+import { AGENCY_KINDS, type AgencyKind } from '../access/attributes.js';
 
 export const AgencyKindEnum = Object.fromEntries(AGENCY_KINDS.map((k) => [k, k])) as { [K in AgencyKind]: K };
 registerEnumType(AgencyKindEnum, { name: 'AgencyKind', description: 'What sort of organisation an agency is' });

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../errors/domain-error.js';
-import type { SeizureFilter } from '../seizures/seizure.inputs.js';
+import type { SeizureFilter } from '../seizures/api/seizure.inputs.js';
 
 const LIST_KEYS = ['commodityCategories', 'countries', 'reportingAgencies', 'transportModes', 'detectionMethods', 'tlps'] as const;
 const TEXT_KEYS = ['routeCountry', 'operationId', 'text'] as const;

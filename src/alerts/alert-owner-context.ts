@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { AuthenticationService } from '../auth/authentication.service.js';
-import type { RequestContext } from '../auth/request-context.js';
+import type { RequestContext } from '../access/request-context.js';
 import { UnauthenticatedError } from '../errors/domain-error.js';
 import { UserEntity } from '../users/user.entity.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JobsService } from '../jobs/jobs.service.js';
 import { JsonLogger } from '../observability/json-logger.js';
-import type { SeizureChangeEvent, SeizureChangeListener } from '../seizures/seizure-submission.service.js';
+import type { SeizureChangeEvent, SeizureChangeListener } from '../seizures/write/seizure-submission.service.js';
 
 /**
  * Changes that can make a report new to someone: its submission, a release, an amendment (a lower

@@ -1,5 +1,5 @@
 import { Field, InputType } from '@nestjs/graphql';
-import { SeizureFilter } from '../seizures/seizure.inputs.js';
+import { SeizureFilter } from '../seizures/api/seizure.inputs.js';
 
 @InputType()
 export class AlertInput {

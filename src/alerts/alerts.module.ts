@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { JsonLogger } from '../observability/json-logger.js';
-import { SEIZURE_CHANGE_LISTENER } from '../seizures/seizure-submission.service.js';
+import { SEIZURE_CHANGE_LISTENER } from '../seizures/write/seizure-submission.service.js';
 import { SeizuresModule } from '../seizures/seizures.module.js';
 import { UserEntity } from '../users/user.entity.js';
 import { AlertDeliveryEntity, AlertEntity } from './alert.entity.js';

@@ -1,6 +1,6 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Allow, Ctx } from '../auth/allow.decorator.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { Allow, Ctx } from '../access/allow.decorator.js';
+import type { RequestContext } from '../access/request-context.js';
 import { AlertInput } from './alert.inputs.js';
 import { AlertDeliveryModel, AlertModel } from './alert.model.js';
 import { AlertsService } from './alerts.service.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AccessChange } from '../auth/access-changes.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../access/principal.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { SEIZURE_EVENT_BUS, type SeizureEventBus } from './seizure-event-bus.js';
 

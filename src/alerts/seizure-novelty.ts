@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
-import type { RequestContext } from '../auth/request-context.js';
-import { SeizureVersionEntity } from '../seizures/seizure-version.entity.js';
-import type { SeizureEntity } from '../seizures/seizure.entity.js';
+import type { RequestContext } from '../access/request-context.js';
+import { SeizureVersionEntity } from '../seizures/data/seizure-version.entity.js';
+import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
 import type { EvaluationScheme } from '../seizures/seizure.enums.js';
-import { isLowGrade } from '../seizures/seizure-validation.js';
+import { isLowGrade } from '../seizures/write/seizure-validation.js';
 
 /**
  * Tells a report that is new to a reader from one they could already use. Alerts and

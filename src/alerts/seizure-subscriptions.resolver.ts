@@ -1,9 +1,9 @@
 import { Args, Context, Resolver, Subscription } from '@nestjs/graphql';
-import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
-import type { RequestContext } from '../auth/request-context.js';
-import { SeizureFilter } from '../seizures/seizure.inputs.js';
-import { SeizureModel } from '../seizures/seizure.model.js';
-import type { SeizureView } from '../seizures/seizure-view.js';
+import { AUTHENTICATED, Allow, Ctx } from '../access/allow.decorator.js';
+import type { RequestContext } from '../access/request-context.js';
+import { SeizureFilter } from '../seizures/api/seizure.inputs.js';
+import { SeizureModel } from '../seizures/api/seizure.model.js';
+import type { SeizureView } from '../seizures/read/seizure-view.js';
 import { SeizureSubscriptions, type SeizureReported } from './seizure-subscriptions.service.js';
 
 /** What the WebSocket context carries: the connection's credentials and, once checked, the caller. */

@@ -1,5 +1,5 @@
-import { SEIZURE_FIELDS } from '../seizures/seizure-fields.js';
-import type { SeizureEntity } from '../seizures/seizure.entity.js';
+import { SEIZURE_FIELDS } from '../seizures/read/seizure-fields.js';
+import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
 import { webhookSeizure } from './webhook-payload.js';
 
 const entity = {

@@ -1,4 +1,4 @@
-import type { SeizureEntity } from '../seizures/seizure.entity.js';
+import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
 
 /**
  * The non-nominal projection of a report that leaves the platform in a webhook. Built from an

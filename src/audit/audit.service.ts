@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, QueryDeepPartialEntity, Repository } from 'typeorm';
 import { whereAllowed } from '../access/casl-sql.js';
-import type { RequestContext } from '../auth/request-context.js';
+import type { RequestContext } from '../access/request-context.js';
 import { BadUserInputError, ForbiddenError } from '../errors/domain-error.js';
 import { AuditChainVerifier, GENESIS_HASH, auditEventHash, type StoredAuditEvent } from './audit-chain.js';
 import { decodeAuditCursorOrThrow, encodeAuditCursor } from './audit-cursor.js';

@@ -4,13 +4,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { OPERATION_MEMBERSHIP, type OperationMembership } from '../access/access.service.js';
 import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
-import { AgencyEntity, type AgencyKind } from '../agencies/agency.entity.js';
-import { UserEntity, type Role, type UserStatus } from '../users/user.entity.js';
+import { AgencyEntity } from '../agencies/agency.entity.js';
+import { UserEntity, type UserStatus } from '../users/user.entity.js';
 import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from './access-changes.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { canonicalEmail } from './email-identity.js';
 import { ReadStatements } from '../database/read-statements.js';
 import { isUuid } from '../database/uuid.js';
+import type { AgencyKind, Role } from '../access/attributes.js';
 
 const KEY_PREFIX = 'wwk_';
 /** 32 random bytes: guessing is hopeless, so a fast hash is the right one (no need for a KDF). */

@@ -3,9 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { AccessService } from '../access/access.service.js';
 import { ForbiddenError } from '../errors/domain-error.js';
 import { currentRequestId } from '../observability/request-scope.js';
-import { ALLOW_KEY, AUTHENTICATED, PUBLIC, requestOf, type Permission } from './allow.decorator.js';
+import { ALLOW_KEY, AUTHENTICATED, PUBLIC, requestOf, type Permission } from '../access/allow.decorator.js';
 import { RequestAuthenticator } from './request-authenticator.js';
-import type { RequestContext } from './request-context.js';
+import type { RequestContext } from '../access/request-context.js';
 
 /** The one global guard: authenticates the caller and checks the route's declared permission. */
 @Injectable()

@@ -6,7 +6,7 @@ import { UnauthenticatedError } from '../errors/domain-error.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { OidcService } from './oidc.service.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../access/principal.js';
 
 /** Turns an `Authorization` header into a Principal, or refuses with UNAUTHENTICATED. */
 @Injectable()

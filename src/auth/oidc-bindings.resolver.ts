@@ -1,7 +1,7 @@
 import { Args, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { Allow, Ctx } from './allow.decorator.js';
+import { Allow, Ctx } from '../access/allow.decorator.js';
 import { OidcBindingsService, type OidcBinding } from './oidc-bindings.service.js';
-import type { RequestContext } from './request-context.js';
+import type { RequestContext } from '../access/request-context.js';
 
 @ObjectType('OidcBinding', { description: "A user's bound OIDC identity: made on their first sign-in with a verified email" })
 export class OidcBindingModel {

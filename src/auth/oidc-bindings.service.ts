@@ -6,7 +6,7 @@ import { isUuid } from '../database/uuid.js';
 import { NotFoundError } from '../errors/domain-error.js';
 import { UserEntity } from '../users/user.entity.js';
 import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from './access-changes.js';
-import type { RequestContext } from './request-context.js';
+import type { RequestContext } from '../access/request-context.js';
 
 /** One user's bound OIDC identity, as an administrator sees it. */
 export interface OidcBinding {

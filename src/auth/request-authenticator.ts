@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnauthenticatedError } from '../errors/domain-error.js';
 import { AuthenticationService } from './authentication.service.js';
 import { ConsoleSessions, CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches } from './console-sessions.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../access/principal.js';
 
 export type CredentialHeaders = Record<string, string | string[] | undefined>;
 

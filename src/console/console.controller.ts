@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { Allow, PUBLIC } from '../auth/allow.decorator.js';
+import { Allow, PUBLIC } from '../access/allow.decorator.js';
 import { CONSOLE_CSP, ConsoleFiles } from './console-files.js';
 
 function secureHeaders(reply: FastifyReply): FastifyReply {

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, Inject, Optional, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from '../auth/access-changes.js';
-import { Allow, PUBLIC } from '../auth/allow.decorator.js';
+import { Allow, PUBLIC } from '../access/allow.decorator.js';
 import { AuthenticationService } from '../auth/authentication.service.js';
 import { ConsoleSessions, CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches } from '../auth/console-sessions.js';
 import { OidcService } from '../auth/oidc.service.js';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../access/principal.js';
 import { BadUserInputError, UnauthenticatedError } from '../errors/domain-error.js';
 import { OidcLoginService } from './oidc-login.service.js';
 import { OIDC_STATE_COOKIE, clearedSessionCookie, oidcStateCookie, sessionCookie } from './session-cookies.js';

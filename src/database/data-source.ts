@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { DatabaseConnection } from './database-connection.js';
-import { ENTITIES } from './entities.js';
+import { ENTITIES } from '../app/entities.js';
 
 /** The TypeORM data source over either database; the schema comes only from migrations. */
 export function createDataSource(connection: DatabaseConnection, poolSize: number): DataSource {

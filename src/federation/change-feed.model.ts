@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { SeizureModel } from '../seizures/seizure.model.js';
+import { SeizureModel } from '../seizures/api/seizure.model.js';
 
 export const CHANGE_KINDS = ['UPSERT', 'REMOVE'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];

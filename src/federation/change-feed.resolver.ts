@@ -1,6 +1,6 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
-import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { AUTHENTICATED, Allow, Ctx } from '../access/allow.decorator.js';
+import type { RequestContext } from '../access/request-context.js';
 import { ChangeFeedModel } from './change-feed.model.js';
 import { ChangeFeedService, FEED_DEFAULT_PAGE, type FeedPage } from './change-feed.service.js';
 

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import type { RequestContext } from '../auth/request-context.js';
+import type { RequestContext } from '../access/request-context.js';
 import { checkedSequence } from '../database/keyset-cursor.js';
 import { BadUserInputError } from '../errors/domain-error.js';
-import { SeizureChangeEntity } from '../seizures/seizure-change.entity.js';
-import { SeizureReadAudit } from '../seizures/seizure-read-audit.js';
-import { SeizureSearchService, clampFirst } from '../seizures/seizure-search.service.js';
-import type { SeizureView } from '../seizures/seizure-view.js';
-import { SeizureViews } from '../seizures/seizure-views.js';
+import { SeizureChangeEntity } from '../seizures/data/seizure-change.entity.js';
+import { SeizureReadAudit } from '../seizures/read/seizure-read-audit.js';
+import { SeizureSearchService, clampFirst } from '../seizures/data/seizure-search.service.js';
+import type { SeizureView } from '../seizures/read/seizure-view.js';
+import { SeizureViews } from '../seizures/read/seizure-views.js';
 import type { ChangeKind } from './change-feed.model.js';
 import { FeedDisclosureEntity } from './feed-disclosure.entity.js';
 

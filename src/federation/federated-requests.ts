@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthGuard } from '../auth/auth.guard.js';
-import type { requestOf } from '../auth/allow.decorator.js';
-import type { RequestContext } from '../auth/request-context.js';
+import type { requestOf } from '../access/allow.decorator.js';
+import type { RequestContext } from '../access/request-context.js';
 import { DomainError, RateLimitedError } from '../errors/domain-error.js';
 import { toGraphQLError } from '../graphql/graphql-errors.js';
 import { PartnerRateLimiter, rateLimitedGraphQLError } from './partner-rate-limiter.js';

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../access/principal.js';
 import type { AppConfig } from '../config/app-config.js';
 import { RateLimitedError } from '../errors/domain-error.js';
 import { PartnerRateLimiter, TokenBuckets, isPartnerClient } from './partner-rate-limiter.js';

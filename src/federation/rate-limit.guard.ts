@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { requestOf } from '../auth/allow.decorator.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { requestOf } from '../access/allow.decorator.js';
+import type { RequestContext } from '../access/request-context.js';
 import { RateLimitedError } from '../errors/domain-error.js';
 import { PartnerRateLimiter, rateLimitedGraphQLError } from './partner-rate-limiter.js';
 

@@ -3,7 +3,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLError, getOperationAST, getVariableValues, isScalarType, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
-import { graphiqlLandingPagePlugin } from '../graphiql/graphiql-landing-page.plugin.js';
+import { graphiqlLandingPagePlugin } from './graphiql/graphiql-landing-page.plugin.js';
 import type { Metrics } from '../observability/metrics.js';
 import { CalendarDateTime } from './calendar-date-time.scalar.js';
 import { guardSchemaInputs } from './input-guard.js';

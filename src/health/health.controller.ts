@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { Allow, PUBLIC } from '../auth/allow.decorator.js';
+import { Allow, PUBLIC } from '../access/allow.decorator.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { Metrics } from '../observability/metrics.js';
 

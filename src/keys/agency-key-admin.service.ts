@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
-import type { RequestContext } from '../auth/request-context.js';
+import type { RequestContext } from '../access/request-context.js';
 import { inspectAgencyPublicKey, loadAgencyPublicKey } from '../crypto/agency-key.js';
 import { KeyRevokedError } from '../crypto/crypto.errors.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';

@@ -1,8 +1,8 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import DataLoader from 'dataloader';
 import { AgencyModel } from '../agencies/agency.model.js';
-import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { AUTHENTICATED, Allow, Ctx } from '../access/allow.decorator.js';
+import type { RequestContext } from '../access/request-context.js';
 import { AgencyKeyModel } from './agency-key.model.js';
 import { AgencyKeysService } from './agency-keys.service.js';
 import { toAgencyKeyModel } from './agency-keys.resolver.js';

@@ -1,6 +1,6 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { AUTHENTICATED, Allow, Ctx } from '../access/allow.decorator.js';
+import type { RequestContext } from '../access/request-context.js';
 import type { AgencyKeyEntity, KeyRevocationReasonName } from './agency-key.entity.js';
 import { AgencyKeyModel, KeyChallengeModel, KeyRevocationReasonEnum, KeyRotationStatusModel } from './agency-key.model.js';
 import { AgencyKeyAdminService } from './agency-key-admin.service.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '../auth/request-context.js';
+import type { RequestContext } from '../access/request-context.js';
 import { NotFoundError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import type { KeyRotationStatusModel } from './agency-key.model.js';

@@ -1,6 +1,6 @@
 import { Args, Field, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
-import type { RequestContext } from '../auth/request-context.js';
+import { AUTHENTICATED, Allow, Ctx } from '../access/allow.decorator.js';
+import type { RequestContext } from '../access/request-context.js';
 import type { KeyRevocationReasonName } from './agency-key.entity.js';
 import { KeyRevocationReasonEnum } from './agency-key.model.js';
 import { PersonalKeysService } from './personal-keys.service.js';

@@ -1,7 +1,7 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { PageInfoModel } from '../graphql/page-info.model.js';
 import type { Tlp } from '../seizures/seizure.enums.js';
-import { TlpEnum } from '../seizures/seizure.inputs.js';
+import { TlpEnum } from '../seizures/api/seizure.inputs.js';
 import { OPERATION_STATUSES, type OperationStatus } from './operation.entity.js';
 
 export const OperationStatusEnum = Object.fromEntries(OPERATION_STATUSES.map((s) => [s, s])) as { [K in OperationStatus]: K };

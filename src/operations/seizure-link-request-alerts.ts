@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { PushQueue } from '../alerts/push-queue.js';
 import { AuthenticationService } from '../auth/authentication.service.js';
-import type { RequestContext } from '../auth/request-context.js';
+import type { RequestContext } from '../access/request-context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { SeizureLinkRequestEntity } from './seizure-link-request.entity.js';

@@ -1,9 +1,9 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { AUTHENTICATED, Allow, Ctx } from '../auth/allow.decorator.js';
-import type { RequestContext } from '../auth/request-context.js';
-import { SeizureModel } from '../seizures/seizure.model.js';
-import type { SeizureView } from '../seizures/seizure-view.js';
-import { SeizureViews } from '../seizures/seizure-views.js';
+import { AUTHENTICATED, Allow, Ctx } from '../access/allow.decorator.js';
+import type { RequestContext } from '../access/request-context.js';
+import { SeizureModel } from '../seizures/api/seizure.model.js';
+import type { SeizureView } from '../seizures/read/seizure-view.js';
+import { SeizureViews } from '../seizures/read/seizure-views.js';
 import { OperationModel } from './operation.model.js';
 import { OperationsService } from './operations.service.js';
 import type { LinkRequestStatus, SeizureLinkRequestEntity } from './seizure-link-request.entity.js';

@@ -4,11 +4,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { whereAllowed } from '../access/casl-sql.js';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
-import type { RequestContext } from '../auth/request-context.js';
+import type { RequestContext } from '../access/request-context.js';
 import { isUuid } from '../database/uuid.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
-import { SeizureSubmissionService } from '../seizures/seizure-submission.service.js';
-import type { SeizureEntity } from '../seizures/seizure.entity.js';
+import { SeizureSubmissionService } from '../seizures/write/seizure-submission.service.js';
+import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
 import { OperationsService } from './operations.service.js';
 import { SeizureLinkRequestEntity, type LinkRequestStatus } from './seizure-link-request.entity.js';
 

@@ -1,20 +1,20 @@
 import { Module } from '@nestjs/common';
-import { SeizureHistoryResolver } from './seizure-history.resolver.js';
+import { SeizureHistoryResolver } from './api/seizure-history.resolver.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
-import { SealedSectionEntity, SectionRecipientEntity } from './sealed-section.entity.js';
-import { ResealResolver } from './reseal.resolver.js';
-import { SealedSectionService } from './sealed-section.service.js';
-import { SealedSubmissionService } from './sealed-submission.service.js';
-import { SeizureLoaderFactory } from './seizure-loaders.js';
-import { SeizureProjection } from './seizure-projection.js';
-import { SeizureViews } from './seizure-views.js';
-import { SeizureReadAudit } from './seizure-read-audit.js';
-import { SeizureSearchService } from './seizure-search.service.js';
-import { SeizureSubmissionService } from './seizure-submission.service.js';
-import { SeizureVersionEntity } from './seizure-version.entity.js';
-import { SeizureEntity } from './seizure.entity.js';
-import { SeizureConnectionResolver, SeizuresResolver } from './seizures.resolver.js';
+import { SealedSectionEntity, SectionRecipientEntity } from './data/sealed-section.entity.js';
+import { ResealResolver } from './api/reseal.resolver.js';
+import { SealedSectionService } from './write/sealed-section.service.js';
+import { SealedSubmissionService } from './write/sealed-submission.service.js';
+import { SeizureLoaderFactory } from './read/seizure-loaders.js';
+import { SeizureProjection } from './read/seizure-projection.js';
+import { SeizureViews } from './read/seizure-views.js';
+import { SeizureReadAudit } from './read/seizure-read-audit.js';
+import { SeizureSearchService } from './data/seizure-search.service.js';
+import { SeizureSubmissionService } from './write/seizure-submission.service.js';
+import { SeizureVersionEntity } from './data/seizure-version.entity.js';
+import { SeizureEntity } from './data/seizure.entity.js';
+import { SeizureConnectionResolver, SeizuresResolver } from './api/seizures.resolver.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity]), AgenciesModule],

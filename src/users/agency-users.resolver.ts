@@ -1,10 +1,10 @@
 import { Args, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
-import { Allow, Ctx } from '../auth/allow.decorator.js';
+import { Allow, Ctx } from '../access/allow.decorator.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
-import type { RequestContext } from '../auth/request-context.js';
+import type { RequestContext } from '../access/request-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
 import { isUuid } from '../database/uuid.js';

@@ -1,8 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { Role } from '../access/attributes.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
-
-export const ROLES = ['ELO', 'ANALYST', 'AGENCY_ADMIN', 'PLATFORM_ADMIN', 'AUDITOR', 'PARTNER', 'REVIEWER'] as const;
-export type Role = (typeof ROLES)[number];
 
 export const USER_STATUSES = ['ACTIVE', 'DISABLED'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];

@@ -2,11 +2,13 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AgencyEntity } from '../agencies/agency.entity.js';
+
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from '../auth/access-changes.js';
 import { canonicalEmail } from '../auth/email-identity.js';
 import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
-import { ROLES, USER_STATUSES, UserEntity, type Role, type UserStatus } from './user.entity.js';
+import { USER_STATUSES, UserEntity, type UserStatus } from './user.entity.js';
+import { ROLES, type Role } from '../access/attributes.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

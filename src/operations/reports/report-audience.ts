@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import type { AppAbility } from '../../access/ability.factory.js';
+import { AccessService } from '../../access/access.service.js';
+import { accessConditionInto, fieldPermittedInto } from '../../access/casl-sql.js';
+import { AgencyEntity } from '../../agencies/agency.entity.js';
+
+import type { Principal } from '../../access/principal.js';
+import type { SqlParameters } from '../../access/sql-parameters.js';
+import { SeizureEntity } from '../../seizures/data/seizure.entity.js';
+import { ROLES, type Role } from '../../access/attributes.js';
+
+/**
+ * A user id no record names: an audience member is "any user of the agency", never one person,
+ * so rules that name users (TLP:RED's named users and author) grant it nothing.
+ */
+export const AUDIENCE_USER_ID = '00000000-0000-4000-8000-000000000000';
+
+/** One agency of a report's audience: the abilities of every role of it that may read the report. */
+export interface AudienceAgency {
+  agency: string;
+  abilities: AppAbility[];
+}
+
+/**
+ * Who reads an operation report, as abilities: the lead and every participating agency.
+ *
+ * Published versions are read by every user of an audience agency whatever their role (the policy's
+ * OperationReport rule), so an agency reads a report as its least-privileged reader would: a
+ * principal of the agency with no role and no user identity, plus one per role that may read the
+ * report (in case a role's rules take something away). Abilities that grant the same seizure rules
+ * are kept once. The report is then compiled from the intersection: rows every one of them may
+ * read, fields every one of them may read, compiled to SQL by the CASL->SQL compiler.
+ */
+@Injectable()
+export class ReportAudienceService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+  ) {}
+
+  async of(operation: { leadAgency: string; participants: readonly string[] }): Promise<AudienceAgency[]> {
+    const codes = [...new Set([operation.leadAgency, ...operation.participants])].sort();
+    const agencies = await this.dataSource.getRepository(AgencyEntity).findBy({ code: In(codes) });
+    const audience: AudienceAgency[] = [];
+    for (const code of codes) {
+      const agency = agencies.find((a) => a.code === code);
+      if (!agency) throw new Error(`Operation participant ${code} is not in the agency directory`);
+      const operations = this.access.operations ? await this.access.operations.openOperationsOf(code) : [];
+      const seen = new Set<string>();
+      const abilities: AppAbility[] = [];
+      for (const roles of [[], ...ROLES.map((role) => [role])] as Role[][]) {
+        const principal: Principal = {
+          userId: AUDIENCE_USER_ID, email: `audience@${code.toLowerCase()}.invalid`, agencyCode: code, agencyKind: agency.kind,
+          country: agency.country, region: agency.region, communities: agency.communities, roles, authMethod: 'api-key', openOperations: operations,
+        };
+        const ability = await this.access.abilityFor(principal);
+        const readsPublished = this.access.can(ability, 'read', 'OperationReport', { status: 'PUBLISHED', audience: codes, leadAgency: operation.leadAgency });
+        if (!readsPublished) continue;
+        const key = JSON.stringify(ability.possibleRulesFor('read', 'Seizure').map((rule) => [rule.conditions, rule.fields, rule.inverted]));
+        if (seen.has(key)) continue;
+        seen.add(key);
+        abilities.push(ability);
+      }
+      audience.push({ agency: code, abilities });
+    }
+    return audience;
+  }
+}
+
+/** The SQL that the audience expressions below are written over. */
+export interface SeizureSqlTarget {
+  dataSource: DataSource;
+  alias: string;
+}
+
+function target(on: SeizureSqlTarget) {
+  return { metadata: on.dataSource.getMetadata(SeizureEntity), dataSource: on.dataSource, alias: on.alias };
+}
+
+/** "Every ability of this agency may read the row", as SQL. */
+export function agencyReadsInto(agency: AudienceAgency, on: SeizureSqlTarget, params: SqlParameters): string {
+  return agency.abilities.map((ability) => `(${accessConditionInto(ability, 'read', 'Seizure', target(on), params)})`).join(' AND ') || 'TRUE';
+}
+
+/** "Every reader of the audience may read the row", as SQL. */
+export function audienceReadsInto(audience: readonly AudienceAgency[], on: SeizureSqlTarget, params: SqlParameters): string {
+  if (!audience.length) return 'FALSE';
+  return audience.map((agency) => `(${agencyReadsInto(agency, on, params)})`).join(' AND ');
+}
+
+/** "Every reader of the audience may read these fields of the row", as SQL. */
+export function audienceReadsFieldsInto(audience: readonly AudienceAgency[], fields: readonly string[], on: SeizureSqlTarget, params: SqlParameters): string {
+  if (!audience.length) return 'FALSE';
+  const parts: string[] = [];
+  for (const agency of audience) {
+    for (const ability of agency.abilities) {
+      for (const field of fields) parts.push(fieldPermittedInto(ability, 'read', 'Seizure', field, target(on), params));
+    }
+  }
+  return `(${parts.join(' AND ')})`;
+}

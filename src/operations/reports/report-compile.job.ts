@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type QueryDeepPartialEntity } from 'typeorm';
+import { AccessService } from '../../access/access.service.js';
+import { whereAllowed } from '../../access/casl-sql.js';
+import { AuthenticationService } from '../../auth/authentication.service.js';
+import type { RequestContext } from '../../access/request-context.js';
+import type { AppConfig } from '../../config/app-config.js';
+import { APP_CONFIG } from '../../config/config.tokens.js';
+import { DomainError, ForbiddenError, UnauthenticatedError } from '../../errors/domain-error.js';
+import type { JobContext, JobHandler, JobPayloads } from '../../jobs/job-registry.js';
+import { JsonLogger } from '../../observability/json-logger.js';
+import { UserEntity } from '../../users/user.entity.js';
+import { OperationReportEntity, type ReportStatus } from './operation-report.entity.js';
+import { OperationEntity } from '../operation.entity.js';
+import { ReportAudienceService } from './report-audience.js';
+import { ReportCompilerService } from './report-compiler.service.js';
+import { renderReportCsv, renderReportMarkdown } from './report-documents.js';
+import { renderReportPdf } from './report-pdf.js';
+import { isLanguage } from '../../i18n/catalog.js';
+import type { Tlp } from '../../seizures/seizure.enums.js';
+
+/** Statuses a (re)run may start from; READY and PUBLISHED reports are never recompiled. */
+const RUNNABLE: ReportStatus[] = ['QUEUED', 'COMPILING', 'FAILED'];
+
+export interface CompileReportResult {
+  reportId: string;
+  status: ReportStatus | 'MISSING';
+}
+
+/**
+ * `operations.compile-report`: compiles one report version in place (keyed by the report id, so a
+ * retry never adds a version) for its audience, once the requesting analyst (their access rebuilt
+ * from their account as it is now) is found still to be allowed to compile it. Failures the analyst can act on are stored as the reason; anything else is logged and
+ * retried, and only the last attempt marks the report FAILED.
+ */
+@Injectable()
+export class ReportCompileJobHandler implements JobHandler<'operations.compile-report'> {
+  readonly jobName = 'operations.compile-report' as const;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly authentication: AuthenticationService,
+    private readonly access: AccessService,
+    private readonly compiler: ReportCompilerService,
+    private readonly audiences: ReportAudienceService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  async handle(payload: JobPayloads['operations.compile-report'], context: JobContext): Promise<CompileReportResult> {
+    const reports = this.dataSource.getRepository(OperationReportEntity);
+    const report = await reports.findOneBy({ id: payload.reportId });
+    if (!report) return { reportId: payload.reportId, status: 'MISSING' };
+    if (!RUNNABLE.includes(report.status)) return { reportId: report.id, status: report.status };
+    // Conditional writes throughout: a duplicate run (a stalled job run again) never undoes a finished one.
+    await reports.update({ id: report.id, status: In(RUNNABLE) }, { status: 'COMPILING', failureReason: null });
+    await context.reportProgress(5);
+    try {
+      const ctx = await this.analystContext(report, context.jobId);
+      const operation = await whereAllowed(this.dataSource.getRepository(OperationEntity).createQueryBuilder('o'), ctx.ability, 'read', 'Operation')
+        .andWhere('o.id = :id', { id: report.operationId })
+        .getOne();
+      if (!operation) throw new ForbiddenError('The operation is no longer visible to the requesting analyst');
+      if (!this.access.can(ctx.ability, 'compile', 'Operation', operation)) {
+        throw new ForbiddenError("The requesting analyst may no longer compile this operation's reports");
+      }
+      await context.reportProgress(15);
+      const compiledAt = new Date();
+      // Compiled for everyone who will read it, from what all of them may read (not what the analyst may).
+      const audience = await this.audiences.of(operation);
+      const content = await this.compiler.compile(ctx, {
+        operation, version: report.version, compiledAt, audience,
+        language: isLanguage(report.language) ? report.language : 'en',
+        requestedTlp: (report.requestedTlp as Tlp | null) ?? null,
+      });
+      const withheld = await this.compiler.withheld(ctx, operation, audience);
+      await context.reportProgress(60);
+      const summary = renderReportMarkdown(content);
+      const csv = renderReportCsv(content);
+      await context.reportProgress(70);
+      const pdf = await renderReportPdf(content);
+      await context.reportProgress(90);
+      await reports.update(
+        { id: report.id, status: 'COMPILING' },
+        {
+          status: 'READY', content: content as unknown as QueryDeepPartialEntity<OperationReportEntity>['content'], summary, csv, pdf, compiledAt, failureReason: null,
+          audience: audience.map((a) => a.agency), withheld: withheld as unknown as QueryDeepPartialEntity<OperationReportEntity>['withheld'],
+        },
+      );
+      await context.reportProgress(100);
+      return { reportId: report.id, status: 'READY' };
+    } catch (error) {
+      if (error instanceof DomainError) {
+        await reports.update({ id: report.id, status: 'COMPILING' }, { status: 'FAILED', failureReason: error.message });
+        return { reportId: report.id, status: 'FAILED' };
+      }
+      const last = context.attempt >= this.config.jobs.attempts;
+      this.logger.event('error', 'operation report compilation failed', {
+        jobId: context.jobId, reportId: report.id, attempt: context.attempt, error: error instanceof Error ? error.message : String(error),
+      });
+      await reports.update(
+        { id: report.id, status: 'COMPILING' },
+        last
+          ? { status: 'FAILED', failureReason: 'Compilation failed on an internal error (details in the worker log)' }
+          : { status: 'QUEUED', failureReason: `Attempt ${context.attempt} failed on an internal error; it is retried automatically` },
+      );
+      throw new Error('Operation report compilation failed on an internal error', { cause: error });
+    }
+  }
+
+  /** The requesting analyst's RequestContext as their account and agency stand now. */
+  private async analystContext(report: OperationReportEntity, jobId: string): Promise<RequestContext> {
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: report.requestedBy });
+    if (!user || user.status !== 'ACTIVE') throw new UnauthenticatedError("The requesting analyst's account is no longer active");
+    // The analyst's authority, not a live session: the authentication method plays no part in abilities.
+    const principal = await this.authentication.principalFor(user, 'api-key');
+    return { principal, ability: await this.access.abilityFor(principal), requestId: `job:${jobId}` };
+  }
+}

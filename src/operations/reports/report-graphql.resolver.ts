@@ -1,0 +1,166 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { AUTHENTICATED, Allow, Ctx } from '../../access/allow.decorator.js';
+import type { RequestContext } from '../../access/request-context.js';
+import { NotFoundError } from '../../errors/domain-error.js';
+import { SeizureStatBucketModel, SignatureModel } from '../../seizures/api/seizure.model.js';
+import type { OperationEntity } from '../operation.entity.js';
+import type { OperationReportEntity } from './operation-report.entity.js';
+import { OperationModel } from '../operation.model.js';
+import { OperationsService } from '../operations.service.js';
+import { EMPTY_TOTALS, toStatBucket, type ReportContent } from './report-content.js';
+import {
+  CompileReportOptionsInput,
+  OperationOutcomeInput,
+  OperationOutcomeModel,
+  OperationReportModel,
+  OperationReportWithheldModel,
+  ReportHistoryEntryModel,
+  ReportLanguageEnum,
+  ReportMarkingModel,
+  ReportNarrativeInput,
+  StatBreakdownModel,
+} from './report-graphql.model.js';
+import { OperationReportsService } from './report-lifecycle.service.js';
+import { OperationOutcomesService } from './operation-outcomes.service.js';
+import { ReportReviewService } from './report-review.service.js';
+import type { Language } from '../../i18n/catalog.js';
+
+function contentOf(report: OperationReportEntity): ReportContent | null {
+  return report.content as unknown as ReportContent | null;
+}
+
+@Resolver(() => OperationReportModel)
+export class OperationReportsResolver {
+  constructor(
+    private readonly reports: OperationReportsService,
+    private readonly operations: OperationsService,
+    private readonly review: ReportReviewService,
+  ) {}
+
+  @Allow(AUTHENTICATED)
+  @Query(() => OperationReportModel, { nullable: true, description: 'Null when it does not exist or is not visible to you (unpublished reports: the lead\'s analysts only)' })
+  operationReport(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string) {
+    return this.reports.findVisible(ctx, id);
+  }
+
+  @Allow('ANALYST')
+  @Mutation(() => OperationReportModel, { description: "Queues the compilation of the operation's next report version (a background job)" })
+  compileOperationReport(
+    @Ctx() ctx: RequestContext,
+    @Args('operationId', { type: () => ID }) operationId: string,
+    @Args('options', { type: () => CompileReportOptionsInput, nullable: true }) options: CompileReportOptionsInput | null,
+  ) {
+    const language = options?.language ? (ReportLanguageEnum[options.language].toLowerCase() as Language) : null;
+    return this.reports.requestCompile(ctx, operationId, { language, tlp: options?.tlp ?? null });
+  }
+
+  @Allow('ANALYST')
+  @Mutation(() => OperationReportModel, { description: "Writes the executive summary and the assessment (Markdown) on a compiled, unpublished report, and may mark it more restrictively; it then awaits review (READY) again" })
+  writeOperationReportNarrative(@Ctx() ctx: RequestContext, @Args('reportId', { type: () => ID }) reportId: string, @Args('input', { type: () => ReportNarrativeInput }) input: ReportNarrativeInput) {
+    return this.review.writeNarrative(ctx, reportId, input);
+  }
+
+  @Allow('REVIEWER')
+  @Mutation(() => OperationReportModel, { description: "Four-eyes: a reviewer of the lead agency, not its compiler or writer, approves a READY report for publication" })
+  approveOperationReport(@Ctx() ctx: RequestContext, @Args('reportId', { type: () => ID }) reportId: string) {
+    return this.review.approve(ctx, reportId);
+  }
+
+  @Allow('REVIEWER')
+  @Mutation(() => OperationReportModel, { description: 'Four-eyes: rejects a READY report with a comment; a rejected report is never published' })
+  rejectOperationReport(@Ctx() ctx: RequestContext, @Args('reportId', { type: () => ID }) reportId: string, @Args('comment') comment: string) {
+    return this.review.reject(ctx, reportId, comment);
+  }
+
+  @Allow('ANALYST')
+  @Mutation(() => OperationReportModel, { description: 'Signs an APPROVED report (and each of its documents) with the platform key and shows it to every agency of its audience' })
+  publishOperationReport(@Ctx() ctx: RequestContext, @Args('reportId', { type: () => ID }) reportId: string) {
+    return this.reports.publish(ctx, reportId);
+  }
+
+  @ResolveField('operation', () => OperationModel)
+  async operation(@Ctx() ctx: RequestContext, @Parent() report: OperationReportEntity) {
+    const operation = await this.operations.findVisible(ctx, report.operationId);
+    if (!operation) throw new NotFoundError('Operation');
+    return operation;
+  }
+
+  @ResolveField('totals', () => SeizureStatBucketModel, { description: 'Zero until the report is compiled' })
+  totals(@Parent() report: OperationReportEntity) {
+    const content = contentOf(report);
+    return content ? toStatBucket(content.totals) : EMPTY_TOTALS;
+  }
+
+  @ResolveField('breakdowns', () => [StatBreakdownModel], { description: 'Empty until the report is compiled' })
+  breakdowns(@Parent() report: OperationReportEntity) {
+    return (contentOf(report)?.breakdowns ?? []).map((b) => ({ dimension: b.dimension, buckets: b.buckets.map(toStatBucket) }));
+  }
+
+  @ResolveField('withheld', () => OperationReportWithheldModel, {
+    nullable: true,
+    description: 'How many linked reports you may read were left out and why: for the analyst who asked for this compilation, null for everyone else',
+  })
+  withheld(@Ctx() ctx: RequestContext, @Parent() report: OperationReportEntity) {
+    return report.requestedBy === ctx.principal.userId ? report.withheld : null;
+  }
+
+  @ResolveField('marking', () => ReportMarkingModel, { nullable: true, description: 'Null until the report is compiled' })
+  marking(@Parent() report: OperationReportEntity) {
+    return contentOf(report)?.marking ?? null;
+  }
+
+  @ResolveField('language', () => ReportLanguageEnum)
+  language(@Parent() report: OperationReportEntity) {
+    return (report.language ?? 'en').toUpperCase();
+  }
+
+  @ResolveField('executiveSummary', () => String, { nullable: true, description: "The analyst's executive summary (Markdown)" })
+  executiveSummary(@Parent() report: OperationReportEntity) {
+    return contentOf(report)?.narrative?.executiveSummary ?? null;
+  }
+
+  @ResolveField('assessment', () => String, { nullable: true, description: "The analyst's assessment (Markdown)" })
+  assessment(@Parent() report: OperationReportEntity) {
+    return contentOf(report)?.narrative?.assessment ?? null;
+  }
+
+  @ResolveField('history', () => [ReportHistoryEntryModel], { description: 'Compilation, writing, review and publication, oldest first' })
+  history(@Ctx() ctx: RequestContext, @Parent() report: OperationReportEntity) {
+    return this.review.history(ctx, report);
+  }
+
+  @ResolveField('signature', () => SignatureModel, { nullable: true, description: 'The platform signature, once published' })
+  signature(@Parent() report: OperationReportEntity) {
+    return this.reports.signatureOf(report);
+  }
+
+  @ResolveField('progress', () => Int, { nullable: true, description: 'Compilation progress, 0-100; null when it failed' })
+  progress(@Parent() report: OperationReportEntity) {
+    return this.reports.progressOf(report);
+  }
+}
+
+/** Operation.reports: the versions visible to the caller, newest first; Operation.outcomes. */
+@Resolver(() => OperationModel)
+export class OperationReportsFieldResolver {
+  constructor(
+    private readonly reports: OperationReportsService,
+    private readonly outcomes: OperationOutcomesService,
+  ) {}
+
+  @ResolveField('reports', () => [OperationReportModel])
+  reportsOf(@Ctx() ctx: RequestContext, @Parent() operation: OperationEntity) {
+    return this.reports.forOperation(ctx, operation.id);
+  }
+
+  @ResolveField('outcomes', () => [OperationOutcomeModel], { description: 'Follow-up outcomes recorded by the participating administrations' })
+  outcomesOf(@Ctx() ctx: RequestContext, @Parent() operation: OperationEntity) {
+    return this.outcomes.forOperation(ctx, operation.id);
+  }
+
+  @Allow('ELO', 'ANALYST', 'AGENCY_ADMIN')
+  @Mutation(() => OperationOutcomeModel, { description: "During FOLLOW_UP: records your administration's outcomes for the operation (replaces what it recorded before)" })
+  recordOperationOutcome(@Ctx() ctx: RequestContext, @Args('operationId', { type: () => ID }) operationId: string, @Args('input', { type: () => OperationOutcomeInput }) input: OperationOutcomeInput) {
+    return this.outcomes.record(ctx, operationId, input);
+  }
+}

@@ -1,0 +1,48 @@
+import { Field, Int, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { InjectRepository } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
+import { In, type Repository } from 'typeorm';
+import { Ctx } from '../../access/allow.decorator.js';
+import type { RequestContext } from '../../access/request-context.js';
+import { SeizureVersionEntity } from '../data/seizure-version.entity.js';
+import { SeizureModel } from './seizure.model.js';
+import type { SeizureView } from '../read/seizure-view.js';
+
+@ObjectType('SeizureVersion')
+export class SeizureVersionModel {
+  @Field(() => Int) version: number;
+  @Field({ description: 'SUBMITTED, UPDATED, RELEASED, RETRACTED, LINKED …' }) change: string;
+  @Field(() => [String]) changedFields: string[];
+  @Field() changedAt: Date;
+}
+
+/**
+ * A report's version history: what changed and when. It tells who the report was released to and
+ * when its nominal section changed, so it is disclosed with the distribution (field `history`,
+ * in seizure.nominal): others get an empty list and `history` in redactedFields.
+ */
+@Resolver(() => SeizureModel)
+export class SeizureHistoryResolver {
+  private readonly loaders = new WeakMap<RequestContext, DataLoader<string, SeizureVersionModel[]>>();
+
+  constructor(@InjectRepository(SeizureVersionEntity) private readonly versions: Repository<SeizureVersionEntity>) {}
+
+  @ResolveField('history', () => [SeizureVersionModel], { description: 'Versions, oldest first; empty (and in redactedFields) unless you may see the distribution' })
+  history(@Ctx() ctx: RequestContext, @Parent() view: SeizureView): Promise<SeizureVersionModel[]> | SeizureVersionModel[] {
+    if (!view.permitted.has('history')) return [];
+    return this.loaderFor(ctx).load(view.id);
+  }
+
+  /** One query for all the reports of a page. */
+  private loaderFor(ctx: RequestContext): DataLoader<string, SeizureVersionModel[]> {
+    let loader = this.loaders.get(ctx);
+    if (!loader) {
+      loader = new DataLoader(async (ids: readonly string[]) => {
+        const rows = await this.versions.find({ where: { seizureId: In([...ids]) }, order: { version: 'ASC' } });
+        return ids.map((id) => rows.filter((r) => r.seizureId === id).map(({ version, change, changedFields, changedAt }) => ({ version, change, changedFields, changedAt })));
+      });
+      this.loaders.set(ctx, loader);
+    }
+    return loader;
+  }
+}

@@ -1,0 +1,265 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { accessConditionInto, fieldPermittedInto, ruleMatchesInto, whereAllowed } from '../../access/casl-sql.js';
+import type { AppAbility } from '../../access/ability.factory.js';
+import type { RequestContext } from '../../access/request-context.js';
+import { ReadStatements } from '../../database/read-statements.js';
+import { NamedParameters, PositionalParameters, type SqlParameters } from '../../access/sql-parameters.js';
+import { BadUserInputError } from '../../errors/domain-error.js';
+import { SEIZURE_SEARCH_DOCUMENT } from './seizure-search-text.js';
+import { SeizureEntity } from './seizure.entity.js';
+import type { SeizureDimension } from '../seizure.enums.js';
+import type { SeizureFilter } from '../api/seizure.inputs.js';
+import { isCountryCode } from '../write/seizure-validation.js';
+import { isUuid } from '../../database/uuid.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../database/keyset-cursor.js';
+import { AGENCY_CODE, textProblem } from '../../graphql/input-guard.js';
+
+const ALIAS = 's';
+export const MAX_PAGE = 200;
+/** Distinct SELECT lists (one per set of fields asked for) kept built. */
+const SELECT_LISTS_KEPT = 256;
+
+/** SQL expression of each statistics dimension; MONTH is the UTC calendar month. */
+const DIMENSION_SQL: Record<SeizureDimension, string> = {
+  COUNTRY: `${ALIAS}.country`,
+  REPORTING_AGENCY: `${ALIAS}.reporting_agency`,
+  COMMODITY_CATEGORY: `${ALIAS}.commodity_category`,
+  TRANSPORT_MODE: `${ALIAS}.transport_mode`,
+  DETECTION_METHOD: `${ALIAS}.detection_method`,
+  MONTH: `to_char(${ALIAS}.seized_at AT TIME ZONE 'UTC', 'YYYY-MM')`,
+  OPERATION: `coalesce(${ALIAS}.operation_id::text, '')`,
+};
+
+export interface SeizurePage {
+  rows: SeizureEntity[];
+  /** Per row, which of the reader's read rules it matches (ruleMatchesInto): decides its fields. */
+  ruleMatches: string[];
+  hasNextPage: boolean;
+}
+
+/** A page's statement as sent to PostgreSQL, with the entity property each selected column fills. */
+export interface PageStatement {
+  sql: string;
+  params: unknown[];
+  properties: readonly (keyof SeizureEntity)[];
+}
+
+export interface StatBucket {
+  keys: string[];
+  count: number;
+  totalQuantity: number | null;
+  quantityUnit: string | null;
+  totalValue: number | null;
+}
+
+/** Keyset cursor over (seized_at DESC, id DESC): stable while reports are added between pages. */
+export function encodeCursor(row: Pick<SeizureEntity, 'seizedAt' | 'id'>): string {
+  return encodeKeysetCursor({ at: row.seizedAt, id: row.id });
+}
+
+export function clampFirst(first: number | null | undefined, fallback = 20): number {
+  const value = first ?? fallback;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE) throw new BadUserInputError(`first: must be between 1 and ${MAX_PAGE}`, ['first']);
+  return value;
+}
+
+/**
+ * Reads seizure reports. Every query starts from `visible()`, which puts the caller's access rules
+ * into the SQL WHERE, so pages, counts and statistics only ever cover what the caller may see.
+ */
+@Injectable()
+export class SeizureSearchService {
+  /** Per ability: its rule matches and WHERE as SQL, their values being $1… in order. */
+  private readonly accessSql = new WeakMap<AppAbility, { ruleMatches: string; where: string; values: readonly unknown[] }>();
+  /** Per selected column list: the SELECT list and the property each column fills. */
+  private readonly selectLists = new Map<string, { sql: string; properties: readonly (keyof SeizureEntity)[] }>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reads: ReadStatements,
+  ) {}
+
+  visible(ctx: RequestContext, filter?: SeizureFilter | null): SelectQueryBuilder<SeizureEntity> {
+    const query = this.dataSource.getRepository(SeizureEntity).createQueryBuilder(ALIAS);
+    whereAllowed(query, ctx.ability, 'read', 'Seizure');
+    const params = new NamedParameters('filter');
+    for (const condition of filterConditions(filter ?? {}, params)) query.andWhere(condition);
+    return query.setParameters(params.values);
+  }
+
+  async findVisible(ctx: RequestContext, id: string): Promise<SeizureEntity | null> {
+    if (!isUuid(id)) return null;
+    return this.visible(ctx, { includeRetracted: true }).andWhere(`${ALIAS}.id = :id`, { id }).getOne();
+  }
+
+  /** One page, newest first; `columns` limits what is read (SeizureProjection), the others stay undefined. */
+  async page(
+    ctx: RequestContext,
+    filter: SeizureFilter | null | undefined,
+    first: number,
+    after?: string | null,
+    columns?: readonly (keyof SeizureEntity)[] | null,
+  ): Promise<SeizurePage> {
+    const statement = this.pageStatement(ctx, filter, first, after, columns);
+    const rows = await this.reads.rows(statement.sql, statement.params);
+    const { properties } = statement;
+    const entities: SeizureEntity[] = [];
+    const ruleMatches: string[] = [];
+    for (const row of rows.slice(0, first)) {
+      const entity = new SeizureEntity() as unknown as Record<string, unknown>;
+      for (let i = 0; i < properties.length; i += 1) entity[properties[i]] = row[i];
+      entities.push(entity as unknown as SeizureEntity);
+      ruleMatches.push(row[properties.length] as string); // the column after the entity's
+    }
+    return { rows: entities, ruleMatches, hasNextPage: rows.length > first };
+  }
+
+  /**
+   * The SQL of a page, written here rather than by TypeORM's query builder: it runs on every
+   * search request, and building it the general way cost more of this process's time than
+   * PostgreSQL spends running it. The access condition and the filters are the same SQL that
+   * `visible()` puts into every other query; the order is the keyset cursor's. Its last column
+   * says which of the reader's read rules each row matches, so that field disclosure needs neither
+   * the columns those rules look at nor evaluating them again here.
+   */
+  pageStatement(
+    ctx: RequestContext,
+    filter: SeizureFilter | null | undefined,
+    first: number,
+    after?: string | null,
+    columns?: readonly (keyof SeizureEntity)[] | null,
+  ): PageStatement {
+    const metadata = this.dataSource.getMetadata(SeizureEntity);
+    const access = this.accessSqlOf(ctx.ability);
+    const params = new PositionalParameters(access.values);
+    const where = [access.where, ...filterConditions(filter ?? {}, params)];
+    if (after) {
+      const cursor = decodeKeysetCursor(after);
+      where.push(`(${ALIAS}.seized_at, ${ALIAS}.id) < (${params.add(cursor.at.toISOString())}::timestamptz, ${params.add(cursor.id)}::uuid)`);
+    }
+    const select = this.selectList(columns ?? metadata.columns.map((column) => column.propertyName as keyof SeizureEntity));
+    const table = metadata.schema ? `"${metadata.schema}"."${metadata.tableName}"` : `"${metadata.tableName}"`;
+    const sql =
+      `SELECT ${select.sql}, ${access.ruleMatches} AS "rule_matches" FROM ${table} "${ALIAS}" WHERE (${where.join(') AND (')}) ` +
+      `ORDER BY "${ALIAS}"."seized_at" DESC, "${ALIAS}"."id" DESC LIMIT ${params.add(first + 1)}`;
+    return { sql, params: params.values, properties: select.properties };
+  }
+
+  /** Abilities are shared by callers with the same attributes (AccessService), so this is compiled once for all of them. */
+  private accessSqlOf(ability: AppAbility): { ruleMatches: string; where: string; values: readonly unknown[] } {
+    let compiled = this.accessSql.get(ability);
+    if (!compiled) {
+      const target = { metadata: this.dataSource.getMetadata(SeizureEntity), dataSource: this.dataSource, alias: ALIAS };
+      const params = new PositionalParameters();
+      const ruleMatches = ruleMatchesInto(ability, 'read', 'Seizure', target, params);
+      const where = accessConditionInto(ability, 'read', 'Seizure', target, params);
+      compiled = { ruleMatches, where, values: params.values };
+      this.accessSql.set(ability, compiled);
+    }
+    return compiled;
+  }
+
+  private selectList(columns: readonly (keyof SeizureEntity)[]): { sql: string; properties: readonly (keyof SeizureEntity)[] } {
+    const key = columns.join(',');
+    let list = this.selectLists.get(key);
+    if (!list) {
+      const metadata = this.dataSource.getMetadata(SeizureEntity);
+      const names = columns.map((property) => {
+        const column = metadata.findColumnWithPropertyName(property);
+        if (!column || column.embeddedMetadata || column.relationMetadata || column.transformer) throw new Error(`SeizureEntity.${property} is not a flat column`);
+        return `"${ALIAS}"."${column.databaseName}"`;
+      });
+      list = { sql: names.join(', '), properties: [...columns] };
+      // Column lists follow the fields clients ask for: keep a bounded number.
+      if (this.selectLists.size >= SELECT_LISTS_KEPT) this.selectLists.clear();
+      this.selectLists.set(key, list);
+    }
+    return list;
+  }
+
+  count(ctx: RequestContext, filter?: SeizureFilter | null): Promise<number> {
+    return this.visible(ctx, filter).getCount();
+  }
+
+  async stats(ctx: RequestContext, filter: SeizureFilter | null | undefined, groupBy: SeizureDimension[]): Promise<StatBucket[]> {
+    if (groupBy.length === 0 || new Set(groupBy).size !== groupBy.length) {
+      throw new BadUserInputError('groupBy: name one or more different dimensions', ['groupBy']);
+    }
+    const query = this.visible(ctx, filter).select([]);
+    // Buckets only over fields the caller may read of each report: a value or an operation the
+    // caller is not shown counts as unknown, or a one-report bucket would disclose it.
+    const params = new NamedParameters('fld');
+    const target = { metadata: this.dataSource.getMetadata(SeizureEntity), dataSource: this.dataSource, alias: ALIAS };
+    const mayRead = (field: string) => fieldPermittedInto(ctx.ability, 'read', 'Seizure', field, target, params);
+    const guarded: Partial<Record<SeizureDimension, string>> = { OPERATION: `CASE WHEN ${mayRead('operation')} THEN ${DIMENSION_SQL.OPERATION} ELSE '' END` };
+    const value = `CASE WHEN ${mayRead('estimatedValue')} THEN ${ALIAS}.value_usd END`;
+    groupBy.forEach((dimension, i) => {
+      query.addSelect(guarded[dimension] ?? DIMENSION_SQL[dimension], `k${i}`).addGroupBy(`k${i}`);
+    });
+    query
+      .addSelect('count(*)::int', 'count')
+      // "One unit in the bucket" as min = max (quantity_unit is NOT NULL): unlike count(DISTINCT),
+      // it aggregates by hash without sorting every matching row.
+      .addSelect(`CASE WHEN min(${ALIAS}.quantity_unit) = max(${ALIAS}.quantity_unit) THEN sum(${ALIAS}.quantity_value) END`, 'total_quantity')
+      .addSelect(`CASE WHEN min(${ALIAS}.quantity_unit) = max(${ALIAS}.quantity_unit) THEN min(${ALIAS}.quantity_unit) END`, 'quantity_unit')
+      .addSelect(`sum(${value})`, 'total_value')
+      .setParameters(params.values)
+      .orderBy('count', 'DESC');
+    groupBy.forEach((_d, i) => query.addOrderBy(`k${i}`, 'ASC'));
+    const rows = await query.getRawMany<Record<string, string | number | null>>();
+    return rows.map((row) => ({
+      keys: groupBy.map((_d, i) => String(row[`k${i}`] ?? '')),
+      count: Number(row.count),
+      totalQuantity: row.total_quantity == null ? null : Number(row.total_quantity),
+      quantityUnit: row.quantity_unit == null ? null : String(row.quantity_unit),
+      totalValue: row.total_value == null ? null : Math.round(Number(row.total_value) * 100) / 100,
+    }));
+  }
+}
+
+/**
+ * The SQL conditions of a search filter over alias `s`, values added to `params`; a bad filter is
+ * refused before anything runs. Lists are written out as IN (…) so that a single value is an
+ * equality the planner can serve from the (column, seized_at, id) indexes in page order.
+ */
+export function filterConditions(filter: SeizureFilter, params: SqlParameters): string[] {
+  const countries = filter.countries?.map((c) => c.toUpperCase());
+  const bad = [...(countries ?? []), ...(filter.routeCountry ? [filter.routeCountry.toUpperCase()] : [])].filter((c) => !isCountryCode(c));
+  if (bad.length) throw new BadUserInputError(`Not ISO 3166-1 alpha-2 country codes: ${bad.join(', ')}`, ['filter.countries']);
+  if (filter.seizedFrom && filter.seizedTo && filter.seizedFrom > filter.seizedTo) {
+    throw new BadUserInputError('filter.seizedFrom must not be after filter.seizedTo', ['filter.seizedFrom']);
+  }
+  if (filter.operationId && !isUuid(filter.operationId)) throw new BadUserInputError('filter.operationId: not an id', ['filter.operationId']);
+  if (filter.text && filter.text.length > 200) throw new BadUserInputError('filter.text: at most 200 characters', ['filter.text']);
+  // Filters also come back from storage (alerts) and over WebSocket: checked here too, not only at the edge.
+  const textIssue = filter.text ? textProblem(filter.text) : null;
+  if (textIssue) throw new BadUserInputError(`filter.text: ${textIssue}`, ['filter.text']);
+  const badAgency = filter.reportingAgencies?.find((code) => !AGENCY_CODE.test(code));
+  if (badAgency !== undefined) throw new BadUserInputError('filter.reportingAgencies: not agency codes', ['filter.reportingAgencies']);
+  for (const key of ['seizedFrom', 'seizedTo'] as const) {
+    const date = filter[key];
+    if (date != null && (!(date instanceof Date) || Number.isNaN(date.getTime()) || Math.abs(date.getUTCFullYear() - 5000) > 4999)) {
+      throw new BadUserInputError(`filter.${key}: not a date-time between the years 0001 and 9999`, [`filter.${key}`]);
+    }
+  }
+
+  const conditions: string[] = [];
+  const oneOf = (column: string, values: readonly unknown[] | null | undefined) => {
+    if (values?.length) conditions.push(`${ALIAS}.${column} IN (${values.map((value) => params.add(value)).join(', ')})`);
+  };
+  if (!filter.includeRetracted) conditions.push(`${ALIAS}.status <> 'RETRACTED'`);
+  oneOf('commodity_category', filter.commodityCategories);
+  oneOf('country', countries);
+  oneOf('reporting_agency', filter.reportingAgencies?.map((a) => a.toUpperCase()));
+  oneOf('transport_mode', filter.transportModes);
+  oneOf('detection_method', filter.detectionMethods);
+  oneOf('tlp', filter.tlps);
+  if (filter.routeCountry) conditions.push(`${ALIAS}.route_countries @> ARRAY[${params.add(filter.routeCountry.toUpperCase())}]::text[]`);
+  if (filter.seizedFrom) conditions.push(`${ALIAS}.seized_at >= ${params.add(filter.seizedFrom)}`);
+  if (filter.seizedTo) conditions.push(`${ALIAS}.seized_at <= ${params.add(filter.seizedTo)}`);
+  if (filter.operationId) conditions.push(`${ALIAS}.operation_id = ${params.add(filter.operationId)}`);
+  if (filter.text?.trim()) conditions.push(`${SEIZURE_SEARCH_DOCUMENT(ALIAS)} @@ plainto_tsquery('simple', ${params.add(filter.text)})`);
+  return conditions;
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
+import { DataSource } from 'typeorm';
+import { AgenciesService } from '../../agencies/agencies.service.js';
+import type { AgencyEntity } from '../../agencies/agency.entity.js';
+import { AuditService, auditFromContext } from '../../audit/audit.service.js';
+import type { RequestContext } from '../../access/request-context.js';
+import { SealedSectionService, type SensitiveSection } from '../write/sealed-section.service.js';
+import type { SeizureView } from './seizure-view.js';
+import { SeizureSearchService } from '../data/seizure-search.service.js';
+import type { SeizureEntity } from '../data/seizure.entity.js';
+import { isUuid } from '../../database/uuid.js';
+
+export interface SeizureLoaders {
+  agency: DataLoader<string, AgencyEntity | null>;
+  /**
+   * Reports by id as the reader may see them (retracted included): aliased `seizure(id:)` fields
+   * of one request are read in one query, and so come back together and are audited in one batch.
+   */
+  visible: DataLoader<string, SeizureEntity | null>;
+  /** Opens sensitive sections in one batch and records each disclosure in the audit trail. */
+  sensitive: DataLoader<SeizureView, SensitiveSection | null, string>;
+}
+
+/** Per-request batch loaders, so a page of 50 reports costs a few queries, not 50 × N. */
+@Injectable()
+export class SeizureLoaderFactory {
+  private readonly byRequest = new WeakMap<RequestContext, SeizureLoaders>();
+
+  constructor(
+    private readonly agencies: AgenciesService,
+    private readonly sections: SealedSectionService,
+    private readonly audit: AuditService,
+    private readonly search: SeizureSearchService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  for(ctx: RequestContext): SeizureLoaders {
+    let loaders = this.byRequest.get(ctx);
+    if (!loaders) {
+      loaders = {
+        agency: new DataLoader(async (codes) => {
+          const found = await this.agencies.findByCodes(codes);
+          return codes.map((code) => found.get(code) ?? null);
+        }),
+        visible: new DataLoader(async (ids) => {
+          const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+          const rows = wanted.length
+            ? await this.search.visible(ctx, { includeRetracted: true }).andWhere('s.id IN (:...visibleIds)', { visibleIds: wanted }).getMany()
+            : [];
+          const byId = new Map(rows.map((row) => [row.id, row]));
+          return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+        }),
+        sensitive: new DataLoader(
+          async (views) => {
+            const opened = await this.sections.openMany(views.map((v) => v.id));
+            const disclosed = views.filter((v) => opened.has(v.id));
+            if (disclosed.length) {
+              // One transaction for the batch: the chain lock is taken once per page, not per record.
+              await this.dataSource.transaction((manager) =>
+                this.audit.appendMany(
+                  manager,
+                  disclosed.map((view) =>
+                    auditFromContext(ctx, {
+                      action: 'seizure.disclose.sensitive',
+                      resourceType: 'Seizure',
+                      resourceId: view.id,
+                      resourceAgency: view.reportingAgencyCode,
+                      fields: ['sensitive'],
+                    }),
+                  ),
+                ),
+              );
+            }
+            return views.map((v) => opened.get(v.id) ?? null);
+          },
+          { cacheKeyFn: (view) => view.id },
+        ),
+      };
+      this.byRequest.set(ctx, loaders);
+    }
+    return loaders;
+  }
+}

@@ -1,0 +1,418 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { AccessService } from '../../access/access.service.js';
+import { AgencyEntity } from '../../agencies/agency.entity.js';
+import { AuditService, auditFromContext } from '../../audit/audit.service.js';
+import type { RequestContext } from '../../access/request-context.js';
+import { configDir } from '../../config/app-config.js';
+import { canonicalJson } from '../../crypto/canonical-json.js';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors/domain-error.js';
+import { UserEntity } from '../../users/user.entity.js';
+import { PersonalKeysService } from '../../keys/personal-keys.service.js';
+import { SealedSectionService, type PreparedSection, type SectionAudience, type SensitiveSection } from './sealed-section.service.js';
+import { SeizureChangeEntity } from '../data/seizure-change.entity.js';
+import { SeizureVersionEntity } from '../data/seizure-version.entity.js';
+import { SeizureEntity } from '../data/seizure.entity.js';
+import type { SeizureInput, SeizureUpdateInput, SensitiveInput } from '../api/seizure.inputs.js';
+import {
+  InputProblems, checkEvaluation, checkSensitive, checkTlpDistribution, effectiveTlp, isLowGrade, kgEquivalent, usdValue, validateSeizureInput,
+} from './seizure-validation.js';
+import { isUuid } from '../../database/uuid.js';
+
+/** A sealed submission's verified signature, recorded with the report so it can be re-verified. */
+export interface SubmissionSignature {
+  signerFingerprint: string;
+  detachedSignature: string;
+  canonical: string;
+  signedAt: Date | null;
+}
+
+const FACT_COLUMNS: (keyof SeizureEntity)[] = [
+  'reference', 'reportingAgency', 'status', 'tlp', 'releasableTo', 'releasableToUsers', 'seizedAt', 'country', 'locationName', 'locationUnlocode',
+  'latitude', 'longitude', 'transportMode', 'commodityCategory', 'commodityType', 'commodityDescription', 'quantityValue', 'quantityUnit',
+  'valueAmount', 'valueCurrency', 'concealment', 'detectionMethod', 'routeOrigin', 'routeTransit', 'routeDestination', 'operationId', 'operationLinkBasis',
+  'conveyanceType', 'conveyanceIdentifier', 'evaluationScheme', 'evaluationSource', 'evaluationInformation', 'handlingCode',
+  'handlingConditions', 'retractionReason',
+];
+
+function snapshot(entity: SeizureEntity): Record<string, unknown> {
+  return Object.fromEntries(FACT_COLUMNS.map((column) => [column, entity[column] instanceof Date ? (entity[column] as Date).toISOString() : entity[column]]));
+}
+
+function toSection(input: SensitiveInput): SensitiveSection {
+  return {
+    narrative: input.narrative ?? null,
+    persons: (input.persons ?? []).map((p) => ({ name: p.name, nationality: p.nationality ?? null, dateOfBirth: p.dateOfBirth ?? null, role: p.role ?? null })),
+    companies: input.companies ?? [],
+    identifiers: input.identifiers ?? [],
+  };
+}
+
+/** The one answer to a reference used by a report the caller may not read (sameOrConflict). */
+export const NEUTRAL_REFERENCE_REFUSAL = 'This reference cannot be used for a new report of your agency; choose another reference';
+
+/**
+ * The content a reference stands for: the same content again is the same report. For a
+ * server-blind report the sensitive section is left out and the client's keyed digest of it
+ * stands in: a hash over the section would let anyone reading the database test guesses of a
+ * name or narrative offline.
+ */
+function contentHash(input: SeizureInput): string {
+  const { sensitive, sensitiveDigest, ...facts } = input;
+  const content = input.serverBlind
+    ? { ...facts, seizedAt: input.seizedAt.toISOString(), serverBlindSection: sensitiveDigest }
+    : { ...facts, sensitive, seizedAt: input.seizedAt.toISOString() };
+  const plain = JSON.parse(JSON.stringify(content));
+  return createHash('sha256').update(canonicalJson(plain)).digest('hex');
+}
+
+/** One committed change of a report, as written to the seizure_changes log. */
+export interface SeizureChangeEvent {
+  seizureId: string;
+  /** The change's seq in seizure_changes. */
+  changeSeq: string;
+  version: number;
+  change: string;
+}
+
+/** Told about each change after its transaction commits (alerts); provided under SEIZURE_CHANGE_LISTENER. */
+export interface SeizureChangeListener {
+  changed(event: SeizureChangeEvent): Promise<void>;
+}
+export const SEIZURE_CHANGE_LISTENER = Symbol('SEIZURE_CHANGE_LISTENER');
+
+/** Writes seizure reports: submission, amendment, release and retraction, each audited. */
+@Injectable()
+export class SeizureSubmissionService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: AccessService,
+    private readonly sections: SealedSectionService,
+    private readonly audit: AuditService,
+    private readonly personalKeys: PersonalKeysService,
+    @Optional() @Inject(SEIZURE_CHANGE_LISTENER) private readonly listener?: SeizureChangeListener,
+  ) {}
+
+  async submit(ctx: RequestContext, input: SeizureInput, signature?: SubmissionSignature): Promise<SeizureEntity> {
+    validateSeizureInput(input);
+    const owner = ctx.principal.agencyCode;
+    if (!this.access.can(ctx.ability, 'create', 'Seizure', { reportingAgency: owner })) {
+      throw new ForbiddenError('Your role or agency may not report seizures');
+    }
+    const releasableTo = await this.checkAgencies(input.releasableTo ?? [], owner);
+    const releasableToUsers = await this.checkUsers(input.releasableToUsers ?? []);
+    if (input.operationId && !(await this.access.operations?.acceptsReportsFrom(input.operationId, owner))) {
+      throw new BadUserInputError(`operationId: no open operation ${input.operationId} that ${owner} takes part in`, ['operationId']);
+    }
+    const hash = contentHash(input);
+    const existing = await this.dataSource.getRepository(SeizureEntity).findOneBy({ reportingAgency: owner, reference: input.reference });
+    if (existing) return this.sameOrConflict(ctx, existing, hash);
+
+    const agency = await this.dataSource.getRepository(AgencyEntity).findOneByOrFail({ code: owner });
+    const tlp = effectiveTlp(input.tlp, input.handling?.code);
+    const route = input.route;
+    const entity = this.dataSource.getRepository(SeizureEntity).create({
+      reference: input.reference,
+      reportingAgency: owner,
+      ownerCommunities: agency.communities,
+      createdBy: ctx.principal.userId,
+      status: 'SUBMITTED',
+      tlp,
+      releasableTo,
+      releasableToUsers: tlp === 'RED' ? [...new Set([...releasableToUsers, ctx.principal.userId])] : [],
+      seizedAt: input.seizedAt,
+      country: input.country,
+      locationName: input.location?.name ?? null,
+      locationUnlocode: input.location?.unlocode ?? null,
+      latitude: input.location?.latitude ?? null,
+      longitude: input.location?.longitude ?? null,
+      transportMode: input.transportMode,
+      commodityCategory: input.commodity.category,
+      commodityType: input.commodity.type ?? null,
+      commodityDescription: input.commodity.description ?? null,
+      quantityValue: input.quantity.value,
+      quantityUnit: input.quantity.unit,
+      quantityKg: kgEquivalent(input.quantity.value, input.quantity.unit),
+      valueAmount: input.estimatedValue?.amount ?? null,
+      valueCurrency: input.estimatedValue?.currency ?? null,
+      valueUsd: usdValue(configDir(), input.estimatedValue?.amount ?? null, input.estimatedValue?.currency ?? null),
+      concealment: input.concealment ?? null,
+      detectionMethod: input.detectionMethod,
+      routeOrigin: route?.origin ?? null,
+      routeTransit: route?.transit ?? [],
+      routeDestination: route?.destination ?? null,
+      routeCountries: [...new Set([route?.origin, ...(route?.transit ?? []), route?.destination].filter((c): c is string => Boolean(c)))],
+      operationId: input.operationId ?? null,
+      operationLinkBasis: input.operationId ? 'SUBMITTED' : null,
+      operationLinkedAt: input.operationId ? new Date() : null,
+      conveyanceType: input.conveyance?.type ?? null,
+      conveyanceIdentifier: input.conveyance?.identifier ?? null,
+      evaluationScheme: input.evaluation?.scheme ?? null,
+      evaluationSource: input.evaluation?.source ?? null,
+      evaluationInformation: input.evaluation?.information ?? null,
+      lowGrade: isLowGrade(input.evaluation),
+      handlingCode: input.handling?.code ?? null,
+      handlingConditions: input.handling?.conditions ?? null,
+      hasSensitive: Boolean(input.sensitive),
+      serverBlind: input.serverBlind,
+      contentHash: hash,
+      signerFingerprint: signature?.signerFingerprint ?? null,
+      signature: signature?.detachedSignature ?? null,
+      // With a sensitive section, the signed text (which contains it) is stored encrypted in the section.
+      signedContent: signature && !input.sensitive ? signature.canonical : null,
+      signedAt: signature?.signedAt ?? null,
+      version: 1,
+    });
+    // OpenPGP work happens before the transaction, which then only writes rows.
+    const prepared = input.sensitive
+      ? await this.sections.prepare(
+        { ...toSection(input.sensitive), ...(signature ? { signedContent: signature.canonical } : {}) },
+        await this.sectionRecipients(entity),
+        { serverBlind: input.serverBlind, owner },
+      )
+      : undefined;
+
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const inserted = await manager.createQueryBuilder().insert().into(SeizureEntity).values(entity).orIgnore().returning('*').execute();
+      if (inserted.raw.length === 0) return null; // a concurrent submission of the same reference won
+      const row = await manager.findOneByOrFail(SeizureEntity, { reportingAgency: owner, reference: input.reference });
+      return { row, event: await this.recordChange(manager, ctx, row, 'SUBMITTED', ['*'], prepared) };
+    });
+    if (saved) return this.committed(saved);
+    const winner = await this.dataSource.getRepository(SeizureEntity).findOneByOrFail({ reportingAgency: owner, reference: input.reference });
+    return this.sameOrConflict(ctx, winner, hash);
+  }
+
+  async update(ctx: RequestContext, id: string, input: SeizureUpdateInput): Promise<SeizureEntity> {
+    const problems = new InputProblems();
+    if (input.concealment != null && input.concealment.length > 500) problems.add('concealment', 'must be at most 500 characters');
+    checkEvaluation(problems, 'evaluation', input.evaluation);
+    checkSensitive(problems, input.sensitive);
+    problems.throwIfAny();
+    return this.change(ctx, id, 'update', 'UPDATED', async (current) => {
+      const changed: string[] = [];
+      const next = { ...current };
+      if (input.tlp && effectiveTlp(input.tlp, current.handlingCode) !== current.tlp) {
+        next.tlp = effectiveTlp(input.tlp, current.handlingCode);
+        changed.push('tlp');
+      }
+      if (input.releasableTo) {
+        next.releasableTo = await this.checkAgencies(input.releasableTo, current.reportingAgency);
+        changed.push('releasableTo');
+      }
+      if (input.releasableToUsers) {
+        next.releasableToUsers = [...new Set([...(await this.checkUsers(input.releasableToUsers)), current.createdBy])];
+        changed.push('releasableToUsers');
+      }
+      if (input.concealment !== undefined && input.concealment !== current.concealment) {
+        next.concealment = input.concealment;
+        changed.push('concealment');
+      }
+      if (input.evaluation) {
+        next.evaluationScheme = input.evaluation.scheme;
+        next.evaluationSource = input.evaluation.source;
+        next.evaluationInformation = input.evaluation.information;
+        next.lowGrade = isLowGrade(input.evaluation);
+        changed.push('evaluation');
+      }
+      if (next.tlp !== 'RED') next.releasableToUsers = [];
+      const problems2 = new InputProblems();
+      checkTlpDistribution(problems2, next.tlp, next.tlp === 'RED' ? next.releasableToUsers : [], next.serverBlind);
+      problems2.throwIfAny();
+      let prepared: PreparedSection | undefined;
+      if (input.sensitive) {
+        // The signed text of a sealed submission moves into the new section (or out of the plain column).
+        // Only a sealed submission has one; other reports' sections are not decrypted for nothing.
+        const keptInSection = next.signerFingerprint && next.signedContent === null && next.hasSensitive;
+        const signedContent = keptInSection ? (await this.sections.openMany([next.id])).get(next.id)?.signedContent : next.signedContent;
+        prepared = await this.sections.prepare(
+          { ...toSection(input.sensitive), ...(signedContent ? { signedContent } : {}) },
+          await this.sectionRecipients(next),
+          { serverBlind: next.serverBlind, owner: next.reportingAgency },
+        );
+        next.signedContent = null;
+        next.hasSensitive = true;
+        changed.push('sensitive');
+      }
+      return { next, changed, prepared };
+    });
+  }
+
+  release(ctx: RequestContext, id: string, agencies: string[]): Promise<SeizureEntity> {
+    return this.change(ctx, id, 'release', 'RELEASED', async (current) => {
+      if (current.tlp === 'RED') throw new BadUserInputError('A RED report is shared with named users only; it cannot be released to agencies', ['agencies']);
+      if (agencies.length === 0) throw new BadUserInputError('Name at least one agency', ['agencies']);
+      const added = await this.checkAgencies(agencies, current.reportingAgency);
+      const releasableTo = [...new Set([...current.releasableTo, ...added])].sort();
+      const changed = releasableTo.length === current.releasableTo.length ? [] : ['releasableTo'];
+      return { next: { ...current, releasableTo }, changed };
+    });
+  }
+
+  retract(ctx: RequestContext, id: string, reason: string): Promise<SeizureEntity> {
+    const trimmed = reason.trim();
+    if (trimmed.length < 3 || trimmed.length > 1000) throw new BadUserInputError('reason: give a reason of 3 to 1000 characters', ['reason']);
+    return this.change(ctx, id, 'retract', 'RETRACTED', async (current) => ({
+      next: { ...current, status: 'RETRACTED' as const, retractionReason: trimmed },
+      changed: ['status', 'retractionReason'],
+    }));
+  }
+
+  /**
+   * Attaches a report to an operation (the operations feature has checked the operation side).
+   * Linking shares the report's facts with every participant, so it is its owner's act: the caller
+   * must be allowed to `link` the report (its owner agency's ELOs, analysts, administrators), and
+   * the owner must take part in the operation. `consent` says which act it is; `within` runs in the
+   * same transaction (an accepted link request is marked accepted together with the link).
+   */
+  linkToOperation(
+    ctx: RequestContext,
+    id: string,
+    operationId: string,
+    participants: readonly string[],
+    consent: { basis: 'OWNER_LINKED' } | { basis: 'OWNER_ACCEPTED_REQUEST'; requestId: string } = { basis: 'OWNER_LINKED' },
+    within?: (manager: EntityManager, row: SeizureEntity) => Promise<void>,
+  ): Promise<SeizureEntity> {
+    return this.change(ctx, id, 'link', 'LINKED', async (current) => {
+      if (!participants.includes(current.reportingAgency)) {
+        throw new ForbiddenError(`${current.reportingAgency} does not take part in this operation; add it as a participant first`);
+      }
+      const requestId = consent.basis === 'OWNER_ACCEPTED_REQUEST' ? consent.requestId : null;
+      if (current.operationId === operationId && current.operationLinkBasis === consent.basis && current.operationLinkRequestId === requestId) return { next: current, changed: [] };
+      return {
+        next: { ...current, operationId, operationLinkBasis: consent.basis, operationLinkedAt: new Date(), operationLinkRequestId: requestId },
+        changed: ['operation'],
+      };
+    }, within);
+  }
+
+  /**
+   * One path for every amendment: the record must be visible to the caller (else NOT_FOUND) and
+   * the action allowed on it (else FORBIDDEN); the row is locked, bumped one version, its history
+   * and audit event written, and its sealed section's recipients kept in step with its sharing.
+   */
+  private async change(
+    ctx: RequestContext,
+    id: string,
+    action: 'update' | 'release' | 'retract' | 'link',
+    change: string,
+    apply: (current: SeizureEntity) => Promise<{ next: SeizureEntity; changed: string[]; prepared?: PreparedSection }>,
+    within?: (manager: EntityManager, row: SeizureEntity) => Promise<void>,
+  ): Promise<SeizureEntity> {
+    const current = await this.visibleOrThrow(ctx, id);
+    if (!this.access.can(ctx.ability, action, 'Seizure', current)) throw new ForbiddenError(`You may not ${action} this report`);
+    if (current.status === 'RETRACTED') throw new ConflictError('This report was retracted and can no longer change');
+    const { next, changed, prepared } = await apply(current);
+    if (changed.length === 0) {
+      if (within) await this.dataSource.transaction((manager) => within(manager, current));
+      return current;
+    }
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(SeizureEntity)
+        .set({
+          tlp: next.tlp, releasableTo: next.releasableTo, releasableToUsers: next.releasableToUsers, concealment: next.concealment,
+          evaluationScheme: next.evaluationScheme, evaluationSource: next.evaluationSource, evaluationInformation: next.evaluationInformation,
+          lowGrade: next.lowGrade, hasSensitive: next.hasSensitive, status: next.status, retractionReason: next.retractionReason,
+          operationId: next.operationId, operationLinkBasis: next.operationLinkBasis, operationLinkedAt: next.operationLinkedAt,
+          operationLinkRequestId: next.operationLinkRequestId,
+          signedContent: next.signedContent,
+          version: current.version + 1,
+        })
+        .where('id = :id AND version = :version', { id, version: current.version })
+        .execute();
+      if (result.affected !== 1) throw new ConflictError('The report changed while you were editing it; read it again and retry');
+      const row = await manager.findOneByOrFail(SeizureEntity, { id });
+      const event = await this.recordChange(manager, ctx, row, change, changed, prepared);
+      await within?.(manager, row);
+      return { row, event };
+    });
+    return this.committed(saved);
+  }
+
+  /** After commit, so that listeners never see a change that rolled back. */
+  private async committed(saved: { row: SeizureEntity; event: SeizureChangeEvent }): Promise<SeizureEntity> {
+    await this.listener?.changed(saved.event);
+    return saved.row;
+  }
+
+  private async recordChange(
+    manager: EntityManager, ctx: RequestContext, row: SeizureEntity, change: string, changed: string[], prepared?: PreparedSection,
+  ): Promise<SeizureChangeEvent> {
+    const version = manager.create(SeizureVersionEntity, { seizureId: row.id, version: row.version, change, changedBy: ctx.principal.userId, changedFields: changed });
+    version.snapshot = snapshot(row);
+    await manager.save(version);
+    const logged = await manager.insert(SeizureChangeEntity, { seizureId: row.id, version: row.version, change });
+    const event: SeizureChangeEvent = { seizureId: row.id, changeSeq: String(logged.identifiers[0].seq), version: row.version, change };
+    if (prepared) await this.sections.store(manager, row.id, prepared);
+    else if (row.hasSensitive && !row.serverBlind) await this.sections.syncRecipients(manager, row.id, await this.sectionRecipients(row, manager));
+    await this.audit.append(manager, auditFromContext(ctx, {
+      action: `seizure.${change.toLowerCase()}`,
+      resourceType: 'Seizure',
+      resourceId: row.id,
+      resourceAgency: row.reportingAgency,
+      fields: changed,
+      details: { version: row.version, tlp: row.tlp, releasableTo: row.releasableTo },
+    }));
+    return event;
+  }
+
+  /**
+   * Whose keys a sealed section is wrapped for: the owner agency, its releases and, for RED, each
+   * named user's personal key, or their agency's key when they have none.
+   */
+  private async sectionRecipients(record: Pick<SeizureEntity, 'reportingAgency' | 'releasableTo' | 'releasableToUsers' | 'tlp'>, manager: EntityManager = this.dataSource.manager): Promise<SectionAudience> {
+    const agencies = new Set([record.reportingAgency, ...(record.tlp === 'RED' ? [] : record.releasableTo)]);
+    const users: string[] = [];
+    if (record.tlp === 'RED' && record.releasableToUsers.length) {
+      const named = await manager.getRepository(UserEntity).findBy({ id: In(record.releasableToUsers) });
+      const personal = await this.personalKeys.encryptionKeys(named.map((u) => u.id), manager);
+      for (const user of named) {
+        if (personal.has(user.id)) users.push(user.id);
+        else agencies.add(user.agencyCode);
+      }
+    }
+    return { agencies: [...agencies], users };
+  }
+
+  async visibleOrThrow(ctx: RequestContext, id: string): Promise<SeizureEntity> {
+    if (!isUuid(id)) throw new NotFoundError('Seizure');
+    const row = await this.dataSource.getRepository(SeizureEntity).findOneBy({ id });
+    if (!row || !this.access.can(ctx.ability, 'read', 'Seizure', row)) throw new NotFoundError('Seizure');
+    return row;
+  }
+
+  /**
+   * A reference already used in the caller's agency. Only a caller who may read that report learns
+   * anything about it: the same content returns it (an idempotent replay), other content is a
+   * CONFLICT naming it. Everyone else gets one neutral refusal, the same whatever content they sent,
+   * so a submission cannot confirm a guess about a report they may not read.
+   */
+  private sameOrConflict(ctx: RequestContext, existing: SeizureEntity, hash: string): SeizureEntity {
+    if (!this.access.can(ctx.ability, 'read', 'Seizure', existing)) throw new ConflictError(NEUTRAL_REFERENCE_REFUSAL);
+    if (existing.contentHash === hash) return existing;
+    throw new ConflictError(`Reference ${existing.reference} is already used by another report of ${existing.reportingAgency}`);
+  }
+
+  private async checkAgencies(codes: string[], owner: string): Promise<string[]> {
+    const wanted = [...new Set(codes.map((c) => c.trim().toUpperCase()))].filter((c) => c !== owner);
+    if (!wanted.length) return [];
+    const found = await this.dataSource.getRepository(AgencyEntity).findBy({ code: In(wanted) });
+    const unknown = wanted.filter((c) => !found.some((a) => a.code === c));
+    if (unknown.length) throw new BadUserInputError(`Unknown agencies: ${unknown.join(', ')}`, ['releasableTo']);
+    return wanted.sort();
+  }
+
+  private async checkUsers(ids: string[]): Promise<string[]> {
+    const wanted = [...new Set(ids)];
+    if (!wanted.length) return [];
+    const found = await this.dataSource.getRepository(UserEntity).findBy({ id: In(wanted) });
+    const unknown = wanted.filter((id) => !found.some((u) => u.id === id));
+    if (unknown.length) throw new BadUserInputError(`Unknown users: ${unknown.join(', ')}`, ['releasableToUsers']);
+    return wanted;
+  }
+}
+

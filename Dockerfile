@@ -30,8 +30,9 @@ COPY --chown=root:root assets ./assets
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
-EXPOSE 4000
+EXPOSE 4000 4001
+# `serve` answers /health on PORT, `worker` on WORKER_HEALTH_PORT; a container runs one of them.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "const ok=(p)=>fetch('http://127.0.0.1:'+p+'/health').then(r=>r.ok?r:Promise.reject());Promise.any([ok(process.env.PORT||4000),ok(process.env.WORKER_HEALTH_PORT||4001)]).then(()=>process.exit(0),()=>process.exit(1))"
 ENTRYPOINT ["node", "dist/src/cli/main.js"]
 CMD ["serve"]

@@ -1,5 +1,4 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { SEIZURE_SEARCH_DOCUMENT } from '../src/seizures/data/seizure-search-text.js';
 
 export class Seizures1795476169495 implements MigrationInterface {
   name = 'Seizures1795476169495';
@@ -29,7 +28,14 @@ export class Seizures1795476169495 implements MigrationInterface {
     await runner.query('CREATE INDEX "idx_seizures_owner_communities" ON "seizures" USING GIN ("owner_communities")');
     await runner.query('CREATE INDEX "idx_seizures_releasable_users" ON "seizures" USING GIN ("releasable_to_users")');
     await runner.query('CREATE INDEX "idx_seizures_route_countries" ON "seizures" USING GIN ("route_countries")');
-    await runner.query(`CREATE INDEX "idx_seizures_search" ON "seizures" USING GIN ((${SEIZURE_SEARCH_DOCUMENT('seizures')}))`);
+    // The search document of src/seizures/data/seizure-search-text.ts as it was at this migration,
+    // written out: a migration never changes with live code. The text filter must keep using
+    // exactly this expression for the index to serve it.
+    await runner.query(
+      "CREATE INDEX \"idx_seizures_search\" ON \"seizures\" USING GIN ((to_tsvector('simple'::regconfig, " +
+        "coalesce(seizures.reference, '') || ' ' || coalesce(seizures.commodity_type, '') || ' ' || coalesce(seizures.commodity_description, '') || ' ' || " +
+        "coalesce(seizures.concealment, '') || ' ' || coalesce(seizures.location_name, ''))))",
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { JobsService } from '../src/jobs/jobs.service.js';
-import { indexHandlers, type JobHandler } from '../src/jobs/job-registry.js';
+import { indexHandlers, type NamedJobHandler } from '../src/jobs/job-registry.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 const backendName = process.env.REDIS_URL ? 'redis' : 'postgres';
@@ -32,10 +32,11 @@ describe(`jobs on the ${backendName} backend`, () => {
   });
 
   it('refuses a registry with a missing, doubled or unknown handler', () => {
-    const probe: JobHandler = { jobName: 'system.probe', handle: async () => undefined };
-    expect(() => indexHandlers([])).toThrow('Jobs without a handler: system.probe');
-    expect(() => indexHandlers([probe, probe])).toThrow('more than one handler');
-    expect(() => indexHandlers([probe, { ...probe, jobName: 'nope' as never }])).toThrow('unknown job "nope"');
+    const probe: NamedJobHandler = { jobName: 'system.probe', handle: async () => undefined };
+    expect(() => indexHandlers(['system.probe'], [])).toThrow('Jobs without a handler: system.probe');
+    expect(() => indexHandlers(['system.probe'], [probe, probe])).toThrow('more than one handler');
+    expect(() => indexHandlers(['system.probe'], [probe, { ...probe, jobName: 'nope' as never }])).toThrow('unknown job "nope"');
+    expect(() => indexHandlers(['system.probe', 'system.probe'], [probe])).toThrow('declared more than once: system.probe');
   });
 
   it('retries a job whose worker crashed in the middle of it', async () => {

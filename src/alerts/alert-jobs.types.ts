@@ -9,3 +9,12 @@ export interface AlertMatchPayload {
 export interface WebhookDeliveryPayload {
   deliveryId: string;
 }
+
+declare module '../jobs/job-registry.js' {
+  interface JobPayloads {
+    /** Tests one committed change of a report against the active alerts. */
+    'alerts.match': AlertMatchPayload;
+    /** POSTs one alert delivery to its webhook; retried with back-off. */
+    'alerts.deliver-webhook': WebhookDeliveryPayload;
+  }
+}

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { RequestContext } from '../access/request-context.js';
@@ -43,7 +42,7 @@ export class AlertMatcher {
     private readonly search: SeizureSearchService,
     private readonly owners: AlertOwnerContexts,
     private readonly novelty: SeizureNovelty,
-    private readonly moduleRef: ModuleRef,
+    private readonly jobs: JobsService,
     private readonly logger: JsonLogger,
     @Inject(SEIZURE_EVENT_BUS) private readonly bus: SeizureEventBus,
   ) {}
@@ -91,11 +90,6 @@ export class AlertMatcher {
     return { matched };
   }
 
-  /** Looked up on use: JobsService runs this matcher's job, so it cannot be a constructor dependency. */
-  private jobs(): JobsService {
-    return this.moduleRef.get(JobsService, { strict: false });
-  }
-
   private async matches(ctx: RequestContext, alert: AlertEntity, seizureId: string): Promise<boolean> {
     if (alert.brokenReason) return false;
     try {
@@ -123,6 +117,6 @@ export class AlertMatcher {
     if (!alert.webhookUrl) return;
     const webhook = await this.dataSource.getRepository(AlertDeliveryEntity).findOneByOrFail({ alertId: alert.id, seizureId, channel: 'WEBHOOK' });
     // Enqueued again on a retry: the job id is the delivery id, so the queue keeps one job.
-    if (webhook.status === 'PENDING') await this.jobs().enqueue('alerts.deliver-webhook', { deliveryId: webhook.id }, { jobId: webhook.id });
+    if (webhook.status === 'PENDING') await this.jobs.enqueue('alerts.deliver-webhook', { deliveryId: webhook.id }, { jobId: webhook.id });
   }
 }

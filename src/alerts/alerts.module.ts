@@ -1,16 +1,16 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ACCESS_CHANGE_PUBLISHER, type AccessChange, type AccessChangePublisher } from '../auth/access-changes.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { JsonLogger } from '../observability/json-logger.js';
-import { SEIZURE_CHANGE_LISTENER } from '../seizures/write/seizure-submission.service.js';
 import { SeizuresModule } from '../seizures/seizures.module.js';
 import { UserEntity } from '../users/user.entity.js';
+import { AccessChangeBroadcaster } from './access-change-broadcaster.js';
 import { AlertDeliveryEntity, AlertEntity } from './alert.entity.js';
+import { AlertMatchJobHandler } from './alert-match.job.js';
 import { AlertMatcher } from './alert-matcher.service.js';
 import { AlertOwnerContexts } from './alert-owner-context.js';
 import { AlertTrigger } from './alert-trigger.js';
@@ -21,33 +21,28 @@ import { LiveConnections } from './live-connections.service.js';
 import { SeizureNovelty } from './seizure-novelty.js';
 import { SeizureSubscriptionsResolver } from './seizure-subscriptions.resolver.js';
 import { SeizureSubscriptions } from './seizure-subscriptions.service.js';
+import { WebhookDeliveryJobHandler } from './webhook-delivery.job.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 
 /**
- * Alerts, webhooks and live subscriptions. Global so that the seizures feature can notify changes
- * (SEIZURE_CHANGE_LISTENER) and JobsModule can run the alert jobs without either depending on it.
+ * Alerts, webhooks and live subscriptions. It implements two ports of features it imports itself:
+ * AlertTrigger hears seizure changes (SEIZURE_CHANGE_LISTENER) and AccessChangeBroadcaster carries
+ * access changes (ACCESS_CHANGE_PUBLISHER); the app binds them (app/feature-ports.module.ts).
  */
-@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([AlertEntity, AlertDeliveryEntity, UserEntity]), AuthModule, JobsModule, SeizuresModule],
+  imports: [
+    TypeOrmModule.forFeature([AlertEntity, AlertDeliveryEntity, UserEntity]), AuthModule, SeizuresModule,
+    JobsModule.forFeature('alerts', ['alerts.match', 'alerts.deliver-webhook']),
+  ],
   providers: [
     {
       provide: SEIZURE_EVENT_BUS,
       inject: [APP_CONFIG, getDataSourceToken(), JsonLogger],
       useFactory: (config: AppConfig, dataSource: DataSource, logger: JsonLogger) => createSeizureEventBus(config, dataSource, logger),
     },
-    {
-      provide: ACCESS_CHANGE_PUBLISHER,
-      inject: [SEIZURE_EVENT_BUS, JsonLogger],
-      useFactory: (bus: SeizureEventBus, logger: JsonLogger): AccessChangePublisher => ({
-        publish: (change: AccessChange) =>
-          bus.publishAccessChange(change).catch((error: unknown) => {
-            logger.event('error', 'access change not published', { reason: change.reason, error: error instanceof Error ? error.message : String(error) });
-          }),
-      }),
-    },
+    AccessChangeBroadcaster,
     LiveConnections,
-    { provide: SEIZURE_CHANGE_LISTENER, useClass: AlertTrigger },
+    AlertTrigger,
     AlertOwnerContexts,
     SeizureNovelty,
     AlertsService,
@@ -56,8 +51,10 @@ import { WebhookDeliveryService } from './webhook-delivery.service.js';
     SeizureSubscriptions,
     AlertsResolver,
     SeizureSubscriptionsResolver,
+    AlertMatchJobHandler,
+    WebhookDeliveryJobHandler,
   ],
-  exports: [ACCESS_CHANGE_PUBLISHER, LiveConnections, SEIZURE_CHANGE_LISTENER, AlertMatcher, WebhookDeliveryService, SeizureSubscriptions],
+  exports: [AccessChangeBroadcaster, AlertTrigger, LiveConnections, SeizureSubscriptions],
 })
 export class AlertsModule implements OnApplicationShutdown {
   constructor(@Inject(SEIZURE_EVENT_BUS) private readonly bus: SeizureEventBus) {}

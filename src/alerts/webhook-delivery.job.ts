@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { JobContext, JobHandler, JobPayloads } from '../jobs/job-registry.js';
+import { JobHandlerFor, type JobContext, type JobHandler, type JobPayloads } from '../jobs/job-registry.js';
 import { WebhookDeliveryService, type WebhookOutcome } from './webhook-delivery.service.js';
 
 /** `alerts.deliver-webhook`: see WebhookDeliveryService; a thrown error makes the queue retry with back-off. */
 @Injectable()
+@JobHandlerFor('alerts.deliver-webhook')
 export class WebhookDeliveryJobHandler implements JobHandler<'alerts.deliver-webhook'> {
-  readonly jobName = 'alerts.deliver-webhook' as const;
-
   constructor(private readonly webhooks: WebhookDeliveryService) {}
 
   async handle(payload: JobPayloads['alerts.deliver-webhook'], context: JobContext): Promise<{ outcome: WebhookOutcome }> {

@@ -2,11 +2,9 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { AccessModule } from '../access/access.module.js';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { AlertsModule } from '../alerts/alerts.module.js';
 import { LiveConnections } from '../alerts/live-connections.service.js';
-import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AuthGuard } from '../auth/auth.guard.js';
 import type { Principal } from '../access/principal.js';
@@ -22,18 +20,15 @@ import { GraphqlExceptionFilter } from '../graphql/graphql-errors.js';
 import { graphqlOptions } from '../graphql/graphql-options.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { HealthController } from '../health/health.controller.js';
-import { KeysModule } from '../keys/keys.module.js';
-import { JobsModule } from '../jobs/jobs.module.js';
 import { Metrics } from '../observability/metrics.js';
-import { OperationMembershipModule } from '../operations/operation-membership.service.js';
-import { OperationsModule } from '../operations/operations.module.js';
 import { SeizuresModule } from '../seizures/seizures.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { CoreModule } from './core.module.js';
+import { JOB_FEATURES, SHARED_MODULES } from './worker.module.js';
 import type { PlatformRuntime } from './platform-runtime.js';
 
-/** The features, without any transport: what CLI commands run against. */
-export const FEATURE_MODULES = [AccessModule, KeysModule, AgenciesModule, UsersModule, AuthModule, JobsModule, AuditModule, SeizuresModule, OperationMembershipModule, OperationsModule, AlertsModule];
+/** The features, without any transport: what CLI commands run against; a superset of the worker's. */
+export const FEATURE_MODULES = [...SHARED_MODULES, AgenciesModule, UsersModule, AuthModule, SeizuresModule, ...JOB_FEATURES];
 
 @Module({})
 export class AppModule {
@@ -69,7 +64,7 @@ export class AppModule {
     };
   }
 
-  /** Features only, for CLI commands and the worker-only process. */
+  /** Features only, for CLI commands (the worker-only process has WorkerModule). */
   static forCommands(runtime: PlatformRuntime): DynamicModule {
     return { module: AppModule, imports: [CoreModule.forRoot(runtime), ...FEATURE_MODULES] };
   }

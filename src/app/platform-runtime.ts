@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
 import type { AppConfig } from '../config/app-config.js';
 import { openDatabaseConnection, type DatabaseConnection } from '../database/database-connection.js';
 import type { EmbeddedOpenOptions } from '../database/embedded-postgres.js';
@@ -7,6 +8,7 @@ import { DatabaseOutage } from '../database/database-outage.js';
 import { openQueueBackend, type QueueBackend } from '../jobs/queue-backend.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { Metrics } from '../observability/metrics.js';
+import { ENTITIES } from './entities.js';
 
 /** Arbitrary but fixed: serialises migrations between processes started at the same time. */
 const MIGRATION_LOCK = 7_337_001;
@@ -28,6 +30,11 @@ export interface PlatformRuntime {
   close(): Promise<void>;
 }
 
+/** The data source of this application: its entities, its migrations. */
+export function appDataSource(connection: DatabaseConnection, poolSize: number): DataSource {
+  return createDataSource({ connection, poolSize }, ENTITIES, MIGRATIONS);
+}
+
 export async function applyMigrations(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
@@ -42,7 +49,7 @@ export async function applyMigrations(dataSource: DataSource): Promise<string[]>
 
 export async function openRuntime(config: AppConfig, logger = new JsonLogger(config.log.level), embedded?: EmbeddedOpenOptions): Promise<PlatformRuntime> {
   const connection = await openDatabaseConnection(config, embedded);
-  const dataSource = createDataSource(connection, config.database.poolSize);
+  const dataSource = appDataSource(connection, config.database.poolSize);
   try {
     await dataSource.initialize();
     const appliedMigrations = await applyMigrations(dataSource);

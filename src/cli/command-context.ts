@@ -1,15 +1,12 @@
+import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app/app.module.js';
 import { openRuntime, type PlatformRuntime } from '../app/platform-runtime.js';
 import { seedReferenceData } from '../app/reference-data.js';
 import { loadConfig } from '../config/app-config.js';
-import { JsonLogger } from '../observability/json-logger.js';
+import { commandLogger } from './command-logger.js';
 
-/** CLI output is for people and scripts: logs go to stderr, and only warnings and errors. */
-export function commandLogger(): JsonLogger {
-  return new JsonLogger('warn', (line) => process.stderr.write(line), false);
-}
 
 /**
  * Runs a CLI command with the platform's services, then closes every connection. The reference

@@ -59,6 +59,8 @@ const schema = z
       .default({ allowPrivateDestinations: false }),
     jobs: z.object({
       concurrency: z.coerce.number().int().min(1).max(100),
+      /** `windward worker` answers GET /health on this port (0: any free port). */
+      workerHealthPort: z.coerce.number().int().min(0).max(65535).default(4001),
       attempts: z.coerce.number().int().min(1).max(50),
     }),
     log: z.object({ level: z.enum(logLevels) }),
@@ -107,6 +109,7 @@ const ENV_VARIABLES: Record<string, string> = {
   'graphql.maxRootFields': 'GRAPHQL_MAX_ROOT_FIELDS',
   'webhooks.allowPrivateDestinations': 'WEBHOOK_ALLOW_PRIVATE_DESTINATIONS',
   'jobs.concurrency': 'JOB_CONCURRENCY',
+  'jobs.workerHealthPort': 'WORKER_HEALTH_PORT',
   'jobs.attempts': 'JOB_ATTEMPTS',
   'log.level': 'LOG_LEVEL',
   'rateLimit.partnerRequestsPerMinute': 'RATE_LIMIT_PARTNER_PER_MINUTE',

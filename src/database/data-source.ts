@@ -1,18 +1,29 @@
-import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../../migrations/index.js';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import type { DatabaseConnection } from './database-connection.js';
-import { ENTITIES } from '../app/entities.js';
 
-/** The TypeORM data source over either database; the schema comes only from migrations. */
-export function createDataSource(connection: DatabaseConnection, poolSize: number): DataSource {
+export interface DataSourceOptions {
+  connection: DatabaseConnection;
+  poolSize: number;
+}
+
+/** An entity class; which ones exist is the composition root's list (app/entities.ts). */
+export type EntityClass = abstract new (...args: never[]) => object;
+export type MigrationClass = new () => MigrationInterface;
+
+/**
+ * The TypeORM data source over either database; the schema comes only from migrations. The
+ * entities and migrations are handed in by the caller (app/, cli/): the database layer knows none.
+ */
+export function createDataSource(options: DataSourceOptions, entities: readonly EntityClass[], migrations: readonly MigrationClass[]): DataSource {
+  const { connection, poolSize } = options;
   const { pg } = connection;
   return new DataSource({
     type: 'postgres',
     ...(pg.connectionString ? { url: pg.connectionString } : { host: pg.host, port: pg.port, username: pg.user, database: pg.database }),
     schema: 'public',
     uuidExtension: 'pgcrypto', // gen_random_uuid() is built in; uuid-ossp is missing from PGlite
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    entities: [...entities],
+    migrations: [...migrations],
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,

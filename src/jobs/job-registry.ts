@@ -1,26 +1,20 @@
-import type { AlertMatchPayload, WebhookDeliveryPayload } from '../alerts/alert-jobs.types.js';
-import type { KeyRewrapPayload } from '../keys/key-rewrap.types.js';
-
 /**
- * Every background job the platform runs, with the shape of its payload. Adding a job means adding
- * it here and providing exactly one JobHandler for it; the worker refuses to start otherwise.
+ * Every background job the platform runs, with the shape of its payload. jobs/ knows only its own
+ * probe: each feature adds its jobs by declaration merging, next to its payload types, e.g.
+ *
+ *   declare module '../jobs/job-registry.js' {
+ *     interface JobPayloads { 'alerts.match': AlertMatchPayload }
+ *   }
+ *
+ * and at run time declares their names with `JobsModule.forFeature([...])` and provides exactly one
+ * handler for each, marked `@JobHandlerFor(name)`. The worker refuses to start otherwise.
  */
 export interface JobPayloads {
   /** A no-op round trip through the queue, used by `windward jobs probe` and the tests. */
   'system.probe': { token: string; sleepMs?: number };
-  /** Moves an agency's wrapped session keys to its current key after a rotation or a compromise. */
-  'keys.rewrap': KeyRewrapPayload;
-  /** Tests one committed change of a report against the active alerts (src/alerts). */
-  'alerts.match': AlertMatchPayload;
-  /** POSTs one alert delivery to its webhook; retried with back-off. */
-  'alerts.deliver-webhook': WebhookDeliveryPayload;
-  /** Compiles one operation report version (job id = report id) with the requesting analyst's access. */
-  'operations.compile-report': { reportId: string };
 }
 
 export type JobName = keyof JobPayloads;
-
-export const JOB_NAMES: readonly JobName[] = ['system.probe', 'keys.rewrap', 'operations.compile-report', 'alerts.match', 'alerts.deliver-webhook'];
 
 export interface JobContext {
   /** Stable id of the job: a retry of the same job sees the same id. */
@@ -30,22 +24,51 @@ export interface JobContext {
 }
 
 export interface JobHandler<N extends JobName = JobName> {
-  readonly jobName: N;
   handle(payload: JobPayloads[N], context: JobContext): Promise<unknown>;
 }
 
-/** Nest multi-provider token: each feature module registers its handlers under it. */
-export const JOB_HANDLERS = Symbol('JOB_HANDLERS');
+/** A handler as the registry sees it: the job name comes from its @JobHandlerFor. */
+export interface NamedJobHandler extends JobHandler {
+  readonly jobName: JobName;
+}
 
-/** Checks that every job has exactly one handler and every handler a known job. */
-export function indexHandlers(handlers: readonly JobHandler[]): Map<JobName, JobHandler> {
-  const byName = new Map<JobName, JobHandler>();
+const JOB_HANDLER_FOR = Symbol('windward:job-handler-for');
+
+/**
+ * Marks a provider as the handler of one job; JobsService finds it at start-up (Nest's discovery),
+ * so jobs/ never imports the feature. The class must handle that job's payload.
+ */
+export function JobHandlerFor<N extends JobName>(jobName: N) {
+  return (target: abstract new (...args: never[]) => JobHandler<N>): void => {
+    Reflect.defineMetadata(JOB_HANDLER_FOR, jobName, target);
+  };
+}
+
+/** The job a provider class handles, when it is marked with @JobHandlerFor. */
+export function handledJob(target: unknown): JobName | undefined {
+  if (typeof target !== 'function') return undefined;
+  return Reflect.getOwnMetadata(JOB_HANDLER_FOR, target) as JobName | undefined;
+}
+
+/** The job names one feature declares; provided by JobsModule.forFeature. */
+export class DeclaredJobs {
+  constructor(readonly feature: string, readonly names: readonly JobName[]) {}
+}
+
+/**
+ * Checks that every declared job has exactly one handler and every handler a declared job: a
+ * missing or doubled handler, or one for a job nobody declared, fails the start.
+ */
+export function indexHandlers(declared: readonly JobName[], handlers: readonly NamedJobHandler[]): Map<JobName, NamedJobHandler> {
+  const doubled = declared.filter((name, index) => declared.indexOf(name) !== index);
+  if (doubled.length > 0) throw new Error(`Jobs declared more than once: ${doubled.join(', ')}`);
+  const byName = new Map<JobName, NamedJobHandler>();
   for (const handler of handlers) {
-    if (!JOB_NAMES.includes(handler.jobName)) throw new Error(`Job handler for unknown job "${handler.jobName}"`);
+    if (!declared.includes(handler.jobName)) throw new Error(`Job handler for unknown job "${handler.jobName}"`);
     if (byName.has(handler.jobName)) throw new Error(`Job "${handler.jobName}" has more than one handler`);
     byName.set(handler.jobName, handler);
   }
-  const missing = JOB_NAMES.filter((name) => !byName.has(name));
+  const missing = declared.filter((name) => !byName.has(name));
   if (missing.length > 0) throw new Error(`Jobs without a handler: ${missing.join(', ')}`);
   return byName;
 }

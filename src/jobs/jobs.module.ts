@@ -1,34 +1,41 @@
-import { Module } from '@nestjs/common';
-import { AlertMatchJobHandler } from '../alerts/alert-match.job.js';
-import { WebhookDeliveryJobHandler } from '../alerts/webhook-delivery.job.js';
-import { KeyRewrapJobHandler } from '../keys/key-rewrap.job.js';
-import { ReportCompileJobHandler } from '../operations/reports/report-compile.job.js';
-import { OperationReportJobsModule } from '../operations/reports/report-jobs.module.js';
-import { JOB_HANDLERS } from './job-registry.js';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { DeclaredJobs, type JobName } from './job-registry.js';
 import { JobsService } from './jobs.service.js';
 import { ProbeJobHandler } from './probe-job.handler.js';
 
+/** Makes each forFeature's provider token distinct, so that no declaration hides another. */
+let declarations = 0;
+
 /**
- * The queue and the worker. Handlers of other features are listed in JOB_HANDLERS' factory so
- * that the registry check sees all of them at once.
+ * The queue and the worker. It imports no feature: JobsService finds the handlers (@JobHandlerFor)
+ * and the declared job names (forFeature) among the providers of whatever modules the process runs.
  */
 @Module({
-  imports: [OperationReportJobsModule],
+  imports: [DiscoveryModule],
   providers: [
-    ProbeJobHandler,
-    KeyRewrapJobHandler,
-    AlertMatchJobHandler,
-    WebhookDeliveryJobHandler,
-    {
-      provide: JOB_HANDLERS,
-      useFactory: (
-        probe: ProbeJobHandler, keyRewrap: KeyRewrapJobHandler, compileReport: ReportCompileJobHandler,
-        alertMatch: AlertMatchJobHandler, webhookDelivery: WebhookDeliveryJobHandler,
-      ) => [probe, keyRewrap, compileReport, alertMatch, webhookDelivery],
-      inject: [ProbeJobHandler, KeyRewrapJobHandler, ReportCompileJobHandler, AlertMatchJobHandler, WebhookDeliveryJobHandler],
-    },
     JobsService,
+    ProbeJobHandler,
+    { provide: DeclaredJobs, useValue: new DeclaredJobs('jobs', ['system.probe']) },
   ],
   exports: [JobsService],
 })
-export class JobsModule {}
+export class JobsModule {
+  /**
+   * For a feature that runs or queues jobs: gives it JobsService and declares the jobs whose
+   * handlers it provides. A declared job with no handler, or with two, fails the start.
+   */
+  static forFeature(feature: string, jobNames: readonly JobName[]): DynamicModule {
+    declarations += 1;
+    return {
+      module: JobDeclarationsModule,
+      imports: [JobsModule],
+      providers: [{ provide: `DeclaredJobs:${feature}:${declarations}`, useValue: new DeclaredJobs(feature, jobNames) }],
+      exports: [JobsModule],
+    };
+  }
+}
+
+/** Holds one feature's DeclaredJobs (see JobsModule.forFeature). */
+@Module({})
+export class JobDeclarationsModule {}

@@ -1,11 +1,12 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import type { Job, JobsOptions, Queue, Worker } from 'bullmq';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import { DatabaseOutage } from '../database/database-outage.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { Metrics } from '../observability/metrics.js';
-import { JOB_HANDLERS, indexHandlers, type JobHandler, type JobName, type JobPayloads } from './job-registry.js';
+import { DeclaredJobs, handledJob, indexHandlers, type JobHandler, type JobName, type JobPayloads, type NamedJobHandler } from './job-registry.js';
 import { QUEUE_BACKEND } from './jobs.tokens.js';
 import type { QueueBackend } from './queue-backend.js';
 
@@ -19,25 +20,44 @@ export type JobCounts = Record<'waiting' | 'active' | 'delayed' | 'completed' | 
 
 /** Puts jobs on the queue and, in processes that run workers, processes them. */
 @Injectable()
-export class JobsService implements OnApplicationShutdown {
-  private readonly handlers: Map<JobName, JobHandler>;
+export class JobsService implements OnModuleInit, OnApplicationShutdown {
+  private handlers = new Map<JobName, NamedJobHandler>();
   private readonly queue: Queue;
   private worker?: Worker;
 
   constructor(
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
-    @Inject(JOB_HANDLERS) handlers: JobHandler[],
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly logger: JsonLogger,
     private readonly metrics: Metrics,
     private readonly outage: DatabaseOutage,
+    private readonly discovery: DiscoveryService,
   ) {
-    this.handlers = indexHandlers(handlers);
     this.queue = backend.createQueue();
     // Without a listener BullMQ prints the error (and with it pg's client) with console.error.
     this.queue.on('error', (error: Error) => {
       if (!this.outage.noteFailure(error)) this.logger.event('error', 'job queue error', { reason: error.message });
     });
+  }
+
+  /**
+   * Finds the handlers (@JobHandlerFor) and the declared jobs (JobsModule.forFeature) among all the
+   * providers of this process, once every provider exists; fails the start on a job with no
+   * handler or two, or a handler for a job nobody declared.
+   */
+  onModuleInit(): void {
+    const declared: JobName[] = [];
+    const handlers: NamedJobHandler[] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (instance instanceof DeclaredJobs) declared.push(...instance.names);
+      const jobName = handledJob(wrapper.metatype);
+      if (jobName && instance) {
+        const handler = instance as JobHandler;
+        handlers.push({ jobName, handle: (payload, context) => handler.handle(payload, context) });
+      }
+    }
+    this.handlers = indexHandlers(declared, handlers);
   }
 
   get backendKind(): QueueBackend['kind'] {

@@ -1,7 +1,6 @@
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { decrypt, readMessage, type Message, type PublicKey } from 'openpgp';
 import { generateAgencyKeyPair, loadAgencyPublicKey } from '../crypto/agency-key.js';
 import { SignatureInvalidError, classifyOpenPgpError } from '../crypto/crypto.errors.js';
@@ -11,8 +10,9 @@ import { sealReport } from '../crypto/sealed-envelope.js';
 import { BadUserInputError } from '../errors/domain-error.js';
 
 /*
- * The key commands of the CLI: `keygen`, `seal` and `open`. They are what an agency runs on its
- * own machine, so they need no database and no server; they only read and write files.
+ * What the CLI's `keygen`, `seal` and `open` do (cli/commands/keys.ts defines the commands). They
+ * are what an agency runs on its own machine, so they need no database and no server; they only
+ * read and write files.
  */
 
 const ARMORED_MESSAGE = /-----BEGIN PGP MESSAGE-----/;
@@ -174,50 +174,4 @@ async function checkSignature(signatures: SignatureResults, key: PublicKey): Pro
   }
   const signature = await mine.signature;
   return { signerFingerprint, signedAt: signature.packets[0]?.created ?? null };
-}
-
-/** Adds `keygen`, `seal` and `open` to the CLI. Errors propagate to the CLI's one-line reporter. */
-export function registerKeyCommands(program: Command, print: (line: string) => void): void {
-  program
-    .command('keygen')
-    .description('make an agency OpenPGP key pair (v4 Curve25519, GnuPG 2.2 compatible) and write it as armored files')
-    .requiredOption('--agency <code>', 'agency code, e.g. JM')
-    .requiredOption('--out <dir>', 'directory for <CODE>.public.asc, <CODE>.private.asc and <CODE>.revocation.asc')
-    .option('--passphrase-file <file>', 'protect the private key with the first line of this file')
-    .action(async (options: { agency: string; out: string; passphraseFile?: string }) => {
-      const result = await keygen(options);
-      print(`public key: ${result.publicKeyFile}`);
-      print(`private key: ${result.privateKeyFile}`);
-      print(`revocation certificate: ${result.revocationCertificateFile}`);
-      print(`fingerprint: ${result.fingerprint}`);
-      print(`register it: WINDWARD_TOKEN=<agency admin key> windward key register --public-key ${result.publicKeyFile} --private-key ${result.privateKeyFile}`);
-    });
-
-  program
-    .command('seal')
-    .description('sign a JSON report with the agency key and encrypt it to the platform key; prints the armored envelope')
-    .requiredOption('--signing-key <file>', "the agency's armored private key")
-    .requiredOption('--to <file>', "the recipient's armored public key (the platform key, from the platformKey query)")
-    .option('--passphrase-file <file>', 'the signing key passphrase (first line)')
-    .argument('<report>', 'the report, a JSON object')
-    .action(async (reportFile: string, options: { signingKey: string; to: string; passphraseFile?: string }) => {
-      const envelope = await seal(reportFile, options);
-      process.stdout.write(envelope.endsWith('\n') ? envelope : `${envelope}\n`);
-    });
-
-  program
-    .command('open')
-    .description('decrypt sealed output with your private key and print the plaintext')
-    .requiredOption('--key <file>', 'your armored private key')
-    .option('--passphrase-file <file>', 'the private key passphrase (first line)')
-    .option('--verify-with <file>', "require a good signature by this armored public key (e.g. the platform's)")
-    .argument('<message>', 'the OpenPGP message, armored or binary')
-    .action(async (messageFile: string, options: { key: string; verifyWith?: string; passphraseFile?: string }) => {
-      const result = await open(messageFile, options);
-      process.stdout.write(result.plaintext);
-      if (result.signature) {
-        const when = result.signature.signedAt ? ` made ${result.signature.signedAt.toISOString()}` : '';
-        process.stderr.write(`windward: good signature by ${result.signature.signerFingerprint}${when}\n`);
-      }
-    });
 }

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
 import { createMessage, sign } from 'openpgp';
 import { INTEROP_CONFIG, unlockPrivateKey } from '../crypto/openpgp-profile.js';
 import { BadUserInputError } from '../errors/domain-error.js';
@@ -81,21 +80,4 @@ export async function registerAgencyKeyRemotely(options: RegisterKeyOptions): Pr
     { key: publicKey, signed },
   );
   return registerAgencyKey;
-}
-
-/** Adds `key register` to the CLI. */
-export function registerKeyRegisterCommand(program: Command, print: (line: string) => void): void {
-  program
-    .command('key')
-    .description("agency keys on a running Windward")
-    .command('register')
-    .description("register the agency's public key, proving possession of its private key (signs the platform's challenge)")
-    .option('--url <url>', 'the GraphQL endpoint', 'http://localhost:4000/graphql')
-    .requiredOption('--public-key <file>', 'the armored public key to register (e.g. JM.public.asc from keygen)')
-    .requiredOption('--private-key <file>', 'its armored private key; used here to sign, never sent')
-    .option('--passphrase-file <file>', 'the private key passphrase (first line)')
-    .action(async (options: RegisterKeyOptions) => {
-      const registered = await registerAgencyKeyRemotely(options);
-      print(`registered: ${registered.fingerprint} for ${registered.agencyCode}`);
-    });
 }

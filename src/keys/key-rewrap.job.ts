@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { JobContext, JobHandler, JobPayloads } from '../jobs/job-registry.js';
+import { JobHandlerFor, type JobContext, type JobHandler, type JobPayloads } from '../jobs/job-registry.js';
 import { DomainError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { KeyRewrapService } from './key-rewrap.service.js';
@@ -7,9 +7,8 @@ import type { KeyRewrapProgress } from './key-rewrap.types.js';
 
 /** `keys.rewrap`: moves an agency's wrapped session keys to its current key (see KeyRewrapService). */
 @Injectable()
+@JobHandlerFor('keys.rewrap')
 export class KeyRewrapJobHandler implements JobHandler<'keys.rewrap'> {
-  readonly jobName = 'keys.rewrap' as const;
-
   constructor(
     private readonly rewrap: KeyRewrapService,
     private readonly logger: JsonLogger,

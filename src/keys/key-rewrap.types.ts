@@ -12,6 +12,13 @@ export interface KeyRewrapPayload {
   trigger: KeyRewrapTrigger;
 }
 
+declare module '../jobs/job-registry.js' {
+  interface JobPayloads {
+    /** Moves an agency's wrapped session keys to its current key after a rotation or a compromise. */
+    'keys.rewrap': KeyRewrapPayload;
+  }
+}
+
 /** Counts reported as job progress while running and returned as the job's result. */
 export interface KeyRewrapProgress {
   targetFingerprint: string | null;

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { AgencyKeyAdminService } from './agency-key-admin.service.js';
@@ -8,6 +8,7 @@ import { AgencyKeysResolver } from './agency-keys.resolver.js';
 import { AgencyKeysService } from './agency-keys.service.js';
 import { KeyChallengeEntity } from './key-challenge.entity.js';
 import { KeyPossession } from './key-possession.js';
+import { KeyRewrapJobHandler } from './key-rewrap.job.js';
 import { KeyRewrapService } from './key-rewrap.service.js';
 import { KeyRotationService } from './key-rotation.service.js';
 import { PlatformKeyEntity } from './platform-key.entity.js';
@@ -17,14 +18,13 @@ import { PersonalKeysService } from './personal-keys.service.js';
 import { UserKeyEntity } from './user-key.entity.js';
 
 /**
- * The platform key and agencies' keys. Global so every feature can encrypt to and verify against
- * them; KeyRewrapService is also what JobsModule's `keys.rewrap` handler runs.
+ * The platform key and agencies' keys, imported by the features that encrypt to and verify against
+ * them; runs the `keys.rewrap` job.
  */
-@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([AgencyKeyEntity, PlatformKeyEntity, UserKeyEntity, KeyChallengeEntity]), JobsModule],
+  imports: [TypeOrmModule.forFeature([AgencyKeyEntity, PlatformKeyEntity, UserKeyEntity, KeyChallengeEntity]), JobsModule.forFeature('keys', ['keys.rewrap'])],
   providers: [PlatformKeyService, AgencyKeysService, AgencyKeyAdminService, KeyRewrapService, KeyRotationService, AgencyKeysResolver, AgencyKeysFieldResolver,
-    KeyPossession, PersonalKeysService, PersonalKeysResolver],
+    KeyPossession, PersonalKeysService, PersonalKeysResolver, KeyRewrapJobHandler],
   exports: [PlatformKeyService, AgencyKeysService, KeyRewrapService, KeyPossession, PersonalKeysService],
 })
 export class KeysModule {}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
+import { KeysModule } from '../keys/keys.module.js';
 import { SeizuresModule } from '../seizures/seizures.module.js';
 import { OperationReportEntity } from './reports/operation-report.entity.js';
 import { OperationEntity } from './operation.entity.js';
@@ -10,6 +11,9 @@ import { OperationsService } from './operations.service.js';
 import { ReportDownloadController } from './reports/report-download.controller.js';
 import { OperationReportsFieldResolver, OperationReportsResolver } from './reports/report-graphql.resolver.js';
 import { OperationReportsService } from './reports/report-lifecycle.service.js';
+import { ReportAudienceService } from './reports/report-audience.js';
+import { ReportCompileJobHandler } from './reports/report-compile.job.js';
+import { ReportCompilerService } from './reports/report-compiler.service.js';
 import { OperationOutcomesService } from './reports/operation-outcomes.service.js';
 import { ReportReviewService } from './reports/report-review.service.js';
 import { OperationOutcomeEntity } from './reports/operation-outcome.entity.js';
@@ -19,10 +23,12 @@ import { SeizureLinkRequestsResolver } from './seizure-link-requests.resolver.js
 import { SeizureLinkRequestsService } from './seizure-link-requests.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OperationEntity, OperationReportEntity, OperationOutcomeEntity, SeizureLinkRequestEntity]), AuthModule, SeizuresModule, JobsModule],
+  imports: [TypeOrmModule.forFeature([OperationEntity, OperationReportEntity, OperationOutcomeEntity, SeizureLinkRequestEntity]), AuthModule, KeysModule, SeizuresModule,
+    JobsModule.forFeature('operations', ['operations.compile-report'])],
   controllers: [ReportDownloadController],
   providers: [OperationsService, OperationsResolver, SeizureOperationResolver, OperationReportsService, OperationReportsResolver, OperationReportsFieldResolver,
-    ReportReviewService, OperationOutcomesService, SeizureLinkRequestsService, SeizureLinkRequestsResolver, SeizureLinkRequestAlerts],
+    ReportReviewService, OperationOutcomesService, SeizureLinkRequestsService, SeizureLinkRequestsResolver, SeizureLinkRequestAlerts,
+    ReportCompilerService, ReportAudienceService, ReportCompileJobHandler],
   exports: [OperationsService, SeizureLinkRequestsService],
 })
 export class OperationsModule {}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SeizureHistoryResolver } from './api/seizure-history.resolver.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
+import { KeysModule } from '../keys/keys.module.js';
 import { SealedSectionEntity, SectionRecipientEntity } from './data/sealed-section.entity.js';
 import { ResealResolver } from './api/reseal.resolver.js';
 import { SealedSectionService } from './write/sealed-section.service.js';
@@ -17,7 +18,7 @@ import { SeizureEntity } from './data/seizure.entity.js';
 import { SeizureConnectionResolver, SeizuresResolver } from './api/seizures.resolver.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity]), AgenciesModule],
+  imports: [TypeOrmModule.forFeature([SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity]), AgenciesModule, KeysModule],
   providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizureProjection, SeizuresResolver, SeizureConnectionResolver, SeizureHistoryResolver, ResealResolver],
   exports: [SeizureSubmissionService, SeizureSearchService, SealedSectionService, SeizureViews, SeizureLoaderFactory, SeizureReadAudit, SeizureProjection],
 })

@@ -8,7 +8,7 @@ import type { RequestContext } from '../../access/request-context.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { DomainError, ForbiddenError, UnauthenticatedError } from '../../errors/domain-error.js';
-import type { JobContext, JobHandler, JobPayloads } from '../../jobs/job-registry.js';
+import { JobHandlerFor, type JobContext, type JobHandler, type JobPayloads } from '../../jobs/job-registry.js';
 import { JsonLogger } from '../../observability/json-logger.js';
 import { UserEntity } from '../../users/user.entity.js';
 import { OperationReportEntity, type ReportStatus } from './operation-report.entity.js';
@@ -19,6 +19,13 @@ import { renderReportCsv, renderReportMarkdown } from './report-documents.js';
 import { renderReportPdf } from './report-pdf.js';
 import { isLanguage } from '../../i18n/catalog.js';
 import type { Tlp } from '../../seizures/seizure.enums.js';
+
+declare module '../../jobs/job-registry.js' {
+  interface JobPayloads {
+    /** Compiles one operation report version (job id = report id) with the requesting analyst's access. */
+    'operations.compile-report': { reportId: string };
+  }
+}
 
 /** Statuses a (re)run may start from; READY and PUBLISHED reports are never recompiled. */
 const RUNNABLE: ReportStatus[] = ['QUEUED', 'COMPILING', 'FAILED'];
@@ -35,9 +42,8 @@ export interface CompileReportResult {
  * retried, and only the last attempt marks the report FAILED.
  */
 @Injectable()
+@JobHandlerFor('operations.compile-report')
 export class ReportCompileJobHandler implements JobHandler<'operations.compile-report'> {
-  readonly jobName = 'operations.compile-report' as const;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly authentication: AuthenticationService,

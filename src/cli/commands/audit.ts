@@ -1,8 +1,8 @@
-import { withPlatform } from '../cli/command-context.js';
-import { AuditService } from './audit.service.js';
+import { AuditService } from '../../audit/audit.service.js';
+import { withPlatform } from '../command-context.js';
 
 /** `windward audit verify`: the exit code is 0 for an intact chain, 1 at the first broken event. */
-export async function auditVerifyCommand(print: (line: string) => void): Promise<number> {
+export async function auditVerify(print: (line: string) => void): Promise<number> {
   const status = await withPlatform((app) => app.get(AuditService).verifyChain());
   if (status.ok) {
     print(`ok: ${status.checked} events checked`);

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { subject as asSubject } from '@casl/ability';
-import { configDir } from '../config/app-config.js';
 import type { Principal } from './principal.js';
 import { buildAbility, principalAttributes, type AppAbility } from './ability.factory.js';
-import { readPolicyDocument, type Action, type PolicyDocument, type SubjectName } from './policy-document.js';
+import { POLICY_DOCUMENT, type Action, type PolicyDocument, type SubjectName } from './policy-document.js';
 
 /** Where the ids of the open operations an agency takes part in come from (the operations feature). */
 export interface OperationMembership {
@@ -19,14 +18,15 @@ export const OPERATION_MEMBERSHIP = Symbol('OPERATION_MEMBERSHIP');
 const ABILITIES_KEPT = 500;
 
 /**
- * Builds each caller's ability from config/policies.yaml (read once, at start) and answers the
+ * Builds each caller's ability from config/policies.yaml (read and checked at boot, injected) and answers the
  * per-record questions: may they act on it, and which of its fields may they see.
  */
 @Injectable()
 export class AccessService {
-  readonly policy: PolicyDocument = readPolicyDocument(configDir());
-
-  constructor(@Optional() @Inject(OPERATION_MEMBERSHIP) readonly operations?: OperationMembership) {}
+  constructor(
+    @Inject(POLICY_DOCUMENT) readonly policy: PolicyDocument,
+    @Optional() @Inject(OPERATION_MEMBERSHIP) readonly operations?: OperationMembership,
+  ) {}
 
   /**
    * The caller's ability. It depends only on the policy and the attributes the caller has now

@@ -14,7 +14,7 @@ import { demoContext } from './demo-context.js';
 import { DEMO_USERS } from './demo-users.js';
 import { AGENCY_TERRITORIES, PER_USD, TERRITORIES } from './demo-places.js';
 import { DemoRandom } from './demo-random.js';
-import { CONVEYANCES, SCENARIOS, type Conveyance, type Draft, type PlaceKind, type Scenario } from './demo-scenarios.js';
+import { CONVEYANCES, SCENARIOS, type Conveyance, type Draft, type PlaceKind, type Scenario } from './scenarios/index.js';
 
 /**
  * Demo seizure reports: about 300 realistic, entirely fictional reports from many member

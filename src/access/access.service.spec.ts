@@ -33,6 +33,14 @@ describe('AccessService.abilityFor', () => {
     expect(access.can(await access.abilityFor(principal({ agencyCode: 'KY' })), 'update', 'Seizure', report)).toBe(true);
   });
 
+  it('never decides on the authentication method: API key, OIDC and work done for the user share one ability', async () => {
+    const access = new AccessService(policies);
+    const byKey = await access.abilityFor(principal());
+    expect(await access.abilityFor(principal({ authMethod: 'oidc' }))).toBe(byKey);
+    expect(await access.abilityFor(principal({ authMethod: 'system' }))).toBe(byKey);
+    expect(policies.rules.some((rule) => JSON.stringify(rule).includes('authMethod'))).toBe(false);
+  });
+
   it('keeps a bounded number of them', async () => {
     const access = new AccessService(policies);
     const first = await access.abilityFor(principal());

@@ -2,15 +2,13 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { AccessService } from '../src/access/access.service.js';
-import { AuthenticationService } from '../src/auth/authentication.service.js';
-import type { RequestContext } from '../src/access/request-context.js';
+import { REQUEST_CONTEXT_FACTORY, type RequestContext, type RequestContextFactory } from '../src/access/request-context.js';
 import { OperationEntity, type OperationStatus } from '../src/operations/operation.entity.js';
 import { ReportAudienceService } from '../src/operations/reports/report-audience.js';
 import { ReportCompilerService } from '../src/operations/reports/report-compiler.service.js';
 import type { ReportContent } from '../src/operations/reports/report-content.js';
 import { TLPS, type Tlp } from '../src/seizures/seizure.enums.js';
 import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
-import { UserEntity } from '../src/users/user.entity.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 /**
@@ -71,11 +69,10 @@ describe('operation reports: removing a record a reader may not read never chang
     access = platform.server.app.get(AccessService);
     compiler = platform.server.app.get(ReportCompilerService, { strict: false });
     audiences = platform.server.app.get(ReportAudienceService, { strict: false });
-    const authentication = platform.server.app.get(AuthenticationService);
+    const contexts = platform.server.app.get<RequestContextFactory>(REQUEST_CONTEXT_FACTORY);
     for (const [agency, roles] of READERS) {
       const { userId } = await platform.userWithKey(agency, roles);
-      const principal = await authentication.principalFor(await dataSource.getRepository(UserEntity).findOneByOrFail({ id: userId }), 'api-key');
-      readers.push({ agency, ctx: { principal, ability: await access.abilityFor(principal), requestId: 'prop' } });
+      readers.push({ agency, ctx: (await contexts.forUser(userId, 'prop'))! });
     }
     leadCtx = readers[0].ctx;
   });

@@ -1,5 +1,11 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfigFiles } from '../config/config-files.js';
 import type { Principal } from './principal.js';
 import { AccessService } from './access.service.js';
+
+/** The policy the service ships with (config/policies.yaml), as the configuration step loads it. */
+const { policies } = loadConfigFiles(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../config'));
 
 describe('AccessService.abilityFor', () => {
   const principal = (over: Partial<Principal> = {}): Principal => ({
@@ -9,12 +15,12 @@ describe('AccessService.abilityFor', () => {
   const report = { tlp: 'AMBER', reportingAgency: 'KY', releasableTo: [], ownerCommunities: ['CCLEC'], releasableToUsers: [], createdBy: null, operationId: 'op-1', status: 'SUBMITTED' };
 
   it('shares one ability between requests with the same attributes', async () => {
-    const access = new AccessService();
+    const access = new AccessService(policies);
     expect(await access.abilityFor(principal())).toBe(await access.abilityFor({ ...principal(), email: 'other-address@jm.test' }));
   });
 
   it('builds another as soon as any attribute differs, so a change takes effect on the next request', async () => {
-    const access = new AccessService();
+    const access = new AccessService(policies);
     const before = await access.abilityFor(principal());
     expect(access.can(before, 'read', 'Seizure', report)).toBe(false);
     const joined = await access.abilityFor(principal({ openOperations: ['op-1'] }));
@@ -27,8 +33,16 @@ describe('AccessService.abilityFor', () => {
     expect(access.can(await access.abilityFor(principal({ agencyCode: 'KY' })), 'update', 'Seizure', report)).toBe(true);
   });
 
+  it('never decides on the authentication method: API key, OIDC and work done for the user share one ability', async () => {
+    const access = new AccessService(policies);
+    const byKey = await access.abilityFor(principal());
+    expect(await access.abilityFor(principal({ authMethod: 'oidc' }))).toBe(byKey);
+    expect(await access.abilityFor(principal({ authMethod: 'system' }))).toBe(byKey);
+    expect(policies.rules.some((rule) => JSON.stringify(rule).includes('authMethod'))).toBe(false);
+  });
+
   it('keeps a bounded number of them', async () => {
-    const access = new AccessService();
+    const access = new AccessService(policies);
     const first = await access.abilityFor(principal());
     for (let i = 0; i < 500; i += 1) await access.abilityFor(principal({ email: `u${i}@jm.test`, userId: `11111111-1111-4111-8111-${String(i).padStart(12, '0')}` }));
     expect(await access.abilityFor(principal())).not.toBe(first);

@@ -1,32 +1,30 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { subject as asSubject } from '@casl/ability';
-import { configDir } from '../config/app-config.js';
+import { OPEN_OPERATIONS, type OpenOperations } from './open-operations.js';
 import type { Principal } from './principal.js';
 import { buildAbility, principalAttributes, type AppAbility } from './ability.factory.js';
-import { readPolicyDocument, type Action, type PolicyDocument, type SubjectName } from './policy-document.js';
+import { POLICY_DOCUMENT, type Action, type PolicyDocument, type SubjectName } from './policy-document.js';
 
-/** Where the ids of the open operations an agency takes part in come from (the operations feature). */
-export interface OperationMembership {
-  openOperationsOf(agencyCode: string): Promise<string[]>;
-  /** True when the operation exists, is not closed and the agency takes part in it. */
-  acceptsReportsFrom(operationId: string, agencyCode: string): Promise<boolean>;
-  /** The same as openOperationsOf, as an SQL expression (text[]) over an agency code expression, to read with other rows. */
-  openOperationsSql(agencyCodeSql: string): string;
-}
-export const OPERATION_MEMBERSHIP = Symbol('OPERATION_MEMBERSHIP');
 
 /** Distinct callers whose ability is kept (most recently used first out last). */
 const ABILITIES_KEPT = 500;
 
 /**
- * Builds each caller's ability from config/policies.yaml (read once, at start) and answers the
+ * Builds each caller's ability from config/policies.yaml (read and checked at boot, injected) and answers the
  * per-record questions: may they act on it, and which of its fields may they see.
  */
 @Injectable()
 export class AccessService {
-  readonly policy: PolicyDocument = readPolicyDocument(configDir());
+  constructor(
+    @Inject(POLICY_DOCUMENT) readonly policy: PolicyDocument,
+    /** Absent only where no operations feature is assembled: then no operation-based rule grants anything. */
+    @Optional() @Inject(OPEN_OPERATIONS) readonly operations?: OpenOperations,
+  ) {}
 
-  constructor(@Optional() @Inject(OPERATION_MEMBERSHIP) readonly operations?: OperationMembership) {}
+  /** The open operations an agency takes part in (the `{{operations}}` attribute), through the operations feature's port. */
+  async openOperationsOf(agencyCode: string): Promise<readonly string[]> {
+    return this.operations ? this.operations.openOperationsOf(agencyCode) : [];
+  }
 
   /**
    * The caller's ability. It depends only on the policy and the attributes the caller has now
@@ -37,7 +35,8 @@ export class AccessService {
    * never changed after they are built.
    */
   async abilityFor(principal: Principal): Promise<AppAbility> {
-    const operations = principal.openOperations ?? (this.operations ? await this.operations.openOperationsOf(principal.agencyCode) : []);
+    // Read with the credentials when authentication could (API keys: the port's SQL in the same statement).
+    const operations = principal.openOperations ?? (await this.openOperationsOf(principal.agencyCode));
     const key = JSON.stringify(principalAttributes(principal, operations));
     let ability = this.abilities.get(key);
     if (ability) {

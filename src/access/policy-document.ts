@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { AGENCY_KINDS, ROLES } from './attributes.js';
 
@@ -31,10 +28,15 @@ const documentSchema = z.object({
 export type PolicyRule = z.infer<typeof ruleSchema>;
 export type PolicyDocument = z.infer<typeof documentSchema>;
 
-/** Reads and checks config/policies.yaml; a mistake stops the start with the rule it is in. */
-export function readPolicyDocument(configDirectory: string): PolicyDocument {
-  const file = path.join(configDirectory, 'policies.yaml');
-  const parsed = documentSchema.safeParse(YAML.parse(readFileSync(file, 'utf8')));
+/** Where the validated policies.yaml is injected (built at boot by loadConfig, src/config/config-files.ts). */
+export const POLICY_DOCUMENT = Symbol('POLICY_DOCUMENT');
+
+/**
+ * Checks a parsed policies.yaml; a mistake throws an Error naming `file` and the rule it is in.
+ * Reading the file is the configuration step's job: access decisions never touch the disk.
+ */
+export function parsePolicyDocument(document: unknown, file: string): PolicyDocument {
+  const parsed = documentSchema.safeParse(document);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`${file}: ${issue.path.join('.')} ${issue.message}`);

@@ -1,5 +1,14 @@
 import type { AgencyKind, Role } from './attributes.js';
 
+/**
+ * How the principal came to act: with a request's credentials ('api-key', 'oidc'), or 'system'
+ * for work the service does for a user without a request of theirs (a job, an alert owner, demo
+ * seeding; the context's requestId names what for) and for the hypothetical readers a report is
+ * compiled for. It labels, never decides: abilities are built from the attributes below only, and
+ * policies.yaml has no condition on it.
+ */
+export type AuthMethod = 'api-key' | 'oidc' | 'system';
+
 /** Who is calling: the attributes that access decisions are made on. */
 export interface Principal {
   userId: string;
@@ -10,7 +19,7 @@ export interface Principal {
   region: string | null;
   communities: string[];
   roles: Role[];
-  authMethod: 'api-key' | 'oidc';
+  authMethod: AuthMethod;
   /** When the presented credentials stop being accepted (an OIDC token's exp); a live connection closes then. */
   credentialsExpireAt?: Date;
   /**

@@ -8,5 +8,32 @@ import type { Principal } from './principal.js';
 export interface RequestContext {
   principal: Principal;
   ability: AppAbility;
+  /** The HTTP request's id; for work without a request, its purpose (e.g. `job:operations.compile-report:42`). */
   requestId: string;
 }
+
+/** A request's headers, as far as they carry credentials (Authorization, or the console's cookie and CSRF token). */
+export type CredentialHeaders = Record<string, string | string[] | undefined>;
+
+/**
+ * The one way a RequestContext is made. Nothing else assembles principal + ability by hand, so a
+ * context built for a job is the context the same user's own request would get now.
+ */
+export interface RequestContextFactory {
+  /**
+   * The caller of an HTTP request or WebSocket operation, from the credentials it carries; refuses
+   * with UNAUTHENTICATED. `method` is the HTTP method (a cookie alone authorizes only safe ones);
+   * `requestId` defaults to the current request's.
+   */
+  forRequest(credentials: CredentialHeaders, options?: { method?: string; requestId?: string }): Promise<RequestContext>;
+  /**
+   * Work done for a user without a request of theirs (a job, an alert owner, demo seeding), with
+   * the access their account and agency have now. `purpose` becomes the requestId (e.g.
+   * `job:operations.compile-report:42`) and the principal's authMethod is 'system'. Null when
+   * the user is gone or disabled; refuses with UNAUTHENTICATED when their agency is not active.
+   */
+  forUser(userId: string, purpose: string): Promise<RequestContext | null>;
+}
+
+/** The injection token of the RequestContextFactory (implemented by the auth feature). */
+export const REQUEST_CONTEXT_FACTORY = Symbol('REQUEST_CONTEXT_FACTORY');

@@ -65,7 +65,7 @@ export class AlertMatcher {
     // the other users' alerts from firing on this report.
     for (const [userId, owned] of byOwner) {
       try {
-        const ctx = await this.owners.forUser(userId, jobId);
+        const ctx = await this.owners.forUser(userId, `job:alerts.match:${jobId}`);
         if (!ctx || !this.novelty.isNewTo(ctx, before)) continue;
         for (const alert of owned) {
           try {

@@ -1,11 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { AccessService } from '../access/access.service.js';
-import { AuthenticationService } from '../auth/authentication.service.js';
-import type { RequestContext } from '../access/request-context.js';
+import { Inject, Injectable } from '@nestjs/common';
+import { REQUEST_CONTEXT_FACTORY, type RequestContext, type RequestContextFactory } from '../access/request-context.js';
 import { UnauthenticatedError } from '../errors/domain-error.js';
-import { UserEntity } from '../users/user.entity.js';
 
 /**
  * The RequestContext of an alert's owner, rebuilt when a job acts for them: the same principal and
@@ -13,20 +8,12 @@ import { UserEntity } from '../users/user.entity.js';
  */
 @Injectable()
 export class AlertOwnerContexts {
-  constructor(
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-    private readonly authentication: AuthenticationService,
-    private readonly access: AccessService,
-  ) {}
+  constructor(@Inject(REQUEST_CONTEXT_FACTORY) private readonly contexts: RequestContextFactory) {}
 
-  /** Null when the user is gone or disabled, or their agency is not active. */
-  async forUser(userId: string, requestId: string): Promise<RequestContext | null> {
-    const user = await this.users.findOneBy({ id: userId });
-    if (!user || user.status !== 'ACTIVE') return null;
+  /** Null when the user is gone or disabled, or their agency is not active. `purpose` names the job (the context's requestId). */
+  async forUser(userId: string, purpose: string): Promise<RequestContext | null> {
     try {
-      // The method only labels how a request authenticated; no rule depends on it.
-      const principal = await this.authentication.principalFor(user, 'api-key');
-      return { principal, ability: await this.access.abilityFor(principal), requestId };
+      return await this.contexts.forUser(userId, purpose);
     } catch (error) {
       if (error instanceof UnauthenticatedError) return null;
       throw error;

@@ -1,9 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AccessService } from '../access/access.service.js';
-import { RequestAuthenticator, type CredentialHeaders } from '../auth/request-authenticator.js';
-import type { RequestContext } from '../access/request-context.js';
+import { REQUEST_CONTEXT_FACTORY, type CredentialHeaders, type RequestContext, type RequestContextFactory } from '../access/request-context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { SeizureEntity } from '../seizures/data/seizure.entity.js';
@@ -59,8 +57,7 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
     private readonly search: SeizureSearchService,
     private readonly views: SeizureViews,
     private readonly novelty: SeizureNovelty,
-    private readonly authenticator: RequestAuthenticator,
-    private readonly access: AccessService,
+    @Inject(REQUEST_CONTEXT_FACTORY) private readonly contexts: RequestContextFactory,
     private readonly logger: JsonLogger,
   ) {}
 
@@ -165,8 +162,7 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
   private async currentContext(subscriber: Subscriber): Promise<RequestContext | null> {
     if (Date.now() - subscriber.checkedAt < REFRESH_MS) return subscriber.ctx;
     try {
-      const principal = await this.authenticator.authenticate(subscriber.credentials, undefined);
-      subscriber.ctx = { principal, ability: await this.access.abilityFor(principal), requestId: subscriber.ctx.requestId };
+      subscriber.ctx = await this.contexts.forRequest(subscriber.credentials, { requestId: subscriber.ctx.requestId });
       subscriber.checkedAt = Date.now();
       return subscriber.ctx;
     } catch (error) {

@@ -55,7 +55,7 @@ export class WebhookDeliveryService {
     if (delivery.status === 'FAILED') return 'dropped';
     const alert = await this.dataSource.getRepository(AlertEntity).findOneBy({ id: delivery.alertId });
     if (!alert || !alert.active || !alert.webhookUrl || !alert.webhookSecret) return this.drop(delivery.id, 'The alert was deleted');
-    const ctx = await this.owners.forUser(alert.userId, jobId);
+    const ctx = await this.owners.forUser(alert.userId, `job:alerts.deliver-webhook:${jobId}`);
     if (!ctx) return this.drop(delivery.id, 'The alert owner is disabled');
     const entity = await this.search.visible(ctx).andWhere('s.id = :webhookSeizureId', { webhookSeizureId: delivery.seizureId }).getOne();
     if (!entity) return this.drop(delivery.id, 'The report is no longer visible to the alert owner');

@@ -1,6 +1,8 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { POLICY_DOCUMENT } from '../access/policy-document.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
+import { EXCHANGE_RATES } from '../config/exchange-rates.js';
 import { DatabaseOutage } from '../database/database-outage.js';
 import { ReadStatements } from '../database/read-statements.js';
 import { QUEUE_BACKEND } from '../jobs/jobs.tokens.js';
@@ -23,13 +25,15 @@ export class CoreModule {
       ],
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: POLICY_DOCUMENT, useValue: runtime.config.files.policies },
+        { provide: EXCHANGE_RATES, useValue: runtime.config.files.exchangeRates },
         { provide: JsonLogger, useValue: runtime.logger },
         { provide: Metrics, useValue: runtime.metrics },
         { provide: QUEUE_BACKEND, useValue: runtime.queue },
         { provide: DatabaseOutage, useValue: runtime.outage },
         { provide: ReadStatements, useValue: new ReadStatements(runtime.dataSource, runtime.connection.kind === 'postgres' && runtime.config.database.preparedStatements === 'on') },
       ],
-      exports: [APP_CONFIG, JsonLogger, Metrics, QUEUE_BACKEND, DatabaseOutage, TypeOrmModule, ReadStatements],
+      exports: [APP_CONFIG, POLICY_DOCUMENT, EXCHANGE_RATES, JsonLogger, Metrics, QUEUE_BACKEND, DatabaseOutage, TypeOrmModule, ReadStatements],
     };
   }
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
-import { OPERATION_MEMBERSHIP, type OperationMembership } from '../access/access.service.js';
+import { OPEN_OPERATIONS, type OpenOperations } from '../access/open-operations.js';
 import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { UserEntity, type UserStatus } from '../users/user.entity.js';
@@ -45,10 +45,11 @@ export class ApiKeysService {
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly reads: ReadStatements,
-    @Optional() @Inject(OPERATION_MEMBERSHIP) membership?: OperationMembership,
+    @Optional() @Inject(OPEN_OPERATIONS) operations?: OpenOperations,
     @Optional() @Inject(ACCESS_CHANGE_PUBLISHER) private readonly accessChanges?: AccessChangePublisher,
   ) {
-    this.lookupSql = keyLookupSql(membership ? membership.openOperationsSql('u.agency_code') : 'NULL::text[]');
+    // The caller's open operations come through the same port as everyone's, only read in the key's statement.
+    this.lookupSql = keyLookupSql(operations ? operations.openOperationsSql('u.agency_code') : 'NULL::text[]');
   }
 
   private readonly lookupSql: string;

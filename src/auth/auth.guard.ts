@@ -1,19 +1,16 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AccessService } from '../access/access.service.js';
 import { ForbiddenError } from '../errors/domain-error.js';
-import { currentRequestId } from '../observability/request-scope.js';
 import { ALLOW_KEY, AUTHENTICATED, PUBLIC, requestOf, type Permission } from '../access/allow.decorator.js';
-import { RequestAuthenticator } from './request-authenticator.js';
 import type { RequestContext } from '../access/request-context.js';
+import { RequestContexts } from './request-contexts.js';
 
 /** The one global guard: authenticates the caller and checks the route's declared permission. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly authenticator: RequestAuthenticator,
-    private readonly access: AccessService,
+    private readonly contexts: RequestContexts,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,11 +36,7 @@ export class AuthGuard implements CanActivate {
     if (request.windward) return request.windward;
     // Sibling fields start their guards together: they share one authentication, so that 300
     // aliased fields cost one credential check and resume together (their reads then batch).
-    request.windwardPending ??= (async () => {
-      const method = typeof request.method === 'string' ? request.method : undefined;
-      const principal = await this.authenticator.authenticate(request.headers, method);
-      return { principal, ability: await this.access.abilityFor(principal), requestId: currentRequestId() ?? '' };
-    })();
+    request.windwardPending ??= this.contexts.forRequest(request.headers, { method: typeof request.method === 'string' ? request.method : undefined });
     try {
       request.windward = await request.windwardPending;
     } finally {

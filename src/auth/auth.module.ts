@@ -10,11 +10,14 @@ import { ConsoleSessions } from './console-sessions.js';
 import { OidcBindingsResolver } from './oidc-bindings.resolver.js';
 import { OidcBindingsService } from './oidc-bindings.service.js';
 import { OidcService } from './oidc.service.js';
+import { REQUEST_CONTEXT_FACTORY } from '../access/request-context.js';
 import { RequestAuthenticator } from './request-authenticator.js';
+import { RequestContexts } from './request-contexts.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity, UserEntity, AgencyEntity])],
-  providers: [ApiKeysService, OidcService, OidcBindingsService, OidcBindingsResolver, AuthenticationService, AuthGuard, RequestAuthenticator, { provide: ConsoleSessions, useValue: new ConsoleSessions() }],
-  exports: [ApiKeysService, OidcService, AuthenticationService, AuthGuard, RequestAuthenticator, ConsoleSessions],
+  providers: [ApiKeysService, OidcService, OidcBindingsService, OidcBindingsResolver, AuthenticationService, AuthGuard, RequestAuthenticator, RequestContexts,
+    { provide: REQUEST_CONTEXT_FACTORY, useExisting: RequestContexts }, { provide: ConsoleSessions, useValue: new ConsoleSessions() }],
+  exports: [ApiKeysService, OidcService, AuthenticationService, AuthGuard, RequestAuthenticator, REQUEST_CONTEXT_FACTORY, ConsoleSessions],
 })
 export class AuthModule {}

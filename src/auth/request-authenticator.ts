@@ -3,8 +3,9 @@ import { UnauthenticatedError } from '../errors/domain-error.js';
 import { AuthenticationService } from './authentication.service.js';
 import { ConsoleSessions, CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches } from './console-sessions.js';
 import type { Principal } from '../access/principal.js';
+import type { CredentialHeaders } from '../access/request-context.js';
 
-export type CredentialHeaders = Record<string, string | string[] | undefined>;
+export type { CredentialHeaders };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
   const tempConfigDir = (files: Record<string, string>, withDefaults = true): string => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'windward-config-'));
     tempDirs.push(dir);
-    if (withDefaults) copyFileSync(path.join(PROJECT_CONFIG, 'default.yaml'), path.join(dir, 'default.yaml'));
+    if (withDefaults) for (const name of ['default.yaml', 'policies.yaml', 'exchange-rates.yaml']) copyFileSync(path.join(PROJECT_CONFIG, name), path.join(dir, name));
     for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
     return dir;
   };
@@ -165,6 +165,33 @@ describe('loadConfig', () => {
   it('refuses a CONFIG_DIR without default.yaml', () => {
     const dir = tempConfigDir({}, false);
     expect(refusal({}, dir).message).toMatch(/default\.yaml.*missing/);
+  });
+
+  it('loads the policies and the exchange rates with the settings', () => {
+    const { files } = load();
+    expect(files.policies.rules.length).toBeGreaterThan(0);
+    expect(files.exchangeRates.perUsd.USD).toBe(1);
+  });
+
+  it.each([
+    ['policies.yaml', 'rules:\n  - action: read\n    subject: Nothing\n', /policies\.yaml: rules\.0\.subject/],
+    ['policies.yaml', 'rules:\n  - action: read\n    subject: Seizure\n    fields: noSuchGroup\n', /policies\.yaml: rules\.0\.fields names an unknown field group/],
+    ['policies.yaml', 'rules: [\n', /policies\.yaml: /],
+    ['exchange-rates.yaml', 'perUsd:\n  USD: 1\n  JMD: -157\n', /exchange-rates\.yaml: perUsd\.JMD/],
+    ['exchange-rates.yaml', 'perUsd:\n  dollars: 1\n', /exchange-rates\.yaml: perUsd\.dollars/],
+    ['exchange-rates.yaml', 'asOf: 2026-11-01\n', /exchange-rates\.yaml: perUsd/],
+  ])('refuses a broken %s at load, in one line naming the file and the entry', (file, text, expected) => {
+    const dir = tempConfigDir({ [file]: text });
+    const error = refusal({}, dir);
+    expect(error.message).toMatch(expected);
+    expect(error.message).toContain(path.join(dir, file));
+    expect(error.message).not.toContain('\n');
+  });
+
+  it.each(['policies.yaml', 'exchange-rates.yaml'])('refuses a CONFIG_DIR without %s', (file) => {
+    const dir = tempConfigDir({});
+    rmSync(path.join(dir, file));
+    expect(refusal({}, dir).message).toBe(`Invalid configuration file ${path.join(dir, file)}: the file is missing`);
   });
 });
 

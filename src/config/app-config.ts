@@ -3,6 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+import { loadConfigFiles, type ConfigFiles } from './config-files.js';
+
+export { ConfigError };
 
 const logLevels = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -79,7 +83,8 @@ const schema = z
     }
   });
 
-export type AppConfig = z.infer<typeof schema>;
+/** The settings, and the data files of config/ the service is built from (checked with them, at boot). */
+export type AppConfig = z.infer<typeof schema> & { files: ConfigFiles };
 
 /** Which environment variable sets which setting; also used to name a bad value in errors. */
 const ENV_VARIABLES: Record<string, string> = {
@@ -118,8 +123,6 @@ const ENV_VARIABLES: Record<string, string> = {
 
 /** Settings that must never be printed; `describeConfig` masks them. */
 const SECRET_SETTINGS = new Set(['crypto.platformKeyPassphrase', 'database.url', 'redis.url', 'oidc.clientSecret']);
-
-export class ConfigError extends Error {}
 
 type Tree = Record<string, unknown>;
 
@@ -171,8 +174,9 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Builds the one typed configuration object from config/*.yaml and the environment, or throws
- * a ConfigError whose message is one line naming the bad setting and where it came from.
+ * Builds the one typed configuration object from config/*.yaml and the environment, with the
+ * policies and exchange rates read and checked (config-files.ts), or throws a ConfigError whose
+ * message is one line naming the bad setting or file and where it came from.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dir = configDir(env);
@@ -197,7 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const source = variable && (env[variable] || valueAt(tree, setting) === undefined) ? variable : setting;
     throw new ConfigError(`Invalid configuration: ${source} ${issue.message}`);
   }
-  const config = result.data;
+  const config: AppConfig = { ...result.data, files: loadConfigFiles(dir) };
   config.database.dataDir = path.resolve(config.database.dataDir);
   return config;
 }
@@ -212,6 +216,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
       else flat[dotted] = SECRET_SETTINGS.has(dotted) && value !== undefined ? '[set]' : value;
     }
   };
-  walk(config as unknown as Tree, '');
+  const { files: _files, ...settings } = config; // the data files are not settings: not logged
+  walk(settings as unknown as Tree, '');
   return flat;
 }

@@ -1,8 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AccessService } from '../access/access.service.js';
-import { AuthenticationService } from '../auth/authentication.service.js';
 import type { RequestContext } from '../access/request-context.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
@@ -17,6 +15,7 @@ import { OperationOutcomesService, type OutcomeInput } from '../operations/repor
 import { ReportReviewService, type NarrativeInput } from '../operations/reports/report-review.service.js';
 import { UsersService } from '../users/users.service.js';
 import { CARIBBEAN_SHIELD, type DemoDataset } from './demo-seizures.js';
+import { demoContext } from './demo-context.js';
 import { DEMO_USERS } from './demo-users.js';
 
 /**
@@ -81,8 +80,7 @@ async function analystContext(app: INestApplicationContext, email: string = DEMO
     ? await app.get(UsersService).createOrGet({ ...demo, roles: [...demo.roles] })
     : await app.get(UsersService).createOrGet({ email, agencyCode: email.split('@')[1].split('.')[0].toUpperCase(), roles: ['ELO'] });
   // Rebuilt per step: the analyst's open operations are part of their abilities.
-  const principal = await app.get(AuthenticationService).principalFor(user, 'api-key');
-  return { principal, ability: await app.get(AccessService).abilityFor(principal), requestId: 'demo' };
+  return demoContext(app, user);
 }
 
 /**

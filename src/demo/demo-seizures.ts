@@ -1,9 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
-import { AccessService } from '../access/access.service.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
-import { AuthenticationService } from '../auth/authentication.service.js';
 import type { RequestContext } from '../access/request-context.js';
 import { ConflictError } from '../errors/domain-error.js';
 import type { Tlp } from '../seizures/seizure.enums.js';
@@ -12,10 +10,11 @@ import type { EvaluationInput, HandlingInput, LocationInput, SeizureInput, Sensi
 import { SeizureSubmissionService } from '../seizures/write/seizure-submission.service.js';
 import { effectiveTlp } from '../seizures/write/seizure-validation.js';
 import { UsersService } from '../users/users.service.js';
+import { demoContext } from './demo-context.js';
 import { DEMO_USERS } from './demo-users.js';
 import { AGENCY_TERRITORIES, PER_USD, TERRITORIES } from './demo-places.js';
 import { DemoRandom } from './demo-random.js';
-import { CONVEYANCES, SCENARIOS, type Conveyance, type Draft, type PlaceKind, type Scenario } from './demo-scenarios.js';
+import { CONVEYANCES, SCENARIOS, type Conveyance, type Draft, type PlaceKind, type Scenario } from './scenarios/index.js';
 
 /**
  * Demo seizure reports: about 300 realistic, entirely fictional reports from many member
@@ -380,8 +379,6 @@ export async function seedDemoSeizures(app: INestApplicationContext, options: { 
   if (anchor.getTime() > Date.now()) throw new Error(`The demo anchor ${anchor.toISOString()} is in the future; check the system clock`);
   const dataset = generateDemoDataset(anchor);
   const users = app.get(UsersService);
-  const authentication = app.get(AuthenticationService);
-  const access = app.get(AccessService);
   const submissions = app.get(SeizureSubmissionService);
   const dataSource = app.get<DataSource>(getDataSourceToken());
 
@@ -399,8 +396,7 @@ export async function seedDemoSeizures(app: INestApplicationContext, options: { 
   const contextFor = async (agency: string): Promise<RequestContext> => {
     let ctx = contexts.get(agency);
     if (!ctx) {
-      const principal = await authentication.principalFor(await demoUser(demoEloEmail(agency), agency), 'api-key');
-      ctx = { principal, ability: await access.abilityFor(principal), requestId: 'demo' };
+      ctx = await demoContext(app, await demoUser(demoEloEmail(agency), agency));
       contexts.set(agency, ctx);
     }
     return ctx;

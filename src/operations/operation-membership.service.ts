@@ -1,16 +1,17 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { OPERATION_MEMBERSHIP, type OperationMembership } from '../access/access.service.js';
+import { OPEN_OPERATIONS, type OpenOperations } from '../access/open-operations.js';
 import { OperationEntity } from './operation.entity.js';
 import { isUuid } from '../database/uuid.js';
 
 /**
- * Which open operations an agency takes part in: the `operations` attribute of every caller's
- * abilities. Closing an operation drops it from here, which ends participants' access.
+ * The one implementation of the OpenOperations port: which open operations an agency takes part
+ * in, the `operations` attribute of every caller's abilities. Closing an operation drops it from
+ * here, which ends participants' access.
  */
 @Injectable()
-export class OperationMembershipService implements OperationMembership {
+export class OperationMembershipService implements OpenOperations {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Part of every caller's abilities: one plain statement (API-key requests read it with the key, via openOperationsSql). */
@@ -32,5 +33,5 @@ export class OperationMembershipService implements OperationMembership {
 
 /** Global, so that the access feature can ask without depending on the operations feature. */
 @Global()
-@Module({ providers: [{ provide: OPERATION_MEMBERSHIP, useClass: OperationMembershipService }], exports: [OPERATION_MEMBERSHIP] })
+@Module({ providers: [{ provide: OPEN_OPERATIONS, useClass: OperationMembershipService }], exports: [OPEN_OPERATIONS] })
 export class OperationMembershipModule {}

@@ -1,10 +1,9 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { PushQueue } from '../alerts/push-queue.js';
-import { AuthenticationService } from '../auth/authentication.service.js';
-import type { RequestContext } from '../access/request-context.js';
+import { REQUEST_CONTEXT_FACTORY, type RequestContext, type RequestContextFactory } from '../access/request-context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { SeizureLinkRequestEntity } from './seizure-link-request.entity.js';
@@ -43,7 +42,7 @@ export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
-    private readonly authentication: AuthenticationService,
+    @Inject(REQUEST_CONTEXT_FACTORY) private readonly contexts: RequestContextFactory,
     private readonly logger: JsonLogger,
   ) {}
 
@@ -94,8 +93,7 @@ export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
     if (subscriber.queue.done) return;
     if (Date.now() - subscriber.checkedAt >= REFRESH_MS) {
       try {
-        const principal = await this.authentication.authenticate(subscriber.authorization);
-        subscriber.ctx = { principal, ability: await this.access.abilityFor(principal), requestId: subscriber.ctx.requestId };
+        subscriber.ctx = await this.contexts.forRequest({ authorization: subscriber.authorization }, { requestId: subscriber.ctx.requestId });
         subscriber.checkedAt = Date.now();
       } catch (error) {
         if (error instanceof DomainError) return subscriber.queue.end(); // revoked credentials end the stream

@@ -47,13 +47,13 @@ export class ReportAudienceService {
     for (const code of codes) {
       const agency = agencies.find((a) => a.code === code);
       if (!agency) throw new Error(`Operation participant ${code} is not in the agency directory`);
-      const operations = this.access.operations ? await this.access.operations.openOperationsOf(code) : [];
+      const operations = await this.access.openOperationsOf(code);
       const seen = new Set<string>();
       const abilities: AppAbility[] = [];
       for (const roles of [[], ...ROLES.map((role) => [role])] as Role[][]) {
         const principal: Principal = {
           userId: AUDIENCE_USER_ID, email: `audience@${code.toLowerCase()}.invalid`, agencyCode: code, agencyKind: agency.kind,
-          country: agency.country, region: agency.region, communities: agency.communities, roles, authMethod: 'api-key', openOperations: operations,
+          country: agency.country, region: agency.region, communities: agency.communities, roles, authMethod: 'system', openOperations: operations,
         };
         const ability = await this.access.abilityFor(principal);
         const readsPublished = this.access.can(ability, 'read', 'OperationReport', { status: 'PUBLISHED', audience: codes, leadAgency: operation.leadAgency });

@@ -3,14 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type QueryDeepPartialEntity } from 'typeorm';
 import { AccessService } from '../../access/access.service.js';
 import { whereAllowed } from '../../access/casl-sql.js';
-import { AuthenticationService } from '../../auth/authentication.service.js';
-import type { RequestContext } from '../../access/request-context.js';
+import { REQUEST_CONTEXT_FACTORY, type RequestContext, type RequestContextFactory } from '../../access/request-context.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
 import { DomainError, ForbiddenError, UnauthenticatedError } from '../../errors/domain-error.js';
 import { JobHandlerFor, type JobContext, type JobHandler, type JobPayloads } from '../../jobs/job-registry.js';
 import { JsonLogger } from '../../observability/json-logger.js';
-import { UserEntity } from '../../users/user.entity.js';
 import { OperationReportEntity, type ReportStatus } from './operation-report.entity.js';
 import { OperationEntity } from '../operation.entity.js';
 import { ReportAudienceService } from './report-audience.js';
@@ -46,7 +44,7 @@ export interface CompileReportResult {
 export class ReportCompileJobHandler implements JobHandler<'operations.compile-report'> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly authentication: AuthenticationService,
+    @Inject(REQUEST_CONTEXT_FACTORY) private readonly contexts: RequestContextFactory,
     private readonly access: AccessService,
     private readonly compiler: ReportCompilerService,
     private readonly audiences: ReportAudienceService,
@@ -117,10 +115,9 @@ export class ReportCompileJobHandler implements JobHandler<'operations.compile-r
 
   /** The requesting analyst's RequestContext as their account and agency stand now. */
   private async analystContext(report: OperationReportEntity, jobId: string): Promise<RequestContext> {
-    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: report.requestedBy });
-    if (!user || user.status !== 'ACTIVE') throw new UnauthenticatedError("The requesting analyst's account is no longer active");
-    // The analyst's authority, not a live session: the authentication method plays no part in abilities.
-    const principal = await this.authentication.principalFor(user, 'api-key');
-    return { principal, ability: await this.access.abilityFor(principal), requestId: `job:${jobId}` };
+    // The analyst's authority, not a live session (an inactive agency refuses with UNAUTHENTICATED).
+    const ctx = await this.contexts.forUser(report.requestedBy, `job:${this.jobName}:${jobId}`);
+    if (!ctx) throw new UnauthenticatedError("The requesting analyst's account is no longer active");
+    return ctx;
   }
 }

@@ -6,7 +6,7 @@ import { AccessService } from '../../access/access.service.js';
 import { AgencyEntity } from '../../agencies/agency.entity.js';
 import { AuditService, auditFromContext } from '../../audit/audit.service.js';
 import type { RequestContext } from '../../access/request-context.js';
-import { configDir } from '../../config/app-config.js';
+import { EXCHANGE_RATES, type ExchangeRates } from '../../config/exchange-rates.js';
 import { canonicalJson } from '../../crypto/canonical-json.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors/domain-error.js';
 import { UserEntity } from '../../users/user.entity.js';
@@ -92,6 +92,7 @@ export class SeizureSubmissionService {
     private readonly sections: SealedSectionService,
     private readonly audit: AuditService,
     private readonly personalKeys: PersonalKeysService,
+    @Inject(EXCHANGE_RATES) private readonly rates: ExchangeRates,
     @Optional() @Inject(SEIZURE_CHANGE_LISTENER) private readonly listener?: SeizureChangeListener,
   ) {}
 
@@ -137,7 +138,7 @@ export class SeizureSubmissionService {
       quantityKg: kgEquivalent(input.quantity.value, input.quantity.unit),
       valueAmount: input.estimatedValue?.amount ?? null,
       valueCurrency: input.estimatedValue?.currency ?? null,
-      valueUsd: usdValue(configDir(), input.estimatedValue?.amount ?? null, input.estimatedValue?.currency ?? null),
+      valueUsd: usdValue(this.rates, input.estimatedValue?.amount ?? null, input.estimatedValue?.currency ?? null),
       concealment: input.concealment ?? null,
       detectionMethod: input.detectionMethod,
       routeOrigin: route?.origin ?? null,

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import currencyCodes from 'currency-codes';
 import countries from 'i18n-iso-countries';
-import YAML from 'yaml';
+import type { ExchangeRates } from '../../config/exchange-rates.js';
 import { BadUserInputError } from '../../errors/domain-error.js';
 import { KG_EQUIVALENT, TLP_ORDER, UNITS, type EvaluationScheme, type Tlp, type Unit } from '../seizure.enums.js';
 import type { EvaluationInput, HandlingInput, SeizureInput, SensitiveInput } from '../api/seizure.inputs.js';
@@ -66,11 +64,10 @@ export function effectiveTlp(declared: Tlp, handlingCode: string | null | undefi
   return implied && TLP_ORDER[implied] > TLP_ORDER[declared] ? implied : declared;
 }
 
-let rates: Record<string, number> | undefined;
-export function usdValue(configDirectory: string, amount: number | null, currency: string | null): number | null {
+/** An amount in US dollars at the reference rates (config/exchange-rates.yaml), or null for a currency without one. */
+export function usdValue(rates: ExchangeRates, amount: number | null, currency: string | null): number | null {
   if (amount == null || !currency) return null;
-  rates ??= (YAML.parse(readFileSync(path.join(configDirectory, 'exchange-rates.yaml'), 'utf8')) as { perUsd: Record<string, number> }).perUsd;
-  const perUsd = rates[currency];
+  const perUsd = Object.hasOwn(rates.perUsd, currency) ? rates.perUsd[currency] : undefined;
   return perUsd ? Math.round((amount / perUsd) * 100) / 100 : null;
 }
 

@@ -1,0 +1,19 @@
+/**
+ * The port through which access decisions learn which open operations an agency takes part in:
+ * the `{{operations}}` attribute of the policy's operation-based rules (participants read a
+ * report linked to their operation). The operations feature implements it
+ * (src/operations/operation-membership.service.ts); access never reads the operations table itself.
+ */
+export interface OpenOperations {
+  /** Ids of the operations that are not closed and name the agency as a participant. */
+  openOperationsOf(agencyCode: string): Promise<string[]>;
+  /**
+   * The same as openOperationsOf, as an SQL expression (text[]) over an agency code expression, so
+   * a statement that reads other rows (API-key authentication) reads these with them.
+   */
+  openOperationsSql(agencyCodeSql: string): string;
+  /** True when the operation exists, is not closed and the agency takes part in it (a report's operationId). */
+  acceptsReportsFrom(operationId: string, agencyCode: string): Promise<boolean>;
+}
+
+export const OPEN_OPERATIONS = Symbol('OPEN_OPERATIONS');

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { AccessService } from '../access/access.service.js';
+import type { Principal } from '../access/principal.js';
+import type { CredentialHeaders, RequestContext, RequestContextFactory } from '../access/request-context.js';
+import { isUuid } from '../database/uuid.js';
+import { currentRequestId } from '../observability/request-scope.js';
+import { UserEntity } from '../users/user.entity.js';
+import { AuthenticationService } from './authentication.service.js';
+import { RequestAuthenticator } from './request-authenticator.js';
+
+/**
+ * The RequestContextFactory (registered under REQUEST_CONTEXT_FACTORY). Both ways end in the same
+ * place: a principal from the user's account and agency as they stand now, and the ability
+ * AccessService builds from its attributes (the authentication method is not one of them).
+ */
+@Injectable()
+export class RequestContexts implements RequestContextFactory {
+  constructor(
+    private readonly authenticator: RequestAuthenticator,
+    private readonly authentication: AuthenticationService,
+    private readonly access: AccessService,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+  ) {}
+
+  async forRequest(credentials: CredentialHeaders, options: { method?: string; requestId?: string } = {}): Promise<RequestContext> {
+    const principal = await this.authenticator.authenticate(credentials, options.method);
+    return this.contextOf(principal, options.requestId ?? currentRequestId() ?? '');
+  }
+
+  async forUser(userId: string, purpose: string): Promise<RequestContext | null> {
+    const user = isUuid(userId) ? await this.users.findOneBy({ id: userId }) : null;
+    if (!user || user.status !== 'ACTIVE') return null;
+    return this.contextOf(await this.authentication.principalFor(user, 'system'), purpose);
+  }
+
+  private async contextOf(principal: Principal, requestId: string): Promise<RequestContext> {
+    return { principal, ability: await this.access.abilityFor(principal), requestId };
+  }
+}

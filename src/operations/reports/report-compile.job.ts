@@ -116,7 +116,7 @@ export class ReportCompileJobHandler implements JobHandler<'operations.compile-r
   /** The requesting analyst's RequestContext as their account and agency stand now. */
   private async analystContext(report: OperationReportEntity, jobId: string): Promise<RequestContext> {
     // The analyst's authority, not a live session (an inactive agency refuses with UNAUTHENTICATED).
-    const ctx = await this.contexts.forUser(report.requestedBy, `job:${this.jobName}:${jobId}`);
+    const ctx = await this.contexts.forUser(report.requestedBy, `job:operations.compile-report:${jobId}`);
     if (!ctx) throw new UnauthenticatedError("The requesting analyst's account is no longer active");
     return ctx;
   }

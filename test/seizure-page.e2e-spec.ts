@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { AccessService } from '../src/access/access.service.js';
 import { AuthenticationService } from '../src/auth/authentication.service.js';
 import type { RequestContext } from '../src/access/request-context.js';
-import { ReadStatements } from '../src/database/read-statements.js';
 import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
 import { COMMODITY_CATEGORIES, DETECTION_METHODS, TLPS, TRANSPORT_MODES } from '../src/seizures/seizure.enums.js';
 import type { SeizureFilter } from '../src/seizures/api/seizure.inputs.js';
@@ -138,22 +137,5 @@ describe('search page statement', () => {
     expect(() => search.pageStatement(contexts.owner, { operationId: 'nope' }, 10)).toThrow(/not an id/);
     expect(() => search.pageStatement(contexts.owner, {}, 10, 'garbage')).toThrow(/not a cursor/);
     expect(() => search.visible(contexts.owner, { countries: ['XX'] })).toThrow(/ISO 3166-1/);
-  });
-});
-
-describe('ReadStatements', () => {
-  let platform: TestPlatform;
-  beforeAll(async () => {
-    platform = await startTestPlatform();
-  });
-  afterAll(() => platform.stop());
-
-  it('answers each text with its own values, past the number of named statements, concurrently', async () => {
-    const reads = platform.server.app.get(ReadStatements);
-    const texts = Array.from({ length: 230 }, (_, i) => `SELECT $1::int + ${i} AS n, $2::text AS t`);
-    for (let round = 0; round < 2; round += 1) {
-      const answers = await Promise.all(texts.map((text, i) => reads.rows(text, [round, `r${round}-${i}`])));
-      answers.forEach((rows, i) => expect(rows).toEqual([[round + i, `r${round}-${i}`]]));
-    }
   });
 });

@@ -118,14 +118,14 @@ export class SeizureSearchService {
    * refused with a BadUserInputError.
    */
   async findMatching(ctx: RequestContext, filter: SeizureFilter | null | undefined, id: string): Promise<SeizureEntity | null> {
-    if (!isUuid(id)) return null;
-    return this.visible(ctx, filter).andWhere(`${ALIAS}.id = :id`, { id }).getOne();
+    const query = this.visible(ctx, filter); // refuses a bad filter whatever the id
+    return isUuid(id) ? query.andWhere(`${ALIAS}.id = :id`, { id }).getOne() : null;
   }
 
   /** Whether a search by the caller with the filter would find the report (findMatching without reading it). */
   async matches(ctx: RequestContext, filter: SeizureFilter | null | undefined, id: string): Promise<boolean> {
-    if (!isUuid(id)) return false;
-    return this.visible(ctx, filter).andWhere(`${ALIAS}.id = :id`, { id }).getExists();
+    const query = this.visible(ctx, filter); // refuses a bad filter whatever the id
+    return isUuid(id) ? query.andWhere(`${ALIAS}.id = :id`, { id }).getExists() : false;
   }
 
   /**

@@ -6,7 +6,6 @@ import { DomainError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { SeizureChangeEntity } from '../seizures/data/seizure-change.entity.js';
-import { SeizureEntity } from '../seizures/data/seizure.entity.js';
 import { SeizureSearchService } from '../seizures/data/seizure-search.service.js';
 import { AlertDeliveryEntity, AlertEntity } from './alert.entity.js';
 import { filterFromJson } from './alert-filter.js';
@@ -49,7 +48,7 @@ export class AlertMatcher {
 
   async match(payload: AlertMatchPayload, jobId: string): Promise<AlertMatchResult> {
     const change = await this.dataSource.getRepository(SeizureChangeEntity).findOneBy({ seq: payload.changeSeq });
-    const entity = await this.dataSource.getRepository(SeizureEntity).findOneBy({ id: payload.seizureId });
+    const entity = await this.search.unrestrictedById(payload.seizureId);
     if (!change || !entity) return { matched: 0, skipped: 'missing' };
     if (entity.status === 'RETRACTED') return { matched: 0, skipped: 'retracted' };
     // domain.md §4 rule 5: a low grade gates use, so it feeds no alert until it is re-graded.
@@ -93,7 +92,7 @@ export class AlertMatcher {
   private async matches(ctx: RequestContext, alert: AlertEntity, seizureId: string): Promise<boolean> {
     if (alert.brokenReason) return false;
     try {
-      return await this.search.visible(ctx, filterFromJson(alert.filter)).andWhere('s.id = :alertSeizureId', { alertSeizureId: seizureId }).getExists();
+      return await this.search.matches(ctx, filterFromJson(alert.filter), seizureId);
     } catch (error) {
       // A filter that no longer validates (saved before a check existed, a code list changed), or
       // whose values the database refuses (SQLSTATE class 22, data exception), will fail on every

@@ -44,7 +44,7 @@ export class AlertsService {
     const filter = filterToJson(input.filter);
     // The same checks as a search with this filter (building the query validates it), on the form
     // it is stored and matched in: a filter that cannot be evaluated is refused now, not at match time.
-    this.search.visible(ctx, filterFromJson(filter));
+    this.search.checkFilter(filterFromJson(filter));
     const webhookUrl = input.webhookUrl == null ? null : checkWebhookUrl(input.webhookUrl, this.config.webhooks);
     const webhookSecret = webhookUrl ? randomBytes(32).toString('base64url') : null;
 

@@ -1,10 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { REQUEST_CONTEXT_FACTORY, type CredentialHeaders, type RequestContext, type RequestContextFactory } from '../access/request-context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
-import { SeizureEntity } from '../seizures/data/seizure.entity.js';
+import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
 import type { SeizureFilter } from '../seizures/api/seizure.inputs.js';
 import { SeizureSearchService } from '../seizures/data/seizure-search.service.js';
 import type { SeizureView } from '../seizures/read/seizure-view.js';
@@ -52,7 +50,6 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
   private processing: Promise<void> = Promise.resolve();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SEIZURE_EVENT_BUS) private readonly bus: SeizureEventBus,
     private readonly search: SeizureSearchService,
     private readonly views: SeizureViews,
@@ -67,7 +64,7 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
 
   async subscribe(ctx: RequestContext, credentials: CredentialHeaders, filter: SeizureFilter | null): Promise<AsyncIterableIterator<SeizureReported>> {
     const given = filter ?? {};
-    this.search.visible(ctx, given); // refuses a bad filter now, as a search would
+    this.search.checkFilter(given); // refuses a bad filter now, as a search would
     const subscriber: Subscriber = {
       ctx,
       checkedAt: Date.now(),
@@ -122,7 +119,7 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
 
   private async dispatch(event: SeizureEvent): Promise<void> {
     if (this.subscribers.size === 0 || !ALERTING_CHANGES.has(event.change)) return;
-    const entity = await this.dataSource.getRepository(SeizureEntity).findOneBy({ id: event.seizureId });
+    const entity = await this.search.unrestrictedById(event.seizureId);
     // Low grades feed no alert (domain.md §4 rule 5); retracted reports are no news.
     if (!entity || entity.status === 'RETRACTED' || entity.lowGrade) return;
     const before = await this.novelty.before(entity, event.version);
@@ -147,7 +144,7 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
     if (!this.novelty.isNewTo(ctx, before)) return;
     let visible: SeizureEntity | null;
     try {
-      visible = await this.search.visible(ctx, subscriber.filter).andWhere('s.id = :subscribedSeizureId', { subscribedSeizureId: seizureId }).getOne();
+      visible = await this.search.findMatching(ctx, subscriber.filter, seizureId);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       return subscriber.queue.end();

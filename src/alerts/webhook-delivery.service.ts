@@ -57,7 +57,7 @@ export class WebhookDeliveryService {
     if (!alert || !alert.active || !alert.webhookUrl || !alert.webhookSecret) return this.drop(delivery.id, 'The alert was deleted');
     const ctx = await this.owners.forUser(alert.userId, `job:alerts.deliver-webhook:${jobId}`);
     if (!ctx) return this.drop(delivery.id, 'The alert owner is disabled');
-    const entity = await this.search.visible(ctx).andWhere('s.id = :webhookSeizureId', { webhookSeizureId: delivery.seizureId }).getOne();
+    const entity = await this.search.findMatching(ctx, null, delivery.seizureId);
     if (!entity) return this.drop(delivery.id, 'The report is no longer visible to the alert owner');
 
     const deliveredAt = new Date();

@@ -31,7 +31,7 @@ export class CoreModule {
         { provide: Metrics, useValue: runtime.metrics },
         { provide: QUEUE_BACKEND, useValue: runtime.queue },
         { provide: DatabaseOutage, useValue: runtime.outage },
-        { provide: ReadStatements, useValue: new ReadStatements(runtime.dataSource, runtime.connection.kind === 'postgres' && runtime.config.database.preparedStatements === 'on') },
+        { provide: ReadStatements, useValue: ReadStatements.over(runtime.dataSource, runtime.connection.kind, runtime.config.database.preparedStatements) },
       ],
       exports: [APP_CONFIG, POLICY_DOCUMENT, EXCHANGE_RATES, JsonLogger, Metrics, QUEUE_BACKEND, DatabaseOutage, TypeOrmModule, ReadStatements],
     };

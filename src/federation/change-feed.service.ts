@@ -81,8 +81,7 @@ export class ChangeFeedService {
     const ids = [...latest.keys()];
     if (ids.length === 0) return { items: [], cursor, hasMore };
 
-    const query = this.search.visible(ctx, { includeRetracted: true });
-    const visible = new Map((await query.andWhere(`${query.alias}.id IN (:...feedIds)`, { feedIds: ids }).getMany()).map((s) => [s.id, s]));
+    const visible = new Map((await this.search.byIds(ctx, ids)).map((s) => [s.id, s]));
     const disclosed = new Set(
       (await this.dataSource.getRepository(FeedDisclosureEntity).find({
         select: { seizureId: true },

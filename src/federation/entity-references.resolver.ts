@@ -42,8 +42,7 @@ export class SeizureReferenceResolver {
     let loader = this.loaders.get(ctx);
     if (!loader) {
       loader = new DataLoader(async (ids) => {
-        const query = this.search.visible(ctx, { includeRetracted: true });
-        const rows = await query.andWhere(`${query.alias}.id IN (:...referenceIds)`, { referenceIds: [...ids] }).getMany();
+        const rows = await this.search.byIds(ctx, ids);
         const views = new Map(rows.map((row) => [row.id, this.views.view(ctx, row)]));
         // One audit batch for the whole page of references (see AuditService.appendForRequest).
         await Promise.all([...views.values()].map((view) => this.readAudit.recordRead(ctx, view)));

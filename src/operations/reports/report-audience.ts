@@ -3,12 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import type { AppAbility } from '../../access/ability.factory.js';
 import { AccessService } from '../../access/access.service.js';
-import { accessConditionInto, fieldPermittedInto } from '../../access/casl-sql.js';
 import { AgencyEntity } from '../../agencies/agency.entity.js';
 
 import type { Principal } from '../../access/principal.js';
-import type { SqlParameters } from '../../access/sql-parameters.js';
-import { SeizureEntity } from '../../seizures/data/seizure.entity.js';
 import { ROLES, type Role } from '../../access/attributes.js';
 
 /**
@@ -67,37 +64,4 @@ export class ReportAudienceService {
     }
     return audience;
   }
-}
-
-/** The SQL that the audience expressions below are written over. */
-export interface SeizureSqlTarget {
-  dataSource: DataSource;
-  alias: string;
-}
-
-function target(on: SeizureSqlTarget) {
-  return { metadata: on.dataSource.getMetadata(SeizureEntity), dataSource: on.dataSource, alias: on.alias };
-}
-
-/** "Every ability of this agency may read the row", as SQL. */
-export function agencyReadsInto(agency: AudienceAgency, on: SeizureSqlTarget, params: SqlParameters): string {
-  return agency.abilities.map((ability) => `(${accessConditionInto(ability, 'read', 'Seizure', target(on), params)})`).join(' AND ') || 'TRUE';
-}
-
-/** "Every reader of the audience may read the row", as SQL. */
-export function audienceReadsInto(audience: readonly AudienceAgency[], on: SeizureSqlTarget, params: SqlParameters): string {
-  if (!audience.length) return 'FALSE';
-  return audience.map((agency) => `(${agencyReadsInto(agency, on, params)})`).join(' AND ');
-}
-
-/** "Every reader of the audience may read these fields of the row", as SQL. */
-export function audienceReadsFieldsInto(audience: readonly AudienceAgency[], fields: readonly string[], on: SeizureSqlTarget, params: SqlParameters): string {
-  if (!audience.length) return 'FALSE';
-  const parts: string[] = [];
-  for (const agency of audience) {
-    for (const ability of agency.abilities) {
-      for (const field of fields) parts.push(fieldPermittedInto(ability, 'read', 'Seizure', field, target(on), params));
-    }
-  }
-  return `(${parts.join(' AND ')})`;
 }

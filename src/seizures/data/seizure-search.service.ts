@@ -66,8 +66,10 @@ export function clampFirst(first: number | null | undefined, fallback = 20): num
 }
 
 /**
- * Reads seizure reports. Every query starts from `visible()`, which puts the caller's access rules
- * into the SQL WHERE, so pages, counts and statistics only ever cover what the caller may see.
+ * The one owner of the SQL on seizure reports: features call its named methods and never build
+ * SQL on its queries. Every query starts from `visibleSeizures()`, which puts the caller's access
+ * rules into the SQL WHERE, so pages, counts, statistics and look-ups only ever cover what the
+ * caller may see. The SQL each method sends is checked in under ./queries (see its README).
  */
 @Injectable()
 export class SeizureSearchService {
@@ -81,17 +83,58 @@ export class SeizureSearchService {
     private readonly reads: ReadStatements,
   ) {}
 
-  visible(ctx: RequestContext, filter?: SeizureFilter | null): SelectQueryBuilder<SeizureEntity> {
-    const query = this.dataSource.getRepository(SeizureEntity).createQueryBuilder(ALIAS);
-    whereAllowed(query, ctx.ability, 'read', 'Seizure');
-    const params = new NamedParameters('filter');
-    for (const condition of filterConditions(filter ?? {}, params)) query.andWhere(condition);
-    return query.setParameters(params.values);
+  /** The reports the caller may see that match the filter; private: callers use the named methods below. */
+  private visible(ctx: RequestContext, filter?: SeizureFilter | null): SelectQueryBuilder<SeizureEntity> {
+    return visibleSeizures(this.dataSource, ctx, filter);
   }
 
+  /**
+   * Refuses a filter that a search could not run (BadUserInputError), without running anything:
+   * for filters kept to be run later (alerts, subscriptions).
+   */
+  checkFilter(filter: SeizureFilter | null | undefined): void {
+    filterConditions(filter ?? {}, new NamedParameters('check'));
+  }
+
+  /** One report as `seizure(id)` reads it: visible to the caller, retracted included. */
   async findVisible(ctx: RequestContext, id: string): Promise<SeizureEntity | null> {
     if (!isUuid(id)) return null;
     return this.visible(ctx, { includeRetracted: true }).andWhere(`${ALIAS}.id = :id`, { id }).getOne();
+  }
+
+  /**
+   * Of these ids, the reports the caller may see (retracted included, as `seizure(id)`), in one
+   * query, in no particular order; ids that are not UUIDs match nothing.
+   */
+  async byIds(ctx: RequestContext, ids: readonly string[]): Promise<SeizureEntity[]> {
+    const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+    if (wanted.length === 0) return [];
+    return this.visible(ctx, { includeRetracted: true }).andWhere(`${ALIAS}.id IN (:...ids)`, { ids: wanted }).getMany();
+  }
+
+  /**
+   * The report, if the caller may see it and it matches the filter (retracted ones only when the
+   * filter includes them): what a search with that filter would show of it. A bad filter is
+   * refused with a BadUserInputError.
+   */
+  async findMatching(ctx: RequestContext, filter: SeizureFilter | null | undefined, id: string): Promise<SeizureEntity | null> {
+    const query = this.visible(ctx, filter); // refuses a bad filter whatever the id
+    return isUuid(id) ? query.andWhere(`${ALIAS}.id = :id`, { id }).getOne() : null;
+  }
+
+  /** Whether a search by the caller with the filter would find the report (findMatching without reading it). */
+  async matches(ctx: RequestContext, filter: SeizureFilter | null | undefined, id: string): Promise<boolean> {
+    const query = this.visible(ctx, filter); // refuses a bad filter whatever the id
+    return isUuid(id) ? query.andWhere(`${ALIAS}.id = :id`, { id }).getExists() : false;
+  }
+
+  /**
+   * The report as stored, whoever may see it: only for jobs that then decide per reader through
+   * the methods above (alert matching, live subscriptions), never to answer a caller.
+   */
+  unrestrictedById(id: string): Promise<SeizureEntity | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    return this.dataSource.getRepository(SeizureEntity).findOneBy({ id });
   }
 
   /** One page, newest first; `columns` limits what is read (SeizureProjection), the others stay undefined. */
@@ -217,6 +260,19 @@ export class SeizureSearchService {
       totalValue: row.total_value == null ? null : Math.round(Number(row.total_value) * 100) / 100,
     }));
   }
+}
+
+/**
+ * The TypeORM query of the reports the caller may see that match the filter, over alias `s`.
+ * Only for this folder (and the test that holds the hand-written page SQL to it): features call
+ * SeizureSearchService's named methods.
+ */
+export function visibleSeizures(dataSource: DataSource, ctx: RequestContext, filter?: SeizureFilter | null): SelectQueryBuilder<SeizureEntity> {
+  const query = dataSource.getRepository(SeizureEntity).createQueryBuilder(ALIAS);
+  whereAllowed(query, ctx.ability, 'read', 'Seizure');
+  const params = new NamedParameters('filter');
+  for (const condition of filterConditions(filter ?? {}, params)) query.andWhere(condition);
+  return query.setParameters(params.values);
 }
 
 /**

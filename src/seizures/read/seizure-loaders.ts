@@ -10,7 +10,6 @@ import { SealedSectionService, type SensitiveSection } from '../write/sealed-sec
 import type { SeizureView } from './seizure-view.js';
 import { SeizureSearchService } from '../data/seizure-search.service.js';
 import type { SeizureEntity } from '../data/seizure.entity.js';
-import { isUuid } from '../../database/uuid.js';
 
 export interface SeizureLoaders {
   agency: DataLoader<string, AgencyEntity | null>;
@@ -45,10 +44,7 @@ export class SeizureLoaderFactory {
           return codes.map((code) => found.get(code) ?? null);
         }),
         visible: new DataLoader(async (ids) => {
-          const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-          const rows = wanted.length
-            ? await this.search.visible(ctx, { includeRetracted: true }).andWhere('s.id IN (:...visibleIds)', { visibleIds: wanted }).getMany()
-            : [];
+          const rows = await this.search.byIds(ctx, ids);
           const byId = new Map(rows.map((row) => [row.id, row]));
           return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
         }),

@@ -48,7 +48,7 @@ describe('loadConfig', () => {
     expect(config.oidc).toEqual({ emailClaim: 'email', maxTokenAgeSeconds: 3600, clockSkewSeconds: 30 });
     expect(config.graphql).toEqual({ maxDepth: 12, maxComplexity: 2000, maxAliases: 30, maxRootFields: 20 });
     expect(config.webhooks).toEqual({ allowPrivateDestinations: false });
-    expect(config.jobs).toEqual({ concurrency: 4, attempts: 5 });
+    expect(config.jobs).toEqual({ concurrency: 4, attempts: 5, workerHealthPort: 4001 });
     expect(config.log.level).toBe('info');
   });
 
@@ -69,6 +69,7 @@ describe('loadConfig', () => {
       GRAPHQL_MAX_COMPLEXITY: '500',
       JOB_CONCURRENCY: '2',
       JOB_ATTEMPTS: '9',
+      WORKER_HEALTH_PORT: '4101',
       LOG_LEVEL: 'warn',
     });
     expect(config.nodeEnv).toBe('test');
@@ -79,7 +80,7 @@ describe('loadConfig', () => {
     expect(config.crypto.platformKeyPassphrase).toBe('correct horse battery staple');
     expect(config.oidc).toMatchObject({ issuer: 'https://login.example.org/realms/windward', audience: 'windward' });
     expect(config.graphql).toEqual({ maxDepth: 8, maxComplexity: 500, maxAliases: 30, maxRootFields: 20 });
-    expect(config.jobs).toEqual({ concurrency: 2, attempts: 9 });
+    expect(config.jobs).toEqual({ concurrency: 2, attempts: 9, workerHealthPort: 4101 });
     expect(config.log.level).toBe('warn');
   });
 

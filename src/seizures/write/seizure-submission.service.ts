@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
@@ -7,75 +6,24 @@ import { AgencyEntity } from '../../agencies/agency.entity.js';
 import { AuditService, auditFromContext } from '../../audit/audit.service.js';
 import type { RequestContext } from '../../access/request-context.js';
 import { configDir } from '../../config/app-config.js';
-import { canonicalJson } from '../../crypto/canonical-json.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors/domain-error.js';
 import { UserEntity } from '../../users/user.entity.js';
 import { PersonalKeysService } from '../../keys/personal-keys.service.js';
-import { SealedSectionService, type PreparedSection, type SectionAudience, type SensitiveSection } from './sealed-section.service.js';
-import { SeizureChangeEntity } from '../data/seizure-change.entity.js';
-import { SeizureVersionEntity } from '../data/seizure-version.entity.js';
+import { SealedSectionService, type PreparedSection, type SectionAudience } from './sealed-section.service.js';
 import { SeizureEntity } from '../data/seizure.entity.js';
-import type { SeizureInput, SeizureUpdateInput, SensitiveInput } from '../api/seizure.inputs.js';
+import type { SeizureInput, SeizureUpdateInput } from '../api/seizure.inputs.js';
 import {
-  InputProblems, checkEvaluation, checkSensitive, checkTlpDistribution, effectiveTlp, isLowGrade, kgEquivalent, usdValue, validateSeizureInput,
+  InputProblems, checkEvaluation, checkSensitive, checkTlpDistribution, effectiveTlp, isLowGrade, usdValue, validateSeizureInput,
 } from './seizure-validation.js';
+import { recordHistory, type SeizureChangeEvent } from './seizure-history.js';
+import { contentHash, newSeizureColumns, normalisedAgencyCodes, toSection, type SubmissionSignature } from './seizure-mapping.js';
 import { isUuid } from '../../database/uuid.js';
-
-/** A sealed submission's verified signature, recorded with the report so it can be re-verified. */
-export interface SubmissionSignature {
-  signerFingerprint: string;
-  detachedSignature: string;
-  canonical: string;
-  signedAt: Date | null;
-}
-
-const FACT_COLUMNS: (keyof SeizureEntity)[] = [
-  'reference', 'reportingAgency', 'status', 'tlp', 'releasableTo', 'releasableToUsers', 'seizedAt', 'country', 'locationName', 'locationUnlocode',
-  'latitude', 'longitude', 'transportMode', 'commodityCategory', 'commodityType', 'commodityDescription', 'quantityValue', 'quantityUnit',
-  'valueAmount', 'valueCurrency', 'concealment', 'detectionMethod', 'routeOrigin', 'routeTransit', 'routeDestination', 'operationId', 'operationLinkBasis',
-  'conveyanceType', 'conveyanceIdentifier', 'evaluationScheme', 'evaluationSource', 'evaluationInformation', 'handlingCode',
-  'handlingConditions', 'retractionReason',
-];
-
-function snapshot(entity: SeizureEntity): Record<string, unknown> {
-  return Object.fromEntries(FACT_COLUMNS.map((column) => [column, entity[column] instanceof Date ? (entity[column] as Date).toISOString() : entity[column]]));
-}
-
-function toSection(input: SensitiveInput): SensitiveSection {
-  return {
-    narrative: input.narrative ?? null,
-    persons: (input.persons ?? []).map((p) => ({ name: p.name, nationality: p.nationality ?? null, dateOfBirth: p.dateOfBirth ?? null, role: p.role ?? null })),
-    companies: input.companies ?? [],
-    identifiers: input.identifiers ?? [],
-  };
-}
 
 /** The one answer to a reference used by a report the caller may not read (sameOrConflict). */
 export const NEUTRAL_REFERENCE_REFUSAL = 'This reference cannot be used for a new report of your agency; choose another reference';
 
-/**
- * The content a reference stands for: the same content again is the same report. For a
- * server-blind report the sensitive section is left out and the client's keyed digest of it
- * stands in: a hash over the section would let anyone reading the database test guesses of a
- * name or narrative offline.
- */
-function contentHash(input: SeizureInput): string {
-  const { sensitive, sensitiveDigest, ...facts } = input;
-  const content = input.serverBlind
-    ? { ...facts, seizedAt: input.seizedAt.toISOString(), serverBlindSection: sensitiveDigest }
-    : { ...facts, sensitive, seizedAt: input.seizedAt.toISOString() };
-  const plain = JSON.parse(JSON.stringify(content));
-  return createHash('sha256').update(canonicalJson(plain)).digest('hex');
-}
-
-/** One committed change of a report, as written to the seizure_changes log. */
-export interface SeizureChangeEvent {
-  seizureId: string;
-  /** The change's seq in seizure_changes. */
-  changeSeq: string;
-  version: number;
-  change: string;
-}
+export type { SeizureChangeEvent } from './seizure-history.js';
+export type { SubmissionSignature } from './seizure-mapping.js';
 
 /** Told about each change after its transaction commits (alerts); provided under SEIZURE_CHANGE_LISTENER. */
 export interface SeizureChangeListener {
@@ -111,60 +59,17 @@ export class SeizureSubmissionService {
     if (existing) return this.sameOrConflict(ctx, existing, hash);
 
     const agency = await this.dataSource.getRepository(AgencyEntity).findOneByOrFail({ code: owner });
-    const tlp = effectiveTlp(input.tlp, input.handling?.code);
-    const route = input.route;
-    const entity = this.dataSource.getRepository(SeizureEntity).create({
-      reference: input.reference,
-      reportingAgency: owner,
+    const entity = this.dataSource.getRepository(SeizureEntity).create(newSeizureColumns(input, {
+      owner,
       ownerCommunities: agency.communities,
       createdBy: ctx.principal.userId,
-      status: 'SUBMITTED',
-      tlp,
-      releasableTo,
-      releasableToUsers: tlp === 'RED' ? [...new Set([...releasableToUsers, ctx.principal.userId])] : [],
-      seizedAt: input.seizedAt,
-      country: input.country,
-      locationName: input.location?.name ?? null,
-      locationUnlocode: input.location?.unlocode ?? null,
-      latitude: input.location?.latitude ?? null,
-      longitude: input.location?.longitude ?? null,
-      transportMode: input.transportMode,
-      commodityCategory: input.commodity.category,
-      commodityType: input.commodity.type ?? null,
-      commodityDescription: input.commodity.description ?? null,
-      quantityValue: input.quantity.value,
-      quantityUnit: input.quantity.unit,
-      quantityKg: kgEquivalent(input.quantity.value, input.quantity.unit),
-      valueAmount: input.estimatedValue?.amount ?? null,
-      valueCurrency: input.estimatedValue?.currency ?? null,
-      valueUsd: usdValue(configDir(), input.estimatedValue?.amount ?? null, input.estimatedValue?.currency ?? null),
-      concealment: input.concealment ?? null,
-      detectionMethod: input.detectionMethod,
-      routeOrigin: route?.origin ?? null,
-      routeTransit: route?.transit ?? [],
-      routeDestination: route?.destination ?? null,
-      routeCountries: [...new Set([route?.origin, ...(route?.transit ?? []), route?.destination].filter((c): c is string => Boolean(c)))],
-      operationId: input.operationId ?? null,
-      operationLinkBasis: input.operationId ? 'SUBMITTED' : null,
-      operationLinkedAt: input.operationId ? new Date() : null,
-      conveyanceType: input.conveyance?.type ?? null,
-      conveyanceIdentifier: input.conveyance?.identifier ?? null,
-      evaluationScheme: input.evaluation?.scheme ?? null,
-      evaluationSource: input.evaluation?.source ?? null,
-      evaluationInformation: input.evaluation?.information ?? null,
-      lowGrade: isLowGrade(input.evaluation),
-      handlingCode: input.handling?.code ?? null,
-      handlingConditions: input.handling?.conditions ?? null,
-      hasSensitive: Boolean(input.sensitive),
-      serverBlind: input.serverBlind,
       contentHash: hash,
-      signerFingerprint: signature?.signerFingerprint ?? null,
-      signature: signature?.detachedSignature ?? null,
-      // With a sensitive section, the signed text (which contains it) is stored encrypted in the section.
-      signedContent: signature && !input.sensitive ? signature.canonical : null,
-      signedAt: signature?.signedAt ?? null,
-      version: 1,
-    });
+      valueUsd: usdValue(configDir(), input.estimatedValue?.amount ?? null, input.estimatedValue?.currency ?? null),
+      releasableTo,
+      releasableToUsers,
+      signature,
+      now: new Date(),
+    }));
     // OpenPGP work happens before the transaction, which then only writes rows.
     const prepared = input.sensitive
       ? await this.sections.prepare(
@@ -342,11 +247,7 @@ export class SeizureSubmissionService {
   private async recordChange(
     manager: EntityManager, ctx: RequestContext, row: SeizureEntity, change: string, changed: string[], prepared?: PreparedSection,
   ): Promise<SeizureChangeEvent> {
-    const version = manager.create(SeizureVersionEntity, { seizureId: row.id, version: row.version, change, changedBy: ctx.principal.userId, changedFields: changed });
-    version.snapshot = snapshot(row);
-    await manager.save(version);
-    const logged = await manager.insert(SeizureChangeEntity, { seizureId: row.id, version: row.version, change });
-    const event: SeizureChangeEvent = { seizureId: row.id, changeSeq: String(logged.identifiers[0].seq), version: row.version, change };
+    const event = await recordHistory(manager, row, change, ctx.principal.userId, changed);
     if (prepared) await this.sections.store(manager, row.id, prepared);
     else if (row.hasSensitive && !row.serverBlind) await this.sections.syncRecipients(manager, row.id, await this.sectionRecipients(row, manager));
     await this.audit.append(manager, auditFromContext(ctx, {
@@ -398,7 +299,7 @@ export class SeizureSubmissionService {
   }
 
   private async checkAgencies(codes: string[], owner: string): Promise<string[]> {
-    const wanted = [...new Set(codes.map((c) => c.trim().toUpperCase()))].filter((c) => c !== owner);
+    const wanted = normalisedAgencyCodes(codes, owner);
     if (!wanted.length) return [];
     const found = await this.dataSource.getRepository(AgencyEntity).findBy({ code: In(wanted) });
     const unknown = wanted.filter((c) => !found.some((a) => a.code === c));

@@ -26,23 +26,22 @@ export function snapshot(entity: SeizureEntity): Record<string, unknown> {
   return Object.fromEntries(FACT_COLUMNS.map((column) => [column, entity[column] instanceof Date ? (entity[column] as Date).toISOString() : entity[column]]));
 }
 
-/**
- * Records one version of a report (who changed which fields, the facts after the change) and
- * appends the change to the seizure_changes log that feeds and alerts read, in the caller's
- * transaction.
- */
-export async function recordHistory(
-  manager: EntityManager,
-  row: SeizureEntity,
-  change: string,
-  changedBy: string,
-  changedFields: string[],
-): Promise<SeizureChangeEvent> {
+/** Records one version of a report: who changed which fields, and the facts after the change. */
+export async function recordVersion(manager: EntityManager, row: SeizureEntity, change: string, changedBy: string, changedFields: string[]): Promise<void> {
   const version = manager.create(SeizureVersionEntity, { seizureId: row.id, version: row.version, change, changedBy, changedFields });
   version.snapshot = snapshot(row);
   // An insert, not a save: the version is new by construction, and save() would first look it up.
   // The jsonb snapshot is a plain object, which TypeORM's deep-partial type cannot express.
   await manager.insert(SeizureVersionEntity, version as QueryDeepPartialEntity<SeizureVersionEntity>);
+}
+
+/**
+ * Appends the change to the seizure_changes log that feeds and alerts read. Its insert trigger
+ * takes the lock that orders the log and the audit chain until commit (migration
+ * 1795477869771): write everything else of the transaction before it, so that concurrent writers
+ * wait for as short a time as possible.
+ */
+export async function logChange(manager: EntityManager, row: SeizureEntity, change: string): Promise<SeizureChangeEvent> {
   const logged = await manager.insert(SeizureChangeEntity, { seizureId: row.id, version: row.version, change });
   return { seizureId: row.id, changeSeq: String(logged.identifiers[0].seq), version: row.version, change };
 }

@@ -15,7 +15,7 @@ import type { SeizureInput, SeizureUpdateInput } from '../api/seizure.inputs.js'
 import {
   InputProblems, checkEvaluation, checkSensitive, checkTlpDistribution, effectiveTlp, isLowGrade, usdValue, validateSeizureInput,
 } from './seizure-validation.js';
-import { recordHistory, type SeizureChangeEvent } from './seizure-history.js';
+import { logChange, recordVersion, type SeizureChangeEvent } from './seizure-history.js';
 import { contentHash, newSeizureColumns, normalisedAgencyCodes, toSection, type SubmissionSignature } from './seizure-mapping.js';
 import { isUuid } from '../../database/uuid.js';
 
@@ -24,6 +24,12 @@ export const NEUTRAL_REFERENCE_REFUSAL = 'This reference cannot be used for a ne
 
 export type { SeizureChangeEvent } from './seizure-history.js';
 export type { SubmissionSignature } from './seizure-mapping.js';
+
+/** The value of a settled promise, or its reason thrown. */
+function settled<T>(outcome: PromiseSettledResult<T>): T {
+  if (outcome.status === 'rejected') throw outcome.reason;
+  return outcome.value;
+}
 
 /** Told about each change after its transaction commits (alerts); provided under SEIZURE_CHANGE_LISTENER. */
 export interface SeizureChangeListener {
@@ -49,16 +55,29 @@ export class SeizureSubmissionService {
     if (!this.access.can(ctx.ability, 'create', 'Seizure', { reportingAgency: owner })) {
       throw new ForbiddenError('Your role or agency may not report seizures');
     }
-    const releasableTo = await this.checkAgencies(input.releasableTo ?? [], owner);
-    const releasableToUsers = await this.checkUsers(input.releasableToUsers ?? []);
-    if (input.operationId && !(await this.access.operations?.acceptsReportsFrom(input.operationId, owner))) {
+    const hash = contentHash(input);
+    // The section's encryption (on a crypto worker) needs only the input, so it runs while the
+    // checks below wait for the database; a check that fails still wins, and a replay ignores it.
+    const preparing = input.sensitive ? this.prepareNewSection(ctx, input, signature) : undefined;
+    preparing?.catch(() => undefined);
+    // Independent reads, sent together, then looked at in the order they used to be made one by
+    // one, so that the same problem is reported first.
+    const [agencies, users, operation, used, ownAgency] = await Promise.allSettled([
+      this.checkAgencies(input.releasableTo ?? [], owner),
+      this.checkUsers(input.releasableToUsers ?? []),
+      input.operationId ? this.access.operations?.acceptsReportsFrom(input.operationId, owner) : true,
+      this.dataSource.getRepository(SeizureEntity).findOneBy({ reportingAgency: owner, reference: input.reference }),
+      this.dataSource.getRepository(AgencyEntity).findOneByOrFail({ code: owner }),
+    ]);
+    const releasableTo = settled(agencies);
+    const releasableToUsers = settled(users);
+    if (!settled(operation)) {
       throw new BadUserInputError(`operationId: no open operation ${input.operationId} that ${owner} takes part in`, ['operationId']);
     }
-    const hash = contentHash(input);
-    const existing = await this.dataSource.getRepository(SeizureEntity).findOneBy({ reportingAgency: owner, reference: input.reference });
+    const existing = settled(used);
     if (existing) return this.sameOrConflict(ctx, existing, hash);
+    const agency = settled(ownAgency);
 
-    const agency = await this.dataSource.getRepository(AgencyEntity).findOneByOrFail({ code: owner });
     const entity = this.dataSource.getRepository(SeizureEntity).create(newSeizureColumns(input, {
       owner,
       ownerCommunities: agency.communities,
@@ -71,13 +90,7 @@ export class SeizureSubmissionService {
       now: new Date(),
     }));
     // OpenPGP work happens before the transaction, which then only writes rows.
-    const prepared = input.sensitive
-      ? await this.sections.prepare(
-        { ...toSection(input.sensitive), ...(signature ? { signedContent: signature.canonical } : {}) },
-        await this.sectionRecipients(entity),
-        { serverBlind: input.serverBlind, owner },
-      )
-      : undefined;
+    const prepared = await preparing;
 
     const saved = await this.dataSource.transaction(async (manager) => {
       const inserted = await manager.createQueryBuilder().insert().into(SeizureEntity).values(entity).orIgnore().returning('*').execute();
@@ -88,6 +101,27 @@ export class SeizureSubmissionService {
     if (saved) return this.committed(saved);
     const winner = await this.dataSource.getRepository(SeizureEntity).findOneByOrFail({ reportingAgency: owner, reference: input.reference });
     return this.sameOrConflict(ctx, winner, hash);
+  }
+
+  /**
+   * The sealed section of a new report, for the recipients its checked distribution will have:
+   * the same lists the checks return when they pass (normalised releases; for RED the named users
+   * and the submitter).
+   */
+  private async prepareNewSection(ctx: RequestContext, input: SeizureInput, signature?: SubmissionSignature): Promise<PreparedSection> {
+    const owner = ctx.principal.agencyCode;
+    const tlp = effectiveTlp(input.tlp, input.handling?.code);
+    const audience = await this.sectionRecipients({
+      reportingAgency: owner,
+      tlp,
+      releasableTo: normalisedAgencyCodes(input.releasableTo ?? [], owner).sort(),
+      releasableToUsers: tlp === 'RED' ? [...new Set([...new Set(input.releasableToUsers ?? []), ctx.principal.userId])] : [],
+    });
+    return this.sections.prepare(
+      { ...toSection(input.sensitive!), ...(signature ? { signedContent: signature.canonical } : {}) },
+      audience,
+      { serverBlind: input.serverBlind, owner },
+    );
   }
 
   async update(ctx: RequestContext, id: string, input: SeizureUpdateInput): Promise<SeizureEntity> {
@@ -247,9 +281,12 @@ export class SeizureSubmissionService {
   private async recordChange(
     manager: EntityManager, ctx: RequestContext, row: SeizureEntity, change: string, changed: string[], prepared?: PreparedSection,
   ): Promise<SeizureChangeEvent> {
-    const event = await recordHistory(manager, row, change, ctx.principal.userId, changed);
-    if (prepared) await this.sections.store(manager, row.id, prepared);
+    // Everything that takes no lock first: the change log's insert and the audit append take the
+    // lock that serialises all writers until commit.
+    await recordVersion(manager, row, change, ctx.principal.userId, changed);
+    if (prepared) await this.sections.store(manager, row.id, prepared, { replacing: change !== 'SUBMITTED' });
     else if (row.hasSensitive && !row.serverBlind) await this.sections.syncRecipients(manager, row.id, await this.sectionRecipients(row, manager));
+    const event = await logChange(manager, row, change);
     await this.audit.append(manager, auditFromContext(ctx, {
       action: `seizure.${change.toLowerCase()}`,
       resourceType: 'Seizure',

@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { BadUserInputError } from '../errors/domain-error.js';
 import { generateAgencyKeyPair, loadAgencyPublicKey } from './agency-key.js';
-import { CryptoPool, CryptoWorkerStoppedError, WorkerPool } from './crypto-pool.js';
+import { CryptoPool, CryptoWorkerStoppedError, WorkerPool, workerExecArgv } from './crypto-pool.js';
 import { DecryptionFailedError, SignatureInvalidError } from './crypto.errors.js';
 import { unlockPrivateKey } from './openpgp-profile.js';
 import { generatePlatformKeyPair, loadPlatformPrivateKey, loadPlatformPublicKey } from './platform-key.js';
@@ -53,6 +57,12 @@ describe('WorkerPool (mechanics, with a fixture worker)', () => {
       expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(CryptoWorkerStoppedError);
     }
     await expect(pool.run('echo', 1)).rejects.toBeInstanceOf(CryptoWorkerStoppedError);
+  });
+});
+
+describe('workerExecArgv', () => {
+  it('keeps node flags and drops those about the parent\'s own entry script', () => {
+    expect(workerExecArgv(['--cpu-prof', '--input-type=module', '-e', 'code', '--max-old-space-size=512', '--eval=x'])).toEqual(['--cpu-prof', '--max-old-space-size=512']);
   });
 });
 
@@ -119,4 +129,23 @@ describe('CryptoPool (the real worker, from TypeScript sources)', () => {
     const error = await pool.encryptForRecipients(new Uint8Array([1]), [{ recipientId: 'X', armoredPublicKey: 'junk' }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadUserInputError);
   }, 30_000);
+});
+
+// What `npm run build` makes: the pool beside its compiled worker, loaded by plain Node (no loader hook).
+const compiledPool = new URL('../../dist/src/crypto/crypto-pool.js', import.meta.url);
+const describeIfBuilt = existsSync(fileURLToPath(compiledPool)) ? describe : describe.skip;
+
+describeIfBuilt('CryptoPool from dist/ (after npm run build)', () => {
+  it('runs the compiled worker', async () => {
+    const recipient = await generateAgencyKeyPair({ agencyCode: 'KY' });
+    const script = `
+      const { CryptoPool, cryptoWorkerEntry } = await import(${JSON.stringify(compiledPool.href)});
+      const pool = new CryptoPool({ platformKey: null, size: 1 });
+      const result = await pool.encryptForRecipients(new TextEncoder().encode('x'), [{ recipientId: 'KY', armoredPublicKey: process.env.KEY }]);
+      await pool.close();
+      console.log(JSON.stringify({ entry: cryptoWorkerEntry().url.pathname.split('/').pop(), recipients: result.wrappedKeys.map((w) => w.recipientId) }));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, NODE_OPTIONS: '', KEY: recipient.publicKeyArmored } });
+    expect(JSON.parse(stdout)).toEqual({ entry: 'crypto-worker.js', recipients: ['KY'] });
+  }, 60_000);
 });

@@ -58,6 +58,20 @@ export function cryptoWorkerEntry(): { url: URL; workerData?: Record<string, unk
 }
 
 /**
+ * The process's node flags minus those about its own entry script (`node --input-type=module -e`),
+ * which a worker inherits by default and then fails to start with.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i += 1) {
+    const flag = execArgv[i];
+    if (['-e', '--eval', '-p', '--print'].includes(flag)) i += 1; // and its script
+    else if (!/^--(?:input-type|eval|print)(?:=|$)/.test(flag)) kept.push(flag);
+  }
+  return kept;
+}
+
+/**
  * A fixed set of worker threads running CPU-heavy tasks off the event loop, one task per worker
  * at a time, the rest queued in order. Threads start on the first task. A worker that dies fails
  * its task with CryptoWorkerStoppedError (never leaves it hanging) and is replaced.
@@ -115,6 +129,7 @@ export class WorkerPool {
   private spawn(): Slot {
     const worker = new Worker(this.entry.url, {
       workerData: { ...this.options.workerData, ...this.entry.workerData },
+      execArgv: workerExecArgv(process.execArgv),
       // Its own name in thread listings (top -H, /proc/.../task/*/comm), e.g. for CPU accounting.
       name: 'crypto-worker',
     });
@@ -129,15 +144,17 @@ export class WorkerPool {
       else pending.reject(deserializeError(reply.error));
       this.dispatch();
     });
-    // An uncaught error ends the thread; 'exit' follows, where the slot is replaced.
-    worker.on('error', () => undefined);
-    worker.on('exit', () => {
+    // An uncaught error ends the thread; 'exit' follows, where the slot is replaced. Its message
+    // goes into the (internal, never shown to clients) error of the task that was running.
+    let crash: string | null = null;
+    worker.on('error', (error) => (crash = error.message));
+    worker.on('exit', (code) => {
       const index = this.slots.indexOf(slot);
       if (index < 0) return; // closed
       this.slots.splice(index, 1);
       const pending = slot.busy;
       slot.busy = null;
-      pending?.reject(new CryptoWorkerStoppedError());
+      pending?.reject(new CryptoWorkerStoppedError(`The crypto worker stopped before finishing the task (exit code ${code}${crash ? `: ${crash}` : ''})`));
       this.dispatch();
     });
     this.slots.push(slot);

@@ -1,23 +1,37 @@
 /**
- * Ingest benchmark (issue 3): sealed submissions per second, end to end, against the floor set by
- * OpenPGP.js for the same cryptographic work, measured in the same run on the same machine.
+ * Ingest benchmark (issues 3 and 17): sealed submissions per second, end to end, against the floor
+ * set by OpenPGP.js for the same cryptographic work on one thread, measured in the same run on the
+ * same machine; and what a burst of sealed submissions does to searches running meanwhile.
  *
- *   npm run build && node dist/bench/ingest.js [--recipients 5] [--seconds 3] [--count 100] [--concurrency 1]
+ *   npm run build && [DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres] node dist/bench/ingest.js \
+ *     [--recipients 5] [--seconds 3] [--count 150] [--concurrency 1,8] [--search-clients 1] [--search-requests 300]
  *
  * - floor: verify + decrypt one sealed envelope (openSealedEnvelope), then encrypt the sensitive
- *   section to N recipients (encryptForRecipients), in a tight loop;
+ *   section to N recipients (encryptForRecipients), in a tight loop on this thread;
  * - end-to-end: `submitSealedSeizure` over HTTP against a server on a throwaway database (embedded
- *   PGlite, or a fresh database on DATABASE_URL's server): authentication, verification,
- *   decryption, validation, encryption at rest to the platform + N-1 agencies, storage, audit.
+ *   PGlite when DATABASE_URL is unset, else a fresh database on its server): authentication,
+ *   verification, decryption, validation, encryption at rest to the platform + N-1 agencies,
+ *   storage, audit. `--count` distinct envelopes per concurrency level, sealed before the clock
+ *   starts, sent by a load generator in a worker thread (it does not share the server's loop);
+ * - search p99: `seizures(first: 20)` as an ELO with `--search-clients` clients, alone, then while
+ *   the ingest runs at the highest concurrency: the cost a burst of submissions puts on readers.
+ * Each ingest measurement also prints CPU milliseconds per submission: the server's main thread,
+ * its other threads (the crypto workers among them), and PostgreSQL.
+ * It prints NODE_ENV, the node flags, the core count and the load average; it never pins.
  */
 import 'reflect-metadata';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { generateAgencyKeyPair, loadAgencyPublicKey } from '../src/crypto/agency-key.js';
 import { unlockPrivateKey, utf8Bytes } from '../src/crypto/openpgp-profile.js';
 import { generatePlatformKeyPair, loadPlatformPrivateKey, loadPlatformPublicKey } from '../src/crypto/platform-key.js';
 import { encryptForRecipients, type Recipient } from '../src/crypto/recipient-encryption.js';
 import { openSealedEnvelope, sealReport } from '../src/crypto/sealed-envelope.js';
+import { signChallenge } from '../src/keys/key-register.command.js';
 import { startBenchPlatform, type BenchPlatform } from './bench-platform.js';
+import { cpuPerRequest, cpuSnapshot } from './cpu-meter.js';
+import type { LoadJob, LoadResult } from './load-worker.js';
 
 const OWNER = 'JM';
 const PLATFORM_PASSPHRASE = 'benchmark platform passphrase';
@@ -26,7 +40,9 @@ interface Options {
   recipients: number;
   seconds: number;
   count: number;
-  concurrency: number;
+  concurrency: number[];
+  searchClients: number;
+  searchRequests: number;
 }
 
 function readOptions(): Options {
@@ -34,8 +50,10 @@ function readOptions(): Options {
     options: {
       recipients: { type: 'string', default: '5' },
       seconds: { type: 'string', default: '3' },
-      count: { type: 'string', default: '100' },
-      concurrency: { type: 'string', default: '1' },
+      count: { type: 'string', default: '150' },
+      concurrency: { type: 'string', default: '1,8' },
+      'search-clients': { type: 'string', default: '1' },
+      'search-requests': { type: 'string', default: '300' },
     },
   });
   const number = (name: keyof typeof values, min: number): number => {
@@ -47,7 +65,13 @@ function readOptions(): Options {
     recipients: Math.trunc(number('recipients', 2)),
     seconds: number('seconds', 0.1),
     count: Math.trunc(number('count', 1)),
-    concurrency: Math.trunc(number('concurrency', 1)),
+    concurrency: String(values.concurrency).split(',').map((part) => {
+      const value = Math.trunc(Number(part));
+      if (!(value >= 1)) throw new Error('--concurrency is a list of client counts, e.g. 1,8');
+      return value;
+    }),
+    searchClients: Math.trunc(number('search-clients', 1)),
+    searchRequests: Math.trunc(number('search-requests', 10)),
   };
 }
 
@@ -116,8 +140,10 @@ async function measureFloor(options: Options, releasableTo: string[]): Promise<n
   return opsPerSecond;
 }
 
-const REGISTER = 'mutation($key: String!) { registerAgencyKey(armoredPublicKey: $key) { fingerprint } }';
+const REGISTER = 'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint } }';
+const KEY_CHALLENGE = 'mutation { agencyKeyChallenge { challenge } }';
 const SUBMIT_SEALED = 'mutation($envelope: String!) { submitSealedSeizure(envelope: $envelope) { id } }';
+const SEARCH = '{ seizures(first: 20) { edges { node { id reference tlp seizedAt country commodity { category } quantity { value unit } } } } }';
 
 async function hasSealedSubmission(platform: BenchPlatform, token: string): Promise<boolean> {
   const reply = await platform.gql<{ __type: { fields: { name: string }[] } | null }>(token, '{ __type(name: "Mutation") { fields { name } } }');
@@ -130,8 +156,47 @@ async function expectOk<T>(what: string, reply: Promise<{ data?: T | null; error
   return data;
 }
 
+/** Runs one load job in a worker thread; `stop` ends it early (its result holds what was done). */
+function startLoad(job: LoadJob): { result: Promise<LoadResult>; stop(): void } {
+  const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: job });
+  const result = new Promise<LoadResult>((resolve, reject) => {
+    let answer: LoadResult | null = null;
+    worker.once('message', (message: LoadResult) => (answer = message));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (answer ? resolve(answer) : reject(new Error(`load worker exited with code ${code} and no result`))));
+  });
+  return { result, stop: () => worker.postMessage('stop') };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+function latencySummary(result: LoadResult): string {
+  const sorted = [...result.latencies].sort((x, y) => x - y);
+  return `n=${sorted.length}, p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms`;
+}
+
+function checked(what: string, result: LoadResult): LoadResult {
+  if (result.errors > 0) throw new Error(`${what}: ${result.errors} errors, first: ${result.firstError}`);
+  return result;
+}
+
+function loadAverage(): string {
+  return os.loadavg().map((value) => value.toFixed(2)).join(' ');
+}
+
+interface EndToEnd {
+  databaseKind: string;
+  perSecond: Map<number, number>;
+  searchAloneP99: number;
+  searchUnderLoadP99: number;
+  searchUnderLoadClients: number;
+}
+
 /** End to end over HTTP; null when the server has no submitSealedSeizure. */
-async function measureEndToEnd(options: Options, releasableTo: string[]): Promise<{ perSecond: number; databaseKind: string } | null> {
+async function measureEndToEnd(options: Options, releasableTo: string[]): Promise<EndToEnd | null> {
   const platform = await startBenchPlatform();
   try {
     const elo = await platform.apiKeyFor(OWNER, ['ELO']);
@@ -143,33 +208,61 @@ async function measureEndToEnd(options: Options, releasableTo: string[]): Promis
       ...(await Promise.all(releasableTo.map(async (code) => [code, await generateAgencyKeyPair({ agencyCode: code })] as const))),
     ]) {
       const admin = await platform.apiKeyFor(code, ['AGENCY_ADMIN']);
-      await expectOk(`registerAgencyKey for ${code}`, platform.gql(admin, REGISTER, { key: pair.publicKeyArmored }));
+      const { agencyKeyChallenge } = await expectOk(`agencyKeyChallenge for ${code}`, platform.gql<{ agencyKeyChallenge: { challenge: string } }>(admin, KEY_CHALLENGE));
+      const signed = await signChallenge(agencyKeyChallenge.challenge, pair.privateKeyArmored);
+      await expectOk(`registerAgencyKey for ${code}`, platform.gql(admin, REGISTER, { key: pair.publicKeyArmored, signed }));
     }
     const { platformKey } = await expectOk('platformKey', platform.gql<{ platformKey: string }>(elo, '{ platformKey }'));
     const platformPublicKey = await loadPlatformPublicKey(platformKey);
     const signingKey = await unlockPrivateKey({ armoredPrivateKey: owner.privateKeyArmored });
 
-    // Sealing is the sending agency's work, not the platform's: done before the clock starts.
-    const warmUp = 3;
-    const envelopes: string[] = [];
-    for (let i = 0; i < options.count + warmUp; i += 1) {
-      envelopes.push(await sealReport({ report: report(releasableTo), signingKey, platformPublicKey }));
-    }
-    const submit = (envelope: string) => expectOk('submitSealedSeizure', platform.gql(elo, SUBMIT_SEALED, { envelope }));
-    for (const envelope of envelopes.splice(0, warmUp)) await submit(envelope);
-
-    const started = performance.now();
-    let next = 0;
-    const worker = async () => {
-      while (next < envelopes.length) await submit(envelopes[next++]);
+    // Sealing is the sending agency's work, not the platform's: done before any clock starts.
+    const warmUp = 5;
+    const seal = async (n: number): Promise<string[]> => {
+      const bodies: string[] = [];
+      for (let i = 0; i < n; i += 1) {
+        const envelope = await sealReport({ report: report(releasableTo), signingKey, platformPublicKey });
+        bodies.push(JSON.stringify({ query: SUBMIT_SEALED, variables: { envelope } }));
+      }
+      return bodies;
     };
-    await Promise.all(Array.from({ length: options.concurrency }, worker));
-    const ms = performance.now() - started;
-    const perSecond = rate(envelopes.length, ms);
-    process.stdout.write(
-      `end-to-end (submitSealedSeizure over HTTP, ${platform.databaseKind} database, concurrency ${options.concurrency}): ${fixed(perSecond)} submissions/s (${envelopes.length} in ${(ms / 1000).toFixed(1)} s)\n`,
-    );
-    return { perSecond, databaseKind: platform.databaseKind };
+    const url = `${platform.server.url.replace('//localhost:', '//127.0.0.1:')}/graphql`;
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${elo}` };
+    const ingestJob = (bodies: string[], concurrency: number): LoadJob => ({
+      kind: 'http', url, headers, body: bodies[0], bodies, concurrency, warmup: warmUp, count: bodies.length - warmUp, budgetMs: 600_000,
+    });
+    const searchJob = (count: number): LoadJob => ({
+      kind: 'http', url, headers, body: JSON.stringify({ query: SEARCH }), concurrency: options.searchClients, warmup: 20, count, budgetMs: 600_000,
+    });
+
+    const perSecond = new Map<number, number>();
+    const top = Math.max(...options.concurrency);
+    let underLoad: LoadResult | null = null;
+    for (const concurrency of options.concurrency) {
+      const bodies = await seal(options.count + warmUp);
+      const before = cpuSnapshot();
+      const load1 = loadAverage();
+      const search = concurrency === top ? startLoad(searchJob(1_000_000)) : null;
+      const ingest = checked('submitSealedSeizure', await startLoad(ingestJob(bodies, concurrency)).result);
+      search?.stop();
+      const cpu = cpuPerRequest(before, cpuSnapshot(), options.count + warmUp);
+      if (search) underLoad = checked('search under ingest load', await search.result);
+      const rate = (ingest.latencies.length * 1000) / ingest.wallMs;
+      perSecond.set(concurrency, rate);
+      process.stdout.write(
+        `end-to-end (submitSealedSeizure over HTTP, ${platform.databaseKind} database, concurrency ${concurrency}): ${fixed(rate)} submissions/s ` +
+          `(${ingest.latencies.length} in ${(ingest.wallMs / 1000).toFixed(1)} s; ${latencySummary(ingest)}; load average before ${load1})\n`,
+      );
+      process.stdout.write(`  ${cpu}${search ? ', search load included' : ''}\n`);
+    }
+    // Searches alone, on the same data, after the ingest (a search that ran during it saw fewer rows, never more).
+    const alone = checked('search alone', await startLoad(searchJob(options.searchRequests)).result);
+    if (!underLoad) throw new Error('no search ran under ingest load');
+    const aloneP99 = percentile([...alone.latencies].sort((x, y) => x - y), 0.99);
+    const loadedP99 = percentile([...underLoad.latencies].sort((x, y) => x - y), 0.99);
+    process.stdout.write(`search (${options.searchClients} client${options.searchClients === 1 ? '' : 's'}) alone:             ${latencySummary(alone)}\n`);
+    process.stdout.write(`search (${options.searchClients} client${options.searchClients === 1 ? '' : 's'}) under ingest x${top}: ${latencySummary(underLoad)}\n`);
+    return { databaseKind: platform.databaseKind, perSecond, searchAloneP99: aloneP99, searchUnderLoadP99: loadedP99, searchUnderLoadClients: top };
   } finally {
     await platform.close();
   }
@@ -184,6 +277,10 @@ async function main(): Promise<void> {
   const releasableTo = RELEASE_CANDIDATES.slice(0, options.recipients - 2);
   if (releasableTo.length !== options.recipients - 2) throw new Error(`--recipients is at most ${RELEASE_CANDIDATES.length + 2}`);
   process.stdout.write(`ingest benchmark: ${options.recipients} recipients (PLATFORM, ${[OWNER, ...releasableTo].join(', ')}), node ${process.version}\n`);
+  process.stdout.write(
+    `NODE_ENV ${process.env.NODE_ENV ?? '(unset)'} (the server under test runs with NODE_ENV=test config); node flags ${process.execArgv.join(' ') || '(none)'}; ` +
+      `${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'}), not pinned; load average ${loadAverage()}\n`,
+  );
 
   const floor = await measureFloor(options, releasableTo);
   const endToEnd = await measureEndToEnd(options, releasableTo);
@@ -191,7 +288,13 @@ async function main(): Promise<void> {
     process.stdout.write('end-to-end: not available (the server has no submitSealedSeizure mutation)\n');
     return;
   }
-  process.stdout.write(`ratio end-to-end / floor: ${(endToEnd.perSecond / floor).toFixed(2)}\n`);
+  for (const [concurrency, perSecond] of endToEnd.perSecond) {
+    process.stdout.write(`ratio end-to-end / floor at ${concurrency} client${concurrency === 1 ? '' : 's'}: ${(perSecond / floor).toFixed(2)}\n`);
+  }
+  process.stdout.write(
+    `search p99 under ingest x${endToEnd.searchUnderLoadClients} / alone: ${(endToEnd.searchUnderLoadP99 / endToEnd.searchAloneP99).toFixed(2)} ` +
+      `(${endToEnd.searchUnderLoadP99.toFixed(1)} / ${endToEnd.searchAloneP99.toFixed(1)} ms); load average after ${loadAverage()}\n`,
+  );
 }
 
 main().then(

@@ -26,7 +26,14 @@ export interface LoadSettings {
 }
 
 export type LoadJob =
-  | (LoadSettings & { kind: 'http'; url: string; body: string; headers: Record<string, string> })
+  | (LoadSettings & {
+      kind: 'http';
+      url: string;
+      body: string;
+      headers: Record<string, string>;
+      /** Bodies sent in turn instead of `body` (requests that must differ, e.g. one sealed submission each). */
+      bodies?: string[];
+    })
   | (LoadSettings & { kind: 'sql'; connectionString: string; poolSize: number; sql: string; params: unknown[] });
 
 export interface LoadResult {
@@ -40,6 +47,9 @@ export interface LoadResult {
 }
 
 type Send = () => Promise<number>;
+
+/** Set by a 'stop' message: a load that runs alongside another ends when that one does. */
+let stopped = false;
 
 async function run(settings: LoadSettings, send: Send): Promise<LoadResult> {
   let errors = 0;
@@ -59,7 +69,7 @@ async function run(settings: LoadSettings, send: Send): Promise<LoadResult> {
     let issued = 0;
     const started = performance.now();
     const client = async () => {
-      while (issued < count && performance.now() - started < settings.budgetMs) {
+      while (!stopped && issued < count && performance.now() - started < settings.budgetMs) {
         issued += 1;
         const t = performance.now();
         const ok = await once();
@@ -78,10 +88,12 @@ async function run(settings: LoadSettings, send: Send): Promise<LoadResult> {
 async function runHttp(job: Extract<LoadJob, { kind: 'http' }>): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency, maxFreeSockets: job.concurrency });
   const url = new URL(job.url);
-  const body = Buffer.from(job.body);
-  const headers = { ...job.headers, 'content-length': String(body.length) };
+  const bodies = (job.bodies ?? [job.body]).map((text) => Buffer.from(text));
+  let sent = 0;
   const send: Send = () =>
     new Promise<number>((resolve, reject) => {
+      const body = bodies[sent++ % bodies.length];
+      const headers = { ...job.headers, 'content-length': String(body.length) };
       const request = http.request(
         { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers },
         (response) => {
@@ -121,6 +133,10 @@ async function runSql(job: Extract<LoadJob, { kind: 'sql' }>): Promise<LoadResul
 if (parentPort) {
   const job = workerData as LoadJob;
   if (job.cpu !== undefined) pinThread(currentThreadId(), job.cpu);
+  parentPort.on('message', (message) => {
+    if (message === 'stop') stopped = true;
+  });
+  parentPort.unref();
   const result = await (job.kind === 'http' ? runHttp(job) : runSql(job));
   parentPort.postMessage(result);
 }

@@ -168,9 +168,28 @@ export async function inspectAgencyPublicKey(armored: string, now: Date = new Da
   };
 }
 
-/** Reads a registered (stored) agency key for verification or encryption, without judging it. */
-export async function loadAgencyPublicKey(armored: string): Promise<PublicKey> {
-  return readPublicKeyOrThrow(armored, FIELD);
+/** Parsed stored keys by their armored text, newest use last; a stored key's text changes when it is revoked. */
+const parsedKeys = new Map<string, Promise<PublicKey>>();
+const PARSED_KEYS_KEPT = 256;
+
+/**
+ * Reads a registered (stored) agency key for verification or encryption, without judging it.
+ * Parsed once per text and then shared: parsing (and the self-signature checks OpenPGP.js caches
+ * on the parsed key) cost more per sealed submission than the database statements did. Whether
+ * the key is valid at a given time is still checked by each use.
+ */
+export function loadAgencyPublicKey(armored: string): Promise<PublicKey> {
+  const cached = parsedKeys.get(armored);
+  if (cached) {
+    parsedKeys.delete(armored);
+    parsedKeys.set(armored, cached);
+    return cached;
+  }
+  const parsing = readPublicKeyOrThrow(armored, FIELD);
+  parsedKeys.set(armored, parsing);
+  parsing.catch(() => parsedKeys.delete(armored));
+  if (parsedKeys.size > PARSED_KEYS_KEPT) parsedKeys.delete(parsedKeys.keys().next().value as string);
+  return parsing;
 }
 
 const AGENCY_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;

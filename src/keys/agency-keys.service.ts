@@ -8,6 +8,8 @@ import { AgencyKeyEntity } from './agency-key.entity.js';
 export interface UsableKey {
   fingerprint: string;
   publicKey: PublicKey;
+  /** The stored armored text, for work done on another thread. */
+  armored: string;
 }
 
 function usable(key: AgencyKeyEntity, now: Date): boolean {
@@ -40,7 +42,7 @@ export class AgencyKeysService {
     const result = new Map<string, UsableKey>();
     for (const key of await this.listForAgencies(codes, manager)) {
       if (result.has(key.agencyCode) || !usable(key, now)) continue;
-      result.set(key.agencyCode, { fingerprint: key.fingerprint, publicKey: await loadAgencyPublicKey(key.armored) });
+      result.set(key.agencyCode, { fingerprint: key.fingerprint, publicKey: await loadAgencyPublicKey(key.armored), armored: key.armored });
     }
     return result;
   }
@@ -48,7 +50,7 @@ export class AgencyKeysService {
   /** Every registered key of the agency that may still sign: what a sealed submission is verified against. */
   async verificationKeys(agencyCode: string, now = new Date()): Promise<UsableKey[]> {
     const keys = await this.listForAgencies([agencyCode]);
-    return Promise.all(keys.filter((k) => usable(k, now)).map(async (k) => ({ fingerprint: k.fingerprint, publicKey: await loadAgencyPublicKey(k.armored) })));
+    return Promise.all(keys.filter((k) => usable(k, now)).map(async (k) => ({ fingerprint: k.fingerprint, publicKey: await loadAgencyPublicKey(k.armored), armored: k.armored })));
   }
 
   /** Any registered key by fingerprint, revoked ones included: for re-verifying stored signatures. */

@@ -49,7 +49,7 @@ export class PersonalKeysService {
     const keys = await manager.find(UserKeyEntity, { where: { userId: In([...new Set(userIds)]), revokedAt: IsNull() }, order: { keyCreatedAt: 'DESC' } });
     for (const key of keys) {
       if (result.has(key.userId) || (key.expiresAt && key.expiresAt <= now)) continue;
-      result.set(key.userId, { fingerprint: key.fingerprint, publicKey: await loadAgencyPublicKey(key.armored) });
+      result.set(key.userId, { fingerprint: key.fingerprint, publicKey: await loadAgencyPublicKey(key.armored), armored: key.armored });
     }
     return result;
   }

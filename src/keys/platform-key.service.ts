@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { PrivateKey, PublicKey } from 'openpgp';
 import type { Repository } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
+import { CryptoPool } from '../crypto/crypto-pool.js';
 import { generatePlatformKeyPair, loadPlatformPrivateKey, loadPlatformPublicKey } from '../crypto/platform-key.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { PlatformKeyEntity } from './platform-key.entity.js';
@@ -18,8 +19,8 @@ const DEV_PASSPHRASE_FILE = 'platform-key.passphrase';
  * with the private key encrypted by PLATFORM_KEY_PASSPHRASE, unlocked in memory only.
  */
 @Injectable()
-export class PlatformKeyService implements OnModuleInit {
-  private loaded?: { fingerprint: string; armoredPublic: string; publicKey: PublicKey; privateKey: PrivateKey };
+export class PlatformKeyService implements OnModuleInit, OnModuleDestroy {
+  private loaded?: { fingerprint: string; armoredPublic: string; publicKey: PublicKey; privateKey: PrivateKey; crypto: CryptoPool };
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,7 +48,14 @@ export class PlatformKeyService implements OnModuleInit {
       armoredPublic: row.armoredPublic,
       publicKey: await loadPlatformPublicKey(row.armoredPublic),
       privateKey: await loadPlatformPrivateKey({ armoredPrivateKey: row.armoredPrivate, passphrase }),
+      // Worker threads (started on first use) for the OpenPGP work of sealed submissions; each
+      // unlocks its own copy of the key from the stored form.
+      crypto: new CryptoPool({ platformKey: { armoredPrivateKey: row.armoredPrivate, passphrase } }),
     };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.loaded?.crypto.close();
   }
 
   get fingerprint(): string {
@@ -61,6 +69,10 @@ export class PlatformKeyService implements OnModuleInit {
   }
   get privateKey(): PrivateKey {
     return this.current().privateKey;
+  }
+  /** The pool of crypto worker threads holding this key: sealed submissions' OpenPGP work runs there. */
+  get crypto(): CryptoPool {
+    return this.current().crypto;
   }
 
   private current(): NonNullable<PlatformKeyService['loaded']> {

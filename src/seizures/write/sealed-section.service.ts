@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { In } from 'typeorm';
 import { BadUserInputError } from '../../errors/domain-error.js';
-import { assembleMessageFor, decryptPayload, encryptForRecipients, unwrapSessionKey, wrapSessionKeyFor, type Recipient } from '../../crypto/recipient-encryption.js';
+import { assembleMessageFor, decryptPayload, unwrapSessionKey, wrapSessionKeyFor } from '../../crypto/recipient-encryption.js';
 import { AgencyKeysService } from '../../keys/agency-keys.service.js';
 import { PersonalKeysService, userRecipient } from '../../keys/personal-keys.service.js';
 import { PlatformKeyService } from '../../keys/platform-key.service.js';
@@ -78,21 +78,23 @@ export class SealedSectionService {
     if (options.serverBlind && !keys.has(options.owner)) {
       throw new BadUserInputError(`A server-blind report needs a registered OpenPGP key of ${options.owner}; register one first`, ['serverBlind']);
     }
-    const recipients: Recipient[] = [...keys.entries()].map(([code, key]) => ({ recipientId: code, publicKey: key.publicKey }));
+    const recipients = [...keys.entries()].map(([code, key]) => ({ recipientId: code, armoredPublicKey: key.armored }));
     for (const [userId, key] of await this.personalKeys.encryptionKeys(audience.users)) {
-      recipients.push({ recipientId: userRecipient(userId), publicKey: key.publicKey });
+      recipients.push({ recipientId: userRecipient(userId), armoredPublicKey: key.armored });
     }
-    if (!options.serverBlind) recipients.push({ recipientId: PLATFORM_RECIPIENT, publicKey: this.platformKey.publicKey });
+    if (!options.serverBlind) recipients.push({ recipientId: PLATFORM_RECIPIENT, armoredPublicKey: this.platformKey.armoredPublicKey });
     const plaintext = options.serverBlind ? paddedJson(section) : JSON.stringify(section);
-    const encrypted = await encryptForRecipients(new TextEncoder().encode(plaintext), recipients);
+    // Encrypted on a crypto worker thread, off the API's event loop.
+    const encrypted = await this.platformKey.crypto.encryptForRecipients(new TextEncoder().encode(plaintext), recipients);
     return {
       payload: Buffer.from(encrypted.payload),
       recipients: encrypted.wrappedKeys.map((w) => ({ recipient: w.recipientId, keyFingerprint: w.keyFingerprint, pkesk: Buffer.from(w.pkesk) })),
     };
   }
 
-  async store(manager: EntityManager, seizureId: string, prepared: PreparedSection): Promise<void> {
-    await manager.delete(SectionRecipientEntity, { seizureId });
+  /** Writes a prepared section; `replacing: false` for a report that has none yet (no old recipients to delete). */
+  async store(manager: EntityManager, seizureId: string, prepared: PreparedSection, options: { replacing: boolean } = { replacing: true }): Promise<void> {
+    if (options.replacing) await manager.delete(SectionRecipientEntity, { seizureId });
     await manager.upsert(SealedSectionEntity, { seizureId, payload: prepared.payload }, ['seizureId']);
     if (prepared.recipients.length) await manager.insert(SectionRecipientEntity, prepared.recipients.map((r) => ({ ...r, seizureId })));
   }

@@ -3,7 +3,6 @@ import { ModuleRef } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { coerceInputValue, type GraphQLInputType } from 'graphql';
 import type { RequestContext } from '../../access/request-context.js';
-import { openSealedEnvelope } from '../../crypto/sealed-envelope.js';
 import { SignatureInvalidError } from '../../crypto/crypto.errors.js';
 import { BadUserInputError } from '../../errors/domain-error.js';
 import { AgencyKeysService } from '../../keys/agency-keys.service.js';
@@ -34,11 +33,8 @@ export class SealedSubmissionService {
     if (senderKeys.length === 0) {
       throw new SignatureInvalidError(`Agency ${ctx.principal.agencyCode} has no registered signing key; register one with registerAgencyKey`, 'UNKNOWN_SIGNER');
     }
-    const opened = await openSealedEnvelope({
-      armored: envelope,
-      platformPrivateKey: this.platformKey.privateKey,
-      senderKeys: senderKeys.map((k) => k.publicKey),
-    });
+    // Verified and decrypted on a crypto worker thread, off the API's event loop.
+    const opened = await this.platformKey.crypto.openSealedEnvelope({ armored: envelope, senderKeys: senderKeys.map((k) => k.armored) });
     const input = this.asSeizureInput(opened.report);
     if (input.serverBlind) {
       // The envelope is opened by the platform key, and its detached signature, kept in clear to be

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
@@ -7,74 +6,29 @@ import { AgencyEntity } from '../../agencies/agency.entity.js';
 import { AuditService, auditFromContext } from '../../audit/audit.service.js';
 import type { RequestContext } from '../../access/request-context.js';
 import { EXCHANGE_RATES, type ExchangeRates } from '../../config/exchange-rates.js';
-import { canonicalJson } from '../../crypto/canonical-json.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors/domain-error.js';
 import { UserEntity } from '../../users/user.entity.js';
 import { PersonalKeysService } from '../../keys/personal-keys.service.js';
-import { SealedSectionService, type PreparedSection, type SectionAudience, type SensitiveSection } from './sealed-section.service.js';
-import { SeizureChangeEntity } from '../data/seizure-change.entity.js';
-import { SeizureVersionEntity } from '../data/seizure-version.entity.js';
+import { SealedSectionService, type PreparedSection, type SectionAudience } from './sealed-section.service.js';
 import { SeizureEntity } from '../data/seizure.entity.js';
-import type { SeizureInput, SeizureUpdateInput, SensitiveInput } from '../api/seizure.inputs.js';
+import type { SeizureInput, SeizureUpdateInput } from '../api/seizure.inputs.js';
 import {
-  InputProblems, checkEvaluation, checkSensitive, checkTlpDistribution, effectiveTlp, isLowGrade, kgEquivalent, usdValue, validateSeizureInput,
+  InputProblems, checkEvaluation, checkSensitive, checkTlpDistribution, effectiveTlp, isLowGrade, usdValue, validateSeizureInput,
 } from './seizure-validation.js';
+import { logChange, recordVersion, type SeizureChangeEvent } from './seizure-history.js';
+import { contentHash, newSeizureColumns, normalisedAgencyCodes, toSection, type SubmissionSignature } from './seizure-mapping.js';
 import { isUuid } from '../../database/uuid.js';
-
-/** A sealed submission's verified signature, recorded with the report so it can be re-verified. */
-export interface SubmissionSignature {
-  signerFingerprint: string;
-  detachedSignature: string;
-  canonical: string;
-  signedAt: Date | null;
-}
-
-const FACT_COLUMNS: (keyof SeizureEntity)[] = [
-  'reference', 'reportingAgency', 'status', 'tlp', 'releasableTo', 'releasableToUsers', 'seizedAt', 'country', 'locationName', 'locationUnlocode',
-  'latitude', 'longitude', 'transportMode', 'commodityCategory', 'commodityType', 'commodityDescription', 'quantityValue', 'quantityUnit',
-  'valueAmount', 'valueCurrency', 'concealment', 'detectionMethod', 'routeOrigin', 'routeTransit', 'routeDestination', 'operationId', 'operationLinkBasis',
-  'conveyanceType', 'conveyanceIdentifier', 'evaluationScheme', 'evaluationSource', 'evaluationInformation', 'handlingCode',
-  'handlingConditions', 'retractionReason',
-];
-
-function snapshot(entity: SeizureEntity): Record<string, unknown> {
-  return Object.fromEntries(FACT_COLUMNS.map((column) => [column, entity[column] instanceof Date ? (entity[column] as Date).toISOString() : entity[column]]));
-}
-
-function toSection(input: SensitiveInput): SensitiveSection {
-  return {
-    narrative: input.narrative ?? null,
-    persons: (input.persons ?? []).map((p) => ({ name: p.name, nationality: p.nationality ?? null, dateOfBirth: p.dateOfBirth ?? null, role: p.role ?? null })),
-    companies: input.companies ?? [],
-    identifiers: input.identifiers ?? [],
-  };
-}
 
 /** The one answer to a reference used by a report the caller may not read (sameOrConflict). */
 export const NEUTRAL_REFERENCE_REFUSAL = 'This reference cannot be used for a new report of your agency; choose another reference';
 
-/**
- * The content a reference stands for: the same content again is the same report. For a
- * server-blind report the sensitive section is left out and the client's keyed digest of it
- * stands in: a hash over the section would let anyone reading the database test guesses of a
- * name or narrative offline.
- */
-function contentHash(input: SeizureInput): string {
-  const { sensitive, sensitiveDigest, ...facts } = input;
-  const content = input.serverBlind
-    ? { ...facts, seizedAt: input.seizedAt.toISOString(), serverBlindSection: sensitiveDigest }
-    : { ...facts, sensitive, seizedAt: input.seizedAt.toISOString() };
-  const plain = JSON.parse(JSON.stringify(content));
-  return createHash('sha256').update(canonicalJson(plain)).digest('hex');
-}
+export type { SeizureChangeEvent } from './seizure-history.js';
+export type { SubmissionSignature } from './seizure-mapping.js';
 
-/** One committed change of a report, as written to the seizure_changes log. */
-export interface SeizureChangeEvent {
-  seizureId: string;
-  /** The change's seq in seizure_changes. */
-  changeSeq: string;
-  version: number;
-  change: string;
+/** The value of a settled promise, or its reason thrown. */
+function settled<T>(outcome: PromiseSettledResult<T>): T {
+  if (outcome.status === 'rejected') throw outcome.reason;
+  return outcome.value;
 }
 
 /** Told about each change after its transaction commits (alerts); provided under SEIZURE_CHANGE_LISTENER. */
@@ -102,78 +56,42 @@ export class SeizureSubmissionService {
     if (!this.access.can(ctx.ability, 'create', 'Seizure', { reportingAgency: owner })) {
       throw new ForbiddenError('Your role or agency may not report seizures');
     }
-    const releasableTo = await this.checkAgencies(input.releasableTo ?? [], owner);
-    const releasableToUsers = await this.checkUsers(input.releasableToUsers ?? []);
-    if (input.operationId && !(await this.access.operations?.acceptsReportsFrom(input.operationId, owner))) {
+    const hash = contentHash(input);
+    // The section's encryption (on a crypto worker) needs only the input, so it runs while the
+    // checks below wait for the database; a check that fails still wins, and a replay ignores it.
+    const preparing = input.sensitive ? this.prepareNewSection(ctx, input, signature) : undefined;
+    preparing?.catch(() => undefined);
+    // Independent reads, sent together, then looked at in the order they used to be made one by
+    // one, so that the same problem is reported first.
+    const [agencies, users, operation, used, ownAgency] = await Promise.allSettled([
+      this.checkAgencies(input.releasableTo ?? [], owner),
+      this.checkUsers(input.releasableToUsers ?? []),
+      input.operationId ? this.access.operations?.acceptsReportsFrom(input.operationId, owner) : true,
+      this.dataSource.getRepository(SeizureEntity).findOneBy({ reportingAgency: owner, reference: input.reference }),
+      this.dataSource.getRepository(AgencyEntity).findOneByOrFail({ code: owner }),
+    ]);
+    const releasableTo = settled(agencies);
+    const releasableToUsers = settled(users);
+    if (!settled(operation)) {
       throw new BadUserInputError(`operationId: no open operation ${input.operationId} that ${owner} takes part in`, ['operationId']);
     }
-    const hash = contentHash(input);
-    const existing = await this.dataSource.getRepository(SeizureEntity).findOneBy({ reportingAgency: owner, reference: input.reference });
+    const existing = settled(used);
     if (existing) return this.sameOrConflict(ctx, existing, hash);
+    const agency = settled(ownAgency);
 
-    const agency = await this.dataSource.getRepository(AgencyEntity).findOneByOrFail({ code: owner });
-    const tlp = effectiveTlp(input.tlp, input.handling?.code);
-    const route = input.route;
-    const entity = this.dataSource.getRepository(SeizureEntity).create({
-      reference: input.reference,
-      reportingAgency: owner,
+    const entity = this.dataSource.getRepository(SeizureEntity).create(newSeizureColumns(input, {
+      owner,
       ownerCommunities: agency.communities,
       createdBy: ctx.principal.userId,
-      status: 'SUBMITTED',
-      tlp,
-      releasableTo,
-      releasableToUsers: tlp === 'RED' ? [...new Set([...releasableToUsers, ctx.principal.userId])] : [],
-      seizedAt: input.seizedAt,
-      country: input.country,
-      locationName: input.location?.name ?? null,
-      locationUnlocode: input.location?.unlocode ?? null,
-      latitude: input.location?.latitude ?? null,
-      longitude: input.location?.longitude ?? null,
-      transportMode: input.transportMode,
-      commodityCategory: input.commodity.category,
-      commodityType: input.commodity.type ?? null,
-      commodityDescription: input.commodity.description ?? null,
-      quantityValue: input.quantity.value,
-      quantityUnit: input.quantity.unit,
-      quantityKg: kgEquivalent(input.quantity.value, input.quantity.unit),
-      valueAmount: input.estimatedValue?.amount ?? null,
-      valueCurrency: input.estimatedValue?.currency ?? null,
-      valueUsd: usdValue(this.rates, input.estimatedValue?.amount ?? null, input.estimatedValue?.currency ?? null),
-      concealment: input.concealment ?? null,
-      detectionMethod: input.detectionMethod,
-      routeOrigin: route?.origin ?? null,
-      routeTransit: route?.transit ?? [],
-      routeDestination: route?.destination ?? null,
-      routeCountries: [...new Set([route?.origin, ...(route?.transit ?? []), route?.destination].filter((c): c is string => Boolean(c)))],
-      operationId: input.operationId ?? null,
-      operationLinkBasis: input.operationId ? 'SUBMITTED' : null,
-      operationLinkedAt: input.operationId ? new Date() : null,
-      conveyanceType: input.conveyance?.type ?? null,
-      conveyanceIdentifier: input.conveyance?.identifier ?? null,
-      evaluationScheme: input.evaluation?.scheme ?? null,
-      evaluationSource: input.evaluation?.source ?? null,
-      evaluationInformation: input.evaluation?.information ?? null,
-      lowGrade: isLowGrade(input.evaluation),
-      handlingCode: input.handling?.code ?? null,
-      handlingConditions: input.handling?.conditions ?? null,
-      hasSensitive: Boolean(input.sensitive),
-      serverBlind: input.serverBlind,
       contentHash: hash,
-      signerFingerprint: signature?.signerFingerprint ?? null,
-      signature: signature?.detachedSignature ?? null,
-      // With a sensitive section, the signed text (which contains it) is stored encrypted in the section.
-      signedContent: signature && !input.sensitive ? signature.canonical : null,
-      signedAt: signature?.signedAt ?? null,
-      version: 1,
-    });
+      valueUsd: usdValue(this.rates, input.estimatedValue?.amount ?? null, input.estimatedValue?.currency ?? null),
+      releasableTo,
+      releasableToUsers,
+      signature,
+      now: new Date(),
+    }));
     // OpenPGP work happens before the transaction, which then only writes rows.
-    const prepared = input.sensitive
-      ? await this.sections.prepare(
-        { ...toSection(input.sensitive), ...(signature ? { signedContent: signature.canonical } : {}) },
-        await this.sectionRecipients(entity),
-        { serverBlind: input.serverBlind, owner },
-      )
-      : undefined;
+    const prepared = await preparing;
 
     const saved = await this.dataSource.transaction(async (manager) => {
       const inserted = await manager.createQueryBuilder().insert().into(SeizureEntity).values(entity).orIgnore().returning('*').execute();
@@ -184,6 +102,27 @@ export class SeizureSubmissionService {
     if (saved) return this.committed(saved);
     const winner = await this.dataSource.getRepository(SeizureEntity).findOneByOrFail({ reportingAgency: owner, reference: input.reference });
     return this.sameOrConflict(ctx, winner, hash);
+  }
+
+  /**
+   * The sealed section of a new report, for the recipients its checked distribution will have:
+   * the same lists the checks return when they pass (normalised releases; for RED the named users
+   * and the submitter).
+   */
+  private async prepareNewSection(ctx: RequestContext, input: SeizureInput, signature?: SubmissionSignature): Promise<PreparedSection> {
+    const owner = ctx.principal.agencyCode;
+    const tlp = effectiveTlp(input.tlp, input.handling?.code);
+    const audience = await this.sectionRecipients({
+      reportingAgency: owner,
+      tlp,
+      releasableTo: normalisedAgencyCodes(input.releasableTo ?? [], owner).sort(),
+      releasableToUsers: tlp === 'RED' ? [...new Set([...new Set(input.releasableToUsers ?? []), ctx.principal.userId])] : [],
+    });
+    return this.sections.prepare(
+      { ...toSection(input.sensitive!), ...(signature ? { signedContent: signature.canonical } : {}) },
+      audience,
+      { serverBlind: input.serverBlind, owner },
+    );
   }
 
   async update(ctx: RequestContext, id: string, input: SeizureUpdateInput): Promise<SeizureEntity> {
@@ -343,13 +282,12 @@ export class SeizureSubmissionService {
   private async recordChange(
     manager: EntityManager, ctx: RequestContext, row: SeizureEntity, change: string, changed: string[], prepared?: PreparedSection,
   ): Promise<SeizureChangeEvent> {
-    const version = manager.create(SeizureVersionEntity, { seizureId: row.id, version: row.version, change, changedBy: ctx.principal.userId, changedFields: changed });
-    version.snapshot = snapshot(row);
-    await manager.save(version);
-    const logged = await manager.insert(SeizureChangeEntity, { seizureId: row.id, version: row.version, change });
-    const event: SeizureChangeEvent = { seizureId: row.id, changeSeq: String(logged.identifiers[0].seq), version: row.version, change };
-    if (prepared) await this.sections.store(manager, row.id, prepared);
+    // Everything that takes no lock first: the change log's insert and the audit append take the
+    // lock that serialises all writers until commit.
+    await recordVersion(manager, row, change, ctx.principal.userId, changed);
+    if (prepared) await this.sections.store(manager, row.id, prepared, { replacing: change !== 'SUBMITTED' });
     else if (row.hasSensitive && !row.serverBlind) await this.sections.syncRecipients(manager, row.id, await this.sectionRecipients(row, manager));
+    const event = await logChange(manager, row, change);
     await this.audit.append(manager, auditFromContext(ctx, {
       action: `seizure.${change.toLowerCase()}`,
       resourceType: 'Seizure',
@@ -399,7 +337,7 @@ export class SeizureSubmissionService {
   }
 
   private async checkAgencies(codes: string[], owner: string): Promise<string[]> {
-    const wanted = [...new Set(codes.map((c) => c.trim().toUpperCase()))].filter((c) => c !== owner);
+    const wanted = normalisedAgencyCodes(codes, owner);
     if (!wanted.length) return [];
     const found = await this.dataSource.getRepository(AgencyEntity).findBy({ code: In(wanted) });
     const unknown = wanted.filter((c) => !found.some((a) => a.code === c));

@@ -5,8 +5,8 @@ import type { SeizureEntity } from '../data/seizure.entity.js';
 type Column = keyof SeizureEntity;
 
 /**
- * The entity columns each field of the GraphQL `Seizure` type is built from, by presentSeizure or
- * by its field resolvers. A test holds this list to the schema: a field missing here makes a page
+ * The entity columns each field of the GraphQL `Seizure` type is built from, by SeizureView or by
+ * SeizureViews for its field resolvers. A test holds this list to the schema: a field missing here makes a page
  * read every column (correct, only slower), and the test fails.
  */
 export const SEIZURE_FIELD_COLUMNS: Readonly<Record<string, readonly Column[]>> = {

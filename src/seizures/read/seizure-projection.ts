@@ -95,8 +95,23 @@ export function selectedNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' |
  */
 @Injectable()
 export class SeizureProjection {
+  /**
+   * Answers kept per parsed field: Apollo keeps one parsed document per query text, so a client
+   * repeating a query finds its answer here instead of walking the selection again. A field node
+   * belongs to one document, whose fragments are the ones it can reach.
+   */
+  private readonly byFieldNode = new WeakMap<FieldNode, readonly Column[] | null>();
+
   /** The columns to read, or null for all of them (a field this list does not know). */
-  columnsFor(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Column[] | null {
+  columnsFor(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): readonly Column[] | null {
+    if (info.fieldNodes.length !== 1) return this.compute(info);
+    const node = info.fieldNodes[0];
+    let columns = this.byFieldNode.get(node);
+    if (columns === undefined) this.byFieldNode.set(node, (columns = this.compute(info)));
+    return columns;
+  }
+
+  private compute(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): readonly Column[] | null {
     const fields = selectedNodeFields(info);
     const columns = new Set<Column>(ALWAYS);
     for (const field of fields) {
@@ -104,6 +119,6 @@ export class SeizureProjection {
       if (!needed) return null;
       for (const column of needed) columns.add(column);
     }
-    return [...columns];
+    return Object.freeze([...columns]);
   }
 }

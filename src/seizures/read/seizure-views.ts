@@ -44,9 +44,14 @@ export class SeizureViews {
    * when asked for. Each row's fields follow from the rule matches PostgreSQL computed with it.
    */
   connection(ctx: RequestContext, page: SeizurePage, countVisible: () => Promise<number>) {
+    // A page's rows match a handful of rule combinations: each is looked up once.
+    const permittedByMatches = new Map<string, ReadonlySet<string>>();
     const edges = new Array<SeizureEdge>(page.rows.length);
     for (let i = 0; i < page.rows.length; i += 1) {
-      edges[i] = new SeizureEdge(new SeizureView(page.rows[i], this.access.fieldsForMatches(ctx.ability, 'Seizure', page.ruleMatches[i], SEIZURE_FIELDS)));
+      const matches = page.ruleMatches[i];
+      let permitted = permittedByMatches.get(matches);
+      if (!permitted) permittedByMatches.set(matches, (permitted = this.access.fieldsForMatches(ctx.ability, 'Seizure', matches, SEIZURE_FIELDS)));
+      edges[i] = new SeizureEdge(new SeizureView(page.rows[i], permitted));
     }
     const last = page.rows.at(-1);
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(last) : null }, countVisible };

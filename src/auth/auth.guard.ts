@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AccessService } from '../access/access.service.js';
 import { ForbiddenError } from '../errors/domain-error.js';
-import { currentRequestId } from '../observability/request-scope.js';
+import { requestIdOf } from '../observability/request-scope.js';
 import { ALLOW_KEY, AUTHENTICATED, PUBLIC, requestOf, type Permission } from '../access/allow.decorator.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 import type { RequestContext } from '../access/request-context.js';
@@ -42,7 +42,7 @@ export class AuthGuard implements CanActivate {
     request.windwardPending ??= (async () => {
       const method = typeof request.method === 'string' ? request.method : undefined;
       const principal = await this.authenticator.authenticate(request.headers, method);
-      return { principal, ability: await this.access.abilityFor(principal), requestId: currentRequestId() ?? '' };
+      return { principal, ability: await this.access.abilityFor(principal), requestId: requestIdOf(request) ?? '' };
     })();
     try {
       request.windward = await request.windwardPending;

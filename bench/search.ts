@@ -17,9 +17,11 @@
  * Load generators run in a worker thread, so they do not share the server's event loop.
  *
  * NODE_ENV: --node-env production (the default: the Docker image's mode) or development. graphql-js
- * and Apollo Server read it when loaded, so the bench re-runs itself in a child process with it set
- * when it differs; Windward and the framework floor run in that one process, so always in the same
- * mode, and Windward's config gets it too (production: with a throwaway platform key passphrase).
+ * and Apollo Server read it when loaded, so the bench runs itself again in a child process with it
+ * set, and in production with the image's NODE_OPTIONS (read from the Dockerfile; a NODE_OPTIONS
+ * given wins, NODE_OPTIONS= none). Windward and the framework floor run in that one process, so
+ * always in the same mode with the same flags, and Windward's config gets it too (production: with
+ * a throwaway platform key passphrase).
  * The first line and the last print NODE_ENV, node flags, core count and whether pinned.
  *
  * Options: --rows N (1000000), --keep (leave the database), --countries JM,HT,DO,BS,TC (search
@@ -36,6 +38,7 @@
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -140,6 +143,7 @@ function readOptions(): Options {
   };
 }
 
+const nodeFlags = () => [process.execArgv.join(' '), process.env.NODE_OPTIONS ? `NODE_OPTIONS=${process.env.NODE_OPTIONS}` : ''].filter(Boolean).join(' ') || '(none)';
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
 const load1 = () => os.loadavg()[0].toFixed(2);
@@ -276,13 +280,27 @@ async function serverFacts(connectionString: string): Promise<string[]> {
   }
 }
 
+/** NODE_OPTIONS as the Docker image sets them (its runtime stage's ENV), or null. */
+function imageNodeOptions(): string | null {
+  try {
+    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    return /\bNODE_OPTIONS=("[^"]*"|\S+)/.exec(runtime)?.[1].replace(/^"|"$/g, '') ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * graphql-js and Apollo Server read NODE_ENV once, when loaded (already done by this module's
- * imports): a run in another mode than this process's is a child process with NODE_ENV set.
+ * imports), and V8 reads its heap flags at start: the measuring runs in a child process with
+ * NODE_ENV set and, in production, the image's NODE_OPTIONS (unless NODE_OPTIONS is given).
  */
-async function inMode(nodeEnv: string): Promise<number | null> {
-  if (process.env.NODE_ENV === nodeEnv) return null;
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, NODE_ENV: nodeEnv } });
+async function inChild(nodeEnv: string): Promise<number | null> {
+  if (process.env.WINDWARD_BENCH_CHILD) return null;
+  const nodeOptions = process.env.NODE_OPTIONS ?? (nodeEnv === 'production' ? imageNodeOptions() : null);
+  const env = { ...process.env, NODE_ENV: nodeEnv, WINDWARD_BENCH_CHILD: '1', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
@@ -292,14 +310,11 @@ async function inMode(nodeEnv: string): Promise<number | null> {
 async function main(): Promise<number> {
   const options = readOptions();
   if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a PostgreSQL server (a fresh database is created on it)');
-  const childExit = await inMode(options.nodeEnv);
+  const childExit = await inChild(options.nodeEnv);
   if (childExit !== null) return childExit;
   out(`search benchmark: ${options.rows.toLocaleString('en-US')} seizures, node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${loadavg()}`);
   // Both servers run in this process, so in the same mode; Windward's config gets the same NODE_ENV.
-  out(
-    `NODE_ENV ${process.env.NODE_ENV ?? '(unset)'} for Windward and the framework floor alike; node flags ${process.execArgv.join(' ') || '(none)'}; ` +
-      `${os.cpus().length} cores; ${options.pin ? 'pinned (--pin)' : 'not pinned'}`,
-  );
+  out(`NODE_ENV ${process.env.NODE_ENV ?? '(unset)'} for Windward and the framework floor alike; node flags ${nodeFlags()}; ${os.cpus().length} cores; ${options.pin ? 'pinned (--pin)' : 'not pinned'}`);
   for (const line of await serverFacts(process.env.DATABASE_URL)) out(`server: ${line}`);
 
   const platform = await startBenchPlatform({
@@ -526,7 +541,7 @@ async function main(): Promise<number> {
           verdict(latency <= 1.5 && throughput <= 1.5),
       );
     }
-    out(`mode: NODE_ENV ${process.env.NODE_ENV}, node flags ${process.execArgv.join(' ') || '(none)'}, ${os.cpus().length} cores, ${options.pin ? 'pinned' : 'not pinned'}, ${options.rounds} round(s)`);
+    out(`mode: NODE_ENV ${process.env.NODE_ENV}, node flags ${nodeFlags()}, ${os.cpus().length} cores, ${options.pin ? 'pinned' : 'not pinned'}, ${options.rounds} round(s)`);
     if (options.keep) out(`kept database ${platform.databaseName}`);
     return 0;
   } finally {

@@ -199,6 +199,13 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
   });
 }
 
+/** One measured round: the load result, the 1-minute load average at its start, and this thread's CPU ms per request. */
+interface Round {
+  result: LoadResult;
+  load1: string;
+  mainMs: number;
+}
+
 interface Measurement {
   key: string;
   label: string;
@@ -219,7 +226,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Latencies of all rounds pooled; throughput = all requests / all measured wall time. */
-function summarize(key: string, label: string, clients: number, rounds: { result: LoadResult; load1: string }[]): Measurement {
+function summarize(key: string, label: string, clients: number, rounds: Round[]): Measurement {
   const sorted = rounds.flatMap((r) => r.result.latencies).sort((x, y) => x - y);
   const wallMs = rounds.reduce((sum, r) => sum + r.result.wallMs, 0);
   return {
@@ -236,11 +243,13 @@ function summarize(key: string, label: string, clients: number, rounds: { result
   };
 }
 
-async function measureOnce(label: string, job: LoadJob, round: string): Promise<{ result: LoadResult; load1: string }> {
+async function measureOnce(label: string, job: LoadJob, round: string): Promise<Round> {
   const before = load1();
   const cpuBefore = cpuSnapshot();
   const result = await runLoad(job);
-  const cpu = cpuPerRequest(cpuBefore, cpuSnapshot(), job.warmup + result.latencies.length + result.errors);
+  const cpuAfter = cpuSnapshot();
+  const requests = job.warmup + result.latencies.length + result.errors;
+  const cpu = cpuPerRequest(cpuBefore, cpuAfter, requests);
   if (result.errors > 0) out(`  ! ${label} x${job.concurrency}: ${result.errors} errors, first: ${result.firstError}`);
   const sorted = [...result.latencies].sort((x, y) => x - y);
   const rps = (sorted.length * 1000) / result.wallMs;
@@ -249,7 +258,7 @@ async function measureOnce(label: string, job: LoadJob, round: string): Promise<
       `p50 ${ms(percentile(sorted, 0.5)).padStart(6)} ms  p99 ${ms(percentile(sorted, 0.99)).padStart(6)} ms  ${rps.toFixed(1).padStart(8)} req/s  (load1 ${before})`,
   );
   out(`      ${cpu}`);
-  return { result, load1: before };
+  return { result, load1: before, mainMs: requests > 0 ? (cpuAfter.mainThreadMs - cpuBefore.mainThreadMs) / requests : Number.NaN };
 }
 
 async function explain(connectionString: string, title: string, query: CapturedQuery): Promise<void> {
@@ -471,7 +480,7 @@ async function main(): Promise<number> {
       `measuring, ${options.rounds} round(s) (each: warm-up, then a fixed number of requests, stopping early after ${options.budgetSeconds} s; ` +
         'Windward and the floors run on this thread, the load generators in a worker thread):',
     );
-    const rounds = new Map<Planned, { result: LoadResult; load1: string }[]>();
+    const rounds = new Map<Planned, Round[]>();
     for (const group of groups) {
       for (let round = 1; round <= options.rounds; round += 1) {
         for (const planned of group) {
@@ -515,6 +524,13 @@ async function main(): Promise<number> {
       if (!ra || !rd) return;
       const rps = (r: LoadResult) => (r.latencies.length * 1000) / r.wallMs;
       out(`  a/d throughput at ${clients} client(s), round by round: ${ra.map((x, i) => (rps(x.result) / rps(rd[i].result)).toFixed(2)).join(' ')}`);
+      // What a thread of its own would give each server: on a busy machine the throughput ratio also
+      // measures who got the cores (and PostgreSQL's latency); this one measures the work.
+      const mean = (rs: Round[]) => rs.reduce((sum, r) => sum + r.mainMs, 0) / rs.length;
+      out(
+        `  d/a main-thread CPU per request at ${clients} client(s): ${(mean(rd) / mean(ra)).toFixed(2)} (${mean(rd).toFixed(2)} / ${mean(ra).toFixed(2)} ms; ` +
+          `round by round ${ra.map((x, i) => (rd[i].mainMs / x.mainMs).toFixed(2)).join(' ')})`,
+      );
     };
     perRound(1);
     perRound(20);

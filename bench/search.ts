@@ -175,7 +175,9 @@ async function captureQueries<T>(dataSource: DataSource, action: () => Promise<T
 /** An object's own and prototype getters' values, as a plain object. */
 function plainObject(value: object): Record<string, unknown> {
   const plain: Record<string, unknown> = { ...value };
-  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(value))) {
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  if (!prototype || prototype === Object.prototype) return plain;
+  for (const name of Object.getOwnPropertyNames(prototype)) {
     if (name !== 'constructor') plain[name] = (value as Record<string, unknown>)[name];
   }
   return plain;

@@ -16,7 +16,10 @@ RUN npm run build && npm prune --omit=dev
 
 # Runtime: compiled code, production dependencies and config; runs as the unprivileged node user.
 FROM node:22-bookworm-slim AS runtime
+# A young generation of 64 MB semi-spaces (V8's default is 16): with many requests waiting on the
+# database, each scavenge copies all of them, so fewer scavenges is less GC (bench/search).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=64 \
     PORT=4000 \
     DATA_DIR=/data
 WORKDIR /app

@@ -28,7 +28,9 @@ export interface BenchPlatform {
  * A fresh database on the server DATABASE_URL names (dropped afterwards), or embedded PGlite in a
  * temporary directory when it is unset. DATA_DIR is always temporary, so nothing is left behind.
  */
-export async function startBenchPlatform(options: { keepDatabase?: boolean; randomPageCost?: number } = {}): Promise<BenchPlatform> {
+export async function startBenchPlatform(
+  options: { keepDatabase?: boolean; randomPageCost?: number; nodeEnv?: 'test' | 'production' } = {},
+): Promise<BenchPlatform> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'windward-bench-'));
   const base = process.env.DATABASE_URL;
   let databaseUrl = '';
@@ -46,9 +48,12 @@ export async function startBenchPlatform(options: { keepDatabase?: boolean; rand
     databaseUrl = url.toString();
     dropDatabase = () => adminQuery(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
+  const nodeEnv = options.nodeEnv ?? 'test';
   const config = loadConfig({
     ...process.env,
-    NODE_ENV: 'test',
+    NODE_ENV: nodeEnv,
+    // Production refuses to start without one; a throwaway for the throwaway platform key.
+    ...(nodeEnv === 'production' && !process.env.PLATFORM_KEY_PASSPHRASE ? { PLATFORM_KEY_PASSPHRASE: randomBytes(16).toString('hex') } : {}),
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',

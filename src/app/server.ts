@@ -3,7 +3,6 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/app-config.js';
 import { JobsService } from '../jobs/jobs.service.js';
-import { requestScope } from '../observability/request-scope.js';
 import { AppModule } from './app.module.js';
 import { openRuntime, type PlatformRuntime } from './platform-runtime.js';
 import { seedReferenceData } from './reference-data.js';
@@ -61,7 +60,6 @@ export async function startServer(config: AppConfig, options: ServerOptions): Pr
       socket.once('close', () => connections.delete(socket));
     });
     fastify.addHook('onRequest', async (request, reply) => {
-      requestScope.enterWith({ requestId: request.id });
       void reply.header('x-request-id', request.id);
       if (draining) {
         // Shutting down: answered, not reset, so the client knows nothing was done.

@@ -1,6 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError } from '../errors/domain-error.js';
+import { requestIdOf } from '../observability/request-scope.js';
 import { ALLOW_KEY, AUTHENTICATED, PUBLIC, requestOf, type Permission } from '../access/allow.decorator.js';
 import type { RequestContext } from '../access/request-context.js';
 import { RequestContexts } from './request-contexts.js';
@@ -36,7 +37,7 @@ export class AuthGuard implements CanActivate {
     if (request.windward) return request.windward;
     // Sibling fields start their guards together: they share one authentication, so that 300
     // aliased fields cost one credential check and resume together (their reads then batch).
-    request.windwardPending ??= this.contexts.forRequest(request.headers, { method: typeof request.method === 'string' ? request.method : undefined });
+    request.windwardPending ??= this.contexts.forRequest(request.headers, { method: typeof request.method === 'string' ? request.method : undefined, requestId: requestIdOf(request) });
     try {
       request.windward = await request.windwardPending;
     } finally {

@@ -6,7 +6,6 @@ import type { OpenOperations } from '../access/open-operations.js';
 import type { Principal } from '../access/principal.js';
 import { loadConfigFiles } from '../config/config-files.js';
 import { UnauthenticatedError } from '../errors/domain-error.js';
-import { requestScope } from '../observability/request-scope.js';
 import type { UserEntity } from '../users/user.entity.js';
 import type { AuthenticationService } from './authentication.service.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
@@ -46,9 +45,9 @@ function factory(options: { user?: Partial<UserEntity> | null; agencyActive?: bo
 }
 
 describe('RequestContexts', () => {
-  it('forRequest: the authenticated principal, its ability, and the current request id', async () => {
+  it('forRequest: the authenticated principal, its ability, and the request id it is given', async () => {
     const { contexts, access } = factory({ operations: ['op-1'] });
-    const ctx = await requestScope.run({ requestId: 'req-7' }, () => contexts.forRequest({ authorization: 'Bearer wwk_x' }, { method: 'POST' }));
+    const ctx = await contexts.forRequest({ authorization: 'Bearer wwk_x' }, { method: 'POST', requestId: 'req-7' });
     expect(ctx.requestId).toBe('req-7');
     expect(ctx.principal.authMethod).toBe('api-key');
     expect(ctx.ability).toBe(await access.abilityFor(ctx.principal));

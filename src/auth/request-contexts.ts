@@ -5,7 +5,6 @@ import { AccessService } from '../access/access.service.js';
 import type { Principal } from '../access/principal.js';
 import type { CredentialHeaders, RequestContext, RequestContextFactory } from '../access/request-context.js';
 import { isUuid } from '../database/uuid.js';
-import { currentRequestId } from '../observability/request-scope.js';
 import { UserEntity } from '../users/user.entity.js';
 import { AuthenticationService } from './authentication.service.js';
 import { RequestAuthenticator } from './request-authenticator.js';
@@ -26,7 +25,7 @@ export class RequestContexts implements RequestContextFactory {
 
   async forRequest(credentials: CredentialHeaders, options: { method?: string; requestId?: string } = {}): Promise<RequestContext> {
     const principal = await this.authenticator.authenticate(credentials, options.method);
-    return this.contextOf(principal, options.requestId ?? currentRequestId() ?? '');
+    return this.contextOf(principal, options.requestId ?? '');
   }
 
   async forUser(userId: string, purpose: string): Promise<RequestContext | null> {

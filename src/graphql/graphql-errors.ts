@@ -1,11 +1,11 @@
 import { Catch, HttpException, type ArgumentsHost } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { GqlExceptionFilter } from '@nestjs/graphql';
+import { GqlArgumentsHost, type GqlExceptionFilter } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
 import { DatabaseOutage } from '../database/database-outage.js';
 import { DomainError, ServiceUnavailableError, type ErrorCode } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
-import { currentRequestId } from '../observability/request-scope.js';
+import { requestIdOf } from '../observability/request-scope.js';
 
 /** HTTP status that goes with each code when an error ends a plain HTTP request. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -44,7 +44,7 @@ export class GraphqlExceptionFilter implements GqlExceptionFilter {
   catch(thrown: unknown, host: ArgumentsHost): GraphQLError | void {
     // A database outage is logged once by DatabaseOutage, not once per request, and answered 503.
     const exception = this.outage.noteFailure(thrown) ? new ServiceUnavailableError(this.outage.retryAfterSeconds) : thrown;
-    if (host.getType<string>() === 'graphql') return this.forGraphql(exception);
+    if (host.getType<string>() === 'graphql') return this.forGraphql(exception, requestIdOf(GqlArgumentsHost.create(host).getContext<{ req?: unknown }>()?.req));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof ServiceUnavailableError) {
       void reply.status(503).header('retry-after', String(exception.retryAfterSeconds)).send({ error: { code: exception.code, message: exception.message } });
@@ -53,28 +53,29 @@ export class GraphqlExceptionFilter implements GqlExceptionFilter {
     } else if (exception instanceof DomainError) {
       void reply.status(HTTP_STATUS[exception.code]).send({ error: { code: exception.code, message: exception.message } });
     } else {
-      this.logUnexpected(exception);
-      void reply.status(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: internalError().message } });
+      const requestId = requestIdOf(host.switchToHttp().getRequest());
+      this.logUnexpected(exception, requestId);
+      void reply.status(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: internalError(requestId).message } });
     }
   }
 
-  private forGraphql(exception: unknown): GraphQLError {
+  private forGraphql(exception: unknown, requestId: string | undefined): GraphQLError {
     if (exception instanceof DomainError) return toGraphQLError(exception);
     if (exception instanceof GraphQLError) return exception;
-    this.logUnexpected(exception);
-    return internalError();
+    this.logUnexpected(exception, requestId);
+    return internalError(requestId);
   }
 
-  private logUnexpected(exception: unknown): void {
+  private logUnexpected(exception: unknown, requestId: string | undefined): void {
     this.logger.event('error', 'unexpected error', {
+      ...(requestId ? { requestId } : {}),
       error: exception instanceof Error ? exception.message : String(exception),
       stack: exception instanceof Error ? exception.stack : undefined,
     });
   }
 }
 
-export function internalError(): GraphQLError {
-  const requestId = currentRequestId();
+export function internalError(requestId?: string): GraphQLError {
   return new GraphQLError(`Internal server error${requestId ? ` (request ${requestId})` : ''}`, {
     extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
   });

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { requestIdOf } from '../observability/request-scope.js';
 
 /** Deepest field nesting in an operation, following fragments (cycles are rejected by validation). */
 export function operationDepth(document: DocumentNode, operationName?: string | null): number {
@@ -192,11 +193,12 @@ export function queryLimitsPlugin(
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request, schema }) {
+        async didResolveOperation({ document, request, schema, contextValue }) {
           // First: everything below (and the variables' coercion) walks the variables recursively.
           const tooDeep = variableDepthError(request.variables);
           if (tooDeep) {
-            logRefusal('graphql variables refused', { reason: tooDeep.message, operationName: request.operationName ?? null });
+            const requestId = requestIdOf((contextValue as { req?: unknown } | undefined)?.req);
+            logRefusal('graphql variables refused', { ...(requestId ? { requestId } : {}), reason: tooDeep.message, operationName: request.operationName ?? null });
             throw tooDeep;
           }
           if (schemaAccess && asksForSchema(document)) await schemaAccess(request.http?.headers.get('authorization') ?? undefined);

@@ -1,6 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
 import type { LogLevel } from '../config/app-config.js';
-import { currentRequestId } from './request-scope.js';
 
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -43,8 +42,6 @@ export class JsonLogger implements LoggerService {
   private emit(level: LogLevel, message: unknown, context?: string, fields: Record<string, unknown> = {}): void {
     if (LEVEL_RANK[level] < LEVEL_RANK[this.level]) return;
     const record: Record<string, unknown> = { time: new Date().toISOString(), level };
-    const requestId = currentRequestId();
-    if (requestId) record.requestId = requestId;
     if (context) record.context = context;
     if (message instanceof Error) {
       record.msg = message.message;

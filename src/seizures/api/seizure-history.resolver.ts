@@ -29,7 +29,7 @@ export class SeizureHistoryResolver {
 
   @ResolveField('history', () => [SeizureVersionModel], { description: 'Versions, oldest first; empty (and in redactedFields) unless you may see the distribution' })
   history(@Ctx() ctx: RequestContext, @Parent() view: SeizureView): Promise<SeizureVersionModel[]> | SeizureVersionModel[] {
-    if (!view.permitted.has('history')) return [];
+    if (!view.maySeeHistory) return [];
     return this.loaderFor(ctx).load(view.id);
   }
 

@@ -3,13 +3,9 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { AgencyModel } from '../../agencies/agency.model.js';
 import { AUTHENTICATED, Allow, Ctx } from '../../access/allow.decorator.js';
 import type { RequestContext } from '../../access/request-context.js';
-import { AgencyKeysService } from '../../keys/agency-keys.service.js';
-import { userRecipient } from '../../keys/personal-keys.service.js';
-import { SealedSectionService } from '../write/sealed-section.service.js';
 import { SealedSubmissionService } from '../write/sealed-submission.service.js';
 import type { SeizureDimension } from '../seizure.enums.js';
 import { SeizureDimensionEnum, SeizureFilter, SeizureInput, SeizureUpdateInput } from './seizure.inputs.js';
-import type { SeizureEntity } from '../data/seizure.entity.js';
 import { SeizureLoaderFactory } from '../read/seizure-loaders.js';
 import { SeizureProjection } from '../read/seizure-projection.js';
 import { SeizureReadAudit } from '../read/seizure-read-audit.js';
@@ -26,24 +22,18 @@ export class SeizuresResolver {
     private readonly search: SeizureSearchService,
     private readonly submissions: SeizureSubmissionService,
     private readonly sealedSubmissions: SealedSubmissionService,
-    private readonly sections: SealedSectionService,
     private readonly views: SeizureViews,
     private readonly loaders: SeizureLoaderFactory,
-    private readonly agencyKeys: AgencyKeysService,
     private readonly readAudit: SeizureReadAudit,
     private readonly projection: SeizureProjection,
   ) {}
-
-  private view(ctx: RequestContext, entity: SeizureEntity): SeizureView {
-    return this.views.view(ctx, entity);
-  }
 
   @Allow(AUTHENTICATED)
   @Query(() => SeizureModel, { nullable: true, description: 'Null when the report does not exist or is not visible to you' })
   async seizure(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<SeizureView | null> {
     const entity = await this.loaders.for(ctx).visible.load(id);
     if (!entity) return null;
-    const view = this.view(ctx, entity);
+    const view = this.views.view(ctx, entity);
     await this.readAudit.recordRead(ctx, view);
     return view;
   }
@@ -74,13 +64,13 @@ export class SeizuresResolver {
   @Allow('ELO', 'ANALYST')
   @Mutation(() => SeizureModel, { description: 'Report a seizure; the same reference and content again returns the same report' })
   async submitSeizure(@Ctx() ctx: RequestContext, @Args('input', { type: () => SeizureInput }) input: SeizureInput): Promise<SeizureView> {
-    return this.view(ctx, await this.submissions.submit(ctx, input));
+    return this.views.view(ctx, await this.submissions.submit(ctx, input));
   }
 
   @Allow('ELO', 'ANALYST')
   @Mutation(() => SeizureModel, { description: 'Armored OpenPGP message: a SeizureInput as canonical JSON, signed with your agency key, encrypted to platformKey' })
   async submitSealedSeizure(@Ctx() ctx: RequestContext, @Args('envelope') envelope: string): Promise<SeizureView> {
-    return this.view(ctx, await this.sealedSubmissions.submit(ctx, envelope));
+    return this.views.view(ctx, await this.sealedSubmissions.submit(ctx, envelope));
   }
 
   @Allow('ELO', 'ANALYST', 'AGENCY_ADMIN')
@@ -90,44 +80,39 @@ export class SeizuresResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('input', { type: () => SeizureUpdateInput }) input: SeizureUpdateInput,
   ): Promise<SeizureView> {
-    return this.view(ctx, await this.submissions.update(ctx, id, input));
+    return this.views.view(ctx, await this.submissions.update(ctx, id, input));
   }
 
   @Allow('ELO', 'ANALYST', 'AGENCY_ADMIN')
   @Mutation(() => SeizureModel, { description: 'Share with more agencies (their keys get the sensitive section without re-encryption)' })
   async releaseSeizure(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string, @Args('agencies', { type: () => [String] }) agencies: string[]): Promise<SeizureView> {
-    return this.view(ctx, await this.submissions.release(ctx, id, agencies));
+    return this.views.view(ctx, await this.submissions.release(ctx, id, agencies));
   }
 
   @Allow('ELO', 'ANALYST', 'AGENCY_ADMIN')
   @Mutation(() => SeizureModel, { description: 'Mark a report RETRACTED with a reason; it stays on record' })
   async retractSeizure(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string, @Args('reason') reason: string): Promise<SeizureView> {
-    return this.view(ctx, await this.submissions.retract(ctx, id, reason));
+    return this.views.view(ctx, await this.submissions.retract(ctx, id, reason));
   }
 
   @ResolveField('reportingAgency', () => AgencyModel)
   reportingAgency(@Ctx() ctx: RequestContext, @Parent() view: SeizureView) {
-    return this.loaders.for(ctx).agency.load(view.reportingAgencyCode);
+    return this.views.reportingAgency(ctx, view);
   }
 
   @ResolveField('releasableTo', () => [AgencyModel], { description: 'Empty, and listed in redactedFields, unless you may see the distribution' })
-  async releasableTo(@Ctx() ctx: RequestContext, @Parent() view: SeizureView) {
-    if (!view.permitted.has('releasableTo')) return [];
-    const agencies = await this.loaders.for(ctx).agency.loadMany(view.entity.releasableTo);
-    return agencies.filter((a): a is NonNullable<typeof a> => a != null && !(a instanceof Error));
+  releasableTo(@Ctx() ctx: RequestContext, @Parent() view: SeizureView) {
+    return this.views.releasableTo(ctx, view);
   }
 
   @ResolveField('sensitive', () => SeizureSensitiveModel, { nullable: true, description: 'Nominal data; null when not disclosed to you (each disclosure is audited)' })
   sensitive(@Ctx() ctx: RequestContext, @Parent() view: SeizureView) {
-    if (!view.permitted.has('sensitive') || !view.entity.hasSensitive || view.entity.serverBlind) return null;
-    return this.loaders.for(ctx).sensitive.load(view);
+    return this.views.sensitive(ctx, view);
   }
 
   @ResolveField('sealedFor', () => String, { nullable: true, description: "The sensitive section as armored OpenPGP for your agency's key" })
   sealedFor(@Ctx() ctx: RequestContext, @Parent() view: SeizureView, @Args('agency', { type: () => String, nullable: true }) agency: string | null) {
-    const code = (agency ?? ctx.principal.agencyCode).toUpperCase();
-    if (!view.permitted.has('sealedFor') || code !== ctx.principal.agencyCode || !view.entity.hasSensitive) return null;
-    return this.sections.sealedFor(view.id, code);
+    return this.views.sealedFor(ctx, view, agency);
   }
 
   @ResolveField('sealedForMe', () => String, {
@@ -135,35 +120,12 @@ export class SeizuresResolver {
     description: 'The sensitive section as armored OpenPGP for your personal key: RED reports naming you, once you registered one (registerPersonalKey)',
   })
   sealedForMe(@Ctx() ctx: RequestContext, @Parent() view: SeizureView) {
-    if (!view.permitted.has('sealedFor') || !view.entity.hasSensitive) return null;
-    return this.sections.sealedFor(view.id, userRecipient(ctx.principal.userId));
+    return this.views.sealedForMe(ctx, view);
   }
 
   @ResolveField('signature', () => SignatureModel, { nullable: true, description: 'For sealed submissions: who signed, and whether that still holds' })
-  async signature(@Ctx() ctx: RequestContext, @Parent() view: SeizureView): Promise<SignatureModel | null> {
-    const s = view.entity;
-    if (!view.permitted.has('signature') || !s.signerFingerprint) return null;
-    const key = await this.agencyKeys.findByFingerprint(s.signerFingerprint);
-    const readText = () => (view.permitted.has('signature.signedContent') ? this.signedContent(ctx, view) : Promise.resolve(null));
-    const signature = {
-      signerFingerprint: s.signerFingerprint,
-      verified: Boolean(key && key.revocationReason !== 'COMPROMISED'),
-      signedAt: s.signedAt,
-      // The signed text is the whole report: only a reader shown all of it gets the text and its signature.
-      detached: view.permitted.has('signature.detached') ? s.signature : null,
-      // Read only when asked for: from the sensitive section it is a decryption and an audited disclosure.
-      get signedContent() {
-        return readText();
-      },
-    };
-    return signature as unknown as SignatureModel;
-  }
-
-  /** From the plain column, or, when the report has a sensitive section, decrypted with it (an audited disclosure). */
-  private async signedContent(ctx: RequestContext, view: SeizureView): Promise<string | null> {
-    const s = view.entity;
-    if (s.signedContent !== null || !s.hasSensitive || s.serverBlind) return s.signedContent;
-    return (await this.loaders.for(ctx).sensitive.load(view))?.signedContent ?? null;
+  signature(@Ctx() ctx: RequestContext, @Parent() view: SeizureView): Promise<SignatureModel | null> {
+    return this.views.signature(ctx, view);
   }
 }
 

@@ -5,8 +5,8 @@ import type { SeizureEntity } from '../data/seizure.entity.js';
 type Column = keyof SeizureEntity;
 
 /**
- * The entity columns each field of the GraphQL `Seizure` type is built from, by presentSeizure or
- * by its field resolvers. A test holds this list to the schema: a field missing here makes a page
+ * The entity columns each field of the GraphQL `Seizure` type is built from, by SeizureView or by
+ * SeizureViews for its field resolvers. A test holds this list to the schema: a field missing here makes a page
  * read every column (correct, only slower), and the test fails.
  */
 export const SEIZURE_FIELD_COLUMNS: Readonly<Record<string, readonly Column[]>> = {
@@ -95,8 +95,23 @@ export function selectedNodeFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' |
  */
 @Injectable()
 export class SeizureProjection {
+  /**
+   * Answers kept per parsed field: Apollo keeps one parsed document per query text, so a client
+   * repeating a query finds its answer here instead of walking the selection again. A field node
+   * belongs to one document, whose fragments are the ones it can reach.
+   */
+  private readonly byFieldNode = new WeakMap<FieldNode, readonly Column[] | null>();
+
   /** The columns to read, or null for all of them (a field this list does not know). */
-  columnsFor(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): Column[] | null {
+  columnsFor(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): readonly Column[] | null {
+    if (info.fieldNodes.length !== 1) return this.compute(info);
+    const node = info.fieldNodes[0];
+    let columns = this.byFieldNode.get(node);
+    if (columns === undefined) this.byFieldNode.set(node, (columns = this.compute(info)));
+    return columns;
+  }
+
+  private compute(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): readonly Column[] | null {
     const fields = selectedNodeFields(info);
     const columns = new Set<Column>(ALWAYS);
     for (const field of fields) {
@@ -104,6 +119,6 @@ export class SeizureProjection {
       if (!needed) return null;
       for (const column of needed) columns.add(column);
     }
-    return [...columns];
+    return Object.freeze([...columns]);
   }
 }

@@ -11,6 +11,7 @@ import { SeizureProjection } from './read/seizure-projection.js';
 import { SeizureViews } from './read/seizure-views.js';
 import { SeizureReadAudit } from './read/seizure-read-audit.js';
 import { SeizureSearchService } from './data/seizure-search.service.js';
+import { SeizureStatsAggregates } from './data/seizure-stats-aggregates.js';
 import { SeizureSubmissionService } from './write/seizure-submission.service.js';
 import { SeizureVersionEntity } from './data/seizure-version.entity.js';
 import { SeizureEntity } from './data/seizure.entity.js';
@@ -18,7 +19,7 @@ import { SeizureConnectionResolver, SeizuresResolver } from './api/seizures.reso
 
 @Module({
   imports: [TypeOrmModule.forFeature([SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity]), AgenciesModule],
-  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizureProjection, SeizuresResolver, SeizureConnectionResolver, SeizureHistoryResolver, ResealResolver],
-  exports: [SeizureSubmissionService, SeizureSearchService, SealedSectionService, SeizureViews, SeizureLoaderFactory, SeizureReadAudit, SeizureProjection],
+  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SeizureStatsAggregates, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizureProjection, SeizuresResolver, SeizureConnectionResolver, SeizureHistoryResolver, ResealResolver],
+  exports: [SeizureSubmissionService, SeizureSearchService, SeizureStatsAggregates, SealedSectionService, SeizureViews, SeizureLoaderFactory, SeizureReadAudit, SeizureProjection],
 })
 export class SeizuresModule {}

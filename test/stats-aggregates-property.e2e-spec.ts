@@ -241,20 +241,24 @@ describe('seizure statistics: monthly aggregates = the scan (property)', () => {
     else await dataSource.query(`UPDATE seizures SET seized_at = (date_trunc('month', seized_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') - interval '1 microsecond' WHERE id = $1`, [id]);
   }
 
-  /** The aggregate table equals its recomputation from `seizures`, row by row. */
+  /** Both aggregate tables equal their recomputation from `seizures`, row by row. */
   async function expectAggregatesExact(): Promise<void> {
-    const key = `month::text, status, tlp, reporting_agency, owner_communities::text, releasable_to::text, operation_id::text, operation_link_basis,
+    const key = `month::text, status, tlp, reporting_agency, owner_communities::text, operation_id::text, operation_link_basis,
       country, commodity_category, quantity_unit, created_by::text, releasable_to_users::text`;
-    const kept: Record<string, unknown>[] = await dataSource.query(`SELECT ${key}, seizures, quantity, valued, value_usd FROM seizure_stats_monthly ORDER BY ${key}`);
-    const recomputed: Record<string, unknown>[] = await dataSource.query(
-      `SELECT ${key}, count(*)::int AS seizures, sum(quantity_value::numeric) AS quantity, count(value_usd)::int AS valued, coalesce(sum(value_usd::numeric), 0) AS value_usd
-         FROM (SELECT date_trunc('month', seized_at AT TIME ZONE 'UTC')::date AS month, status, tlp, reporting_agency, owner_communities, releasable_to, operation_id,
-                      operation_link_basis, country, commodity_category, quantity_unit, CASE WHEN tlp = 'RED' THEN created_by END AS created_by,
-                      CASE WHEN tlp = 'RED' THEN releasable_to_users END AS releasable_to_users, quantity_value, value_usd FROM seizures) s
-        GROUP BY ${key} ORDER BY ${key}`,
-    );
-    const numbers = (rows: Record<string, unknown>[]) => rows.map((row) => ({ ...row, quantity: Number(row.quantity), value_usd: Number(row.value_usd), seizures: Number(row.seizures), valued: Number(row.valued) }));
-    expect(numbers(kept)).toEqual(numbers(recomputed));
+    const rows = `SELECT date_trunc('month', seized_at AT TIME ZONE 'UTC')::date AS month, status, tlp, reporting_agency, owner_communities, releasable_to, operation_id,
+      operation_link_basis, country, commodity_category, quantity_unit, CASE WHEN tlp = 'RED' THEN created_by END AS created_by,
+      CASE WHEN tlp = 'RED' THEN releasable_to_users END AS releasable_to_users, quantity_value, value_usd FROM seizures`;
+    const sums = 'count(*)::int AS seizures, sum(quantity_value::numeric) AS quantity, count(value_usd)::int AS valued, coalesce(sum(value_usd::numeric), 0) AS value_usd';
+    const numbers = (found: Record<string, unknown>[]) =>
+      found.map((row) => ({ ...row, quantity: Number(row.quantity), value_usd: Number(row.value_usd), seizures: Number(row.seizures), valued: Number(row.valued) }));
+    for (const [table, keyOf, source] of [
+      ['seizure_stats_monthly', key, `(${rows}) s`],
+      ['seizure_stats_monthly_released', `recipient, ${key}`, `(${rows}) s CROSS JOIN LATERAL (SELECT DISTINCT unnest(s.releasable_to) AS recipient) r`],
+    ]) {
+      const kept: Record<string, unknown>[] = await dataSource.query(`SELECT ${keyOf}, seizures, quantity, valued, value_usd FROM ${table} ORDER BY ${keyOf}`);
+      const recomputed: Record<string, unknown>[] = await dataSource.query(`SELECT ${keyOf}, ${sums} FROM ${source} GROUP BY ${keyOf} ORDER BY ${keyOf}`);
+      expect(numbers(kept)).toEqual(numbers(recomputed));
+    }
   }
 
   /** The same statistics from the aggregates and from the scan; whether the aggregates answered. */

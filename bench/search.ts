@@ -10,9 +10,12 @@
  * Windward on it (no worker), makes an ELO of JM with an API key, loads --rows synthetic seizures
  * (bench/seizure-data.ts), then measures at 1 and 20 concurrent clients:
  *   (a) seizures(filter: FIREARMS in 5 countries, first: 50) over GraphQL/HTTP as the ELO;
- *   (b) seizureStats(groupBy: [COUNTRY, COMMODITY_CATEGORY]) over the last 12 months, same way;
- *   (c) the exact SQL and parameters Windward runs for (a) and (b) (from the app's own
- *       SeizureSearchService with the ELO's ability, the page reading every column), sent with a pg.Pool;
+ *   (b) seizureStats(groupBy: [COUNTRY, COMMODITY_CATEGORY]) over the last 12 months, same way,
+ *       answered from the monthly pre-aggregates (seizure_stats_monthly) and, side by side in the
+ *       same run, by the scan of `seizures` they replace (SeizureStatsAggregates switched off for
+ *       those requests); both answers are checked to be the same buckets first;
+ *   (c) the exact SQL and parameters Windward runs for (a) and for both forms of (b) (from the app's
+ *       own services with the ELO's ability, the page reading every column), sent with a pg.Pool;
  *   (d) the (a) query against the framework floor.
  * Load generators run in a worker thread, so they do not share the server's event loop.
  *
@@ -49,7 +52,8 @@ import type { DataSource, Logger } from 'typeorm';
 import { AccessService } from '../src/access/access.service.js';
 import { AuthenticationService } from '../src/auth/authentication.service.js';
 import type { RequestContext } from '../src/access/request-context.js';
-import { SeizureSearchService, encodeCursor } from '../src/seizures/data/seizure-search.service.js';
+import { SeizureSearchService, encodeCursor, filterConditions } from '../src/seizures/data/seizure-search.service.js';
+import { SeizureStatsAggregates } from '../src/seizures/data/seizure-stats-aggregates.js';
 import type { SeizureFilter } from '../src/seizures/api/seizure.inputs.js';
 import { SeizureViews } from '../src/seizures/read/seizure-views.js';
 import { startBenchPlatform } from './bench-platform.js';
@@ -385,18 +389,40 @@ async function main(): Promise<number> {
     const pageStatement = search.pageStatement(ctx, searchFilter, PAGE_SIZE);
     const pageSql: CapturedQuery = { sql: pageStatement.sql, params: pageStatement.params };
     const firstPage = await search.page(ctx, searchFilter, PAGE_SIZE);
-    const statsCapture = await captureQueries(dataSource, () => search.stats(ctx, statsFilter, ['COUNTRY', 'COMMODITY_CATEGORY']));
+    // The statistics twice: from the aggregates, and the scan they replace (aggregates off).
+    const aggregates = server.app.get(SeizureStatsAggregates);
+    const aggregateStatement = aggregates.statement(ctx.ability, statsFilter, ['COUNTRY', 'COMMODITY_CATEGORY'], filterConditions);
+    if (!aggregateStatement) throw new Error('the aggregates do not answer the dashboard statistics');
+    const aggregateSql: CapturedQuery = { sql: aggregateStatement.sql, params: aggregateStatement.params };
+    const aggregateBuckets = await search.stats(ctx, statsFilter, ['COUNTRY', 'COMMODITY_CATEGORY']);
+    aggregates.enabled = false;
+    const statsCapture = await captureQueries(dataSource, () => search.stats(ctx, statsFilter, ['COUNTRY', 'COMMODITY_CATEGORY'])).finally(() => {
+      aggregates.enabled = true;
+    });
     const statsSql = onlySeizureQuery('stats', statsCapture.queries);
+    const [aggregateSize] = await dataSource.query<{ rows: string; bytes: string }[]>(
+      "SELECT count(*) AS rows, pg_total_relation_size('seizure_stats_monthly') AS bytes FROM seizure_stats_monthly",
+    );
     out();
     out(`search SQL (${firstPage.rows.length} rows, hasNextPage ${firstPage.hasNextPage}):`);
     out(`  ${pageSql.sql}`);
     out(`  params ${JSON.stringify(pageSql.params)}`);
-    out(`stats SQL (${statsCapture.result.length} buckets):`);
+    out(`stats SQL, scan (${statsCapture.result.length} buckets):`);
     out(`  ${statsSql.sql}`);
     out(`  params ${JSON.stringify(statsSql.params)}`);
+    out(
+      `stats SQL, aggregates (${aggregateBuckets.length} buckets; seizure_stats_monthly ${Number(aggregateSize.rows).toLocaleString('en-US')} rows, ` +
+        `${(Number(aggregateSize.bytes) / 2 ** 20).toFixed(0)} MiB with indexes):`,
+    );
+    out(`  ${aggregateSql.sql}`);
+    out(`  params ${JSON.stringify(aggregateSql.params)}`);
+    const sameBuckets = sameStatistics(aggregateBuckets, statsCapture.result);
+    out(`aggregates answer the same buckets as the scan: ${sameBuckets ? 'yes' : 'NO'}`);
+    if (!sameBuckets) throw new Error('the aggregates do not answer what the scan answers');
     if (options.explain) {
       await explain(connectionString, 'search page', pageSql);
-      await explain(connectionString, 'statistics', statsSql);
+      await explain(connectionString, 'statistics, scan', statsSql);
+      await explain(connectionString, 'statistics, aggregates', aggregateSql);
     }
 
     // --- Check both GraphQL queries answer, and build the framework floor's page ---------------------
@@ -411,6 +437,13 @@ async function main(): Promise<number> {
     };
     const windwardSearch = await post(url, searchBody);
     const windwardStats = await post(url, statsBody);
+    aggregates.enabled = false;
+    const scannedStats = await post(url, statsBody).finally(() => {
+      aggregates.enabled = true;
+    });
+    if (!sameStatistics(windwardStats.data.seizureStats as StatBucketLike[], scannedStats.data.seizureStats as StatBucketLike[])) {
+      throw new Error('over GraphQL, the aggregates do not answer what the scan answers');
+    }
     const edges = (windwardSearch.data.seizures as { edges: unknown[] }).edges.length;
     out();
     out(`GraphQL check: search ${edges} edges, ${windwardSearch.text.length} bytes; stats ${(windwardStats.data.seizureStats as unknown[]).length} buckets, ${windwardStats.text.length} bytes`);
@@ -434,6 +467,8 @@ async function main(): Promise<number> {
       const pinned = pinning;
       closers.push(async () => pinned.release());
       out(`pinned: this thread (Windward, the framework floor) on CPU ${pinned.serverCpu}; PostgreSQL and the load generators on CPU ${pinned.otherCpu}`);
+    } else {
+      out(`pinned: no (--pin not given): Windward, PostgreSQL and the load generators share the ${os.cpus().length} CPUs`);
     }
     const settings = (clients: number, counts: [number, number], warmups: [number, number]): LoadSettings => {
       const i = clients === 1 ? 0 : 1;
@@ -446,6 +481,8 @@ async function main(): Promise<number> {
       key: string;
       label: string;
       job: LoadJob;
+      /** Statistics from the aggregates (default) or the scan, for this measurement. */
+      aggregates?: boolean;
     }
     // Grouped so that what is compared runs back to back, and repeated (--rounds) so that a change
     // in the machine's load hits both sides of a ratio alike.
@@ -467,11 +504,24 @@ async function main(): Promise<number> {
     }
     for (const clients of [1, 20]) {
       const group: Planned[] = [];
-      if (run('b')) group.push({ key: 'b', label: '(b) statistics, GraphQL via Windward', job: { kind: 'http', url, body: statsBody, headers, ...settings(clients, options.statsRequests, statsWarmup) } });
+      if (run('b')) {
+        group.push({ key: 'b', label: '(b) statistics, GraphQL, aggregates', job: { kind: 'http', url, body: statsBody, headers, ...settings(clients, options.statsRequests, statsWarmup) } });
+        group.push({
+          key: 'bs',
+          label: '(b) statistics, GraphQL, scan',
+          aggregates: false,
+          job: { kind: 'http', url, body: statsBody, headers, ...settings(clients, options.statsRequests, statsWarmup) },
+        });
+      }
       if (run('c')) {
         group.push({
           key: 'cq',
-          label: '(c) statistics, same SQL via pg',
+          label: '(c) statistics, aggregates SQL via pg',
+          job: { kind: 'sql', connectionString, poolSize: options.pool, sql: aggregateSql.sql, params: aggregateSql.params, ...settings(clients, options.statsRequests, statsWarmup) },
+        });
+        group.push({
+          key: 'cx',
+          label: '(c) statistics, scan SQL via pg',
           job: { kind: 'sql', connectionString, poolSize: options.pool, sql: statsSql.sql, params: statsSql.params, ...settings(clients, options.statsRequests, statsWarmup) },
         });
       }
@@ -486,7 +536,10 @@ async function main(): Promise<number> {
     for (const group of groups) {
       for (let round = 1; round <= options.rounds; round += 1) {
         for (const planned of group) {
-          const done = await measureOnce(planned.label, planned.job, options.rounds > 1 ? `[${round}] ` : '');
+          aggregates.enabled = planned.aggregates ?? true;
+          const done = await measureOnce(planned.label, planned.job, options.rounds > 1 ? `[${round}] ` : '').finally(() => {
+            aggregates.enabled = true;
+          });
           rounds.set(planned, [...(rounds.get(planned) ?? []), done]);
         }
       }
@@ -536,6 +589,17 @@ async function main(): Promise<number> {
     };
     perRound(1);
     perRound(20);
+    ratioLine('b scan vs its SQL', 'bs', 'cx');
+    const speedUp = (name: string, fast: string, slow: string) => {
+      const [f1, s1, f20, s20] = [get(fast, 1), get(slow, 1), get(fast, 20), get(slow, 20)];
+      if (!f1 || !s1) return;
+      out(
+        `  ${name.padEnd(22)} speed-up over the scan: p50 x${(s1.p50 / f1.p50).toFixed(1)} at 1 client` +
+          (f20 && s20 ? `, x${(s20.p50 / f20.p50).toFixed(1)} at 20; throughput x${(f20.rps / s20.rps).toFixed(1)} at 20` : ''),
+      );
+    };
+    speedUp('b stats aggregates', 'b', 'bs');
+    speedUp('c stats aggregates SQL', 'cq', 'cx');
 
     const verdict = (ok: boolean) => (ok ? 'MET' : 'MISSED');
     const [a1, a20, d20, b1, b20, cq1, cq20] = [get('a', 1), get('a', 20), get('d', 20), get('b', 1), get('b', 20), get('cq', 1), get('cq', 20)];
@@ -550,6 +614,15 @@ async function main(): Promise<number> {
     if (a20 && d20) {
       const share = a20.rps / d20.rps;
       out(`  search throughput >= 0.8 of the framework floor at 20 clients (NODE_ENV ${process.env.NODE_ENV}, ${options.pin ? 'pinned' : 'not pinned'}): ${share.toFixed(2)} -> ${verdict(share >= 0.8)}`);
+    }
+    const bs1 = get('bs', 1);
+    if (b1) {
+      out(
+        `  statistics p50 <= 100 ms at 1 client at 1,000,000 rows: ${ms(b1.p50)} ms from the aggregates` +
+          (bs1 ? ` (the scan: ${ms(bs1.p50)} ms, x${(bs1.p50 / b1.p50).toFixed(1)})` : '') +
+          ` -> ${verdict(b1.p50 <= 100)}` +
+          (options.rows === 1_000_000 ? '' : ` (measured at ${options.rows.toLocaleString('en-US')} rows: indicative only)`),
+      );
     }
     if (b1 && b20 && cq1 && cq20) {
       const latency = b1.p50 / cq1.p50;
@@ -566,6 +639,25 @@ async function main(): Promise<number> {
     for (const close of closers) await close();
     await platform.close();
   }
+}
+
+interface StatBucketLike {
+  keys: string[];
+  count: number;
+  totalQuantity: number | null;
+  totalValue: number | null;
+}
+
+/** Same buckets in the same order; quantities to 1e-9 (the scan adds binary floating point in row order, the aggregates exact decimals). */
+function sameStatistics(a: StatBucketLike[], b: StatBucketLike[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((x, i) => {
+      const y = b[i];
+      const close = x.totalQuantity === null ? y.totalQuantity === null : y.totalQuantity !== null && Math.abs(x.totalQuantity - y.totalQuantity) <= 1e-9 * Math.max(1, Math.abs(y.totalQuantity));
+      return JSON.stringify(x.keys) === JSON.stringify(y.keys) && x.count === y.count && x.totalValue === y.totalValue && close;
+    })
+  );
 }
 
 main().then(

@@ -14,6 +14,8 @@ interface CompoundNode {
   value: Node[];
 }
 type Node = FieldNode | CompoundNode;
+/** A CASL condition tree as rulesToAST and `rule.ast` give it. */
+export type ConditionNode = Node;
 
 export interface SqlCondition {
   sql: string;
@@ -178,7 +180,16 @@ export function whereAllowed<T extends ObjectLiteral>(query: SelectQueryBuilder<
  * conditions. The highest-priority matching rule that names the field (or names no fields)
  * decides: an inverted one withholds it, any other grants it; no such rule withholds it.
  */
-export function fieldPermittedInto(ability: AppAbility, action: Action, subject: SubjectName, field: string, target: SqlTarget, params: SqlParameters): string {
+export function fieldPermittedInto(
+  ability: AppAbility,
+  action: Action,
+  subject: SubjectName,
+  field: string,
+  target: SqlTarget,
+  params: SqlParameters,
+  /** Rewrites each rule's conditions first (e.g. simplified for rows known to have some value). */
+  rewrite: (conditions: ConditionNode) => ConditionNode = (conditions) => conditions,
+): string {
   const compiler = new CaslSqlCompiler(target.metadata, target.dataSource, target.alias);
   const branches: string[] = [];
   for (const rule of ability.possibleRulesFor(action, subject)) {
@@ -190,7 +201,7 @@ export function fieldPermittedInto(ability: AppAbility, action: Action, subject:
       branches.push(`ELSE ${verdict}`);
       break; // matches every row: rules of lower priority never decide
     }
-    branches.push(`WHEN ${compiler.compileInto(ast, params)} THEN ${verdict}`);
+    branches.push(`WHEN ${compiler.compileInto(rewrite(ast), params)} THEN ${verdict}`);
   }
   if (!branches.length || branches[0].startsWith('ELSE')) return branches.length ? branches[0].slice(5) : 'FALSE';
   return `(CASE ${branches.join(' ')}${branches.at(-1)!.startsWith('ELSE') ? '' : ' ELSE FALSE'} END)`;

@@ -13,6 +13,7 @@ import { SeizureViews } from './read/seizure-views.js';
 import { SeizureReadAudit } from './read/seizure-read-audit.js';
 import { SeizureSearchService } from './data/seizure-search.service.js';
 import { SeizureReportAggregates } from './data/seizure-report-aggregates.js';
+import { SeizureStatsAggregates } from './data/seizure-stats-aggregates.js';
 import { SeizureSubmissionService } from './write/seizure-submission.service.js';
 import { SeizureVersionEntity } from './data/seizure-version.entity.js';
 import { SeizureEntity } from './data/seizure.entity.js';
@@ -20,7 +21,7 @@ import { SeizureConnectionResolver, SeizuresResolver } from './api/seizures.reso
 
 @Module({
   imports: [TypeOrmModule.forFeature([SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity]), AgenciesModule, KeysModule],
-  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SeizureReportAggregates, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizureProjection, SeizuresResolver, SeizureConnectionResolver, SeizureHistoryResolver, ResealResolver],
-  exports: [SeizureSubmissionService, SeizureSearchService, SeizureReportAggregates, SealedSectionService, SeizureViews, SeizureLoaderFactory, SeizureReadAudit, SeizureProjection],
+  providers: [SealedSectionService, SeizureSubmissionService, SeizureSearchService, SeizureReportAggregates, SeizureStatsAggregates, SealedSubmissionService, SeizureLoaderFactory, SeizureViews, SeizureReadAudit, SeizureProjection, SeizuresResolver, SeizureConnectionResolver, SeizureHistoryResolver, ResealResolver],
+  exports: [SeizureSubmissionService, SeizureSearchService, SeizureReportAggregates, SeizureStatsAggregates, SealedSectionService, SeizureViews, SeizureLoaderFactory, SeizureReadAudit, SeizureProjection],
 })
 export class SeizuresModule {}

@@ -10,6 +10,7 @@ import { configDir } from '../../src/config/app-config.js';
 import { ReadStatements } from '../../src/database/read-statements.js';
 import type { SeizureFilter } from '../../src/seizures/api/seizure.inputs.js';
 import { SeizureReportAggregates, type ReportReaders, type ReportScope } from '../../src/seizures/data/seizure-report-aggregates.js';
+import { SeizureStatsAggregates } from '../../src/seizures/data/seizure-stats-aggregates.js';
 import { SeizureSearchService, encodeCursor } from '../../src/seizures/data/seizure-search.service.js';
 import { formatSql } from './support/sql-format.js';
 import { openMediumDatabase, type MediumDatabase } from './support/medium-database.js';
@@ -129,7 +130,8 @@ describe('the checked-in SQL of the seizures data owner', () => {
   beforeAll(async () => {
     db = await openMediumDatabase({ migrate: true });
     db.dataSource.logger = recorder.logger;
-    search = new SeizureSearchService(db.dataSource, new RecordingReads(recorder, db.dataSource, false));
+    const reads = new RecordingReads(recorder, db.dataSource, false);
+    search = new SeizureSearchService(db.dataSource, reads, new SeizureStatsAggregates(db.dataSource, reads));
     aggregates = new SeizureReportAggregates(db.dataSource);
     const policy = loadConfigFiles(configDir()).policies;
     const reader = principal('JM', ['ELO'], '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b');

@@ -9,6 +9,7 @@ import { NamedParameters, PositionalParameters, type SqlParameters } from '../..
 import { BadUserInputError } from '../../errors/domain-error.js';
 import { SEIZURE_SEARCH_DOCUMENT } from './seizure-search-text.js';
 import { SeizureEntity } from './seizure.entity.js';
+import { SeizureStatsAggregates } from './seizure-stats-aggregates.js';
 import type { SeizureDimension } from '../seizure.enums.js';
 import type { SeizureFilter } from '../api/seizure.inputs.js';
 import { isCountryCode } from '../write/seizure-validation.js';
@@ -81,6 +82,7 @@ export class SeizureSearchService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly reads: ReadStatements,
+    private readonly aggregates: SeizureStatsAggregates,
   ) {}
 
   /** The reports the caller may see that match the filter; private: callers use the named methods below. */
@@ -230,6 +232,9 @@ export class SeizureSearchService {
     if (groupBy.length === 0 || new Set(groupBy).size !== groupBy.length) {
       throw new BadUserInputError('groupBy: name one or more different dimensions', ['groupBy']);
     }
+    // Monthly pre-aggregates when they can answer exactly; otherwise the scan below.
+    const fromAggregates = await this.aggregates.answer(ctx.ability, filter, groupBy, filterConditions);
+    if (fromAggregates) return fromAggregates;
     const query = this.visible(ctx, filter).select([]);
     // Buckets only over fields the caller may read of each report: a value or an operation the
     // caller is not shown counts as unknown, or a one-report bucket would disclose it.

@@ -35,6 +35,9 @@ const SAMPLE_FILTER: SeizureFilter = {
   text: 'cocaine',
 };
 
+/** What a dashboard asks: no text, a start in the middle of a month, so both the aggregates and a scan of the edge month show. */
+const DASHBOARD_FILTER: SeizureFilter = { countries: ['JM', 'KY'], seizedFrom: new Date('2026-01-15T00:00:00Z') };
+
 /**
  * Methods that send no SQL of their own (private helpers, the statement builder under `page`, the
  * filter check): every other method of these classes must have a section, so a new query method
@@ -169,7 +172,8 @@ describe('the checked-in SQL of the seizures data owner', () => {
       ['page', 'first page, every column', () => search.page(ctx, SAMPLE_FILTER, 20)],
       ['page', 'after a cursor, the columns of a list view', () => search.page(ctx, SAMPLE_FILTER, 20, cursor, ['id', 'reference', 'seizedAt', 'country', 'tlp', 'reportingAgency'])],
       ['count', 'the sample filter', () => search.count(ctx, SAMPLE_FILTER)],
-      ['stats', 'by COUNTRY and MONTH', () => search.stats(ctx, SAMPLE_FILTER, ['COUNTRY', 'MONTH'])],
+      ['stats', 'by COUNTRY and MONTH, a text filter: the scan', () => search.stats(ctx, SAMPLE_FILTER, ['COUNTRY', 'MONTH'])],
+      ['stats', 'by COUNTRY and COMMODITY_CATEGORY from mid-January: the monthly aggregates and the partial month', () => search.stats(ctx, DASHBOARD_FILTER, ['COUNTRY', 'COMMODITY_CATEGORY'])],
       ['findVisible', 'one id', () => search.findVisible(ctx, SEIZURE_A)],
       ['byIds', 'two ids', () => search.byIds(ctx, [SEIZURE_A, SEIZURE_B])],
       ['findMatching', 'the sample filter, one id', () => search.findMatching(ctx, SAMPLE_FILTER, SEIZURE_A)],

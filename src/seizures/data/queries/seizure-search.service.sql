@@ -161,7 +161,7 @@ WHERE
   AND to_tsvector('simple'::regconfig, coalesce("s"."reference", '') || ' ' || coalesce("s"."commodity_type", '') || ' ' || coalesce("s"."commodity_description", '') || ' ' || coalesce("s"."concealment", '') || ' ' || coalesce("s"."location_name", '')) @@ plainto_tsquery('simple', $19);
 -- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine"]
 
--- SeizureSearchService.stats: by COUNTRY and MONTH
+-- SeizureSearchService.stats: by COUNTRY and MONTH, a text filter: the scan
 SELECT
   "s"."country" AS "k0",
   to_char("s"."seized_at" AT TIME ZONE 'UTC', 'YYYY-MM') AS "k1",
@@ -198,6 +198,149 @@ ORDER BY
   "k0" ASC,
   "k1" ASC;
 -- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine"]
+
+-- SeizureSearchService.stats: by COUNTRY and COMMODITY_CATEGORY from mid-January: the monthly aggregates and the partial month
+SELECT
+  k0,
+  k1,
+  sum(n)::int AS count,
+  CASE WHEN count(*) = 1 THEN sum(quantity) END AS total_quantity,
+  CASE WHEN count(*) = 1 THEN min(unit) END AS quantity_unit,
+  CASE WHEN sum(valued) > 0 THEN sum(value) END AS total_value
+FROM (
+  SELECT
+    k0,
+    k1,
+    unit,
+    sum(n) AS n,
+    sum(quantity) AS quantity,
+    sum(valued) AS valued,
+    sum(value) AS value
+  FROM (
+    SELECT
+      a.country::text AS k0,
+      a.commodity_category::text AS k1,
+      a.quantity_unit::text AS unit,
+      a.seizures::bigint AS n,
+      a.quantity AS quantity,
+      CASE WHEN (CASE WHEN a.tlp = $3 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($4 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($5 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($6 AS uuid[])), FALSE) AND COALESCE("a"."tlp" = ANY(CAST($7 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($8 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($10 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($11 AS character varying) AND COALESCE("a"."owner_communities" && CAST($12 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($13 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.valued ELSE 0 END::bigint AS valued,
+      CASE WHEN (CASE WHEN a.tlp = $3 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($4 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($5 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($6 AS uuid[])), FALSE) AND COALESCE("a"."tlp" = ANY(CAST($7 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($8 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($10 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($11 AS character varying) AND COALESCE("a"."owner_communities" && CAST($12 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($13 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.value_usd ELSE 0 END AS value
+    FROM (
+      SELECT
+        m.*,
+        '{}'::text[] AS releasable_to
+      FROM seizure_stats_monthly m) a
+    WHERE
+      ((CASE WHEN a.tlp = $14 THEN (("a"."created_by" = CAST($15 AS uuid))
+            OR (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($16 AS text)], FALSE))) ELSE ((COALESCE("a"."operation_id" = ANY(CAST($17 AS uuid[])), FALSE)
+              AND COALESCE("a"."tlp" = ANY(CAST($18 AS character varying[])), FALSE)
+              AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($19 AS character varying)))
+            OR (COALESCE("a"."releasable_to" @> ARRAY[CAST($20 AS text)], FALSE))
+            OR ("a"."reporting_agency" = CAST($21 AS character varying))
+            OR ("a"."tlp" = CAST($22 AS character varying)
+              AND COALESCE("a"."owner_communities" && CAST($23 AS text[]), FALSE))
+            OR "a"."tlp" = CAST($24 AS character varying)) END))
+      AND (a.status <> 'RETRACTED')
+      AND (a.country IN ($25, $26))
+      AND (a.month >= $27::date) UNION ALL
+    SELECT
+      a.country::text AS k0,
+      a.commodity_category::text AS k1,
+      a.quantity_unit::text AS unit,
+      a.seizures::bigint AS n,
+      a.quantity AS quantity,
+      CASE WHEN (CASE WHEN a.tlp = $28 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($29 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($30 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($31 AS uuid[])), FALSE) AND COALESCE("a"."tlp" = ANY(CAST($32 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($33 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($34 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($35 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($36 AS character varying) AND COALESCE("a"."owner_communities" && CAST($37 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($38 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.valued ELSE 0 END::bigint AS valued,
+      CASE WHEN (CASE WHEN a.tlp = $28 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($29 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($30 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($31 AS uuid[])), FALSE) AND COALESCE("a"."tlp" = ANY(CAST($32 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($33 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($34 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($35 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($36 AS character varying) AND COALESCE("a"."owner_communities" && CAST($37 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($38 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.value_usd ELSE 0 END AS value
+    FROM (
+      SELECT
+        r.*,
+        ARRAY[r.recipient] AS releasable_to
+      FROM seizure_stats_monthly_released r
+      WHERE
+        r.recipient = $1) a
+    WHERE
+      ((CASE WHEN a.tlp = $39 THEN (("a"."created_by" = CAST($40 AS uuid))
+            OR (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($41 AS text)], FALSE))) ELSE ((COALESCE("a"."operation_id" = ANY(CAST($42 AS uuid[])), FALSE)
+              AND COALESCE("a"."tlp" = ANY(CAST($43 AS character varying[])), FALSE)
+              AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($44 AS character varying)))
+            OR (COALESCE("a"."releasable_to" @> ARRAY[CAST($45 AS text)], FALSE))
+            OR ("a"."reporting_agency" = CAST($46 AS character varying))
+            OR ("a"."tlp" = CAST($47 AS character varying)
+              AND COALESCE("a"."owner_communities" && CAST($48 AS text[]), FALSE))
+            OR "a"."tlp" = CAST($49 AS character varying)) END))
+      AND (a.status <> 'RETRACTED')
+      AND (a.country IN ($50, $51))
+      AND (a.month >= $52::date) UNION ALL
+    SELECT
+      a.country::text AS k0,
+      a.commodity_category::text AS k1,
+      a.quantity_unit::text AS unit,
+      -a.seizures::bigint AS n,
+      -a.quantity AS quantity,
+      -CASE WHEN (CASE WHEN a.tlp = $53 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($54 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($55 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($56 AS uuid[])), FALSE) AND COALESCE("a"."tlp" = ANY(CAST($57 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($58 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($59 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($60 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($61 AS character varying) AND COALESCE("a"."owner_communities" && CAST($62 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($63 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.valued ELSE 0 END::bigint AS valued,
+      -CASE WHEN (CASE WHEN a.tlp = $53 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($54 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($55 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($56 AS uuid[])), FALSE) AND COALESCE("a"."tlp" = ANY(CAST($57 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($58 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($59 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($60 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($61 AS character varying) AND COALESCE("a"."owner_communities" && CAST($62 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($63 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.value_usd ELSE 0 END AS value
+    FROM (
+      SELECT
+        r.*,
+        '{}'::text[] AS releasable_to
+      FROM seizure_stats_monthly_released r
+      WHERE
+        r.recipient = $2) a
+    WHERE
+      ((CASE WHEN a.tlp = $64 THEN (("a"."created_by" = CAST($65 AS uuid))
+            OR (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($66 AS text)], FALSE))) ELSE ((COALESCE("a"."operation_id" = ANY(CAST($67 AS uuid[])), FALSE)
+              AND COALESCE("a"."tlp" = ANY(CAST($68 AS character varying[])), FALSE)
+              AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($69 AS character varying)))
+            OR (COALESCE("a"."releasable_to" @> ARRAY[CAST($70 AS text)], FALSE))
+            OR ("a"."reporting_agency" = CAST($71 AS character varying))
+            OR ("a"."tlp" = CAST($72 AS character varying)
+              AND COALESCE("a"."owner_communities" && CAST($73 AS text[]), FALSE))
+            OR "a"."tlp" = CAST($74 AS character varying)) END))
+      AND (a.status <> 'RETRACTED')
+      AND (a.country IN ($75, $76))
+      AND (a.month >= $77::date) UNION ALL
+    SELECT
+      s.country::text AS k0,
+      s.commodity_category::text AS k1,
+      s.quantity_unit::text,
+      -1::bigint,
+      -s.quantity_value::numeric,
+      -CASE WHEN (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($82 AS uuid[])), FALSE) AND COALESCE("s"."tlp" = ANY(CAST($83 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($84 AS character varying))) THEN TRUE WHEN ("s"."tlp" = CAST($85 AS character varying) AND "s"."created_by" = CAST($86 AS uuid)) THEN TRUE WHEN ("s"."tlp" = CAST($87 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($88 AS text)], FALSE)) THEN TRUE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($89 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($90 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."reporting_agency" = CAST($91 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($92 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."tlp" = CAST($93 AS character varying) AND COALESCE("s"."owner_communities" && CAST($94 AS text[]), FALSE)) THEN TRUE WHEN "s"."tlp" = CAST($95 AS character varying) THEN TRUE ELSE FALSE END) AND s.value_usd IS NOT NULL THEN 1 ELSE 0 END::bigint,
+      -CASE WHEN (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($82 AS uuid[])), FALSE) AND COALESCE("s"."tlp" = ANY(CAST($83 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($84 AS character varying))) THEN TRUE WHEN ("s"."tlp" = CAST($85 AS character varying) AND "s"."created_by" = CAST($86 AS uuid)) THEN TRUE WHEN ("s"."tlp" = CAST($87 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($88 AS text)], FALSE)) THEN TRUE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($89 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($90 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."reporting_agency" = CAST($91 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($92 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."tlp" = CAST($93 AS character varying) AND COALESCE("s"."owner_communities" && CAST($94 AS text[]), FALSE)) THEN TRUE WHEN "s"."tlp" = CAST($95 AS character varying) THEN TRUE ELSE FALSE END) THEN coalesce(s.value_usd::numeric, 0) ELSE 0 END
+    FROM seizures s
+    WHERE
+      (((COALESCE("s"."operation_id" = ANY(CAST($96 AS uuid[])), FALSE)
+            AND COALESCE("s"."tlp" = ANY(CAST($97 AS character varying[])), FALSE)
+            AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($98 AS character varying)))
+          OR ("s"."tlp" = CAST($99 AS character varying)
+            AND "s"."created_by" = CAST($100 AS uuid))
+          OR ("s"."tlp" = CAST($101 AS character varying)
+            AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($102 AS text)], FALSE))
+          OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($103 AS text)], FALSE)
+            AND COALESCE("s"."tlp" = ANY(CAST($104 AS character varying[])), FALSE))
+          OR ("s"."reporting_agency" = CAST($105 AS character varying)
+            AND COALESCE("s"."tlp" = ANY(CAST($106 AS character varying[])), FALSE))
+          OR ("s"."tlp" = CAST($107 AS character varying)
+            AND COALESCE("s"."owner_communities" && CAST($108 AS text[]), FALSE))
+          OR "s"."tlp" = CAST($109 AS character varying)))
+      AND (s.status <> 'RETRACTED')
+      AND (s.country IN ($80, $81))
+      AND (s.seized_at >= $78::timestamptz
+        AND s.seized_at < $79)) parts
+  GROUP BY
+    k0,
+    k1,
+    unit
+  HAVING
+    sum(n) <> 0) units
+GROUP BY
+  k0,
+  k1
+ORDER BY
+  count DESC,
+  k0 ASC,
+  k1 ASC;
+-- parameters: ["JM","JM","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","JM","KY","2026-01-01","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","JM","KY","2026-01-01","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","JM","KY","2026-01-01","2026-01-01T00:00:00.000Z","2026-01-15T00:00:00.000Z","JM","KY",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR"]
 
 -- SeizureSearchService.findVisible: one id
 SELECT

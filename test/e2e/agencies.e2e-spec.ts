@@ -1,4 +1,4 @@
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 describe('agencies and me', () => {
   let platform: TestPlatform;

@@ -1,12 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AlertDeliveryEntity } from '../src/alerts/alert.entity.js';
-import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
-import { JobsService } from '../src/jobs/jobs.service.js';
-import { SeizureChangeEntity } from '../src/seizures/data/seizure-change.entity.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { AlertDeliveryEntity } from '../../src/alerts/alert.entity.js';
+import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
+import { JobsService } from '../../src/jobs/jobs.service.js';
+import { SeizureChangeEntity } from '../../src/seizures/data/seizure-change.entity.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const CREATE = `mutation Create($input: AlertInput!) {
   createAlert(input: $input) { id name filter createdAt webhookUrl webhookSecret }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { startServer, type RunningServer } from '../src/app/server.js';
-import { AuditService } from '../src/audit/audit.service.js';
-import { CLI_TIMEOUT, requireBuiltCli, runCli } from './support/cli.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { testConfig } from './support/test-platform.js';
+import { startServer, type RunningServer } from '../../src/app/server.js';
+import { AuditService } from '../../src/audit/audit.service.js';
+import { CLI_TIMEOUT, requireBuiltCli, runCli } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { testConfig } from '../support/test-platform.js';
 
 const SLOW = CLI_TIMEOUT;
 

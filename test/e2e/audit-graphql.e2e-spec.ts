@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AuditService } from '../src/audit/audit.service.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { AuditService } from '../../src/audit/audit.service.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 interface Trail {
   auditTrail: {

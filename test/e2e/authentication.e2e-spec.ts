@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { ApiKeysService } from '../src/auth/api-keys.service.js';
-import { UsersService } from '../src/users/users.service.js';
-import { startTestPlatform, type GraphqlResponse, type TestPlatform } from './support/test-platform.js';
+import { ApiKeysService } from '../../src/auth/api-keys.service.js';
+import { UsersService } from '../../src/users/users.service.js';
+import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
 
 const ME = '{ me { email } }';
 

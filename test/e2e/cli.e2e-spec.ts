@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { startServer, type RunningServer } from '../src/app/server.js';
-import { CLI_TIMEOUT, expectOneLineFailure, requireBuiltCli, runCli, type CliResult } from './support/cli.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { testConfig } from './support/test-platform.js';
+import { startServer, type RunningServer } from '../../src/app/server.js';
+import { CLI_TIMEOUT, expectOneLineFailure, requireBuiltCli, runCli, type CliResult } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { testConfig } from '../support/test-platform.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const API_KEY = /^wwk_[A-Za-z0-9_-]{43}$/;

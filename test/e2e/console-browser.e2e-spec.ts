@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { seedDemo } from '../src/demo/demo.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { seedDemo } from '../../src/demo/demo.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
  * The console in a real Chromium (Debian's, installed by .ci/run) against a real server with the

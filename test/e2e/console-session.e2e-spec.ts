@@ -5,7 +5,7 @@ import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { jest } from '@jest/globals';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const ME = '{ me { email agency { code } } }';
 

@@ -1,5 +1,5 @@
-import { DEMO_USERS, demoKeysAlreadyShown, markDemoKeysShown, seedDemoUsers } from '../src/demo/demo-users.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { DEMO_USERS, demoKeysAlreadyShown, markDemoKeysShown, seedDemoUsers } from '../../src/demo/demo-users.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /** A first `serve --demo` killed after it made the demo users but before their keys were shown. */
 describe('demo API keys after an interrupted first start', () => {

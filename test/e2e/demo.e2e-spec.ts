@@ -1,27 +1,27 @@
-import { seedDemo, type DemoSeedResult } from '../src/demo/demo.js';
-import { CARIBBEAN_SHIELD_CODE_NAME } from '../src/demo/demo-operation.js';
+import { seedDemo, type DemoSeedResult } from '../../src/demo/demo.js';
+import { CARIBBEAN_SHIELD_CODE_NAME } from '../../src/demo/demo-operation.js';
 import {
   CARIBBEAN_SHIELD, DEMO_ANCHOR, caribbeanShieldWindow, generateDemoDataset, seedDemoSeizures, type DemoSeizureSeedResult,
-} from '../src/demo/demo-seizures.js';
-import { seedDemoUsers, type DemoCredential } from '../src/demo/demo-users.js';
-import { OperationReportEntity } from '../src/operations/reports/operation-report.entity.js';
-import { SeizureLinkRequestEntity } from '../src/operations/seizure-link-request.entity.js';
-import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
-import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
-import { validateSeizureInput } from '../src/seizures/write/seizure-validation.js';
-import { UserEntity } from '../src/users/user.entity.js';
+} from '../../src/demo/demo-seizures.js';
+import { seedDemoUsers, type DemoCredential } from '../../src/demo/demo-users.js';
+import { OperationReportEntity } from '../../src/operations/reports/operation-report.entity.js';
+import { SeizureLinkRequestEntity } from '../../src/operations/seizure-link-request.entity.js';
+import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
+import { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
+import { validateSeizureInput } from '../../src/seizures/write/seizure-validation.js';
+import { UserEntity } from '../../src/users/user.entity.js';
 import { In, Like } from 'typeorm';
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { ReportContent } from '../src/operations/reports/report-content.js';
+import type { ReportContent } from '../../src/operations/reports/report-content.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const GOLDEN = join(HERE, 'golden', 'caribbean-shield-report.json');
-const DOCS = join(HERE, '..', 'docs', 'report');
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+const DOCS = join(HERE, '..', '..', 'docs', 'report');
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 type Bucket = { keys: string[]; count: number };
 const STATS = `query Stats($groupBy: [SeizureDimension!]!, $filter: SeizureFilter) {

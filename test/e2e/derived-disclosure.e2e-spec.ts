@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
-import { NEUTRAL_REFERENCE_REFUSAL } from '../src/seizures/write/seizure-submission.service.js';
-import { SUBMIT, seizureInput, submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
+import { NEUTRAL_REFERENCE_REFUSAL } from '../../src/seizures/write/seizure-submission.service.js';
+import { SUBMIT, seizureInput, submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
  * Issue 12, from the outside, as users of several agencies: nothing computed from records (an

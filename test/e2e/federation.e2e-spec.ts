@@ -6,9 +6,9 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type GraphqlResponse, type TestPlatform } from './support/test-platform.js';
+import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
 
 /** A CEN-like partner subgraph: adds cenCaseRef to Windward's seizures and lists cases pointing at Windward entities. */
 function startCenSubgraph(cases: () => { ref: string; seizureId: string; operationId: string; agencyCode: string }[]) {

@@ -3,10 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { AlertDeliveryEntity, AlertEntity } from '../src/alerts/alert.entity.js';
-import { SeizureSubscriptions } from '../src/alerts/seizure-subscriptions.service.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type GraphqlResponse, type TestPlatform } from './support/test-platform.js';
+import { AlertDeliveryEntity, AlertEntity } from '../../src/alerts/alert.entity.js';
+import { SeizureSubscriptions } from '../../src/alerts/seizure-subscriptions.service.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
 
 /*
  * Hostile input, case by case (the schema-wide fuzz in test/fuzz/ keeps the whole schema so):

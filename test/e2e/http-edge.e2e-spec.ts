@@ -1,5 +1,5 @@
 import type { Response } from 'supertest';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /** Looks like a JavaScript stack frame: "    at fn (/path/file.js:12:34)" or "at /path/file.js:12:34". */
 const STACK_FRAME = /\bat (?:[\w$.<>[\] ]+ \()?(?:file:\/\/|node:|\/)[^\s)]*:\d+:\d+/;

@@ -1,10 +1,10 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { canonicalJson } from '../src/crypto/canonical-json.js';
-import { CLI_TIMEOUT, expectOneLineFailure as expectFailure, requireBuiltCli, runCli, type CliResult } from './support/cli.js';
-import { GpgHome } from './support/gpg.js';
-import { keyChallenge } from './support/key-registration.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { canonicalJson } from '../../src/crypto/canonical-json.js';
+import { CLI_TIMEOUT, expectOneLineFailure as expectFailure, requireBuiltCli, runCli, type CliResult } from '../support/cli.js';
+import { GpgHome } from '../support/gpg.js';
+import { keyChallenge } from '../support/key-registration.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /*
  * `windward keygen`, `seal` and `open`, and their interoperability with the real GnuPG 2.2.

@@ -1,9 +1,9 @@
-import { generateAgencyKeyPair } from '../src/crypto/agency-key.js';
-import { registerWithProof } from './support/key-registration.js';
-import { unlockPrivateKey } from '../src/crypto/openpgp-profile.js';
-import { decryptPayload } from '../src/crypto/recipient-encryption.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { generateAgencyKeyPair } from '../../src/crypto/agency-key.js';
+import { registerWithProof } from '../support/key-registration.js';
+import { unlockPrivateKey } from '../../src/crypto/openpgp-profile.js';
+import { decryptPayload } from '../../src/crypto/recipient-encryption.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const REGISTER = 'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint } }';
 const STATUS = 'query($fp: String!) { keyRotationStatus(fingerprint: $fp) { state } }';

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { PrivateKey } from 'openpgp';
-import { generateAgencyKeyPair, loadAgencyPublicKey } from '../src/crypto/agency-key.js';
-import { registerWithProof } from './support/key-registration.js';
-import { unlockPrivateKey, utf8Bytes } from '../src/crypto/openpgp-profile.js';
-import { decryptPayload, encryptForRecipients, type Recipient } from '../src/crypto/recipient-encryption.js';
-import { AgencyKeysService } from '../src/keys/agency-keys.service.js';
-import { KeyRewrapService } from '../src/keys/key-rewrap.service.js';
-import { keyRewrapJobId } from '../src/keys/key-rewrap.types.js';
-import { KeyRotationService } from '../src/keys/key-rotation.service.js';
-import { PlatformKeyService } from '../src/keys/platform-key.service.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { generateAgencyKeyPair, loadAgencyPublicKey } from '../../src/crypto/agency-key.js';
+import { registerWithProof } from '../support/key-registration.js';
+import { unlockPrivateKey, utf8Bytes } from '../../src/crypto/openpgp-profile.js';
+import { decryptPayload, encryptForRecipients, type Recipient } from '../../src/crypto/recipient-encryption.js';
+import { AgencyKeysService } from '../../src/keys/agency-keys.service.js';
+import { KeyRewrapService } from '../../src/keys/key-rewrap.service.js';
+import { keyRewrapJobId } from '../../src/keys/key-rewrap.types.js';
+import { KeyRotationService } from '../../src/keys/key-rotation.service.js';
+import { PlatformKeyService } from '../../src/keys/platform-key.service.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const REGISTER = 'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint } }';
 const REVOKE = 'mutation($fp: String!, $reason: KeyRevocationReason!) { revokeAgencyKey(fingerprint: $fp, reason: $reason) { fingerprint } }';

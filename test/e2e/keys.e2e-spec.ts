@@ -1,9 +1,9 @@
 import { generateKey, readKey } from 'openpgp';
-import { generateAgencyKeyPair } from '../src/crypto/agency-key.js';
-import { AgencyKeysService } from '../src/keys/agency-keys.service.js';
-import { keyChallenge, registerWithProof } from './support/key-registration.js';
-import { signChallenge } from '../src/keys/key-register.command.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { generateAgencyKeyPair } from '../../src/crypto/agency-key.js';
+import { AgencyKeysService } from '../../src/keys/agency-keys.service.js';
+import { keyChallenge, registerWithProof } from '../support/key-registration.js';
+import { signChallenge } from '../../src/keys/key-register.command.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /** For refusals that come before the proof of possession is looked at. */
 const NO_PROOF = 'not looked at';

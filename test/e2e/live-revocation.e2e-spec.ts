@@ -4,11 +4,11 @@ import net from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import { jest } from '@jest/globals';
 import WebSocket from 'ws';
-import { ApiKeysService } from '../src/auth/api-keys.service.js';
-import { AuthenticationService } from '../src/auth/authentication.service.js';
-import { UsersService } from '../src/users/users.service.js';
-import { CLI, ROOT, requireBuiltCli, runCli } from './support/cli.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { ApiKeysService } from '../../src/auth/api-keys.service.js';
+import { AuthenticationService } from '../../src/auth/authentication.service.js';
+import { UsersService } from '../../src/users/users.service.js';
+import { CLI, ROOT, requireBuiltCli, runCli } from '../support/cli.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
  * Revocation ends live connections: a revoked key, a user moved to another agency or given other

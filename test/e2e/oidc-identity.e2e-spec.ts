@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { asciiLowerCase } from '../src/auth/email-identity.js';
-import { UsersService } from '../src/users/users.service.js';
-import { startLocalIssuer, type LocalIssuer, type TokenOptions } from './support/oidc-issuer.js';
-import { startTestPlatform, type GraphqlResponse, type TestPlatform } from './support/test-platform.js';
+import { asciiLowerCase } from '../../src/auth/email-identity.js';
+import { UsersService } from '../../src/users/users.service.js';
+import { startLocalIssuer, type LocalIssuer, type TokenOptions } from '../support/oidc-issuer.js';
+import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
 
 /**
  * OIDC sign-in as a hostile user would try it, against a local issuer signing with its own keys:

@@ -1,8 +1,8 @@
 import http from 'node:http';
-import { requireBuiltCli } from './support/cli.js';
-import { jsonLines, startServeProcess, type ServeProcess } from './support/serve-process.js';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { requireBuiltCli } from '../support/cli.js';
+import { jsonLines, startServeProcess, type ServeProcess } from '../support/serve-process.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const SLOW = 240_000;
 const NO_SECRETS = /secretKey|processID|password/;

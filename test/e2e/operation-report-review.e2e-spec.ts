@@ -3,12 +3,12 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PlatformKeyService } from '../src/keys/platform-key.service.js';
-import { OperationReportEntity } from '../src/operations/reports/operation-report.entity.js';
-import type { ReportContent } from '../src/operations/reports/report-content.js';
-import { GpgHome } from './support/gpg.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { PlatformKeyService } from '../../src/keys/platform-key.service.js';
+import { OperationReportEntity } from '../../src/operations/reports/operation-report.entity.js';
+import type { ReportContent } from '../../src/operations/reports/report-content.js';
+import { GpgHome } from '../support/gpg.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const run = promisify(execFile);
 

@@ -1,14 +1,14 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
-import { loadPlatformPublicKey } from '../src/crypto/platform-key.js';
-import { verifyDetachedSignature } from '../src/crypto/sealed-envelope.js';
-import { JobsService } from '../src/jobs/jobs.service.js';
-import { PlatformKeyService } from '../src/keys/platform-key.service.js';
-import { OperationReportEntity } from '../src/operations/reports/operation-report.entity.js';
-import type { ReportContent } from '../src/operations/reports/report-content.js';
-import { GpgHome } from './support/gpg.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
+import { loadPlatformPublicKey } from '../../src/crypto/platform-key.js';
+import { verifyDetachedSignature } from '../../src/crypto/sealed-envelope.js';
+import { JobsService } from '../../src/jobs/jobs.service.js';
+import { PlatformKeyService } from '../../src/keys/platform-key.service.js';
+import { OperationReportEntity } from '../../src/operations/reports/operation-report.entity.js';
+import type { ReportContent } from '../../src/operations/reports/report-content.js';
+import { GpgHome } from '../support/gpg.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const CREATE = `mutation($i: OperationInput!) { createOperation(input: $i) { id } }`;
 const STATUS = `mutation($id: ID!, $s: OperationStatus!) { setOperationStatus(operationId: $id, status: $s) { status } }`;

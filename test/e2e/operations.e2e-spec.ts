@@ -1,6 +1,6 @@
-import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const CREATE = `mutation($i: OperationInput!) { createOperation(input: $i) { id codeName status leadAgency { code } participants { code } } }`;
 const STATUS = `mutation($id: ID!, $s: OperationStatus!) { setOperationStatus(operationId: $id, status: $s) { status version } }`;

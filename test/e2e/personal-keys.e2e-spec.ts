@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createMessage, decrypt, readMessage, readPrivateKey, sign } from 'openpgp';
-import { generateAgencyKeyPair, inspectAgencyPublicKey } from '../src/crypto/agency-key.js';
-import type { GeneratedKeyPair } from '../src/crypto/openpgp-profile.js';
-import { AgencyKeyEntity } from '../src/keys/agency-key.entity.js';
-import { KeyRewrapService } from '../src/keys/key-rewrap.service.js';
-import { SUBMIT, seizureInput } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { generateAgencyKeyPair, inspectAgencyPublicKey } from '../../src/crypto/agency-key.js';
+import type { GeneratedKeyPair } from '../../src/crypto/openpgp-profile.js';
+import { AgencyKeyEntity } from '../../src/keys/agency-key.entity.js';
+import { KeyRewrapService } from '../../src/keys/key-rewrap.service.js';
+import { SUBMIT, seizureInput } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
  * Personal keys: registered with proof of possession; RED sections naming a user are wrapped to

@@ -1,9 +1,9 @@
 import { readKey } from 'openpgp';
-import { generateAgencyKeyPair } from '../src/crypto/agency-key.js';
-import { registerWithProof } from './support/key-registration.js';
-import { sealReport, verifyDetachedSignature } from '../src/crypto/sealed-envelope.js';
-import { seizureInput } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { generateAgencyKeyPair } from '../../src/crypto/agency-key.js';
+import { registerWithProof } from '../support/key-registration.js';
+import { sealReport, verifyDetachedSignature } from '../../src/crypto/sealed-envelope.js';
+import { seizureInput } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const REGISTER = 'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint } }';
 const SUBMIT_SEALED = 'mutation($envelope: String!) { submitSealedSeizure(envelope: $envelope) { id reference tlp signature { signerFingerprint verified } } }';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { AgencyEntity } from '../src/agencies/agency.entity.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { AgencyEntity } from '../../src/agencies/agency.entity.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 type Principal = 'owner' | 'member' | 'jio' | 'partner' | 'namedRed' | 'outsider';
 type Tlp = 'CLEAR' | 'GREEN' | 'AMBER' | 'AMBER_STRICT' | 'RED';

@@ -1,5 +1,5 @@
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const HISTORY = `query($id: ID!) { seizure(id: $id) { id redactedFields history { version change changedFields changedAt } } }`;
 

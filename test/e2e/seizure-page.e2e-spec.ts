@@ -1,14 +1,14 @@
 import fc from 'fast-check';
-import { AccessService } from '../src/access/access.service.js';
-import { AuthenticationService } from '../src/auth/authentication.service.js';
-import type { RequestContext } from '../src/access/request-context.js';
-import { ReadStatements } from '../src/database/read-statements.js';
-import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
-import { COMMODITY_CATEGORIES, DETECTION_METHODS, TLPS, TRANSPORT_MODES } from '../src/seizures/seizure.enums.js';
-import type { SeizureFilter } from '../src/seizures/api/seizure.inputs.js';
-import { SeizureSearchService, encodeCursor } from '../src/seizures/data/seizure-search.service.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { AccessService } from '../../src/access/access.service.js';
+import { AuthenticationService } from '../../src/auth/authentication.service.js';
+import type { RequestContext } from '../../src/access/request-context.js';
+import { ReadStatements } from '../../src/database/read-statements.js';
+import { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
+import { COMMODITY_CATEGORIES, DETECTION_METHODS, TLPS, TRANSPORT_MODES } from '../../src/seizures/seizure.enums.js';
+import type { SeizureFilter } from '../../src/seizures/api/seizure.inputs.js';
+import { SeizureSearchService, encodeCursor } from '../../src/seizures/data/seizure-search.service.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
  * A search page's SQL is written by SeizureSearchService itself and sent straight to the driver

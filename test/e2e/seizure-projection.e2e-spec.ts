@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { getNamedType, isLeafType, isNonNullType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
-import { SEIZURE_FIELD_COLUMNS } from '../src/seizures/read/seizure-projection.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { SEIZURE_FIELD_COLUMNS } from '../../src/seizures/read/seizure-projection.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
  * A search page reads only the columns its query's fields need (SeizureProjection). Whatever a

@@ -1,7 +1,7 @@
-import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
-import { SeizureVersionEntity } from '../src/seizures/data/seizure-version.entity.js';
-import { SUBMIT, seizureInput, submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type GraphqlResponse, type TestPlatform } from './support/test-platform.js';
+import { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
+import { SeizureVersionEntity } from '../../src/seizures/data/seizure-version.entity.js';
+import { SUBMIT, seizureInput, submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
 
 type PageData = { seizures: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
 

@@ -1,9 +1,9 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { generateAgencyKeyPair, inspectAgencyPublicKey } from '../src/crypto/agency-key.js';
-import { AgencyKeyEntity } from '../src/keys/agency-key.entity.js';
-import { SUBMIT, seizureInput } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { generateAgencyKeyPair, inspectAgencyPublicKey } from '../../src/crypto/agency-key.js';
+import { AgencyKeyEntity } from '../../src/keys/agency-key.entity.js';
+import { SUBMIT, seizureInput } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
  * Server-blind stays blind: after a server-blind submission, nothing in the database is computed

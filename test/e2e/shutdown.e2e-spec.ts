@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { openQueueBackend, type QueueBackend } from '../src/jobs/queue-backend.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { openQueueBackend, type QueueBackend } from '../../src/jobs/queue-backend.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** Starts `windward serve` in a child process and resolves with its URL once it listens. */
 function startServe(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { SeizureSubscriptions } from '../src/alerts/seizure-subscriptions.service.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { SeizureSubscriptions } from '../../src/alerts/seizure-subscriptions.service.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const SUBSCRIBE = `subscription Reported($filter: SeizureFilter) {
   seizureReported(filter: $filter) { id reference tlp redactedFields reportingAgency { code } commodity { type } sensitive { narrative } }

@@ -3,18 +3,18 @@ import { subject } from '@casl/ability';
 import { permittedFieldsOf } from '@casl/ability/extra';
 import fc from 'fast-check';
 import type { DataSource, Repository } from 'typeorm';
-import { buildAbility, type AppAbility } from '../src/access/ability.factory.js';
-import { AccessService } from '../src/access/access.service.js';
-import { CaslSqlCompiler, fieldPermittedInto, ruleMatchesInto, whereAllowed } from '../src/access/casl-sql.js';
-import type { Action, PolicyDocument, PolicyRule } from '../src/access/policy-document.js';
-import { AgencyEntity } from '../src/agencies/agency.entity.js';
-import type { Principal } from '../src/access/principal.js';
-import { PositionalParameters } from '../src/access/sql-parameters.js';
-import { SEIZURE_STATUSES, TLPS, type SeizureStatus, type Tlp } from '../src/seizures/seizure.enums.js';
-import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
-import { SEIZURE_FIELDS } from '../src/seizures/read/seizure-fields.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
-import { AGENCY_KINDS, ROLES, type AgencyKind, type Role } from '../src/access/attributes.js';
+import { buildAbility, type AppAbility } from '../../src/access/ability.factory.js';
+import { AccessService } from '../../src/access/access.service.js';
+import { CaslSqlCompiler, fieldPermittedInto, ruleMatchesInto, whereAllowed } from '../../src/access/casl-sql.js';
+import type { Action, PolicyDocument, PolicyRule } from '../../src/access/policy-document.js';
+import { AgencyEntity } from '../../src/agencies/agency.entity.js';
+import type { Principal } from '../../src/access/principal.js';
+import { PositionalParameters } from '../../src/access/sql-parameters.js';
+import { SEIZURE_STATUSES, TLPS, type SeizureStatus, type Tlp } from '../../src/seizures/seizure.enums.js';
+import { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
+import { SEIZURE_FIELDS } from '../../src/seizures/read/seizure-fields.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { AGENCY_KINDS, ROLES, type AgencyKind, type Role } from '../../src/access/attributes.js';
 
 /**
  * The SQL form of the access policy (whereAllowed) must select exactly the rows that CASL's

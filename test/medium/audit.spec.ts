@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { auditEventHash } from '../src/audit/audit-chain.js';
-import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
-import { AuditService, type AuditEventInput } from '../src/audit/audit.service.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { auditEventHash } from '../../src/audit/audit-chain.js';
+import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
+import { AuditService, type AuditEventInput } from '../../src/audit/audit.service.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 function event(n: number, overrides: Partial<AuditEventInput> = {}): AuditEventInput {
   return {

@@ -2,17 +2,17 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
-import { AccessService } from '../src/access/access.service.js';
-import { AuthenticationService } from '../src/auth/authentication.service.js';
-import type { RequestContext } from '../src/access/request-context.js';
-import { ChangeFeedService, encodeFeedCursor } from '../src/federation/change-feed.service.js';
-import { SeizureChangeEntity } from '../src/seizures/data/seizure-change.entity.js';
-import { SeizureSubmissionService } from '../src/seizures/write/seizure-submission.service.js';
-import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
-import type { SeizureInput, SeizureUpdateInput } from '../src/seizures/api/seizure.inputs.js';
-import type { Tlp } from '../src/seizures/seizure.enums.js';
-import { UserEntity } from '../src/users/user.entity.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { AccessService } from '../../src/access/access.service.js';
+import { AuthenticationService } from '../../src/auth/authentication.service.js';
+import type { RequestContext } from '../../src/access/request-context.js';
+import { ChangeFeedService, encodeFeedCursor } from '../../src/federation/change-feed.service.js';
+import { SeizureChangeEntity } from '../../src/seizures/data/seizure-change.entity.js';
+import { SeizureSubmissionService } from '../../src/seizures/write/seizure-submission.service.js';
+import { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
+import type { SeizureInput, SeizureUpdateInput } from '../../src/seizures/api/seizure.inputs.js';
+import type { Tlp } from '../../src/seizures/seizure.enums.js';
+import { UserEntity } from '../../src/users/user.entity.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
  * The change feed, for random sequences of submit, release, narrowing, retract and read by several

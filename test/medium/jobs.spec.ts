@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { JobsService } from '../src/jobs/jobs.service.js';
-import { indexHandlers, type JobHandler } from '../src/jobs/job-registry.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { JobsService } from '../../src/jobs/jobs.service.js';
+import { indexHandlers, type JobHandler } from '../../src/jobs/job-registry.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const backendName = process.env.REDIS_URL ? 'redis' : 'postgres';
 

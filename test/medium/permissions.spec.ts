@@ -2,11 +2,11 @@ import { RequestMethod, type ExecutionContext, type Type } from '@nestjs/common'
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { ALLOW_KEY, AUTHENTICATED, PUBLIC, type Permission } from '../src/access/allow.decorator.js';
-import { AuthGuard } from '../src/auth/auth.guard.js';
-import type { Principal } from '../src/access/principal.js';
-import { DomainError } from '../src/errors/domain-error.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { ALLOW_KEY, AUTHENTICATED, PUBLIC, type Permission } from '../../src/access/allow.decorator.js';
+import { AuthGuard } from '../../src/auth/auth.guard.js';
+import type { Principal } from '../../src/access/principal.js';
+import { DomainError } from '../../src/errors/domain-error.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /** What @nestjs/graphql records on @Query/@Mutation/@Subscription methods (RESOLVER_TYPE_METADATA, RESOLVER_NAME_METADATA). */
 const RESOLVER_TYPE_METADATA = 'graphql:resolver_type';

@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
-import { AccessService } from '../src/access/access.service.js';
-import { AuthenticationService } from '../src/auth/authentication.service.js';
-import type { RequestContext } from '../src/access/request-context.js';
-import { OperationEntity, type OperationStatus } from '../src/operations/operation.entity.js';
-import { ReportAudienceService } from '../src/operations/reports/report-audience.js';
-import { ReportCompilerService } from '../src/operations/reports/report-compiler.service.js';
-import type { ReportContent } from '../src/operations/reports/report-content.js';
-import { TLPS, type Tlp } from '../src/seizures/seizure.enums.js';
-import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
-import { UserEntity } from '../src/users/user.entity.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { AccessService } from '../../src/access/access.service.js';
+import { AuthenticationService } from '../../src/auth/authentication.service.js';
+import type { RequestContext } from '../../src/access/request-context.js';
+import { OperationEntity, type OperationStatus } from '../../src/operations/operation.entity.js';
+import { ReportAudienceService } from '../../src/operations/reports/report-audience.js';
+import { ReportCompilerService } from '../../src/operations/reports/report-compiler.service.js';
+import type { ReportContent } from '../../src/operations/reports/report-content.js';
+import { TLPS, type Tlp } from '../../src/seizures/seizure.enums.js';
+import { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
+import { UserEntity } from '../../src/users/user.entity.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
  * An operation report is compiled for its audience from what every reader may read: so, for every

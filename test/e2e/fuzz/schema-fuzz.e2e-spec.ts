@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { AlertDeliveryEntity } from '../../src/alerts/alert.entity.js';
-import { AuditService } from '../../src/audit/audit.service.js';
-import { submitSeizure } from '../support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { AlertDeliveryEntity } from '../../../src/alerts/alert.entity.js';
+import { AuditService } from '../../../src/audit/audit.service.js';
+import { submitSeizure } from '../../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../../support/test-platform.js';
 import { DeepNesting, GraphqlFuzzer, requestBody, seededRandom, type FuzzOperation } from './graphql-fuzzer.js';
 
 /*

@@ -13,7 +13,7 @@ import { PositionalParameters } from '../../src/access/sql-parameters.js';
 import { SEIZURE_STATUSES, TLPS, type SeizureStatus, type Tlp } from '../../src/seizures/seizure.enums.js';
 import { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
 import { SEIZURE_FIELDS } from '../../src/seizures/read/seizure-fields.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 import { AGENCY_KINDS, ROLES, type AgencyKind, type Role } from '../../src/access/attributes.js';
 
 /**
@@ -249,7 +249,7 @@ const ruleArbitrary: fc.Arbitrary<PolicyRule> = fc.record(
 const policyArbitrary: fc.Arbitrary<PolicyDocument> = fc.array(ruleArbitrary, { minLength: 1, maxLength: 5 }).map((rules) => ({ fieldGroups: {}, rules }));
 
 describe('access policy: SQL filter = CASL in-memory check (property)', () => {
-  let platform: TestPlatform;
+  let platform: TestApp;
   let dataSource: DataSource;
   let repo: Repository<SeizureEntity>;
   let policy: PolicyDocument;
@@ -258,7 +258,7 @@ describe('access policy: SQL filter = CASL in-memory check (property)', () => {
   const marker = `prop-${randomBytes(6).toString('hex')}`;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestApp();
     dataSource = platform.server.runtime.dataSource;
     repo = dataSource.getRepository(SeizureEntity);
     policy = platform.server.app.get(AccessService).policy;

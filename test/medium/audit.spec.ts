@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { auditEventHash } from '../../src/audit/audit-chain.js';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
 import { AuditService, type AuditEventInput } from '../../src/audit/audit.service.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 function event(n: number, overrides: Partial<AuditEventInput> = {}): AuditEventInput {
   return {
@@ -21,7 +21,7 @@ function event(n: number, overrides: Partial<AuditEventInput> = {}): AuditEventI
 }
 
 describe('audit chain', () => {
-  let platform: TestPlatform;
+  let platform: TestApp;
   let audit: AuditService;
   let db: DataSource;
 
@@ -29,7 +29,7 @@ describe('audit chain', () => {
   const idAt = async (seq: number) => ((await db.query('SELECT id FROM audit_events WHERE seq = $1', [seq])) as { id: string }[])[0].id;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestApp();
     audit = platform.server.app.get(AuditService);
     db = platform.server.runtime.dataSource;
   });

@@ -12,7 +12,7 @@ import { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
 import type { SeizureInput, SeizureUpdateInput } from '../../src/seizures/api/seizure.inputs.js';
 import type { Tlp } from '../../src/seizures/seizure.enums.js';
 import { UserEntity } from '../../src/users/user.entity.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * The change feed, for random sequences of submit, release, narrowing, retract and read by several
@@ -43,7 +43,7 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 );
 
 describe('change feed: nobody hears of a record they were never permitted to read (property)', () => {
-  let platform: TestPlatform;
+  let platform: TestApp;
   let dataSource: DataSource;
   let access: AccessService;
   let submissions: SeizureSubmissionService;
@@ -51,7 +51,7 @@ describe('change feed: nobody hears of a record they were never permitted to rea
   let authentication: AuthenticationService;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestApp();
     dataSource = platform.server.runtime.dataSource;
     access = platform.server.app.get(AccessService);
     submissions = platform.server.app.get(SeizureSubmissionService, { strict: false });

@@ -3,26 +3,17 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { indexHandlers, type JobHandler } from '../../src/jobs/job-registry.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { waitForJobs } from '../support/wait-for.js';
 
 const backendName = process.env.REDIS_URL ? 'redis' : 'postgres';
 
-async function waitForState(jobs: JobsService, jobId: string, wanted: string, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const state = await jobs.jobState(jobId);
-    if (state?.state === wanted) return state;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} is ${state?.state ?? 'missing'}, not ${wanted}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe(`jobs on the ${backendName} backend`, () => {
-  let platform: TestPlatform;
+  let platform: TestApp;
   let jobs: JobsService;
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ worker: false });
+    platform = await startTestApp({ worker: false });
     jobs = platform.server.app.get(JobsService);
   });
   afterAll(() => platform.stop());
@@ -53,7 +44,7 @@ describe(`jobs on the ${backendName} backend`, () => {
     expect((await jobs.jobState(jobId))?.state).toBe('active'); // held by a worker that no longer exists
 
     jobs.startWorker({ lockDurationMs: 2000, stalledIntervalMs: 1000 });
-    const done = await waitForState(jobs, jobId, 'completed');
+    const [done] = await waitForJobs(jobs, [jobId], 'completed', 30_000);
     expect(done.result).toEqual({ token, attempt: expect.any(Number) });
   });
 
@@ -63,7 +54,7 @@ describe(`jobs on the ${backendName} backend`, () => {
     const jobId = `probe-${token}`;
     expect(await jobs.enqueue('system.probe', { token }, { jobId })).toBe(jobId);
     expect(await jobs.enqueue('system.probe', { token: 'other' }, { jobId })).toBe(jobId);
-    const done = await waitForState(jobs, jobId, 'completed');
+    const [done] = await waitForJobs(jobs, [jobId], 'completed', 30_000);
     expect(done.result).toEqual({ token, attempt: 1 });
     const counts = await jobs.counts();
     expect(counts.completed).toBeGreaterThanOrEqual(2);

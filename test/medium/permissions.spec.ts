@@ -6,7 +6,7 @@ import { ALLOW_KEY, AUTHENTICATED, PUBLIC, type Permission } from '../../src/acc
 import { AuthGuard } from '../../src/auth/auth.guard.js';
 import type { Principal } from '../../src/access/principal.js';
 import { DomainError } from '../../src/errors/domain-error.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** What @nestjs/graphql records on @Query/@Mutation/@Subscription methods (RESOLVER_TYPE_METADATA, RESOLVER_NAME_METADATA). */
 const RESOLVER_TYPE_METADATA = 'graphql:resolver_type';
@@ -100,12 +100,12 @@ function joinPaths(...parts: (string | string[] | undefined)[]): string {
 }
 
 describe('every resolver and route declares who may call it', () => {
-  let platform: TestPlatform;
+  let platform: TestApp;
   let discovery: DiscoveryService;
   const scanner = new MetadataScanner();
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestApp();
     // The app does not import DiscoveryModule; the service only needs the modules container.
     discovery = new DiscoveryService(platform.server.app.get(ModulesContainer));
   });

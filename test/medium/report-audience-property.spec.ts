@@ -11,7 +11,7 @@ import type { ReportContent } from '../../src/operations/reports/report-content.
 import { TLPS, type Tlp } from '../../src/seizures/seizure.enums.js';
 import { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
 import { UserEntity } from '../../src/users/user.entity.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * An operation report is compiled for its audience from what every reader may read: so, for every
@@ -57,7 +57,7 @@ const recordArbitrary: fc.Arbitrary<RecordShape> = fc.record({
 });
 
 describe('operation reports: removing a record a reader may not read never changes the report (property)', () => {
-  let platform: TestPlatform;
+  let platform: TestApp;
   let dataSource: DataSource;
   let access: AccessService;
   let compiler: ReportCompilerService;
@@ -66,7 +66,7 @@ describe('operation reports: removing a record a reader may not read never chang
   let leadCtx: RequestContext;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestApp();
     dataSource = platform.server.runtime.dataSource;
     access = platform.server.app.get(AccessService);
     compiler = platform.server.app.get(ReportCompilerService, { strict: false });

@@ -7,6 +7,7 @@ import { JobsService } from '../../src/jobs/jobs.service.js';
 import { SeizureChangeEntity } from '../../src/seizures/data/seizure-change.entity.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { waitFor, waitForJobs } from '../support/wait-for.js';
 
 const CREATE = `mutation Create($input: AlertInput!) {
   createAlert(input: $input) { id name filter createdAt webhookUrl webhookSecret }
@@ -20,16 +21,6 @@ interface Received {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -169,9 +160,7 @@ describe('alerts and webhooks', () => {
     const change = await lastChange(report.id);
     const rerun = await jobs.enqueue('alerts.match', { seizureId: report.id, changeSeq: change.seq }, { jobId: `rerun-${marker}` });
     const redeliver = await jobs.enqueue('alerts.deliver-webhook', { deliveryId: delivered.id }, { jobId: `redeliver-${marker}` });
-    for (const jobId of [rerun, redeliver]) {
-      await waitFor(`job ${jobId}`, async () => (await jobs.jobState(jobId))?.state === 'completed');
-    }
+    await waitForJobs(jobs, [rerun, redeliver], 'completed', 30_000);
     expect((await jobs.jobState(redeliver))?.result).toEqual({ outcome: 'already-delivered' });
     await sleep(500);
     expect(received.filter((call) => call.path === path)).toHaveLength(3);

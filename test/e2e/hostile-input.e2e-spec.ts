@@ -7,6 +7,7 @@ import { AlertDeliveryEntity, AlertEntity } from '../../src/alerts/alert.entity.
 import { SeizureSubscriptions } from '../../src/alerts/seizure-subscriptions.service.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
+import { waitFor } from '../support/wait-for.js';
 
 /*
  * Hostile input, case by case (the schema-wide fuzz in test/fuzz/ keeps the whole schema so):
@@ -18,16 +19,6 @@ import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../s
 const SLOW = 180_000;
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 const UUID = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function refusal(response: GraphqlResponse, code = 'BAD_USER_INPUT'): { message: string; fields?: string[] } {
   expect(response.status).not.toBe(500);

@@ -9,6 +9,7 @@ import { AuthenticationService } from '../../src/auth/authentication.service.js'
 import { UsersService } from '../../src/users/users.service.js';
 import { CLI, ROOT, requireBuiltCli, runCli } from '../support/cli.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { waitFor } from '../support/wait-for.js';
 
 /**
  * Revocation ends live connections: a revoked key, a user moved to another agency or given other
@@ -19,16 +20,6 @@ import { startTestPlatform, type TestPlatform } from '../support/test-platform.j
 const SUBSCRIBE = 'subscription { seizureReported { id } }';
 const LIMIT_MS = 1000;
 const SLOW = 180_000;
-
-async function waitFor<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 interface Live {
   client: Client;

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { SeizureSubscriptions } from '../../src/alerts/seizure-subscriptions.service.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { waitFor } from '../support/wait-for.js';
 
 const SUBSCRIBE = `subscription Reported($filter: SeizureFilter) {
   seizureReported(filter: $filter) { id reference tlp redactedFields reportingAgency { code } commodity { type } sensitive { narrative } }
@@ -21,16 +22,6 @@ interface Feed {
   items: Reported[];
   errors: unknown[];
   completed: boolean;
-}
-
-async function waitFor<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,6 +7,7 @@ import { AuditService } from '../../../src/audit/audit.service.js';
 import { submitSeizure } from '../../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../../support/test-platform.js';
 import { DeepNesting, GraphqlFuzzer, requestBody, seededRandom, type FuzzOperation } from './graphql-fuzzer.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /*
  * The schema-wide fuzz. Operations are generated from the schema the server serves, with random
@@ -56,16 +57,6 @@ function describeFailure(failure: Failure): string {
     `  variables: ${shortJson(failure.operation.variables)}`,
     `  answer: ${failure.answer.slice(0, 1500)}`,
   ].join('\n');
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe(`schema-wide fuzz (FUZZ_SEED=${SEED}, ${OPERATIONS} operations)`, () => {

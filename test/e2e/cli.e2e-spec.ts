@@ -23,7 +23,7 @@ describe('windward CLI', () => {
   let keyId: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ empty: true }); // `migrate` and `seed` are tested on it
   });
   afterAll(() => database.drop());
 

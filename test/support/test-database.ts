@@ -25,21 +25,23 @@ export interface TestDatabase {
 
 const TEMPLATE = process.env.WINDWARD_TEST_TEMPLATE;
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `empty`: no template, for a test of what the first start or `windward migrate` does to a new database. */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const base = process.env.DATABASE_URL;
+  const template = options.empty ? undefined : TEMPLATE;
   // In both cases the directory holds only what a data directory holds besides the database
   // (the development platform-key passphrase): one per database, so files never share one.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'windward-test-'));
   if (!base) {
-    if (TEMPLATE) {
-      await ensureEmbeddedTemplate(TEMPLATE);
-      cpSync(templateDataDir(TEMPLATE), dataDir, { recursive: true });
+    if (template) {
+      await ensureEmbeddedTemplate(template);
+      cpSync(templateDataDir(template), dataDir, { recursive: true });
     }
     return { kind: 'embedded', env: { DATA_DIR: dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
   const name = `windward_test_${randomBytes(6).toString('hex')}`;
-  if (TEMPLATE) await ensurePostgresTemplate(base, TEMPLATE);
-  await withAdmin(base, (admin) => admin.query(TEMPLATE ? `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}` : `CREATE DATABASE ${name}`));
+  if (template) await ensurePostgresTemplate(base, template);
+  await withAdmin(base, (admin) => admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`));
   return {
     kind: 'postgres',
     env: { DATABASE_URL: databaseUrl(base, name), DATA_DIR: dataDir },

@@ -23,16 +23,20 @@ const shared = {
  * - unit: pure code next to it, no database, no Nest;
  * - medium: Nest and a real database, no HTTP;
  * - e2e: whatever crosses HTTP or WebSocket, or drives a browser or a CLI process.
- * Every file of the last two gets a database of its own, copied from a template migrated once per
- * run (test/support/test-database.ts), so files run in parallel workers.
+ * Every file of the last two gets a database of its own, copied from a template that their global
+ * setup migrates once per run (test/support/database-template.ts), so files run in parallel workers.
  */
-export default {
+const withDatabase = {
+  ...shared,
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+};
+
+export default {
   testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
-    { ...shared, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.spec.ts'], testTimeout: 60000 },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], testTimeout: 60000 },
+    { ...withDatabase, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.spec.ts'] },
+    { ...withDatabase, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
   ],
 };

@@ -1,15 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
-import path from 'node:path';
+import { register } from 'node:module';
+
+register('./ts-hooks.mjs', import.meta.url);
 
 /**
- * Names this run's template database (test-database.ts builds it when a file first needs it).
- * Unique per run: several runs may share one PostgreSQL server. Set here, in Jest's parent
- * process, so that every worker inherits it.
+ * Builds this run's template database once, before any worker starts (test-database.ts copies it
+ * for every file), and names it in the environment that the workers inherit. Set on the medium and
+ * e2e projects: a unit-only run builds nothing, and a run of both builds it once.
  */
-export default function globalSetup() {
-  const id = randomBytes(5).toString('hex');
-  process.env.WINDWARD_TEST_TEMPLATE = process.env.DATABASE_URL
-    ? `windward_template_${id}`
-    : path.join(os.tmpdir(), `windward-template-${id}`);
+export default async function globalSetup() {
+  if (process.env.WINDWARD_TEST_TEMPLATE) return;
+  const { buildTemplate } = await import('./database-template.ts');
+  const started = Date.now();
+  process.env.WINDWARD_TEST_TEMPLATE = await buildTemplate(process.env.DATABASE_URL);
+  if (process.env.TEST_TIMINGS) process.stderr.write(`\ntemplate database built in ${Date.now() - started} ms\n`);
 }

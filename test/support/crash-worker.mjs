@@ -1,5 +1,5 @@
 // A worker process that takes one job and dies in the middle of it, as a crashed worker would.
-// Used by test/jobs.e2e-spec.ts; runs the built code (npm test builds first).
+// Used by test/medium/jobs.medium-spec.ts; runs the built code (npm test builds first).
 import { openQueueBackend } from '../../dist/src/jobs/queue-backend.js';
 
 const options = JSON.parse(process.env.CRASH_WORKER_OPTIONS);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { startServer, type RunningServer } from '../../src/app/server.js';
 import { ApiKeysService } from '../../src/auth/api-keys.service.js';
@@ -40,6 +41,14 @@ export function testConfig(database: TestDatabase, env: Record<string, string | 
   });
 }
 
+/** A user of the agency with the roles, and a fresh API key of theirs (made through the services). */
+export async function createUserWithKey(app: INestApplicationContext, agencyCode: string, roles: string[], email?: string): Promise<{ email: string; userId: string; key: string }> {
+  const address = email ?? `${roles[0].toLowerCase()}-${randomBytes(4).toString('hex')}@${agencyCode.toLowerCase()}.test`;
+  const { user } = await app.get(UsersService).createOrGet({ agencyCode, email: address, roles });
+  const key = await app.get(ApiKeysService).create(address);
+  return { email: address, userId: user.id, key: key.key };
+}
+
 export async function startTestPlatform(options: { worker?: boolean; env?: Record<string, string | undefined> } = {}): Promise<TestPlatform> {
   const database = await createTestDatabase();
   const config = testConfig(database, options.env);
@@ -56,12 +65,7 @@ export async function startTestPlatform(options: { worker?: boolean; env?: Recor
       const response = await call.send({ query, variables });
       return { status: response.status, data: response.body.data, errors: response.body.errors };
     },
-    async userWithKey(agencyCode, roles, email) {
-      const address = email ?? `${roles[0].toLowerCase()}-${randomBytes(4).toString('hex')}@${agencyCode.toLowerCase()}.test`;
-      const { user } = await server.app.get(UsersService).createOrGet({ agencyCode, email: address, roles });
-      const key = await server.app.get(ApiKeysService).create(address);
-      return { email: address, userId: user.id, key: key.key };
-    },
+    userWithKey: (agencyCode, roles, email) => createUserWithKey(server.app, agencyCode, roles, email),
     async stop() {
       await server.close();
       await database.drop();

@@ -1,0 +1,157 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { startServer, type RunningServer } from '../../src/app/server.js';
+import { CLI_TIMEOUT, expectOneLineFailure, requireBuiltCli, runCli, type CliResult } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { testConfig } from '../support/test-platform.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const API_KEY = /^wwk_[A-Za-z0-9_-]{43}$/;
+/** Each command opens the database (an embedded one takes a few seconds to start). */
+const SLOW = CLI_TIMEOUT;
+
+/** Runs the built CLI as an operator would, with the given database settings. */
+function windward(database: TestDatabase, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { ...database.env, ...env });
+}
+
+beforeAll(requireBuiltCli);
+
+describe('windward CLI', () => {
+  let database: TestDatabase;
+  const email = `a-${randomBytes(3).toString('hex')}@b.test`;
+  let keyId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ empty: true }); // `migrate` and `seed` are tested on it
+  });
+  afterAll(() => database.drop());
+
+  it('migrate applies the migrations, then says the database is up to date', async () => {
+    const first = await windward(database, ['migrate']);
+    expect(first.code).toBe(0);
+    expect(first.lines).toEqual([expect.stringMatching(/^applied: \w+/)]);
+    const second = await windward(database, ['migrate']);
+    expect(second.code).toBe(0);
+    expect(second.lines).toEqual(['database is up to date']);
+  }, SLOW);
+
+  it('seed loads the reference agencies once', async () => {
+    const first = await windward(database, ['seed']);
+    expect(first.code).toBe(0);
+    expect(first.lines).toEqual(['agencies: 52 added, 0 already present']);
+    const second = await windward(database, ['seed']);
+    expect(second.code).toBe(0);
+    expect(second.lines).toEqual(['agencies: 0 added, 52 already present']);
+  }, SLOW);
+
+  it('user create creates a user, then finds it', async () => {
+    const first = await windward(database, ['user', 'create', '--agency', 'JM', '--email', email, '--roles', 'ELO']);
+    expect(first.code).toBe(0);
+    expect(first.lines).toEqual([expect.stringMatching(new RegExp(`^created: ${email.replace('.', '\\.')} \\(JM; ELO\\) id [0-9a-f-]{36}$`))]);
+    const again = await windward(database, ['user', 'create', '--agency', 'jm', '--email', email.toUpperCase(), '--roles', 'ELO']);
+    expect(again.code).toBe(0);
+    expect(again.lines).toEqual([expect.stringMatching(new RegExp(`^exists: ${email.replace('.', '\\.')} `))]);
+    expect(again.lines[0].split(' id ')[1]).toBe(first.lines[0].split(' id ')[1]);
+  }, SLOW);
+
+  it('user create refuses an unknown role', async () => {
+    expectOneLineFailure(await windward(database, ['user', 'create', '--agency', 'JM', '--email', 'r@b.test', '--roles', 'ELO,PIRATE']), 1, /PIRATE/);
+  }, SLOW);
+
+  it('user create refuses an unknown agency', async () => {
+    expectOneLineFailure(await windward(database, ['user', 'create', '--agency', 'XX', '--email', 'x@b.test', '--roles', 'ELO']), 1, /agency.*XX/i);
+  }, SLOW);
+
+  it('apikey create prints the id first and the key as the last line', async () => {
+    const result = await windward(database, ['apikey', 'create', '--user', email, '--ttl', '30d']);
+    expect(result.code).toBe(0);
+    expect(result.lines[0]).toMatch(/^id: /);
+    keyId = result.lines[0].slice('id: '.length);
+    expect(keyId).toMatch(UUID);
+    const key = result.lines[result.lines.length - 1];
+    expect(key).toMatch(API_KEY);
+    expect(result.stdout.endsWith(`${key}\n`)).toBe(true);
+    const expires = result.lines.find((line) => line.startsWith('expires: '));
+    const days = (Date.parse(expires!.slice('expires: '.length)) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThan(30.1);
+    expect(result.stderr).toBe('');
+  }, SLOW);
+
+  it('apikey create refuses a bad TTL and an unknown user', async () => {
+    expectOneLineFailure(await windward(database, ['apikey', 'create', '--user', email, '--ttl', '3x']), 1, /TTL/);
+    expectOneLineFailure(await windward(database, ['apikey', 'create', '--user', 'nobody@b.test']), 1, /not found/);
+  }, SLOW);
+
+  it('apikey revoke revokes a key by id, and refuses an unknown id', async () => {
+    const revoked = await windward(database, ['apikey', 'revoke', '--id', keyId]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.lines).toEqual([expect.stringMatching(new RegExp(`^revoked: ${keyId} at \\d{4}-`))]);
+    expectOneLineFailure(await windward(database, ['apikey', 'revoke', '--id', randomUUID()]), 1, /not found/);
+    expectOneLineFailure(await windward(database, ['apikey', 'revoke', '--id', 'not-an-id']), 1, /Invalid API key id/);
+  }, SLOW);
+
+  it('exits 2 with one line naming the setting on a bad configuration', async () => {
+    expectOneLineFailure(await windward(database, ['migrate'], { PORT: 'abc' }), 2, /PORT/);
+    // serve's output is a log: its one line is a JSON object too.
+    const result = await windward(database, ['serve'], { PORT: 'abc' });
+    expect(result.code).toBe(2);
+    expect(result.errorLines).toHaveLength(1);
+    expect(JSON.parse(result.errorLines[0])).toMatchObject({ level: 'error', msg: 'windward could not start', reason: expect.stringMatching(/PORT/) });
+    expect(result.stdout).toBe('');
+  }, SLOW);
+
+  it('exits non-zero with one line when the database cannot be reached', async () => {
+    const result = await windward(database, ['migrate'], { DATABASE_URL: 'postgres://windward:s3cret-pw@127.0.0.1:1/windward' });
+    expectOneLineFailure(result, 1, /\S/);
+    expect(result.stderr).not.toContain('s3cret-pw');
+  }, SLOW);
+
+  it('exits 2 on an unknown command or a missing option', async () => {
+    for (const args of [['frobnicate'], ['user', 'create', '--agency', 'JM']]) {
+      const result = await windward(database, args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^error: /m);
+    }
+  }, SLOW);
+});
+
+/** PGlite allows one process per data directory: with a server running, commands use its socket. */
+const embeddedOnly = process.env.DATABASE_URL ? it.skip : it;
+
+describe('windward CLI next to a running server on the embedded database', () => {
+  let database: TestDatabase;
+  let server: RunningServer | undefined;
+
+  beforeAll(async () => {
+    if (process.env.DATABASE_URL) return; // the case below is skipped
+    database = await createTestDatabase();
+    server = await startServer(testConfig(database), { worker: false });
+  }, SLOW);
+  afterAll(async () => {
+    await server?.close();
+    await database?.drop();
+  });
+
+  embeddedOnly('creates a user and a key through the server\'s socket, and the key works at once', async () => {
+    expect(database.kind).toBe('embedded');
+    const email = `ops-${randomBytes(3).toString('hex')}@jm.test`;
+    const created = await windward(database, ['user', 'create', '--agency', 'JM', '--email', email, '--roles', 'ANALYST']);
+    expect(created.code).toBe(0);
+    expect(created.lines[0]).toMatch(/^created: /);
+
+    const issued = await windward(database, ['apikey', 'create', '--user', email]);
+    expect(issued.code).toBe(0);
+    const key = issued.lines[issued.lines.length - 1];
+    expect(key).toMatch(API_KEY);
+
+    const response = await request(server!.app.getHttpServer())
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${key}`)
+      .send({ query: '{ me { email roles agency { code } } }' });
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data.me).toEqual({ email, roles: ['ANALYST'], agency: { code: 'JM' } });
+  }, SLOW);
+});

@@ -1,0 +1,341 @@
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { jest } from '@jest/globals';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+
+const ME = '{ me { email agency { code } } }';
+
+// Two platforms start in this file; on embedded PGlite on a busy machine that takes a while.
+jest.setTimeout(120_000);
+
+interface Session {
+  cookie: string;
+  csrf: string;
+  setCookie: string;
+  body: Record<string, unknown>;
+}
+
+async function signIn(platform: TestPlatform, apiKey: string): Promise<Session> {
+  const response = await platform.http().post('/session').set('content-type', 'application/json').send({ apiKey });
+  expect(response.status).toBe(201);
+  const setCookie = String(response.headers['set-cookie']);
+  return { cookie: /ww_session=[^;]+/.exec(setCookie)![0], csrf: response.body.csrfToken, setCookie, body: response.body };
+}
+
+function gqlWithCookie(platform: TestPlatform, session: Session, query: string, csrf: string | null = session.csrf) {
+  let call = platform.http().post('/graphql').set('content-type', 'application/json').set('cookie', session.cookie);
+  if (csrf !== null) call = call.set('x-csrf-token', csrf);
+  return call.send({ query });
+}
+
+describe('console sessions', () => {
+  let platform: TestPlatform;
+  let jm: { key: string; email: string; userId: string };
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    jm = await platform.userWithKey('JM', ['ELO']);
+  });
+  afterAll(() => platform?.stop());
+
+  it('trades an API key for an HttpOnly, SameSite=Strict cookie and a CSRF token, never echoing the key', async () => {
+    const session = await signIn(platform, jm.key);
+    expect(session.setCookie).toMatch(/HttpOnly/);
+    expect(session.setCookie).toMatch(/SameSite=Strict/);
+    expect(session.setCookie).toMatch(/Path=\//);
+    expect(session.setCookie).not.toContain(jm.key);
+    expect(JSON.stringify(session.body)).not.toContain(jm.key);
+    expect(session.body).toMatchObject({ principal: { email: jm.email, agencyCode: 'JM', roles: ['ELO'] } });
+    expect(new Date(String(session.body.expiresAt)).getTime() - Date.now()).toBeLessThanOrEqual(8 * 3600_000 + 1000);
+    const me = await gqlWithCookie(platform, session, ME);
+    expect(me.body.data.me).toEqual({ email: jm.email, agency: { code: 'JM' } });
+  });
+
+  it('refuses bad keys and malformed bodies with a clear error', async () => {
+    const wrong = await platform.http().post('/session').set('content-type', 'application/json').send({ apiKey: `wwk_${'A'.repeat(43)}` });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('UNAUTHENTICATED');
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+    const malformed = await platform.http().post('/session').set('content-type', 'application/json').send({ apiKey: 42 });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('does not accept the cookie alone on a state-changing request: the CSRF token must come with it', async () => {
+    const session = await signIn(platform, jm.key);
+    const missing = await gqlWithCookie(platform, session, ME, null);
+    expect(missing.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const wrong = await gqlWithCookie(platform, session, ME, randomBytes(32).toString('base64url'));
+    expect(wrong.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    // Another session's token does not fit either.
+    const other = await signIn(platform, jm.key);
+    const crossed = await gqlWithCookie(platform, session, ME, other.csrf);
+    expect(crossed.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('GET /session gives a reloaded page its principal and CSRF token; without a session it is 401', async () => {
+    const session = await signIn(platform, jm.key);
+    const current = await platform.http().get('/session').set('cookie', session.cookie);
+    expect(current.status).toBe(200);
+    expect(current.body.csrfToken).toBe(session.csrf);
+    expect(current.headers['cache-control']).toBe('no-store');
+    const none = await platform.http().get('/session');
+    expect(none.status).toBe(401);
+  });
+
+  it('sign-out ends the session on the server, and needs the CSRF token', async () => {
+    const session = await signIn(platform, jm.key);
+    const forged = await platform.http().delete('/session').set('cookie', session.cookie);
+    expect(forged.status).toBe(401);
+    expect((await gqlWithCookie(platform, session, ME)).body.data.me.email).toBe(jm.email);
+
+    const out = await platform.http().delete('/session').set('cookie', session.cookie).set('x-csrf-token', session.csrf);
+    expect(out.status).toBe(204);
+    expect(String(out.headers['set-cookie'])).toMatch(/ww_session=;.*Max-Age=0/);
+    // The same cookie, replayed, is worth nothing now.
+    const replay = await gqlWithCookie(platform, session, ME);
+    expect(replay.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await platform.http().get('/session').set('cookie', session.cookie)).status).toBe(401);
+  });
+
+  it('revoking the API key ends the sessions made from it at once', async () => {
+    const user = await platform.userWithKey('JM', ['ELO']);
+    const admin = await platform.userWithKey('JM', ['AGENCY_ADMIN']);
+    const session = await signIn(platform, user.key);
+    const users = await platform.gql<{ agencyUsers: { email: string; apiKeys: { id: string }[] }[] }>(admin.key, '{ agencyUsers { email apiKeys { id } } }');
+    const keyId = users.data!.agencyUsers.find((u) => u.email === user.email)!.apiKeys[0].id;
+    const revoked = await platform.gql(admin.key, 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: keyId });
+    expect(revoked.errors).toBeUndefined();
+    const after = await gqlWithCookie(platform, session, ME);
+    expect(after.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it("lets an agency administrator manage only their own agency's users and keys", async () => {
+    const jmAdmin = await platform.userWithKey('JM', ['AGENCY_ADMIN']);
+    const kyUser = await platform.userWithKey('KY', ['ELO']);
+    const list = await platform.gql<{ agencyUsers: { email: string }[] }>(jmAdmin.key, '{ agencyUsers { email } }');
+    expect(list.data!.agencyUsers.map((u) => u.email)).toContain(jm.email);
+    expect(list.data!.agencyUsers.map((u) => u.email)).not.toContain(kyUser.email);
+    const create = await platform.gql(jmAdmin.key, 'mutation($u: ID!) { createApiKey(userId: $u) { key } }', { u: kyUser.userId });
+    expect(create.errors?.[0].extensions.code).toBe('NOT_FOUND');
+    const byElo = await platform.gql(jm.key, '{ agencyUsers { email } }');
+    expect(byElo.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    const created = await platform.gql<{ createApiKey: { key: string } }>(jmAdmin.key, 'mutation($u: ID!) { createApiKey(userId: $u, label: "laptop", ttl: "1d") { key expiresAt } }', { u: jm.userId });
+    expect(created.data!.createApiKey.key).toMatch(/^wwk_/);
+    expect((await platform.gql(created.data!.createApiKey.key, ME)).data).toMatchObject({ me: { email: jm.email } });
+  });
+
+  it('accepts the session on WebSocket subscriptions only with the CSRF token in connection_init', async () => {
+    const session = await signIn(platform, jm.key);
+    const url = `${platform.server.url.replace(/^http/, 'ws')}/graphql`;
+    const open = (params: Record<string, unknown>) =>
+      new Promise<'acked' | number>((resolve) => {
+        const client = createClient({
+          url,
+          retryAttempts: 0,
+          lazy: false,
+          onNonLazyError: () => {},
+          connectionParams: params,
+          webSocketImpl: class extends WebSocket {
+            constructor(address: string, protocols?: string | string[]) {
+              super(address, protocols, { headers: { cookie: session.cookie } });
+            }
+          },
+          on: {
+            connected: () => {
+              resolve('acked');
+              void client.dispose();
+            },
+            closed: (event) => resolve((event as { code: number }).code),
+          },
+        });
+      });
+    expect(await open({ csrfToken: session.csrf })).toBe('acked');
+    expect(await open({})).toBe(4403);
+    expect(await open({ csrfToken: 'nope' })).toBe(4403);
+  });
+
+  it("signing out closes the session's open WebSocket at once (4403), and the cookie cannot open another", async () => {
+    const session = await signIn(platform, jm.key);
+    const url = `${platform.server.url.replace(/^http/, 'ws')}/graphql`;
+    const connect = () => {
+      let connected!: (value: 'acked' | number) => void;
+      let ended!: (code: number) => void;
+      const acked = new Promise<'acked' | number>((resolve) => (connected = resolve));
+      const closed = new Promise<number>((resolve) => (ended = resolve));
+      const client = createClient({
+        url,
+        retryAttempts: 0,
+        lazy: false,
+        onNonLazyError: () => {},
+        connectionParams: { csrfToken: session.csrf },
+        webSocketImpl: class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { headers: { cookie: session.cookie } });
+          }
+        },
+        on: {
+          connected: () => connected('acked'),
+          closed: (event) => {
+            const code = (event as { code: number }).code;
+            connected(code);
+            ended(code);
+          },
+        },
+      });
+      return { acked, closed, client };
+    };
+    const live = connect();
+    expect(await live.acked).toBe('acked');
+    const out = await platform.http().delete('/session').set('cookie', session.cookie).set('x-csrf-token', session.csrf);
+    expect(out.status).toBe(204);
+    const code = await Promise.race([live.closed, new Promise<string>((resolve) => setTimeout(() => resolve('still open'), 5000))]);
+    expect(code).toBe(4403);
+    const again = connect();
+    expect(await again.acked).toBe(4403);
+    await Promise.all([live.client.dispose(), again.client.dispose()]);
+  });
+
+  it('serves the console at / under a strict Content-Security-Policy, and GraphiQL stays at /graphql', async () => {
+    const page = await platform.http().get('/');
+    expect(page.status).toBe(200);
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).not.toMatch(/https?:/);
+    // No inline script: every script tag loads a file from this origin.
+    const scripts = [...page.text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, body] of scripts) {
+      expect(attributes).toMatch(/src="\/assets\/[^"]+\.js"/);
+      expect(body.trim()).toBe('');
+    }
+    const src = /src="(\/assets\/[^"]+\.js)"/.exec(page.text)![1];
+    const asset = await platform.http().get(src);
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+    expect(asset.headers['content-security-policy']).toBe(csp);
+    expect((await platform.http().get('/assets/..%2F..%2Fpackage.json')).status).toBe(404);
+    expect((await platform.http().get('/assets/nope.js')).status).toBe(404);
+    const graphiql = await platform.http().get('/graphql').set('accept', 'text/html');
+    expect(graphiql.status).toBe(200);
+    expect(graphiql.text).toContain('GraphiQL');
+  });
+});
+
+describe('console sign-in with OIDC (authorization code with PKCE)', () => {
+  const AUDIENCE = 'windward';
+  const CLIENT_ID = 'windward-console';
+  let platform: TestPlatform;
+  let provider: { issuer: string; close(): Promise<void>; lastTokenRequest?: URLSearchParams; subject: string; email: string };
+  let privateKey: CryptoKey;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256');
+    privateKey = pair.privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    const state: typeof provider = { issuer: '', close: async () => {}, subject: `sub-${randomBytes(4).toString('hex')}`, email: '' };
+    const codes = new Map<string, { challenge: string; nonce: string }>();
+    const server = http.createServer((request, response) => {
+      const url = new URL(request.url!, state.issuer);
+      const json = (body: unknown, status = 200) => {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(body));
+      };
+      if (url.pathname === '/.well-known/openid-configuration') {
+        return json({ issuer: state.issuer, jwks_uri: `${state.issuer}/jwks`, authorization_endpoint: `${state.issuer}/authorize`, token_endpoint: `${state.issuer}/token` });
+      }
+      if (url.pathname === '/jwks') return json({ keys: [jwk] });
+      if (url.pathname === '/authorize') {
+        // The provider "signs the user in" at once and sends the browser back with a code.
+        const code = randomBytes(8).toString('hex');
+        codes.set(code, { challenge: url.searchParams.get('code_challenge')!, nonce: url.searchParams.get('nonce')! });
+        const back = new URL(url.searchParams.get('redirect_uri')!);
+        back.searchParams.set('code', code);
+        back.searchParams.set('state', url.searchParams.get('state')!);
+        response.writeHead(302, { location: back.toString() });
+        return response.end();
+      }
+      if (url.pathname === '/token' && request.method === 'POST') {
+        let body = '';
+        request.on('data', (chunk) => (body += chunk));
+        request.on('end', async () => {
+          const form = new URLSearchParams(body);
+          state.lastTokenRequest = form;
+          const issued = codes.get(form.get('code') ?? '');
+          const { createHash } = await import('node:crypto');
+          const verifierOk = issued && createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url') === issued.challenge;
+          if (!issued || !verifierOk) return json({ error: 'invalid_grant' }, 400);
+          codes.delete(form.get('code')!);
+          const now = Math.floor(Date.now() / 1000);
+          const sign = (claims: Record<string, unknown>, audience: string) =>
+            new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject(state.subject).setIssuer(state.issuer).setAudience(audience).setIssuedAt(now).setExpirationTime(now + 600).sign(privateKey);
+          json({ access_token: await sign({ email: state.email, email_verified: true }, AUDIENCE), id_token: await sign({ email: state.email, email_verified: true, nonce: issued.nonce }, CLIENT_ID), token_type: 'Bearer', expires_in: 600 });
+        });
+        return;
+      }
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    state.issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    state.close = () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+    provider = state;
+    platform = await startTestPlatform({ env: { OIDC_ISSUER: state.issuer, OIDC_AUDIENCE: AUDIENCE, OIDC_CLIENT_ID: CLIENT_ID } });
+    provider.email = (await platform.userWithKey('KY', ['ELO'])).email;
+  });
+  afterAll(async () => {
+    await platform?.stop();
+    await provider?.close();
+  });
+
+  it('runs the code flow with an S256 challenge, checks state and verifier, and ends in a session', async () => {
+    expect((await platform.http().get('/session/options')).body).toEqual({ oidc: true });
+    const start = await platform.http().get('/session/oidc');
+    expect(start.status).toBe(302);
+    const authorize = new URL(start.headers.location);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('client_id')).toBe(CLIENT_ID);
+    expect(authorize.searchParams.get('response_type')).toBe('code');
+    const stateCookie = /ww_oidc_state=[^;]+/.exec(String(start.headers['set-cookie']))![0];
+    expect(String(start.headers['set-cookie'])).toMatch(/HttpOnly/);
+
+    // The provider sends the browser back.
+    const atProvider = await fetch(authorize, { redirect: 'manual' });
+    const callback = new URL(atProvider.headers.get('location')!);
+    const path = `${callback.pathname}${callback.search}`;
+
+    // Without this browser's state cookie (a login-CSRF attempt), the code is refused.
+    const foreign = await platform.http().get(path);
+    expect(foreign.status).toBe(401);
+
+    // The refused attempt used up nothing: the server still holds the state; but the code is single-use at the provider, so start again.
+    const again = await platform.http().get('/session/oidc');
+    const cookie2 = /ww_oidc_state=[^;]+/.exec(String(again.headers['set-cookie']))![0];
+    const back2 = new URL((await fetch(new URL(again.headers.location), { redirect: 'manual' })).headers.get('location')!);
+    const done = await platform.http().get(`${back2.pathname}${back2.search}`).set('cookie', cookie2);
+    expect(done.status).toBe(303);
+    expect(done.headers.location).toBe('/');
+    expect(provider.lastTokenRequest?.get('code_verifier')).toBeTruthy();
+    const sessionCookie = /ww_session=[^;]+/.exec(String(done.headers['set-cookie']))![0];
+    expect(String(done.headers['set-cookie'])).toMatch(/SameSite=Strict/);
+    const current = await platform.http().get('/session').set('cookie', sessionCookie);
+    expect(current.status).toBe(200);
+    expect(current.body.principal).toMatchObject({ email: provider.email, agencyCode: 'KY', authMethod: 'oidc' });
+    const me = await platform.http().post('/graphql').set('content-type', 'application/json').set('cookie', sessionCookie).set('x-csrf-token', current.body.csrfToken).send({ query: ME });
+    expect(me.body.data.me.email).toBe(provider.email);
+    // A state is good once.
+    expect((await platform.http().get(`${back2.pathname}${back2.search}`).set('cookie', cookie2)).status).toBe(401);
+    void stateCookie;
+  });
+});

@@ -1,0 +1,251 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PlatformKeyService } from '../../src/keys/platform-key.service.js';
+import { OperationReportEntity } from '../../src/operations/reports/operation-report.entity.js';
+import type { ReportContent } from '../../src/operations/reports/report-content.js';
+import { GpgHome } from '../support/gpg.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+
+const run = promisify(execFile);
+
+const CREATE = `mutation($i: OperationInput!) { createOperation(input: $i) { id } }`;
+const STATUS = `mutation($id: ID!, $s: OperationStatus!) { setOperationStatus(operationId: $id, status: $s) { status } }`;
+const COMPILE = `mutation($id: ID!, $o: CompileReportOptions) { compileOperationReport(operationId: $id, options: $o) { id status version language } }`;
+const WRITE = `mutation($id: ID!, $i: ReportNarrativeInput!) { writeOperationReportNarrative(reportId: $id, input: $i) { id status marking { tlp floor chosen } executiveSummary assessment } }`;
+const APPROVE = `mutation($id: ID!) { approveOperationReport(reportId: $id) { id status reviewedAt } }`;
+const REJECT = `mutation($id: ID!, $c: String!) { rejectOperationReport(reportId: $id, comment: $c) { id status reviewComment } }`;
+const PUBLISH = `mutation($id: ID!) { publishOperationReport(reportId: $id) { id status } }`;
+const OUTCOME = `mutation($id: ID!, $i: OperationOutcomeInput!) { recordOperationOutcome(operationId: $id, input: $i) { agencyCode arrests casesOpened prosecutions controlledDeliveries followUpActions notes } }`;
+const REPORT = `query($id: ID!) { operationReport(id: $id) { id status version language summary marking { tlp floor contentTlp operationTlp chosen }
+  history { action agency actorEmail comment } } }`;
+
+interface Report {
+  id: string;
+  status: string;
+  version: number;
+  language: string;
+  summary: string | null;
+  marking: { tlp: string; floor: string; contentTlp: string | null; operationTlp: string; chosen: string | null } | null;
+  history: { action: string; agency: string; actorEmail: string | null; comment: string | null }[];
+}
+
+/** Reads a binary HTTP body as a Buffer. */
+function binary(response: { on(event: string, listener: (chunk?: Buffer) => void): void }, callback: (error: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk) => chunks.push(chunk!));
+  response.on('end', () => callback(null, Buffer.concat(chunks)));
+}
+
+/** Each page of a PDF as RGB pixels, rendered by poppler's pdftoppm (PPM: a header, then bytes). */
+async function renderPages(pdf: Buffer, dpi = 72): Promise<{ width: number; height: number; rgb: Buffer }[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'wwpdf-'));
+  try {
+    await writeFile(join(dir, 'report.pdf'), pdf);
+    await run('pdftoppm', ['-r', String(dpi), join(dir, 'report.pdf'), join(dir, 'page')]);
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.ppm')).sort();
+    return Promise.all(files.map(async (file) => {
+      const data = await readFile(join(dir, file));
+      const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(data.subarray(0, 40).toString('latin1'))!;
+      return { width: Number(header[1]), height: Number(header[2]), rgb: data.subarray(header[0].length) };
+    }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Pixels of about `colour` (FIRST's TLP colours) within rows [from, to) of the page. */
+function pixelsOf(page: { width: number; rgb: Buffer }, from: number, to: number, colour: [number, number, number]): number {
+  let n = 0;
+  for (let y = from; y < to; y++) {
+    for (let x = 0; x < page.width; x++) {
+      const i = (y * page.width + x) * 3;
+      if (Math.abs(page.rgb[i] - colour[0]) < 30 && Math.abs(page.rgb[i + 1] - colour[1]) < 30 && Math.abs(page.rgb[i + 2] - colour[2]) < 30) n++;
+    }
+  }
+  return n;
+}
+
+describe('operation reports: four-eyes publication, markings, outcomes, languages, signed documents', () => {
+  let platform: TestPlatform;
+  const k = {} as Record<'analyst' | 'analystReviewer' | 'reviewer' | 'otherReviewer' | 'jm' | 'ky' | 'tt', string>;
+  const emails = {} as Record<string, string>;
+  let operationId: string;
+
+  const report = async (key: string, id: string) => {
+    const response = await platform.gql<{ operationReport: Report | null }>(key, REPORT, { id });
+    expect(response.errors).toBeUndefined();
+    return response.data!.operationReport;
+  };
+  async function compiled(key: string, options: Record<string, unknown> | null = null): Promise<Report> {
+    const queued = await platform.gql<{ compileOperationReport: { id: string } }>(key, COMPILE, { id: operationId, o: options });
+    expect(queued.errors).toBeUndefined();
+    const id = queued.data!.compileOperationReport.id;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const current = await report(key, id);
+      if (current && ['READY', 'FAILED'].includes(current.status)) return current;
+      if (Date.now() > deadline) throw new Error(`report ${id} is still ${current?.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+  const code = (response: { errors?: { extensions: { code: string } }[] }) => response.errors?.[0]?.extensions.code;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({ worker: true });
+    const make = async (name: keyof typeof k, agency: string, roles: string[]) => {
+      const user = await platform.userWithKey(agency, roles);
+      k[name] = user.key;
+      emails[name] = user.email;
+    };
+    await make('analyst', 'JIO', ['ANALYST']);
+    await make('analystReviewer', 'JIO', ['ANALYST', 'REVIEWER']);
+    await make('reviewer', 'JIO', ['REVIEWER']);
+    await make('otherReviewer', 'JM', ['REVIEWER']);
+    await make('jm', 'JM', ['ELO']);
+    await make('ky', 'KY', ['ELO']);
+    await make('tt', 'TT', ['ELO']);
+    const created = await platform.gql<{ createOperation: { id: string } }>(k.analyst, CREATE, {
+      i: { codeName: 'Reef Watch', focus: 'Small arms by sea', tlp: 'GREEN', startsAt: '2026-08-03T00:00:00Z', endsAt: '2026-08-31T00:00:00Z', participants: ['JM', 'KY'] },
+    });
+    operationId = created.data!.createOperation.id;
+    await platform.gql(k.analyst, STATUS, { id: operationId, s: 'ACTIVE' });
+    const linked = { operationId };
+    await submitSeizure(platform, k.jm, { ...linked, reference: 'RW-JM-1', tlp: 'GREEN', seizedAt: '2026-08-04T10:00:00Z', country: 'JM', location: { name: 'Port of Kingston', unlocode: 'JMKIN' },
+      transportMode: 'SEA', commodity: { category: 'FIREARMS', type: 'pistol' }, quantity: { value: 3, unit: 'ITEMS' }, estimatedValue: { amount: 9000, currency: 'USD' }, concealment: 'IN_GOODS: in a barrel under canned food', route: { origin: 'US', destination: 'JM' } });
+    await submitSeizure(platform, k.jm, { ...linked, reference: 'RW-JM-2', tlp: 'AMBER', releasableTo: ['JIO'], seizedAt: '2026-08-12T10:00:00Z', country: 'JM',
+      transportMode: 'AIR', commodity: { category: 'AMMUNITION' }, quantity: { value: 200, unit: 'ROUNDS' }, estimatedValue: { amount: 600, currency: 'USD' } });
+    await submitSeizure(platform, k.ky, { ...linked, reference: 'RW-KY-1', tlp: 'GREEN', seizedAt: '2026-08-20T10:00:00Z', country: 'KY',
+      transportMode: 'SEA', commodity: { category: 'FIREARMS' }, quantity: { value: 2, unit: 'ITEMS' }, estimatedValue: { amount: 5000, currency: 'USD' } });
+  });
+  afterAll(() => platform?.stop());
+
+  it('records follow-up outcomes per participating administration, only during FOLLOW_UP, without contact details', async () => {
+    const outcome = { arrests: 2, casesOpened: 1, prosecutions: 1, controlledDeliveries: 0, followUpActions: 3, notes: 'Importer referred for licensing review.' };
+    expect(code(await platform.gql(k.jm, OUTCOME, { id: operationId, i: outcome }))).toBe('FORBIDDEN'); // still ACTIVE
+    await platform.gql(k.analyst, STATUS, { id: operationId, s: 'FOLLOW_UP' });
+    const recorded = await platform.gql<{ recordOperationOutcome: Record<string, unknown> }>(k.jm, OUTCOME, { id: operationId, i: outcome });
+    expect(recorded.errors).toBeUndefined();
+    expect(recorded.data!.recordOperationOutcome).toEqual({ agencyCode: 'JM', ...outcome });
+    expect(code(await platform.gql(k.tt, OUTCOME, { id: operationId, i: outcome }))).toBe('NOT_FOUND'); // TT takes no part
+    expect(code(await platform.gql(k.ky, OUTCOME, { id: operationId, i: { ...outcome, notes: 'Call officer at liaison@ky.example' } }))).toBe('BAD_USER_INPUT');
+    expect(code(await platform.gql(k.ky, OUTCOME, { id: operationId, i: { ...outcome, notes: 'Passport 12345678 held' } }))).toBe('BAD_USER_INPUT');
+    expect(code(await platform.gql(k.ky, OUTCOME, { id: operationId, i: { ...outcome, arrests: -1 } }))).toBe('BAD_USER_INPUT');
+    const list = await platform.gql<{ operation: { outcomes: { agencyCode: string }[] } }>(k.ky, `query($id: ID!) { operation(id: $id) { outcomes { agencyCode } } }`, { id: operationId });
+    expect(list.data!.operation.outcomes).toEqual([{ agencyCode: 'JM' }]);
+  });
+
+  it('marks a report at least as restrictively as its content; the analyst may go stricter, never looser', async () => {
+    expect(code(await platform.gql(k.analyst, COMPILE, { id: operationId, o: { tlp: 'CLEAR' } }))).toBe('BAD_USER_INPUT'); // below the operation
+    const looser = await compiled(k.analyst, { tlp: 'GREEN' }); // above the operation, below the AMBER content
+    expect(looser.status).toBe('FAILED');
+    const v = await compiled(k.analyst);
+    expect(v.marking).toEqual({ tlp: 'AMBER', floor: 'AMBER', contentTlp: 'AMBER', operationTlp: 'GREEN', chosen: null });
+    expect(v.summary).toContain('**TLP:AMBER**');
+    expect(code(await platform.gql(k.analyst, WRITE, { id: v.id, i: { tlp: 'GREEN' } }))).toBe('BAD_USER_INPUT');
+    const stricter = await platform.gql<{ writeOperationReportNarrative: { marking: { tlp: string } } }>(k.analyst, WRITE, { id: v.id, i: { tlp: 'AMBER_STRICT' } });
+    expect(stricter.data!.writeOperationReportNarrative.marking.tlp).toBe('AMBER_STRICT');
+    expect((await report(k.analyst, v.id))!.summary).toContain('**TLP:AMBER+STRICT**');
+  });
+
+  it('puts the TLP label, in its FIRST colour, at the top and the bottom of every PDF page', async () => {
+    const v = await compiled(k.analyst);
+    const stored = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ id: v.id });
+    // The chart compares with the analyst's previous compiled version (v2; v1 failed).
+    expect((stored.content as unknown as ReportContent).comparison).toMatchObject({ kind: 'PREVIOUS_VERSION', version: 2, count: 3, totalValue: 14600 });
+    const pdf = stored.pdf!;
+    const pages = await renderPages(pdf);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    const amber: [number, number, number] = [0xff, 0xc0, 0x00];
+    for (const [index, page] of pages.entries()) {
+      const band = Math.round(page.height * 0.06);
+      const top = pixelsOf(page, 0, band, amber);
+      const bottom = pixelsOf(page, page.height - band, page.height, amber);
+      if (top < 15 || bottom < 15) throw new Error(`page ${index + 1}: ${top} amber pixels at the top, ${bottom} at the bottom`);
+    }
+  });
+
+  it('writes computed text in the language chosen at compilation, and the analyst\'s words as written', async () => {
+    const fr = await compiled(k.analyst, { language: 'FR' });
+    expect(fr.language).toBe('FR');
+    const written = await platform.gql<{ writeOperationReportNarrative: { executiveSummary: string } }>(k.analyst, WRITE, { id: fr.id, i: { executiveSummary: 'Key findings, in English.' } });
+    expect(written.errors).toBeUndefined();
+    const summary = (await report(k.analyst, fr.id))!.summary!;
+    expect(summary).toContain('## Synthèse\n\nKey findings, in English.');
+    expect(summary).toContain('## Totaux');
+    expect(summary).toContain('Jamaïque');
+    expect(summary).toContain('Armes à feu');
+    expect(summary).toContain('Parmi ou dans des marchandises: in a barrel under canned food');
+    expect(summary).toContain('### Jamaica Customs Agency (JM)');
+  });
+
+  it('is published only after a second JIO user with REVIEWER approves it; rejections stop it', async () => {
+    const v = await compiled(k.analystReviewer);
+    const written = await platform.gql(k.analyst, WRITE, { id: v.id, i: { executiveSummary: 'Pistols by sea from Florida.', assessment: '1. Keep the barrel profile.' } });
+    expect(written.errors).toBeUndefined();
+    // Participants do not see it before publication; the lead's reviewers do.
+    expect(await report(k.jm, v.id)).toBeNull();
+    expect(await report(k.otherReviewer, v.id)).toBeNull();
+    expect((await report(k.reviewer, v.id))!.status).toBe('READY');
+    // The compiler cannot approve their own report, nor can the writer; an analyst is no reviewer.
+    expect(code(await platform.gql(k.analystReviewer, APPROVE, { id: v.id }))).toBe('FORBIDDEN');
+    expect(code(await platform.gql(k.analyst, APPROVE, { id: v.id }))).toBe('FORBIDDEN');
+    expect(code(await platform.gql(k.otherReviewer, APPROVE, { id: v.id }))).toBe('NOT_FOUND');
+    expect(code(await platform.gql(k.analystReviewer, PUBLISH, { id: v.id }))).toBe('CONFLICT');
+    // Rejected, with a comment: it cannot be published.
+    expect(code(await platform.gql(k.reviewer, REJECT, { id: v.id, c: '  ' }))).toBe('BAD_USER_INPUT');
+    const rejected = await platform.gql<{ rejectOperationReport: { status: string; reviewComment: string } }>(k.reviewer, REJECT, { id: v.id, c: 'The assessment needs a recommendation on parcels.' });
+    expect(rejected.data!.rejectOperationReport).toMatchObject({ status: 'REJECTED', reviewComment: 'The assessment needs a recommendation on parcels.' });
+    expect(code(await platform.gql(k.analystReviewer, PUBLISH, { id: v.id }))).toBe('CONFLICT');
+    expect(code(await platform.gql(k.reviewer, APPROVE, { id: v.id }))).toBe('CONFLICT');
+    // Revised by the analyst: awaiting review again, then approved by the reviewer.
+    await platform.gql(k.analyst, WRITE, { id: v.id, i: { assessment: '1. Keep the barrel profile.\n2. Screen outbound parcels.' } });
+    // The reviewer reads exactly what the participants will get.
+    const seenByReviewer = await platform.http().get(`/reports/${v.id}.pdf`).set('authorization', `Bearer ${k.reviewer}`).buffer(true).parse(binary);
+    const approved = await platform.gql<{ approveOperationReport: { status: string } }>(k.reviewer, APPROVE, { id: v.id });
+    expect(approved.data!.approveOperationReport.status).toBe('APPROVED');
+    const published = await platform.gql<{ publishOperationReport: { status: string } }>(k.analystReviewer, PUBLISH, { id: v.id });
+    expect(published.data!.publishOperationReport.status).toBe('PUBLISHED');
+    const seenByParticipant = await platform.http().get(`/reports/${v.id}.pdf`).set('authorization', `Bearer ${k.jm}`).buffer(true).parse(binary);
+    expect(Buffer.compare(seenByParticipant.body as Buffer, seenByReviewer.body as Buffer)).toBe(0);
+
+    // The history, as a participant sees it: who (agency) did what, the rejection's comment.
+    const history = (await report(k.jm, v.id))!.history;
+    expect(history.map((h) => [h.action, h.agency])).toEqual([['COMPILE', 'JIO'], ['ASSESS', 'JIO'], ['REJECT', 'JIO'], ['ASSESS', 'JIO'], ['APPROVE', 'JIO'], ['PUBLISH', 'JIO']]);
+    expect(history.find((h) => h.action === 'REJECT')!.comment).toBe('The assessment needs a recommendation on parcels.');
+    expect(history.every((h) => h.actorEmail === null)).toBe(true);
+    const ownHistory = (await report(k.analyst, v.id))!.history;
+    expect(ownHistory.find((h) => h.action === 'APPROVE')!.actorEmail).toBe(emails.reviewer);
+  });
+
+  it('signs every document of a published report, each verifiable with gpg --verify', async () => {
+    const published = (await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ status: 'PUBLISHED', operationId }));
+    const content = published.content as unknown as ReportContent;
+    expect(content.narrative.assessment).toContain('Screen outbound parcels.');
+    const gpg = await GpgHome.create();
+    try {
+      await gpg.import(platform.server.app.get(PlatformKeyService).armoredPublicKey);
+      for (const extension of ['pdf', 'csv', 'md', 'json']) {
+        const document = await platform.http().get(`/reports/${published.id}.${extension}`).set('authorization', `Bearer ${k.ky}`).buffer(true).parse(binary);
+        const signature = await platform.http().get(`/reports/${published.id}.${extension}.asc`).set('authorization', `Bearer ${k.ky}`);
+        expect(signature.status).toBe(200);
+        expect(signature.headers['content-disposition']).toContain(`.${extension}.asc"`);
+        const docPath = gpg.path(`report.${extension}`);
+        await writeFile(docPath, document.body as Buffer);
+        const verified = await gpg.gpg(['--verify', await gpg.writeFile(`report.${extension}.asc`, signature.text), docPath]);
+        if (verified.code !== 0) throw new Error(`${extension}: ${verified.stderr}`);
+        const tampered = Buffer.concat([document.body as Buffer, Buffer.from(' ')]);
+        await writeFile(gpg.path(`tampered.${extension}`), tampered);
+        expect((await gpg.gpg(['--verify', gpg.path(`report.${extension}.asc`), gpg.path(`tampered.${extension}`)])).code).not.toBe(0);
+      }
+    } finally {
+      await gpg.dispose();
+    }
+    // Unpublished versions have no signatures.
+    const ready = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ status: 'READY', operationId });
+    expect((await platform.http().get(`/reports/${ready.id}.pdf.asc`).set('authorization', `Bearer ${k.analyst}`)).status).toBe(409);
+  });
+});

@@ -1,0 +1,108 @@
+import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+
+const CREATE = `mutation($i: OperationInput!) { createOperation(input: $i) { id codeName status leadAgency { code } participants { code } } }`;
+const STATUS = `mutation($id: ID!, $s: OperationStatus!) { setOperationStatus(operationId: $id, status: $s) { status version } }`;
+const READ_SEIZURE = `query($id: ID!) { seizure(id: $id) { id redactedFields operation { codeName } } }`;
+
+describe('operations: lifecycle and its access consequences', () => {
+  let platform: TestPlatform;
+  const k = {} as Record<'jio' | 'jioElo' | 'jm' | 'kyElo' | 'kyAnalyst' | 'ttElo' | 'ttAnalyst' | 'admin', string>;
+  let operationId: string;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    k.jio = (await platform.userWithKey('JIO', ['ANALYST'])).key;
+    k.jioElo = (await platform.userWithKey('JIO', ['ELO'])).key;
+    k.jm = (await platform.userWithKey('JM', ['ELO'])).key;
+    k.kyElo = (await platform.userWithKey('KY', ['ELO'])).key;
+    k.kyAnalyst = (await platform.userWithKey('KY', ['ANALYST'])).key;
+    k.ttElo = (await platform.userWithKey('TT', ['ELO'])).key;
+    k.ttAnalyst = (await platform.userWithKey('TT', ['ANALYST'])).key;
+    k.admin = (await platform.userWithKey('WCO', ['PLATFORM_ADMIN'])).key;
+  });
+  afterAll(() => platform.stop());
+
+  it('lets a JIO analyst set up an operation, and nobody else in their place', async () => {
+    const input = { codeName: 'Caribbean Shield', focus: 'Small-arms trafficking', tlp: 'AMBER', startsAt: '2026-08-01T00:00:00Z', endsAt: '2026-09-12T00:00:00Z', participants: ['JM', 'KY'] };
+    const denied = await platform.gql(k.jioElo, CREATE, { i: input });
+    expect(denied.errors![0].extensions.code).toBe('FORBIDDEN');
+    const bad = await platform.gql(k.jio, CREATE, { i: { ...input, endsAt: '2026-07-01T00:00:00Z' } });
+    expect(bad.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    const { data, errors } = await platform.gql<{ createOperation: { id: string; codeName: string; status: string; leadAgency: { code: string }; participants: { code: string }[] } }>(k.jio, CREATE, { i: input });
+    expect(errors).toBeUndefined();
+    expect(data!.createOperation).toMatchObject({ codeName: 'CARIBBEAN SHIELD', status: 'PLANNING', leadAgency: { code: 'JIO' } });
+    expect(data!.createOperation.participants.map((a) => a.code)).toEqual(['JIO', 'JM', 'KY']);
+    operationId = data!.createOperation.id;
+    const again = await platform.gql(k.jio, CREATE, { i: input });
+    expect(again.errors![0].extensions.code).toBe('CONFLICT');
+  });
+
+  it('shows the operation to participants only', async () => {
+    const query = `query($id: ID!) { operation(id: $id) { codeName } operations { totalCount } }`;
+    const ky = await platform.gql<{ operation: { codeName: string } | null; operations: { totalCount: number } }>(k.kyElo, query, { id: operationId });
+    expect(ky.data!.operation?.codeName).toBe('CARIBBEAN SHIELD');
+    const tt = await platform.gql<{ operation: unknown; operations: { totalCount: number } }>(k.ttElo, query, { id: operationId });
+    expect(tt.data).toEqual({ operation: null, operations: { totalCount: 0 } });
+  });
+
+  it('lets only the lead change the operation: participants see FORBIDDEN, others NOT_FOUND', async () => {
+    expect((await platform.gql(k.kyAnalyst, STATUS, { id: operationId, s: 'ACTIVE' })).errors![0].extensions.code).toBe('FORBIDDEN');
+    expect((await platform.gql(k.ttAnalyst, STATUS, { id: operationId, s: 'ACTIVE' })).errors![0].extensions.code).toBe('NOT_FOUND');
+    const { data } = await platform.gql<{ setOperationStatus: { status: string } }>(k.jio, STATUS, { id: operationId, s: 'ACTIVE' });
+    expect(data!.setOperationStatus.status).toBe('ACTIVE');
+  });
+
+  it('gives participants the facts of linked reports while the operation is open, and ends it at CLOSED', async () => {
+    // An AMBER report of JM, released to nobody: only the operation gives KY sight of it.
+    const linked = await submitSeizure(platform, k.jm, { tlp: 'AMBER', operationId });
+    const unlinked = await submitSeizure(platform, k.jm, { tlp: 'AMBER' });
+    const ky = await platform.gql<{ seizure: { redactedFields: string[]; operation: { codeName: string } } | null }>(k.kyElo, READ_SEIZURE, { id: linked.id });
+    expect(ky.data!.seizure?.operation.codeName).toBe('CARIBBEAN SHIELD');
+    expect(ky.data!.seizure?.redactedFields).toContain('sensitive');
+    expect((await platform.gql<{ seizure: unknown }>(k.kyElo, READ_SEIZURE, { id: unlinked.id })).data!.seizure).toBeNull();
+    expect((await platform.gql<{ seizure: unknown }>(k.ttElo, READ_SEIZURE, { id: linked.id })).data!.seizure).toBeNull();
+    const listed = await platform.gql<{ operation: { seizures: { totalCount: number } } }>(k.kyElo, 'query($id: ID!) { operation(id: $id) { seizures { totalCount } } }', { id: operationId });
+    expect(listed.data!.operation.seizures.totalCount).toBe(1);
+
+    await platform.gql(k.jio, STATUS, { id: operationId, s: 'FOLLOW_UP' });
+    expect((await platform.gql<{ seizure: unknown }>(k.kyElo, READ_SEIZURE, { id: linked.id })).data!.seizure).not.toBeNull();
+    await platform.gql(k.jio, STATUS, { id: operationId, s: 'CLOSED' });
+    expect((await platform.gql<{ seizure: unknown }>(k.kyElo, READ_SEIZURE, { id: linked.id })).data!.seizure).toBeNull();
+    expect((await platform.gql<{ seizure: unknown }>(k.jm, READ_SEIZURE, { id: linked.id })).data!.seizure).not.toBeNull();
+  });
+
+  it('refuses to reopen a closed operation or attach new reports to it', async () => {
+    expect((await platform.gql(k.jio, STATUS, { id: operationId, s: 'ACTIVE' })).errors![0].extensions.code).toBe('CONFLICT');
+    const late = await platform.gql(k.jm, `mutation($i: SeizureInput!) { submitSeizure(input: $i) { id } }`, {
+      i: { reference: 'LATE-1', tlp: 'GREEN', seizedAt: '2026-09-01T00:00:00Z', country: 'JM', transportMode: 'AIR', commodity: { category: 'FIREARMS' }, quantity: { value: 1, unit: 'ITEMS' }, detectionMethod: 'RANDOM', operationId },
+    });
+    expect(late.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it("links a report only by its owner's act, to an operation the owner takes part in", async () => {
+    const op = await platform.gql<{ createOperation: { id: string } }>(k.jio, CREATE, {
+      i: { codeName: 'Trade Winds', focus: 'Ammunition', tlp: 'GREEN', startsAt: '2026-10-01T00:00:00Z', endsAt: '2026-10-20T00:00:00Z', participants: ['JM'] },
+    });
+    const id = op.data!.createOperation.id;
+    const jmReport = await submitSeizure(platform, k.jm, { tlp: 'GREEN' });
+    const ttReport = await submitSeizure(platform, k.ttElo, { tlp: 'GREEN', country: 'TT' });
+    const LINK = `mutation($o: ID!, $s: ID!) { linkSeizureToOperation(operationId: $o, seizureId: $s) { id version operation { codeName } operationLink { basis consentedBy } } }`;
+    // The lead may read JM's report but not link it: it asks JM with requestSeizureLink.
+    expect((await platform.gql(k.jio, LINK, { o: id, s: jmReport.id })).errors![0].extensions.code).toBe('FORBIDDEN');
+    const ok = await platform.gql<{ linkSeizureToOperation: { version: number; operation: { codeName: string }; operationLink: { basis: string } } }>(k.jm, LINK, { o: id, s: jmReport.id });
+    expect(ok.data!.linkSeizureToOperation).toMatchObject({ version: 2, operation: { codeName: 'TRADE WINDS' }, operationLink: { basis: 'OWNER_LINKED', consentedBy: 'JM' } });
+    // TT takes no part: the operation does not exist for it.
+    expect((await platform.gql(k.ttElo, LINK, { o: id, s: ttReport.id })).errors![0].extensions.code).toBe('NOT_FOUND');
+    expect((await platform.gql(k.kyAnalyst, LINK, { o: id, s: jmReport.id })).errors![0].extensions.code).toBe('NOT_FOUND');
+    const admin = await platform.gql<{ addOperationParticipants: { participants: { code: string }[] } }>(k.admin, 'mutation($o: ID!) { addOperationParticipants(operationId: $o, agencies: ["TT"]) { participants { code } } }', { o: id });
+    expect(admin.data!.addOperationParticipants.participants.map((a) => a.code)).toContain('TT');
+    expect((await platform.gql(k.ttElo, LINK, { o: id, s: ttReport.id })).errors).toBeUndefined();
+  });
+
+  it('audits every operation change', async () => {
+    const events = await platform.server.runtime.dataSource.getRepository(AuditEventEntity).findBy({ resourceId: operationId });
+    expect(events.map((e) => e.action).sort()).toEqual(['operation.create', 'operation.set-status', 'operation.set-status', 'operation.set-status']);
+  });
+});

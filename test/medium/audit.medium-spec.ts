@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { auditEventHash } from '../../src/audit/audit-chain.js';
+import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
+import { AuditService, type AuditEventInput } from '../../src/audit/audit.service.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+function event(n: number, overrides: Partial<AuditEventInput> = {}): AuditEventInput {
+  return {
+    actor: randomUUID(),
+    actorEmail: `elo-${n}@jm.test`,
+    agency: 'JM',
+    action: 'seizure.read',
+    resourceType: 'Seizure',
+    resourceId: randomUUID(),
+    resourceAgency: 'JM',
+    fields: ['narrative', 'persons'],
+    details: { n, reason: 'test', nested: { z: 1, a: [true, null, 2.5] } },
+    ...overrides,
+  };
+}
+
+describe('audit chain', () => {
+  let platform: TestApp;
+  let audit: AuditService;
+  let db: DataSource;
+
+  const seqs = async () => ((await db.query('SELECT seq FROM audit_events ORDER BY seq')) as { seq: string }[]).map((r) => Number(r.seq));
+  const idAt = async (seq: number) => ((await db.query('SELECT id FROM audit_events WHERE seq = $1', [seq])) as { id: string }[])[0].id;
+
+  beforeAll(async () => {
+    platform = await startTestApp();
+    audit = platform.server.app.get(AuditService);
+    db = platform.server.runtime.dataSource;
+  });
+  afterAll(() => platform.stop());
+
+  it('keeps the chain gap-free and intact under 50 concurrent appends', async () => {
+    const before = (await seqs()).length;
+    const appended = await Promise.all(Array.from({ length: 50 }, (_, i) => audit.appendStandalone(event(i))));
+    const stored = await seqs();
+    expect(stored).toEqual(Array.from({ length: before + 50 }, (_, i) => i + 1));
+    expect(new Set(appended.map((e) => e.seq)).size).toBe(50);
+    await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: before + 50, firstBrokenId: null });
+  });
+
+  it('stores exactly what it hashed (time to the millisecond, JSON details, upper-case ids)', async () => {
+    const resourceId = randomUUID().toUpperCase();
+    const appended = await audit.appendStandalone(event(1, { resourceId, actorEmail: null, resourceType: null, fields: [], details: { when: new Date(0), skip: undefined } }));
+    expect(appended.resourceId).toBe(resourceId.toLowerCase());
+    expect(appended.details).toEqual({ when: '1970-01-01T00:00:00.000Z' });
+    await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true });
+  });
+
+  it('commits or rolls back with the caller’s transaction, and refuses to run outside one', async () => {
+    const before = await seqs();
+    await expect(
+      db.transaction(async (manager) => {
+        await audit.append(manager, event(1));
+        throw new Error('the mutation failed');
+      }),
+    ).rejects.toThrow('the mutation failed');
+    expect(await seqs()).toEqual(before);
+    await expect(audit.append(db.manager, event(1))).rejects.toThrow(/inside a transaction/);
+  });
+
+  describe('finds tampering', () => {
+    beforeEach(async () => {
+      await db.query('DELETE FROM audit_events');
+      for (let i = 1; i <= 10; i++) await audit.appendStandalone(event(i));
+      await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: 10, firstBrokenId: null });
+    });
+
+    it.each([
+      ['fields', `UPDATE audit_events SET fields = '{narrative}' WHERE seq = 4`],
+      ['agency', `UPDATE audit_events SET agency = 'KY' WHERE seq = 4`],
+      ['details', `UPDATE audit_events SET details = details || '{"n": 99}' WHERE seq = 4`],
+      ['time', `UPDATE audit_events SET at = at - interval '1 second' WHERE seq = 4`],
+      ['time below the millisecond', `UPDATE audit_events SET at = at + interval '1 microsecond' WHERE seq = 4`],
+      ['hash', `UPDATE audit_events SET hash = repeat('a', 64) WHERE seq = 4`],
+    ])('a modified %s', async (_what, sql) => {
+      const id = await idAt(4);
+      await db.query(sql);
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, checked: 4, firstBrokenId: id, firstBrokenSeq: '4', reason: expect.any(String) });
+    });
+
+    it('modified content with a recomputed hash (reported at the next event, whose link breaks)', async () => {
+      const stored = await db.getRepository(AuditEventEntity).findOneByOrFail({ seq: '4' });
+      const forged = { ...stored, agency: 'KY' };
+      await db.query('UPDATE audit_events SET agency = $1, hash = $2 WHERE seq = 4', [forged.agency, auditEventHash(stored.prevHash, forged)]);
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, checked: 5, firstBrokenId: await idAt(5), reason: expect.stringMatching(/prevHash/) });
+    });
+
+    it('a deleted event (reported at the event after the gap)', async () => {
+      const id6 = await idAt(6);
+      await db.query('DELETE FROM audit_events WHERE seq = 5');
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, checked: 5, firstBrokenId: id6, firstBrokenSeq: '6', reason: expect.stringMatching(/missing or out of order/) });
+    });
+
+    it('reordered events (two seqs swapped)', async () => {
+      const id4 = await idAt(4);
+      await db.query('UPDATE audit_events SET seq = -1 WHERE seq = 3');
+      await db.query('UPDATE audit_events SET seq = 3 WHERE seq = 4');
+      await db.query('UPDATE audit_events SET seq = 4 WHERE seq = -1');
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, checked: 3, firstBrokenId: id4, firstBrokenSeq: '3' });
+    });
+
+    it('an event inserted into the middle of the chain', async () => {
+      // Two steps: shifting a primary key by one in a single statement can collide row by row.
+      await db.query('UPDATE audit_events SET seq = seq + 1000 WHERE seq >= 7');
+      await db.query('UPDATE audit_events SET seq = seq - 999 WHERE seq >= 1000');
+      const [previous] = (await db.query('SELECT hash FROM audit_events WHERE seq = 6')) as { hash: string }[];
+      const id = randomUUID();
+      await db.query(
+        `INSERT INTO audit_events (seq, id, at, actor, agency, action, prev_hash, hash) VALUES (7, $1, now(), 'intruder', 'JM', 'seizure.read', $2, $2)`,
+        [id, previous.hash],
+      );
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, checked: 7, firstBrokenId: id, firstBrokenSeq: '7' });
+    });
+
+    it('a first event that is deleted', async () => {
+      const id2 = await idAt(2);
+      await db.query('DELETE FROM audit_events WHERE seq = 1');
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, checked: 1, firstBrokenId: id2 });
+    });
+  });
+});

@@ -1,19 +1,19 @@
 import fc from 'fast-check';
 import type { DataSource, Repository } from 'typeorm';
-import { buildAbility } from '../src/access/ability.factory.js';
-import { AccessService } from '../src/access/access.service.js';
-import type { PolicyDocument, PolicyRule } from '../src/access/policy-document.js';
-import type { Principal } from '../src/access/principal.js';
-import type { RequestContext } from '../src/access/request-context.js';
-import { AGENCY_KINDS, ROLES, type AgencyKind, type Role } from '../src/access/attributes.js';
-import type { SeizureFilter } from '../src/seizures/api/seizure.inputs.js';
-import { SeizureSearchService, filterConditions, type StatBucket } from '../src/seizures/data/seizure-search.service.js';
-import { SeizureStatsAggregates, aggregatedMonths } from '../src/seizures/data/seizure-stats-aggregates.js';
-import { SeizureEntity } from '../src/seizures/data/seizure.entity.js';
-import { SEIZURE_DIMENSIONS, SEIZURE_STATUSES, TLPS, type CommodityCategory, type SeizureDimension, type SeizureStatus, type Tlp } from '../src/seizures/seizure.enums.js';
-import { AuthenticationService } from '../src/auth/authentication.service.js';
-import { submitSeizure } from './support/seizure-fixtures.js';
-import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+import { buildAbility } from '../../src/access/ability.factory.js';
+import { AccessService } from '../../src/access/access.service.js';
+import type { PolicyDocument, PolicyRule } from '../../src/access/policy-document.js';
+import type { Principal } from '../../src/access/principal.js';
+import type { RequestContext } from '../../src/access/request-context.js';
+import { AGENCY_KINDS, ROLES, type AgencyKind, type Role } from '../../src/access/attributes.js';
+import type { SeizureFilter } from '../../src/seizures/api/seizure.inputs.js';
+import { SeizureSearchService, filterConditions, type StatBucket } from '../../src/seizures/data/seizure-search.service.js';
+import { SeizureStatsAggregates, aggregatedMonths } from '../../src/seizures/data/seizure-stats-aggregates.js';
+import { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
+import { SEIZURE_DIMENSIONS, SEIZURE_STATUSES, TLPS, type CommodityCategory, type SeizureDimension, type SeizureStatus, type Tlp } from '../../src/seizures/seizure.enums.js';
+import { AuthenticationService } from '../../src/auth/authentication.service.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
  * Statistics from the monthly pre-aggregates must be exactly the scan's, bucket by bucket, for

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI, ROOT, requireBuiltCli } from './support/cli.js';
+import { CLI, ROOT, requireBuiltCli } from '../support/cli.js';
 
 /**
  * The light commands must not load the application: `windward --help` and the key commands'

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { openQueueBackend } from '../src/jobs/queue-backend.js';
-import { requireBuiltCli, CLI } from './support/cli.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { openQueueBackend } from '../../src/jobs/queue-backend.js';
+import { requireBuiltCli, CLI } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** Starts `windward worker` in a child process and resolves with its health URL once it runs jobs. */
 function startWorker(env: Record<string, string>, redisPrefix: string): Promise<{ child: ChildProcess; healthUrl: string }> {

@@ -34,6 +34,7 @@ const withDatabase = {
 
 export default {
   testTimeout: 60000,
+  testSequencer: '<rootDir>/test/support/slow-first-sequencer.mjs',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...withDatabase, displayName: 'medium', testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'] },

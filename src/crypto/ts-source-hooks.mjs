@@ -1,6 +1,7 @@
-// Module loader hooks for ts-source-worker.mjs: `./x.js` imported from a .ts file resolves to
-// `./x.ts` when only that exists, and .ts files are compiled with @swc/core (a dev dependency,
-// needed only when running from sources) to ES modules.
+// Module loader hooks that let plain Node import the TypeScript sources (a crypto worker thread
+// started from sources under Jest, and Jest's global setup): `./x.js` imported from a .ts file
+// resolves to `./x.ts` when only that exists, and .ts files are compiled with @swc/core (a dev
+// dependency, needed only when running from sources) to ES modules.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

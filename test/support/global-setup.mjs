@@ -1,6 +1,7 @@
 import { register } from 'node:module';
 
-register('./ts-hooks.mjs', import.meta.url);
+// The same hooks that let the crypto pool's worker threads run from TypeScript sources.
+register('../../src/crypto/ts-source-hooks.mjs', import.meta.url);
 
 /**
  * Builds this run's template database once, before any worker starts (test-database.ts copies it

@@ -12,7 +12,7 @@ import { SeizureStatsAggregates, aggregatedMonths } from '../../src/seizures/dat
 import { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
 import { SEIZURE_DIMENSIONS, SEIZURE_STATUSES, TLPS, type CommodityCategory, type SeizureDimension, type SeizureStatus, type Tlp } from '../../src/seizures/seizure.enums.js';
 import { AuthenticationService } from '../../src/auth/authentication.service.js';
-import { submitSeizure } from '../support/seizure-fixtures.js';
+import { submitSeizure, NEUTRAL_SEIZURE_COLUMNS } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /**
@@ -80,6 +80,7 @@ const rowArbitrary: fc.Arbitrary<Omit<Row, 'reference'>> = fc
     seizedAt: instantArbitrary,
   })
   .map((r) => ({
+    ...NEUTRAL_SEIZURE_COLUMNS,
     reportingAgency: r.agency.code,
     ownerCommunities: r.strayCommunities ?? r.agency.communities,
     createdBy: r.createdBy,
@@ -90,13 +91,9 @@ const rowArbitrary: fc.Arbitrary<Omit<Row, 'reference'>> = fc
     seizedAt: r.seizedAt,
     country: r.country,
     locationName: null,
-    locationUnlocode: null,
-    latitude: null,
-    longitude: null,
     transportMode: 'SEA' as const,
     commodityCategory: r.category,
     commodityType: null,
-    commodityDescription: null,
     quantityValue: r.quantity,
     quantityUnit: r.unit,
     quantityKg: null,
@@ -111,23 +108,7 @@ const rowArbitrary: fc.Arbitrary<Omit<Row, 'reference'>> = fc
     routeCountries: [],
     operationId: r.operationId,
     operationLinkBasis: r.operationId ? (r.linkBasis as Row['operationLinkBasis']) : null,
-    operationLinkedAt: null,
-    operationLinkRequestId: null,
-    conveyanceType: null,
-    conveyanceIdentifier: null,
-    evaluationScheme: null,
-    evaluationSource: null,
-    evaluationInformation: null,
     lowGrade: false,
-    handlingCode: null,
-    handlingConditions: null,
-    hasSensitive: false,
-    serverBlind: false,
-    contentHash: '0'.repeat(64),
-    signerFingerprint: null,
-    signature: null,
-    signedContent: null,
-    signedAt: null,
     retractionReason: r.status === 'RETRACTED' ? 'generated' : null,
     version: 1,
   }));

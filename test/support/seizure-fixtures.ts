@@ -1,4 +1,33 @@
+import type { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
 import type { TestPlatform } from './test-platform.js';
+
+/**
+ * The columns of a seizures row that the property tests insert directly and never vary: no exact
+ * location, conveyance, evaluation, handling code, sensitive section or signature. Spread it first,
+ * then the columns the test is about.
+ */
+export const NEUTRAL_SEIZURE_COLUMNS = {
+  locationUnlocode: null,
+  latitude: null,
+  longitude: null,
+  commodityDescription: null,
+  operationLinkedAt: null,
+  operationLinkRequestId: null,
+  conveyanceType: null,
+  conveyanceIdentifier: null,
+  evaluationScheme: null,
+  evaluationSource: null,
+  evaluationInformation: null,
+  handlingCode: null,
+  handlingConditions: null,
+  hasSensitive: false,
+  serverBlind: false,
+  contentHash: '0'.repeat(64),
+  signerFingerprint: null,
+  signature: null,
+  signedContent: null,
+  signedAt: null,
+} satisfies Partial<SeizureEntity>;
 
 let counter = 0;
 

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { DomainError } from '../errors/domain-error.js';
 import { registerKeyCommands, registerKeyRegisterCommand } from './commands/keys.js';
+import { print } from './print.js';
 
 /*
  * The `windward` command. Only commander loads at start: each command imports what it needs (the
@@ -10,9 +11,6 @@ import { registerKeyCommands, registerKeyRegisterCommand } from './commands/keys
  * it so.
  */
 
-function print(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
 
 /** For the developer tools whose exit code is the answer; the process ends even if a handle lingers. */
 function exitWith(code: number): never {
@@ -32,7 +30,7 @@ program
   .option('--no-worker', 'API only: leave jobs to `windward worker` processes')
   .option('--demo', 'load the demo users (with API keys printed once), demo seizure reports and Operation Caribbean Shield when they do not exist yet')
   .action(async (options: { worker: boolean; demo?: boolean }) => {
-    await (await import('./commands/serve.js')).serve(options);
+    await (await import('./commands/serve.js')).serve(options, print);
   });
 
 program

@@ -4,10 +4,10 @@ import { formatDemoLoaded, seedDemo } from '../../demo/demo.js';
 import { demoKeysAlreadyShown, formatDemoCredentials } from '../../demo/demo-users.js';
 import { UsersService } from '../../users/users.service.js';
 import { withPlatform } from '../command-context.js';
+import type { Print } from '../print.js';
 
 /* The administration commands: each runs against the platform's services, then closes them. */
 
-type Print = (line: string) => void;
 
 /** `windward seed`: the reference agencies from config/agencies.yaml (idempotent). */
 export async function seed(print: Print): Promise<void> {

@@ -1,8 +1,9 @@
 import { AuditService } from '../../audit/audit.service.js';
 import { withPlatform } from '../command-context.js';
+import type { Print } from '../print.js';
 
 /** `windward audit verify`: the exit code is 0 for an intact chain, 1 at the first broken event. */
-export async function auditVerify(print: (line: string) => void): Promise<number> {
+export async function auditVerify(print: Print): Promise<number> {
   const status = await withPlatform((app) => app.get(AuditService).verifyChain());
   if (status.ok) {
     print(`ok: ${status.checked} events checked`);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { RegisterKeyOptions } from '../../keys/key-register.command.js';
+import type { Print } from '../print.js';
 
 /*
  * The key commands. keygen, seal and open are local file commands (no database); key register talks
@@ -7,7 +8,7 @@ import type { RegisterKeyOptions } from '../../keys/key-register.command.js';
  */
 
 /** Adds `keygen`, `seal` and `open`. Errors propagate to the CLI's one-line reporter. */
-export function registerKeyCommands(program: Command, print: (line: string) => void): void {
+export function registerKeyCommands(program: Command, print: Print): void {
   program
     .command('keygen')
     .description('make an agency OpenPGP key pair (v4 Curve25519, GnuPG 2.2 compatible) and write it as armored files')
@@ -56,7 +57,7 @@ export function registerKeyCommands(program: Command, print: (line: string) => v
 }
 
 /** Adds `key register`. */
-export function registerKeyRegisterCommand(program: Command, print: (line: string) => void): void {
+export function registerKeyRegisterCommand(program: Command, print: Print): void {
   program
     .command('key')
     .description("agency keys on a running Windward")

@@ -5,13 +5,13 @@ import { appDataSource, applyMigrations } from '../../app/platform-runtime.js';
 import { configDir, loadConfig } from '../../config/app-config.js';
 import { openDatabaseConnection } from '../../database/database-connection.js';
 import { schemaDrift } from '../../database/schema-drift.js';
+import type { Print } from '../print.js';
 
 /*
  * `windward migrate`, and the developer tools `windward migration check | generate <Name>`. All use
  * DATABASE_URL (or the embedded database) and apply the existing migrations first.
  */
 
-type Print = (line: string) => void;
 
 /** Opens the configured database with the app's entities and migrations, runs `work`, closes it. */
 async function withDataSource<T>(work: (dataSource: DataSource) => Promise<T>): Promise<T> {

@@ -4,14 +4,11 @@ import { describeConfig, loadConfig } from '../../config/app-config.js';
 import { seedDemo } from '../../demo/demo.js';
 import { demoKeysAlreadyShown, type DemoCredential } from '../../demo/demo-users.js';
 import { JsonLogger } from '../../observability/json-logger.js';
+import type { Print } from '../print.js';
 import { closeOnSignal, drainMs, failStart, jsonProcessOutput } from './long-running.js';
 
-function print(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
 /** `serve --demo`: the demo keys as JSON lines on stdout, printed once (see seedDemoUsers). */
-function showDemoKeysAsJson(credentials: DemoCredential[], url: string): void {
+function showDemoKeysAsJson(credentials: DemoCredential[], url: string, print: Print): void {
   const time = new Date().toISOString();
   if (credentials.length === 0) {
     print(JSON.stringify({ time, level: 'info', msg: demoKeysAlreadyShown() }));
@@ -24,7 +21,7 @@ function showDemoKeysAsJson(credentials: DemoCredential[], url: string): void {
 }
 
 /** `windward serve`: the API, and the workers unless `--no-worker`. */
-export async function serve(options: { worker: boolean; demo?: boolean }): Promise<void> {
+export async function serve(options: { worker: boolean; demo?: boolean }, print: Print): Promise<void> {
   try {
     const config = loadConfig();
     const logger = new JsonLogger(config.log.level);
@@ -33,7 +30,7 @@ export async function serve(options: { worker: boolean; demo?: boolean }): Promi
     server.runtime.logger.event('info', 'configuration', describeConfig(config));
     closeOnSignal(logger, () => server.close({ drainMs: drainMs(config.server.shutdownTimeoutMs) }), config.server.shutdownTimeoutMs);
     if (options.demo) {
-      const result = await seedDemo(server.app, { show: (credentials) => showDemoKeysAsJson(credentials, server.url) });
+      const result = await seedDemo(server.app, { show: (credentials) => showDemoKeysAsJson(credentials, server.url, print) });
       logger.event('info', 'demo loaded', { seizures: result.seizures.total, submitted: result.seizures.submitted, existing: result.seizures.existing, operation: result.operation?.status ?? null });
     }
   } catch (error) {

@@ -198,10 +198,11 @@ export default function SeizureDetail({ id, principal }: { id: string; principal
         )}
       </section>
 
+      {/* Outside the manage section: a retraction removes that section, and its notice must stay. */}
+      {own && notice && <p role="status" className="ok">{notice}</p>}
       {own && s.status !== 'RETRACTED' && (
         <section aria-labelledby="manage-title" className="manage">
           <h2 id="manage-title">{t('detail.manage')}</h2>
-          {notice && <p role="status" className="ok">{notice}</p>}
           <ErrorMessage error={actionError} />
           <form
             onSubmit={(e: FormEvent) => {

@@ -11,6 +11,7 @@ import { UserEntity } from '../../users/user.entity.js';
 import { PersonalKeysService } from '../../keys/personal-keys.service.js';
 import { SealedSectionService, type PreparedSection, type SectionAudience } from './sealed-section.service.js';
 import { SeizureEntity } from '../data/seizure.entity.js';
+import { SeizureRows } from './seizure-rows.js';
 import type { SeizureInput, SeizureUpdateInput } from '../api/seizure.inputs.js';
 import {
   InputProblems, checkEvaluation, checkSensitive, checkTlpDistribution, effectiveTlp, isLowGrade, usdValue, validateSeizureInput,
@@ -79,7 +80,7 @@ export class SeizureSubmissionService {
       this.dataSource.getRepository(AgencyEntity).findBy({ code: In([...new Set([owner, ...releases])]) }),
       this.checkUsers(input.releasableToUsers ?? []),
       input.operationId ? this.access.operations?.acceptsReportsFrom(input.operationId, owner) : true,
-      this.dataSource.getRepository(SeizureEntity).findOneBy({ reportingAgency: owner, reference: input.reference }),
+      this.rows.byReference(owner, input.reference),
     ]);
     const agencyRows = settled(agencies);
     const releasableTo = knownAgencies(releases, agencyRows);
@@ -107,15 +108,14 @@ export class SeizureSubmissionService {
     const prepared = await preparing;
 
     const saved = await this.dataSource.transaction(async (manager) => {
-      // The row as stored comes back from the insert itself (no read after it, no update of `entity`).
-      const inserted = await manager.createQueryBuilder().insert().into(SeizureEntity).values(entity).orIgnore().returning('*').updateEntity(false).execute();
-      const [raw] = inserted.raw as Record<string, unknown>[];
-      if (!raw) return null; // a concurrent submission of the same reference won
-      const row = this.hydrated(manager, raw);
+      // The row as stored comes back from the insert itself (no read after it).
+      const row = await this.rows.insertNew(manager, entity);
+      if (!row) return null; // a concurrent submission of the same reference won
       return { row, event: await this.recordChange(manager, ctx, row, 'SUBMITTED', ['*'], prepared) };
     });
     if (saved) return this.committed(saved);
-    const winner = await this.dataSource.getRepository(SeizureEntity).findOneByOrFail({ reportingAgency: owner, reference: input.reference });
+    const winner = await this.rows.byReference(owner, input.reference);
+    if (!winner) throw new EntityNotFoundError(SeizureEntity, { reportingAgency: owner, reference: input.reference });
     return this.sameOrConflict(ctx, winner, hash);
   }
 
@@ -288,17 +288,11 @@ export class SeizureSubmissionService {
     return this.committed(saved);
   }
 
-  /** A seizures row as TypeORM would read it (same columns, same value conversions). */
-  private hydrated(manager: EntityManager, raw: Record<string, unknown>): SeizureEntity {
-    const metadata = manager.connection.getMetadata(SeizureEntity);
-    const row = metadata.create() as SeizureEntity;
-    for (const column of metadata.columns) {
-      const value = raw[column.databaseName];
-      if (value === undefined || !column.isSelect) continue;
-      column.setEntityValue(row, manager.connection.driver.prepareHydratedValue(value, column));
-    }
-    return row;
+  /** Built on first use, once the data source has its metadata. */
+  private get rows(): SeizureRows {
+    return (this.seizureRows ??= new SeizureRows(this.dataSource));
   }
+  private seizureRows?: SeizureRows;
 
   /** After commit, so that listeners never see a change that rolled back. */
   private async committed(saved: { row: SeizureEntity; event: SeizureChangeEvent }): Promise<SeizureEntity> {

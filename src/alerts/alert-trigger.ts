@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JobsService } from '../jobs/jobs.service.js';
 import { JsonLogger } from '../observability/json-logger.js';
+import type { EntityManager } from 'typeorm';
 import type { SeizureChangeEvent, SeizureChangeListener } from '../seizures/write/seizure-submission.service.js';
 
 /**
@@ -8,6 +9,10 @@ import type { SeizureChangeEvent, SeizureChangeListener } from '../seizures/writ
  * TLP, a wider distribution, a better grade) or a link to an operation. Retraction never can.
  */
 export const ALERTING_CHANGES: ReadonlySet<string> = new Set(['SUBMITTED', 'RELEASED', 'UPDATED', 'LINKED']);
+
+function alertJobId(event: SeizureChangeEvent): string {
+  return `alerts-match-${event.changeSeq}`;
+}
 
 /** Queues the matching of each committed change; the request that made the change never matches. */
 @Injectable()
@@ -17,11 +22,24 @@ export class AlertTrigger implements SeizureChangeListener {
     private readonly logger: JsonLogger,
   ) {}
 
-  async changed(event: SeizureChangeEvent): Promise<void> {
+  /** Changes whose job was queued in their own transaction (PostgreSQL queue): nothing left to do after commit. */
+  private readonly queuedWithin = new WeakSet<SeizureChangeEvent>();
+
+  /**
+   * In the change's transaction: the job commits with the change (no committed change without its
+   * alert job, and no transaction of its own). A failure here fails the change.
+   */
+  async changing(manager: EntityManager, event: SeizureChangeEvent): Promise<void> {
     if (!ALERTING_CHANGES.has(event.change)) return;
+    const jobId = await this.jobs.enqueueWithin(manager, 'alerts.match', { seizureId: event.seizureId, changeSeq: event.changeSeq }, { jobId: alertJobId(event) });
+    if (jobId !== null) this.queuedWithin.add(event);
+  }
+
+  async changed(event: SeizureChangeEvent): Promise<void> {
+    if (!ALERTING_CHANGES.has(event.change) || this.queuedWithin.has(event)) return;
     try {
       // One job per change, whatever the number of callers that report it.
-      await this.jobs.enqueue('alerts.match', { seizureId: event.seizureId, changeSeq: event.changeSeq }, { jobId: `alerts-match-${event.changeSeq}` });
+      await this.jobs.enqueue('alerts.match', { seizureId: event.seizureId, changeSeq: event.changeSeq }, { jobId: alertJobId(event) });
     } catch (error) {
       // The change is committed and its caller gets it; only its notification is lost, and said so.
       this.logger.event('error', 'alert matching not queued', { seizureId: event.seizureId, changeSeq: event.changeSeq, error: error instanceof Error ? error.message : String(error) });

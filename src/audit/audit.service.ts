@@ -14,6 +14,22 @@ import { isUuid } from '../database/uuid.js';
 /** Arbitrary but fixed: serialises appends to the chain across every process. */
 const AUDIT_CHAIN_LOCK = 7_337_010;
 const VERIFY_BATCH = 5000;
+
+/**
+ * Appends one event after a known end of the chain ($1 - 1, hash $13), in one statement. It takes
+ * the chain lock, and inserts nothing when that end is not the current one: either the statement's
+ * snapshot shows another end, or (when the lock was not yet held as the statement began, so its
+ * snapshot may predate a commit) a committed event already has seq $1, which ON CONFLICT sees.
+ * Single events only: for several, a conflict on one would let the others in with a broken link.
+ */
+const APPEND_AFTER = `
+  WITH chain_lock AS (SELECT pg_advisory_xact_lock($15))
+  INSERT INTO audit_events (seq, id, at, actor, actor_email, agency, action, resource_type, resource_id, resource_agency, fields, details, prev_hash, hash)
+  SELECT $1::bigint, $2::uuid, $3::timestamptz, $4::text, $5::text, $6::text, $7::text, $8::text, $9::uuid, $10::text, $11::text[], $12::jsonb, $13::text, $14::text
+    FROM chain_lock
+   WHERE EXISTS (SELECT 1 FROM (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) tail WHERE tail.seq = $1::bigint - 1 AND tail.hash = $13::text)
+  ON CONFLICT DO NOTHING
+  RETURNING seq`;
 const MAX_PAGE = 200;
 /** The actor of events no user caused (jobs, CLI maintenance). */
 export const SYSTEM_ACTOR = 'system';
@@ -104,12 +120,43 @@ export class AuditService {
   async appendMany(manager: EntityManager, inputs: readonly AuditEventInput[]): Promise<AuditEventEntity[]> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('AuditService.append must run inside a transaction');
     if (inputs.length === 0) return [];
+    const known = this.lastAppended;
+    if (inputs.length === 1 && known) {
+      // One statement instead of three when this process wrote the chain's end: it takes the lock,
+      // and inserts only if the end is still the one this event links to (see APPEND_AFTER).
+      const [event] = this.chained(manager, inputs, known.seq, known.hash);
+      const inserted = (await manager.query(APPEND_AFTER, [
+        event.seq, event.id, event.at, event.actor, event.actorEmail, event.agency, event.action, event.resourceType,
+        event.resourceId, event.resourceAgency, event.fields, JSON.stringify(event.details), event.prevHash, event.hash, AUDIT_CHAIN_LOCK,
+      ])) as unknown[];
+      if (inserted.length === 1) {
+        this.lastAppended = { seq: BigInt(event.seq), hash: event.hash };
+        return [event];
+      }
+      // Another writer (or a rolled-back transaction of ours) moved the end: read it under the lock.
+    }
     await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     const [last] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
-    let seq = last ? BigInt(last.seq) : 0n;
-    let prevHash = last ? last.hash : GENESIS_HASH;
+    const events = this.chained(manager, inputs, last ? BigInt(last.seq) : 0n, last ? last.hash : GENESIS_HASH);
+    // The jsonb `details` is a plain object, which TypeORM's deep-partial type cannot express.
+    await manager.insert(AuditEventEntity, events as QueryDeepPartialEntity<AuditEventEntity>[]);
+    const end = events[events.length - 1];
+    this.lastAppended = { seq: BigInt(end.seq), hash: end.hash };
+    return events;
+  }
+
+  /**
+   * The end of the chain as this process last appended it. Only a hint: it may be stale (another
+   * process appended, or the transaction rolled back), which APPEND_AFTER detects.
+   */
+  private lastAppended?: { seq: bigint; hash: string };
+
+  /** The events linked one after the other from the given end of the chain. */
+  private chained(manager: EntityManager, inputs: readonly AuditEventInput[], lastSeq: bigint, lastHash: string): AuditEventEntity[] {
+    let seq = lastSeq;
+    let prevHash = lastHash;
     const at = new Date(Date.now()); // whole milliseconds: what timestamptz gives back
-    const events = inputs.map((input) => {
+    return inputs.map((input) => {
       seq += 1n;
       const event = manager.create(AuditEventEntity, {
         seq: seq.toString(),
@@ -130,9 +177,6 @@ export class AuditService {
       prevHash = event.hash;
       return event;
     });
-    // The jsonb `details` is a plain object, which TypeORM's deep-partial type cannot express.
-    await manager.insert(AuditEventEntity, events as QueryDeepPartialEntity<AuditEventEntity>[]);
-    return events;
   }
 
   /**

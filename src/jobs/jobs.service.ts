@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import type { Job, JobsOptions, Queue, Worker } from 'bullmq';
+import { Job, type JobsOptions, type Queue, type Worker } from 'bullmq';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import { DatabaseOutage } from '../database/database-outage.js';
@@ -8,13 +8,21 @@ import { JsonLogger } from '../observability/json-logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { DeclaredJobs, handledJob, indexHandlers, type JobHandler, type JobName, type JobPayloads, type NamedJobHandler } from './job-registry.js';
 import { QUEUE_BACKEND } from './jobs.tokens.js';
-import type { QueueBackend } from './queue-backend.js';
+import { BULLMQ_SCHEMA, QUEUE_NAME, type QueueBackend } from './queue-backend.js';
 
 export interface EnqueueOptions {
   /** Same id, same job: enqueuing twice is a no-op, which makes producers idempotent. */
   jobId?: string;
   delayMs?: number;
 }
+
+/** Sends one statement on the caller's connection: a TypeORM EntityManager inside its transaction fits. */
+export interface TransactionQuery {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/** BullMQ's PostgreSQL add_job, schema-qualified: the caller's connection has its own search_path. */
+const ADD_JOB_SQL = `SELECT ${BULLMQ_SCHEMA}.add_job($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) AS id`;
 
 export type JobCounts = Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed', number>;
 
@@ -64,8 +72,8 @@ export class JobsService implements OnModuleInit, OnApplicationShutdown {
     return this.backend.kind;
   }
 
-  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<string> {
-    const jobOptions: JobsOptions = {
+  private jobOptions(options: EnqueueOptions): JobsOptions {
+    return {
       jobId: options.jobId,
       delay: options.delayMs,
       attempts: this.config.jobs.attempts,
@@ -73,8 +81,41 @@ export class JobsService implements OnModuleInit, OnApplicationShutdown {
       removeOnComplete: { age: 7 * 24 * 3600, count: 10000 },
       removeOnFail: { age: 30 * 24 * 3600 },
     };
-    const job = await this.queue.add(name, payload, jobOptions);
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<string> {
+    const job = await this.queue.add(name, payload, this.jobOptions(options));
     return job.id ?? '';
+  }
+
+  /**
+   * Queues a job in the caller's database transaction, so that it commits or rolls back with the
+   * caller's writes (no committed change without its job) and costs no transaction of its own.
+   * Only the PostgreSQL backend stores jobs in the same database; with Redis this returns null and
+   * the caller enqueues after its commit. The job is stored exactly as `enqueue` would store it
+   * (BullMQ's Job normalises the options; the parameters are those of BullMQ's own addJob).
+   */
+  async enqueueWithin<N extends JobName>(transaction: TransactionQuery, name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<string | null> {
+    if (this.backend.kind !== 'postgres') return null;
+    const opts: JobsOptions = this.jobOptions(options);
+    const json = new Job(this.queue, name, payload, opts, opts.jobId).asJSON();
+    const stored = json.opts ?? {};
+    const rows = (await transaction.query(ADD_JOB_SQL, [
+      QUEUE_NAME,
+      opts.jobId || json.id || '',
+      json.name,
+      json.data ?? '{}',
+      JSON.stringify(stored),
+      stored.priority ?? 0,
+      stored.delay ?? 0,
+      json.timestamp ?? Date.now(),
+      stored.attempts ?? 1,
+      null, null, null, // no parent
+      json.deduplicationId ?? null,
+      null, // no repeat
+      stored.lifo ?? false,
+    ])) as { id: string }[];
+    return rows[0].id;
   }
 
   async jobState(jobId: string): Promise<{ state: string; failedReason?: string; progress: unknown; result: unknown } | null> {

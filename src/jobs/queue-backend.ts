@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 
 export const QUEUE_NAME = 'windward';
-const BULLMQ_SCHEMA = 'bullmq';
+export const BULLMQ_SCHEMA = 'bullmq';
 
 export type QueueBackendKind = 'postgres' | 'redis';
 

@@ -44,6 +44,23 @@ describe('audit chain', () => {
     await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: before + 50, firstBrokenId: null });
   });
 
+  it('links each event to the real end of the chain when the end this process last wrote is stale', async () => {
+    // Another process appending (a second service on the same database), and a rolled-back append.
+    const other = new AuditService(db, db.getRepository(AuditEventEntity));
+    const before = (await seqs()).length;
+    await audit.appendStandalone(event(1));
+    await other.appendStandalone(event(2));
+    await audit.appendStandalone(event(3));
+    await expect(db.transaction(async (manager) => {
+      await audit.append(manager, event(4));
+      throw new Error('rolled back');
+    })).rejects.toThrow('rolled back');
+    await audit.appendStandalone(event(5));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? audit : other).appendStandalone(event(10 + i))));
+    expect(await seqs()).toEqual(Array.from({ length: before + 24 }, (_, i) => i + 1));
+    await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: before + 24, firstBrokenId: null });
+  });
+
   it('stores exactly what it hashed (time to the millisecond, JSON details, upper-case ids)', async () => {
     const resourceId = randomUUID().toUpperCase();
     const appended = await audit.appendStandalone(event(1, { resourceId, actorEmail: null, resourceType: null, fields: [], details: { when: new Date(0), skip: undefined } }));

@@ -30,6 +30,43 @@ describe(`jobs on the ${backendName} backend`, () => {
     expect(() => indexHandlers(['system.probe', 'system.probe'], [probe])).toThrow('declared more than once: system.probe');
   });
 
+  it('queues a job in the caller\'s transaction: gone when it rolls back, else stored as enqueue stores it', async () => {
+    const dataSource = platform.server.runtime.dataSource;
+    const token = randomUUID();
+    if (backendName === 'redis') {
+      // Redis is not in the transaction: the caller is told to enqueue after its commit.
+      await dataSource.transaction(async (manager) => expect(await jobs.enqueueWithin(manager, 'system.probe', { token })).toBeNull());
+      return;
+    }
+    const rolledBack = `within-rolled-back-${token}`;
+    await expect(dataSource.transaction(async (manager) => {
+      expect(await jobs.enqueueWithin(manager, 'system.probe', { token }, { jobId: rolledBack })).toBe(rolledBack);
+      throw new Error('roll back');
+    })).rejects.toThrow('roll back');
+    expect(await jobs.jobState(rolledBack)).toBeNull();
+
+    const within = `within-${token}`;
+    const outside = `outside-${token}`;
+    await dataSource.transaction((manager) => jobs.enqueueWithin(manager, 'system.probe', { token }, { jobId: within }));
+    await jobs.enqueue('system.probe', { token }, { jobId: outside });
+    expect((await jobs.jobState(within))?.state).toBe('waiting');
+    const rows = (await dataSource.query(
+      'SELECT id, queue, name, state, data, opts, priority, delay_ms, max_attempts FROM bullmq.job WHERE id = ANY($1) ORDER BY id DESC',
+      [[within, outside]],
+    )) as { id: string; opts: Record<string, unknown> }[];
+    expect(rows.map((row) => row.id)).toEqual([within, outside]);
+    const comparable = ({ id: _id, opts: { jobId, ...opts }, ...row }: { id: string; opts: Record<string, unknown> }) => ({ ...row, opts, jobId: typeof jobId });
+    expect(comparable(rows[0])).toEqual(comparable(rows[1]));
+    // Removed, so that the worker of the next test takes its own job, not these.
+    const queue = platform.server.runtime.queue.createQueue();
+    try {
+      await Promise.all([queue.remove(within), queue.remove(outside)]);
+    } finally {
+      await queue.close();
+    }
+    expect(await jobs.jobState(within)).toBeNull();
+  });
+
   it('retries a job whose worker crashed in the middle of it', async () => {
     const token = randomUUID();
     const jobId = await jobs.enqueue('system.probe', { token });

@@ -92,9 +92,9 @@ export class SealedSectionService {
     };
   }
 
-  /** Writes a prepared section; `replacing: false` for a report that has none yet (no old recipients to delete). */
-  async store(manager: EntityManager, seizureId: string, prepared: PreparedSection, options: { replacing: boolean } = { replacing: true }): Promise<void> {
-    if (options.replacing) await manager.delete(SectionRecipientEntity, { seizureId });
+  /** Replaces a report's section with a prepared one (a new report's is written by recordNewReport). */
+  async store(manager: EntityManager, seizureId: string, prepared: PreparedSection): Promise<void> {
+    await manager.delete(SectionRecipientEntity, { seizureId });
     await manager.upsert(SealedSectionEntity, { seizureId, payload: prepared.payload }, ['seizureId']);
     if (prepared.recipients.length) await manager.insert(SectionRecipientEntity, prepared.recipients.map((r) => ({ ...r, seizureId })));
   }

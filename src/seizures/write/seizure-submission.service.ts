@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, EntityNotFoundError, In, type EntityManager } from 'typeorm';
 import { AccessService } from '../../access/access.service.js';
 import { AgencyEntity } from '../../agencies/agency.entity.js';
 import { AuditService, auditFromContext } from '../../audit/audit.service.js';
@@ -11,11 +11,12 @@ import { UserEntity } from '../../users/user.entity.js';
 import { PersonalKeysService } from '../../keys/personal-keys.service.js';
 import { SealedSectionService, type PreparedSection, type SectionAudience } from './sealed-section.service.js';
 import { SeizureEntity } from '../data/seizure.entity.js';
+import { SeizureRows } from './seizure-rows.js';
 import type { SeizureInput, SeizureUpdateInput } from '../api/seizure.inputs.js';
 import {
   InputProblems, checkEvaluation, checkSensitive, checkTlpDistribution, effectiveTlp, isLowGrade, usdValue, validateSeizureInput,
 } from './seizure-validation.js';
-import { logChange, recordVersion, type SeizureChangeEvent } from './seizure-history.js';
+import { logChange, recordNewReport, recordVersion, type SeizureChangeEvent } from './seizure-history.js';
 import { contentHash, newSeizureColumns, normalisedAgencyCodes, toSection, type SubmissionSignature } from './seizure-mapping.js';
 import { isUuid } from '../../database/uuid.js';
 
@@ -31,8 +32,18 @@ function settled<T>(outcome: PromiseSettledResult<T>): T {
   return outcome.value;
 }
 
-/** Told about each change after its transaction commits (alerts); provided under SEIZURE_CHANGE_LISTENER. */
+/** The wanted (normalised) agency codes, sorted, when every one of them is among the agencies found. */
+function knownAgencies(wanted: string[], found: readonly AgencyEntity[]): string[] {
+  const unknown = wanted.filter((c) => !found.some((a) => a.code === c));
+  if (unknown.length) throw new BadUserInputError(`Unknown agencies: ${unknown.join(', ')}`, ['releasableTo']);
+  return [...wanted].sort();
+}
+
+/** Told about each change (alerts); provided under SEIZURE_CHANGE_LISTENER. */
 export interface SeizureChangeListener {
+  /** In the change's transaction, last: work that must commit or roll back with it. */
+  changing?(manager: EntityManager, event: SeizureChangeEvent): Promise<void>;
+  /** After the transaction commits. */
   changed(event: SeizureChangeEvent): Promise<void>;
 }
 export const SEIZURE_CHANGE_LISTENER = Symbol('SEIZURE_CHANGE_LISTENER');
@@ -63,21 +74,24 @@ export class SeizureSubmissionService {
     preparing?.catch(() => undefined);
     // Independent reads, sent together, then looked at in the order they used to be made one by
     // one, so that the same problem is reported first.
-    const [agencies, users, operation, used, ownAgency] = await Promise.allSettled([
-      this.checkAgencies(input.releasableTo ?? [], owner),
+    // The owner's agency and the releases are one read of agencies.
+    const releases = normalisedAgencyCodes(input.releasableTo ?? [], owner);
+    const [agencies, users, operation, used] = await Promise.allSettled([
+      this.dataSource.getRepository(AgencyEntity).findBy({ code: In([...new Set([owner, ...releases])]) }),
       this.checkUsers(input.releasableToUsers ?? []),
       input.operationId ? this.access.operations?.acceptsReportsFrom(input.operationId, owner) : true,
-      this.dataSource.getRepository(SeizureEntity).findOneBy({ reportingAgency: owner, reference: input.reference }),
-      this.dataSource.getRepository(AgencyEntity).findOneByOrFail({ code: owner }),
+      this.rows.byReference(owner, input.reference),
     ]);
-    const releasableTo = settled(agencies);
+    const agencyRows = settled(agencies);
+    const releasableTo = knownAgencies(releases, agencyRows);
     const releasableToUsers = settled(users);
     if (!settled(operation)) {
       throw new BadUserInputError(`operationId: no open operation ${input.operationId} that ${owner} takes part in`, ['operationId']);
     }
     const existing = settled(used);
     if (existing) return this.sameOrConflict(ctx, existing, hash);
-    const agency = settled(ownAgency);
+    const agency = agencyRows.find((a) => a.code === owner);
+    if (!agency) throw new EntityNotFoundError(AgencyEntity, { code: owner });
 
     const entity = this.dataSource.getRepository(SeizureEntity).create(newSeizureColumns(input, {
       owner,
@@ -94,13 +108,14 @@ export class SeizureSubmissionService {
     const prepared = await preparing;
 
     const saved = await this.dataSource.transaction(async (manager) => {
-      const inserted = await manager.createQueryBuilder().insert().into(SeizureEntity).values(entity).orIgnore().returning('*').execute();
-      if (inserted.raw.length === 0) return null; // a concurrent submission of the same reference won
-      const row = await manager.findOneByOrFail(SeizureEntity, { reportingAgency: owner, reference: input.reference });
+      // The row as stored comes back from the insert itself (no read after it).
+      const row = await this.rows.insertNew(manager, entity);
+      if (!row) return null; // a concurrent submission of the same reference won
       return { row, event: await this.recordChange(manager, ctx, row, 'SUBMITTED', ['*'], prepared) };
     });
     if (saved) return this.committed(saved);
-    const winner = await this.dataSource.getRepository(SeizureEntity).findOneByOrFail({ reportingAgency: owner, reference: input.reference });
+    const winner = await this.rows.byReference(owner, input.reference);
+    if (!winner) throw new EntityNotFoundError(SeizureEntity, { reportingAgency: owner, reference: input.reference });
     return this.sameOrConflict(ctx, winner, hash);
   }
 
@@ -273,6 +288,12 @@ export class SeizureSubmissionService {
     return this.committed(saved);
   }
 
+  /** Built on first use, once the data source has its metadata. */
+  private get rows(): SeizureRows {
+    return (this.seizureRows ??= new SeizureRows(this.dataSource));
+  }
+  private seizureRows?: SeizureRows;
+
   /** After commit, so that listeners never see a change that rolled back. */
   private async committed(saved: { row: SeizureEntity; event: SeizureChangeEvent }): Promise<SeizureEntity> {
     await this.listener?.changed(saved.event);
@@ -284,10 +305,15 @@ export class SeizureSubmissionService {
   ): Promise<SeizureChangeEvent> {
     // Everything that takes no lock first: the change log's insert and the audit append take the
     // lock that serialises all writers until commit.
-    await recordVersion(manager, row, change, ctx.principal.userId, changed);
-    if (prepared) await this.sections.store(manager, row.id, prepared, { replacing: change !== 'SUBMITTED' });
-    else if (row.hasSensitive && !row.serverBlind) await this.sections.syncRecipients(manager, row.id, await this.sectionRecipients(row, manager));
-    const event = await logChange(manager, row, change);
+    let event: SeizureChangeEvent;
+    if (change === 'SUBMITTED') {
+      event = await recordNewReport(manager, row, ctx.principal.userId, prepared);
+    } else {
+      await recordVersion(manager, row, change, ctx.principal.userId, changed);
+      if (prepared) await this.sections.store(manager, row.id, prepared);
+      else if (row.hasSensitive && !row.serverBlind) await this.sections.syncRecipients(manager, row.id, await this.sectionRecipients(row, manager));
+      event = await logChange(manager, row, change);
+    }
     await this.audit.append(manager, auditFromContext(ctx, {
       action: `seizure.${change.toLowerCase()}`,
       resourceType: 'Seizure',
@@ -296,6 +322,7 @@ export class SeizureSubmissionService {
       fields: changed,
       details: { version: row.version, tlp: row.tlp, releasableTo: row.releasableTo },
     }));
+    await this.listener?.changing?.(manager, event);
     return event;
   }
 
@@ -339,10 +366,7 @@ export class SeizureSubmissionService {
   private async checkAgencies(codes: string[], owner: string): Promise<string[]> {
     const wanted = normalisedAgencyCodes(codes, owner);
     if (!wanted.length) return [];
-    const found = await this.dataSource.getRepository(AgencyEntity).findBy({ code: In(wanted) });
-    const unknown = wanted.filter((c) => !found.some((a) => a.code === c));
-    if (unknown.length) throw new BadUserInputError(`Unknown agencies: ${unknown.join(', ')}`, ['releasableTo']);
-    return wanted.sort();
+    return knownAgencies(wanted, await this.dataSource.getRepository(AgencyEntity).findBy({ code: In(wanted) }));
   }
 
   private async checkUsers(ids: string[]): Promise<string[]> {

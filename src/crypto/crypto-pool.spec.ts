@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { BadUserInputError } from '../errors/domain-error.js';
@@ -124,6 +124,14 @@ describe('CryptoPool (the real worker, from TypeScript sources)', () => {
       expect(new TextDecoder().decode(decrypted)).toBe(`section ${i}`);
     }
   }, 60_000);
+
+  // Linux gives each thread its own nice value: searches on the event loop come before bulk crypto.
+  (process.platform === 'linux' ? it : it.skip)('runs its threads 10 nice steps below the event loop', () => {
+    const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+    const main = niceOf(String(process.pid));
+    const lowered = readdirSync('/proc/self/task').map(niceOf).filter((nice) => nice === Math.min(19, main + 10));
+    expect(lowered).toHaveLength(2); // the pool's size, started by the tests above
+  });
 
   it('refuses a recipient key that is not a public key, as BAD_USER_INPUT', async () => {
     const error = await pool.encryptForRecipients(new Uint8Array([1]), [{ recipientId: 'X', armoredPublicKey: 'junk' }]).catch((e: unknown) => e);

@@ -3,12 +3,33 @@
  * them and answers each with its output or its error. The platform key material arrives in
  * workerData and is never logged or sent back.
  */
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CryptoTaskRunner, serializeError, type CryptoTaskName, type PlatformKeyMaterial } from './crypto-tasks.js';
 import type { TaskReply, TaskRequest } from './crypto-pool.js';
 
 const port = parentPort;
 if (!port) throw new Error('crypto-worker runs only as a worker thread');
+
+/** How much lower the crypto threads run than the process (nice 0 → 10; 19 is the lowest). */
+const CRYPTO_THREAD_NICE_STEP = 10;
+
+/**
+ * Bulk cryptography yields to interactive work: a burst of sealed submissions must not stall the
+ * event loop's searches when both want the cores. On Linux a thread has a nice value of its own;
+ * elsewhere (or if refused) the thread keeps the process's priority.
+ */
+function lowerThreadPriority(step: number): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.min(19, getPriority(tid) + step));
+  } catch {
+    // not Linux: same priority as the rest of the process
+  }
+}
+lowerThreadPriority(CRYPTO_THREAD_NICE_STEP);
+
 const runner = new CryptoTaskRunner((workerData as { platformKey: PlatformKeyMaterial | null }).platformKey);
 
 /** Byte arrays of the output, moved to the main thread rather than copied. */

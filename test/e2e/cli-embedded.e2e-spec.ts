@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import request from 'supertest';
-import { startServer, type RunningServer } from '../../src/app/server.js';
 import { CLI_TIMEOUT, requireBuiltCli, runCli } from '../support/cli.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { testConfig } from '../support/test-platform.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /*
  * The CLI on an embedded data directory that a running server holds (cli.e2e-spec.ts has the
@@ -18,20 +15,16 @@ beforeAll(requireBuiltCli);
 const embeddedOnly = process.env.DATABASE_URL ? it.skip : it;
 
 describe('windward CLI next to a running server on the embedded database', () => {
-  let database: TestDatabase;
-  let server: RunningServer | undefined;
+  let platform: TestPlatform | undefined;
 
   beforeAll(async () => {
     if (process.env.DATABASE_URL) return; // the case below is skipped
-    database = await createTestDatabase();
-    server = await startServer(testConfig(database), { worker: false });
+    platform = await startTestPlatform();
   }, SLOW);
-  afterAll(async () => {
-    await server?.close();
-    await database?.drop();
-  });
+  afterAll(() => platform?.stop());
 
   embeddedOnly('creates a user and a key through the server\'s socket, and the key works at once', async () => {
+    const { database } = platform!;
     expect(database.kind).toBe('embedded');
     const email = `ops-${randomBytes(3).toString('hex')}@jm.test`;
     const created = await runCli(['user', 'create', '--agency', 'JM', '--email', email, '--roles', 'ANALYST'], database.env);
@@ -43,12 +36,8 @@ describe('windward CLI next to a running server on the embedded database', () =>
     const key = issued.lines[issued.lines.length - 1];
     expect(key).toMatch(API_KEY);
 
-    const response = await request(server!.app.getHttpServer())
-      .post('/graphql')
-      .set('content-type', 'application/json')
-      .set('authorization', `Bearer ${key}`)
-      .send({ query: '{ me { email roles agency { code } } }' });
-    expect(response.body.errors).toBeUndefined();
-    expect(response.body.data.me).toEqual({ email, roles: ['ANALYST'], agency: { code: 'JM' } });
+    const response = await platform!.gql<{ me: unknown }>(key, '{ me { email roles agency { code } } }');
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.me).toEqual({ email, roles: ['ANALYST'], agency: { code: 'JM' } });
   }, SLOW);
 });

@@ -22,21 +22,19 @@ export class AlertTrigger implements SeizureChangeListener {
     private readonly logger: JsonLogger,
   ) {}
 
-  /** Changes whose job was queued in their own transaction (PostgreSQL queue): nothing left to do after commit. */
-  private readonly queuedWithin = new WeakSet<SeizureChangeEvent>();
-
   /**
-   * In the change's transaction: the job commits with the change (no committed change without its
-   * alert job, and no transaction of its own). A failure here fails the change.
+   * In the change's transaction, when the queue lives in the same database: the job commits with
+   * the change (no committed change without its alert job, and no transaction of its own). A
+   * failure here fails the change.
    */
   async changing(manager: EntityManager, event: SeizureChangeEvent): Promise<void> {
-    if (!ALERTING_CHANGES.has(event.change)) return;
-    const jobId = await this.jobs.enqueueWithin(manager, 'alerts.match', { seizureId: event.seizureId, changeSeq: event.changeSeq }, { jobId: alertJobId(event) });
-    if (jobId !== null) this.queuedWithin.add(event);
+    if (!ALERTING_CHANGES.has(event.change) || !this.jobs.enqueuesInTransactions) return;
+    await this.jobs.enqueueWithin(manager, 'alerts.match', { seizureId: event.seizureId, changeSeq: event.changeSeq }, { jobId: alertJobId(event) });
   }
 
+  /** After commit, when the queue is elsewhere (Redis); every change passes `changing` first. */
   async changed(event: SeizureChangeEvent): Promise<void> {
-    if (!ALERTING_CHANGES.has(event.change) || this.queuedWithin.has(event)) return;
+    if (!ALERTING_CHANGES.has(event.change) || this.jobs.enqueuesInTransactions) return;
     try {
       // One job per change, whatever the number of callers that report it.
       await this.jobs.enqueue('alerts.match', { seizureId: event.seizureId, changeSeq: event.changeSeq }, { jobId: alertJobId(event) });

@@ -72,6 +72,11 @@ export class JobsService implements OnModuleInit, OnApplicationShutdown {
     return this.backend.kind;
   }
 
+  /** Whether jobs live in the application's database, so that `enqueueWithin` can queue in a transaction. */
+  get enqueuesInTransactions(): boolean {
+    return this.backend.kind === 'postgres';
+  }
+
   private jobOptions(options: EnqueueOptions): JobsOptions {
     return {
       jobId: options.jobId,
@@ -96,7 +101,7 @@ export class JobsService implements OnModuleInit, OnApplicationShutdown {
    * (BullMQ's Job normalises the options; the parameters are those of BullMQ's own addJob).
    */
   async enqueueWithin<N extends JobName>(transaction: TransactionQuery, name: N, payload: JobPayloads[N], options: EnqueueOptions = {}): Promise<string | null> {
-    if (this.backend.kind !== 'postgres') return null;
+    if (!this.enqueuesInTransactions) return null;
     const opts: JobsOptions = this.jobOptions(options);
     const json = new Job(this.queue, name, payload, opts, opts.jobId).asJSON();
     const stored = json.opts ?? {};

@@ -100,14 +100,15 @@ export async function encryptForRecipients(
     throw classifyOpenPgpError(err, { operation: 'encrypt' });
   }
 
-  const wrappedKeys: WrappedKey[] = [];
-  for (const { recipientId, publicKey } of recipients) {
-    wrappedKeys.push({
+  // All at once, as OpenPGP.js itself wraps for several keys: each wrap's key agreement runs on
+  // libuv's thread pool, so one after another would leave those threads idle.
+  const wrappedKeys: WrappedKey[] = await Promise.all(
+    recipients.map(async ({ recipientId, publicKey }) => ({
       recipientId,
       keyFingerprint: formatFingerprint(publicKey.getFingerprint()),
       pkesk: await wrapSessionKeyFor({ sessionKey, publicKey, now }),
-    });
-  }
+    })),
+  );
   return { payload, wrappedKeys };
 }
 

@@ -4,17 +4,22 @@
  * same machine; and what a burst of sealed submissions does to searches running meanwhile.
  *
  *   npm run build && [DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres] node dist/bench/ingest.js \
- *     [--recipients 5] [--seconds 3] [--count 150] [--concurrency 1,8] [--search-clients 1] [--search-requests 300]
+ *     [--recipients 5] [--seconds 3] [--count 150] [--warmup 40] [--concurrency 1,8] [--search-clients 1] [--search-requests 300]
  *
  * - floor: verify + decrypt one sealed envelope (openSealedEnvelope), then encrypt the sensitive
- *   section to N recipients (encryptForRecipients), in a tight loop on this thread;
+ *   section to N recipients (encryptForRecipients), in a tight loop on this thread, after `--warmup`
+ *   rounds (a server that has run for a while has its code compiled; so must the floor);
  * - end-to-end: `submitSealedSeizure` over HTTP against a server on a throwaway database (embedded
  *   PGlite when DATABASE_URL is unset, else a fresh database on its server): authentication,
  *   verification, decryption, validation, encryption at rest to the platform + N-1 agencies,
  *   storage, audit. `--count` distinct envelopes per concurrency level, sealed before the clock
- *   starts, sent by a load generator in a worker thread (it does not share the server's loop);
- * - search p99: `seizures(first: 20)` as an ELO with `--search-clients` clients, alone, then while
- *   the ingest runs at the highest concurrency: the cost a burst of submissions puts on readers.
+ *   starts, sent by a load generator in a worker thread (it does not share the server's loop),
+ *   after `--warmup` submissions at the same concurrency (they warm the crypto threads' compiled
+ *   code as the floor's rounds warm its own);
+ * - search p99: `seizures(first: 20)` as an ELO with `--search-clients` clients, alone, then during
+ *   one more burst of ingest at the highest concurrency: the cost a burst of submissions puts on
+ *   readers. The ingest rates and ratios are from the bursts without searches; the rate of the burst
+ *   under searches is printed beside it.
  * Each ingest measurement also prints CPU milliseconds per submission: the server's main thread,
  * its other threads (the crypto workers among them), and PostgreSQL.
  * It prints NODE_ENV, the node flags, the core count and the load average; it never pins.
@@ -40,6 +45,7 @@ interface Options {
   recipients: number;
   seconds: number;
   count: number;
+  warmup: number;
   concurrency: number[];
   searchClients: number;
   searchRequests: number;
@@ -51,6 +57,7 @@ function readOptions(): Options {
       recipients: { type: 'string', default: '5' },
       seconds: { type: 'string', default: '3' },
       count: { type: 'string', default: '150' },
+      warmup: { type: 'string', default: '40' },
       concurrency: { type: 'string', default: '1,8' },
       'search-clients': { type: 'string', default: '1' },
       'search-requests': { type: 'string', default: '300' },
@@ -65,6 +72,7 @@ function readOptions(): Options {
     recipients: Math.trunc(number('recipients', 2)),
     seconds: number('seconds', 0.1),
     count: Math.trunc(number('count', 1)),
+    warmup: Math.trunc(number('warmup', 1)),
     concurrency: String(values.concurrency).split(',').map((part) => {
       const value = Math.trunc(Number(part));
       if (!(value >= 1)) throw new Error('--concurrency is a list of client counts, e.g. 1,8');
@@ -127,7 +135,7 @@ async function measureFloor(options: Options, releasableTo: string[]): Promise<n
     const opened = await openSealedEnvelope({ armored: envelope, platformPrivateKey, senderKeys });
     await encryptForRecipients(utf8Bytes(JSON.stringify(opened.report.sensitive)), recipients);
   };
-  for (let i = 0; i < 3; i += 1) await once(); // warm-up (JIT, lazy crypto init)
+  for (let i = 0; i < options.warmup; i += 1) await once(); // warm-up (JIT, lazy crypto init)
   const started = performance.now();
   let done = 0;
   while (performance.now() - started < options.seconds * 1000) {
@@ -217,7 +225,6 @@ async function measureEndToEnd(options: Options, releasableTo: string[]): Promis
     const signingKey = await unlockPrivateKey({ armoredPrivateKey: owner.privateKeyArmored });
 
     // Sealing is the sending agency's work, not the platform's: done before any clock starts.
-    const warmUp = 5;
     const seal = async (n: number): Promise<string[]> => {
       const bodies: string[] = [];
       for (let i = 0; i < n; i += 1) {
@@ -229,32 +236,37 @@ async function measureEndToEnd(options: Options, releasableTo: string[]): Promis
     const url = `${platform.server.url.replace('//localhost:', '//127.0.0.1:')}/graphql`;
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${elo}` };
     const ingestJob = (bodies: string[], concurrency: number): LoadJob => ({
-      kind: 'http', url, headers, body: bodies[0], bodies, concurrency, warmup: warmUp, count: bodies.length - warmUp, budgetMs: 600_000,
+      kind: 'http', url, headers, body: bodies[0], bodies, concurrency, warmup: 0, count: bodies.length, budgetMs: 600_000,
     });
     const searchJob = (count: number): LoadJob => ({
       kind: 'http', url, headers, body: JSON.stringify({ query: SEARCH }), concurrency: options.searchClients, warmup: 20, count, budgetMs: 600_000,
     });
 
-    const perSecond = new Map<number, number>();
-    const top = Math.max(...options.concurrency);
-    let underLoad: LoadResult | null = null;
-    for (const concurrency of options.concurrency) {
-      const bodies = await seal(options.count + warmUp);
+    /** One burst at `concurrency`, after its warm-up; with `searches`, a search client runs during it. */
+    const burst = async (concurrency: number, searches: boolean): Promise<{ rate: number; underLoad: LoadResult | null }> => {
+      const warmUp = await seal(options.warmup);
+      const bodies = await seal(options.count);
+      checked('submitSealedSeizure warm-up', await startLoad(ingestJob(warmUp, concurrency)).result);
       const before = cpuSnapshot();
       const load1 = loadAverage();
-      const search = concurrency === top ? startLoad(searchJob(1_000_000)) : null;
+      const search = searches ? startLoad(searchJob(1_000_000)) : null;
       const ingest = checked('submitSealedSeizure', await startLoad(ingestJob(bodies, concurrency)).result);
       search?.stop();
-      const cpu = cpuPerRequest(before, cpuSnapshot(), options.count + warmUp);
-      if (search) underLoad = checked('search under ingest load', await search.result);
+      const cpu = cpuPerRequest(before, cpuSnapshot(), options.count);
+      const underLoad = search ? checked('search under ingest load', await search.result) : null;
       const rate = (ingest.latencies.length * 1000) / ingest.wallMs;
-      perSecond.set(concurrency, rate);
       process.stdout.write(
-        `end-to-end (submitSealedSeizure over HTTP, ${platform.databaseKind} database, concurrency ${concurrency}): ${fixed(rate)} submissions/s ` +
-          `(${ingest.latencies.length} in ${(ingest.wallMs / 1000).toFixed(1)} s; ${latencySummary(ingest)}; load average before ${load1})\n`,
+        `end-to-end (submitSealedSeizure over HTTP, ${platform.databaseKind} database, concurrency ${concurrency}${searches ? ', searches running' : ''}): ${fixed(rate)} submissions/s ` +
+          `(${ingest.latencies.length} in ${(ingest.wallMs / 1000).toFixed(1)} s after ${options.warmup} to warm up; ${latencySummary(ingest)}; load average before ${load1})\n`,
       );
       process.stdout.write(`  ${cpu}${search ? ', search load included' : ''}\n`);
-    }
+      return { rate, underLoad };
+    };
+
+    const perSecond = new Map<number, number>();
+    for (const concurrency of options.concurrency) perSecond.set(concurrency, (await burst(concurrency, false)).rate);
+    const top = Math.max(...options.concurrency);
+    const { underLoad } = await burst(top, true);
     // Searches alone, on the same data, after the ingest (a search that ran during it saw fewer rows, never more).
     const alone = checked('search alone', await startLoad(searchJob(options.searchRequests)).result);
     if (!underLoad) throw new Error('no search ran under ingest load');

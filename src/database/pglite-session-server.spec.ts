@@ -50,6 +50,39 @@ describe('PGliteSessionServer', () => {
     expect(rows[0].value).toBe(25); // no lost update: each read-modify-write ran alone
   });
 
+  it('carries a NOTIFY to the connections that LISTEN on its channel, and to no other', async () => {
+    const listener = await pool.connect();
+    const other = await pool.connect();
+    const notifier = await pool.connect();
+    try {
+      const heard: string[] = [];
+      const strays: string[] = [];
+      listener.on('notification', (n) => heard.push(`${n.channel}:${n.payload}`));
+      other.on('notification', (n) => strays.push(`other ${n.channel}`));
+      notifier.on('notification', (n) => strays.push(`notifier ${n.channel}`));
+      await listener.query('LISTEN jobs');
+      await notifier.query('SELECT pg_notify($1, $2)', ['jobs', 'outside a transaction']);
+      await notifier.query('BEGIN');
+      await notifier.query("NOTIFY jobs, 'at commit'");
+      await notifier.query('COMMIT');
+      await notifier.query('BEGIN');
+      await notifier.query("NOTIFY jobs, 'rolled back'");
+      await notifier.query('ROLLBACK');
+      // Another connection's UNLISTEN acts on the shared session: the listener must still hear.
+      await other.query('UNLISTEN jobs');
+      await notifier.query("NOTIFY jobs, 'after an UNLISTEN elsewhere'");
+      await notifier.query("NOTIFY elsewhere, 'no listener'");
+      await listener.query('SELECT 1'); // a round trip after the last NOTIFY
+      expect(heard).toEqual(['jobs:outside a transaction', 'jobs:at commit', 'jobs:after an UNLISTEN elsewhere']);
+      expect(strays).toEqual([]);
+    } finally {
+      await listener.query('UNLISTEN *');
+      listener.release();
+      other.release();
+      notifier.release();
+    }
+  });
+
   it('survives a failing query without stalling the others', async () => {
     const outcomes = await Promise.allSettled([pool.query('SELECT * FROM missing_table WHERE id = $1', [1]), pool.query('SELECT $1::int AS n', [7])]);
     expect(outcomes[0].status).toBe('rejected');

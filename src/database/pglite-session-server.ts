@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
+import { listenCommandsOf, NotificationRoutes, NotificationSplitter } from './pglite-notifications.js';
 
 interface Pending {
   handlerId: number;
@@ -19,16 +20,25 @@ const EXTENDED_PROTOCOL = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((c) => c.ch
  * extended-protocol exchanges (Parse/Bind/Execute … Sync), which makes concurrent parameterised
  * queries fail ("unnamed prepared statement does not exist"). This queue gives the session to one
  * connection from its first message until its Sync, and for the whole of a transaction.
+ *
+ * It also carries notifications as a server would (pglite-notifications.ts): a NOTIFY's message
+ * leaves the reply of the connection that committed it and goes to the connections that LISTEN
+ * on its channel, once that reply is complete. Without this a queue worker waiting on LISTEN
+ * would only wake on its timeout, and sleep until its next delayed job when it has one.
  */
 export class PGliteSessionQueue {
   private readonly queue: Pending[] = [];
   private draining = false;
   /** The connection whose exchange or transaction is unfinished: only its messages run. */
   private owner: number | null = null;
+  private readonly notifications = new NotificationRoutes();
+  /** Channels to LISTEN on again once no transaction is open (another connection's UNLISTEN dropped them). */
+  private readonly relisten = new Set<string>();
 
   constructor(private readonly db: PGlite) {}
 
   enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+    this.notifications.writerFor(handlerId, onData);
     return new Promise((resolve, reject) => {
       this.queue.push({ handlerId, message, onData, resolve, reject });
       void this.drain();
@@ -40,6 +50,7 @@ export class PGliteSessionQueue {
   }
 
   clearQueueForHandler(handlerId: number): void {
+    this.notifications.forget(handlerId);
     for (let i = this.queue.length - 1; i >= 0; i -= 1) {
       if (this.queue[i].handlerId === handlerId) this.queue.splice(i, 1)[0].reject(new Error('Connection closed'));
     }
@@ -65,16 +76,14 @@ export class PGliteSessionQueue {
     try {
       for (let item = this.next(); item; item = this.next()) {
         let bytes = 0;
+        const current = item;
+        const reply = new NotificationSplitter((data) => {
+          bytes += data.length;
+          current.onData(data);
+        });
         try {
-          const current = item;
-          await this.db.runExclusive(() =>
-            this.db.execProtocolRawStream(current.message, {
-              onRawData: (data) => {
-                bytes += data.length;
-                current.onData(data);
-              },
-            }),
-          );
+          await this.db.runExclusive(() => this.db.execProtocolRawStream(current.message, { onRawData: (data) => reply.push(data) }));
+          reply.finish();
         } catch (error) {
           this.owner = this.db.isInTransaction() ? item.handlerId : null;
           item.reject(error);
@@ -82,11 +91,22 @@ export class PGliteSessionQueue {
         }
         const exchangeOpen = EXTENDED_PROTOCOL.has(item.message[0]);
         this.owner = exchangeOpen || this.db.isInTransaction() ? item.handlerId : null;
+        const commands = reply.sawError ? [] : listenCommandsOf(item.message);
+        if (commands.length) for (const channel of this.notifications.apply(item.handlerId, commands)) this.relisten.add(channel);
         item.resolve(bytes);
+        this.notifications.deliver(reply.notifications);
+        if (this.relisten.size && this.owner === null && !this.db.isInTransaction()) await this.listenAgain();
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  private async listenAgain(): Promise<void> {
+    const channels = [...this.relisten];
+    this.relisten.clear();
+    const quoted = channels.map((channel) => `LISTEN "${channel.replaceAll('"', '""')}";`).join(' ');
+    await this.db.exec(quoted).catch(() => undefined);
   }
 }
 

@@ -97,4 +97,25 @@ describe(`jobs on the ${backendName} backend`, () => {
     const counts = await jobs.counts();
     expect(counts.completed).toBeGreaterThanOrEqual(2);
   });
+
+  it('takes a job due now while another waits an hour in the delayed set', async () => {
+    jobs.startWorker();
+    const token = randomUUID();
+    const later = await jobs.enqueue('system.probe', { token }, { jobId: `later-${token}`, delayMs: 3_600_000 });
+    try {
+      // Long enough for the idle worker to go back to waiting, now until the delayed job is due.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      const now = await jobs.enqueue('system.probe', { token }, { jobId: `now-${token}` });
+      const [done] = await waitForJobs(jobs, [now], 'completed', 15_000);
+      expect(done.result).toEqual({ token, attempt: 1 });
+      expect((await jobs.jobState(later))?.state).toBe('delayed');
+    } finally {
+      const queue = platform.server.runtime.queue.createQueue();
+      try {
+        await queue.remove(later);
+      } finally {
+        await queue.close();
+      }
+    }
+  }, 40_000);
 });

@@ -42,8 +42,10 @@ const POLL_MS = 500;
 
 /**
  * Redis pub/sub when REDIS_URL is set; PostgreSQL LISTEN/NOTIFY on a real server; and with the
- * embedded database, polling of the seizure_changes log, because PGlite serves every socket
- * connection from one session and hands a NOTIFY to the connection that sent it, not to listeners.
+ * embedded database, polling of the seizure_changes log. Polling was chosen when PGlite handed a
+ * NOTIFY to the connection that sent it rather than to listeners; the session server now carries
+ * notifications to the connections that LISTEN (database/pglite-notifications.ts), so this bus
+ * could use LISTEN there too.
  */
 export function createSeizureEventBus(config: AppConfig, dataSource: DataSource, logger: JsonLogger): SeizureEventBus {
   if (config.redis.url) return new RedisEventBus(config.redis.url, `${config.redis.prefix}:seizure-events`, logger);

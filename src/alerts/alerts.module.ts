@@ -5,6 +5,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import { JobsModule } from '../jobs/jobs.module.js';
+import { KeysModule } from '../keys/keys.module.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { SeizuresModule } from '../seizures/seizures.module.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -23,6 +24,7 @@ import { SeizureSubscriptionsResolver } from './seizure-subscriptions.resolver.j
 import { SeizureSubscriptions } from './seizure-subscriptions.service.js';
 import { WebhookDeliveryJobHandler } from './webhook-delivery.job.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
+import { WebhookSecrets } from './webhook-secrets.js';
 
 /**
  * Alerts, webhooks and live subscriptions. It implements two ports of features it imports itself:
@@ -31,7 +33,7 @@ import { WebhookDeliveryService } from './webhook-delivery.service.js';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AlertEntity, AlertDeliveryEntity, UserEntity]), AuthModule, SeizuresModule,
+    TypeOrmModule.forFeature([AlertEntity, AlertDeliveryEntity, UserEntity]), AuthModule, SeizuresModule, KeysModule,
     JobsModule.forFeature('alerts', ['alerts.match', 'alerts.deliver-webhook']),
   ],
   providers: [
@@ -48,6 +50,7 @@ import { WebhookDeliveryService } from './webhook-delivery.service.js';
     AlertsService,
     AlertMatcher,
     WebhookDeliveryService,
+    WebhookSecrets,
     SeizureSubscriptions,
     AlertsResolver,
     SeizureSubscriptionsResolver,

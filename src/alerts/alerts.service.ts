@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -13,6 +12,7 @@ import { filterFromJson, filterToJson } from './alert-filter.js';
 import type { AlertInput } from './alert.inputs.js';
 import type { AlertDeliveryModel, AlertModel } from './alert.model.js';
 import { checkWebhookUrl } from './webhook-url.js';
+import { WebhookSecrets } from './webhook-secrets.js';
 import { isUuid } from '../database/uuid.js';
 import { textProblem } from '../graphql/input-guard.js';
 
@@ -34,6 +34,7 @@ export class AlertsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly search: SeizureSearchService,
     private readonly audit: AuditService,
+    private readonly secrets: WebhookSecrets,
   ) {}
 
   async create(ctx: RequestContext, input: AlertInput): Promise<AlertModel> {
@@ -46,7 +47,7 @@ export class AlertsService {
     // it is stored and matched in: a filter that cannot be evaluated is refused now, not at match time.
     this.search.checkFilter(filterFromJson(filter));
     const webhookUrl = input.webhookUrl == null ? null : checkWebhookUrl(input.webhookUrl, this.config.webhooks);
-    const webhookSecret = webhookUrl ? randomBytes(32).toString('base64url') : null;
+    const webhook = webhookUrl ? this.secrets.create() : null;
 
     const alert = await this.dataSource.transaction(async (manager) => {
       // Serialises one user's creations, so the limit holds under concurrent requests.
@@ -54,7 +55,7 @@ export class AlertsService {
       const count = await manager.countBy(AlertEntity, { userId: ctx.principal.userId, active: true });
       if (count >= MAX_ALERTS_PER_USER) throw new BadUserInputError(`You already have ${MAX_ALERTS_PER_USER} alerts; delete one first`);
       const saved = await manager.save(manager.create(AlertEntity, {
-        userId: ctx.principal.userId, agencyCode: ctx.principal.agencyCode, name, filter, webhookUrl, webhookSecret, active: true,
+        userId: ctx.principal.userId, agencyCode: ctx.principal.agencyCode, name, filter, webhookUrl, webhookSecret: webhook?.stored ?? null, active: true,
       }));
       await this.audit.append(manager, auditFromContext(ctx, {
         action: 'alert.create',
@@ -66,7 +67,7 @@ export class AlertsService {
       }));
       return saved;
     });
-    return toAlertModel(alert, webhookSecret);
+    return toAlertModel(alert, webhook?.secret ?? null);
   }
 
   async list(ctx: RequestContext): Promise<AlertModel[]> {

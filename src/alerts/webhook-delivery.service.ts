@@ -7,6 +7,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
+import { SecretBoxError } from '../crypto/secret-box.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import { SEIZURE_FIELDS } from '../seizures/read/seizure-fields.js';
@@ -16,6 +17,7 @@ import type { WebhookDeliveryPayload } from './alert-jobs.types.js';
 import { AlertOwnerContexts } from './alert-owner-context.js';
 import { webhookSeizure, type WebhookBody } from './webhook-payload.js';
 import { bareHost, isPublicAddress, publicOnlyLookup } from './webhook-url.js';
+import { WebhookSecrets } from './webhook-secrets.js';
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 const MAX_ERROR = 500;
@@ -46,6 +48,7 @@ export class WebhookDeliveryService {
     private readonly owners: AlertOwnerContexts,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly secrets: WebhookSecrets,
   ) {}
 
   async deliver(payload: WebhookDeliveryPayload, attempt: number, jobId: string): Promise<WebhookOutcome> {
@@ -59,6 +62,14 @@ export class WebhookDeliveryService {
     if (!ctx) return this.drop(delivery.id, 'The alert owner is disabled');
     const entity = await this.search.findMatching(ctx, null, delivery.seizureId);
     if (!entity) return this.drop(delivery.id, 'The report is no longer visible to the alert owner');
+
+    let secret: string;
+    try {
+      secret = this.secrets.open(alert.webhookSecret);
+    } catch (error) {
+      if (!(error instanceof SecretBoxError)) throw error;
+      return this.drop(delivery.id, 'The webhook secret does not open with this PLATFORM_KEY_PASSPHRASE; create the alert again');
+    }
 
     const deliveredAt = new Date();
     const message: WebhookBody = {
@@ -74,7 +85,7 @@ export class WebhookDeliveryService {
       await this.post(alert.webhookUrl, body, {
         'content-type': 'application/json',
         'user-agent': 'Windward-Webhook/1',
-        'x-windward-signature': webhookSignature(alert.webhookSecret, body),
+        'x-windward-signature': webhookSignature(secret, body),
         'x-windward-delivery': delivery.id,
         'x-windward-timestamp': String(Math.floor(deliveredAt.getTime() / 1000)),
       });

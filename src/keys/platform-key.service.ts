@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { CryptoPool } from '../crypto/crypto-pool.js';
 import { generatePlatformKeyPair, loadPlatformPrivateKey, loadPlatformPublicKey } from '../crypto/platform-key.js';
+import { SecretBox } from '../crypto/secret-box.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { PlatformKeyEntity } from './platform-key.entity.js';
 
@@ -20,6 +21,7 @@ const DEV_PASSPHRASE_FILE = 'platform-key.passphrase';
  */
 @Injectable()
 export class PlatformKeyService implements OnModuleInit, OnModuleDestroy {
+  private readonly boxes = new Map<string, SecretBox>();
   private loaded?: { fingerprint: string; armoredPublic: string; publicKey: PublicKey; privateKey: PrivateKey; crypto: CryptoPool };
 
   constructor(
@@ -73,6 +75,19 @@ export class PlatformKeyService implements OnModuleInit, OnModuleDestroy {
   /** The pool of crypto worker threads holding this key: sealed submissions' OpenPGP work runs there. */
   get crypto(): CryptoPool {
     return this.current().crypto;
+  }
+
+  /**
+   * Seals and opens secrets the platform must read back (webhook signing secrets) under a key
+   * derived from the platform key passphrase, so that the database alone does not reveal them.
+   */
+  secretBox(purpose: string): SecretBox {
+    let box = this.boxes.get(purpose);
+    if (!box) {
+      box = SecretBox.fromPassphrase(this.passphrase(), purpose);
+      this.boxes.set(purpose, box);
+    }
+    return box;
   }
 
   private current(): NonNullable<PlatformKeyService['loaded']> {

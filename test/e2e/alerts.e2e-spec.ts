@@ -118,6 +118,10 @@ describe('alerts and webhooks', () => {
     const events = await platform.server.runtime.dataSource.getRepository(AuditEventEntity).findBy({ resourceId: alert.id });
     expect(events.map((e) => e.action)).toEqual(['alert.create']);
     expect(JSON.stringify(events)).not.toContain(alert.webhookSecret);
+    // Sealed at rest: the database alone does not give the secret away.
+    const [stored] = (await platform.server.runtime.dataSource.query('SELECT webhook_secret FROM alerts WHERE id = $1', [alert.id])) as { webhook_secret: string }[];
+    expect(stored.webhook_secret).toMatch(/^sb1:/);
+    expect(stored.webhook_secret).not.toContain(alert.webhookSecret);
 
     const deleted = await platform.gql(jm, 'mutation($id: ID!) { deleteAlert(id: $id) }', { id: alert.id });
     expect(deleted.errors?.[0].extensions.code).toBe('NOT_FOUND'); // someone else's alert

@@ -1,0 +1,38 @@
+import { AlertEntity } from '../../src/alerts/alert.entity.js';
+import { WebhookSecrets } from '../../src/alerts/webhook-secrets.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('webhook secrets at rest', () => {
+  let platform: TestApp;
+  let secrets: WebhookSecrets;
+
+  beforeAll(async () => {
+    platform = await startTestApp();
+    secrets = platform.server.app.get(WebhookSecrets);
+  });
+  afterAll(() => platform.stop());
+
+  it('stores a new secret sealed, and opens it to what its owner was shown', () => {
+    const { secret, stored } = secrets.create();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(stored).toMatch(/^sb1:/);
+    expect(stored).not.toContain(secret);
+    expect(secrets.open(stored)).toBe(secret);
+  });
+
+  it('seals a secret an earlier version stored in plaintext, which still signs in the meantime', async () => {
+    const owner = await platform.userWithKey('KY', ['ELO']);
+    const alerts = platform.server.runtime.dataSource.getRepository(AlertEntity);
+    const plaintext = 'an-earlier-versions-secret-0123456789abcdef';
+    const legacy = await alerts.save(alerts.create({ userId: owner.userId, agencyCode: 'KY', name: 'legacy', filter: {}, webhookUrl: 'https://partner.example/hook', webhookSecret: plaintext }));
+    const none = await alerts.save(alerts.create({ userId: owner.userId, agencyCode: 'KY', name: 'no webhook', filter: {}, webhookUrl: null, webhookSecret: null }));
+    expect(secrets.open(plaintext)).toBe(plaintext);
+
+    expect(await secrets.sealPlaintext()).toBe(1);
+    const stored = (await alerts.findOneByOrFail({ id: legacy.id })).webhookSecret!;
+    expect(stored).toMatch(/^sb1:/);
+    expect(secrets.open(stored)).toBe(plaintext);
+    expect((await alerts.findOneByOrFail({ id: none.id })).webhookSecret).toBeNull();
+    expect(await secrets.sealPlaintext()).toBe(0); // sealed once: the next start finds nothing to do
+  });
+});

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditAnchorLog } from './audit-anchor-log.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { AuditResolver } from './audit.resolver.js';
 import { AuditService } from './audit.service.js';
@@ -8,7 +9,7 @@ import { AuditService } from './audit.service.js';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEventEntity])],
-  providers: [AuditService, AuditResolver],
+  providers: [AuditService, AuditResolver, AuditAnchorLog],
   exports: [AuditService],
 })
 export class AuditModule {}

@@ -7,6 +7,7 @@ import type { RequestContext } from '../access/request-context.js';
 import { BadUserInputError, ForbiddenError } from '../errors/domain-error.js';
 import { AuditChainVerifier, GENESIS_HASH, auditEventHash, type StoredAuditEvent } from './audit-chain.js';
 import { decodeAuditCursorOrThrow, encodeAuditCursor } from './audit-cursor.js';
+import { AnchorCheck, type AuditAnchor } from './audit-anchors.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { toAuditEventModel, type AuditEventConnectionModel } from './audit.models.js';
 import { isUuid } from '../database/uuid.js';
@@ -61,6 +62,8 @@ export interface AuditChainStatus {
   firstBrokenId: string | null;
   firstBrokenSeq?: string;
   reason?: string;
+  /** When intact: its last event, to keep as an anchor (null for an empty chain). */
+  head?: AuditAnchor | null;
 }
 
 interface AuditRow {
@@ -229,8 +232,11 @@ export class AuditService {
   }
 
   /** Re-checks the whole chain in seq order, a batch at a time; stops at the first broken event. */
-  async verifyChain(): Promise<AuditChainStatus> {
+  /** Re-checks the whole chain, and that it still reaches each anchor with the anchor's hash (audit-anchors.ts). */
+  async verifyChain(anchors: readonly AuditAnchor[] = []): Promise<AuditChainStatus> {
     const verifier = new AuditChainVerifier();
+    const anchorCheck = new AnchorCheck(anchors);
+    let head: AuditAnchor | null = null;
     let after = '0';
     for (;;) {
       const rows = (await this.dataSource.query(
@@ -242,8 +248,19 @@ export class AuditService {
       for (const row of rows) {
         const broken = verifier.check(storedEvent(row));
         if (broken) return { ok: false, checked: verifier.checked, firstBrokenId: broken.id, firstBrokenSeq: broken.seq, reason: broken.reason };
+        const seq = String(row.seq);
+        const contradicted = anchorCheck.check(seq, row.hash);
+        if (contradicted) return { ok: false, checked: verifier.checked, firstBrokenId: row.id, firstBrokenSeq: seq, reason: contradicted };
+        head = { seq, hash: row.hash };
       }
-      if (rows.length < VERIFY_BATCH) return { ok: true, checked: verifier.checked, firstBrokenId: null };
+      if (rows.length < VERIFY_BATCH) {
+        const unreached = anchorCheck.unreached();
+        if (unreached) {
+          const end = head ? `ends at seq ${head.seq}` : 'is empty';
+          return { ok: false, checked: verifier.checked, firstBrokenId: null, firstBrokenSeq: unreached.seq, reason: `the chain ${end}, before the anchor ${unreached.seq}: events were deleted from its end` };
+        }
+        return { ok: true, checked: verifier.checked, firstBrokenId: null, head };
+      }
       after = rows[rows.length - 1].seq;
     }
   }

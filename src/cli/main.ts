@@ -136,8 +136,9 @@ program
   .description('the tamper-evident audit trail')
   .command('verify')
   .description('check the whole audit hash chain; exit 1 with the first broken event')
-  .action(async () => {
-    process.exitCode = await (await import('./commands/audit.js')).auditVerify(print);
+  .option('--anchor <seq:hash>', 'an end of the chain kept earlier (printed here, or an "audit anchor" log line): exit 1 if the chain no longer reaches it with that hash; repeatable', (value: string, all: string[]) => [...all, value], [] as string[])
+  .action(async (options: { anchor: string[] }) => {
+    process.exitCode = await (await import('./commands/audit.js')).auditVerify(options, print);
   });
 
 // keygen, seal, open: local file commands, no database.

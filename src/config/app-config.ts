@@ -68,6 +68,8 @@ const schema = z
       attempts: z.coerce.number().int().min(1).max(50),
     }),
     log: z.object({ level: z.enum(logLevels) }),
+    /** How often a running process logs the audit chain's end (an anchor to check `audit verify --anchor` against); 0: never. */
+    audit: z.object({ anchorIntervalSeconds: z.coerce.number().int().min(0).max(86400).default(300) }).default({ anchorIntervalSeconds: 300 }),
     /** Per-agency token bucket for partner clients (PARTNER role, or RILO/PARTNER agencies). */
     rateLimit: z.object({
       partnerRequestsPerMinute: z.coerce.number().int().min(1).max(1000000),
@@ -117,6 +119,7 @@ const ENV_VARIABLES: Record<string, string> = {
   'jobs.workerHealthPort': 'WORKER_HEALTH_PORT',
   'jobs.attempts': 'JOB_ATTEMPTS',
   'log.level': 'LOG_LEVEL',
+  'audit.anchorIntervalSeconds': 'AUDIT_ANCHOR_INTERVAL',
   'rateLimit.partnerRequestsPerMinute': 'RATE_LIMIT_PARTNER_PER_MINUTE',
   'rateLimit.burst': 'RATE_LIMIT_PARTNER_BURST',
 };

@@ -7,8 +7,8 @@ import { startTestPlatform, type TestPlatform } from '../support/test-platform.j
 const SLOW = CLI_TIMEOUT;
 
 /** Runs `windward audit verify` as an operator would, against the test database. */
-function auditVerify(database: TestDatabase) {
-  return runCli(['audit', 'verify'], database.env);
+function auditVerify(database: TestDatabase, anchors: string[] = []) {
+  return runCli(['audit', 'verify', ...anchors.flatMap((anchor) => ['--anchor', anchor])], database.env);
 }
 
 describe('windward audit verify', () => {
@@ -25,8 +25,29 @@ describe('windward audit verify', () => {
     const audit = platform.server.app.get(AuditService);
     for (let i = 0; i < 5; i++) await audit.appendStandalone({ actor: randomUUID(), agency: 'JM', action: 'seizure.read', resourceId: randomUUID(), resourceAgency: 'JM', fields: ['narrative'] });
     const [{ count }] = (await platform.server.runtime.dataSource.query('SELECT count(*)::int AS count FROM audit_events')) as { count: number }[];
+    const [head] = (await platform.server.runtime.dataSource.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
     const result = await auditVerify(platform.database);
-    expect(result).toMatchObject({ code: 0, stdout: `ok: ${count} events checked\n` });
+    expect(result).toMatchObject({ code: 0, stdout: `ok: ${count} events checked\nanchor: ${head.seq}:${head.hash}\n` });
+  }, SLOW);
+
+  it('exits 1 when events were deleted from the end of the chain since an anchor was kept', async () => {
+    const audit = platform.server.app.get(AuditService);
+    const kept = (await auditVerify(platform.database)).stdout.split('\n')[1].replace('anchor: ', '');
+    const earlier = (await platform.server.runtime.dataSource.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC OFFSET 1 LIMIT 1')) as { seq: string; hash: string }[];
+    expect(await auditVerify(platform.database, [`${earlier[0].seq}:${earlier[0].hash}`, kept])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok: \d+ events checked, 2 anchors reached\n/) });
+
+    // Two events appended after the anchor, then removed with the anchored one: a shorter chain, intact.
+    for (let i = 0; i < 2; i++) await audit.appendStandalone({ actor: randomUUID(), agency: 'JM', action: 'seizure.read', resourceId: randomUUID(), resourceAgency: 'JM', fields: ['narrative'] });
+    const [seq] = kept.split(':');
+    await platform.server.runtime.dataSource.query('DELETE FROM audit_events WHERE seq >= $1', [seq]);
+    expect((await auditVerify(platform.database)).code).toBe(0); // the chain alone cannot tell
+    const result = await auditVerify(platform.database, [kept]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`broken at seq ${seq}: the chain ends at seq ${BigInt(seq) - 1n}, before the anchor ${seq}: events were deleted from its end\n`);
+
+    const malformed = await auditVerify(platform.database, ['12:not-a-hash']);
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toMatch(/^windward: Invalid anchor "12:not-a-hash".*\n$/);
   }, SLOW);
 
   it('exits 1 with the first broken event after tampering', async () => {

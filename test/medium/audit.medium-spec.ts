@@ -1,8 +1,11 @@
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { auditEventHash } from '../../src/audit/audit-chain.js';
+import { AuditAnchorLog } from '../../src/audit/audit-anchor-log.js';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
 import { AuditService, type AuditEventInput } from '../../src/audit/audit.service.js';
+import { JsonLogger } from '../../src/observability/json-logger.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 function event(n: number, overrides: Partial<AuditEventInput> = {}): AuditEventInput {
@@ -26,6 +29,7 @@ describe('audit chain', () => {
   let db: DataSource;
 
   const seqs = async () => ((await db.query('SELECT seq FROM audit_events ORDER BY seq')) as { seq: string }[]).map((r) => Number(r.seq));
+  const hashAt = async (seq: number) => ((await db.query('SELECT hash FROM audit_events WHERE seq = $1', [seq])) as { hash: string }[])[0].hash;
   const idAt = async (seq: number) => ((await db.query('SELECT id FROM audit_events WHERE seq = $1', [seq])) as { id: string }[])[0].id;
 
   beforeAll(async () => {
@@ -41,7 +45,7 @@ describe('audit chain', () => {
     const stored = await seqs();
     expect(stored).toEqual(Array.from({ length: before + 50 }, (_, i) => i + 1));
     expect(new Set(appended.map((e) => e.seq)).size).toBe(50);
-    await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: before + 50, firstBrokenId: null });
+    await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: before + 50, firstBrokenId: null, head: expect.objectContaining({ seq: String(before + 50) }) });
   });
 
   it('links each event to the real end of the chain when the end this process last wrote is stale', async () => {
@@ -58,7 +62,7 @@ describe('audit chain', () => {
     await audit.appendStandalone(event(5));
     await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? audit : other).appendStandalone(event(10 + i))));
     expect(await seqs()).toEqual(Array.from({ length: before + 24 }, (_, i) => i + 1));
-    await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: before + 24, firstBrokenId: null });
+    await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: before + 24, firstBrokenId: null, head: expect.objectContaining({ seq: String(before + 24) }) });
   });
 
   it('stores exactly what it hashed (time to the millisecond, JSON details, upper-case ids)', async () => {
@@ -85,7 +89,7 @@ describe('audit chain', () => {
     beforeEach(async () => {
       await db.query('DELETE FROM audit_events');
       for (let i = 1; i <= 10; i++) await audit.appendStandalone(event(i));
-      await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: 10, firstBrokenId: null });
+      await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: 10, firstBrokenId: null, head: { seq: '10', hash: await hashAt(10) } });
     });
 
     it.each([
@@ -139,6 +143,48 @@ describe('audit chain', () => {
       const id2 = await idAt(2);
       await db.query('DELETE FROM audit_events WHERE seq = 1');
       await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, checked: 1, firstBrokenId: id2 });
+    });
+
+    it('events deleted from the end, against an anchor kept before (the chain alone cannot tell)', async () => {
+      const anchor = { seq: '8', hash: await hashAt(8) };
+      await expect(audit.verifyChain([anchor, { seq: '3', hash: await hashAt(3) }])).resolves.toMatchObject({ ok: true, checked: 10 });
+      await db.query('DELETE FROM audit_events WHERE seq >= 8');
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true, checked: 7, head: { seq: '7' } });
+      await expect(audit.verifyChain([anchor])).resolves.toEqual({
+        ok: false, checked: 7, firstBrokenId: null, firstBrokenSeq: '8', reason: 'the chain ends at seq 7, before the anchor 8: events were deleted from its end',
+      });
+      await db.query('DELETE FROM audit_events');
+      await expect(audit.verifyChain([anchor])).resolves.toMatchObject({ ok: false, firstBrokenSeq: '8', reason: expect.stringMatching(/^the chain is empty, before the anchor 8/) });
+    });
+
+    it('a chain rewritten and re-hashed from an anchored event on', async () => {
+      const anchor = { seq: '6', hash: await hashAt(6) };
+      // Replace events 6 to 10 by a consistent chain of other events, as someone with write access and the code could.
+      await db.query('DELETE FROM audit_events WHERE seq >= 6');
+      for (let i = 6; i <= 10; i++) await audit.appendStandalone(event(100 + i));
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true, checked: 10 });
+      await expect(audit.verifyChain([anchor])).resolves.toMatchObject({
+        ok: false, checked: 6, firstBrokenId: await idAt(6), firstBrokenSeq: '6', reason: expect.stringMatching(/^the hash differs from the anchor 6:/),
+      });
+    });
+
+    it('logs the end of the chain as an anchor, once each time it moves', async () => {
+      const anchors = platform.server.app.get(AuditAnchorLog);
+      const logger = platform.server.app.get(JsonLogger);
+      const lines: unknown[] = [];
+      const spy = jest.spyOn(logger, 'event').mockImplementation((level, msg, fields) => void lines.push({ level, msg, fields }));
+      try {
+        await expect(anchors.logAnchor()).resolves.toEqual({ seq: '10', hash: await hashAt(10) });
+        await anchors.logAnchor();
+        await audit.appendStandalone(event(11));
+        await anchors.logAnchor();
+      } finally {
+        spy.mockRestore();
+      }
+      expect(lines).toEqual([
+        { level: 'info', msg: 'audit anchor', fields: { anchor: `10:${await hashAt(10)}` } },
+        { level: 'info', msg: 'audit anchor', fields: { anchor: `11:${await hashAt(11)}` } },
+      ]);
     });
   });
 });

@@ -1,13 +1,25 @@
+import { parseAnchor } from '../../audit/audit-anchors.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { withPlatform } from '../command-context.js';
 import type { Print } from '../print.js';
 
-/** `windward audit verify`: the exit code is 0 for an intact chain, 1 at the first broken event. */
-export async function auditVerify(print: Print): Promise<number> {
-  const status = await withPlatform((app) => app.get(AuditService).verifyChain());
+/**
+ * `windward audit verify [--anchor <seq>:<hash> ...]`: the exit code is 0 for an intact chain that
+ * reaches every anchor with its hash, 1 at the first broken event or the first anchor it fails.
+ * On success a second line gives the chain's end, an anchor to keep for the next verification.
+ */
+export async function auditVerify(options: { anchor?: string[] }, print: Print): Promise<number> {
+  const anchors = (options.anchor ?? []).map(parseAnchor);
+  const status = await withPlatform((app) => app.get(AuditService).verifyChain(anchors));
   if (status.ok) {
-    print(`ok: ${status.checked} events checked`);
+    const reached = anchors.length ? `, ${anchors.length} anchor${anchors.length === 1 ? '' : 's'} reached` : '';
+    print(`ok: ${status.checked} events checked${reached}`);
+    if (status.head) print(`anchor: ${status.head.seq}:${status.head.hash}`);
     return 0;
+  }
+  if (status.firstBrokenId === null) {
+    print(`broken at seq ${status.firstBrokenSeq}: ${status.reason}`);
+    return 1;
   }
   print(`broken at event ${status.firstBrokenId} (seq ${status.firstBrokenSeq}): ${status.reason}`);
   return 1;

@@ -4,6 +4,7 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { coerceInputValue, type GraphQLInputType } from 'graphql';
 import type { RequestContext } from '../../access/request-context.js';
 import { SignatureInvalidError } from '../../crypto/crypto.errors.js';
+import { SubmissionGate } from './submission-gate.js';
 import { BadUserInputError } from '../../errors/domain-error.js';
 import { AgencyKeysService } from '../../keys/agency-keys.service.js';
 import { PlatformKeyService } from '../../keys/platform-key.service.js';
@@ -27,8 +28,20 @@ export class SealedSubmissionService {
     private readonly moduleRef: ModuleRef,
   ) {}
 
+  private gate?: SubmissionGate;
+
+  /**
+   * Through a gate: as many submissions at work as the crypto threads, plus one in its database
+   * stage; the others wait without taking the event loop's turns from searches. Measured on two
+   * cores: searches' p99 during a burst of 8 fell by a quarter, ingest unchanged (docs/benchmarks.md).
+   */
   async submit(ctx: RequestContext, envelope: string): Promise<SeizureEntity> {
     if (envelope.length > MAX_ENVELOPE) throw new BadUserInputError('envelope: larger than 4 MiB', ['envelope']);
+    this.gate ??= new SubmissionGate(this.platformKey.crypto.size + 1);
+    return this.gate.run(() => this.submitNow(ctx, envelope));
+  }
+
+  private async submitNow(ctx: RequestContext, envelope: string): Promise<SeizureEntity> {
     const senderKeys = await this.agencyKeys.verificationKeys(ctx.principal.agencyCode);
     if (senderKeys.length === 0) {
       throw new SignatureInvalidError(`Agency ${ctx.principal.agencyCode} has no registered signing key; register one with registerAgencyKey`, 'UNKNOWN_SIGNER');

@@ -10,8 +10,9 @@ import type { AuditAnchor } from './audit-anchors.js';
  * Writes the end of the audit chain to the log ("audit anchor", with its seq and hash) every
  * `audit.anchorIntervalSeconds` when it moved. The log leaves the database's reach (a collector
  * keeps it), so a later `windward audit verify --anchor <seq>:<hash>` shows whether events were
- * deleted from the end of the chain since. The timer does not keep a process alive: a short
- * command ends before its first tick and writes nothing.
+ * deleted from the end of the chain since. The line is written whatever LOG_LEVEL is. The timer
+ * does not keep a process alive: a short command ends before its first tick and writes nothing,
+ * and a server writes its first anchor one interval after it starts.
  */
 @Injectable()
 export class AuditAnchorLog implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,7 +44,7 @@ export class AuditAnchorLog implements OnApplicationBootstrap, OnApplicationShut
       const anchor = { seq: String(rows[0].seq), hash: rows[0].hash };
       const text = `${anchor.seq}:${anchor.hash}`;
       if (text !== this.lastLogged) {
-        this.logger.event('info', 'audit anchor', { anchor: text });
+        this.logger.record('audit anchor', { anchor: text });
         this.lastLogged = text;
       }
       return anchor;

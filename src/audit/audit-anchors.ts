@@ -28,7 +28,18 @@ export class AnchorCheck {
   private readonly pending: Map<string, string>;
 
   constructor(anchors: readonly AuditAnchor[]) {
-    this.pending = new Map(anchors.map((anchor) => [anchor.seq, anchor.hash]));
+    this.pending = new Map();
+    for (const { seq, hash } of anchors) {
+      const other = this.pending.get(seq);
+      // Two kept lines that disagree: one of them was tampered with, which is worth saying.
+      if (other !== undefined && other !== hash) throw new BadUserInputError(`Two anchors for seq ${seq} with different hashes: one of the kept anchors is not genuine`, ['anchor']);
+      this.pending.set(seq, hash);
+    }
+  }
+
+  /** Distinct anchors to check. */
+  get size(): number {
+    return this.pending.size;
   }
 
   /** Why this event (already found to extend the chain) contradicts an anchor, or null. */

@@ -39,8 +39,16 @@ export class JsonLogger implements LoggerService {
     this.emit(level, msg, undefined, fields);
   }
 
-  private emit(level: LogLevel, message: unknown, context?: string, fields: Record<string, unknown> = {}): void {
-    if (LEVEL_RANK[level] < LEVEL_RANK[this.level]) return;
+  /**
+   * A line that is a record for later checks rather than a diagnostic (an audit anchor): written
+   * at level info whatever LOG_LEVEL says, so that turning diagnostics down never loses it.
+   */
+  record(msg: string, fields: Record<string, unknown> = {}): void {
+    this.emit('info', msg, undefined, fields, true);
+  }
+
+  private emit(level: LogLevel, message: unknown, context?: string, fields: Record<string, unknown> = {}, always = false): void {
+    if (!always && LEVEL_RANK[level] < LEVEL_RANK[this.level]) return;
     const record: Record<string, unknown> = { time: new Date().toISOString(), level };
     if (context) record.context = context;
     if (message instanceof Error) {

@@ -148,6 +148,7 @@ describe('audit chain', () => {
     it('events deleted from the end, against an anchor kept before (the chain alone cannot tell)', async () => {
       const anchor = { seq: '8', hash: await hashAt(8) };
       await expect(audit.verifyChain([anchor, { seq: '3', hash: await hashAt(3) }])).resolves.toMatchObject({ ok: true, checked: 10 });
+      await expect(audit.verifyChain([anchor, { seq: '8', hash: 'f'.repeat(64) }])).rejects.toThrow('Two anchors for seq 8 with different hashes');
       await db.query('DELETE FROM audit_events WHERE seq >= 8');
       await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true, checked: 7, head: { seq: '7' } });
       await expect(audit.verifyChain([anchor])).resolves.toEqual({
@@ -172,7 +173,7 @@ describe('audit chain', () => {
       const anchors = platform.server.app.get(AuditAnchorLog);
       const logger = platform.server.app.get(JsonLogger);
       const lines: unknown[] = [];
-      const spy = jest.spyOn(logger, 'event').mockImplementation((level, msg, fields) => void lines.push({ level, msg, fields }));
+      const spy = jest.spyOn(logger, 'record').mockImplementation((msg, fields) => void lines.push({ msg, fields }));
       try {
         await expect(anchors.logAnchor()).resolves.toEqual({ seq: '10', hash: await hashAt(10) });
         await anchors.logAnchor();
@@ -182,8 +183,8 @@ describe('audit chain', () => {
         spy.mockRestore();
       }
       expect(lines).toEqual([
-        { level: 'info', msg: 'audit anchor', fields: { anchor: `10:${await hashAt(10)}` } },
-        { level: 'info', msg: 'audit anchor', fields: { anchor: `11:${await hashAt(11)}` } },
+        { msg: 'audit anchor', fields: { anchor: `10:${await hashAt(10)}` } },
+        { msg: 'audit anchor', fields: { anchor: `11:${await hashAt(11)}` } },
       ]);
     });
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -47,7 +48,9 @@ export class AlertsService {
     // it is stored and matched in: a filter that cannot be evaluated is refused now, not at match time.
     this.search.checkFilter(filterFromJson(filter));
     const webhookUrl = input.webhookUrl == null ? null : checkWebhookUrl(input.webhookUrl, this.config.webhooks);
-    const webhook = webhookUrl ? this.secrets.create() : null;
+    // The id is chosen here: the secret is sealed to its alert before the alert is stored.
+    const id = randomUUID();
+    const webhook = webhookUrl ? await this.secrets.create(id) : null;
 
     const alert = await this.dataSource.transaction(async (manager) => {
       // Serialises one user's creations, so the limit holds under concurrent requests.
@@ -55,7 +58,7 @@ export class AlertsService {
       const count = await manager.countBy(AlertEntity, { userId: ctx.principal.userId, active: true });
       if (count >= MAX_ALERTS_PER_USER) throw new BadUserInputError(`You already have ${MAX_ALERTS_PER_USER} alerts; delete one first`);
       const saved = await manager.save(manager.create(AlertEntity, {
-        userId: ctx.principal.userId, agencyCode: ctx.principal.agencyCode, name, filter, webhookUrl, webhookSecret: webhook?.stored ?? null, active: true,
+        id, userId: ctx.principal.userId, agencyCode: ctx.principal.agencyCode, name, filter, webhookUrl, webhookSecret: webhook?.stored ?? null, active: true,
       }));
       await this.audit.append(manager, auditFromContext(ctx, {
         action: 'alert.create',

@@ -65,10 +65,10 @@ export class WebhookDeliveryService {
 
     let secret: string;
     try {
-      secret = this.secrets.open(alert.webhookSecret);
+      secret = await this.secrets.open(alert.id, alert.webhookSecret);
     } catch (error) {
       if (!(error instanceof SecretBoxError)) throw error;
-      return this.drop(delivery.id, 'The webhook secret does not open with this PLATFORM_KEY_PASSPHRASE; create the alert again');
+      return this.drop(delivery.id, 'The webhook secret does not open (altered, or PLATFORM_KEY_PASSPHRASE changed); create the alert again');
     }
 
     const deliveredAt = new Date();

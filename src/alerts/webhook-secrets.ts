@@ -23,15 +23,15 @@ export class WebhookSecrets implements OnApplicationBootstrap {
     private readonly logger: JsonLogger,
   ) {}
 
-  /** A new secret: the value its owner is shown once, and the sealed form that is stored. */
-  create(): { secret: string; stored: string } {
+  /** A new secret for an alert: the value its owner is shown once, and the sealed form that is stored. */
+  async create(alertId: string): Promise<{ secret: string; stored: string }> {
     const secret = randomBytes(32).toString('base64url');
-    return { secret, stored: this.box().seal(secret) };
+    return { secret, stored: await this.box().seal(secret, alertId) };
   }
 
-  /** The secret to sign with; throws SecretBoxError when the stored value does not open. */
-  open(stored: string): string {
-    return SecretBox.isSealed(stored) ? this.box().open(stored) : stored;
+  /** The secret to sign the alert's deliveries with; rejects with SecretBoxError when the stored value does not open. */
+  async open(alertId: string, stored: string): Promise<string> {
+    return SecretBox.isSealed(stored) ? this.box().open(stored, alertId) : stored;
   }
 
   /** Seals the secrets an earlier version stored in plaintext; returns how many it sealed. */
@@ -42,7 +42,7 @@ export class WebhookSecrets implements OnApplicationBootstrap {
     for (const { id, webhookSecret } of plain) {
       if (!webhookSecret || SecretBox.isSealed(webhookSecret)) continue;
       // Only if still the same plaintext: another process may be sealing it too.
-      const result = await alerts.update({ id, webhookSecret }, { webhookSecret: this.box().seal(webhookSecret) });
+      const result = await alerts.update({ id, webhookSecret }, { webhookSecret: await this.box().seal(webhookSecret, id) });
       sealed += result.affected ?? 0;
     }
     return sealed;

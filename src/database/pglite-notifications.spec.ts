@@ -1,4 +1,4 @@
-import { listenCommandsOf, notificationChannel, NotificationRoutes, NotificationSplitter } from './pglite-notifications.js';
+import { listenCommandsOf, ListenTracker, notificationChannel, NotificationRoutes, NotificationSplitter, topLevelStatements } from './pglite-notifications.js';
 
 const encoder = new TextEncoder();
 
@@ -44,11 +44,43 @@ describe('LISTEN/NOTIFY between the connections of a PGlite session', () => {
     expect(listenCommandsOf(simpleQuery('listen Mixed; LISTEN "Quoted ""x"""; /* c */ UNLISTEN *; unlisten other'))).toEqual([
       { listen: true, channel: 'mixed' },
       { listen: true, channel: 'Quoted "x"' },
-      { listen: false, channel: '*' },
+      { listen: false, channel: null },
       { listen: false, channel: 'other' },
     ]);
     expect(listenCommandsOf(simpleQuery("SELECT 'LISTEN x'"))).toEqual([]);
-    expect(listenCommandsOf(message('P', cstrings('', 'LISTEN x')))).toEqual([]);
+    expect(listenCommandsOf(message('P', cstrings('', 'LISTEN viaParse')))).toEqual([{ listen: true, channel: 'viaparse' }]);
+    expect(listenCommandsOf(simpleQuery('DISCARD ALL'))).toEqual([{ listen: false, channel: null }]);
+    expect(listenCommandsOf(simpleQuery('UNLISTEN "*"; UNLISTEN *'))).toEqual([{ listen: false, channel: '*' }, { listen: false, channel: null }]);
+  });
+
+  it('does not take what is inside literals, quoted identifiers, dollar quotes or comments for statements', () => {
+    expect(topLevelStatements("SELECT '; LISTEN x;'; LISTEN y")).toEqual(["SELECT ''", 'LISTEN y']);
+    expect(topLevelStatements("/* -- */ LISTEN a; /* nested /* LISTEN b; */ still */ LISTEN c")).toEqual(['LISTEN a', 'LISTEN c']);
+    expect(topLevelStatements("SELECT $fn$ LISTEN d; $fn$; SELECT E'it\\'s; LISTEN e'; LISTEN \"semi;colon\"")).toEqual(["SELECT ''", "SELECT E''", 'LISTEN "semi;colon"']);
+    expect(listenCommandsOf(simpleQuery("SELECT '; LISTEN x;'"))).toEqual([]);
+    expect(listenCommandsOf(simpleQuery('LISTEN "semi;colon"; LISTEN Ünïcode; LISTEN ' + 'n'.repeat(70)))).toEqual([
+      { listen: true, channel: 'semi;colon' },
+      { listen: true, channel: 'Ünïcode' },
+      { listen: true, channel: 'n'.repeat(63) },
+    ]);
+  });
+
+  it('applies LISTEN when its statement ends outside a transaction, at COMMIT inside one, and never after a rollback or an error', () => {
+    const tracker = new ListenTracker();
+    const ok = (lastCommand: string | null = null) => ({ sawError: false, lastCommand });
+    expect(tracker.settle(1, simpleQuery('LISTEN a'), ok('LISTEN'), false)).toEqual([{ listen: true, channel: 'a' }]);
+    expect(tracker.settle(1, simpleQuery('LISTEN b; SELECT nope'), { sawError: true, lastCommand: 'LISTEN' }, false)).toEqual([]);
+    expect(tracker.settle(1, simpleQuery('BEGIN; LISTEN c'), ok('LISTEN'), true)).toEqual([]);
+    expect(tracker.settle(1, simpleQuery('UNLISTEN a'), ok('UNLISTEN'), true)).toEqual([]);
+    expect(tracker.settle(1, simpleQuery('COMMIT'), ok('COMMIT'), false)).toEqual([{ listen: true, channel: 'c' }, { listen: false, channel: 'a' }]);
+    expect(tracker.settle(1, simpleQuery('BEGIN; LISTEN d'), ok('LISTEN'), true)).toEqual([]);
+    expect(tracker.settle(1, simpleQuery('COMMIT'), ok('ROLLBACK'), false)).toEqual([]); // an aborted transaction's COMMIT rolls back
+    // The extended protocol: Parse … Sync, the statement taking effect at the Sync.
+    expect(tracker.settle(2, message('P', cstrings('', 'LISTEN e')), ok(), false)).toEqual([]);
+    expect(tracker.settle(2, message('E', cstrings('')), ok('LISTEN'), false)).toEqual([]);
+    expect(tracker.settle(2, message('S', new Uint8Array()), ok(), false)).toEqual([{ listen: true, channel: 'e' }]);
+    expect(tracker.settle(2, message('P', cstrings('', 'LISTEN f')), { sawError: true, lastCommand: null }, false)).toEqual([]);
+    expect(tracker.settle(2, message('S', new Uint8Array()), ok(), false)).toEqual([]);
   });
 
   it('takes notifications out of a reply, also when a chunk ends inside a message', () => {
@@ -92,7 +124,7 @@ describe('LISTEN/NOTIFY between the connections of a PGlite session', () => {
     expect(Object.fromEntries(received)).toEqual({ 1: ['jobs'], 2: ['jobs', 'events'], 3: [] });
 
     expect(routes.apply(3, [{ listen: false, channel: 'jobs' }])).toEqual(['jobs']); // the session stopped; 1 and 2 still listen
-    expect(routes.apply(2, [{ listen: false, channel: '*' }]).sort()).toEqual(['jobs']);
+    expect(routes.apply(2, [{ listen: false, channel: null }]).sort()).toEqual(['jobs']);
     routes.forget(1);
     expect(routes.apply(3, [{ listen: false, channel: 'jobs' }])).toEqual([]);
     received.forEach((list) => list.splice(0));

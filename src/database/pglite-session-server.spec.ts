@@ -83,6 +83,39 @@ describe('PGliteSessionServer', () => {
     }
   });
 
+  it('routes a LISTEN made in a transaction only once it commits, and one sent with the extended protocol', async () => {
+    const [a, b, notifier] = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
+    try {
+      const heard: string[] = [];
+      a.on('notification', (n) => heard.push(`a ${n.channel}:${n.payload}`));
+      b.on('notification', (n) => heard.push(`b ${n.channel}:${n.payload}`));
+      await b.query('LISTEN shared'); // the session listens on "shared" from here on
+      await a.query('BEGIN');
+      await a.query('LISTEN shared');
+      await a.query('ROLLBACK');
+      await notifier.query("NOTIFY shared, 'after a rolled-back LISTEN'");
+      // (No other connection runs while a's transaction is open: the one session is a's until it ends.)
+      await a.query('BEGIN');
+      await a.query('LISTEN shared');
+      await a.query('COMMIT');
+      await notifier.query("NOTIFY shared, 'after the COMMIT'");
+      await a.query({ text: 'LISTEN extended', queryMode: 'extended' });
+      await notifier.query("NOTIFY extended, 'via Parse'");
+      await Promise.all([a.query('SELECT 1'), b.query('SELECT 1')]);
+      expect(heard.sort()).toEqual([
+        'a extended:via Parse',
+        'a shared:after the COMMIT',
+        'b shared:after a rolled-back LISTEN',
+        'b shared:after the COMMIT',
+      ]);
+    } finally {
+      await Promise.all([a.query('UNLISTEN *'), b.query('UNLISTEN *')]);
+      a.release();
+      b.release();
+      notifier.release();
+    }
+  });
+
   it('survives a failing query without stalling the others', async () => {
     const outcomes = await Promise.allSettled([pool.query('SELECT * FROM missing_table WHERE id = $1', [1]), pool.query('SELECT $1::int AS n', [7])]);
     expect(outcomes[0].status).toBe('rejected');

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
-import { listenCommandsOf, NotificationRoutes, NotificationSplitter } from './pglite-notifications.js';
+import { ListenTracker, NotificationRoutes, NotificationSplitter } from './pglite-notifications.js';
 
 interface Pending {
   handlerId: number;
@@ -32,6 +32,7 @@ export class PGliteSessionQueue {
   /** The connection whose exchange or transaction is unfinished: only its messages run. */
   private owner: number | null = null;
   private readonly notifications = new NotificationRoutes();
+  private readonly listens = new ListenTracker();
   /** Channels to LISTEN on again once no transaction is open (another connection's UNLISTEN dropped them). */
   private readonly relisten = new Set<string>();
 
@@ -51,6 +52,7 @@ export class PGliteSessionQueue {
 
   clearQueueForHandler(handlerId: number): void {
     this.notifications.forget(handlerId);
+    this.listens.forget(handlerId);
     for (let i = this.queue.length - 1; i >= 0; i -= 1) {
       if (this.queue[i].handlerId === handlerId) this.queue.splice(i, 1)[0].reject(new Error('Connection closed'));
     }
@@ -87,11 +89,12 @@ export class PGliteSessionQueue {
         } catch (error) {
           this.owner = this.db.isInTransaction() ? item.handlerId : null;
           item.reject(error);
+          this.notifications.deliver(reply.notifications); // committed before the failure: still due to their listeners
           continue;
         }
         const exchangeOpen = EXTENDED_PROTOCOL.has(item.message[0]);
         this.owner = exchangeOpen || this.db.isInTransaction() ? item.handlerId : null;
-        const commands = reply.sawError ? [] : listenCommandsOf(item.message);
+        const commands = this.listens.settle(item.handlerId, item.message, reply, this.db.isInTransaction());
         if (commands.length) for (const channel of this.notifications.apply(item.handlerId, commands)) this.relisten.add(channel);
         item.resolve(bytes);
         this.notifications.deliver(reply.notifications);

@@ -99,7 +99,8 @@ describe('PGliteSessionServer', () => {
       await a.query('LISTEN shared');
       await a.query('COMMIT');
       await notifier.query("NOTIFY shared, 'after the COMMIT'");
-      await a.query({ text: 'LISTEN extended', queryMode: 'extended' });
+      // pg's option for Parse/Bind/Execute without parameters (missing from its type declarations).
+      await a.query({ text: 'LISTEN extended', queryMode: 'extended' } as pg.QueryConfig);
       await notifier.query("NOTIFY extended, 'via Parse'");
       await Promise.all([a.query('SELECT 1'), b.query('SELECT 1')]);
       expect(heard.sort()).toEqual([

@@ -1,10 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import type { AuditAnchor } from './audit-anchors.js';
+import { AuditService } from './audit.service.js';
 
 /**
  * Writes the end of the audit chain to the log ("audit anchor", with its seq and hash) every
@@ -20,7 +19,7 @@ export class AuditAnchorLog implements OnApplicationBootstrap, OnApplicationShut
   private lastLogged: string | null = null;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly logger: JsonLogger,
   ) {}
@@ -39,9 +38,8 @@ export class AuditAnchorLog implements OnApplicationBootstrap, OnApplicationShut
   /** Logs the chain's end if it moved since the last line; returns it (null for an empty chain). */
   async logAnchor(): Promise<AuditAnchor | null> {
     try {
-      const rows = (await this.dataSource.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
-      if (!rows.length) return null;
-      const anchor = { seq: String(rows[0].seq), hash: rows[0].hash };
+      const anchor = await this.audit.chainEnd();
+      if (!anchor) return null;
       const text = `${anchor.seq}:${anchor.hash}`;
       if (text !== this.lastLogged) {
         this.logger.record('audit anchor', { anchor: text });

@@ -64,6 +64,8 @@ export interface AuditChainStatus {
   reason?: string;
   /** When intact: its last event, to keep as an anchor (null for an empty chain). */
   head?: AuditAnchor | null;
+  /** When intact: how many distinct anchors it reached (all that were given). */
+  anchorsReached?: number;
 }
 
 interface AuditRow {
@@ -139,13 +141,19 @@ export class AuditService {
       // Another writer (or a rolled-back transaction of ours) moved the end: read it under the lock.
     }
     await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const [last] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
+    const last = await this.chainEnd(manager);
     const events = this.chained(manager, inputs, last ? BigInt(last.seq) : 0n, last ? last.hash : GENESIS_HASH);
     // The jsonb `details` is a plain object, which TypeORM's deep-partial type cannot express.
     await manager.insert(AuditEventEntity, events as QueryDeepPartialEntity<AuditEventEntity>[]);
     const end = events[events.length - 1];
     this.lastAppended = { seq: BigInt(end.seq), hash: end.hash };
     return events;
+  }
+
+  /** The chain's last event as an anchor (its seq and hash), or null for an empty chain; in `manager`'s transaction when given. */
+  async chainEnd(manager: EntityManager = this.dataSource.manager): Promise<AuditAnchor | null> {
+    const [last] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
+    return last ? { seq: String(last.seq), hash: last.hash } : null;
   }
 
   /**
@@ -231,11 +239,14 @@ export class AuditService {
     return this.verifyChain();
   }
 
-  /** Re-checks the whole chain in seq order, a batch at a time; stops at the first broken event. */
-  /** Re-checks the whole chain, and that it still reaches each anchor with the anchor's hash (audit-anchors.ts). */
+  /**
+   * Re-checks the whole chain in seq order, a batch at a time, and that it still reaches each
+   * anchor with the anchor's hash (audit-anchors.ts); stops at the first broken event or anchor.
+   */
   async verifyChain(anchors: readonly AuditAnchor[] = []): Promise<AuditChainStatus> {
     const verifier = new AuditChainVerifier();
     const anchorCheck = new AnchorCheck(anchors);
+    const anchorsReached = anchorCheck.size;
     let head: AuditAnchor | null = null;
     let after = '0';
     for (;;) {
@@ -259,7 +270,7 @@ export class AuditService {
           const end = head ? `ends at seq ${head.seq}` : 'is empty';
           return { ok: false, checked: verifier.checked, firstBrokenId: null, firstBrokenSeq: unreached.seq, reason: `the chain ${end}, before the anchor ${unreached.seq}: events were deleted from its end` };
         }
-        return { ok: true, checked: verifier.checked, firstBrokenId: null, head };
+        return { ok: true, checked: verifier.checked, firstBrokenId: null, head, anchorsReached };
       }
       after = rows[rows.length - 1].seq;
     }

@@ -45,7 +45,7 @@ describe('audit chain', () => {
     const stored = await seqs();
     expect(stored).toEqual(Array.from({ length: before + 50 }, (_, i) => i + 1));
     expect(new Set(appended.map((e) => e.seq)).size).toBe(50);
-    await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: before + 50, firstBrokenId: null, head: expect.objectContaining({ seq: String(before + 50) }) });
+    await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: before + 50, firstBrokenId: null, head: expect.objectContaining({ seq: String(before + 50) }), anchorsReached: 0 });
   });
 
   it('links each event to the real end of the chain when the end this process last wrote is stale', async () => {
@@ -62,7 +62,7 @@ describe('audit chain', () => {
     await audit.appendStandalone(event(5));
     await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? audit : other).appendStandalone(event(10 + i))));
     expect(await seqs()).toEqual(Array.from({ length: before + 24 }, (_, i) => i + 1));
-    await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: before + 24, firstBrokenId: null, head: expect.objectContaining({ seq: String(before + 24) }) });
+    await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: before + 24, firstBrokenId: null, head: expect.objectContaining({ seq: String(before + 24) }), anchorsReached: 0 });
   });
 
   it('stores exactly what it hashed (time to the millisecond, JSON details, upper-case ids)', async () => {
@@ -89,7 +89,7 @@ describe('audit chain', () => {
     beforeEach(async () => {
       await db.query('DELETE FROM audit_events');
       for (let i = 1; i <= 10; i++) await audit.appendStandalone(event(i));
-      await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: 10, firstBrokenId: null, head: { seq: '10', hash: await hashAt(10) } });
+      await expect(audit.verifyChain()).resolves.toEqual({ ok: true, checked: 10, firstBrokenId: null, head: { seq: '10', hash: await hashAt(10) }, anchorsReached: 0 });
     });
 
     it.each([
@@ -147,7 +147,7 @@ describe('audit chain', () => {
 
     it('events deleted from the end, against an anchor kept before (the chain alone cannot tell)', async () => {
       const anchor = { seq: '8', hash: await hashAt(8) };
-      await expect(audit.verifyChain([anchor, { seq: '3', hash: await hashAt(3) }])).resolves.toMatchObject({ ok: true, checked: 10 });
+      await expect(audit.verifyChain([anchor, { seq: '3', hash: await hashAt(3) }, anchor])).resolves.toMatchObject({ ok: true, checked: 10, anchorsReached: 2 });
       await expect(audit.verifyChain([anchor, { seq: '8', hash: 'f'.repeat(64) }])).rejects.toThrow('Two anchors for seq 8 with different hashes');
       await db.query('DELETE FROM audit_events WHERE seq >= 8');
       await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true, checked: 7, head: { seq: '7' } });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, Like, Not } from 'typeorm';
-import { SecretBox } from '../crypto/secret-box.js';
+import { SEALED_PREFIX, SecretBox } from '../crypto/secret-box.js';
 import { PlatformKeyService } from '../keys/platform-key.service.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { AlertEntity } from './alert.entity.js';
@@ -37,10 +37,10 @@ export class WebhookSecrets implements OnApplicationBootstrap {
   /** Seals the secrets an earlier version stored in plaintext; returns how many it sealed. */
   async sealPlaintext(): Promise<number> {
     const alerts = this.dataSource.getRepository(AlertEntity);
-    const plain = await alerts.find({ select: { id: true, webhookSecret: true }, where: { webhookSecret: Not(Like('sb1:%')) } }); // NULL (no webhook) is not matched
+    const plain = await alerts.find({ select: { id: true, webhookSecret: true }, where: { webhookSecret: Not(Like(`${SEALED_PREFIX}%`)) } }); // NULL (no webhook) is not matched
     let sealed = 0;
     for (const { id, webhookSecret } of plain) {
-      if (!webhookSecret || SecretBox.isSealed(webhookSecret)) continue;
+      if (!webhookSecret) continue;
       // Only if still the same plaintext: another process may be sealing it too.
       const result = await alerts.update({ id, webhookSecret }, { webhookSecret: await this.box().seal(webhookSecret, id) });
       sealed += result.affected ?? 0;

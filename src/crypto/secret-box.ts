@@ -15,7 +15,8 @@ import { createCipheriv, createDecipheriv, randomBytes, scrypt, type BinaryLike,
  * alert does not open as another's.
  */
 
-const PREFIX = 'sb1:';
+/** What every sealed value starts with (a stored plaintext never does: base64url has no colon). */
+export const SEALED_PREFIX = 'sb1:';
 const SALT_BYTES = 16;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -51,7 +52,7 @@ export class SecretBox {
 
   /** Whether a stored value is sealed (rather than a plaintext written before sealing existed). */
   static isSealed(value: string): boolean {
-    return value.startsWith(PREFIX);
+    return value.startsWith(SEALED_PREFIX);
   }
 
   /** `sb1:` and base64url of salt, IV, tag and ciphertext: 80 characters more than the plaintext's base64url. */
@@ -61,12 +62,12 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(this.aad(record));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return PREFIX + Buffer.concat([this.salt, iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
+    return SEALED_PREFIX + Buffer.concat([this.salt, iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
   }
 
   async open(sealed: string, record: string): Promise<string> {
     if (!SecretBox.isSealed(sealed)) throw new SecretBoxError('Not a sealed value');
-    const bytes = Buffer.from(sealed.slice(PREFIX.length), 'base64url');
+    const bytes = Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64url');
     const head = SALT_BYTES + IV_BYTES + TAG_BYTES;
     if (bytes.length < head) throw new SecretBoxError('A sealed value too short to open');
     const key = await this.keyFor(bytes.subarray(0, SALT_BYTES));

@@ -13,6 +13,7 @@ const COMMAND_COMPLETE = 0x43; // 'C'
 const ERROR_RESPONSE = 0x45; // 'E'
 const SIMPLE_QUERY = 0x51; // 'Q'
 const PARSE = 0x50; // 'P'
+const SYNC = 0x53; // 'S'
 /** PostgreSQL's NAMEDATALEN - 1: a longer identifier is cut to this many bytes. */
 const MAX_IDENTIFIER_BYTES = 63;
 
@@ -195,8 +196,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   joined.set(b, a.length);
   return joined;
 }
-
-const SYNC = 0x53; // 'S'
 
 /**
  * When each connection's LISTEN, UNLISTEN and DISCARD ALL take effect, as PostgreSQL applies them:

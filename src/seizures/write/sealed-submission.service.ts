@@ -33,7 +33,8 @@ export class SealedSubmissionService {
   /**
    * Through a gate: as many submissions at work as the crypto threads, plus one in its database
    * stage; the others wait without taking the event loop's turns from searches. Measured on two
-   * cores: searches' p99 during a burst of 8 fell by a quarter, ingest unchanged (docs/benchmarks.md).
+   * cores: searches' p99 during a burst of 8 fell by about a fifth and a quarter more of them were
+   * answered, ingest within the noise (docs/benchmarks.md).
    */
   async submit(ctx: RequestContext, envelope: string): Promise<SeizureEntity> {
     if (envelope.length > MAX_ENVELOPE) throw new BadUserInputError('envelope: larger than 4 MiB', ['envelope']);

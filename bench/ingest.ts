@@ -8,7 +8,10 @@
  *
  * - floor: verify + decrypt one sealed envelope (openSealedEnvelope), then encrypt the sensitive
  *   section to N recipients (encryptForRecipients), in a tight loop on this thread, after `--warmup`
- *   rounds (a server that has run for a while has its code compiled; so must the floor);
+ *   rounds (a server that has run for a while has its code compiled; so must the floor); with
+ *   the CPU it took over all threads, since libuv's pool runs the key agreements beside it;
+ * - crypto ceiling: the same work through the server's crypto pool (CryptoPool) at the highest
+ *   concurrency, with nothing else: the most the end-to-end rate could reach on this machine;
  * - end-to-end: `submitSealedSeizure` over HTTP against a server on a throwaway database (embedded
  *   PGlite when DATABASE_URL is unset, else a fresh database on its server): authentication,
  *   verification, decryption, validation, encryption at rest to the platform + N-1 agencies,
@@ -31,6 +34,7 @@ import { Worker } from 'node:worker_threads';
 import { generateAgencyKeyPair, loadAgencyPublicKey } from '../src/crypto/agency-key.js';
 import { unlockPrivateKey, utf8Bytes } from '../src/crypto/openpgp-profile.js';
 import { generatePlatformKeyPair, loadPlatformPrivateKey, loadPlatformPublicKey } from '../src/crypto/platform-key.js';
+import { CryptoPool } from '../src/crypto/crypto-pool.js';
 import { encryptForRecipients, type Recipient } from '../src/crypto/recipient-encryption.js';
 import { openSealedEnvelope, sealReport } from '../src/crypto/sealed-envelope.js';
 import { signChallenge } from '../src/keys/key-register.command.js';
@@ -117,35 +121,97 @@ function fixed(value: number): string {
   return value >= 100 ? value.toFixed(0) : value.toFixed(1);
 }
 
-/** The floor: the same OpenPGP work with nothing around it. */
-async function measureFloor(options: Options, releasableTo: string[]): Promise<number> {
+/** One round of the floor's work, and what the ceiling needs to do the same work through the server's pool. */
+interface CryptoWork {
+  once(): Promise<void>;
+  platformKey: { armoredPrivateKey: string; passphrase: string };
+  envelope: string;
+  senderKeys: string[];
+  recipients: { recipientId: string; armoredPublicKey: string }[];
+}
+
+async function cryptoWork(releasableTo: string[]): Promise<CryptoWork> {
   const platformPair = await generatePlatformKeyPair({ passphrase: PLATFORM_PASSPHRASE });
   const platformPrivateKey = await loadPlatformPrivateKey({ armoredPrivateKey: platformPair.privateKeyArmored, passphrase: PLATFORM_PASSPHRASE });
   const platformPublicKey = await loadPlatformPublicKey(platformPair.publicKeyArmored);
   const agencies = await Promise.all([OWNER, ...releasableTo].map((code) => generateAgencyKeyPair({ agencyCode: code })));
   const ownerSigningKey = await unlockPrivateKey({ armoredPrivateKey: agencies[0].privateKeyArmored });
   const senderKeys = [await loadAgencyPublicKey(agencies[0].publicKeyArmored)];
-  const recipients: Recipient[] = [
-    { recipientId: 'PLATFORM', publicKey: platformPublicKey },
-    ...(await Promise.all(agencies.map(async (pair, i) => ({ recipientId: i === 0 ? OWNER : releasableTo[i - 1], publicKey: await loadAgencyPublicKey(pair.publicKeyArmored) })))),
+  const armoredRecipients = [
+    { recipientId: 'PLATFORM', armoredPublicKey: platformPair.publicKeyArmored },
+    ...agencies.map((pair, i) => ({ recipientId: i === 0 ? OWNER : releasableTo[i - 1], armoredPublicKey: pair.publicKeyArmored })),
   ];
+  const recipients: Recipient[] = await Promise.all(
+    armoredRecipients.map(async (r) => ({ recipientId: r.recipientId, publicKey: await loadAgencyPublicKey(r.armoredPublicKey) })),
+  );
   const envelope = await sealReport({ report: report(releasableTo), signingKey: ownerSigningKey, platformPublicKey });
-
-  const once = async () => {
-    const opened = await openSealedEnvelope({ armored: envelope, platformPrivateKey, senderKeys });
-    await encryptForRecipients(utf8Bytes(JSON.stringify(opened.report.sensitive)), recipients);
+  return {
+    once: async () => {
+      const opened = await openSealedEnvelope({ armored: envelope, platformPrivateKey, senderKeys });
+      await encryptForRecipients(utf8Bytes(JSON.stringify(opened.report.sensitive)), recipients);
+    },
+    platformKey: { armoredPrivateKey: platformPair.privateKeyArmored, passphrase: PLATFORM_PASSPHRASE },
+    envelope,
+    senderKeys: [agencies[0].publicKeyArmored],
+    recipients: armoredRecipients,
   };
-  for (let i = 0; i < options.warmup; i += 1) await once(); // warm-up (JIT, lazy crypto init)
+}
+
+/** `round` over and over for `seconds`, `concurrency` at a time: rounds per second, and the CPU they took. */
+async function timedRounds(round: () => Promise<void>, seconds: number, concurrency: number): Promise<{ perSecond: number; done: number; ms: number; cpu: string; cores: number; cpuMsPerRound: number }> {
+  const before = cpuSnapshot();
   const started = performance.now();
   let done = 0;
-  while (performance.now() - started < options.seconds * 1000) {
-    await once();
-    done += 1;
-  }
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() - started < seconds * 1000) {
+        await round();
+        done += 1;
+      }
+    }),
+  );
   const ms = performance.now() - started;
-  const opsPerSecond = rate(done, ms);
-  process.stdout.write(`floor (OpenPGP.js: openSealedEnvelope + encryptForRecipients to ${recipients.length}): ${fixed(opsPerSecond)} ops/s (${done} in ${(ms / 1000).toFixed(1)} s)\n`);
-  return opsPerSecond;
+  const after = cpuSnapshot();
+  const cpuMs = after.processMs - before.processMs;
+  return { perSecond: rate(done, ms), done, ms, cpu: cpuPerRequest(before, after, done), cores: cpuMs / ms, cpuMsPerRound: cpuMs / done };
+}
+
+/** The floor: the same OpenPGP work with nothing around it. */
+async function measureFloor(options: Options, work: CryptoWork, recipientCount: number): Promise<number> {
+  for (let i = 0; i < options.warmup; i += 1) await work.once(); // warm-up (JIT, lazy crypto init)
+  const floor = await timedRounds(work.once, options.seconds, 1);
+  process.stdout.write(`floor (OpenPGP.js: openSealedEnvelope + encryptForRecipients to ${recipientCount}): ${fixed(floor.perSecond)} ops/s (${floor.done} in ${(floor.ms / 1000).toFixed(1)} s)\n`);
+  // One thread of JavaScript, but the key agreements run natively on libuv's pool meanwhile: the
+  // floor keeps more than one core busy, which bounds what a server on two cores can reach.
+  process.stdout.write(`  ${floor.cpu}; ${floor.cpuMsPerRound.toFixed(2)} ms of CPU per op, ${floor.cores.toFixed(2)} cores busy\n`);
+  return floor.perSecond;
+}
+
+/**
+ * The ceiling of the end-to-end rate: the floor's work through the server's own crypto pool (its
+ * threads, its messages) at the highest concurrency, with no HTTP, GraphQL or database around it.
+ * No submission can be faster than its cryptography, so end-to-end / floor stays below this ratio.
+ */
+async function measureCryptoCeiling(options: Options, work: CryptoWork, floor: number): Promise<void> {
+  const concurrency = Math.max(...options.concurrency);
+  const pool = new CryptoPool({ platformKey: work.platformKey });
+  try {
+    const round = async () => {
+      const opened = await pool.openSealedEnvelope({ armored: work.envelope, senderKeys: work.senderKeys });
+      await pool.encryptForRecipients(utf8Bytes(JSON.stringify(opened.report.sensitive)), work.recipients);
+    };
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      for (let i = 0; i < Math.ceil(options.warmup / concurrency); i += 1) await round();
+    }));
+    const ceiling = await timedRounds(round, options.seconds, concurrency);
+    process.stdout.write(
+      `crypto ceiling (the same work through the server's crypto pool of ${pool.size} threads, concurrency ${concurrency}, no HTTP or database): ` +
+        `${fixed(ceiling.perSecond)} ops/s = ${(ceiling.perSecond / floor).toFixed(2)} x the floor\n`,
+    );
+    process.stdout.write(`  ${ceiling.cpu}; ${ceiling.cpuMsPerRound.toFixed(2)} ms of CPU per op, ${ceiling.cores.toFixed(2)} cores busy\n`);
+  } finally {
+    await pool.close();
+  }
 }
 
 const REGISTER = 'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint } }';
@@ -294,7 +360,9 @@ async function main(): Promise<void> {
       `${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'}), not pinned; load average ${loadAverage()}\n`,
   );
 
-  const floor = await measureFloor(options, releasableTo);
+  const work = await cryptoWork(releasableTo);
+  const floor = await measureFloor(options, work, options.recipients);
+  await measureCryptoCeiling(options, work, floor);
   const endToEnd = await measureEndToEnd(options, releasableTo);
   if (!endToEnd) {
     process.stdout.write('end-to-end: not available (the server has no submitSealedSeizure mutation)\n');

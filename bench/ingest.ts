@@ -10,7 +10,7 @@
  *   section to N recipients (encryptForRecipients), in a tight loop on this thread, after `--warmup`
  *   rounds (a server that has run for a while has its code compiled; so must the floor); with
  *   the CPU it took over all threads, since libuv's pool runs the key agreements beside it;
- * - crypto ceiling: the same work through the server's crypto pool (CryptoPool) at the highest
+ * - crypto ceiling: the same work through the server's crypto pool (CryptoPool) at each
  *   concurrency, with nothing else: the most the end-to-end rate could reach on this machine;
  * - end-to-end: `submitSealedSeizure` over HTTP against a server on a throwaway database (embedded
  *   PGlite when DATABASE_URL is unset, else a fresh database on its server): authentication,
@@ -189,26 +189,27 @@ async function measureFloor(options: Options, work: CryptoWork, recipientCount: 
 
 /**
  * The ceiling of the end-to-end rate: the floor's work through the server's own crypto pool (its
- * threads, its messages) at the highest concurrency, with no HTTP, GraphQL or database around it.
- * No submission can be faster than its cryptography, so end-to-end / floor stays below this ratio.
+ * threads, its messages) at each concurrency, with no HTTP, GraphQL or database around it. No
+ * submission can be faster than its cryptography, so end-to-end / floor stays below these ratios.
  */
 async function measureCryptoCeiling(options: Options, work: CryptoWork, floor: number): Promise<void> {
-  const concurrency = Math.max(...options.concurrency);
   const pool = new CryptoPool({ platformKey: work.platformKey });
   try {
     const round = async () => {
       const opened = await pool.openSealedEnvelope({ armored: work.envelope, senderKeys: work.senderKeys });
       await pool.encryptForRecipients(utf8Bytes(JSON.stringify(opened.report.sensitive)), work.recipients);
     };
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      for (let i = 0; i < Math.ceil(options.warmup / concurrency); i += 1) await round();
-    }));
-    const ceiling = await timedRounds(round, options.seconds, concurrency);
-    process.stdout.write(
-      `crypto ceiling (the same work through the server's crypto pool of ${pool.size} threads, concurrency ${concurrency}, no HTTP or database): ` +
-        `${fixed(ceiling.perSecond)} ops/s = ${(ceiling.perSecond / floor).toFixed(2)} x the floor\n`,
-    );
-    process.stdout.write(`  ${ceiling.cpu}; ${ceiling.cpuMsPerRound.toFixed(2)} ms of CPU per op, ${ceiling.cores.toFixed(2)} cores busy\n`);
+    for (const concurrency of options.concurrency) {
+      await Promise.all(Array.from({ length: concurrency }, async () => {
+        for (let i = 0; i < Math.ceil(options.warmup / concurrency); i += 1) await round();
+      }));
+      const ceiling = await timedRounds(round, options.seconds, concurrency);
+      process.stdout.write(
+        `crypto ceiling (the same work through the server's crypto pool of ${pool.size} threads, concurrency ${concurrency}, no HTTP or database): ` +
+          `${fixed(ceiling.perSecond)} ops/s = ${(ceiling.perSecond / floor).toFixed(2)} x the floor\n`,
+      );
+      process.stdout.write(`  ${ceiling.cpu}; ${ceiling.cpuMsPerRound.toFixed(2)} ms of CPU per op, ${ceiling.cores.toFixed(2)} cores busy\n`);
+    }
   } finally {
     await pool.close();
   }

@@ -17,7 +17,7 @@ import { RequestContexts } from './request-contexts.js';
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity, UserEntity, AgencyEntity])],
   providers: [ApiKeysService, OidcService, OidcBindingsService, OidcBindingsResolver, AuthenticationService, AuthGuard, RequestAuthenticator, RequestContexts,
-    { provide: REQUEST_CONTEXT_FACTORY, useExisting: RequestContexts }, { provide: ConsoleSessions, useValue: new ConsoleSessions() }],
+    { provide: REQUEST_CONTEXT_FACTORY, useExisting: RequestContexts }, ConsoleSessions],
   exports: [ApiKeysService, OidcService, AuthenticationService, AuthGuard, RequestAuthenticator, REQUEST_CONTEXT_FACTORY, ConsoleSessions],
 })
 export class AuthModule {}

@@ -1,55 +1,33 @@
-import { ConsoleSessions, SESSION_IDLE_MS, SESSION_MAX_MS, cookieValue, csrfMatches } from './console-sessions.js';
+import { randomBytes } from 'node:crypto';
+import { cookieValue, csrfMatches, openForRow, rowSecrets, sealForRow, sessionSecrets } from './console-sessions.js';
 
-describe('ConsoleSessions', () => {
-  let now = 1_000_000;
-  const clock = () => now;
-
-  it('opens a session under a random id and finds it again, with its CSRF token', () => {
-    const sessions = new ConsoleSessions(clock);
-    const a = sessions.open('Bearer wwk_a', 'user-a');
-    const b = sessions.open('Bearer wwk_a', 'user-a');
-    expect(a.id).not.toBe(b.id);
-    expect(a.csrfToken).not.toBe(b.csrfToken);
-    expect(a.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(sessions.lookup(a.id)).toMatchObject({ authorization: 'Bearer wwk_a', csrfToken: a.csrfToken });
-    expect(sessions.lookup('not-an-id')).toBeNull();
-    expect(sessions.lookup(undefined)).toBeNull();
-    expect(sessions.lookup('x'.repeat(500))).toBeNull();
+describe('what the database holds of a console session', () => {
+  it('derives the row key, the sealing key and the CSRF token from the id, each different per id', () => {
+    const id = randomBytes(32).toString('base64url');
+    const a = sessionSecrets(id);
+    expect(sessionSecrets(id)).toEqual(a); // any replica derives the same from the cookie
+    expect(a.idHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(new Set([a.idHash, a.csrfToken, id]).size).toBe(3);
+    const b = sessionSecrets(randomBytes(32).toString('base64url'));
+    expect(b.idHash).not.toBe(a.idHash);
+    expect(b.csrfToken).not.toBe(a.csrfToken);
+    expect(b.sealKey.equals(a.sealKey)).toBe(false);
+    // The same secret for another purpose gives another key.
+    expect(rowSecrets(id, 'console oidc sign-in').sealKey.equals(a.sealKey)).toBe(false);
   });
 
-  it('ends a session after the idle time, and activity keeps it alive until the absolute limit', () => {
-    const sessions = new ConsoleSessions(clock);
-    const idle = sessions.open('Bearer k', 'u');
-    now += SESSION_IDLE_MS;
-    expect(sessions.lookup(idle.id)).toBeNull();
-
-    const busy = sessions.open('Bearer k', 'u');
-    const start = now;
-    while (now - start < SESSION_MAX_MS - SESSION_IDLE_MS / 2) {
-      now += SESSION_IDLE_MS / 2;
-      expect(sessions.lookup(busy.id)).not.toBeNull();
-    }
-    now = start + SESSION_MAX_MS;
-    expect(sessions.lookup(busy.id)).toBeNull();
-  });
-
-  it('never outlives the credential it stands for (an OIDC token expiry)', () => {
-    const sessions = new ConsoleSessions(clock);
-    const session = sessions.open('Bearer jwt', 'u', new Date(now + 60_000));
-    expect(session.expiresAt.getTime()).toBe(now + 60_000);
-    now += 60_000;
-    expect(sessions.lookup(session.id)).toBeNull();
-  });
-
-  it('closes one session and leaves the others', () => {
-    const sessions = new ConsoleSessions(clock);
-    const a = sessions.open('Bearer a', 'user-a');
-    const b = sessions.open('Bearer a', 'user-a');
-    expect(sessions.close(a.id)).toBe(true);
-    expect(sessions.close(a.id)).toBe(false);
-    expect(sessions.lookup(a.id)).toBeNull();
-    expect(sessions.lookup(b.id)).not.toBeNull();
-    expect(sessions.size).toBe(1);
+  it('seals a credential to its row: the wrong key, another row or a changed byte opens nothing', () => {
+    const { idHash, sealKey } = sessionSecrets(randomBytes(32).toString('base64url'));
+    const sealed = sealForRow(sealKey, idHash, 'Bearer wwk_secret');
+    expect(sealed.toString('latin1')).not.toContain('wwk_secret');
+    expect(openForRow(sealKey, idHash, sealed)).toBe('Bearer wwk_secret');
+    expect(openForRow(sessionSecrets(randomBytes(32).toString('base64url')).sealKey, idHash, sealed)).toBeNull();
+    expect(openForRow(sealKey, 'another row', sealed)).toBeNull();
+    const tampered = Buffer.from(sealed);
+    tampered[14] ^= 1;
+    expect(openForRow(sealKey, idHash, tampered)).toBeNull();
+    expect(openForRow(sealKey, idHash, Buffer.alloc(10))).toBeNull();
   });
 });
 

@@ -27,7 +27,7 @@ export class RequestAuthenticator {
     if (authorization) return this.authentication.authenticate(Array.isArray(authorization) ? authorization[0] : authorization);
     const sessionId = cookieValue(headers.cookie, SESSION_COOKIE);
     if (!sessionId) return this.authentication.authenticate(undefined);
-    const session = this.sessions.lookup(sessionId);
+    const session = await this.sessions.lookup(sessionId);
     if (!session) throw new UnauthenticatedError('The console session has ended: sign in again');
     if (!(method && SAFE_METHODS.has(method.toUpperCase())) && !csrfMatches(headers[CSRF_HEADER], session.csrfToken)) {
       throw new UnauthenticatedError(`A request with the session cookie must carry the session's ${CSRF_HEADER} header`);

@@ -1,20 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { decodeJwt } from 'jose';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
+import { openForRow, rowSecrets, sealForRow } from '../auth/console-sessions.js';
 import { OidcService } from '../auth/oidc.service.js';
 import { UnauthenticatedError, NotFoundError } from '../errors/domain-error.js';
 import type { UserEntity } from '../users/user.entity.js';
 
 const PENDING_MS = 10 * 60_000;
+/** Sign-ins in progress kept at most (anyone may start one): beyond it the oldest are dropped. */
 const MAX_PENDING = 10_000;
+const STATE = /^[A-Za-z0-9_-]{32}$/;
+const PURPOSE = 'console oidc sign-in';
 
+/** A sign-in between its start and the provider's callback, which any API replica may receive. */
 interface Pending {
   verifier: string;
   nonce: string;
   redirectUri: string;
-  createdAt: number;
 }
 
 interface ProviderEndpoints {
@@ -29,12 +35,12 @@ interface ProviderEndpoints {
  */
 @Injectable()
 export class OidcLoginService {
-  private readonly pending = new Map<string, Pending>();
   private endpoints?: ProviderEndpoints;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly oidc: OidcService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   get enabled(): boolean {
@@ -44,13 +50,12 @@ export class OidcLoginService {
   /** Starts a sign-in: the provider URL to send the browser to, and the state to bind to it. */
   async begin(defaultRedirectUri: string): Promise<{ url: string; state: string }> {
     if (!this.enabled) throw new NotFoundError('OIDC sign-in');
-    this.sweep();
     const endpoints = await this.providerEndpoints();
     const state = randomBytes(24).toString('base64url');
     const verifier = randomBytes(48).toString('base64url');
     const nonce = randomBytes(24).toString('base64url');
     const redirectUri = this.config.oidc.redirectUri ?? defaultRedirectUri;
-    this.pending.set(state, { verifier, nonce, redirectUri, createdAt: Date.now() });
+    await this.remember(state, { verifier, nonce, redirectUri });
     const url = new URL(endpoints.authorization_endpoint);
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('client_id', this.config.oidc.clientId!);
@@ -71,9 +76,8 @@ export class OidcLoginService {
   async complete(state: string | undefined, stateCookie: string | undefined, code: string | undefined): Promise<{ user: UserEntity; authorization: string; notAfter?: Date }> {
     if (!this.enabled) throw new NotFoundError('OIDC sign-in');
     if (!state || !code || state !== stateCookie) throw new UnauthenticatedError('The sign-in did not start in this browser, or has expired: start again');
-    const pending = this.pending.get(state);
-    this.pending.delete(state);
-    if (!pending || Date.now() - pending.createdAt > PENDING_MS) throw new UnauthenticatedError('The sign-in has expired: start again');
+    const pending = await this.takePending(state);
+    if (!pending) throw new UnauthenticatedError('The sign-in has expired: start again');
     const endpoints = await this.providerEndpoints();
     const body = new URLSearchParams({
       grant_type: 'authorization_code',
@@ -120,9 +124,31 @@ export class OidcLoginService {
     return this.endpoints;
   }
 
-  private sweep(): void {
-    const now = Date.now();
-    for (const [state, pending] of this.pending) if (now - pending.createdAt > PENDING_MS) this.pending.delete(state);
-    while (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
+  /**
+   * Kept in the database, sealed under a key derived from the state (which the browser holds), so
+   * that the provider's callback may reach any replica and a copy of the database reveals no
+   * verifier. Sign-ins older than PENDING_MS, and the oldest beyond MAX_PENDING, are removed as new ones start.
+   */
+  private async remember(state: string, pending: Pending): Promise<void> {
+    const { rowKey, sealKey } = rowSecrets(state, PURPOSE);
+    const now = new Date();
+    await this.dataSource.query('DELETE FROM console_oidc_logins WHERE created_at <= $1', [new Date(now.getTime() - PENDING_MS)]);
+    await this.dataSource.query('INSERT INTO console_oidc_logins (state_hash, pending, created_at) VALUES ($1, $2, $3)', [rowKey, sealForRow(sealKey, rowKey, JSON.stringify(pending)), now]);
+    await this.dataSource.query(
+      'DELETE FROM console_oidc_logins WHERE state_hash IN (SELECT state_hash FROM console_oidc_logins ORDER BY created_at DESC OFFSET $1)',
+      [MAX_PENDING],
+    );
+  }
+
+  /** The sign-in this state started, once: taking it removes it, whichever replica asks first. */
+  private async takePending(state: string): Promise<Pending | null> {
+    if (!STATE.test(state)) return null;
+    const { rowKey, sealKey } = rowSecrets(state, PURPOSE);
+    // TypeORM answers a DELETE with [rows, affected].
+    const [rows] = (await this.dataSource.query('DELETE FROM console_oidc_logins WHERE state_hash = $1 RETURNING pending, created_at', [rowKey])) as [{ pending: Buffer; created_at: Date }[], number];
+    const row = rows[0];
+    if (!row || Date.now() - new Date(row.created_at).getTime() > PENDING_MS) return null;
+    const text = openForRow(sealKey, rowKey, row.pending);
+    return text === null ? null : (JSON.parse(text) as Pending);
   }
 }

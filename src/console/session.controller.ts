@@ -48,7 +48,7 @@ export class SessionController {
     if (OidcService.looksLikeJwt(apiKey)) throw new BadUserInputError('This is a token, not an API key: use the OIDC sign-in', ['apiKey']);
     const authorization = `Bearer ${apiKey}`;
     const principal = await this.authentication.authenticate(authorization);
-    const session = this.sessions.open(authorization, principal.userId);
+    const session = await this.sessions.open(authorization, principal.userId);
     void reply
       .status(201)
       .header('set-cookie', sessionCookie(request, session.id, session.expiresAt))
@@ -60,7 +60,7 @@ export class SessionController {
   @Allow(PUBLIC)
   @Get()
   async current(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const session = this.sessions.lookup(cookieValue(request.headers.cookie, SESSION_COOKIE));
+    const session = await this.sessions.lookup(cookieValue(request.headers.cookie, SESSION_COOKIE));
     if (!session) throw new UnauthenticatedError('No console session: sign in');
     const principal = await this.authentication.authenticate(session.authorization);
     void reply.header('cache-control', 'no-store').send({ ...describe(principal, session.csrfToken, session.expiresAt), oidc: this.oidcLogin.enabled });
@@ -77,12 +77,12 @@ export class SessionController {
   @Delete()
   async signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const id = cookieValue(request.headers.cookie, SESSION_COOKIE);
-    const session = this.sessions.lookup(id);
+    const session = await this.sessions.lookup(id);
     // Without the CSRF token another site could sign the user out; with no session there is nothing to end.
     if (session && !csrfMatches(request.headers[CSRF_HEADER], session.csrfToken)) {
       throw new UnauthenticatedError(`Signing out needs the session's ${CSRF_HEADER} header`);
     }
-    if (this.sessions.close(id) && session) {
+    if ((await this.sessions.close(id)) && session) {
       // The session's WebSockets would otherwise outlive it. Connections are tracked per user, so
       // all of the user's close; those whose credentials still hold reconnect and are re-authorised.
       await this.accessChanges?.publish({ users: [session.userId], reason: 'console session ended' });
@@ -102,7 +102,7 @@ export class SessionController {
   async oidcCallback(@Query('state') state: string | undefined, @Query('code') code: string | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const result = await this.oidcLogin.complete(state, cookieValue(request.headers.cookie, OIDC_STATE_COOKIE), code);
     const principal = await this.authentication.principalFor(result.user, 'oidc');
-    const session = this.sessions.open(result.authorization, principal.userId, result.notAfter);
+    const session = await this.sessions.open(result.authorization, principal.userId, result.notAfter);
     void reply
       .status(303)
       .header('set-cookie', [sessionCookie(request, session.id, session.expiresAt), oidcStateCookie(request, '', 0)])

@@ -17,6 +17,7 @@ const KEY_PREFIX = 'wwk_';
 /** 32 random bytes: guessing is hopeless, so a fast hash is the right one (no need for a KDF). */
 const SECRET_BYTES = 32;
 const KEY_FORMAT = /^wwk_[A-Za-z0-9_-]{43}$/;
+const KEY_HASH_FORMAT = /^[0-9a-f]{64}$/;
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
@@ -87,7 +88,13 @@ export class ApiKeysService {
    */
   async credentialsForKey(presented: string, now = new Date()): Promise<KeyCredentials | null> {
     if (!KEY_FORMAT.test(presented)) return null;
-    const rows = await this.reads.records<KeyLookupRow>(this.lookupSql, [hashApiKey(presented)]);
+    return this.credentialsForHash(hashApiKey(presented), now);
+  }
+
+  /** The same, for a key known by its hash (a console session keeps the hash, never the key). */
+  async credentialsForHash(secretHash: string, now = new Date()): Promise<KeyCredentials | null> {
+    if (!KEY_HASH_FORMAT.test(secretHash)) return null;
+    const rows = await this.reads.records<KeyLookupRow>(this.lookupSql, [secretHash]);
     const row = rows[0];
     if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) return null;
     if (row.user_status !== 'ACTIVE') return null;

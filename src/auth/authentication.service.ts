@@ -4,7 +4,8 @@ import type { Repository } from 'typeorm';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { UnauthenticatedError } from '../errors/domain-error.js';
 import type { UserEntity } from '../users/user.entity.js';
-import { ApiKeysService } from './api-keys.service.js';
+import { ApiKeysService, type KeyCredentials } from './api-keys.service.js';
+import type { SessionCredential } from './console-sessions.js';
 import { OidcService } from './oidc.service.js';
 import type { Principal } from '../access/principal.js';
 
@@ -21,12 +22,23 @@ export class AuthenticationService {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw new UnauthenticatedError('Missing credentials: send Authorization: Bearer <API key or OIDC token>');
     const token = match[1];
-    if (OidcService.looksLikeJwt(token)) {
-      const signIn = await this.oidc.signIn(token);
-      if (!signIn) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
-      return { ...(await this.principalFor(signIn.user, 'oidc')), credentialsExpireAt: signIn.expiresAt };
-    }
-    const credentials = await this.apiKeys.credentialsForKey(token);
+    if (OidcService.looksLikeJwt(token)) return this.withToken(token);
+    return this.withKey(await this.apiKeys.credentialsForKey(token));
+  }
+
+  /** A console session's credential, checked again as on its first request: revoked or expired, it fails. */
+  authenticateSession(credential: SessionCredential): Promise<Principal> {
+    if (credential.kind === 'oidc') return this.withToken(credential.token);
+    return this.apiKeys.credentialsForHash(credential.keyHash).then((found) => this.withKey(found));
+  }
+
+  private async withToken(token: string): Promise<Principal> {
+    const signIn = await this.oidc.signIn(token);
+    if (!signIn) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
+    return { ...(await this.principalFor(signIn.user, 'oidc')), credentialsExpireAt: signIn.expiresAt };
+  }
+
+  private async withKey(credentials: KeyCredentials | null): Promise<Principal> {
     if (!credentials) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
     const principal = await this.principalFor(credentials.user, 'api-key');
     return credentials.openOperations ? { ...principal, openOperations: credentials.openOperations } : principal;

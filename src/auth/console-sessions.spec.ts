@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cookieValue, csrfMatches, openForRow, rowSecrets, sealForRow, sessionSecrets } from './console-sessions.js';
+import { cookieValue, csrfMatches, openForRow, sealForRow, sessionRowContext, sessionSecrets } from './console-sessions.js';
 
 describe('what the database holds of a console session', () => {
   it('derives the row key, the sealing key and the CSRF token from the id, each different per id', () => {
@@ -13,21 +13,23 @@ describe('what the database holds of a console session', () => {
     expect(b.idHash).not.toBe(a.idHash);
     expect(b.csrfToken).not.toBe(a.csrfToken);
     expect(b.sealKey.equals(a.sealKey)).toBe(false);
-    // The same secret for another purpose gives another key.
-    expect(rowSecrets(id, 'console oidc sign-in').sealKey.equals(a.sealKey)).toBe(false);
   });
 
-  it('seals a credential to its row: the wrong key, another row or a changed byte opens nothing', () => {
+  it('seals a credential to its row: the wrong key, another row, user or end, or a changed byte opens nothing', () => {
     const { idHash, sealKey } = sessionSecrets(randomBytes(32).toString('base64url'));
-    const sealed = sealForRow(sealKey, idHash, 'Bearer wwk_secret');
-    expect(sealed.toString('latin1')).not.toContain('wwk_secret');
-    expect(openForRow(sealKey, idHash, sealed)).toBe('Bearer wwk_secret');
-    expect(openForRow(sessionSecrets(randomBytes(32).toString('base64url')).sealKey, idHash, sealed)).toBeNull();
-    expect(openForRow(sealKey, 'another row', sealed)).toBeNull();
+    const end = new Date(Date.UTC(2026, 11, 7, 17));
+    const context = sessionRowContext(idHash, 'user-a', end);
+    const sealed = sealForRow(sealKey, context, 'an OIDC token');
+    expect(sealed.toString('latin1')).not.toContain('OIDC');
+    expect(openForRow(sealKey, context, sealed)).toBe('an OIDC token');
+    expect(openForRow(sessionSecrets(randomBytes(32).toString('base64url')).sealKey, context, sealed)).toBeNull();
+    expect(openForRow(sealKey, sessionRowContext('another row', 'user-a', end), sealed)).toBeNull();
+    expect(openForRow(sealKey, sessionRowContext(idHash, 'user-b', end), sealed)).toBeNull();
+    expect(openForRow(sealKey, sessionRowContext(idHash, 'user-a', new Date(end.getTime() + 1)), sealed)).toBeNull();
     const tampered = Buffer.from(sealed);
     tampered[14] ^= 1;
-    expect(openForRow(sealKey, idHash, tampered)).toBeNull();
-    expect(openForRow(sealKey, idHash, Buffer.alloc(10))).toBeNull();
+    expect(openForRow(sealKey, context, tampered)).toBeNull();
+    expect(openForRow(sealKey, context, Buffer.alloc(10))).toBeNull();
   });
 });
 

@@ -28,23 +28,18 @@ export interface OpenedSession {
   expiresAt: Date;
 }
 
+/**
+ * What a console session stands for, checked again on every request: an API key by its hash (the
+ * hash api_keys holds anyway: it authenticates nothing over the API), or an OIDC token, which
+ * expires, and the session with it.
+ */
+export type SessionCredential = { kind: 'api-key'; keyHash: string } | { kind: 'oidc'; token: string };
+
 export interface SessionView {
-  authorization: string;
+  credential: SessionCredential;
   csrfToken: string;
   userId: string;
   expiresAt: Date;
-}
-
-/**
- * A random secret that only the browser keeps (a cookie, a sign-in's state), as the database may
- * see it: a hash to find its row by, and a key derived from it to seal what the row holds.
- */
-export function rowSecrets(secret: string, purpose: string): { rowKey: string; sealKey: Buffer } {
-  const bytes = Buffer.from(secret, 'utf8');
-  return {
-    rowKey: createHash('sha256').update(bytes).digest('base64url'),
-    sealKey: Buffer.from(hkdfSync('sha256', bytes, Buffer.alloc(0), `windward ${purpose}`, 32)),
-  };
 }
 
 /**
@@ -53,24 +48,45 @@ export function rowSecrets(secret: string, purpose: string): { rowKey: string; s
  * site can read neither the cookie nor anything derived from it).
  */
 export function sessionSecrets(id: string): { idHash: string; sealKey: Buffer; csrfToken: string } {
-  const { rowKey, sealKey } = rowSecrets(id, 'console session: credential');
-  return { idHash: rowKey, sealKey, csrfToken: createHmac('sha256', Buffer.from(id, 'utf8')).update('windward console session: csrf').digest('base64url') };
+  const secret = Buffer.from(id, 'utf8');
+  return {
+    idHash: createHash('sha256').update(secret).digest('base64url'),
+    sealKey: Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'windward console session: credential', 32)),
+    csrfToken: createHmac('sha256', secret).update('windward console session: csrf').digest('base64url'),
+  };
 }
 
-/** AES-256-GCM: iv (12) + ciphertext + tag (16), bound to the row it belongs to. */
-export function sealForRow(key: Buffer, rowKey: string, plaintext: string): Buffer {
+/** AES-256-GCM: iv (12) + ciphertext + tag (16), bound to `context` (the row's other columns). */
+export function sealForRow(key: Buffer, context: string, plaintext: string): Buffer {
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(rowKey, 'utf8'));
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(context, 'utf8'));
   return Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
 }
 
-/** The plaintext, or null when the key or the row does not match (never an exception). */
-export function openForRow(key: Buffer, rowKey: string, sealed: Buffer): string | null {
+/** The plaintext, or null when the key or the context does not match (never an exception). */
+export function openForRow(key: Buffer, context: string, sealed: Buffer): string | null {
   if (sealed.length < 12 + 16) return null;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12)).setAAD(Buffer.from(rowKey, 'utf8'));
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12)).setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(sealed.subarray(sealed.length - 16));
     return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The columns a row's seal is bound to: moved to another row or user, or given a later end, it opens nothing. */
+export function sessionRowContext(idHash: string, userId: string, expiresAt: Date): string {
+  return `${idHash}|${userId}|${expiresAt.getTime()}`;
+}
+
+function parseCredential(text: string | null): SessionCredential | null {
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as Partial<{ kind: string; keyHash: unknown; token: unknown }>;
+    if (value.kind === 'api-key' && typeof value.keyHash === 'string') return { kind: 'api-key', keyHash: value.keyHash };
+    if (value.kind === 'oidc' && typeof value.token === 'string') return { kind: 'oidc', token: value.token };
+    return null;
   } catch {
     return null;
   }
@@ -85,10 +101,10 @@ interface SessionRow {
 
 /**
  * The console's sessions, in the database, so that every API replica knows every session and a
- * restart signs no one out. The browser keeps only a random id in an HttpOnly cookie, never the API
- * key. A row holds the id's hash and the credential the session stands for (re-checked on every
- * request), sealed under a key derived from the id: a copy of the database, or of a backup, hands
- * out neither live cookies nor API keys.
+ * restart signs no one out. The browser keeps only a random id in an HttpOnly cookie. A row holds
+ * the id's hash and what the session stands for (re-checked on every request), sealed under a key
+ * derived from the id: a copy of the database, or of a backup, holds neither a live cookie nor an
+ * API key (only its hash, as api_keys does).
  */
 @Injectable()
 export class ConsoleSessions {
@@ -97,7 +113,7 @@ export class ConsoleSessions {
     @Optional() @Inject(SESSION_CLOCK) private readonly now: () => number = Date.now,
   ) {}
 
-  async open(authorization: string, userId: string, notAfter?: Date): Promise<OpenedSession> {
+  async open(credential: SessionCredential, userId: string, notAfter?: Date): Promise<OpenedSession> {
     const at = this.now();
     await this.dataSource.query('DELETE FROM console_sessions WHERE expires_at <= $1 OR last_seen_at <= $2', [new Date(at), new Date(at - SESSION_IDLE_MS)]);
     const id = randomBytes(32).toString('base64url');
@@ -105,12 +121,13 @@ export class ConsoleSessions {
     const expiresAt = new Date(Math.min(at + SESSION_MAX_MS, notAfter?.getTime() ?? Infinity));
     await this.dataSource.query(
       'INSERT INTO console_sessions (id_hash, user_id, credential, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)',
-      [idHash, userId, sealForRow(sealKey, idHash, authorization), new Date(at), expiresAt],
+      [idHash, userId, sealForRow(sealKey, sessionRowContext(idHash, userId, expiresAt), JSON.stringify(credential)), new Date(at), expiresAt],
     );
+    // The user's other sessions beyond the limit, least recently used first; never the new one.
     await this.dataSource.query(
       `DELETE FROM console_sessions WHERE id_hash IN (
-         SELECT id_hash FROM console_sessions WHERE user_id = $1 ORDER BY last_seen_at DESC, created_at DESC OFFSET $2)`,
-      [userId, SESSIONS_PER_USER],
+         SELECT id_hash FROM console_sessions WHERE user_id = $1 AND id_hash <> $3 ORDER BY last_seen_at DESC, created_at DESC OFFSET $2)`,
+      [userId, SESSIONS_PER_USER - 1, idHash],
     );
     return { id, csrfToken, expiresAt };
   }
@@ -123,16 +140,17 @@ export class ConsoleSessions {
     if (!row) return null;
     const at = this.now();
     const lastSeen = new Date(row.last_seen_at).getTime();
-    const expiresAt = new Date(row.expires_at).getTime();
-    const authorization = openForRow(sealKey, idHash, row.credential);
-    if (at >= expiresAt || at - lastSeen >= SESSION_IDLE_MS || authorization === null) {
+    const expiresAt = new Date(row.expires_at);
+    const credential = parseCredential(openForRow(sealKey, sessionRowContext(idHash, row.user_id, expiresAt), row.credential));
+    if (at >= expiresAt.getTime() || at - lastSeen >= SESSION_IDLE_MS || credential === null) {
       await this.dataSource.query('DELETE FROM console_sessions WHERE id_hash = $1', [idHash]);
       return null;
     }
-    if (at - lastSeen >= SESSION_TOUCH_MS) {
-      await this.dataSource.query('UPDATE console_sessions SET last_seen_at = $2 WHERE id_hash = $1 AND last_seen_at < $2', [idHash, new Date(at)]);
-    }
-    return { authorization, csrfToken, userId: row.user_id, expiresAt: new Date(Math.min(expiresAt, at + SESSION_IDLE_MS)) };
+    const touched = at - lastSeen >= SESSION_TOUCH_MS;
+    if (touched) await this.dataSource.query('UPDATE console_sessions SET last_seen_at = $2 WHERE id_hash = $1 AND last_seen_at < $2', [idHash, new Date(at)]);
+    // The idle end as stored: from the activity written last, which is not this request when it was not written.
+    const idleEnd = (touched ? at : lastSeen) + SESSION_IDLE_MS;
+    return { credential, csrfToken, userId: row.user_id, expiresAt: new Date(Math.min(expiresAt.getTime(), idleEnd)) };
   }
 
   /** Ends the session; false when there was none. */

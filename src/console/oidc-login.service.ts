@@ -1,26 +1,51 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { decodeJwt } from 'jose';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
-import { openForRow, rowSecrets, sealForRow } from '../auth/console-sessions.js';
 import { OidcService } from '../auth/oidc.service.js';
 import { UnauthenticatedError, NotFoundError } from '../errors/domain-error.js';
 import type { UserEntity } from '../users/user.entity.js';
 
 const PENDING_MS = 10 * 60_000;
-/** Sign-ins in progress kept at most (anyone may start one): beyond it the oldest are dropped. */
-const MAX_PENDING = 10_000;
 const STATE = /^[A-Za-z0-9_-]{32}$/;
-const PURPOSE = 'console oidc sign-in';
+const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 
-/** A sign-in between its start and the provider's callback, which any API replica may receive. */
+/**
+ * A sign-in between its start and the provider's callback. It travels in the browser's HttpOnly
+ * state cookie, so that the callback may reach any API replica and nothing is written for a
+ * sign-in nobody finishes (anyone may start one). The verifier in it is worth nothing without the
+ * browser's code, and the code nothing without it; the state in the URL must match the cookie's.
+ */
 interface Pending {
+  state: string;
   verifier: string;
   nonce: string;
   redirectUri: string;
+  startedAt: number;
+}
+
+/** The state cookie's value: the state, then the rest of the sign-in as base64url JSON. */
+export function pendingCookieValue(pending: Pending): string {
+  const { state, ...rest } = pending;
+  return `${state}.${Buffer.from(JSON.stringify(rest), 'utf8').toString('base64url')}`;
+}
+
+/** The sign-in a state cookie holds, or null for anything that is not one this server wrote. */
+export function pendingFromCookie(value: string | undefined): Pending | null {
+  if (!value || value.length > 2048) return null;
+  const dot = value.indexOf('.');
+  const state = value.slice(0, dot);
+  if (dot < 0 || !STATE.test(state)) return null;
+  try {
+    const rest = JSON.parse(Buffer.from(value.slice(dot + 1), 'base64url').toString('utf8')) as Record<string, unknown>;
+    const { verifier, nonce, redirectUri, startedAt } = rest;
+    if (typeof verifier !== 'string' || !TOKEN.test(verifier) || typeof nonce !== 'string' || !TOKEN.test(nonce)) return null;
+    if (typeof redirectUri !== 'string' || redirectUri.length > 1024 || typeof startedAt !== 'number' || !Number.isFinite(startedAt)) return null;
+    return { state, verifier, nonce, redirectUri, startedAt };
+  } catch {
+    return null;
+  }
 }
 
 interface ProviderEndpoints {
@@ -40,22 +65,21 @@ export class OidcLoginService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly oidc: OidcService,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   get enabled(): boolean {
     return Boolean(this.config.oidc.issuer && this.config.oidc.clientId);
   }
 
-  /** Starts a sign-in: the provider URL to send the browser to, and the state to bind to it. */
-  async begin(defaultRedirectUri: string): Promise<{ url: string; state: string }> {
+  /** Starts a sign-in: the provider URL to send the browser to, and the state cookie's value to bind it to that browser. */
+  async begin(defaultRedirectUri: string, now = Date.now()): Promise<{ url: string; cookie: string }> {
     if (!this.enabled) throw new NotFoundError('OIDC sign-in');
     const endpoints = await this.providerEndpoints();
     const state = randomBytes(24).toString('base64url');
     const verifier = randomBytes(48).toString('base64url');
     const nonce = randomBytes(24).toString('base64url');
     const redirectUri = this.config.oidc.redirectUri ?? defaultRedirectUri;
-    await this.remember(state, { verifier, nonce, redirectUri });
+    const cookie = pendingCookieValue({ state, verifier, nonce, redirectUri, startedAt: now });
     const url = new URL(endpoints.authorization_endpoint);
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('client_id', this.config.oidc.clientId!);
@@ -65,19 +89,19 @@ export class OidcLoginService {
     url.searchParams.set('nonce', nonce);
     url.searchParams.set('code_challenge', createHash('sha256').update(verifier).digest('base64url'));
     url.searchParams.set('code_challenge_method', 'S256');
-    return { url: url.toString(), state };
+    return { url: url.toString(), cookie };
   }
 
   /**
-   * Finishes a sign-in: the state must be one this server issued to this browser (its cookie), the
-   * code is exchanged with the verifier, and the token must pass OidcService. Returns the user, the
-   * Authorization the session stands for and when the token expires.
+   * Finishes a sign-in: the state in the URL must be the one in this browser's state cookie, started
+   * less than 10 minutes ago; the code is exchanged with the verifier, and the token must pass
+   * OidcService. Returns the user, the token the session stands for and when it expires.
    */
-  async complete(state: string | undefined, stateCookie: string | undefined, code: string | undefined): Promise<{ user: UserEntity; authorization: string; notAfter?: Date }> {
+  async complete(state: string | undefined, stateCookie: string | undefined, code: string | undefined, now = Date.now()): Promise<{ user: UserEntity; token: string; notAfter?: Date }> {
     if (!this.enabled) throw new NotFoundError('OIDC sign-in');
-    if (!state || !code || state !== stateCookie) throw new UnauthenticatedError('The sign-in did not start in this browser, or has expired: start again');
-    const pending = await this.takePending(state);
-    if (!pending) throw new UnauthenticatedError('The sign-in has expired: start again');
+    const pending = pendingFromCookie(stateCookie);
+    if (!state || !code || !pending || state !== pending.state) throw new UnauthenticatedError('The sign-in did not start in this browser, or has expired: start again');
+    if (now - pending.startedAt > PENDING_MS || pending.startedAt > now + 60_000) throw new UnauthenticatedError('The sign-in has expired: start again');
     const endpoints = await this.providerEndpoints();
     const body = new URLSearchParams({
       grant_type: 'authorization_code',
@@ -98,7 +122,7 @@ export class OidcLoginService {
       const user = await this.oidc.userForToken(token);
       if (!user) continue;
       const exp = this.claim(token, 'exp');
-      return { user, authorization: `Bearer ${token}`, notAfter: typeof exp === 'number' ? new Date(exp * 1000) : undefined };
+      return { user, token, notAfter: typeof exp === 'number' ? new Date(exp * 1000) : undefined };
     }
     throw new UnauthenticatedError('No Windward user is bound to this identity');
   }
@@ -122,33 +146,5 @@ export class OidcLoginService {
     }
     this.endpoints = { authorization_endpoint: document.authorization_endpoint, token_endpoint: document.token_endpoint };
     return this.endpoints;
-  }
-
-  /**
-   * Kept in the database, sealed under a key derived from the state (which the browser holds), so
-   * that the provider's callback may reach any replica and a copy of the database reveals no
-   * verifier. Sign-ins older than PENDING_MS, and the oldest beyond MAX_PENDING, are removed as new ones start.
-   */
-  private async remember(state: string, pending: Pending): Promise<void> {
-    const { rowKey, sealKey } = rowSecrets(state, PURPOSE);
-    const now = new Date();
-    await this.dataSource.query('DELETE FROM console_oidc_logins WHERE created_at <= $1', [new Date(now.getTime() - PENDING_MS)]);
-    await this.dataSource.query('INSERT INTO console_oidc_logins (state_hash, pending, created_at) VALUES ($1, $2, $3)', [rowKey, sealForRow(sealKey, rowKey, JSON.stringify(pending)), now]);
-    await this.dataSource.query(
-      'DELETE FROM console_oidc_logins WHERE state_hash IN (SELECT state_hash FROM console_oidc_logins ORDER BY created_at DESC OFFSET $1)',
-      [MAX_PENDING],
-    );
-  }
-
-  /** The sign-in this state started, once: taking it removes it, whichever replica asks first. */
-  private async takePending(state: string): Promise<Pending | null> {
-    if (!STATE.test(state)) return null;
-    const { rowKey, sealKey } = rowSecrets(state, PURPOSE);
-    // TypeORM answers a DELETE with [rows, affected].
-    const [rows] = (await this.dataSource.query('DELETE FROM console_oidc_logins WHERE state_hash = $1 RETURNING pending, created_at', [rowKey])) as [{ pending: Buffer; created_at: Date }[], number];
-    const row = rows[0];
-    if (!row || Date.now() - new Date(row.created_at).getTime() > PENDING_MS) return null;
-    const text = openForRow(sealKey, rowKey, row.pending);
-    return text === null ? null : (JSON.parse(text) as Pending);
   }
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Inject, Optional, Post, Query, Req, Res 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from '../auth/access-changes.js';
 import { Allow, PUBLIC } from '../access/allow.decorator.js';
+import { hashApiKey } from '../auth/api-keys.service.js';
 import { AuthenticationService } from '../auth/authentication.service.js';
 import { ConsoleSessions, CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches } from '../auth/console-sessions.js';
 import { OidcService } from '../auth/oidc.service.js';
@@ -46,9 +47,9 @@ export class SessionController {
       throw new BadUserInputError('Send {"apiKey": "<your API key>"}', ['apiKey']);
     }
     if (OidcService.looksLikeJwt(apiKey)) throw new BadUserInputError('This is a token, not an API key: use the OIDC sign-in', ['apiKey']);
-    const authorization = `Bearer ${apiKey}`;
-    const principal = await this.authentication.authenticate(authorization);
-    const session = await this.sessions.open(authorization, principal.userId);
+    const principal = await this.authentication.authenticate(`Bearer ${apiKey}`);
+    // The session keeps the key's hash, as api_keys does: the key itself is not stored anywhere.
+    const session = await this.sessions.open({ kind: 'api-key', keyHash: hashApiKey(apiKey) }, principal.userId);
     void reply
       .status(201)
       .header('set-cookie', sessionCookie(request, session.id, session.expiresAt))
@@ -62,7 +63,7 @@ export class SessionController {
   async current(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const session = await this.sessions.lookup(cookieValue(request.headers.cookie, SESSION_COOKIE));
     if (!session) throw new UnauthenticatedError('No console session: sign in');
-    const principal = await this.authentication.authenticate(session.authorization);
+    const principal = await this.authentication.authenticateSession(session.credential);
     void reply.header('cache-control', 'no-store').send({ ...describe(principal, session.csrfToken, session.expiresAt), oidc: this.oidcLogin.enabled });
   }
 
@@ -93,8 +94,8 @@ export class SessionController {
   @Allow(PUBLIC)
   @Get('oidc')
   async oidcStart(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const { url, state } = await this.oidcLogin.begin(`${request.protocol}://${request.headers.host}/session/oidc/callback`);
-    void reply.status(302).header('set-cookie', oidcStateCookie(request, state, 600)).header('location', url).header('cache-control', 'no-store').send();
+    const { url, cookie } = await this.oidcLogin.begin(`${request.protocol}://${request.headers.host}/session/oidc/callback`);
+    void reply.status(302).header('set-cookie', oidcStateCookie(request, cookie, 600)).header('location', url).header('cache-control', 'no-store').send();
   }
 
   @Allow(PUBLIC)
@@ -102,7 +103,7 @@ export class SessionController {
   async oidcCallback(@Query('state') state: string | undefined, @Query('code') code: string | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const result = await this.oidcLogin.complete(state, cookieValue(request.headers.cookie, OIDC_STATE_COOKIE), code);
     const principal = await this.authentication.principalFor(result.user, 'oidc');
-    const session = await this.sessions.open(result.authorization, principal.userId, result.notAfter);
+    const session = await this.sessions.open({ kind: 'oidc', token: result.token }, principal.userId, result.notAfter);
     void reply
       .status(303)
       .header('set-cookie', [sessionCookie(request, session.id, session.expiresAt), oidcStateCookie(request, '', 0)])

@@ -26,10 +26,14 @@ export class AuthenticationService {
     return this.withKey(await this.apiKeys.credentialsForKey(token));
   }
 
-  /** A console session's credential, checked again as on its first request: revoked or expired, it fails. */
-  authenticateSession(credential: SessionCredential): Promise<Principal> {
-    if (credential.kind === 'oidc') return this.withToken(credential.token);
-    return this.apiKeys.credentialsForHash(credential.keyHash).then((found) => this.withKey(found));
+  /**
+   * A console session's credential, checked again as on its first request: revoked or expired, it
+   * fails, and so does one that now stands for someone else than the session's user.
+   */
+  async authenticateSession(credential: SessionCredential, sessionUserId: string): Promise<Principal> {
+    const principal = credential.kind === 'oidc' ? await this.withToken(credential.token) : await this.withKey(await this.apiKeys.credentialsForHash(credential.keyHash));
+    if (principal.userId !== sessionUserId) throw new UnauthenticatedError('The console session has ended: sign in again');
+    return principal;
   }
 
   private async withToken(token: string): Promise<Principal> {

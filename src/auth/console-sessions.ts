@@ -143,7 +143,8 @@ export class ConsoleSessions {
     const expiresAt = new Date(row.expires_at);
     const credential = parseCredential(openForRow(sealKey, sessionRowContext(idHash, row.user_id, expiresAt), row.credential));
     if (at >= expiresAt.getTime() || at - lastSeen >= SESSION_IDLE_MS || credential === null) {
-      await this.dataSource.query('DELETE FROM console_sessions WHERE id_hash = $1', [idHash]);
+      // Unless another replica saw activity meanwhile (its clock may be ahead): then the next lookup decides.
+      await this.dataSource.query('DELETE FROM console_sessions WHERE id_hash = $1 AND last_seen_at <= $2', [idHash, new Date(lastSeen)]);
       return null;
     }
     const touched = at - lastSeen >= SESSION_TOUCH_MS;

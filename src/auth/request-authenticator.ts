@@ -32,6 +32,6 @@ export class RequestAuthenticator {
     if (!(method && SAFE_METHODS.has(method.toUpperCase())) && !csrfMatches(headers[CSRF_HEADER], session.csrfToken)) {
       throw new UnauthenticatedError(`A request with the session cookie must carry the session's ${CSRF_HEADER} header`);
     }
-    return this.authentication.authenticateSession(session.credential);
+    return this.authentication.authenticateSession(session.credential, session.userId);
   }
 }

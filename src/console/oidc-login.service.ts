@@ -1,51 +1,40 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { decodeJwt } from 'jose';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
+import { openForRow, sealForRow } from '../auth/console-sessions.js';
 import { OidcService } from '../auth/oidc.service.js';
 import { UnauthenticatedError, NotFoundError } from '../errors/domain-error.js';
 import type { UserEntity } from '../users/user.entity.js';
 
 const PENDING_MS = 10 * 60_000;
 const STATE = /^[A-Za-z0-9_-]{32}$/;
-const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 
 /**
- * A sign-in between its start and the provider's callback. It travels in the browser's HttpOnly
- * state cookie, so that the callback may reach any API replica and nothing is written for a
- * sign-in nobody finishes (anyone may start one). The verifier in it is worth nothing without the
- * browser's code, and the code nothing without it; the state in the URL must match the cookie's.
+ * A sign-in between its start and the provider's callback, kept in the database so that the
+ * callback may reach any API replica, and taken once. Everything sent to the provider comes from
+ * here, never from the browser: the browser brings back only the state, in its cookie and the URL.
  */
 interface Pending {
-  state: string;
   verifier: string;
   nonce: string;
   redirectUri: string;
-  startedAt: number;
 }
 
-/** The state cookie's value: the state, then the rest of the sign-in as base64url JSON. */
-export function pendingCookieValue(pending: Pending): string {
-  const { state, ...rest } = pending;
-  return `${state}.${Buffer.from(JSON.stringify(rest), 'utf8').toString('base64url')}`;
-}
-
-/** The sign-in a state cookie holds, or null for anything that is not one this server wrote. */
-export function pendingFromCookie(value: string | undefined): Pending | null {
-  if (!value || value.length > 2048) return null;
-  const dot = value.indexOf('.');
-  const state = value.slice(0, dot);
-  if (dot < 0 || !STATE.test(state)) return null;
-  try {
-    const rest = JSON.parse(Buffer.from(value.slice(dot + 1), 'base64url').toString('utf8')) as Record<string, unknown>;
-    const { verifier, nonce, redirectUri, startedAt } = rest;
-    if (typeof verifier !== 'string' || !TOKEN.test(verifier) || typeof nonce !== 'string' || !TOKEN.test(nonce)) return null;
-    if (typeof redirectUri !== 'string' || redirectUri.length > 1024 || typeof startedAt !== 'number' || !Number.isFinite(startedAt)) return null;
-    return { state, verifier, nonce, redirectUri, startedAt };
-  } catch {
-    return null;
-  }
+/**
+ * A pending sign-in's row: found by a hash of the state, sealed under a key derived from the state.
+ * The state travels in the browser's cookie and the callback URL, never in the database, so a
+ * reader of the database alone learns no verifier.
+ */
+export function pendingSecrets(state: string): { stateHash: string; sealKey: Buffer } {
+  const bytes = Buffer.from(state, 'utf8');
+  return {
+    stateHash: createHash('sha256').update(bytes).digest('base64url'),
+    sealKey: Buffer.from(hkdfSync('sha256', bytes, Buffer.alloc(0), 'windward console oidc sign-in', 32)),
+  };
 }
 
 interface ProviderEndpoints {
@@ -65,21 +54,22 @@ export class OidcLoginService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly oidc: OidcService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   get enabled(): boolean {
     return Boolean(this.config.oidc.issuer && this.config.oidc.clientId);
   }
 
-  /** Starts a sign-in: the provider URL to send the browser to, and the state cookie's value to bind it to that browser. */
-  async begin(defaultRedirectUri: string, now = Date.now()): Promise<{ url: string; cookie: string }> {
+  /** Starts a sign-in: the provider URL to send the browser to, and the state to bind to it (its cookie). */
+  async begin(defaultRedirectUri: string, now = Date.now()): Promise<{ url: string; state: string }> {
     if (!this.enabled) throw new NotFoundError('OIDC sign-in');
     const endpoints = await this.providerEndpoints();
     const state = randomBytes(24).toString('base64url');
     const verifier = randomBytes(48).toString('base64url');
     const nonce = randomBytes(24).toString('base64url');
     const redirectUri = this.config.oidc.redirectUri ?? defaultRedirectUri;
-    const cookie = pendingCookieValue({ state, verifier, nonce, redirectUri, startedAt: now });
+    await this.remember(state, { verifier, nonce, redirectUri }, now);
     const url = new URL(endpoints.authorization_endpoint);
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('client_id', this.config.oidc.clientId!);
@@ -89,19 +79,20 @@ export class OidcLoginService {
     url.searchParams.set('nonce', nonce);
     url.searchParams.set('code_challenge', createHash('sha256').update(verifier).digest('base64url'));
     url.searchParams.set('code_challenge_method', 'S256');
-    return { url: url.toString(), cookie };
+    return { url: url.toString(), state };
   }
 
   /**
-   * Finishes a sign-in: the state in the URL must be the one in this browser's state cookie, started
-   * less than 10 minutes ago; the code is exchanged with the verifier, and the token must pass
-   * OidcService. Returns the user, the token the session stands for and when it expires.
+   * Finishes a sign-in: the state in the URL must be the one in this browser's cookie and one this
+   * platform started less than 10 minutes ago, not used yet (it is used up now, whatever follows);
+   * the code is exchanged with the verifier kept for it, and the token must pass OidcService.
+   * Returns the user, the token the session stands for and when it expires.
    */
   async complete(state: string | undefined, stateCookie: string | undefined, code: string | undefined, now = Date.now()): Promise<{ user: UserEntity; token: string; notAfter?: Date }> {
     if (!this.enabled) throw new NotFoundError('OIDC sign-in');
-    const pending = pendingFromCookie(stateCookie);
-    if (!state || !code || !pending || state !== pending.state) throw new UnauthenticatedError('The sign-in did not start in this browser, or has expired: start again');
-    if (now - pending.startedAt > PENDING_MS || pending.startedAt > now + 60_000) throw new UnauthenticatedError('The sign-in has expired: start again');
+    if (!state || !code || state !== stateCookie) throw new UnauthenticatedError('The sign-in did not start in this browser, or has expired: start again');
+    const pending = await this.takePending(state, now);
+    if (!pending) throw new UnauthenticatedError('The sign-in has expired: start again');
     const endpoints = await this.providerEndpoints();
     const body = new URLSearchParams({
       grant_type: 'authorization_code',
@@ -146,5 +137,27 @@ export class OidcLoginService {
     }
     this.endpoints = { authorization_endpoint: document.authorization_endpoint, token_endpoint: document.token_endpoint };
     return this.endpoints;
+  }
+
+  /** Sign-ins older than PENDING_MS are removed as new ones start (any visitor may start one; none is evicted early). */
+  private async remember(state: string, pending: Pending, now: number): Promise<void> {
+    const { stateHash, sealKey } = pendingSecrets(state);
+    await this.dataSource.query('DELETE FROM console_oidc_logins WHERE created_at <= $1', [new Date(now - PENDING_MS)]);
+    await this.dataSource.query('INSERT INTO console_oidc_logins (state_hash, pending, created_at) VALUES ($1, $2, $3)', [
+      stateHash, sealForRow(sealKey, stateHash, JSON.stringify(pending)), new Date(now),
+    ]);
+  }
+
+  /** The sign-in this state started, once: taking it removes it, whichever replica asks first. */
+  private async takePending(state: string, now: number): Promise<Pending | null> {
+    if (!STATE.test(state)) return null;
+    const { stateHash, sealKey } = pendingSecrets(state);
+    // TypeORM answers a DELETE with [rows, affected].
+    const [rows] = (await this.dataSource.query('DELETE FROM console_oidc_logins WHERE state_hash = $1 RETURNING pending, created_at', [stateHash])) as [{ pending: Buffer; created_at: Date }[], number];
+    const row = rows[0];
+    const startedAt = row ? new Date(row.created_at).getTime() : Number.NaN;
+    if (!row || !(now - startedAt <= PENDING_MS)) return null;
+    const text = openForRow(sealKey, stateHash, row.pending);
+    return text === null ? null : (JSON.parse(text) as Pending);
   }
 }

@@ -28,7 +28,7 @@ function describe(principal: Principal, csrfToken: string, expiresAt: Date): Ses
 /**
  * The console's sign-in. `POST /session` trades an API key for a short-lived session: the browser
  * gets an HttpOnly, SameSite=Strict cookie holding a random id, and a CSRF token in the body that it
- * must send back as `x-csrf-token`. The key itself stays on the server. `DELETE /session` ends it.
+ * must send back as `x-csrf-token`. The key is stored nowhere (the session keeps its hash). `DELETE /session` ends it.
  */
 @Controller('session')
 export class SessionController {
@@ -63,7 +63,7 @@ export class SessionController {
   async current(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const session = await this.sessions.lookup(cookieValue(request.headers.cookie, SESSION_COOKIE));
     if (!session) throw new UnauthenticatedError('No console session: sign in');
-    const principal = await this.authentication.authenticateSession(session.credential);
+    const principal = await this.authentication.authenticateSession(session.credential, session.userId);
     void reply.header('cache-control', 'no-store').send({ ...describe(principal, session.csrfToken, session.expiresAt), oidc: this.oidcLogin.enabled });
   }
 
@@ -94,19 +94,22 @@ export class SessionController {
   @Allow(PUBLIC)
   @Get('oidc')
   async oidcStart(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const { url, cookie } = await this.oidcLogin.begin(`${request.protocol}://${request.headers.host}/session/oidc/callback`);
-    void reply.status(302).header('set-cookie', oidcStateCookie(request, cookie, 600)).header('location', url).header('cache-control', 'no-store').send();
+    const { url, state } = await this.oidcLogin.begin(`${request.protocol}://${request.headers.host}/session/oidc/callback`);
+    void reply.status(302).header('set-cookie', oidcStateCookie(request, state, 600)).header('location', url).header('cache-control', 'no-store').send();
   }
 
   @Allow(PUBLIC)
   @Get('oidc/callback')
   async oidcCallback(@Query('state') state: string | undefined, @Query('code') code: string | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    // The sign-in is used up by this callback whatever its outcome: the state cookie goes with it
+    // (a refusal is answered on this same reply, by the exception filter).
+    void reply.header('set-cookie', oidcStateCookie(request, '', 0));
     const result = await this.oidcLogin.complete(state, cookieValue(request.headers.cookie, OIDC_STATE_COOKIE), code);
     const principal = await this.authentication.principalFor(result.user, 'oidc');
     const session = await this.sessions.open({ kind: 'oidc', token: result.token }, principal.userId, result.notAfter);
     void reply
       .status(303)
-      .header('set-cookie', [sessionCookie(request, session.id, session.expiresAt), oidcStateCookie(request, '', 0)])
+      .header('set-cookie', sessionCookie(request, session.id, session.expiresAt)) // Fastify adds it beside the cleared state
       .header('location', '/')
       .header('cache-control', 'no-store')
       .send();

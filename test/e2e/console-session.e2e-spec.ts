@@ -6,7 +6,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { jest } from '@jest/globals';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
-import { pendingFromCookie } from '../../src/console/oidc-login.service.js';
+import { OidcLoginService } from '../../src/console/oidc-login.service.js';
 
 const ME = '{ me { email agency { code } } }';
 
@@ -327,10 +327,8 @@ describe('console sign-in with OIDC (authorization code with PKCE)', () => {
     const done = await platform.http().get(`${back2.pathname}${back2.search}`).set('cookie', cookie2);
     expect(done.status).toBe(303);
     expect(done.headers.location).toBe('/');
-    // The sign-in travelled in the browser's cookie (any replica may get the callback): its verifier went to the provider.
-    const verifier = provider.lastTokenRequest?.get('code_verifier');
-    expect(verifier).toBeTruthy();
-    expect(pendingFromCookie(cookie2.slice(cookie2.indexOf('=') + 1))).toMatchObject({ state: back2.searchParams.get('state'), verifier });
+    expect(provider.lastTokenRequest?.get('code_verifier')).toBeTruthy();
+    expect(String(done.headers['set-cookie'])).toMatch(/ww_oidc_state=;[^,]*Max-Age=0/);
     const sessionCookie = /ww_session=[^;]+/.exec(String(done.headers['set-cookie']))![0];
     expect(String(done.headers['set-cookie'])).toMatch(/SameSite=Strict/);
     const current = await platform.http().get('/session').set('cookie', sessionCookie);
@@ -338,8 +336,47 @@ describe('console sign-in with OIDC (authorization code with PKCE)', () => {
     expect(current.body.principal).toMatchObject({ email: provider.email, agencyCode: 'KY', authMethod: 'oidc' });
     const me = await platform.http().post('/graphql').set('content-type', 'application/json').set('cookie', sessionCookie).set('x-csrf-token', current.body.csrfToken).send({ query: ME });
     expect(me.body.data.me.email).toBe(provider.email);
-    // A state is good once.
+    // A state is good once: Windward refuses it again without asking the provider.
+    provider.lastTokenRequest = undefined;
     expect((await platform.http().get(`${back2.pathname}${back2.search}`).set('cookie', cookie2)).status).toBe(401);
+    expect(provider.lastTokenRequest).toBeUndefined();
     void stateCookie;
+  });
+
+  it("refuses a callback that is not the browser's own sign-in, and the refusal clears its state cookie", async () => {
+    const first = await platform.http().get('/session/oidc');
+    const firstCookie = /ww_oidc_state=[^;]+/.exec(String(first.headers['set-cookie']))![0];
+    const second = await platform.http().get('/session/oidc');
+    const back = new URL((await fetch(new URL(second.headers.location), { redirect: 'manual' })).headers.get('location')!);
+    provider.lastTokenRequest = undefined;
+    const crossed = await platform.http().get(`${back.pathname}${back.search}`).set('cookie', firstCookie);
+    expect(crossed.status).toBe(401);
+    expect(String(crossed.headers['set-cookie'])).toMatch(/ww_oidc_state=;[^,]*Max-Age=0/);
+    expect(provider.lastTokenRequest).toBeUndefined();
+  });
+
+  it('keeps a sign-in in progress in the database, sealed, for 10 minutes, and takes it once', async () => {
+    const logins = platform.server.app.get(OidcLoginService);
+    const database = platform.server.runtime.dataSource;
+    const started = Date.now();
+    const redirect = 'https://console.example/session/oidc/callback';
+    const late = await logins.begin(redirect, started);
+    const stored = JSON.stringify(await database.query("SELECT state_hash, encode(pending, 'hex') AS pending FROM console_oidc_logins"));
+    expect(stored).not.toContain(late.state);
+    expect(stored).not.toContain(Buffer.from('console.example').toString('hex'));
+    provider.lastTokenRequest = undefined;
+    // Ten minutes and a millisecond later: refused before the provider is asked, and used up.
+    await expect(logins.complete(late.state, late.state, 'a-code', started + 10 * 60_000 + 1)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(logins.complete(late.state, late.state, 'a-code', started)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(provider.lastTokenRequest).toBeUndefined();
+    // A state that is not the cookie's, or not one this platform started, is refused too.
+    const other = await logins.begin(redirect, started);
+    await expect(logins.complete(other.state, late.state, 'a-code', started)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(logins.complete('x'.repeat(32), 'x'.repeat(32), 'a-code', started)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(provider.lastTokenRequest).toBeUndefined();
+    // Expired sign-ins are removed as new ones start.
+    await logins.begin(redirect, started + 10 * 60_000 + 1);
+    const [{ count }] = await database.query('SELECT count(*)::int AS count FROM console_oidc_logins WHERE created_at <= $1', [new Date(started)]);
+    expect(count).toBe(0);
   });
 });

@@ -48,18 +48,24 @@ describe('console sessions in the database', () => {
     const session = await replicaA.open(credential(user.key), user.userId);
     const authentication = platform.server.app.get(AuthenticationService);
     const view = (await replicaB.lookup(session.id))!;
-    await expect(authentication.authenticateSession(view.credential)).resolves.toMatchObject({ userId: user.userId, authMethod: 'api-key' });
+    await expect(authentication.authenticateSession(view.credential, user.userId)).resolves.toMatchObject({ userId: user.userId, authMethod: 'api-key' });
+    // A credential that stands for someone else than the session's user ends it.
+    const other = await platform.userWithKey('JM', ['ELO']);
+    await expect(authentication.authenticateSession(view.credential, other.userId)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await query('UPDATE api_keys SET revoked_at = now() WHERE user_id = $1', [user.userId]);
-    await expect(authentication.authenticateSession(view.credential)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-    await expect(authentication.authenticateSession({ kind: 'api-key', keyHash: 'not a hash' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(authentication.authenticateSession(view.credential, user.userId)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(authentication.authenticateSession({ kind: 'api-key', keyHash: 'not a hash' }, user.userId)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
-  it('stores neither the cookie, the CSRF token nor the API key: a copy of the table opens no session', async () => {
+  it('stores neither the cookie, the CSRF token nor what the session stands for in clear: a copy of the table opens no session', async () => {
     const user = await platform.userWithKey('KY', ['ELO']);
-    const session = await replicaA.open(credential(user.key), user.userId);
-    const [row] = await rowsOf(user.userId);
-    const stored = JSON.stringify(row) + row.credential.toString('latin1');
-    for (const secret of [session.id, session.csrfToken, user.key, user.key.slice(4)]) expect(stored).not.toContain(secret);
+    const token = 'eyJhbGciOiJFUzI1NiJ9.an-oidc-token-body.its-signature';
+    const sessions = [await replicaA.open(credential(user.key), user.userId), await replicaA.open({ kind: 'oidc', token }, user.userId)];
+    const rows = await rowsOf(user.userId);
+    const stored = JSON.stringify(rows) + rows.map((row) => row.credential.toString('latin1')).join('');
+    for (const secret of [...sessions.flatMap((s) => [s.id, s.csrfToken]), hashApiKey(user.key), token, 'an-oidc-token-body', 'api-key', 'oidc']) {
+      expect(stored).not.toContain(secret);
+    }
   });
 
   it('forgets a row whose seal does not open: moved to another user, or given a later end', async () => {

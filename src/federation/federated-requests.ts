@@ -34,7 +34,7 @@ export class FederatedRequests {
   async contextOrThrow(graphqlContext: GraphqlRequestContext): Promise<RequestContext> {
     try {
       const ctx = await this.auth.authenticateRequest(graphqlContext.req);
-      this.limiter.admitOrThrow(graphqlContext.req, ctx.principal);
+      await this.limiter.admitOrThrow(graphqlContext.req, ctx.principal);
       return ctx;
     } catch (error) {
       if (error instanceof RateLimitedError) throw rateLimitedGraphQLError(error);

@@ -1,4 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { GraphQLError } from 'graphql';
 import type { Principal } from '../access/principal.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -6,36 +8,54 @@ import { APP_CONFIG } from '../config/config.tokens.js';
 import { RateLimitedError } from '../errors/domain-error.js';
 import { toGraphQLError } from '../graphql/graphql-errors.js';
 
+/** Where a test puts buckets of its own; the server uses SharedTokenBuckets. */
+export const TOKEN_BUCKETS = Symbol('TOKEN_BUCKETS');
+
+/** Takes a token of a bucket: 0 when admitted, else the whole seconds until one is available. */
+export interface TokenBucketStore {
+  take(key: string): Promise<number>;
+}
+
 /**
- * Token buckets keyed by name: each holds up to `burst` tokens and refills at `perMinute`; a request
- * takes one. Pure arithmetic over a clock, so it is tested without waiting.
+ * Token buckets shared by every API replica, one row per key in the database: each holds up to
+ * `burst` tokens and refills at `perMinute`; a request takes one. The refill, the decision and the
+ * decrement are one statement on the locked row, so concurrent requests on any replicas never
+ * spend a token twice, and time is the database's clock, the same for every replica. The table is
+ * UNLOGGED: after a crash the buckets start full again, which loses nothing anyone submitted.
  */
-export class TokenBuckets {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly perMs: number;
+export class SharedTokenBuckets implements TokenBucketStore {
+  private readonly perSecond: number;
 
   constructor(
+    private readonly dataSource: DataSource,
     perMinute: number,
     private readonly burst: number,
-    private readonly now: () => number = Date.now,
   ) {
-    this.perMs = perMinute / 60_000;
+    this.perSecond = perMinute / 60;
   }
 
-  /** Takes a token: 0 when admitted, else the whole seconds until a token is available. */
-  take(key: string): number {
-    const now = this.now();
-    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.perMs);
-    bucket.at = now;
-    this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.perMs / 1000));
+  async take(key: string): Promise<number> {
+    const [row] = (await this.dataSource.query(TAKE_TOKEN, [key, this.burst, this.perSecond])) as { admitted: boolean; tokens: number }[];
+    if (row.admitted) return 0;
+    return Math.max(1, Math.ceil((1 - Number(row.tokens)) / this.perSecond));
   }
 }
+
+/*
+ * $1 key, $2 burst, $3 tokens per second. A new bucket starts full and gives its first token; an
+ * existing one is refilled for the time since it was last touched (never beyond the burst), and
+ * gives a token if it then holds one.
+ */
+// statement_timestamp(): one instant for every expression of the statement (clock_timestamp() would
+// move between them); a statement that waited for the row lock may be older than the row's touch.
+const REFILLED = 'LEAST($2::float8, b.tokens + GREATEST(0, EXTRACT(EPOCH FROM statement_timestamp() - b.touched_at))::float8 * $3::float8)';
+const TAKE_TOKEN = `
+  INSERT INTO partner_rate_buckets AS b (bucket, tokens, admitted, touched_at) VALUES ($1, $2::float8 - 1, TRUE, statement_timestamp())
+  ON CONFLICT (bucket) DO UPDATE SET
+    admitted = ${REFILLED} >= 1,
+    tokens = ${REFILLED} - CASE WHEN ${REFILLED} >= 1 THEN 1 ELSE 0 END,
+    touched_at = GREATEST(b.touched_at, statement_timestamp())
+  RETURNING admitted, tokens`;
 
 /** Partner clients: machine or human users with the PARTNER role, and anyone acting for a RILO or partner agency. */
 export function isPartnerClient(principal: Principal): boolean {
@@ -44,30 +64,30 @@ export function isPartnerClient(principal: Principal): boolean {
 
 /**
  * Rate limiting of partner clients, one token bucket per agency code (all of an agency's users and
- * keys share it). In memory and per process: with N API replicas an agency gets up to N times the
- * configured rate. That protects each replica and keeps partners fair without a shared store; a hard
- * global limit belongs in front of the replicas (load balancer or the partner's router).
+ * keys share it), held in the database so that every API replica spends from the same bucket.
  *
  * Counted once per HTTP request, however many root fields or entity references it resolves; a
  * refused request stays refused for all of them.
  */
 @Injectable()
 export class PartnerRateLimiter {
-  private readonly buckets: TokenBuckets;
-  private readonly decided = new WeakMap<object, RateLimitedError | null>();
+  private readonly buckets: TokenBucketStore;
+  private readonly decided = new WeakMap<object, Promise<RateLimitedError | null>>();
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.buckets = new TokenBuckets(config.rateLimit.partnerRequestsPerMinute, config.rateLimit.burst);
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @InjectDataSource() dataSource: DataSource, @Optional() @Inject(TOKEN_BUCKETS) buckets?: TokenBucketStore) {
+    this.buckets = buckets ?? new SharedTokenBuckets(dataSource, config.rateLimit.partnerRequestsPerMinute, config.rateLimit.burst);
   }
 
   /** Admits the request or throws RateLimitedError; `request` identifies the HTTP request. */
-  admitOrThrow(request: object, principal: Principal): void {
-    let refusal = this.decided.get(request);
-    if (refusal === undefined) {
-      const wait = isPartnerClient(principal) ? this.buckets.take(principal.agencyCode) : 0;
-      refusal = wait > 0 ? new RateLimitedError(wait) : null;
-      this.decided.set(request, refusal);
+  async admitOrThrow(request: object, principal: Principal): Promise<void> {
+    let decision = this.decided.get(request);
+    if (!decision) {
+      decision = isPartnerClient(principal)
+        ? this.buckets.take(`agency:${principal.agencyCode}`).then((wait) => (wait > 0 ? new RateLimitedError(wait) : null))
+        : Promise.resolve(null);
+      this.decided.set(request, decision);
     }
+    const refusal = await decision;
     if (refusal) throw refusal;
   }
 }

@@ -13,11 +13,11 @@ import { PartnerRateLimiter, rateLimitedGraphQLError } from './partner-rate-limi
 export class RateLimitGuard implements CanActivate {
   constructor(private readonly limiter: PartnerRateLimiter) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = requestOf(context) as (ReturnType<typeof requestOf> & { windward?: RequestContext }) | undefined;
     if (!request?.windward) return true;
     try {
-      this.limiter.admitOrThrow(request, request.windward.principal);
+      await this.limiter.admitOrThrow(request, request.windward.principal);
     } catch (error) {
       if (!(error instanceof RateLimitedError)) throw error;
       if (context.getType<string>() === 'graphql') throw rateLimitedGraphQLError(error);

@@ -51,6 +51,14 @@ describe('PartnerRateLimiter', () => {
     for (let i = 0; i < 5; i += 1) await rateLimiter.admitOrThrow({}, member);
     expect(buckets.taken).toHaveLength(2); // members spend nothing
   });
+
+  it('spends one token for root fields checked at the same time', async () => {
+    const buckets = fixedBuckets(5);
+    const rateLimiter = limiter(buckets);
+    const request = {};
+    await Promise.all([rateLimiter.admitOrThrow(request, principal({})), rateLimiter.admitOrThrow(request, principal({})), rateLimiter.admitOrThrow(request, principal({}))]);
+    expect(buckets.taken).toHaveLength(1);
+  });
 });
 
 describe('RateLimitGuard', () => {
@@ -72,5 +80,14 @@ describe('RateLimitGuard', () => {
     await expect(guard.canActivate(httpContext({ headers: {}, windward: { principal: partner } }, reply))).resolves.toBe(true);
     await expect(guard.canActivate(httpContext({ headers: {}, windward: { principal: partner } }, reply))).rejects.toThrow(RateLimitedError);
     expect(headers.get('Retry-After')).toBe('30');
+  });
+
+  it('passes a failure of the buckets on as it is, with no Retry-After', async () => {
+    const failing: TokenBucketStore = { take: () => Promise.reject(new Error('connection lost')) };
+    const guard = new RateLimitGuard(new PartnerRateLimiter({ rateLimit: { partnerRequestsPerMinute: 2, burst: 1 } } as AppConfig, {} as DataSource, failing));
+    const headers = new Map<string, string>();
+    const reply = { header: (name: string, value: string) => headers.set(name, value) };
+    await expect(guard.canActivate(httpContext({ headers: {}, windward: { principal: partner } }, reply))).rejects.toThrow('connection lost');
+    expect(headers.size).toBe(0);
   });
 });

@@ -38,19 +38,27 @@ export const SEIZURE_EVENT_BUS = Symbol('SEIZURE_EVENT_BUS');
 export const SEIZURE_EVENTS_CHANNEL = 'windward_seizure_events';
 export const ACCESS_CHANGES_CHANNEL = 'windward_access_changes';
 const RECONNECT_MS = 1000;
+/** How often the embedded bus reads its logs: without wake-ups, and as a safety net with them. */
 const POLL_MS = 500;
+const POLL_WITH_WAKEUPS_MS = 5000;
+export const CHANGE_LOG_WAKEUP_CHANNEL = 'windward_change_log';
 
 /**
  * Redis pub/sub when REDIS_URL is set; PostgreSQL LISTEN/NOTIFY on a real server; and with the
- * embedded database, polling of the seizure_changes log. Polling was chosen when PGlite handed a
- * NOTIFY to the connection that sent it rather than to listeners; the session server now carries
- * notifications to the connections that LISTEN (database/pglite-notifications.ts), so this bus
- * could use LISTEN there too.
+ * embedded database, the seizure_changes and access_changes logs, read when a NOTIFY says they grew
+ * (the session server carries notifications to the connections that LISTEN:
+ * database/pglite-notifications.ts) and every few seconds in case one was missed.
  */
 export function createSeizureEventBus(config: AppConfig, dataSource: DataSource, logger: JsonLogger): SeizureEventBus {
   if (config.redis.url) return new RedisEventBus(config.redis.url, `${config.redis.prefix}:seizure-events`, logger);
   if (config.database.url) return new PostgresNotifyEventBus(config.database.url, dataSource, logger);
-  return new ChangeLogPollingEventBus(dataSource, logger);
+  return new ChangeLogPollingEventBus(dataSource, logger, { wakeups: clientConfigOf(dataSource) });
+}
+
+/** One more connection to the data source's database (the embedded one's socket), for LISTEN. */
+function clientConfigOf(dataSource: DataSource): pg.ClientConfig {
+  const options = dataSource.options as { host?: string; port?: number; username?: string; database?: string };
+  return { host: options.host, port: options.port, user: options.username, database: options.database, application_name: 'windward-events' };
 }
 
 function parseEvent(text: string): SeizureEvent | null {
@@ -276,30 +284,41 @@ class RedisEventBus extends ListeningBus implements SeizureEventBus {
 }
 
 /**
- * Reads new rows of the seizure_changes log every 500 ms while anyone listens. PGlite runs one
- * transaction at a time, so rows commit in seq order and a cursor on seq misses none. Access
- * changes have no log of their own elsewhere, so here they are written to `access_changes` (kept
- * for an hour) and read the same way, which also carries them between processes sharing the
- * embedded database through its socket (a CLI command and the server).
+ * Reads new rows of the seizure_changes log while anyone listens: at once when a NOTIFY on
+ * CHANGE_LOG_WAKEUP_CHANNEL says something was published, and every few seconds in case a wake-up
+ * was missed (every 500 ms when no LISTEN connection could be opened). PGlite runs one transaction
+ * at a time, so rows commit in seq order and a cursor on seq misses none. Access changes have no
+ * log of their own elsewhere, so here they are written to `access_changes` (kept for an hour) and
+ * read the same way, which also carries them between processes sharing the embedded database
+ * through its socket (a CLI command and the server).
  */
-class ChangeLogPollingEventBus extends ListeningBus implements SeizureEventBus {
+export class ChangeLogPollingEventBus extends ListeningBus implements SeizureEventBus {
   readonly kind = 'polling' as const;
   private cursor?: Promise<string>;
   private accessCursor?: Promise<string>;
   private timer?: NodeJS.Timeout;
   private polling = false;
+  private pollAgain = false;
+  private wakeupClient?: Promise<pg.Client | null>;
 
-  constructor(private readonly dataSource: DataSource, logger: JsonLogger) {
+  constructor(
+    private readonly dataSource: DataSource,
+    logger: JsonLogger,
+    private readonly options: { wakeups?: pg.ClientConfig; pollMs?: number } = {},
+  ) {
     super(logger);
   }
 
-  /** Nothing to send: the log itself is the channel. */
-  async publish(): Promise<void> {}
+  /** The log itself is the channel: this only wakes the readers. */
+  async publish(): Promise<void> {
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [CHANGE_LOG_WAKEUP_CHANNEL, 'seizure']);
+  }
 
   async publishAccessChange(change: AccessChange): Promise<void> {
     await this.dataSource.query(
-      "WITH pruned AS (DELETE FROM access_changes WHERE created_at < now() - interval '1 hour') INSERT INTO access_changes (payload) VALUES ($1)",
-      [JSON.stringify(change)],
+      "WITH pruned AS (DELETE FROM access_changes WHERE created_at < now() - interval '1 hour'), " +
+        'written AS (INSERT INTO access_changes (payload) VALUES ($1)) SELECT pg_notify($2, $3)',
+      [JSON.stringify(change), CHANGE_LOG_WAKEUP_CHANNEL, 'access'],
     );
   }
 
@@ -322,8 +341,36 @@ class ChangeLogPollingEventBus extends ListeningBus implements SeizureEventBus {
     this.accessCursor ??= this.dataSource
       .query('SELECT coalesce(max(seq), 0)::text AS seq FROM access_changes')
       .then((rows: { seq: string }[]) => rows[0].seq);
-    await Promise.all([this.cursor, this.accessCursor]);
-    this.timer ??= setInterval(() => void this.poll(), POLL_MS);
+    this.wakeupClient ??= this.listenForWakeups();
+    const [, , listening] = await Promise.all([this.cursor, this.accessCursor, this.wakeupClient]);
+    this.timer ??= setInterval(() => this.pollSoon(), this.options.pollMs ?? (listening ? POLL_WITH_WAKEUPS_MS : POLL_MS));
+  }
+
+  /** A connection that LISTENs for wake-ups; null (and polling every 500 ms) when none could be opened. */
+  private async listenForWakeups(): Promise<pg.Client | null> {
+    if (!this.options.wakeups) return null;
+    const client = new pg.Client(this.options.wakeups);
+    try {
+      client.on('notification', () => this.pollSoon());
+      // A lost connection leaves the timer, which then is the only reader.
+      client.on('error', (error) => this.logger.event('warn', 'change log wake-ups lost', { error: error.message }));
+      await client.connect();
+      await client.query(`LISTEN ${CHANGE_LOG_WAKEUP_CHANNEL}`);
+      return client;
+    } catch (error) {
+      this.logger.event('warn', 'change log wake-ups unavailable; polling', { error: error instanceof Error ? error.message : String(error) });
+      await client.end().catch(() => undefined);
+      return null;
+    }
+  }
+
+  /** Reads the logs now, or right after the read under way (which may have started before the wake-up's rows committed). */
+  private pollSoon(): void {
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
+    void this.poll();
   }
 
   protected override idle(): void {
@@ -332,11 +379,15 @@ class ChangeLogPollingEventBus extends ListeningBus implements SeizureEventBus {
     this.timer = undefined;
     this.cursor = undefined;
     this.accessCursor = undefined;
+    const client = this.wakeupClient;
+    this.wakeupClient = undefined;
+    void client?.then((c) => c?.end()).catch(() => undefined);
   }
 
   private async poll(): Promise<void> {
     if (this.polling || this.cursor === undefined || this.accessCursor === undefined) return;
     this.polling = true;
+    this.pollAgain = false;
     try {
       const accessAfter = await this.accessCursor;
       const changes = (await this.dataSource.query(
@@ -349,6 +400,7 @@ class ChangeLogPollingEventBus extends ListeningBus implements SeizureEventBus {
           const change = parseAccessChange(row.payload);
           if (change) this.emitAccessChange(change);
         }
+        if (changes.length === 500) this.pollAgain = true; // a full page: there may be more
       }
       const after = await this.cursor;
       const rows = (await this.dataSource.query(
@@ -358,10 +410,12 @@ class ChangeLogPollingEventBus extends ListeningBus implements SeizureEventBus {
       if (rows.length === 0 || this.cursor === undefined) return;
       this.cursor = Promise.resolve(rows[rows.length - 1].seq);
       for (const row of rows) this.emit({ seizureId: row.seizure_id, changeSeq: row.seq, version: row.version, change: row.change });
+      if (rows.length === 500) this.pollAgain = true;
     } catch (error) {
       this.logger.event('warn', 'seizure change poll failed', { error: error instanceof Error ? error.message : String(error) });
     } finally {
       this.polling = false;
+      if (this.pollAgain && this.cursor !== undefined) this.pollSoon();
     }
   }
 

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { JobsService } from '../jobs/jobs.service.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import type { EntityManager } from 'typeorm';
 import type { SeizureChangeEvent, SeizureChangeListener } from '../seizures/write/seizure-submission.service.js';
+import { SEIZURE_EVENT_BUS, type SeizureEventBus } from './seizure-event-bus.js';
 
 /**
  * Changes that can make a report new to someone: its submission, a release, an amendment (a lower
@@ -20,6 +21,7 @@ export class AlertTrigger implements SeizureChangeListener {
   constructor(
     private readonly jobs: JobsService,
     private readonly logger: JsonLogger,
+    @Inject(SEIZURE_EVENT_BUS) private readonly bus: SeizureEventBus,
   ) {}
 
   /**
@@ -32,8 +34,15 @@ export class AlertTrigger implements SeizureChangeListener {
     await this.jobs.enqueueWithin(manager, 'alerts.match', { seizureId: event.seizureId, changeSeq: event.changeSeq }, { jobId: alertJobId(event) });
   }
 
-  /** After commit, when the queue is elsewhere (Redis); every change passes `changing` first. */
+  /**
+   * After commit: the embedded event bus reads the change log now (live subscriptions hear of every
+   * change at once there); and the alert job is queued here when the queue is elsewhere (Redis);
+   * every change passes `changing` first.
+   */
   async changed(event: SeizureChangeEvent): Promise<void> {
+    await this.bus.changeLogged().catch((error: unknown) => {
+      this.logger.event('warn', 'change log readers not woken', { changeSeq: event.changeSeq, error: error instanceof Error ? error.message : String(error) });
+    });
     if (!ALERTING_CHANGES.has(event.change) || this.jobs.enqueuesInTransactions) return;
     try {
       // One job per change, whatever the number of callers that report it.

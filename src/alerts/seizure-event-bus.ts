@@ -26,6 +26,11 @@ export type AccessChangeListener = (change: AccessChange) => void;
 export interface SeizureEventBus {
   readonly kind: 'postgres' | 'redis' | 'polling';
   publish(event: SeizureEvent): Promise<void>;
+  /**
+   * After a change committed to the seizure_changes log. Only the embedded bus, which reads that
+   * log, acts on it (its readers read now); the others carry what the alert matcher publishes.
+   */
+  changeLogged(): Promise<void>;
   /** Resolves once the listener will receive events published from now on. */
   subscribe(listener: SeizureEventListener): Promise<() => void>;
   /** Tells every process (this one included) that access changed; see AccessChange. */
@@ -138,6 +143,12 @@ abstract class ListeningBus {
 /** LISTEN on one dedicated connection, opened with the first subscriber and re-opened if it drops. */
 class PostgresNotifyEventBus extends ListeningBus implements SeizureEventBus {
   readonly kind = 'postgres' as const;
+
+  /** Subscribers hear of a change when the alert matcher publishes it. */
+  changeLogged(): Promise<void> {
+    return Promise.resolve();
+  }
+
   private listening?: Promise<void>;
   private client?: pg.Client;
   private closed = false;
@@ -218,6 +229,12 @@ class PostgresNotifyEventBus extends ListeningBus implements SeizureEventBus {
 /** Pub/sub on a channel named by the Redis prefix, so installations sharing a Redis stay apart. */
 class RedisEventBus extends ListeningBus implements SeizureEventBus {
   readonly kind = 'redis' as const;
+
+  /** Subscribers hear of a change when the alert matcher publishes it. */
+  changeLogged(): Promise<void> {
+    return Promise.resolve();
+  }
+
   private publisher?: Redis;
   private subscriber?: Redis;
   private subscribed?: Promise<unknown>;
@@ -297,9 +314,13 @@ export class ChangeLogPollingEventBus extends ListeningBus implements SeizureEve
   private cursor?: Promise<string>;
   private accessCursor?: Promise<string>;
   private timer?: NodeJS.Timeout;
+  private timerMs = 0;
   private polling = false;
   private pollAgain = false;
-  private wakeupClient?: Promise<pg.Client | null>;
+  private wakeups?: pg.Client;
+  private connecting?: Promise<void>;
+  private ending?: Promise<void>;
+  private closed = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -311,7 +332,12 @@ export class ChangeLogPollingEventBus extends ListeningBus implements SeizureEve
 
   /** The log itself is the channel: this only wakes the readers. */
   async publish(): Promise<void> {
-    await this.dataSource.query('SELECT pg_notify($1, $2)', [CHANGE_LOG_WAKEUP_CHANNEL, 'seizure']);
+    await this.wake('seizure');
+  }
+
+  /** A change was committed to the seizure_changes log: its readers read it now. */
+  async changeLogged(): Promise<void> {
+    await this.wake('seizure');
   }
 
   async publishAccessChange(change: AccessChange): Promise<void> {
@@ -320,6 +346,10 @@ export class ChangeLogPollingEventBus extends ListeningBus implements SeizureEve
         'written AS (INSERT INTO access_changes (payload) VALUES ($1)) SELECT pg_notify($2, $3)',
       [JSON.stringify(change), CHANGE_LOG_WAKEUP_CHANNEL, 'access'],
     );
+  }
+
+  private async wake(log: string): Promise<void> {
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [CHANGE_LOG_WAKEUP_CHANNEL, log]);
   }
 
   async subscribe(listener: SeizureEventListener): Promise<() => void> {
@@ -334,6 +364,11 @@ export class ChangeLogPollingEventBus extends ListeningBus implements SeizureEve
     return this.accessRemover(listener);
   }
 
+  /** Whether a LISTEN connection wakes the readers now (else they read on the short timer). */
+  get listening(): boolean {
+    return this.wakeups !== undefined;
+  }
+
   private async start(): Promise<void> {
     this.cursor ??= this.dataSource
       .query('SELECT coalesce(max(seq), 0)::text AS seq FROM seizure_changes')
@@ -341,27 +376,77 @@ export class ChangeLogPollingEventBus extends ListeningBus implements SeizureEve
     this.accessCursor ??= this.dataSource
       .query('SELECT coalesce(max(seq), 0)::text AS seq FROM access_changes')
       .then((rows: { seq: string }[]) => rows[0].seq);
-    this.wakeupClient ??= this.listenForWakeups();
-    const [, , listening] = await Promise.all([this.cursor, this.accessCursor, this.wakeupClient]);
-    this.timer ??= setInterval(() => this.pollSoon(), this.options.pollMs ?? (listening ? POLL_WITH_WAKEUPS_MS : POLL_MS));
+    try {
+      await Promise.all([this.cursor, this.accessCursor, this.listen()]);
+    } catch (error) {
+      // Not kept: the next subscriber tries again.
+      this.cursor = undefined;
+      this.accessCursor = undefined;
+      throw error;
+    }
+    if (this.closed || !this.hasListeners) return;
+    this.pollEvery(this.pollInterval());
   }
 
-  /** A connection that LISTENs for wake-ups; null (and polling every 500 ms) when none could be opened. */
-  private async listenForWakeups(): Promise<pg.Client | null> {
-    if (!this.options.wakeups) return null;
-    const client = new pg.Client(this.options.wakeups);
+  private pollInterval(): number {
+    return this.options.pollMs ?? (this.wakeups ? POLL_WITH_WAKEUPS_MS : POLL_MS);
+  }
+
+  private pollEvery(ms: number): void {
+    if (this.timer && this.timerMs === ms) return;
+    clearInterval(this.timer);
+    this.timerMs = ms;
+    this.timer = setInterval(() => this.pollSoon(), ms);
+    this.timer.unref();
+  }
+
+  /**
+   * Opens the LISTEN connection unless it is open or opening. Failing, the readers poll on the
+   * short timer; a connection that drops is opened again after RECONNECT_MS while anyone listens.
+   */
+  private listen(): Promise<void> {
+    if (!this.options.wakeups || this.wakeups || this.closed) return Promise.resolve();
+    this.connecting ??= this.connectWakeups().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async connectWakeups(): Promise<void> {
+    const client = new pg.Client({ connectionTimeoutMillis: 5000, ...this.options.wakeups });
+    client.on('notification', () => this.pollSoon());
+    client.on('error', (error) => this.dropped(client, error));
+    client.on('end', () => this.dropped(client));
     try {
-      client.on('notification', () => this.pollSoon());
-      // A lost connection leaves the timer, which then is the only reader.
-      client.on('error', (error) => this.logger.event('warn', 'change log wake-ups lost', { error: error.message }));
       await client.connect();
       await client.query(`LISTEN ${CHANGE_LOG_WAKEUP_CHANNEL}`);
-      return client;
     } catch (error) {
-      this.logger.event('warn', 'change log wake-ups unavailable; polling', { error: error instanceof Error ? error.message : String(error) });
+      client.removeAllListeners('end');
       await client.end().catch(() => undefined);
-      return null;
+      this.logger.event('warn', 'change log wake-ups unavailable; polling', { error: error instanceof Error ? error.message : String(error) });
+      return;
     }
+    if (this.closed || !this.hasListeners) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.wakeups = client;
+    if (this.timer) this.pollEvery(this.pollInterval());
+    this.pollSoon(); // whatever was logged while the connection was being opened
+  }
+
+  private dropped(client: pg.Client, error?: Error): void {
+    if (this.wakeups !== client) return;
+    this.wakeups = undefined;
+    client.end().catch(() => undefined);
+    if (this.closed || !this.hasListeners) return;
+    this.logger.event('warn', 'change log wake-ups lost; polling until they are back', { error: error?.message });
+    this.pollEvery(this.pollInterval());
+    const retry = () => {
+      if (this.closed || !this.hasListeners || this.wakeups) return;
+      void this.listen().then(() => {
+        if (!this.wakeups && !this.closed && this.hasListeners) setTimeout(retry, RECONNECT_MS).unref();
+      });
+    };
+    setTimeout(retry, RECONNECT_MS).unref();
   }
 
   /** Reads the logs now, or right after the read under way (which may have started before the wake-up's rows committed). */
@@ -379,9 +464,9 @@ export class ChangeLogPollingEventBus extends ListeningBus implements SeizureEve
     this.timer = undefined;
     this.cursor = undefined;
     this.accessCursor = undefined;
-    const client = this.wakeupClient;
-    this.wakeupClient = undefined;
-    void client?.then((c) => c?.end()).catch(() => undefined);
+    const client = this.wakeups;
+    this.wakeups = undefined;
+    this.ending = client?.end().catch(() => undefined);
   }
 
   private async poll(): Promise<void> {
@@ -420,8 +505,11 @@ export class ChangeLogPollingEventBus extends ListeningBus implements SeizureEve
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.listeners.clear();
     this.accessListeners.clear();
     this.idle();
+    await this.connecting?.catch(() => undefined);
+    await this.ending;
   }
 }

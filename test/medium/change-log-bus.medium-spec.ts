@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChangeLogPollingEventBus, type AccessChange, type SeizureEvent } from '../../src/alerts/seizure-event-bus.js';
+import { ChangeLogPollingEventBus, SEIZURE_EVENT_BUS, type AccessChange, type SeizureEvent, type SeizureEventBus } from '../../src/alerts/seizure-event-bus.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -43,6 +43,30 @@ describe('the change-log event bus', () => {
 
     stopAccess();
     stopEvents();
+  });
+
+  it('opens its LISTEN connection again when it drops, and polls meanwhile', async () => {
+    const access: AccessChange[] = [];
+    const stop = await bus.subscribeAccessChanges((change) => access.push(change));
+    expect(bus.listening).toBe(true);
+    await (bus as unknown as { wakeups: { end(): Promise<void> } }).wakeups.end(); // the connection drops
+    expect(bus.listening).toBe(false);
+    await waitFor('the LISTEN connection back', () => bus.listening, 10_000);
+    await bus.publishAccessChange({ users: ['user-3'], reason: 'after the drop' });
+    await waitFor('the access change', () => access.some((change) => change.reason === 'after the drop'), 10_000);
+    stop();
+  });
+
+  it("is the server's own bus on the embedded database, and it listens there", async () => {
+    const serverBus = platform.server.app.get<SeizureEventBus>(SEIZURE_EVENT_BUS, { strict: false });
+    if (platform.server.runtime.connection.kind !== 'embedded') {
+      expect(serverBus.kind).not.toBe('polling'); // PostgreSQL's own LISTEN/NOTIFY, or Redis
+      return;
+    }
+    expect(serverBus).toBeInstanceOf(ChangeLogPollingEventBus);
+    const stop = await serverBus.subscribeAccessChanges(() => undefined);
+    expect((serverBus as ChangeLogPollingEventBus).listening).toBe(true);
+    stop();
   });
 
   it('still reads its logs on its timer when it cannot LISTEN', async () => {

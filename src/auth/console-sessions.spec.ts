@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { cookieValue, csrfMatches, openForRow, sealForRow, sessionRowContext, sessionSecrets } from './console-sessions.js';
+import { openUnderKey, sealUnderKey } from '../crypto/keyed-seal.js';
+import { cookieValue, csrfMatches, sessionRowContext, sessionSecrets } from './console-sessions.js';
 
 describe('what the database holds of a console session', () => {
   it('derives the row key, the sealing key and the CSRF token from the id, each different per id', () => {
@@ -19,17 +20,17 @@ describe('what the database holds of a console session', () => {
     const { idHash, sealKey } = sessionSecrets(randomBytes(32).toString('base64url'));
     const end = new Date(Date.UTC(2026, 11, 7, 17));
     const context = sessionRowContext(idHash, 'user-a', end);
-    const sealed = sealForRow(sealKey, context, 'an OIDC token');
+    const sealed = sealUnderKey(sealKey, context, 'an OIDC token');
     expect(sealed.toString('latin1')).not.toContain('OIDC');
-    expect(openForRow(sealKey, context, sealed)).toBe('an OIDC token');
-    expect(openForRow(sessionSecrets(randomBytes(32).toString('base64url')).sealKey, context, sealed)).toBeNull();
-    expect(openForRow(sealKey, sessionRowContext('another row', 'user-a', end), sealed)).toBeNull();
-    expect(openForRow(sealKey, sessionRowContext(idHash, 'user-b', end), sealed)).toBeNull();
-    expect(openForRow(sealKey, sessionRowContext(idHash, 'user-a', new Date(end.getTime() + 1)), sealed)).toBeNull();
+    expect(openUnderKey(sealKey, context, sealed)).toBe('an OIDC token');
+    expect(openUnderKey(sessionSecrets(randomBytes(32).toString('base64url')).sealKey, context, sealed)).toBeNull();
+    expect(openUnderKey(sealKey, sessionRowContext('another row', 'user-a', end), sealed)).toBeNull();
+    expect(openUnderKey(sealKey, sessionRowContext(idHash, 'user-b', end), sealed)).toBeNull();
+    expect(openUnderKey(sealKey, sessionRowContext(idHash, 'user-a', new Date(end.getTime() + 1)), sealed)).toBeNull();
     const tampered = Buffer.from(sealed);
     tampered[14] ^= 1;
-    expect(openForRow(sealKey, context, tampered)).toBeNull();
-    expect(openForRow(sealKey, context, Buffer.alloc(10))).toBeNull();
+    expect(openUnderKey(sealKey, context, tampered)).toBeNull();
+    expect(openUnderKey(sealKey, context, Buffer.alloc(10))).toBeNull();
   });
 });
 

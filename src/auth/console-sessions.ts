@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { openUnderKey, sealUnderKey, secretRowKeys } from '../crypto/keyed-seal.js';
 
 /** The cookie that carries a console session id (HttpOnly, SameSite=Strict, Path=/). */
 export const SESSION_COOKIE = 'ww_session';
@@ -48,31 +49,8 @@ export interface SessionView {
  * site can read neither the cookie nor anything derived from it).
  */
 export function sessionSecrets(id: string): { idHash: string; sealKey: Buffer; csrfToken: string } {
-  const secret = Buffer.from(id, 'utf8');
-  return {
-    idHash: createHash('sha256').update(secret).digest('base64url'),
-    sealKey: Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'windward console session: credential', 32)),
-    csrfToken: createHmac('sha256', secret).update('windward console session: csrf').digest('base64url'),
-  };
-}
-
-/** AES-256-GCM: iv (12) + ciphertext + tag (16), bound to `context` (the row's other columns). */
-export function sealForRow(key: Buffer, context: string, plaintext: string): Buffer {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(context, 'utf8'));
-  return Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-}
-
-/** The plaintext, or null when the key or the context does not match (never an exception). */
-export function openForRow(key: Buffer, context: string, sealed: Buffer): string | null {
-  if (sealed.length < 12 + 16) return null;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12)).setAAD(Buffer.from(context, 'utf8'));
-    decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-    return Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]).toString('utf8');
-  } catch {
-    return null;
-  }
+  const { rowKey, sealKey } = secretRowKeys(id, 'console session: credential');
+  return { idHash: rowKey, sealKey, csrfToken: createHmac('sha256', Buffer.from(id, 'utf8')).update('windward console session: csrf').digest('base64url') };
 }
 
 /** The columns a row's seal is bound to: moved to another row or user, or given a later end, it opens nothing. */
@@ -121,7 +99,7 @@ export class ConsoleSessions {
     const expiresAt = new Date(Math.min(at + SESSION_MAX_MS, notAfter?.getTime() ?? Infinity));
     await this.dataSource.query(
       'INSERT INTO console_sessions (id_hash, user_id, credential, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)',
-      [idHash, userId, sealForRow(sealKey, sessionRowContext(idHash, userId, expiresAt), JSON.stringify(credential)), new Date(at), expiresAt],
+      [idHash, userId, sealUnderKey(sealKey, sessionRowContext(idHash, userId, expiresAt), JSON.stringify(credential)), new Date(at), expiresAt],
     );
     // The user's other sessions beyond the limit, least recently used first; never the new one.
     await this.dataSource.query(
@@ -141,7 +119,7 @@ export class ConsoleSessions {
     const at = this.now();
     const lastSeen = new Date(row.last_seen_at).getTime();
     const expiresAt = new Date(row.expires_at);
-    const credential = parseCredential(openForRow(sealKey, sessionRowContext(idHash, row.user_id, expiresAt), row.credential));
+    const credential = parseCredential(openUnderKey(sealKey, sessionRowContext(idHash, row.user_id, expiresAt), row.credential));
     if (at >= expiresAt.getTime() || at - lastSeen >= SESSION_IDLE_MS || credential === null) {
       // Unless another replica saw activity meanwhile (its clock may be ahead): then the next lookup decides.
       await this.dataSource.query('DELETE FROM console_sessions WHERE id_hash = $1 AND last_seen_at <= $2', [idHash, new Date(lastSeen)]);

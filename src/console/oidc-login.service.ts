@@ -1,17 +1,23 @@
-import { createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { decodeJwt } from 'jose';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
-import { openForRow, sealForRow } from '../auth/console-sessions.js';
 import { OidcService } from '../auth/oidc.service.js';
+import { openUnderKey, sealUnderKey, secretRowKeys } from '../crypto/keyed-seal.js';
 import { UnauthenticatedError, NotFoundError } from '../errors/domain-error.js';
 import type { UserEntity } from '../users/user.entity.js';
 
 const PENDING_MS = 10 * 60_000;
 const STATE = /^[A-Za-z0-9_-]{32}$/;
+/**
+ * A pending sign-in's row is found by a hash of its state and sealed under a key derived from it
+ * (keyed-seal.ts). The state travels in the browser's cookie and the callback URL, never in the
+ * database, so a reader of the database alone learns no verifier.
+ */
+const PENDING_PURPOSE = 'console oidc sign-in';
 
 /**
  * A sign-in between its start and the provider's callback, kept in the database so that the
@@ -22,19 +28,6 @@ interface Pending {
   verifier: string;
   nonce: string;
   redirectUri: string;
-}
-
-/**
- * A pending sign-in's row: found by a hash of the state, sealed under a key derived from the state.
- * The state travels in the browser's cookie and the callback URL, never in the database, so a
- * reader of the database alone learns no verifier.
- */
-export function pendingSecrets(state: string): { stateHash: string; sealKey: Buffer } {
-  const bytes = Buffer.from(state, 'utf8');
-  return {
-    stateHash: createHash('sha256').update(bytes).digest('base64url'),
-    sealKey: Buffer.from(hkdfSync('sha256', bytes, Buffer.alloc(0), 'windward console oidc sign-in', 32)),
-  };
 }
 
 interface ProviderEndpoints {
@@ -141,23 +134,23 @@ export class OidcLoginService {
 
   /** Sign-ins older than PENDING_MS are removed as new ones start (any visitor may start one; none is evicted early). */
   private async remember(state: string, pending: Pending, now: number): Promise<void> {
-    const { stateHash, sealKey } = pendingSecrets(state);
+    const { rowKey, sealKey } = secretRowKeys(state, PENDING_PURPOSE);
     await this.dataSource.query('DELETE FROM console_oidc_logins WHERE created_at <= $1', [new Date(now - PENDING_MS)]);
     await this.dataSource.query('INSERT INTO console_oidc_logins (state_hash, pending, created_at) VALUES ($1, $2, $3)', [
-      stateHash, sealForRow(sealKey, stateHash, JSON.stringify(pending)), new Date(now),
+      rowKey, sealUnderKey(sealKey, rowKey, JSON.stringify(pending)), new Date(now),
     ]);
   }
 
   /** The sign-in this state started, once: taking it removes it, whichever replica asks first. */
   private async takePending(state: string, now: number): Promise<Pending | null> {
     if (!STATE.test(state)) return null;
-    const { stateHash, sealKey } = pendingSecrets(state);
+    const { rowKey, sealKey } = secretRowKeys(state, PENDING_PURPOSE);
     // TypeORM answers a DELETE with [rows, affected].
-    const [rows] = (await this.dataSource.query('DELETE FROM console_oidc_logins WHERE state_hash = $1 RETURNING pending, created_at', [stateHash])) as [{ pending: Buffer; created_at: Date }[], number];
+    const [rows] = (await this.dataSource.query('DELETE FROM console_oidc_logins WHERE state_hash = $1 RETURNING pending, created_at', [rowKey])) as [{ pending: Buffer; created_at: Date }[], number];
     const row = rows[0];
     const startedAt = row ? new Date(row.created_at).getTime() : Number.NaN;
     if (!row || !(now - startedAt <= PENDING_MS)) return null;
-    const text = openForRow(sealKey, stateHash, row.pending);
+    const text = openUnderKey(sealKey, rowKey, row.pending);
     return text === null ? null : (JSON.parse(text) as Pending);
   }
 }

@@ -302,7 +302,7 @@ class RedisEventBus extends ListeningBus implements SeizureEventBus {
 
 /**
  * Reads new rows of the seizure_changes log while anyone listens: at once when a NOTIFY on
- * CHANGE_LOG_WAKEUP_CHANNEL says something was published, and every few seconds in case a wake-up
+ * CHANGE_LOG_WAKEUP_CHANNEL says a change or an access change was logged, and every few seconds in case a wake-up
  * was missed (every 500 ms when no LISTEN connection could be opened). PGlite runs one transaction
  * at a time, so rows commit in seq order and a cursor on seq misses none. Access changes have no
  * log of their own elsewhere, so here they are written to `access_changes` (kept for an hour) and
@@ -330,14 +330,12 @@ export class ChangeLogPollingEventBus extends ListeningBus implements SeizureEve
     super(logger);
   }
 
-  /** The log itself is the channel: this only wakes the readers. */
-  async publish(): Promise<void> {
-    await this.wake('seizure');
-  }
+  /** Nothing to send: the log itself is the channel, and the change woke its readers when it committed (changeLogged). */
+  async publish(): Promise<void> {}
 
-  /** A change was committed to the seizure_changes log: its readers read it now. */
+  /** A change was committed to the seizure_changes log: its readers, in every process, read it now. */
   async changeLogged(): Promise<void> {
-    await this.wake('seizure');
+    await this.dataSource.query('SELECT pg_notify($1, $2)', [CHANGE_LOG_WAKEUP_CHANNEL, 'seizure']);
   }
 
   async publishAccessChange(change: AccessChange): Promise<void> {
@@ -346,10 +344,6 @@ export class ChangeLogPollingEventBus extends ListeningBus implements SeizureEve
         'written AS (INSERT INTO access_changes (payload) VALUES ($1)) SELECT pg_notify($2, $3)',
       [JSON.stringify(change), CHANGE_LOG_WAKEUP_CHANNEL, 'access'],
     );
-  }
-
-  private async wake(log: string): Promise<void> {
-    await this.dataSource.query('SELECT pg_notify($1, $2)', [CHANGE_LOG_WAKEUP_CHANNEL, log]);
   }
 
   async subscribe(listener: SeizureEventListener): Promise<() => void> {

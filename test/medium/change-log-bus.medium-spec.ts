@@ -37,7 +37,7 @@ describe('the change-log event bus', () => {
     for (const [version, change] of [[1, 'SUBMITTED'], [2, 'UPDATED']] as const) {
       await dataSource.query('INSERT INTO seizure_changes (seizure_id, version, change) VALUES ($1, $2, $3)', [seizureId, version, change]);
     }
-    await bus.publish();
+    await bus.changeLogged();
     await waitFor('two seizure events', () => events.filter((event) => event.seizureId === seizureId).length >= 2, 10_000);
     expect(events.filter((event) => event.seizureId === seizureId).map((event) => [event.version, event.change])).toEqual([[1, 'SUBMITTED'], [2, 'UPDATED']]);
 

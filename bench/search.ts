@@ -37,6 +37,9 @@
  * SSD or in memory; "server" keeps the server's setting).
  * Each measurement also prints CPU milliseconds per request: Windward's thread, the process's other
  * threads (load generator, GC helpers), and PostgreSQL.
+ * From these the report prints a search ceiling: the throughput Windward's search would reach at
+ * 20 clients if its own work cost no more than the framework floor's, with the PostgreSQL work its
+ * requests make today, on these cores (pinned: per core), as a share of the framework floor.
  * Windward's own pool is config's database.poolSize (DATABASE_POOL_SIZE, default 10).
  */
 import 'reflect-metadata';
@@ -209,7 +212,10 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
 interface Round {
   result: LoadResult;
   load1: string;
+  /** CPU milliseconds per request: this process's main thread, its other threads, PostgreSQL. */
   mainMs: number;
+  otherMs: number;
+  postgresMs: number;
 }
 
 interface Measurement {
@@ -249,6 +255,32 @@ function summarize(key: string, label: string, clients: number, rounds: Round[])
   };
 }
 
+/**
+ * The most Windward's search could reach on this machine if its own work cost nothing beyond the
+ * framework floor's, from CPU per request at 20 clients: the floor's thread and its load generator
+ * (which sends the request), plus the PostgreSQL work Windward's request makes today (its page and
+ * its credential lookup, from a). Not pinned, all of it shares every core; pinned, the server's
+ * thread has CPU 0 and PostgreSQL shares CPU 1 with the load generators. It assumes no core idles.
+ */
+function searchCeiling<P extends { key: string; job: { concurrency: number } }>(planned: P[], rounds: Map<P, Round[]>, floorRps: number | undefined, pinned: boolean): void {
+  const at20 = (key: string) => {
+    const found = planned.find((p) => p.key === key && p.job.concurrency === 20);
+    return (found && rounds.get(found)) ?? [];
+  };
+  const [floor, windward] = [at20('d'), at20('a')];
+  if (!floor.length || !windward.length || !floorRps) return;
+  const mean = (rs: Round[], part: (r: Round) => number) => rs.reduce((sum, r) => sum + part(r), 0) / rs.length;
+  const framework = mean(floor, (r) => r.mainMs);
+  const loadGenerator = mean(floor, (r) => r.otherMs);
+  const postgres = mean(windward, (r) => r.postgresMs);
+  const cores = os.cpus().length;
+  const ceiling = pinned ? Math.min(1000 / framework, 1000 / (postgres + loadGenerator)) : (cores * 1000) / (framework + loadGenerator + postgres);
+  const how = pinned
+    ? `CPU 0: the framework floor's thread ${framework.toFixed(2)} ms; CPU 1: Windward's PostgreSQL work ${postgres.toFixed(2)} + the load generator's ${loadGenerator.toFixed(2)} ms`
+    : `${cores} cores over the framework floor's thread ${framework.toFixed(2)} + its load generator's ${loadGenerator.toFixed(2)} + Windward's PostgreSQL work ${postgres.toFixed(2)} ms`;
+  out(`  search ceiling at 20 clients, per request ${how}: at most ${ceiling.toFixed(0)} req/s = ${(ceiling / floorRps).toFixed(2)} of the framework floor`);
+}
+
 async function measureOnce(label: string, job: LoadJob, round: string): Promise<Round> {
   const before = load1();
   const cpuBefore = cpuSnapshot();
@@ -264,7 +296,15 @@ async function measureOnce(label: string, job: LoadJob, round: string): Promise<
       `p50 ${ms(percentile(sorted, 0.5)).padStart(6)} ms  p99 ${ms(percentile(sorted, 0.99)).padStart(6)} ms  ${rps.toFixed(1).padStart(8)} req/s  (load1 ${before})`,
   );
   out(`      ${cpu}`);
-  return { result, load1: before, mainMs: requests > 0 ? (cpuAfter.mainThreadMs - cpuBefore.mainThreadMs) / requests : Number.NaN };
+  const perRequest = (ms: number) => (requests > 0 ? ms / requests : Number.NaN);
+  const mainMs = perRequest(cpuAfter.mainThreadMs - cpuBefore.mainThreadMs);
+  return {
+    result,
+    load1: before,
+    mainMs,
+    otherMs: perRequest(cpuAfter.processMs - cpuBefore.processMs) - mainMs,
+    postgresMs: perRequest(cpuAfter.postgresMs - cpuBefore.postgresMs),
+  };
 }
 
 async function explain(connectionString: string, title: string, query: CapturedQuery): Promise<void> {
@@ -589,6 +629,7 @@ async function main(): Promise<number> {
     };
     perRound(1);
     perRound(20);
+    searchCeiling(groups.flat(), rounds, get('d', 20)?.rps, options.pin);
     ratioLine('b scan vs its SQL', 'bs', 'cx');
     const speedUp = (name: string, fast: string, slow: string) => {
       const [f1, s1, f20, s20] = [get(fast, 1), get(slow, 1), get(fast, 20), get(slow, 20)];

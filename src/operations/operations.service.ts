@@ -79,6 +79,11 @@ export class OperationsService {
     const added = await this.checkAgencies(agencies);
     return this.change(ctx, id, 'update', 'operation.add-participants', async (operation) => {
       if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
+      // A participant reads the operation's linked reports: an administrator of another agency
+      // (a platform administrator) making its own agency one would grant itself that intelligence.
+      if (added.includes(ctx.principal.agencyCode) && operation.leadAgency !== ctx.principal.agencyCode) {
+        throw new ForbiddenError('Your agency cannot make itself a participant of an operation it does not lead: its lead agency adds participants');
+      }
       const participants = [...new Set([...operation.participants, ...added])].sort();
       return participants.length === operation.participants.length ? {} : { participants };
     });

@@ -99,6 +99,15 @@ describe('operations: lifecycle and its access consequences', () => {
     const admin = await platform.gql<{ addOperationParticipants: { participants: { code: string }[] } }>(k.admin, 'mutation($o: ID!) { addOperationParticipants(operationId: $o, agencies: ["TT"]) { participants { code } } }', { o: id });
     expect(admin.data!.addOperationParticipants.participants.map((a) => a.code)).toContain('TT');
     expect((await platform.gql(k.ttElo, LINK, { o: id, s: ttReport.id })).errors).toBeUndefined();
+    // The platform administrator cannot make its own agency a participant: it would then read the
+    // linked reports, which its own rules withhold.
+    const before = await platform.gql<{ seizure: unknown }>(k.admin, READ_SEIZURE, { id: jmReport.id });
+    expect(before.data!.seizure).toBeNull();
+    const self = await platform.gql(k.admin, 'mutation($o: ID!) { addOperationParticipants(operationId: $o, agencies: ["KY", "WCO"]) { participants { code } } }', { o: id });
+    expect(self.errors![0].extensions.code).toBe('FORBIDDEN');
+    const participants = await platform.gql<{ operation: { participants: { code: string }[] } }>(k.jio, 'query($o: ID!) { operation(id: $o) { participants { code } } }', { o: id });
+    expect(participants.data!.operation.participants.map((a) => a.code).sort()).toEqual(['JIO', 'JM', 'TT']);
+    expect((await platform.gql<{ seizure: unknown }>(k.admin, READ_SEIZURE, { id: jmReport.id })).data!.seizure).toBeNull();
   });
 
   it('audits every operation change', async () => {

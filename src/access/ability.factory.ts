@@ -15,7 +15,16 @@ export function principalAttributes(principal: Principal, operations: readonly s
     communities: principal.communities,
     roles: principal.roles,
     operations,
+    // Not a placeholder: it decides which rules apply, so abilities shared by attributes differ by it.
+    personal: !principal.credentialsIssuedByAnother,
   };
+}
+
+const NAMES_USER = /\{\{\s*userId\s*\}\}/;
+
+/** A rule that grants by naming the user personally, which credentials someone else issued do not get (a rule that takes away still applies). */
+function grantsToUserByName(rule: PolicyRule): boolean {
+  return !rule.inverted && rule.conditions !== undefined && NAMES_USER.test(JSON.stringify(rule.conditions));
 }
 
 const PLACEHOLDER = /^\{\{\s*([A-Za-z]+)\s*\}\}$/;
@@ -44,6 +53,7 @@ function appliesTo(rule: PolicyRule, principal: Principal): boolean {
   if (rule.roles && !rule.roles.some((role) => principal.roles.includes(role))) return false;
   if (rule.agencyKinds && !rule.agencyKinds.includes(principal.agencyKind)) return false;
   if (rule.agencies && !rule.agencies.includes(principal.agencyCode)) return false;
+  if (principal.credentialsIssuedByAnother && grantsToUserByName(rule)) return false;
   return true;
 }
 

@@ -41,6 +41,23 @@ describe('AccessService.abilityFor', () => {
     expect(policies.rules.some((rule) => JSON.stringify(rule).includes('authMethod'))).toBe(false);
   });
 
+  it('gives credentials someone else issued none of the rules that name the user, and keeps their ability apart', async () => {
+    const access = new AccessService(policies);
+    const named = { ...report, tlp: 'RED', releasableToUsers: [principal().userId] };
+    const authored = { ...report, tlp: 'RED', reportingAgency: 'JM', createdBy: principal().userId };
+    const own = await access.abilityFor(principal());
+    expect(access.can(own, 'read', 'Seizure', named)).toBe(true);
+    expect(access.can(own, 'read', 'Seizure', authored)).toBe(true);
+    const issued = await access.abilityFor(principal({ credentialsIssuedByAnother: true }));
+    expect(issued).not.toBe(own);
+    expect(access.can(issued, 'read', 'Seizure', named)).toBe(false);
+    expect(access.can(issued, 'read', 'Seizure', authored)).toBe(false);
+    // Everything granted by agency, community or operation stays.
+    expect(access.can(issued, 'read', 'Seizure', { ...report, tlp: 'GREEN' })).toBe(true);
+    expect(access.can(issued, 'update', 'Seizure', { ...report, reportingAgency: 'JM' })).toBe(true);
+    expect(await access.abilityFor(principal())).toBe(own);
+  });
+
   it('keeps a bounded number of them', async () => {
     const access = new AccessService(policies);
     const first = await access.abilityFor(principal());

@@ -20,6 +20,12 @@ export interface Principal {
   communities: string[];
   roles: Role[];
   authMethod: AuthMethod;
+  /**
+   * The credentials were issued to this user by someone else (an agency administrator's key for
+   * them), so that person may hold them too: the policy's rules that name the user personally
+   * (TLP:RED's named recipients and author) do not apply.
+   */
+  credentialsIssuedByAnother?: boolean;
   /** When the presented credentials stop being accepted (an OIDC token's exp); a live connection closes then. */
   credentialsExpireAt?: Date;
   /**

@@ -35,6 +35,13 @@ export class ApiKeyEntity {
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt: Date | null;
 
+  /**
+   * The user who issued the key for someone else (an agency administrator), or null for the user's
+   * own key and an operator's (CLI). An issued key carries none of the rules that name the user.
+   */
+  @Column({ name: 'issued_by', type: 'uuid', nullable: true })
+  issuedBy: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -55,7 +55,7 @@ export class ApiKeysService {
 
   private readonly lookupSql: string;
 
-  async create(email: string, options: { ttl?: string; label?: string; now?: Date } = {}): Promise<CreatedApiKey> {
+  async create(email: string, options: { ttl?: string; label?: string; now?: Date; issuedBy?: string } = {}): Promise<CreatedApiKey> {
     const identity = canonicalEmail(email.trim());
     const user = identity.ok ? await this.users.findOneBy({ email: identity.address }) : null;
     if (!user) throw new NotFoundError(`User ${email}`);
@@ -63,7 +63,10 @@ export class ApiKeysService {
     const expiresAt = options.ttl ? new Date(now.getTime() + parseTtl(options.ttl)) : null;
     const key = KEY_PREFIX + randomBytes(SECRET_BYTES).toString('base64url');
     const saved = await this.keys.save(
-      this.keys.create({ userId: user.id, secretHash: hashApiKey(key), prefix: key.slice(0, 12), label: options.label ?? null, expiresAt }),
+      this.keys.create({
+        userId: user.id, secretHash: hashApiKey(key), prefix: key.slice(0, 12), label: options.label ?? null, expiresAt,
+        issuedBy: options.issuedBy && options.issuedBy !== user.id ? options.issuedBy : null,
+      }),
     );
     return { id: saved.id, key, expiresAt };
   }
@@ -102,7 +105,7 @@ export class ApiKeysService {
     if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
       await this.keys.update({ id: row.key_id }, { lastUsedAt: now });
     }
-    return { user: userFromRow(row), openOperations: row.open_operations };
+    return { user: userFromRow(row), openOperations: row.open_operations, issuedByAnother: row.issued_by !== null && row.issued_by !== row.user_id };
   }
 }
 
@@ -110,10 +113,12 @@ export interface KeyCredentials {
   user: UserEntity;
   /** Null when no operations feature is present. */
   openOperations: string[] | null;
+  /** Issued by someone other than its user (an administrator): rules naming the user do not apply. */
+  issuedByAnother: boolean;
 }
 
 const keyLookupSql = (openOperations: string) => `
-  SELECT k.id AS key_id, k.revoked_at, k.expires_at, k.last_used_at, ${openOperations} AS open_operations,
+  SELECT k.id AS key_id, k.revoked_at, k.expires_at, k.last_used_at, k.issued_by, ${openOperations} AS open_operations,
          u.id AS user_id, u.email, u.agency_code, u.roles, u.display_name, u.oidc_subject, u.status AS user_status, u.created_at AS user_created_at,
          a.name AS agency_name, a.kind AS agency_kind, a.country AS agency_country, a.region AS agency_region,
          a.communities AS agency_communities, a.legal_basis AS agency_legal_basis, a.status AS agency_status,
@@ -125,6 +130,7 @@ const keyLookupSql = (openOperations: string) => `
 
 interface KeyLookupRow {
   key_id: string;
+  issued_by: string | null;
   open_operations: string[] | null;
   revoked_at: Date | null;
   expires_at: Date | null;

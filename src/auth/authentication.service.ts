@@ -44,7 +44,8 @@ export class AuthenticationService {
 
   private async withKey(credentials: KeyCredentials | null): Promise<Principal> {
     if (!credentials) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
-    const principal = await this.principalFor(credentials.user, 'api-key');
+    const principal: Principal = await this.principalFor(credentials.user, 'api-key');
+    if (credentials.issuedByAnother) principal.credentialsIssuedByAnother = true;
     return credentials.openOperations ? { ...principal, openOperations: credentials.openOperations } : principal;
   }
 

@@ -6,7 +6,7 @@ import { ApiKeyEntity } from '../auth/api-key.entity.js';
 import { ApiKeysService } from '../auth/api-keys.service.js';
 import type { RequestContext } from '../access/request-context.js';
 import { AuditService } from '../audit/audit.service.js';
-import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
+import { BadUserInputError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { isUuid } from '../database/uuid.js';
 import { UserEntity } from './user.entity.js';
 
@@ -19,6 +19,8 @@ export class ApiKeyInfoModel {
   @Field(() => Date, { nullable: true }) expiresAt: Date | null;
   @Field(() => Date, { nullable: true }) revokedAt: Date | null;
   @Field(() => Date, { nullable: true }) lastUsedAt: Date | null;
+  @Field(() => ID, { nullable: true, description: 'Who issued the key when not its user (an administrator of the agency); such a key does not carry the rules that name its user' })
+  issuedBy: string | null;
 }
 
 @ObjectType('AgencyUser')
@@ -38,7 +40,16 @@ export class CreatedApiKeyModel {
   @Field(() => Date, { nullable: true }) expiresAt: Date | null;
 }
 
-const info = (k: ApiKeyEntity): ApiKeyInfoModel => ({ id: k.id, prefix: k.prefix, label: k.label, createdAt: k.createdAt, expiresAt: k.expiresAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt });
+/**
+ * The roles an agency administrator may issue keys for without holding them: an ELO's or a machine
+ * client's key lends no duty the administrator lacks. An analyst's, reviewer's or auditor's would
+ * (the four eyes of a report's review, the audit trail), so those users sign in themselves or an
+ * operator issues their key. Every key issued for someone else carries none of the rules that name
+ * the user personally (ApiKeysService: `issued_by`).
+ */
+const ISSUABLE_ROLES: ReadonlySet<string> = new Set(['ELO', 'PARTNER']);
+
+const info = (k: ApiKeyEntity): ApiKeyInfoModel => ({ id: k.id, prefix: k.prefix, label: k.label, createdAt: k.createdAt, expiresAt: k.expiresAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt, issuedBy: k.issuedBy });
 
 /** An agency administrator's view of their own agency's users and API keys (never another agency's). */
 @Resolver()
@@ -66,7 +77,10 @@ export class AgencyUsersResolver {
   }
 
   @Allow('AGENCY_ADMIN')
-  @Mutation(() => CreatedApiKeyModel, { description: 'A new API key for a user of your agency; the key is returned this once' })
+  @Mutation(() => CreatedApiKeyModel, {
+    description:
+      'A new API key for a user of your agency; the key is returned this once. Issued for someone else, it does not carry the rules that name that user personally (TLP:RED named recipients and author), and users with a role you do not hold (ELO and PARTNER aside) are refused',
+  })
   async createApiKey(
     @Ctx() ctx: RequestContext,
     @Args('userId', { type: () => ID }) userId: string,
@@ -75,7 +89,11 @@ export class AgencyUsersResolver {
   ): Promise<CreatedApiKeyModel> {
     if (label != null && (label.length < 1 || label.length > 200)) throw new BadUserInputError('A label has 1 to 200 characters', ['label']);
     const user = await this.ownUser(ctx, userId);
-    const created = await this.apiKeys.create(user.email, { label: label ?? undefined, ttl: ttl ?? undefined });
+    const borrowed = user.id === ctx.principal.userId ? [] : user.roles.filter((role) => !ISSUABLE_ROLES.has(role) && !ctx.principal.roles.includes(role));
+    if (borrowed.length) {
+      throw new ForbiddenError(`You cannot issue a key for a user with a role you do not hold (${borrowed.join(', ')}): they sign in with their own credentials, or an operator issues one`);
+    }
+    const created = await this.apiKeys.create(user.email, { label: label ?? undefined, ttl: ttl ?? undefined, issuedBy: ctx.principal.userId });
     await this.audit.appendStandalone({ actor: ctx.principal.userId, actorEmail: ctx.principal.email, agency: ctx.principal.agencyCode, action: 'apikey.create', resourceType: 'ApiKey', resourceId: created.id, resourceAgency: user.agencyCode, details: { userId: user.id } });
     return created;
   }

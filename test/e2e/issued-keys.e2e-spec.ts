@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+
+const READ = 'query($id: ID!) { seizure(id: $id) { id reference sensitive { narrative } } }';
+const ISSUE = 'mutation($u: ID!) { createApiKey(userId: $u, ttl: "1h") { key } }';
+
+/**
+ * An agency administrator issues API keys for the agency's users, and holds each key it issues.
+ * Such a key must not let the administrator become the user where the rules name the user
+ * personally (TLP:RED's named recipients and author), nor borrow a duty the administrator lacks.
+ */
+describe('API keys an administrator issues for someone else', () => {
+  let platform: TestPlatform;
+  const marker = randomBytes(4).toString('hex');
+  let jmElo: { key: string; userId: string };
+  let ttElo: { key: string; userId: string };
+  let ttAdmin: { key: string; userId: string };
+  let ttAuditor: { key: string; userId: string };
+  let red: string;
+  let ownRed: string;
+  let green: string;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    jmElo = await platform.userWithKey('JM', ['ELO']);
+    ttElo = await platform.userWithKey('TT', ['ELO']);
+    ttAdmin = await platform.userWithKey('TT', ['AGENCY_ADMIN']);
+    ttAuditor = await platform.userWithKey('TT', ['AUDITOR']);
+    // JM names one TT officer on a RED report: that officer alone, of all TT, may read it.
+    red = (await submitSeizure(platform, jmElo.key, { reference: `RED-${marker}`, tlp: 'RED', releasableToUsers: [ttElo.userId] })).id;
+    ownRed = (await submitSeizure(platform, ttElo.key, { reference: `OWN-${marker}`, tlp: 'RED', country: 'TT' })).id;
+    green = (await submitSeizure(platform, jmElo.key, { reference: `GREEN-${marker}`, tlp: 'GREEN' })).id;
+  });
+
+  afterAll(() => platform?.stop());
+
+  const read = async (key: string, id: string) => (await platform.gql<{ seizure: { reference: string } | null }>(key, READ, { id })).data!.seizure;
+
+  it('authenticates the user, without the rules that name them personally', async () => {
+    expect(await read(ttAdmin.key, red)).toBeNull();
+    const issued = await platform.gql<{ createApiKey: { key: string } }>(ttAdmin.key, ISSUE, { u: ttElo.userId });
+    expect(issued.errors).toBeUndefined();
+    const key = issued.data!.createApiKey.key;
+    expect((await platform.gql<{ me: { email: string } }>(key, '{ me { email } }')).data!.me.email).toBeTruthy();
+    // What the officer reads by their agency's rules, the issued key reads too.
+    expect((await read(key, green))?.reference).toBe(`GREEN-${marker}`);
+    // The RED report naming the officer, and the RED report the officer wrote, stay theirs alone.
+    expect(await read(key, red)).toBeNull();
+    expect(await read(key, ownRed)).toBeNull();
+    const listed = await platform.gql<{ seizures: { totalCount: number } }>(key, 'query($r: String!) { seizures(filter: { text: $r }) { totalCount } }', { r: `RED-${marker}` });
+    expect(listed.data!.seizures.totalCount).toBe(0);
+    // The officer's own key still reads both.
+    expect((await read(ttElo.key, red))?.reference).toBe(`RED-${marker}`);
+    expect((await read(ttElo.key, ownRed))?.reference).toBe(`OWN-${marker}`);
+  });
+
+  it("shows who issued each key; an administrator's key for itself is its own", async () => {
+    const users = await platform.gql<{ agencyUsers: { id: string; apiKeys: { issuedBy: string | null }[] }[] }>(ttAdmin.key, '{ agencyUsers { id apiKeys { issuedBy } } }');
+    const officer = users.data!.agencyUsers.find((u) => u.id === ttElo.userId)!;
+    expect(officer.apiKeys.map((k) => k.issuedBy).sort()).toEqual([null, ttAdmin.userId].sort());
+    // An administrator's key for themselves is their own.
+    const own = await platform.gql<{ createApiKey: { key: string } }>(ttAdmin.key, ISSUE, { u: ttAdmin.userId });
+    expect(own.errors).toBeUndefined();
+    const mine = await platform.gql<{ agencyUsers: { id: string; apiKeys: { issuedBy: string | null }[] }[] }>(ttAdmin.key, '{ agencyUsers { id apiKeys { issuedBy } } }');
+    expect(mine.data!.agencyUsers.find((u) => u.id === ttAdmin.userId)!.apiKeys.every((k) => k.issuedBy === null)).toBe(true);
+  });
+
+  it('refuses to issue a key that would lend the administrator a duty it does not hold', async () => {
+    const refused = await platform.gql(ttAdmin.key, ISSUE, { u: ttAuditor.userId });
+    expect(refused.errors![0].extensions.code).toBe('FORBIDDEN');
+    expect(refused.errors![0].message).toContain('AUDITOR');
+    const keys = await platform.gql<{ agencyUsers: { id: string; apiKeys: unknown[] }[] }>(ttAdmin.key, '{ agencyUsers { id apiKeys { id } } }');
+    expect(keys.data!.agencyUsers.find((u) => u.id === ttAuditor.userId)!.apiKeys).toHaveLength(1);
+  });
+});

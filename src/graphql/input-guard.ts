@@ -1,5 +1,5 @@
 import {
-  GraphQLError, GraphQLID, GraphQLString, defaultFieldResolver, isInputObjectType, isListType, isNonNullType, isObjectType, isScalarType,
+  GraphQLError, GraphQLID, GraphQLString, defaultFieldResolver, isInputObjectType, isListType, isNonNullType, isObjectType, isScalarType, isUnionType,
   type GraphQLArgument, type GraphQLFieldResolver, type GraphQLInputType, type GraphQLSchema,
 } from 'graphql';
 import { isUuid } from '../database/uuid.js';
@@ -11,7 +11,8 @@ import { isUuid } from '../database/uuid.js';
  * - `String`: text without NUL or other control characters (tab, line feed and carriage return
  *   are text); PostgreSQL refuses NUL in text and the rest has no business in a report;
  * - the strings that are agency or country codes (listed below by schema coordinate): that code's shape;
- * - `_Any` (federation entity representations): an object with `__typename`, its strings text.
+ * - `_Any` (federation entity representations): an object naming one of the schema's entity types
+ *   in `__typename`, its strings text.
  * `DateTime` is checked by its own scalar (calendar-date-time.scalar.ts). A refusal is
  * BAD_USER_INPUT whose message and `fields` name the argument path.
  */
@@ -75,19 +76,22 @@ function checkAny(value: unknown, path: string, depth: number): void {
   }
 }
 
-/** Checks one coerced value against its declared input type; throws InputRefusal naming the path. */
-export function checkInputValue(type: GraphQLInputType, value: unknown, path: string, coordinate: string): void {
+/**
+ * Checks one coerced value against its declared input type; throws InputRefusal naming the path.
+ * `entityTypes`: the types an entity representation may name (the schema's `_Entity` union).
+ */
+export function checkInputValue(type: GraphQLInputType, value: unknown, path: string, coordinate: string, entityTypes?: ReadonlySet<string>): void {
   if (value === null || value === undefined) return;
-  if (isNonNullType(type)) return checkInputValue(type.ofType, value, path, coordinate);
+  if (isNonNullType(type)) return checkInputValue(type.ofType, value, path, coordinate, entityTypes);
   if (isListType(type)) {
-    if (!Array.isArray(value)) return checkInputValue(type.ofType, value, path, coordinate);
-    value.forEach((item, i) => checkInputValue(type.ofType, item, `${path}.${i}`, coordinate));
+    if (!Array.isArray(value)) return checkInputValue(type.ofType, value, path, coordinate, entityTypes);
+    value.forEach((item, i) => checkInputValue(type.ofType, item, `${path}.${i}`, coordinate, entityTypes));
     return;
   }
   if (isInputObjectType(type)) {
     const fields = type.getFields();
     for (const [name, field] of Object.entries(fields)) {
-      if (name in (value as object)) checkInputValue(field.type, (value as Record<string, unknown>)[name], `${path}.${name}`, `${type.name}.${name}`);
+      if (name in (value as object)) checkInputValue(field.type, (value as Record<string, unknown>)[name], `${path}.${name}`, `${type.name}.${name}`, entityTypes);
     }
     return;
   }
@@ -102,14 +106,19 @@ export function checkInputValue(type: GraphQLInputType, value: unknown, path: st
     if (value === null || typeof value !== 'object' || Array.isArray(value) || typeof (value as { __typename?: unknown }).__typename !== 'string') {
       throw new InputRefusal(path, 'is not an entity representation (an object with __typename)');
     }
+    const typename = (value as { __typename: string }).__typename;
+    if (entityTypes && !entityTypes.has(typename)) {
+      const named = textProblem(typename) ? 'an unknown type' : JSON.stringify(typename.slice(0, 64));
+      throw new InputRefusal(`${path}.__typename`, `names ${named}, not an entity type (${[...entityTypes].sort().join(', ')})`);
+    }
     checkAny(value, path, 0);
   }
 }
 
 /** Checks a field's arguments; `where` is the field's schema coordinate (Type.field). */
-export function checkArguments(definitions: readonly GraphQLArgument[], args: Record<string, unknown>, where: string): void {
+export function checkArguments(definitions: readonly GraphQLArgument[], args: Record<string, unknown>, where: string, entityTypes?: ReadonlySet<string>): void {
   for (const argument of definitions) {
-    if (argument.name in args) checkInputValue(argument.type, args[argument.name], argument.name, `${where}.${argument.name}`);
+    if (argument.name in args) checkInputValue(argument.type, args[argument.name], argument.name, `${where}.${argument.name}`, entityTypes);
   }
 }
 
@@ -117,10 +126,10 @@ function refusalError(refusal: InputRefusal): GraphQLError {
   return new GraphQLError(refusal.message, { extensions: { code: 'BAD_USER_INPUT', fields: [refusal.path] } });
 }
 
-function guarded<T extends GraphQLFieldResolver<unknown, unknown>>(resolver: T, definitions: readonly GraphQLArgument[], where: string): T {
+function guarded<T extends GraphQLFieldResolver<unknown, unknown>>(resolver: T, definitions: readonly GraphQLArgument[], where: string, entityTypes: ReadonlySet<string>): T {
   return function guardedResolver(this: unknown, source, args, context, info) {
     try {
-      checkArguments(definitions, args, where);
+      checkArguments(definitions, args, where, entityTypes);
     } catch (error) {
       if (error instanceof InputRefusal) throw refusalError(error);
       throw error;
@@ -135,13 +144,16 @@ function guarded<T extends GraphQLFieldResolver<unknown, unknown>>(resolver: T, 
  * added later is covered without anyone remembering to.
  */
 export function guardSchemaInputs(schema: GraphQLSchema): GraphQLSchema {
+  // A representation naming another type fails inside the federation library, as an internal error.
+  const entityUnion = schema.getType('_Entity');
+  const entityTypes: ReadonlySet<string> = new Set(isUnionType(entityUnion) ? entityUnion.getTypes().map((t) => t.name) : []);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       if (field.args.length === 0 || (field as { guarded?: boolean }).guarded) continue;
       const where = `${type.name}.${field.name}`;
-      field.resolve = guarded(field.resolve ?? defaultFieldResolver, field.args, where);
-      if (field.subscribe) field.subscribe = guarded(field.subscribe, field.args, where);
+      field.resolve = guarded(field.resolve ?? defaultFieldResolver, field.args, where, entityTypes);
+      if (field.subscribe) field.subscribe = guarded(field.subscribe, field.args, where, entityTypes);
       (field as { guarded?: boolean }).guarded = true;
     }
   }

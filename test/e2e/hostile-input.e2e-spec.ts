@@ -75,6 +75,8 @@ describe('hostile input', () => {
       ['a C1 control character', '{ seizures(filter: { text: "a\\u0085" }) { totalCount } }', ['filter.text']],
       ['NUL in a federation key', '{ _entities(representations: [{ __typename: "Seizure", id: "x\\u0000" }]) { __typename } }', ['representations.0.id']],
       ['a representation that is not an object', '{ _entities(representations: ["x"]) { __typename } }', ['representations.0']],
+      ['a representation of a type that does not exist', '{ _entities(representations: [{ __typename: "Nope", id: "00000000-0000-4000-8000-000000000000" }]) { __typename } }', ['representations.0.__typename']],
+      ['a representation of a type that is no entity', '{ _entities(representations: [{ __typename: "PageInfo", id: "00000000-0000-4000-8000-000000000000" }]) { __typename } }', ['representations.0.__typename']],
     ])('refuses %s', async (_what, query, fields) => {
       const refused = refusal(await platform.gql(jm, query));
       if (fields) expect(refused.fields).toEqual(fields);

@@ -101,6 +101,15 @@ describe('hostile input', () => {
       expect((await platform.gql(jm, 'query($d: DateTime) { seizures(filter: { seizedTo: $d }) { totalCount } }', { d: '2024-02-29T10:00:00Z' })).errors).toBeUndefined();
     });
 
+    it('answers statistics up to the last millisecond of the calendar', async () => {
+      const stats = await platform.gql<{ seizureStats: unknown[] }>(
+        jm,
+        '{ seizureStats(filter: { seizedFrom: "9999-12-15T00:00:00Z", seizedTo: "9999-12-31T23:59:59.999Z" }, groupBy: [MONTH]) { keys count } }',
+      );
+      expect(stats.errors).toBeUndefined();
+      expect(stats.data!.seizureStats).toEqual([]);
+    });
+
     it('refuses NUL in mutation inputs: concealment, release agencies, retraction reasons, operation focus, alert names', async () => {
       const cases: [string, Record<string, unknown>, string[]][] = [
         ['mutation($i: SeizureInput!) { submitSeizure(input: $i) { id } }', { i: { reference: 'R-1', tlp: 'CLEAR', seizedAt: '2026-10-01T08:00:00Z', country: 'JM', transportMode: 'SEA', commodity: { category: 'DRUGS' }, quantity: { value: 1, unit: 'KG' }, detectionMethod: 'NII_XRAY', concealment: 'in\u0000side' } }, ['input.concealment']],

@@ -328,7 +328,9 @@ export function aggregatedMonths(from: Date | null, to: Date | null): { from: Da
   };
   // `to` is inclusive: its month ends after it even when it is the month's first instant.
   const first = from ? nearer(from) : null;
-  const end = to ? nearer(new Date(to.getTime() + 1)) : null;
+  const after = to ? nearer(new Date(to.getTime() + 1)) : null;
+  // `to` at the calendar's last millisecond: no month begins after it, and none needs to.
+  const end = after && after.getUTCFullYear() > 9999 ? null : after;
   if ((first && end && first >= end) || (first && first.getUTCFullYear() > 9999)) return null;
   return { from: first, to: end };
 }

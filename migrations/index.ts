@@ -13,11 +13,12 @@ import { SeizureStatsAggregates1795705000000 } from './1795705000000-seizure-sta
 import { ConsoleSessions1795800000000 } from './1795800000000-console-sessions.js';
 import { PartnerRateBuckets1795800000001 } from './1795800000001-partner-rate-buckets.js';
 import { ApiKeyIssuer1795900000000 } from './1795900000000-api-key-issuer.js';
+import { ReportSourceDigest1795900000001 } from './1795900000001-report-source-digest.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` writes a new one to add here. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [Foundation1795475357040, Seizures1795476169495, Operations1795477035743, FeedDisclosures1795477869771, SeizureKeysetIndexes1795498389111,
   DerivedDisclosure1795600000000, HostileInput1795610000000,
   // key_challenges comes from HostileInput (issue 13); personal keys (issue 14) share that table.
   OidcBindingsAccessChanges1795620000000, PersonalKeys1795620000002, OperationReportQuality1795640000000,
-  SeizureStatsAggregates1795705000000, ConsoleSessions1795800000000, PartnerRateBuckets1795800000001, ApiKeyIssuer1795900000000,
+  SeizureStatsAggregates1795705000000, ConsoleSessions1795800000000, PartnerRateBuckets1795800000001, ApiKeyIssuer1795900000000, ReportSourceDigest1795900000001,
 ];

@@ -74,6 +74,7 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
   const k = {} as Record<'analyst' | 'analystReviewer' | 'reviewer' | 'otherReviewer' | 'jm' | 'ky' | 'tt', string>;
   const emails = {} as Record<string, string>;
   let operationId: string;
+  let kyReport: string;
 
   const report = async (key: string, id: string) => {
     const response = await platform.gql<{ operationReport: Report | null }>(key, REPORT, { id });
@@ -118,8 +119,8 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
       transportMode: 'SEA', commodity: { category: 'FIREARMS', type: 'pistol' }, quantity: { value: 3, unit: 'ITEMS' }, estimatedValue: { amount: 9000, currency: 'USD' }, concealment: 'IN_GOODS: in a barrel under canned food', route: { origin: 'US', destination: 'JM' } });
     await submitSeizure(platform, k.jm, { ...linked, reference: 'RW-JM-2', tlp: 'AMBER', releasableTo: ['JIO'], seizedAt: '2026-08-12T10:00:00Z', country: 'JM',
       transportMode: 'AIR', commodity: { category: 'AMMUNITION' }, quantity: { value: 200, unit: 'ROUNDS' }, estimatedValue: { amount: 600, currency: 'USD' } });
-    await submitSeizure(platform, k.ky, { ...linked, reference: 'RW-KY-1', tlp: 'GREEN', seizedAt: '2026-08-20T10:00:00Z', country: 'KY',
-      transportMode: 'SEA', commodity: { category: 'FIREARMS' }, quantity: { value: 2, unit: 'ITEMS' }, estimatedValue: { amount: 5000, currency: 'USD' } });
+    kyReport = (await submitSeizure(platform, k.ky, { ...linked, reference: 'RW-KY-1', tlp: 'GREEN', seizedAt: '2026-08-20T10:00:00Z', country: 'KY',
+      transportMode: 'SEA', commodity: { category: 'FIREARMS' }, quantity: { value: 2, unit: 'ITEMS' }, estimatedValue: { amount: 5000, currency: 'USD' } })).id;
   });
   afterAll(() => platform?.stop());
 
@@ -247,5 +248,38 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     // Unpublished versions have no signatures.
     const ready = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ status: 'READY', operationId });
     expect((await platform.http().get(`/reports/${ready.id}.pdf.asc`).set('authorization', `Bearer ${k.analyst}`)).status).toBe(409);
+  });
+
+  it('publishes only what its audience may still read: a linked report raised to RED after compilation stops it', async () => {
+    const approvedVersion = async () => {
+      const v = await compiled(k.analyst);
+      expect(v.status).toBe('READY');
+      expect((await platform.gql(k.analystReviewer, WRITE, { id: v.id, i: { executiveSummary: 'Pistols by sea.', assessment: '1. Watch the barrels.' } })).errors).toBeUndefined();
+      expect((await platform.gql(k.reviewer, APPROVE, { id: v.id })).errors).toBeUndefined();
+      return v.id;
+    };
+    const stale = await approvedVersion();
+    // KY raises its linked report to RED after the compilation: JM may no longer read it.
+    const raised = await platform.gql(k.ky, 'mutation($id: ID!) { updateSeizure(id: $id, input: { tlp: RED }) { tlp } }', { id: kyReport });
+    expect(raised.errors).toBeUndefined();
+    expect((await platform.gql<{ seizure: unknown }>(k.jm, 'query($id: ID!) { seizure(id: $id) { id } }', { id: kyReport })).data!.seizure).toBeNull();
+    const refused = await platform.gql(k.analyst, PUBLISH, { id: stale });
+    expect(code(refused)).toBe('CONFLICT');
+    expect(refused.errors![0].message).toContain('compile a new version');
+    expect((await report(k.analyst, stale))!.status).toBe('APPROVED');
+    expect(await report(k.jm, stale)).toBeNull();
+    // A version compiled now leaves the RED report out, and is published.
+    const fresh = await approvedVersion();
+    expect((await platform.gql<{ publishOperationReport: { status: string } }>(k.analyst, PUBLISH, { id: fresh })).data!.publishOperationReport.status).toBe('PUBLISHED');
+    const stored = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ id: fresh });
+    expect(JSON.stringify(stored.content)).not.toContain('RW-KY-1');
+  });
+
+  it('refuses publication once the operation has closed: participants no longer read its reports', async () => {
+    const v = await compiled(k.analyst);
+    await platform.gql(k.analystReviewer, WRITE, { id: v.id, i: { executiveSummary: 'Closing.', assessment: '1. Done.' } });
+    expect((await platform.gql(k.reviewer, APPROVE, { id: v.id })).errors).toBeUndefined();
+    expect((await platform.gql(k.analyst, STATUS, { id: operationId, s: 'CLOSED' })).errors).toBeUndefined();
+    expect(code(await platform.gql(k.analyst, PUBLISH, { id: v.id }))).toBe('CONFLICT');
   });
 });

@@ -79,6 +79,7 @@ export class ReportCompileJobHandler implements JobHandler<'operations.compile-r
         requestedTlp: (report.requestedTlp as Tlp | null) ?? null,
       });
       const withheld = await this.compiler.withheld(ctx, operation, audience);
+      const sourceDigest = await this.compiler.sourceDigest(operation, audience);
       await context.reportProgress(60);
       const summary = renderReportMarkdown(content);
       const csv = renderReportCsv(content);
@@ -89,7 +90,7 @@ export class ReportCompileJobHandler implements JobHandler<'operations.compile-r
         { id: report.id, status: 'COMPILING' },
         {
           status: 'READY', content: content as unknown as QueryDeepPartialEntity<OperationReportEntity>['content'], summary, csv, pdf, compiledAt, failureReason: null,
-          audience: audience.map((a) => a.agency), withheld: withheld as unknown as QueryDeepPartialEntity<OperationReportEntity>['withheld'],
+          audience: audience.map((a) => a.agency), withheld: withheld as unknown as QueryDeepPartialEntity<OperationReportEntity>['withheld'], sourceDigest,
         },
       );
       await context.reportProgress(100);

@@ -160,6 +160,14 @@ export class ReportCompilerService {
   }
 
   /**
+   * The fingerprint of what a report of this operation is computed from, for this audience as the
+   * records and the audience's access stand now: taken at compilation, compared at publication.
+   */
+  sourceDigest(operation: { id: string }, audience: readonly AudienceAgency[]): Promise<string> {
+    return this.aggregates.sourceDigest(audience, { operationId: operation.id });
+  }
+
+  /**
    * For the compiling analyst: the linked reports they may read that the report leaves out, and
    * why, and how many included reports had fields left out. Never part of the report's content.
    */

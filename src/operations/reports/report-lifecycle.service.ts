@@ -20,6 +20,8 @@ import { isLanguage, type Language } from '../../i18n/catalog.js';
 import type { Tlp } from '../../seizures/seizure.enums.js';
 import { reportMarking } from './report-marking.js';
 import { isUuid } from '../../database/uuid.js';
+import { ReportAudienceService } from './report-audience.js';
+import { ReportCompilerService } from './report-compiler.service.js';
 
 export const COMPILE_REPORT_JOB = 'operations.compile-report' as const;
 
@@ -51,6 +53,8 @@ export class OperationReportsService {
     private readonly operations: OperationsService,
     private readonly jobs: JobsService,
     private readonly platformKey: PlatformKeyService,
+    private readonly audiences: ReportAudienceService,
+    private readonly compiler: ReportCompilerService,
   ) {}
 
   /** The reports the caller may see, as a query over alias `r`. */
@@ -141,12 +145,19 @@ export class OperationReportsService {
     if (!this.access.can(ctx.ability, 'publish', 'Operation', operation)) {
       throw new ForbiddenError("Only analysts of the lead agency publish this operation's reports");
     }
+    // Read before the transaction: on the embedded database its one session would wait for itself.
+    const sourcesNow = await this.sourceDigestNow(visible);
     return this.dataSource.transaction(async (manager) => {
       const report = await manager.findOneOrFail(OperationReportEntity, { where: { id: visible.id }, lock: { mode: 'pessimistic_write' } });
       if (report.status === 'REJECTED') throw new ConflictError('A rejected report cannot be published; revise it for a new review, or compile a new version');
       if (report.status === 'READY') throw new ConflictError('The report has not been approved: a reviewer of the lead agency other than its compiler approves it first');
       if (report.status !== 'APPROVED') throw new ConflictError(`Only an APPROVED report can be published; this one is ${report.status}`);
       if (report.approvedSha256 !== documentsDigest(report)) throw new ConflictError('The report changed after it was approved; it needs a new review');
+      if (report.sourceDigest !== sourcesNow) {
+        throw new ConflictError(
+          "The operation's linked reports, or what its audience may read of them, changed since this version was compiled: compile a new version and have it reviewed",
+        );
+      }
       const publishedAt = new Date();
       const signedContent = publicationDocument(report, publishedAt);
       const key = this.platformKey.privateKey;
@@ -166,6 +177,18 @@ export class OperationReportsService {
         .where('r.id = :id', { id: report.id })
         .getOneOrFail();
     });
+  }
+
+  /**
+   * A report discloses its linked reports to its audience as they were at compilation. Published
+   * later, it may disclose what the audience can no longer read: a report amended, retracted, raised
+   * to RED or released differently, or the operation closed (participants read its reports only
+   * while it is open). So the rows it was computed from are taken again, as the audience may read
+   * them now; publication compares them with the compilation's (`sourceDigest`).
+   */
+  private async sourceDigestNow(report: Pick<OperationReportEntity, 'leadAgency' | 'audience' | 'operationId'>): Promise<string> {
+    const audience = await this.audiences.of({ leadAgency: report.leadAgency, participants: report.audience });
+    return this.compiler.sourceDigest({ id: report.operationId }, audience);
   }
 
   /** The platform signature, re-verified against the key that made it (which may since have been rotated). */

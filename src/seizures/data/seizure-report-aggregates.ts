@@ -143,6 +143,18 @@ export class SeizureReportAggregates {
     return { countries: Number(row?.countries ?? 0), reportingAgencies: Number(row?.agencies ?? 0) };
   }
 
+  /**
+   * A fingerprint of the rows a report is computed from, each as its readers may read it (the
+   * columns not every reader may read are null in it): any change to what the report could say
+   * about them changes it.
+   */
+  async sourceDigest(readers: readonly ReportReaders[], scope: ReportScope): Promise<string> {
+    const query = this.source(readers, scope);
+    const s = query.alias;
+    const row = await query.select([]).addSelect(`md5(coalesce(string_agg(${s}::text, E'\\n' ORDER BY ${s}.id), ''))`, 'digest').getRawOne<{ digest: string }>();
+    return row!.digest;
+  }
+
   /** The distinct TLPs of the reports. */
   async tlps(readers: readonly ReportReaders[], scope: ReportScope): Promise<string[]> {
     const query = this.source(readers, scope);

@@ -46,7 +46,7 @@ describe('loadConfig', () => {
     expect(config.redis.prefix).toBe('windward');
     expect(config.crypto.platformKeyPassphrase).toBeUndefined();
     expect(config.oidc).toEqual({ emailClaim: 'email', maxTokenAgeSeconds: 3600, clockSkewSeconds: 30 });
-    expect(config.graphql).toEqual({ maxDepth: 12, maxComplexity: 2000, maxAliases: 30, maxRootFields: 20 });
+    expect(config.graphql).toEqual({ maxDepth: 12, maxComplexity: 10000, maxAliases: 30, maxRootFields: 20 });
     expect(config.webhooks).toEqual({ allowPrivateDestinations: false });
     expect(config.jobs).toEqual({ concurrency: 4, attempts: 5, workerHealthPort: 4001 });
     expect(config.log.level).toBe('info');

@@ -326,6 +326,15 @@ describe('federation: Windward as a Federation 2 subgraph', () => {
       }
     });
 
+    it("accepts the README's sync query at the largest page", async () => {
+      // The selection of the README's curl example, at the page size its sync loop may ask for.
+      const selection = 'cursor hasMore items { kind seizureId at seizure { id version reference tlp status seizedAt country commodity { category type } quantity { value unit } redactedFields } }';
+      for (const first of [100, 200]) {
+        const page = await post(graphqlUrl(platform), partner.key, `query($after: String) { changes(after: $after, first: ${first}) { ${selection} } }`, { after: null });
+        expect(page.errors).toBeUndefined();
+      }
+    });
+
     it('refuses a cursor it did not issue', async () => {
       const { errors } = await platform.gql(partner.key, CHANGES, { after: 'garbage', first: 3 });
       expect(errors?.[0].extensions.code).toBe('BAD_USER_INPUT');

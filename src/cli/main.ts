@@ -19,7 +19,6 @@ function exitWith(code: number): never {
 
 const program = new Command('windward')
   .description('Windward: secure intelligence exchange for customs enforcement networks')
-  .showHelpAfterError()
   .exitOverride((error) => {
     process.exit(error.exitCode === 0 ? 0 : 2);
   });
@@ -96,7 +95,7 @@ user
   .description('create a user (idempotent on email)')
   .requiredOption('--agency <code>', 'agency code, e.g. JM or RILO-WE')
   .requiredOption('--email <email>', 'email address (the login name)')
-  .requiredOption('--roles <roles>', 'comma-separated: ELO, ANALYST, AGENCY_ADMIN, PLATFORM_ADMIN, AUDITOR, PARTNER')
+  .requiredOption('--roles <roles>', 'comma-separated: ELO, ANALYST, AGENCY_ADMIN, PLATFORM_ADMIN, AUDITOR, PARTNER, REVIEWER')
   .option('--name <name>', 'display name')
   .action(async (options: { agency: string; email: string; roles: string; name?: string }) => {
     await (await import('./commands/admin.js')).userCreate(options, print);

@@ -101,6 +101,16 @@ async function isValidSubkey(subkey: Subkey, now: Date): Promise<boolean> {
   }
 }
 
+/** inspectAgencyPublicKey, its refusals naming `field`: the argument the key came in (GraphQL's `armoredPublicKey`). */
+export async function inspectPublicKeyArgument(field: string, armored: string, now?: Date): Promise<AgencyKeyInfo> {
+  try {
+    return await inspectAgencyPublicKey(armored, now);
+  } catch (error) {
+    if (error instanceof BadUserInputError) throw new BadUserInputError(error.message, [field]);
+    throw error;
+  }
+}
+
 /**
  * Validates an agency's public key before it is registered. Refuses private keys, several keys,
  * keys GnuPG 2.2 peers could not use, weak algorithms, and keys that cannot both sign (sealed

@@ -110,6 +110,8 @@ describe('windward CLI', () => {
       const result = await windward(database, args);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^error: /m);
+      // One line, not the whole usage screen.
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
     }
   }, SLOW);
 });

@@ -57,7 +57,7 @@ describe('agency keys through GraphQL', () => {
     it('refuses a malformed key as BAD_USER_INPUT', async () => {
       const { errors } = await platform.gql(jmAdmin, REGISTER, { key: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----\n', signed: NO_PROOF });
       expect(errors![0].extensions.code).toBe('BAD_USER_INPUT');
-      expect(errors![0].extensions.fields).toEqual(['publicKey']);
+      expect(errors![0].extensions.fields).toEqual(['armoredPublicKey']);
       expect(await storedKeys()).toBe(0);
     });
 

@@ -65,7 +65,7 @@ export class EvaluationInput {
 
 @InputType()
 export class HandlingInput {
-  @Field({ description: 'e.g. Europol H2, UK 3x5x2 C, 5x5x5 4' }) code: string;
+  @Field({ description: 'The code alone: Europol H0-H3, UK 3x5x2 P or C, or 5x5x5 1-5 (e.g. H2, C, 4); H3 and C need conditions' }) code: string;
   @Field(() => String, { nullable: true }) conditions?: string | null;
 }
 

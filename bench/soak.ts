@@ -78,9 +78,12 @@ function rssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+/** The server's /metrics needs this in production (METRICS_TOKEN). */
+const METRICS_TOKEN = randomBytes(24).toString('hex');
+
 async function heapMb(url: string): Promise<{ heap: number; external: number }> {
   try {
-    const text = await (await fetch(`${url}/metrics`)).text();
+    const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0) / 1024 / 1024;
     return { heap: Math.round(value('windward_nodejs_heap_size_used_bytes')), external: Math.round(value('windward_nodejs_external_memory_bytes')) };
   } catch {
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
 
   const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli/main.js'), 'serve'], {
-    env: { ...inherited, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { ...inherited, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', METRICS_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

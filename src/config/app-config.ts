@@ -68,6 +68,12 @@ const schema = z
       attempts: z.coerce.number().int().min(1).max(50),
     }),
     log: z.object({ level: z.enum(logLevels) }),
+    /**
+     * What the API port's GET /metrics and the job counts of GET /health may be read with: counts of
+     * requests, mutations and jobs are platform-wide activity. Set, they need it as a bearer token;
+     * unset, they are open in development and withheld in production.
+     */
+    metrics: z.object({ token: z.string().min(16, 'must be at least 16 characters').optional() }).default({}),
     /** How often a running process logs the audit chain's end (an anchor to check `audit verify --anchor` against); 0: never. */
     audit: z.object({ anchorIntervalSeconds: z.coerce.number().int().min(0).max(86400).default(300) }).default({ anchorIntervalSeconds: 300 }),
     /** Per-agency token bucket for partner clients (PARTNER role, or RILO/PARTNER agencies). */
@@ -119,13 +125,14 @@ const ENV_VARIABLES: Record<string, string> = {
   'jobs.workerHealthPort': 'WORKER_HEALTH_PORT',
   'jobs.attempts': 'JOB_ATTEMPTS',
   'log.level': 'LOG_LEVEL',
+  'metrics.token': 'METRICS_TOKEN',
   'audit.anchorIntervalSeconds': 'AUDIT_ANCHOR_INTERVAL',
   'rateLimit.partnerRequestsPerMinute': 'RATE_LIMIT_PARTNER_PER_MINUTE',
   'rateLimit.burst': 'RATE_LIMIT_PARTNER_BURST',
 };
 
 /** Settings that must never be printed; `describeConfig` masks them. */
-const SECRET_SETTINGS = new Set(['crypto.platformKeyPassphrase', 'database.url', 'redis.url', 'oidc.clientSecret']);
+const SECRET_SETTINGS = new Set(['crypto.platformKeyPassphrase', 'database.url', 'redis.url', 'oidc.clientSecret', 'metrics.token']);
 
 type Tree = Record<string, unknown>;
 

@@ -1,9 +1,12 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { Allow, PUBLIC } from '../access/allow.decorator.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.tokens.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { Metrics } from '../observability/metrics.js';
+import { activityAccess } from './activity-access.js';
 import { prometheusText, readiness } from './readiness.js';
 
 @Controller()
@@ -12,20 +15,33 @@ export class HealthController {
     private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
     private readonly metrics: Metrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Liveness and readiness: 200 when the database and the queue answer, 503 otherwise. */
+  /**
+   * Liveness and readiness: 200 when the database and the queue answer, 503 otherwise. The queue's
+   * job counts only to those who may read the activity counts (activityAccess).
+   */
   @Allow(PUBLIC)
   @Get('health')
-  async health(@Res() reply: FastifyReply): Promise<void> {
+  async health(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const { ok, body } = await readiness(this.dataSource, this.jobs);
+    if (activityAccess(this.config, authorization) !== 'granted') body.queue = { ok: body.queue.ok, ...(body.queue.detail ? { detail: body.queue.detail } : {}) };
     void reply.status(ok ? 200 : 503).send(body);
   }
 
   @Allow(PUBLIC)
   @Get('metrics')
-  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  async prometheus(): Promise<string> {
-    return prometheusText(this.metrics, this.jobs);
+  async prometheus(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    const access = activityAccess(this.config, authorization);
+    if (access === 'not-served') {
+      void reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'GET /metrics is served in production only with METRICS_TOKEN set, as a bearer token' } });
+      return;
+    }
+    if (access === 'no-token') {
+      void reply.status(401).header('www-authenticate', 'Bearer').send({ error: { code: 'UNAUTHENTICATED', message: 'GET /metrics needs the METRICS_TOKEN as a bearer token' } });
+      return;
+    }
+    void reply.status(200).header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(await prometheusText(this.metrics, this.jobs));
   }
 }

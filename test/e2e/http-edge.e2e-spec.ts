@@ -4,6 +4,8 @@ import { startTestPlatform, type TestPlatform } from '../support/test-platform.j
 /** Looks like a JavaScript stack frame: "    at fn (/path/file.js:12:34)" or "at /path/file.js:12:34". */
 const STACK_FRAME = /\bat (?:[\w$.<>[\] ]+ \()?(?:file:\/\/|node:|\/)[^\s)]*:\d+:\d+/;
 
+const METRICS_TOKEN = 'metrics-token-for-the-scraper-01';
+
 describe('HTTP edge', () => {
   let platform: TestPlatform;
   let key: string;
@@ -22,14 +24,14 @@ describe('HTTP edge', () => {
   }
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ env: { GRAPHQL_MAX_DEPTH: '2', GRAPHQL_MAX_COMPLEXITY: '10' } });
+    platform = await startTestPlatform({ env: { GRAPHQL_MAX_DEPTH: '2', GRAPHQL_MAX_COMPLEXITY: '10', METRICS_TOKEN } });
     key = (await platform.userWithKey('JM', ['ELO'])).key;
   });
   afterAll(() => platform.stop());
 
   describe('/health', () => {
     it('reports the database and the queue', async () => {
-      const response = record('health', await platform.http().get('/health'));
+      const response = record('health', await platform.http().get('/health').set('authorization', `Bearer ${METRICS_TOKEN}`));
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toMatch(/^application\/json/);
       expect(response.body).toMatchObject({
@@ -44,10 +46,23 @@ describe('HTTP edge', () => {
   });
 
   describe('/metrics', () => {
+    it('counts platform-wide activity, so it needs METRICS_TOKEN, and /health shows job counts only with it', async () => {
+      for (const authorization of [undefined, `Bearer ${key}`, 'Bearer not-the-metrics-token-at-all']) {
+        let call = platform.http().get('/metrics');
+        if (authorization) call = call.set('authorization', authorization);
+        const refused = record('metrics refused', await call);
+        expect(refused.status).toBe(401);
+        expect(refused.text).not.toContain('windward_');
+      }
+      const health = record('health without the token', await platform.http().get('/health'));
+      expect(health.status).toBe(200);
+      expect(health.body).toEqual({ status: 'ok', database: { ok: true }, queue: { ok: true } });
+    });
+
     it('is Prometheus text with request counts by route and GraphQL operation counts', async () => {
       await platform.http().get('/health');
       await post('me for metrics', { query: '{ me { email } }' });
-      const response = await platform.http().get('/metrics');
+      const response = await platform.http().get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`);
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toMatch(/^text\/plain/);
       expect(response.text).toContain('# TYPE windward_http_requests_total counter');

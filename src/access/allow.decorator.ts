@@ -18,6 +18,15 @@ export type Permission = typeof AUTHENTICATED | typeof PUBLIC | Role;
  */
 export const Allow = (...permissions: Permission[]) => SetMetadata(ALLOW_KEY, permissions);
 
+export const OWN_CREDENTIALS_KEY = 'windward:own-credentials';
+
+/**
+ * Only with the user's own credentials, not a key someone else issued for them
+ * (`Principal.credentialsIssuedByAnother`): what acts as the person, beyond reading with their
+ * agency's rules (issuing keys, their personal OpenPGP keys, alerts run on their behalf).
+ */
+export const OwnCredentials = () => SetMetadata(OWN_CREDENTIALS_KEY, true);
+
 /** The request's RequestContext, set by the guard. */
 export const Ctx = createParamDecorator((_data: unknown, context: ExecutionContext): RequestContext => {
   const request = requestOf(context) as { windward?: RequestContext };

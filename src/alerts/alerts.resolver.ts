@@ -1,11 +1,16 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Allow, Ctx } from '../access/allow.decorator.js';
+import { Allow, Ctx, OwnCredentials } from '../access/allow.decorator.js';
 import type { RequestContext } from '../access/request-context.js';
 import { AlertInput } from './alert.inputs.js';
 import { AlertDeliveryModel, AlertModel } from './alert.model.js';
 import { AlertsService } from './alerts.service.js';
 
-/** Alerts over GraphQL: every user who reads reports may want to hear about new ones. */
+/**
+ * Alerts over GraphQL: every user who reads reports may want to hear about new ones. An alert is
+ * matched and delivered as its owner (by every rule that names them), so only the owner's own
+ * credentials manage alerts and read their deliveries.
+ */
+@OwnCredentials()
 @Resolver(() => AlertModel)
 export class AlertsResolver {
   constructor(private readonly service: AlertsService) {}

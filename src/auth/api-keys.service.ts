@@ -19,6 +19,15 @@ const SECRET_BYTES = 32;
 const KEY_FORMAT = /^wwk_[A-Za-z0-9_-]{43}$/;
 const KEY_HASH_FORMAT = /^[0-9a-f]{64}$/;
 
+/**
+ * The roles an agency administrator may issue keys for without holding them itself: an officer's
+ * (who submits reports) and a machine client's. An analyst's, reviewer's or auditor's key would lend
+ * the administrator the four eyes of a report's review or the audit trail. A key issued for someone
+ * else carries, on every request, only the user's roles among these and the issuer's own as they
+ * stand then, so a role granted to the user later does not reach the administrator's copy.
+ */
+export const ROLES_ISSUABLE_BY_ADMINISTRATORS: ReadonlySet<Role> = new Set<Role>(['ELO', 'PARTNER']);
+
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
@@ -105,7 +114,10 @@ export class ApiKeysService {
     if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
       await this.keys.update({ id: row.key_id }, { lastUsedAt: now });
     }
-    return { user: userFromRow(row), openOperations: row.open_operations, issuedByAnother: row.issued_by !== null && row.issued_by !== row.user_id };
+    const user = userFromRow(row);
+    const issuedByAnother = row.issued_by !== null && row.issued_by !== row.user_id;
+    if (issuedByAnother) user.roles = user.roles.filter((role) => ROLES_ISSUABLE_BY_ADMINISTRATORS.has(role) || (row.issuer_roles ?? []).includes(role));
+    return { user, openOperations: row.open_operations, issuedByAnother };
   }
 }
 
@@ -118,7 +130,7 @@ export interface KeyCredentials {
 }
 
 const keyLookupSql = (openOperations: string) => `
-  SELECT k.id AS key_id, k.revoked_at, k.expires_at, k.last_used_at, k.issued_by, ${openOperations} AS open_operations,
+  SELECT k.id AS key_id, k.revoked_at, k.expires_at, k.last_used_at, k.issued_by, i.roles AS issuer_roles, ${openOperations} AS open_operations,
          u.id AS user_id, u.email, u.agency_code, u.roles, u.display_name, u.oidc_subject, u.status AS user_status, u.created_at AS user_created_at,
          a.name AS agency_name, a.kind AS agency_kind, a.country AS agency_country, a.region AS agency_region,
          a.communities AS agency_communities, a.legal_basis AS agency_legal_basis, a.status AS agency_status,
@@ -126,11 +138,13 @@ const keyLookupSql = (openOperations: string) => `
     FROM api_keys k
     JOIN users u ON u.id = k.user_id
     LEFT JOIN agencies a ON a.code = u.agency_code
+    LEFT JOIN users i ON i.id = k.issued_by
    WHERE k.secret_hash = $1`;
 
 interface KeyLookupRow {
   key_id: string;
   issued_by: string | null;
+  issuer_roles: Role[] | null;
   open_operations: string[] | null;
   revoked_at: Date | null;
   expires_at: Date | null;

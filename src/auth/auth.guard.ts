@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError } from '../errors/domain-error.js';
 import { requestIdOf } from '../observability/request-scope.js';
-import { ALLOW_KEY, AUTHENTICATED, PUBLIC, requestOf, type Permission } from '../access/allow.decorator.js';
+import { ALLOW_KEY, AUTHENTICATED, OWN_CREDENTIALS_KEY, PUBLIC, requestOf, type Permission } from '../access/allow.decorator.js';
 import type { RequestContext } from '../access/request-context.js';
 import { RequestContexts } from './request-contexts.js';
 
@@ -22,6 +22,9 @@ export class AuthGuard implements CanActivate {
     if (permissions.includes(PUBLIC)) return true;
 
     const { principal } = await this.authenticateRequest(requestOf(context));
+    if (principal.credentialsIssuedByAnother && this.reflector.getAllAndOverride<boolean | undefined>(OWN_CREDENTIALS_KEY, [context.getHandler(), context.getClass()])) {
+      throw new ForbiddenError("This needs the user's own credentials: a key an administrator issued for them does not act as them here");
+    }
     if (permissions.includes(AUTHENTICATED)) return true;
     if (principal.roles.some((role) => permissions.includes(role))) return true;
     throw new ForbiddenError(`This operation requires one of the roles ${permissions.join(', ')}`);

@@ -1,5 +1,5 @@
 import { Args, Field, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { AUTHENTICATED, Allow, Ctx } from '../access/allow.decorator.js';
+import { AUTHENTICATED, Allow, Ctx, OwnCredentials } from '../access/allow.decorator.js';
 import type { RequestContext } from '../access/request-context.js';
 import type { KeyRevocationReasonName } from './agency-key.entity.js';
 import { KeyRevocationReasonEnum } from './agency-key.model.js';
@@ -31,6 +31,8 @@ function toModel(key: UserKeyEntity): PersonalKeyModel {
   };
 }
 
+/** A user's personal keys are theirs alone: a key an administrator issued for them cannot register or revoke one. */
+@OwnCredentials()
 @Resolver(() => PersonalKeyModel)
 export class PersonalKeysResolver {
   constructor(private readonly keys: PersonalKeysService) {}

@@ -1,9 +1,9 @@
 import { Args, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
-import { Allow, Ctx } from '../access/allow.decorator.js';
+import { Allow, Ctx, OwnCredentials } from '../access/allow.decorator.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
-import { ApiKeysService } from '../auth/api-keys.service.js';
+import { ApiKeysService, ROLES_ISSUABLE_BY_ADMINISTRATORS } from '../auth/api-keys.service.js';
 import type { RequestContext } from '../access/request-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
@@ -40,15 +40,6 @@ export class CreatedApiKeyModel {
   @Field(() => Date, { nullable: true }) expiresAt: Date | null;
 }
 
-/**
- * The roles an agency administrator may issue keys for without holding them: an ELO's or a machine
- * client's key lends no duty the administrator lacks. An analyst's, reviewer's or auditor's would
- * (the four eyes of a report's review, the audit trail), so those users sign in themselves or an
- * operator issues their key. Every key issued for someone else carries none of the rules that name
- * the user personally (ApiKeysService: `issued_by`).
- */
-const ISSUABLE_ROLES: ReadonlySet<string> = new Set(['ELO', 'PARTNER']);
-
 const info = (k: ApiKeyEntity): ApiKeyInfoModel => ({ id: k.id, prefix: k.prefix, label: k.label, createdAt: k.createdAt, expiresAt: k.expiresAt, revokedAt: k.revokedAt, lastUsedAt: k.lastUsedAt, issuedBy: k.issuedBy });
 
 /** An agency administrator's view of their own agency's users and API keys (never another agency's). */
@@ -77,6 +68,7 @@ export class AgencyUsersResolver {
   }
 
   @Allow('AGENCY_ADMIN')
+  @OwnCredentials()
   @Mutation(() => CreatedApiKeyModel, {
     description:
       'A new API key for a user of your agency; the key is returned this once. Issued for someone else, it does not carry the rules that name that user personally (TLP:RED named recipients and author), and users with a role you do not hold (ELO and PARTNER aside) are refused',
@@ -89,7 +81,7 @@ export class AgencyUsersResolver {
   ): Promise<CreatedApiKeyModel> {
     if (label != null && (label.length < 1 || label.length > 200)) throw new BadUserInputError('A label has 1 to 200 characters', ['label']);
     const user = await this.ownUser(ctx, userId);
-    const borrowed = user.id === ctx.principal.userId ? [] : user.roles.filter((role) => !ISSUABLE_ROLES.has(role) && !ctx.principal.roles.includes(role));
+    const borrowed = user.id === ctx.principal.userId ? [] : user.roles.filter((role) => !ROLES_ISSUABLE_BY_ADMINISTRATORS.has(role) && !ctx.principal.roles.includes(role));
     if (borrowed.length) {
       throw new ForbiddenError(`You cannot issue a key for a user with a role you do not hold (${borrowed.join(', ')}): they sign in with their own credentials, or an operator issues one`);
     }
@@ -99,6 +91,7 @@ export class AgencyUsersResolver {
   }
 
   @Allow('AGENCY_ADMIN')
+  @OwnCredentials()
   @Mutation(() => ApiKeyInfoModel, { description: "Revokes an API key of your agency's user at once; its console sessions end with it" })
   async revokeApiKey(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<ApiKeyInfoModel> {
     if (!isUuid(id)) throw new BadUserInputError(`Invalid API key id: ${id}`, ['id']);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { UsersService } from '../../src/users/users.service.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
@@ -72,5 +73,35 @@ describe('API keys an administrator issues for someone else', () => {
     expect(refused.errors![0].message).toContain('AUDITOR');
     const keys = await platform.gql<{ agencyUsers: { id: string; apiKeys: unknown[] }[] }>(ttAdmin.key, '{ agencyUsers { id apiKeys { id } } }');
     expect(keys.data!.agencyUsers.find((u) => u.id === ttAuditor.userId)!.apiKeys).toHaveLength(1);
+  });
+
+  it('does not act as the person: no keys, personal keys or alerts with an issued key', async () => {
+    // Two administrators of TT: a key one issues for the other cannot mint the other a key of its own.
+    const otherAdmin = await platform.userWithKey('TT', ['AGENCY_ADMIN']);
+    const issued = (await platform.gql<{ createApiKey: { key: string } }>(ttAdmin.key, ISSUE, { u: otherAdmin.userId })).data!.createApiKey.key;
+    for (const [what, query, variables] of [
+      ['a key for the user', ISSUE, { u: otherAdmin.userId }],
+      ['a key for another', ISSUE, { u: ttElo.userId }],
+      ['a personal key challenge', 'mutation { personalKeyChallenge { nonce } }', {}],
+      ['an alert', 'mutation { createAlert(input: { name: "mine", filter: { countries: ["JM"] } }) { id } }', {}],
+      ['the alerts', '{ alerts { id } }', {}],
+    ] as const) {
+      const refused = await platform.gql(issued, query, variables);
+      if (refused.errors?.[0].extensions.code !== 'FORBIDDEN') throw new Error(`${what}: ${JSON.stringify(refused.errors ?? refused.data)}`);
+    }
+    // The administrator's own key still does all of it.
+    expect((await platform.gql(otherAdmin.key, 'mutation { personalKeyChallenge { nonce } }')).errors).toBeUndefined();
+    expect((await platform.gql(otherAdmin.key, '{ alerts { id } }')).errors).toBeUndefined();
+  });
+
+  it('carries only the roles the issuer could lend, as they stand at each request', async () => {
+    const officer = await platform.userWithKey('TT', ['ELO']);
+    const issued = (await platform.gql<{ createApiKey: { key: string } }>(ttAdmin.key, ISSUE, { u: officer.userId })).data!.createApiKey.key;
+    // An operator later makes the officer an auditor too: the administrator's copy does not become one.
+    await platform.server.app.get(UsersService).update(officer.email, { roles: ['ELO', 'AUDITOR'] });
+    const roles = async (key: string) => (await platform.gql<{ me: { roles: string[] } }>(key, '{ me { roles } }')).data!.me.roles.sort();
+    expect(await roles(officer.key)).toEqual(['AUDITOR', 'ELO']);
+    expect(await roles(issued)).toEqual(['ELO']);
+    expect((await platform.gql(issued, '{ verifyAuditChain { checked } }')).errors![0].extensions.code).toBe('FORBIDDEN');
   });
 });

@@ -250,14 +250,33 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     expect((await platform.http().get(`/reports/${ready.id}.pdf.asc`).set('authorization', `Bearer ${k.analyst}`)).status).toBe(409);
   });
 
+  const approvedVersion = async () => {
+    const v = await compiled(k.analyst);
+    expect(v.status).toBe('READY');
+    expect((await platform.gql(k.analystReviewer, WRITE, { id: v.id, i: { executiveSummary: 'Pistols by sea.', assessment: '1. Watch the barrels.' } })).errors).toBeUndefined();
+    expect((await platform.gql(k.reviewer, APPROVE, { id: v.id })).errors).toBeUndefined();
+    return v.id;
+  };
+
+  it('publishes a version although reports were linked after it was compiled: they are simply not in it', async () => {
+    const v = await approvedVersion();
+    await submitSeizure(platform, k.jm, { operationId, reference: 'RW-JM-LATE', tlp: 'GREEN', seizedAt: '2026-08-25T10:00:00Z', country: 'JM', transportMode: 'SEA', commodity: { category: 'FIREARMS' }, quantity: { value: 1, unit: 'ITEMS' } });
+    const published = await platform.gql<{ publishOperationReport: { status: string } }>(k.analyst, PUBLISH, { id: v });
+    expect(published.errors).toBeUndefined();
+    expect(published.data!.publishOperationReport.status).toBe('PUBLISHED');
+    const stored = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ id: v });
+    expect(JSON.stringify(stored.content)).not.toContain('RW-JM-LATE');
+  });
+
+  it('refuses a version compiled before publication checked its sources', async () => {
+    const v = await approvedVersion();
+    await platform.server.runtime.dataSource.getRepository(OperationReportEntity).update({ id: v }, { sourceIds: null, sourceDigest: null });
+    const refused = await platform.gql(k.analyst, PUBLISH, { id: v });
+    expect(code(refused)).toBe('CONFLICT');
+    expect(refused.errors![0].message).toContain('compiled before publication checked');
+  });
+
   it('publishes only what its audience may still read: a linked report raised to RED after compilation stops it', async () => {
-    const approvedVersion = async () => {
-      const v = await compiled(k.analyst);
-      expect(v.status).toBe('READY');
-      expect((await platform.gql(k.analystReviewer, WRITE, { id: v.id, i: { executiveSummary: 'Pistols by sea.', assessment: '1. Watch the barrels.' } })).errors).toBeUndefined();
-      expect((await platform.gql(k.reviewer, APPROVE, { id: v.id })).errors).toBeUndefined();
-      return v.id;
-    };
     const stale = await approvedVersion();
     // KY raises its linked report to RED after the compilation: JM may no longer read it.
     const raised = await platform.gql(k.ky, 'mutation($id: ID!) { updateSeizure(id: $id, input: { tlp: RED }) { tlp } }', { id: kyReport });

@@ -204,6 +204,8 @@ describe('the checked-in SQL of the seizures data owner', () => {
       ['routes', 'linked, top 10', () => aggregates.routes(readers, linked, 10)],
       ['places', 'linked', () => aggregates.places(readers, linked)],
       ['withheld', 'for the sample reader as the compiling analyst', () => aggregates.withheld(ctx, OPERATION, readers)],
+      ['sources', 'linked, at compilation', () => aggregates.sources(readers, linked)],
+      ['sources', 'linked, at publication: the compiled rows only', () => aggregates.sources(readers, linked, ['00000000-0000-4000-8000-000000000001'])],
     ];
     const sections = [];
     for (const [name, call, run] of calls) sections.push({ name: `SeizureReportAggregates.${name}`, call, statements: await recorder.during(run) });

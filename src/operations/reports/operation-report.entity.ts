@@ -93,11 +93,15 @@ export class OperationReportEntity {
   @Column({ name: 'approved_sha256', type: 'char', length: 64, nullable: true })
   approvedSha256: string | null;
 
+  /** The linked reports the content was computed from (SeizureReportAggregates.sources). */
+  @Column({ name: 'source_ids', type: 'uuid', array: true, nullable: true })
+  sourceIds: string[] | null;
+
   /**
-   * The fingerprint of the rows the content was computed from, as the audience could read them at
-   * compilation (SeizureReportAggregates.sourceDigest): publication refuses when it has changed.
+   * The fingerprint of those reports as the audience could read them at compilation: publication
+   * takes them again and refuses when it has changed.
    */
-  @Column({ name: 'source_digest', type: 'char', length: 32, nullable: true })
+  @Column({ name: 'source_digest', type: 'char', length: 64, nullable: true })
   sourceDigest: string | null;
 
   /** The last author of the executive summary and assessment: a reviewer may not approve their own words. */

@@ -73,13 +73,14 @@ export class ReportCompileJobHandler implements JobHandler<'operations.compile-r
       const compiledAt = new Date();
       // Compiled for everyone who will read it, from what all of them may read (not what the analyst may).
       const audience = await this.audiences.of(operation);
+      // Taken before the content: a change landing in between makes publication refuse, never pass.
+      const sources = await this.compiler.sources(operation, audience);
       const content = await this.compiler.compile(ctx, {
         operation, version: report.version, compiledAt, audience,
         language: isLanguage(report.language) ? report.language : 'en',
         requestedTlp: (report.requestedTlp as Tlp | null) ?? null,
       });
       const withheld = await this.compiler.withheld(ctx, operation, audience);
-      const sourceDigest = await this.compiler.sourceDigest(operation, audience);
       await context.reportProgress(60);
       const summary = renderReportMarkdown(content);
       const csv = renderReportCsv(content);
@@ -90,7 +91,8 @@ export class ReportCompileJobHandler implements JobHandler<'operations.compile-r
         { id: report.id, status: 'COMPILING' },
         {
           status: 'READY', content: content as unknown as QueryDeepPartialEntity<OperationReportEntity>['content'], summary, csv, pdf, compiledAt, failureReason: null,
-          audience: audience.map((a) => a.agency), withheld: withheld as unknown as QueryDeepPartialEntity<OperationReportEntity>['withheld'], sourceDigest,
+          audience: audience.map((a) => a.agency), withheld: withheld as unknown as QueryDeepPartialEntity<OperationReportEntity>['withheld'],
+          sourceIds: sources.ids, sourceDigest: sources.digest,
         },
       );
       await context.reportProgress(100);

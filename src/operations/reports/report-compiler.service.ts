@@ -160,11 +160,12 @@ export class ReportCompilerService {
   }
 
   /**
-   * The fingerprint of what a report of this operation is computed from, for this audience as the
-   * records and the audience's access stand now: taken at compilation, compared at publication.
+   * What a report of this operation is computed from, for this audience as the records and the
+   * audience's access stand now (ids and fingerprint): taken at compilation, and at publication for
+   * the compiled rows (`only`) to compare.
    */
-  sourceDigest(operation: { id: string }, audience: readonly AudienceAgency[]): Promise<string> {
-    return this.aggregates.sourceDigest(audience, { operationId: operation.id });
+  sources(operation: { id: string }, audience: readonly AudienceAgency[], only?: readonly string[]): Promise<{ ids: string[]; digest: string }> {
+    return this.aggregates.sources(audience, { operationId: operation.id }, only);
   }
 
   /**

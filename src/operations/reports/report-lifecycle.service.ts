@@ -146,13 +146,17 @@ export class OperationReportsService {
       throw new ForbiddenError("Only analysts of the lead agency publish this operation's reports");
     }
     // Read before the transaction: on the embedded database its one session would wait for itself.
-    const sourcesNow = await this.sourceDigestNow(visible);
+    const compiledFrom = await this.dataSource.getRepository(OperationReportEntity).findOne({ where: { id: visible.id }, select: { id: true, sourceIds: true } });
+    const sourcesNow = compiledFrom?.sourceIds ? await this.sourceDigestNow(visible, compiledFrom.sourceIds) : null;
     return this.dataSource.transaction(async (manager) => {
       const report = await manager.findOneOrFail(OperationReportEntity, { where: { id: visible.id }, lock: { mode: 'pessimistic_write' } });
       if (report.status === 'REJECTED') throw new ConflictError('A rejected report cannot be published; revise it for a new review, or compile a new version');
       if (report.status === 'READY') throw new ConflictError('The report has not been approved: a reviewer of the lead agency other than its compiler approves it first');
       if (report.status !== 'APPROVED') throw new ConflictError(`Only an APPROVED report can be published; this one is ${report.status}`);
       if (report.approvedSha256 !== documentsDigest(report)) throw new ConflictError('The report changed after it was approved; it needs a new review');
+      if (!report.sourceDigest || !sourcesNow) {
+        throw new ConflictError('This version was compiled before publication checked its sources: compile a new version and have it reviewed');
+      }
       if (report.sourceDigest !== sourcesNow) {
         throw new ConflictError(
           "The operation's linked reports, or what its audience may read of them, changed since this version was compiled: compile a new version and have it reviewed",
@@ -186,9 +190,9 @@ export class OperationReportsService {
    * while it is open). So the rows it was computed from are taken again, as the audience may read
    * them now; publication compares them with the compilation's (`sourceDigest`).
    */
-  private async sourceDigestNow(report: Pick<OperationReportEntity, 'leadAgency' | 'audience' | 'operationId'>): Promise<string> {
+  private async sourceDigestNow(report: Pick<OperationReportEntity, 'leadAgency' | 'audience' | 'operationId'>, ids: readonly string[]): Promise<string> {
     const audience = await this.audiences.of({ leadAgency: report.leadAgency, participants: report.audience });
-    return this.compiler.sourceDigest({ id: report.operationId }, audience);
+    return (await this.compiler.sources({ id: report.operationId }, audience, ids)).digest;
   }
 
   /** The platform signature, re-verified against the key that made it (which may since have been rotated). */

@@ -41,6 +41,8 @@ const GUARDED_COLUMNS: Record<string, readonly string[]> = {
 export const REPORT_GUARDED_FIELDS: readonly string[] = [...new Set(Object.values(GUARDED_COLUMNS).flat())];
 /** Disclosed with every record the reader may see (SEIZURE_IDENTITY_FIELDS). */
 const IDENTITY_COLUMNS = ['id', 'reference', 'reporting_agency', 'tlp', 'seized_at', 'country', 'commodity_category', 'commodity_type', 'quantity_value', 'quantity_unit', 'transport_mode', 'detection_method'];
+/** Every column of a report's source rows, in the order their fingerprint takes them. */
+const SOURCE_COLUMNS = [...IDENTITY_COLUMNS, ...Object.keys(GUARDED_COLUMNS)];
 
 const WEEK_SECONDS = 7 * 86_400;
 
@@ -144,15 +146,25 @@ export class SeizureReportAggregates {
   }
 
   /**
-   * A fingerprint of the rows a report is computed from, each as its readers may read it (the
-   * columns not every reader may read are null in it): any change to what the report could say
-   * about them changes it.
+   * The rows a report is computed from: their ids, and a fingerprint of them each as its readers
+   * may read it (the columns not every reader may read are null in it), so that any change to what
+   * the report could say about them changes it. `only`: these rows alone (publication's check takes
+   * the rows the report was compiled from, not reports linked since).
    */
-  async sourceDigest(readers: readonly ReportReaders[], scope: ReportScope): Promise<string> {
+  async sources(readers: readonly ReportReaders[], scope: ReportScope, only?: readonly string[]): Promise<{ ids: string[]; digest: string }> {
     const query = this.source(readers, scope);
     const s = query.alias;
-    const row = await query.select([]).addSelect(`md5(coalesce(string_agg(${s}::text, E'\\n' ORDER BY ${s}.id), ''))`, 'digest').getRawOne<{ digest: string }>();
-    return row!.digest;
+    if (only) query.andWhere(`${s}.id = ANY(:reportSourceIds)`, { reportSourceIds: [...only] });
+    // Column by column, so that the text does not depend on the session (a time zone, a date style).
+    const text = SOURCE_COLUMNS.map((column) =>
+      column === 'seized_at' ? `coalesce(extract(epoch from ${s}.seized_at)::text, '-')` : `coalesce(${s}."${column}"::text, '-')`,
+    ).join(` || '|' || `);
+    const row = await query
+      .select([])
+      .addSelect(`coalesce(array_agg(${s}.id::text ORDER BY ${s}.id), '{}')`, 'ids')
+      .addSelect(`encode(sha256(convert_to(coalesce(string_agg(${text}, E'\\n' ORDER BY ${s}.id), ''), 'UTF8')), 'hex')`, 'digest')
+      .getRawOne<{ ids: string[]; digest: string }>();
+    return { ids: row!.ids, digest: row!.digest };
   }
 
   /** The distinct TLPs of the reports. */

@@ -28,7 +28,7 @@ export async function startWorker(config: AppConfig, logger: JsonLogger): Promis
   try {
     app = await NestFactory.createApplicationContext(WorkerModule.forRoot(runtime), { logger: runtime.logger, abortOnError: false });
     const jobs = app.get(JobsService);
-    const health = await startHealthServer({ port: config.jobs.workerHealthPort, host: config.server.host, dataSource: app.get(DataSource), jobs, metrics: runtime.metrics });
+    const health = await startHealthServer({ port: config.jobs.workerHealthPort, host: config.server.host, dataSource: app.get(DataSource), jobs, metrics: runtime.metrics, config });
     // Jobs start only once the health port is ours: a worker that cannot start runs no jobs.
     jobs.startWorker();
     const healthUrl = `http://localhost:${health.port}/health`;

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import type { JobsService } from '../jobs/jobs.service.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { AppConfig } from '../config/app-config.js';
+import { METRICS_REFUSAL, activityAccess, withoutActivity } from './activity-access.js';
 import { prometheusText, readiness } from './readiness.js';
 
 export interface HealthServer {
@@ -13,9 +15,16 @@ export interface HealthServer {
 /**
  * GET /health and GET /metrics of a process without an API (the worker), on a port of its own.
  * Only these two: the worker's feature modules may hold controllers, which must not be served
- * without the API's guards.
+ * without the API's guards. The activity counts follow the API port's rule (activityAccess).
  */
-export async function startHealthServer(options: { port: number; host: string; dataSource: DataSource; jobs: JobsService; metrics: Metrics }): Promise<HealthServer> {
+export async function startHealthServer(options: {
+  port: number;
+  host: string;
+  dataSource: DataSource;
+  jobs: JobsService;
+  metrics: Metrics;
+  config: Pick<AppConfig, 'nodeEnv' | 'metrics'>;
+}): Promise<HealthServer> {
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '').split('?')[0];
     const answer = async (): Promise<void> => {
@@ -23,8 +32,15 @@ export async function startHealthServer(options: { port: number; host: string; d
         response.writeHead(405, { allow: 'GET, HEAD' }).end();
       } else if (path === '/health') {
         const { ok, body } = await readiness(options.dataSource, options.jobs);
-        response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+        const shown = activityAccess(options.config, request.headers.authorization) === 'granted' ? body : withoutActivity(body);
+        response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(shown));
       } else if (path === '/metrics') {
+        const access = activityAccess(options.config, request.headers.authorization);
+        if (access !== 'granted') {
+          const refusal = METRICS_REFUSAL[access];
+          response.writeHead(refusal.status, refusal.headers).end(refusal.body);
+          return;
+        }
         const text = await prometheusText(options.metrics, options.jobs);
         response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text);
       } else {

@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { Metrics } from '../observability/metrics.js';
-import { activityAccess } from './activity-access.js';
+import { METRICS_REFUSAL, activityAccess, withoutActivity } from './activity-access.js';
 import { prometheusText, readiness } from './readiness.js';
 
 @Controller()
@@ -26,20 +26,16 @@ export class HealthController {
   @Get('health')
   async health(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const { ok, body } = await readiness(this.dataSource, this.jobs);
-    if (activityAccess(this.config, authorization) !== 'granted') body.queue = { ok: body.queue.ok, ...(body.queue.detail ? { detail: body.queue.detail } : {}) };
-    void reply.status(ok ? 200 : 503).send(body);
+    void reply.status(ok ? 200 : 503).send(activityAccess(this.config, authorization) === 'granted' ? body : withoutActivity(body));
   }
 
   @Allow(PUBLIC)
   @Get('metrics')
   async prometheus(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const access = activityAccess(this.config, authorization);
-    if (access === 'not-served') {
-      void reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'GET /metrics is served in production only with METRICS_TOKEN set, as a bearer token' } });
-      return;
-    }
-    if (access === 'no-token') {
-      void reply.status(401).header('www-authenticate', 'Bearer').send({ error: { code: 'UNAUTHENTICATED', message: 'GET /metrics needs the METRICS_TOKEN as a bearer token' } });
+    if (access !== 'granted') {
+      const refusal = METRICS_REFUSAL[access];
+      void reply.status(refusal.status).headers(refusal.headers).send(refusal.body);
       return;
     }
     void reply.status(200).header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(await prometheusText(this.metrics, this.jobs));

@@ -39,13 +39,18 @@ describe('windward worker', () => {
 
   it('runs jobs, answers GET /health and /metrics on its own port and nothing else, and stops on SIGTERM', async () => {
     const redisPrefix = `windward-worker-${randomUUID().slice(0, 8)}`;
-    const { child, healthUrl } = await startWorker(database.env, redisPrefix);
+    const metricsToken = `metrics-${randomUUID()}`;
+    const { child, healthUrl } = await startWorker({ ...database.env, METRICS_TOKEN: metricsToken }, redisPrefix);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const withToken = { headers: { authorization: `Bearer ${metricsToken}` } };
     try {
-      const health = await fetch(healthUrl);
+      const health = await fetch(healthUrl, withToken);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok', database: { ok: true }, queue: { ok: true, worker: true } });
-      expect(await (await fetch(healthUrl.replace(/\/health$/, '/metrics'))).text()).toContain('windward_');
+      expect(await (await fetch(healthUrl.replace(/\/health$/, '/metrics'), withToken)).text()).toContain('windward_');
+      // The activity counts need the token here as on the API port; the status does not.
+      expect((await fetch(healthUrl.replace(/\/health$/, '/metrics'))).status).toBe(401);
+      expect(await (await fetch(healthUrl)).json()).toEqual({ status: 'ok', database: { ok: true }, queue: { ok: true } });
       // The job features' controllers (a report download, say) are the API's, behind its guards.
       expect((await fetch(healthUrl.replace(/\/health$/, '/reports/x.pdf'))).status).toBe(404);
 

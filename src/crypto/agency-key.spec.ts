@@ -76,7 +76,7 @@ describe('inspectAgencyPublicKey', () => {
     expect(err).toBeInstanceOf(BadUserInputError);
     expect((err as Error).message).toMatch(/Private keys are refused/);
     expect((err as Error).message).toMatch(/Nothing was stored/);
-    expect((err as BadUserInputError).details.fields).toEqual(['publicKey']);
+    expect((err as BadUserInputError).details.fields).toEqual(['armoredPublicKey']);
   });
 
   it('refuses secret key packets under a public key header', async () => {

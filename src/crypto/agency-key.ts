@@ -35,7 +35,8 @@ export interface KeyRevocation {
   comment: string | null;
 }
 
-const FIELD = 'publicKey';
+/** The argument an agency or personal key comes in, in every API that takes one (GraphQL's register mutations). */
+const FIELD = 'armoredPublicKey';
 const MIN_RSA_BITS = 3072;
 // Curves GnuPG 2.2 implements for v4 keys. secp256k1 is left out, as OpenPGP.js refuses it.
 const ALLOWED_CURVES: ReadonlySet<string> = new Set([
@@ -98,16 +99,6 @@ async function isValidSubkey(subkey: Subkey, now: Date): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** inspectAgencyPublicKey, its refusals naming `field`: the argument the key came in (GraphQL's `armoredPublicKey`). */
-export async function inspectPublicKeyArgument(field: string, armored: string, now?: Date): Promise<AgencyKeyInfo> {
-  try {
-    return await inspectAgencyPublicKey(armored, now);
-  } catch (error) {
-    if (error instanceof BadUserInputError) throw new BadUserInputError(error.message, [field]);
-    throw error;
   }
 }
 

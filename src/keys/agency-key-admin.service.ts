@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../access/request-context.js';
-import { inspectPublicKeyArgument, loadAgencyPublicKey } from '../crypto/agency-key.js';
+import { inspectAgencyPublicKey, loadAgencyPublicKey } from '../crypto/agency-key.js';
 import { KeyRevokedError } from '../crypto/crypto.errors.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
 import { AgencyKeyEntity, KEY_REVOCATION_REASONS, type KeyRevocationReasonName } from './agency-key.entity.js';
@@ -44,7 +44,7 @@ export class AgencyKeyAdminService {
    */
   async register(ctx: RequestContext, armoredPublicKey: string, signedChallenge: string): Promise<AgencyKeyEntity> {
     // Refuses private keys (nothing is stored), malformed, weak, revoked or expired keys.
-    const info = await inspectPublicKeyArgument('armoredPublicKey', armoredPublicKey);
+    const info = await inspectAgencyPublicKey(armoredPublicKey);
     const publicKey = await loadAgencyPublicKey(info.armored);
     const agency = ctx.principal.agencyCode;
     const key = await this.dataSource.transaction(async (manager) => {

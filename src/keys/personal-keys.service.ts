@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../access/request-context.js';
-import { inspectPublicKeyArgument, loadAgencyPublicKey } from '../crypto/agency-key.js';
+import { inspectAgencyPublicKey, loadAgencyPublicKey } from '../crypto/agency-key.js';
 import { KeyRevokedError } from '../crypto/crypto.errors.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
@@ -57,7 +57,7 @@ export class PersonalKeysService {
   /** Registers the caller's key; the same key again is returned unchanged. */
   async register(ctx: RequestContext, armoredPublicKey: string, signedChallenge: string): Promise<UserKeyEntity> {
     // Refuses private keys, malformed, weak, revoked or expired keys; nothing is stored.
-    const info = await inspectPublicKeyArgument('armoredPublicKey', armoredPublicKey);
+    const info = await inspectAgencyPublicKey(armoredPublicKey);
     const userId = ctx.principal.userId;
     return this.dataSource.transaction(async (manager) => {
       await this.possession.prove(manager, possessionFor(userId), signedChallenge, await loadAgencyPublicKey(info.armored));

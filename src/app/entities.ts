@@ -3,11 +3,12 @@ import { AccessChangeEntity } from '../alerts/access-change.entity.js';
 import { AlertDeliveryEntity, AlertEntity } from '../alerts/alert.entity.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
-import { FeedDisclosureEntity } from '../federation/feed-disclosure.entity.js';
+import { FeedDisclosureEntity } from '../seizures/data/feed-disclosure.entity.js';
 import { AgencyKeyEntity } from '../keys/agency-key.entity.js';
 import { KeyChallengeEntity } from '../keys/key-challenge.entity.js';
 import { UserKeyEntity } from '../keys/user-key.entity.js';
 import { PlatformKeyEntity } from '../keys/platform-key.entity.js';
+import { PlatformSecretEntity } from '../keys/platform-secret.entity.js';
 import { OperationOutcomeEntity } from '../operations/reports/operation-outcome.entity.js';
 import { OperationReportEntity } from '../operations/reports/operation-report.entity.js';
 import { OperationEntity } from '../operations/operation.entity.js';
@@ -23,5 +24,5 @@ export const ENTITIES = [
   AgencyEntity, UserEntity, ApiKeyEntity, AgencyKeyEntity, PlatformKeyEntity, KeyChallengeEntity,
   SeizureEntity, SeizureVersionEntity, SealedSectionEntity, SectionRecipientEntity, AuditEventEntity,
   SeizureChangeEntity, OperationEntity, OperationReportEntity, OperationOutcomeEntity, AlertEntity, AlertDeliveryEntity, FeedDisclosureEntity,
-  SeizureLinkRequestEntity, AccessChangeEntity, UserKeyEntity,
+  SeizureLinkRequestEntity, AccessChangeEntity, UserKeyEntity, PlatformSecretEntity,
 ];

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { KeysModule } from '../keys/keys.module.js';
 import { OperationsModule } from '../operations/operations.module.js';
 import { SeizureChangeEntity } from '../seizures/data/seizure-change.entity.js';
 import { SeizureReadAudit } from '../seizures/read/seizure-read-audit.js';
@@ -10,7 +11,7 @@ import { ChangeFeedResolver } from './change-feed.resolver.js';
 import { ChangeFeedService } from './change-feed.service.js';
 import { AgencyReferenceResolver, OperationReferenceResolver, SeizureReferenceResolver } from './entity-references.resolver.js';
 import { FederatedRequests } from './federated-requests.js';
-import { FeedDisclosureEntity } from './feed-disclosure.entity.js';
+import { FeedDisclosureEntity } from '../seizures/data/feed-disclosure.entity.js';
 import { PartnerRateLimiter } from './partner-rate-limiter.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 
@@ -19,7 +20,7 @@ import { RateLimitGuard } from './rate-limit.guard.js';
  * per-agency rate limit of partner clients (RateLimitGuard is registered globally by AppModule).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([SeizureChangeEntity, FeedDisclosureEntity]), AuthModule, AgenciesModule, SeizuresModule, OperationsModule],
+  imports: [TypeOrmModule.forFeature([SeizureChangeEntity, FeedDisclosureEntity]), AuthModule, AgenciesModule, KeysModule, SeizuresModule, OperationsModule],
   providers: [
     PartnerRateLimiter, RateLimitGuard, FederatedRequests, SeizureReadAudit, ChangeFeedService, ChangeFeedResolver,
     SeizureReferenceResolver, OperationReferenceResolver, AgencyReferenceResolver,

@@ -364,10 +364,17 @@ describe('federation: Windward as a Federation 2 subgraph', () => {
       expect(mirror.everMentioned.has(neverShown)).toBe(false);
       expect(mirror.records).toEqual(await visibleToPartner(platform, partner.key));
 
-      // Resumable: the same cursor gives the same answer while nothing changes.
+      // Resumable: the same cursor gives the same answer while nothing changes (the cursors differ,
+      // each sealed afresh, and lead to the same place).
       const again = await platform.gql<FeedPage>(partner.key, CHANGES, { after: before, first: 10 });
       const twice = await platform.gql<FeedPage>(partner.key, CHANGES, { after: before, first: 10 });
-      expect(twice.data).toEqual(again.data);
+      const { cursor: firstCursor, ...answer } = again.data!.changes;
+      const { cursor: secondCursor, ...sameAnswer } = twice.data!.changes;
+      expect(sameAnswer).toEqual(answer);
+      expect(secondCursor).not.toEqual(firstCursor);
+      for (const cursor of [firstCursor, secondCursor]) {
+        expect((await platform.gql<FeedPage>(partner.key, CHANGES, { after: cursor, first: 10 })).data!.changes).toMatchObject({ items: [], hasMore: false });
+      }
       expect(again.data!.changes.items.map((i) => [i.kind, i.seizureId])).toEqual([
         ['REMOVE', withdrawn],
         ['REMOVE', retracted],

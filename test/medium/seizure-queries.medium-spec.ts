@@ -44,7 +44,7 @@ const DASHBOARD_FILTER: SeizureFilter = { countries: ['JM', 'KY'], seizedFrom: n
  * cannot skip the checked-in SQL.
  */
 const SENDS_NO_SQL: Record<string, readonly string[]> = {
-  SeizureSearchService: ['constructor', 'visible', 'accessSqlOf', 'selectList', 'pageStatement', 'checkFilter'],
+  SeizureSearchService: ['constructor', 'visible', 'accessSqlOf', 'accessWhereOf', 'selectList', 'pageStatement', 'checkFilter'],
   SeizureReportAggregates: ['constructor', 'source', 'target'],
 };
 
@@ -179,6 +179,8 @@ describe('the checked-in SQL of the seizures data owner', () => {
       ['findMatching', 'the sample filter, one id', () => search.findMatching(ctx, SAMPLE_FILTER, SEIZURE_A)],
       ['matches', 'the sample filter, one id', () => search.matches(ctx, SAMPLE_FILTER, SEIZURE_A)],
       ['unrestrictedById', 'one id', () => search.unrestrictedById(SEIZURE_A)],
+      ['changeLogHead', 'the last seq', () => search.changeLogHead()],
+      ['feedChanges', 'the change feed: after seq 100 up to 200, a page of 100', () => search.feedChanges(ctx, '100', '200', 101)],
     ];
     const sections = [];
     for (const [name, call, run] of calls) sections.push({ name: `SeizureSearchService.${name}`, call, statements: await recorder.during(run) });

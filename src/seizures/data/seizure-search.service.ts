@@ -8,6 +8,8 @@ import { ReadStatements } from '../../database/read-statements.js';
 import { NamedParameters, PositionalParameters, type SqlParameters } from '../../access/sql-parameters.js';
 import { BadUserInputError } from '../../errors/domain-error.js';
 import { SEIZURE_SEARCH_DOCUMENT } from './seizure-search-text.js';
+import { FeedDisclosureEntity } from './feed-disclosure.entity.js';
+import { SeizureChangeEntity } from './seizure-change.entity.js';
 import { SeizureEntity } from './seizure.entity.js';
 import { SeizureStatsAggregates } from './seizure-stats-aggregates.js';
 import type { SeizureDimension } from '../seizure.enums.js';
@@ -47,6 +49,13 @@ export interface PageStatement {
   properties: readonly (keyof SeizureEntity)[];
 }
 
+/** A change-log row as the change feed reads it. */
+export interface FeedChangeRow {
+  seq: string;
+  seizureId: string;
+  at: Date;
+}
+
 export interface StatBucket {
   keys: string[];
   count: number;
@@ -76,6 +85,8 @@ export function clampFirst(first: number | null | undefined, fallback = 20): num
 export class SeizureSearchService {
   /** Per ability: its rule matches and WHERE as SQL, their values being $1… in order. */
   private readonly accessSql = new WeakMap<AppAbility, { ruleMatches: string; where: string; values: readonly unknown[] }>();
+  /** Per ability: its WHERE alone as SQL, its values being $1… in order. */
+  private readonly accessWhere = new WeakMap<AppAbility, { where: string; values: readonly unknown[] }>();
   /** Per selected column list: the SELECT list and the property each column fills. */
   private readonly selectLists = new Map<string, { sql: string; properties: readonly (keyof SeizureEntity)[] }>();
 
@@ -137,6 +148,36 @@ export class SeizureSearchService {
   unrestrictedById(id: string): Promise<SeizureEntity | null> {
     if (!isUuid(id)) return Promise.resolve(null);
     return this.dataSource.getRepository(SeizureEntity).findOneBy({ id });
+  }
+
+  /** The change log's last seq, '0' when it is empty. Writers take seqs in commit order, so every change up to it is committed. */
+  async changeLogHead(): Promise<string> {
+    const row = await this.dataSource.getRepository(SeizureChangeEntity).createQueryBuilder('c').select('coalesce(max(c.seq), 0)::text', 'seq').getRawOne<{ seq: string }>();
+    return row?.seq ?? '0';
+  }
+
+  /**
+   * The change feed's next change-log rows for the caller, in log order, at most `limit`, of those
+   * in (afterSeq, upToSeq]: only each report's latest change, and only of reports the caller may see
+   * now (retracted ones aside) or that the feed showed this reader before (so that it hears of their
+   * removal). Every other row is passed over here, in SQL: nothing the feed answers can count the
+   * changes of reports the reader does not read, nor how often a report changed while hidden.
+   */
+  async feedChanges(ctx: RequestContext, afterSeq: string, upToSeq: string, limit: number): Promise<FeedChangeRow[]> {
+    const table = (entity: typeof SeizureEntity | typeof SeizureChangeEntity | typeof FeedDisclosureEntity) => `"${this.dataSource.getMetadata(entity).tableName}"`;
+    const access = this.accessWhereOf(ctx.ability);
+    const params = new PositionalParameters(access.values);
+    // Joins, not EXISTS: under an OR, PostgreSQL runs an EXISTS as a hashed subplan over every
+    // report the reader may see, on every page; a join probes each change's report by its key.
+    const sql =
+      `SELECT c.seq::text AS seq, c.seizure_id AS "seizureId", c.at AS at FROM ${table(SeizureChangeEntity)} c ` +
+      `LEFT JOIN ${table(SeizureEntity)} "${ALIAS}" ON "${ALIAS}".id = c.seizure_id ` +
+      `LEFT JOIN ${table(FeedDisclosureEntity)} d ON d.reader_id = ${params.add(ctx.principal.userId)} AND d.seizure_id = c.seizure_id ` +
+      `WHERE c.seq > ${params.add(afterSeq)} AND c.seq <= ${params.add(upToSeq)} ` +
+      `AND NOT EXISTS (SELECT 1 FROM ${table(SeizureChangeEntity)} later WHERE later.seizure_id = c.seizure_id AND later.seq > c.seq) ` +
+      `AND (((${access.where}) AND "${ALIAS}".status <> 'RETRACTED') OR d.seizure_id IS NOT NULL) ` +
+      `ORDER BY c.seq ASC LIMIT ${params.add(limit)}`;
+    return this.dataSource.query<FeedChangeRow[]>(sql, params.values);
   }
 
   /** One page, newest first; `columns` limits what is read (SeizureProjection), the others stay undefined. */
@@ -202,6 +243,18 @@ export class SeizureSearchService {
       const where = accessConditionInto(ability, 'read', 'Seizure', target, params);
       compiled = { ruleMatches, where, values: params.values };
       this.accessSql.set(ability, compiled);
+    }
+    return compiled;
+  }
+
+  /** The access condition alone, its values being $1… in order: for statements that need no rule matches. */
+  private accessWhereOf(ability: AppAbility): { where: string; values: readonly unknown[] } {
+    let compiled = this.accessWhere.get(ability);
+    if (!compiled) {
+      const target = { metadata: this.dataSource.getMetadata(SeizureEntity), dataSource: this.dataSource, alias: ALIAS };
+      const params = new PositionalParameters();
+      compiled = { where: accessConditionInto(ability, 'read', 'Seizure', target, params), values: params.values };
+      this.accessWhere.set(ability, compiled);
     }
     return compiled;
   }

@@ -18,9 +18,9 @@ export class SeizureReadAudit {
     await this.audit.appendForRequest(ctx, readEvent(ctx, view));
   }
 
-  /** The same event, appended in the caller's transaction (a change-feed page records all its reads at once). */
-  async recordReadIn(manager: EntityManager, ctx: RequestContext, view: SeizureView, via: string): Promise<void> {
-    await this.audit.append(manager, readEvent(ctx, view, { via }));
+  /** The same events, appended in the caller's transaction with one lock and one INSERT (a change-feed page records all its reads at once). */
+  async recordReadsIn(manager: EntityManager, ctx: RequestContext, views: readonly SeizureView[], via: string): Promise<void> {
+    await this.audit.appendMany(manager, views.map((view) => readEvent(ctx, view, { via })));
   }
 }
 

@@ -1,0 +1,142 @@
+import type { DataSource } from 'typeorm';
+import { AccessService } from '../../src/access/access.service.js';
+import type { RequestContext } from '../../src/access/request-context.js';
+import { AuthenticationService } from '../../src/auth/authentication.service.js';
+import { ChangeFeedService, type FeedPage } from '../../src/federation/change-feed.service.js';
+import { FEED_CURSOR_KEY } from '../../src/federation/feed-cursor.js';
+import { PlatformKeyService } from '../../src/keys/platform-key.service.js';
+import { PlatformSecretEntity } from '../../src/keys/platform-secret.entity.js';
+import { PlatformSecrets } from '../../src/keys/platform-secrets.service.js';
+import type { SeizureInput, SeizureUpdateInput } from '../../src/seizures/api/seizure.inputs.js';
+import { SeizureSubmissionService } from '../../src/seizures/write/seizure-submission.service.js';
+import { UserEntity } from '../../src/users/user.entity.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * The change feed tells a reader nothing about the changes it is not shown: not through a page's
+ * size, not through `hasMore`, not through its cursor, and not by repeating a report once per change
+ * it went through while hidden. A KY officer reads while JM reports, amends and releases; the pages
+ * KY gets are exactly those a log holding only KY's changes would give.
+ */
+describe('change feed: what a reader is not shown leaves no trace in what it is given', () => {
+  let platform: TestApp;
+  let dataSource: DataSource;
+  let feed: ChangeFeedService;
+  let submissions: SeizureSubmissionService;
+  let jm: RequestContext;
+  let ky: RequestContext;
+  let kyColleague: RequestContext;
+  let serial = 0;
+
+  async function contextOf(agency: string, roles: string[]): Promise<RequestContext> {
+    const { userId } = await platform.userWithKey(agency, roles);
+    const user = await dataSource.getRepository(UserEntity).findOneByOrFail({ id: userId });
+    const principal = await platform.server.app.get(AuthenticationService).principalFor(user, 'api-key');
+    return { principal, ability: await platform.server.app.get(AccessService).abilityFor(principal), requestId: 'feed-disclosure' };
+  }
+
+  beforeAll(async () => {
+    platform = await startTestApp();
+    dataSource = platform.server.runtime.dataSource;
+    feed = platform.server.app.get(ChangeFeedService, { strict: false });
+    submissions = platform.server.app.get(SeizureSubmissionService, { strict: false });
+    jm = await contextOf('JM', ['ELO']);
+    ky = await contextOf('KY', ['ELO']);
+    kyColleague = await contextOf('KY', ['ELO']);
+  });
+  afterAll(() => platform?.stop());
+
+  /** A JM report: AMBER for JM alone is hidden from KY, GREEN is read across CCLEC. */
+  async function report(tlp: 'GREEN' | 'AMBER'): Promise<string> {
+    serial += 1;
+    const input = {
+      reference: `CFD-${serial}`, tlp, releasableTo: [], seizedAt: new Date(Date.UTC(2026, 10, serial)), country: 'JM', transportMode: 'SEA',
+      commodity: { category: 'FIREARMS' }, quantity: { value: serial, unit: 'ITEMS' }, detectionMethod: 'RANDOM', serverBlind: false,
+    } as unknown as SeizureInput;
+    return (await submissions.submit(jm, input)).id;
+  }
+  const amend = (id: string, concealment: string) => submissions.update(jm, id, { concealment } as SeizureUpdateInput);
+
+  /** Every page from `after` with pages of `first`, until one says nothing more is waiting. */
+  async function pages(reader: RequestContext, after: string, first: number): Promise<FeedPage[]> {
+    const seen: FeedPage[] = [];
+    let cursor = after;
+    for (;;) {
+      const page = await feed.page(reader, cursor, first);
+      seen.push(page);
+      if (!page.hasMore) return seen;
+      cursor = page.cursor;
+    }
+  }
+  const shape = (seen: FeedPage[]) => seen.map((page) => ({ items: page.items.map((item) => `${item.kind} ${item.seizureId}`), hasMore: page.hasMore }));
+
+  it('gives the pages a log of only the visible changes would give, one item per report at its latest change', async () => {
+    const start = await feed.cursorAtEnd(ky);
+    const hiddenA = await report('AMBER');
+    const visibleA = await report('GREEN');
+    const hiddenB = await report('AMBER');
+    for (let i = 0; i < 5; i += 1) await amend(hiddenB, `hidden change ${i}`); // changes KY must not be able to count
+    const visibleB = await report('GREEN');
+    await amend(hiddenA, 'changed while hidden');
+    await amend(hiddenA, 'changed again while hidden');
+    await submissions.release(jm, hiddenA, ['KY']); // now KY reads it: once, not once per earlier change
+    await amend(visibleA, 'a change KY sees'); // visibleA's latest change now comes after visibleB's
+    for (let i = 0; i < 4; i += 1) await report('AMBER'); // hidden changes after the last visible one
+
+    const expected = [`UPSERT ${visibleB}`, `UPSERT ${hiddenA}`, `UPSERT ${visibleA}`];
+    // One at a time: each page holds one change while more are waiting, and the last says so.
+    expect(shape(await pages(ky, start, 1))).toEqual([
+      { items: [expected[0]], hasMore: true },
+      { items: [expected[1]], hasMore: true },
+      { items: [expected[2]], hasMore: false },
+    ]);
+    // Two at a time and all at once: the same changes in the same order.
+    expect(shape(await pages(ky, start, 2))).toEqual([{ items: expected.slice(0, 2), hasMore: true }, { items: expected.slice(2), hasMore: false }]);
+    expect(shape(await pages(ky, start, 100))).toEqual([{ items: expected, hasMore: false }]);
+    expect(shape(await pages(ky, start, 3))).toEqual([{ items: expected, hasMore: false }]);
+    expect(hiddenB).toBeDefined();
+  });
+
+  it('moves past hidden changes without saying so: the next poll is empty, then brings only the next visible change', async () => {
+    const [last] = (await pages(ky, await feed.cursorAtEnd(ky), 100)).slice(-1);
+    const hidden = await report('AMBER');
+    await amend(hidden, 'hidden');
+    const quiet = await feed.page(ky, last.cursor, 1);
+    expect({ items: quiet.items, hasMore: quiet.hasMore }).toEqual({ items: [], hasMore: false });
+    const visible = await report('GREEN');
+    await report('AMBER');
+    expect(shape([await feed.page(ky, quiet.cursor, 1)])).toEqual([{ items: [`UPSERT ${visible}`], hasMore: false }]);
+  });
+
+  it('seals its cursor: unreadable, different each time for the same position, only for its reader', async () => {
+    const start = await feed.cursorAtEnd(ky);
+    const visible = await report('GREEN');
+    const once = await feed.page(ky, start, 10);
+    const twice = await feed.page(ky, start, 10);
+    expect(twice.cursor).not.toBe(once.cursor); // the same position, sealed afresh
+    expect(Buffer.from(once.cursor, 'base64url').toString('latin1')).not.toMatch(/\d{2,}/); // no position in clear
+    for (const cursor of [once.cursor, twice.cursor]) {
+      expect((await feed.page(ky, start, 10)).items.map((item) => item.seizureId)).toEqual([visible]);
+      await expect(feed.page(ky, cursor, 10)).resolves.toMatchObject({ items: [], hasMore: false });
+    }
+
+    // Another reader, even of the same agency, cannot page with it.
+    await expect(feed.page(kyColleague, once.cursor, 10)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: ['after'] } });
+    // Nor can a changed cursor or one written by hand, the old readable form included.
+    const bytes = Buffer.from(once.cursor, 'base64url');
+    bytes[bytes.length - 1] ^= 1;
+    await expect(feed.page(ky, bytes.toString('base64url'), 10)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    const handWritten = Buffer.from('seq:1', 'utf8').toString('base64url');
+    await expect(feed.page(ky, handWritten, 10)).rejects.toThrow(/page again from the start \(after: null\)/);
+    await expect(feed.page(ky, 'x'.repeat(500), 10)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('keeps its cursor key in the database, sealed: another process (a replica, a restart) opens the same one', async () => {
+    const mine = await platform.server.app.get(PlatformSecrets).key(FEED_CURSOR_KEY);
+    const another = new PlatformSecrets(platform.server.app.get(PlatformKeyService), dataSource.getRepository(PlatformSecretEntity));
+    expect((await another.key(FEED_CURSOR_KEY)).equals(mine)).toBe(true);
+    const [row] = await dataSource.getRepository(PlatformSecretEntity).findBy({ purpose: FEED_CURSOR_KEY });
+    expect(row.sealed.startsWith('sb1:')).toBe(true);
+    expect(row.sealed).not.toContain(mine.toString('base64url'));
+  });
+});

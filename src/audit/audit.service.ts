@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, EntityManager, QueryDeepPartialEntity, Repository } from 'typeorm';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { whereAllowed } from '../access/casl-sql.js';
 import type { RequestContext } from '../access/request-context.js';
 import { BadUserInputError, ForbiddenError } from '../errors/domain-error.js';
@@ -16,6 +16,9 @@ import { isUuid } from '../database/uuid.js';
 const AUDIT_CHAIN_LOCK = 7_337_010;
 const VERIFY_BATCH = 5000;
 
+/** The columns of an event, in the order APPEND_AFTER and insertEvents write them. */
+const EVENT_COLUMNS = 'seq, id, at, actor, actor_email, agency, action, resource_type, resource_id, resource_agency, fields, details, prev_hash, hash';
+const EVENT_TYPES = ['bigint', 'uuid', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'uuid', 'text', 'text[]', 'jsonb', 'text', 'text'];
 /**
  * Appends one event after a known end of the chain ($1 - 1, hash $13), in one statement. It takes
  * the chain lock, and inserts nothing when that end is not the current one: either the statement's
@@ -25,12 +28,35 @@ const VERIFY_BATCH = 5000;
  */
 const APPEND_AFTER = `
   WITH chain_lock AS (SELECT pg_advisory_xact_lock($15))
-  INSERT INTO audit_events (seq, id, at, actor, actor_email, agency, action, resource_type, resource_id, resource_agency, fields, details, prev_hash, hash)
+  INSERT INTO audit_events (${EVENT_COLUMNS})
   SELECT $1::bigint, $2::uuid, $3::timestamptz, $4::text, $5::text, $6::text, $7::text, $8::text, $9::uuid, $10::text, $11::text[], $12::jsonb, $13::text, $14::text
     FROM chain_lock
    WHERE EXISTS (SELECT 1 FROM (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) tail WHERE tail.seq = $1::bigint - 1 AND tail.hash = $13::text)
   ON CONFLICT DO NOTHING
   RETURNING seq`;
+/** Rows per INSERT: 14 parameters each, well under PostgreSQL's 65,535 parameters a statement. */
+const INSERT_ROWS = 1000;
+
+/**
+ * The events as multi-row INSERTs written here rather than through TypeORM's insert builder, whose
+ * work per row was most of the cost of recording a change-feed page (bench/feed: recording a page of
+ * 200 reports went from 75 to 54 ms).
+ */
+async function insertEvents(manager: EntityManager, events: readonly AuditEventEntity[]): Promise<void> {
+  for (let start = 0; start < events.length; start += INSERT_ROWS) {
+    const chunk = events.slice(start, start + INSERT_ROWS);
+    const values: unknown[] = [];
+    const rows = chunk.map((event) => {
+      const first = values.length;
+      values.push(
+        event.seq, event.id, event.at, event.actor, event.actorEmail, event.agency, event.action, event.resourceType,
+        event.resourceId, event.resourceAgency, event.fields, JSON.stringify(event.details), event.prevHash, event.hash,
+      );
+      return `(${EVENT_TYPES.map((type, i) => `$${first + i + 1}::${type}`).join(', ')})`;
+    });
+    await manager.query(`INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${rows.join(', ')}`, values);
+  }
+}
 const MAX_PAGE = 200;
 /** The actor of events no user caused (jobs, CLI maintenance). */
 export const SYSTEM_ACTOR = 'system';
@@ -143,8 +169,7 @@ export class AuditService {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     const last = await this.chainEnd(manager);
     const events = this.chained(manager, inputs, last ? BigInt(last.seq) : 0n, last ? last.hash : GENESIS_HASH);
-    // The jsonb `details` is a plain object, which TypeORM's deep-partial type cannot express.
-    await manager.insert(AuditEventEntity, events as QueryDeepPartialEntity<AuditEventEntity>[]);
+    await insertEvents(manager, events);
     const end = events[events.length - 1];
     this.lastAppended = { seq: BigInt(end.seq), hash: end.hash };
     return events;

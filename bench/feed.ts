@@ -11,8 +11,8 @@
  *
  * What it shows: a page passes over, in SQL, every change the reader is not shown (so that no page
  * can count them). A reader who sees little pays for that on its first sync, which reads the whole
- * log; afterwards a poll reads only what came after the log's head at the previous poll. Without
- * DATABASE_URL the platform runs on embedded PGlite.
+ * log; afterwards a poll reads only what came after the log's head at the previous poll.
+ * PostgreSQL only (DATABASE_URL): the bulk loader writes through its own connections.
  */
 import { parseArgs } from 'node:util';
 import os from 'node:os';
@@ -44,6 +44,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function main(): Promise<void> {
   const options = readOptions();
+  if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a PostgreSQL server: the bulk loader writes through its own connections');
   const platform = await startBenchPlatform();
   try {
     const { server } = platform;

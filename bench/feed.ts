@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       const sqlTimes: number[] = [];
       for (let after = '0'; ;) {
         const t = performance.now();
-        const rows = await search.feedChanges(ctx, after, head, options.page + 1);
+        const rows = await search.feedChanges(ctx, principal.userId, after, head, options.page + 1);
         sqlTimes.push(performance.now() - t);
         if (rows.length <= options.page) break;
         after = rows[options.page - 1].seq;

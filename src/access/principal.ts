@@ -26,6 +26,8 @@ export interface Principal {
    * (TLP:RED's named recipients and author) do not apply.
    */
   credentialsIssuedByAnother?: boolean;
+  /** Who issued them, when credentialsIssuedByAnother: the user id of the administrator. */
+  credentialsIssuedBy?: string;
   /** When the presented credentials stop being accepted (an OIDC token's exp); a live connection closes then. */
   credentialsExpireAt?: Date;
   /**

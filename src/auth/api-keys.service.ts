@@ -117,7 +117,7 @@ export class ApiKeysService {
     const user = userFromRow(row);
     const issuedByAnother = row.issued_by !== null && row.issued_by !== row.user_id;
     if (issuedByAnother) user.roles = user.roles.filter((role) => ROLES_ISSUABLE_BY_ADMINISTRATORS.has(role) || (row.issuer_roles ?? []).includes(role));
-    return { user, openOperations: row.open_operations, issuedByAnother };
+    return { user, openOperations: row.open_operations, issuedByAnother, issuedBy: issuedByAnother ? row.issued_by : null };
   }
 }
 
@@ -127,6 +127,8 @@ export interface KeyCredentials {
   openOperations: string[] | null;
   /** Issued by someone other than its user (an administrator): rules naming the user do not apply. */
   issuedByAnother: boolean;
+  /** Who issued it, when issuedByAnother. */
+  issuedBy: string | null;
 }
 
 const keyLookupSql = (openOperations: string) => `

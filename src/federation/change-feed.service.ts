@@ -3,12 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import type { RequestContext } from '../access/request-context.js';
 import { SeizureReadAudit } from '../seizures/read/seizure-read-audit.js';
-import { SeizureSearchService, clampFirst } from '../seizures/data/seizure-search.service.js';
+import { SeizureSearchService, clampFirst, type FeedChangeRow } from '../seizures/data/seizure-search.service.js';
 import type { SeizureView } from '../seizures/read/seizure-view.js';
 import { SeizureViews } from '../seizures/read/seizure-views.js';
 import { PlatformSecrets } from '../keys/platform-secrets.service.js';
 import type { ChangeKind } from './change-feed.model.js';
 import { FEED_CURSOR_KEY, openFeedCursorOrThrow, sealFeedCursor } from './feed-cursor.js';
+import { feedReaderId } from './feed-reader.js';
 import { FeedDisclosureEntity } from '../seizures/data/feed-disclosure.entity.js';
 
 export const FEED_DEFAULT_PAGE = 100;
@@ -57,10 +58,10 @@ export class ChangeFeedService {
   async page(ctx: RequestContext, after: string | null | undefined, first: number | null | undefined): Promise<FeedPage> {
     const size = clampFirst(first, FEED_DEFAULT_PAGE);
     const key = await this.secrets.key(FEED_CURSOR_KEY);
-    const readerId = ctx.principal.userId;
+    const readerId = feedReaderId(ctx.principal);
     const afterSeq = after ? openFeedCursorOrThrow(key, readerId, after) : '0';
     const head = await this.search.changeLogHead();
-    const rows = await this.search.feedChanges(ctx, afterSeq, head, size + 1);
+    const rows = await this.search.feedChanges(ctx, readerId, afterSeq, head, size + 1);
     const changes = rows.slice(0, size);
     const hasMore = rows.length > size;
     const covered = hasMore ? changes.at(-1)!.seq : BigInt(head) > BigInt(afterSeq) ? head : afterSeq;
@@ -78,6 +79,7 @@ export class ChangeFeedService {
 
     const items: FeedItem[] = [];
     const shown: SeizureView[] = [];
+    const removed: FeedChangeRow[] = [];
     for (const change of changes) {
       const entity = visible.get(change.seizureId);
       if (entity && entity.status !== 'RETRACTED') {
@@ -86,35 +88,48 @@ export class ChangeFeedService {
         items.push({ kind: 'UPSERT', seizureId: change.seizureId, at: change.at, seizure: view });
       } else if (disclosed.has(change.seizureId)) {
         // Only for reports this reader was shown: a tombstone must not reveal that a report exists.
+        removed.push(change);
         items.push({ kind: 'REMOVE', seizureId: change.seizureId, at: change.at, seizure: null });
       }
       // Neither: its visibility changed between the two reads; its next change brings it.
     }
-    if (shown.length) await this.recordDisclosures(ctx, shown);
+    if (shown.length || removed.length) await this.recordDisclosures(ctx, readerId, shown, removed);
     return { items, cursor, hasMore };
   }
 
   /** A cursor at the log's end as it is now, for this reader: a reader that starts there hears only of later changes. */
   async cursorAtEnd(ctx: RequestContext): Promise<string> {
-    return sealFeedCursor(await this.secrets.key(FEED_CURSOR_KEY), ctx.principal.userId, await this.search.changeLogHead());
+    return sealFeedCursor(await this.secrets.key(FEED_CURSOR_KEY), feedReaderId(ctx.principal), await this.search.changeLogHead());
   }
 
   /**
-   * Remembers what this reader was shown (for later REMOVEs) and audits it. One event per report,
-   * like any other read: the owner agency's administrators see it in that report's auditTrail,
-   * which a single per-page event (one resource, one owner) could not give them. One transaction
-   * per page, so the audit-chain lock is taken once per page, and one INSERT appends the page's events.
+   * Remembers what this reader was shown (for later REMOVEs) and where it was sent a REMOVE (not to
+   * send another while the report stays hidden), and audits what it was shown. One read event per
+   * report, like any other read: the owner agency's administrators see it in that report's
+   * auditTrail, which a single per-page event (one resource, one owner) could not give them. One
+   * transaction per page, so the audit-chain lock is taken once per page, and one INSERT appends the
+   * page's events.
    */
-  private async recordDisclosures(ctx: RequestContext, views: SeizureView[]): Promise<void> {
+  private async recordDisclosures(ctx: RequestContext, readerId: string, shown: SeizureView[], removed: FeedChangeRow[]): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(FeedDisclosureEntity)
-        .values(views.map((view) => ({ readerId: ctx.principal.userId, seizureId: view.id })))
-        .orIgnore()
-        .execute();
-      await this.readAudit.recordReadsIn(manager, ctx, views, 'changes');
+      if (shown.length) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(FeedDisclosureEntity)
+          .values(shown.map((view) => ({ readerId, seizureId: view.id, removedSeq: null })))
+          .orUpdate(['removed_seq'], ['reader_id', 'seizure_id'])
+          .execute();
+        await this.readAudit.recordReadsIn(manager, ctx, shown, 'changes');
+      }
+      if (removed.length) {
+        const table = this.dataSource.getMetadata(FeedDisclosureEntity).tableName;
+        await manager.query(
+          `UPDATE "${table}" d SET removed_seq = GREATEST(COALESCE(d.removed_seq, 0), r.seq) FROM unnest($2::uuid[], $3::bigint[]) AS r(seizure_id, seq) ` +
+            'WHERE d.reader_id = $1 AND d.seizure_id = r.seizure_id',
+          [readerId, removed.map((change) => change.seizureId), removed.map((change) => change.seq)],
+        );
+      }
     });
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sealUnderKey } from '../crypto/keyed-seal.js';
 import { openFeedCursorOrThrow, sealFeedCursor } from './feed-cursor.js';
 
 describe('change-feed cursors', () => {
@@ -29,12 +30,19 @@ describe('change-feed cursors', () => {
     ['too short to hold a seal', () => 'AAAA'],
     ['not base64url', () => 'seq 42!'],
     ['far too long', () => 'A'.repeat(201)],
-    ['a sealed non-number', () => sealFeedCursor(key, reader, '-1')],
-    ['a sealed number beyond bigint', () => sealFeedCursor(key, reader, '9999999999999999999')],
+    ['a sealed position beyond bigint', () => Buffer.from(sealUnderKey(key, `windward change feed cursor\0${reader}`, 'ffffffffffffffff')).toString('base64url')],
+    ['a sealed position in another form', () => Buffer.from(sealUnderKey(key, `windward change feed cursor\0${reader}`, '42')).toString('base64url')],
   ])('are refused with BAD_USER_INPUT naming after: %s', (_what, cursor) => {
     const refused = refusal(() => openFeedCursorOrThrow(key, reader, cursor()));
     expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: ['after'] } });
     expect(refused.message).toMatch(/^after: /);
+  });
+
+  it('are as long for the first position as for the largest: their length says nothing of the log', () => {
+    const lengths = new Set(['0', '1', '99', '123456789', '9223372036854775807'].map((seq) => sealFeedCursor(key, reader, seq).length));
+    expect([...lengths]).toHaveLength(1);
+    expect(openFeedCursorOrThrow(key, reader, sealFeedCursor(key, reader, '9223372036854775807'))).toBe('9223372036854775807');
+    expect(openFeedCursorOrThrow(key, reader, sealFeedCursor(key, reader, '0'))).toBe('0');
   });
 
   it('tell the holder of an old cursor what to do', () => {

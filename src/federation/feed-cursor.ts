@@ -4,24 +4,27 @@ import { BadUserInputError } from '../errors/domain-error.js';
 
 /** The platform secret the cursors are sealed under (PlatformSecrets). */
 export const FEED_CURSOR_KEY = 'change-feed-cursor';
-/** Far longer than any cursor this API hands out (about 60 characters): refused before decoding. */
+/** Far longer than any cursor this API hands out (59 characters): refused before decoding. */
 const MAX_CURSOR_LENGTH = 200;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /*
  * A change-feed cursor is a position in the change log, which counts every agency's changes. Handed
  * out readable, two cursors would tell their reader how many changes, hidden ones included, happened
- * between them. So the position is sealed (AES-256-GCM, random IV) for the reader it was given to:
- * the reader cannot read it, cannot make one for another position, and two cursors for the same
- * position differ.
+ * between them. So the position is sealed (AES-256-GCM, random IV) for the reader it was given to
+ * (feed-reader.ts), at a fixed width: the reader cannot read it, nor tell its magnitude by its
+ * length, cannot make one for another position, and two cursors for the same position differ.
  */
 
 function context(readerId: string): string {
   return `windward change feed cursor\0${readerId}`;
 }
 
+/** The position as 16 hex digits: the same length for every position (AES-GCM keeps the plaintext's length). */
+const POSITION = /^[0-9a-f]{16}$/;
+
 export function sealFeedCursor(key: Buffer, readerId: string, seq: string): string {
-  return sealUnderKey(key, context(readerId), seq).toString('base64url');
+  return sealUnderKey(key, context(readerId), BigInt(checkedSequence(seq)).toString(16).padStart(16, '0')).toString('base64url');
 }
 
 /** The seq a cursor holds, or BAD_USER_INPUT naming `after`. */
@@ -37,6 +40,6 @@ export function openFeedCursorOrThrow(key: Buffer, readerId: string, cursor: str
     }
     throw refuse('not a cursor returned by this API to you');
   }
-  if (!/^\d{1,19}$/.test(seq)) throw refuse('not a cursor returned by this API');
-  return checkedSequence(seq);
+  if (!POSITION.test(seq)) throw refuse('not a cursor returned by this API');
+  return checkedSequence(BigInt(`0x${seq}`).toString());
 }

@@ -104,4 +104,36 @@ describe('API keys an administrator issues for someone else', () => {
     expect(await roles(issued)).toEqual(['ELO']);
     expect((await platform.gql(issued, '{ verifyAuditChain { checked } }')).errors![0].extensions.code).toBe('FORBIDDEN');
   });
+
+  it("keeps the change feed of an issued key apart: no tombstone of what the user's own key was shown, no shared cursor", async () => {
+    const FEED = 'query($a: String) { changes(after: $a, first: 200) { cursor hasMore items { kind seizureId } } }';
+    type Feed = { changes: { cursor: string; hasMore: boolean; items: { kind: string; seizureId: string }[] } };
+    const sync = async (key: string) => {
+      const items: string[] = [];
+      let cursor: string | null = null;
+      for (;;) {
+        const page: { data?: Feed | null; errors?: unknown } = await platform.gql<Feed>(key, FEED, { a: cursor });
+        expect(page.errors).toBeUndefined();
+        items.push(...page.data!.changes.items.map((item) => `${item.kind} ${item.seizureId}`));
+        cursor = page.data!.changes.cursor;
+        if (!page.data!.changes.hasMore) return { items, cursor };
+      }
+    };
+    // The officer's own key is shown the RED report naming them, and their own RED report.
+    const own = await sync(ttElo.key);
+    expect(own.items).toEqual(expect.arrayContaining([`UPSERT ${red}`, `UPSERT ${ownRed}`]));
+    const issued = (await platform.gql<{ createApiKey: { key: string } }>(ttAdmin.key, ISSUE, { u: ttElo.userId })).data!.createApiKey.key;
+    // The report changes after both were shown: the officer's key hears of it, the issued key hears nothing.
+    const { errors } = await platform.gql(jmElo.key, 'mutation($id: ID!) { updateSeizure(id: $id, input: { concealment: "false floor" }) { id } }', { id: red });
+    expect(errors).toBeUndefined();
+    const byIssued = await sync(issued);
+    expect(byIssued.items).toContain(`UPSERT ${green}`);
+    expect(byIssued.items.filter((item) => item.endsWith(red) || item.endsWith(ownRed))).toEqual([]);
+    // A cursor of the officer's own key does not page for the issued key, nor the reverse.
+    for (const [key, cursor] of [[issued, own.cursor], [ttElo.key, byIssued.cursor]] as const) {
+      const refused = await platform.gql(key, FEED, { a: cursor });
+      expect(refused.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+    expect((await platform.gql<Feed>(ttElo.key, FEED, { a: own.cursor })).data!.changes.items).toEqual([{ kind: 'UPSERT', seizureId: red }]);
+  });
 });

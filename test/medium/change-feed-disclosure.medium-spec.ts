@@ -108,6 +108,31 @@ describe('change feed: what a reader is not shown leaves no trace in what it is 
     expect(shape([await feed.page(ky, quiet.cursor, 1)])).toEqual([{ items: [`UPSERT ${visible}`], hasMore: false }]);
   });
 
+  it('sends a REMOVE once: not again while the report changes hidden, again to a reader paging from before it', async () => {
+    const start = await feed.cursorAtEnd(ky);
+    const id = await report('GREEN');
+    const shownPage = await feed.page(ky, start, 10);
+    expect(shape([shownPage])).toEqual([{ items: [`UPSERT ${id}`], hasMore: false }]);
+    const hide = () => submissions.update(jm, id, { tlp: 'AMBER_STRICT', releasableTo: [] } as unknown as SeizureUpdateInput);
+
+    await hide();
+    const removedPage = await feed.page(ky, shownPage.cursor, 10);
+    expect(shape([removedPage])).toEqual([{ items: [`REMOVE ${id}`], hasMore: false }]);
+    await amend(id, 'changed while hidden');
+    await amend(id, 'and again');
+    // Past the REMOVE: nothing, though the report changed twice.
+    expect(shape([await feed.page(ky, removedPage.cursor, 10)])).toEqual([{ items: [], hasMore: false }]);
+    // A reader that did not keep the REMOVE's page pages again from before it, and is told again.
+    expect(shape([await feed.page(ky, shownPage.cursor, 10)])).toEqual([{ items: [`REMOVE ${id}`], hasMore: false }]);
+
+    // Shown again, then hidden again: one UPSERT, then one REMOVE.
+    await submissions.release(jm, id, ['KY']);
+    const again = await feed.page(ky, removedPage.cursor, 10);
+    expect(shape([again])).toEqual([{ items: [`UPSERT ${id}`], hasMore: false }]);
+    await submissions.update(jm, id, { releasableTo: [] } as unknown as SeizureUpdateInput);
+    expect(shape([await feed.page(ky, again.cursor, 10)])).toEqual([{ items: [`REMOVE ${id}`], hasMore: false }]);
+  });
+
   it('seals its cursor: unreadable, different each time for the same position, only for its reader', async () => {
     const start = await feed.cursorAtEnd(ky);
     const visible = await report('GREEN');

@@ -180,7 +180,7 @@ describe('the checked-in SQL of the seizures data owner', () => {
       ['matches', 'the sample filter, one id', () => search.matches(ctx, SAMPLE_FILTER, SEIZURE_A)],
       ['unrestrictedById', 'one id', () => search.unrestrictedById(SEIZURE_A)],
       ['changeLogHead', 'the last seq', () => search.changeLogHead()],
-      ['feedChanges', 'the change feed: after seq 100 up to 200, a page of 100', () => search.feedChanges(ctx, '100', '200', 101)],
+      ['feedChanges', 'the change feed: after seq 100 up to 200, a page of 100', () => search.feedChanges(ctx, ctx.principal.userId, '100', '200', 101)],
     ];
     const sections = [];
     for (const [name, call, run] of calls) sections.push({ name: `SeizureSearchService.${name}`, call, statements: await recorder.during(run) });

@@ -17,4 +17,12 @@ export class FeedDisclosureEntity {
 
   @Column({ name: 'first_disclosed_at', type: 'timestamptz', default: () => 'now()' })
   firstDisclosedAt: Date;
+
+  /**
+   * The change-log seq at which a REMOVE was last sent for it, while it stays hidden from the reader;
+   * null while shown. A reader whose cursor is past it is not told again when the report changes
+   * while hidden (that would tell it that, and when); one paging again from before it is.
+   */
+  @Column({ name: 'removed_seq', type: 'bigint', nullable: true })
+  removedSeq: string | null;
 }

@@ -681,9 +681,9 @@ SELECT
   c.at AS at
 FROM "seizure_changes" c
 LEFT JOIN "seizures" "s" ON "s".id = c.seizure_id
-LEFT JOIN "feed_disclosures" d ON d.reader_id = $15 AND d.seizure_id = c.seizure_id
+LEFT JOIN "feed_disclosures" d ON d.reader_id = $16 AND d.seizure_id = c.seizure_id
 WHERE
-  c.seq > $16
+  c.seq > $15
   AND c.seq <= $17
   AND NOT EXISTS (
   SELECT
@@ -707,8 +707,10 @@ WHERE
             AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE))
           OR "s"."tlp" = CAST($14 AS character varying)))
       AND "s".status <> 'RETRACTED')
-    OR d.seizure_id IS NOT NULL)
+    OR (d.seizure_id IS NOT NULL
+      AND (d.removed_seq IS NULL
+        OR d.removed_seq > $15)))
 ORDER BY
   c.seq ASC
 LIMIT $18;
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","100","200",101]
+-- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","100","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","200",101]

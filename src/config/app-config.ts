@@ -80,6 +80,7 @@ const schema = z
     rateLimit: z.object({
       partnerRequestsPerMinute: z.coerce.number().int().min(1).max(1000000),
       burst: z.coerce.number().int().min(1).max(1000000),
+      oidcStartsPerMinute: z.coerce.number().int().min(1).max(1000000),
     }),
   })
   .superRefine((c, ctx) => {
@@ -129,6 +130,7 @@ const ENV_VARIABLES: Record<string, string> = {
   'audit.anchorIntervalSeconds': 'AUDIT_ANCHOR_INTERVAL',
   'rateLimit.partnerRequestsPerMinute': 'RATE_LIMIT_PARTNER_PER_MINUTE',
   'rateLimit.burst': 'RATE_LIMIT_PARTNER_BURST',
+  'rateLimit.oidcStartsPerMinute': 'RATE_LIMIT_OIDC_START_PER_MINUTE',
 };
 
 /** Settings that must never be printed; `describeConfig` masks them. */

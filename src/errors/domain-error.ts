@@ -64,10 +64,13 @@ export class ConflictError extends DomainError {
   }
 }
 
-/** Too many requests from the caller's agency; `retryAfterSeconds` says when a request will be admitted again. */
+/** Too many requests from the caller's agency (or `whose`); `retryAfterSeconds` says when a request will be admitted again. */
 export class RateLimitedError extends DomainError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('RATE_LIMITED', `Rate limit exceeded for your agency; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  constructor(
+    readonly retryAfterSeconds: number,
+    whose = 'your agency',
+  ) {
+    super('RATE_LIMITED', `Rate limit exceeded for ${whose}; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 }
 

@@ -379,4 +379,29 @@ describe('console sign-in with OIDC (authorization code with PKCE)', () => {
     const [{ count }] = await database.query('SELECT count(*)::int AS count FROM console_oidc_logins WHERE created_at <= $1', [new Date(started)]);
     expect(count).toBe(0);
   });
+
+  it('limits sign-ins started from one address (HTTP 429 with Retry-After), and admits them again', async () => {
+    // 60 a minute: of 90 at once, some are refused; a moment later one more is admitted.
+    const limited = await startTestPlatform({ env: { OIDC_ISSUER: provider.issuer, OIDC_AUDIENCE: AUDIENCE, OIDC_CLIENT_ID: CLIENT_ID, RATE_LIMIT_OIDC_START_PER_MINUTE: '60' } });
+    try {
+      const { dataSource } = limited.server.runtime;
+      const pending = async () => ((await dataSource.query('SELECT count(*)::int AS n FROM console_oidc_logins')) as { n: number }[])[0].n;
+      const starts = await Promise.all(Array.from({ length: 90 }, () => limited.http().get('/session/oidc')));
+      const admitted = starts.filter((start) => start.status === 302).length;
+      expect(admitted).toBeGreaterThanOrEqual(60); // the bucket's size, and what refilled meanwhile
+      expect(admitted).toBeLessThan(90);
+      expect(starts.every((start) => start.status === 302 || start.status === 429)).toBe(true);
+      const refused = starts.find((start) => start.status === 429)!;
+      expect(refused.body.error).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/sign-ins started from your address; retry in \d+ s/) });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(refused.headers['set-cookie']).toBeUndefined();
+      expect(await pending()).toBe(admitted); // the refused starts kept nothing
+      const [{ bucket }] = (await dataSource.query("SELECT bucket FROM partner_rate_buckets WHERE bucket LIKE 'oidc-start:%'")) as { bucket: string }[];
+      expect(bucket).toMatch(/^oidc-start:(127\.0\.0\.1|0:0:0:0::\/64)$/);
+      await new Promise((resolve) => setTimeout(resolve, Number(refused.headers['retry-after']) * 1000 + 100));
+      expect((await limited.http().get('/session/oidc')).status).toBe(302);
+    } finally {
+      await limited.stop();
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { SharedTokenBuckets } from '../../src/federation/partner-rate-limiter.js';
+import { SharedTokenBuckets } from '../../src/database/token-buckets.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**

@@ -1,18 +1,22 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Where the change feed last sent a REMOVE of each report to each reader, so that a report changing
- * while it stays hidden does not bring the reader another REMOVE (and with it, that it changed and
- * when). Existing rows start with none: a report hidden now may be removed once more.
+ * What the change feed last sent each reader about each report it was shown: the change (seq) and
+ * whether it was an UPSERT or a REMOVE. A REMOVE stays anchored at its change while the report stays
+ * hidden, so that later changes to it bring the reader no other (and with it, that it changed and
+ * when), while a reader paging again from before it is sent it again. Rows written before have none:
+ * the report's latest change stands for them.
  */
-export class FeedRemovals1796000000001 implements MigrationInterface {
-  name = 'FeedRemovals1796000000001';
+export class FeedDeliveries1796000000001 implements MigrationInterface {
+  name = 'FeedDeliveries1796000000001';
 
   async up(runner: QueryRunner): Promise<void> {
-    await runner.query('ALTER TABLE "feed_disclosures" ADD "removed_seq" bigint');
+    await runner.query('ALTER TABLE "feed_disclosures" ADD "last_seq" bigint');
+    await runner.query('ALTER TABLE "feed_disclosures" ADD "last_kind" character varying(6)');
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query('ALTER TABLE "feed_disclosures" DROP COLUMN "removed_seq"');
+    await runner.query('ALTER TABLE "feed_disclosures" DROP COLUMN "last_kind"');
+    await runner.query('ALTER TABLE "feed_disclosures" DROP COLUMN "last_seq"');
   }
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import type { RequestContext } from '../access/request-context.js';
 import { SeizureReadAudit } from '../seizures/read/seizure-read-audit.js';
-import { SeizureSearchService, clampFirst, type FeedChangeRow } from '../seizures/data/seizure-search.service.js';
+import { SeizureSearchService, clampFirst } from '../seizures/data/seizure-search.service.js';
 import type { SeizureView } from '../seizures/read/seizure-view.js';
 import { SeizureViews } from '../seizures/read/seizure-views.js';
 import { PlatformSecrets } from '../keys/platform-secrets.service.js';
@@ -79,21 +79,22 @@ export class ChangeFeedService {
 
     const items: FeedItem[] = [];
     const shown: SeizureView[] = [];
-    const removed: FeedChangeRow[] = [];
+    const delivered: Delivery[] = [];
     for (const change of changes) {
       const entity = visible.get(change.seizureId);
       if (entity && entity.status !== 'RETRACTED') {
         const view = this.views.view(ctx, entity);
         shown.push(view);
+        delivered.push({ seizureId: change.seizureId, seq: change.seq, kind: 'UPSERT' });
         items.push({ kind: 'UPSERT', seizureId: change.seizureId, at: change.at, seizure: view });
       } else if (disclosed.has(change.seizureId)) {
         // Only for reports this reader was shown: a tombstone must not reveal that a report exists.
-        removed.push(change);
+        delivered.push({ seizureId: change.seizureId, seq: change.seq, kind: 'REMOVE' });
         items.push({ kind: 'REMOVE', seizureId: change.seizureId, at: change.at, seizure: null });
       }
       // Neither: its visibility changed between the two reads; its next change brings it.
     }
-    if (shown.length || removed.length) await this.recordDisclosures(ctx, readerId, shown, removed);
+    if (delivered.length) await this.recordDeliveries(ctx, readerId, delivered, shown);
     return { items, cursor, hasMore };
   }
 
@@ -103,33 +104,33 @@ export class ChangeFeedService {
   }
 
   /**
-   * Remembers what this reader was shown (for later REMOVEs) and where it was sent a REMOVE (not to
-   * send another while the report stays hidden), and audits what it was shown. One read event per
-   * report, like any other read: the owner agency's administrators see it in that report's
-   * auditTrail, which a single per-page event (one resource, one owner) could not give them. One
-   * transaction per page, so the audit-chain lock is taken once per page, and one INSERT appends the
-   * page's events.
+   * Remembers what this reader was sent about each report (FeedDisclosureEntity: shown, for later
+   * REMOVEs; where its REMOVE was, so that it is not sent again as the report changes while hidden),
+   * and audits what it was shown: one read event per report, like any other read, so the owner
+   * agency's administrators see it in that report's auditTrail. One transaction per page: the
+   * deliveries in one statement, rows locked in id order and before the audit-chain lock (so two
+   * pages of one reader cannot wait on each other), then the page's read events in one INSERT.
    */
-  private async recordDisclosures(ctx: RequestContext, readerId: string, shown: SeizureView[], removed: FeedChangeRow[]): Promise<void> {
+  private async recordDeliveries(ctx: RequestContext, readerId: string, delivered: Delivery[], shown: SeizureView[]): Promise<void> {
+    const table = this.dataSource.getMetadata(FeedDisclosureEntity).tableName;
+    const ordered = [...delivered].sort((a, b) => (a.seizureId < b.seizureId ? -1 : a.seizureId > b.seizureId ? 1 : 0));
     await this.dataSource.transaction(async (manager) => {
-      if (shown.length) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(FeedDisclosureEntity)
-          .values(shown.map((view) => ({ readerId, seizureId: view.id, removedSeq: null })))
-          .orUpdate(['removed_seq'], ['reader_id', 'seizure_id'])
-          .execute();
-        await this.readAudit.recordReadsIn(manager, ctx, shown, 'changes');
-      }
-      if (removed.length) {
-        const table = this.dataSource.getMetadata(FeedDisclosureEntity).tableName;
-        await manager.query(
-          `UPDATE "${table}" d SET removed_seq = GREATEST(COALESCE(d.removed_seq, 0), r.seq) FROM unnest($2::uuid[], $3::bigint[]) AS r(seizure_id, seq) ` +
-            'WHERE d.reader_id = $1 AND d.seizure_id = r.seizure_id',
-          [readerId, removed.map((change) => change.seizureId), removed.map((change) => change.seq)],
-        );
-      }
+      // Only forwards: a slower request's older delivery does not overwrite a later one's.
+      await manager.query(
+        `INSERT INTO "${table}" AS d (reader_id, seizure_id, last_seq, last_kind) ` +
+          'SELECT $1, r.seizure_id, r.seq, r.kind FROM unnest($2::uuid[], $3::bigint[], $4::text[]) AS r(seizure_id, seq, kind) ' +
+          'ON CONFLICT (reader_id, seizure_id) DO UPDATE SET last_seq = EXCLUDED.last_seq, last_kind = EXCLUDED.last_kind ' +
+          'WHERE d.last_seq IS NULL OR d.last_seq < EXCLUDED.last_seq',
+        [readerId, ordered.map((d) => d.seizureId), ordered.map((d) => d.seq), ordered.map((d) => d.kind)],
+      );
+      if (shown.length) await this.readAudit.recordReadsIn(manager, ctx, shown, 'changes');
     });
   }
+}
+
+/** What one page sent about one report. */
+interface Delivery {
+  seizureId: string;
+  seq: string;
+  kind: ChangeKind;
 }

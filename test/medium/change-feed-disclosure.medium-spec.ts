@@ -133,6 +133,37 @@ describe('change feed: what a reader is not shown leaves no trace in what it is 
     expect(shape([await feed.page(ky, again.cursor, 10)])).toEqual([{ items: [`REMOVE ${id}`], hasMore: false }]);
   });
 
+  it('sends the REMOVE again to a reader paging from before it, however the page boundaries fall and the report changes since', async () => {
+    const start = await feed.cursorAtEnd(ky);
+    const hidden = await report('GREEN');
+    const other = await report('GREEN');
+    const shownPage = await feed.page(ky, start, 10);
+    expect(shape([shownPage])).toEqual([{ items: [`UPSERT ${hidden}`, `UPSERT ${other}`], hasMore: false }]);
+    await submissions.update(jm, hidden, { tlp: 'AMBER_STRICT', releasableTo: [] } as unknown as SeizureUpdateInput);
+    await amend(other, 'a visible change');
+    // This page is lost on its way to the reader...
+    expect(shape([await feed.page(ky, shownPage.cursor, 10)])).toEqual([{ items: [`REMOVE ${hidden}`, `UPSERT ${other}`], hasMore: false }]);
+    // ...the report changes again while hidden, and the reader pages again from where it was, one at a time.
+    await amend(hidden, 'changed while hidden');
+    expect(shape(await pages(ky, shownPage.cursor, 1))).toEqual([
+      { items: [`REMOVE ${hidden}`], hasMore: true },
+      { items: [`UPSERT ${other}`], hasMore: false },
+    ]);
+  });
+
+  it('records deliveries only forwards: a slower request cannot overwrite a later one', async () => {
+    const id = await report('GREEN');
+    const readerId = ky.principal.userId;
+    type Recorder = { recordDeliveries(ctx: RequestContext, readerId: string, delivered: { seizureId: string; seq: string; kind: string }[], shown: unknown[]): Promise<void> };
+    const record = (seq: string, kind: string) => (feed as unknown as Recorder).recordDeliveries(ky, readerId, [{ seizureId: id, seq, kind }], []);
+    const stored = async () => (await dataSource.query('SELECT last_seq::text AS seq, last_kind AS kind FROM feed_disclosures WHERE reader_id = $1 AND seizure_id = $2', [readerId, id])) as { seq: string; kind: string }[];
+    await record('1000000', 'UPSERT');
+    await record('999999', 'REMOVE'); // computed earlier, written later
+    expect(await stored()).toEqual([{ seq: '1000000', kind: 'UPSERT' }]);
+    await record('1000001', 'REMOVE');
+    expect(await stored()).toEqual([{ seq: '1000001', kind: 'REMOVE' }]);
+  });
+
   it('seals its cursor: unreadable, different each time for the same position, only for its reader', async () => {
     const start = await feed.cursorAtEnd(ky);
     const visible = await report('GREEN');

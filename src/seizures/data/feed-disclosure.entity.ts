@@ -19,10 +19,14 @@ export class FeedDisclosureEntity {
   firstDisclosedAt: Date;
 
   /**
-   * The change-log seq at which a REMOVE was last sent for it, while it stays hidden from the reader;
-   * null while shown. A reader whose cursor is past it is not told again when the report changes
-   * while hidden (that would tell it that, and when); one paging again from before it is.
+   * The change last sent to this reader about the report (seq) and how (UPSERT or REMOVE); written
+   * only forwards, so a slow request cannot overwrite a later one's. While the report stays hidden,
+   * its REMOVE stays at `lastSeq`: later changes bring the reader no other, and a reader paging
+   * again from before it is sent it again. Null for rows written before this was kept.
    */
-  @Column({ name: 'removed_seq', type: 'bigint', nullable: true })
-  removedSeq: string | null;
+  @Column({ name: 'last_seq', type: 'bigint', nullable: true })
+  lastSeq: string | null;
+
+  @Column({ name: 'last_kind', type: 'varchar', length: 6, nullable: true })
+  lastKind: 'UPSERT' | 'REMOVE' | null;
 }

@@ -157,27 +157,29 @@ export class SeizureSearchService {
   }
 
   /**
-   * The change feed's next change-log rows for the caller, in log order, at most `limit`, of those
-   * in (afterSeq, upToSeq]: only each report's latest change, and only of reports the caller may see
-   * now (retracted ones aside) or that the feed showed `readerId` before (so that it hears of their
-   * removal; once: not past the REMOVE it was sent). Every other row is passed over here, in SQL:
-   * nothing the feed answers can count the changes of reports the reader does not read, nor how
-   * often a report changed while hidden.
+   * The change feed's next change-log rows for the caller, in log order, at most `limit`, of those in
+   * (afterSeq, upToSeq]. A report the caller may see now (retracted ones aside) comes at its latest
+   * change. A report it may not see comes only if the feed showed it to `readerId` before (so that it
+   * hears of the removal): at the change its REMOVE was sent at (`last_seq`) when one was, which later
+   * changes do not move, else at its latest. Every other row is passed over here, in SQL: nothing the
+   * feed answers counts the changes of reports the reader does not read, nor how often a report
+   * changed while hidden.
    */
   async feedChanges(ctx: RequestContext, readerId: string, afterSeq: string, upToSeq: string, limit: number): Promise<FeedChangeRow[]> {
     const table = (entity: typeof SeizureEntity | typeof SeizureChangeEntity | typeof FeedDisclosureEntity) => `"${this.dataSource.getMetadata(entity).tableName}"`;
     const access = this.accessWhereOf(ctx.ability);
     const params = new PositionalParameters(access.values);
-    const after = params.add(afterSeq);
+    const readable = `COALESCE((${access.where}) AND "${ALIAS}".status <> 'RETRACTED', FALSE)`;
+    const latest = `NOT EXISTS (SELECT 1 FROM ${table(SeizureChangeEntity)} later WHERE later.seizure_id = c.seizure_id AND later.seq > c.seq)`;
     // Joins, not EXISTS: under an OR, PostgreSQL runs an EXISTS as a hashed subplan over every
     // report the reader may see, on every page; a join probes each change's report by its key.
     const sql =
       `SELECT c.seq::text AS seq, c.seizure_id AS "seizureId", c.at AS at FROM ${table(SeizureChangeEntity)} c ` +
       `LEFT JOIN ${table(SeizureEntity)} "${ALIAS}" ON "${ALIAS}".id = c.seizure_id ` +
       `LEFT JOIN ${table(FeedDisclosureEntity)} d ON d.reader_id = ${params.add(readerId)} AND d.seizure_id = c.seizure_id ` +
-      `WHERE c.seq > ${after} AND c.seq <= ${params.add(upToSeq)} ` +
-      `AND NOT EXISTS (SELECT 1 FROM ${table(SeizureChangeEntity)} later WHERE later.seizure_id = c.seizure_id AND later.seq > c.seq) ` +
-      `AND (((${access.where}) AND "${ALIAS}".status <> 'RETRACTED') OR (d.seizure_id IS NOT NULL AND (d.removed_seq IS NULL OR d.removed_seq > ${after}))) ` +
+      `WHERE c.seq > ${params.add(afterSeq)} AND c.seq <= ${params.add(upToSeq)} ` +
+      `AND ((${readable} AND ${latest}) ` +
+      `OR (NOT ${readable} AND d.seizure_id IS NOT NULL AND CASE WHEN d.last_kind = 'REMOVE' THEN c.seq = d.last_seq ELSE ${latest} END)) ` +
       `ORDER BY c.seq ASC LIMIT ${params.add(limit)}`;
     return this.dataSource.query<FeedChangeRow[]>(sql, params.values);
   }

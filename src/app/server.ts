@@ -45,6 +45,8 @@ export async function startServer(config: AppConfig, options: ServerOptions): Pr
     await options.beforeListen?.(runtime);
     const adapter = new FastifyAdapter({
       bodyLimit: 5 * 1024 * 1024,
+      // request.ip is the client's only through proxies named here (per-client limits count by it).
+      trustProxy: config.server.trustedProxies.length ? config.server.trustedProxies : false,
       genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
         const given = request.headers['x-request-id'];
         return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

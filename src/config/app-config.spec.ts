@@ -37,7 +37,7 @@ describe('loadConfig', () => {
   it('has working defaults: embedded database, PostgreSQL queue, no OIDC', () => {
     const config = load();
     expect(config.nodeEnv).toBe('development');
-    expect(config.server).toEqual({ port: 4000, host: '0.0.0.0', shutdownTimeoutMs: 15000 });
+    expect(config.server).toEqual({ port: 4000, host: '0.0.0.0', shutdownTimeoutMs: 15000, trustedProxies: [] });
     expect(config.database.url).toBeUndefined();
     expect(config.database.dataDir).toBe(path.resolve('./data'));
     expect(path.isAbsolute(config.database.dataDir)).toBe(true);
@@ -137,6 +137,13 @@ describe('loadConfig', () => {
 
   it('names the audience as the reason OIDC_ISSUER is needed', () => {
     expect(refusal({ OIDC_AUDIENCE: 'windward' }).message).toMatch(/OIDC_ISSUER.*OIDC_AUDIENCE/);
+  });
+
+  it('reads the trusted proxies as addresses and CIDR ranges, and refuses anything else', () => {
+    expect(load({ TRUSTED_PROXIES: '10.0.0.1, 10.1.0.0/16,2001:db8::/32' }).server.trustedProxies).toEqual(['10.0.0.1', '10.1.0.0/16', '2001:db8::/32']);
+    for (const bad of ['proxy.internal', '10.0.0.0/33', '10.0.0.1/8/8', '2001:db8::/129', 'true']) {
+      expect(refusal({ TRUSTED_PROXIES: bad }).message).toMatch(/TRUSTED_PROXIES.*IP addresses or CIDR ranges/);
+    }
   });
 
   it('does not repeat a bad secret value in its message', () => {

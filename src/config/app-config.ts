@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP, isIPv4 } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -19,6 +20,14 @@ const httpsOrLocalUrl = z.url().refine((u) => /^https:\/\//.test(u) || /^http:\/
   message: 'must be an https:// URL (http:// only on localhost)',
 });
 
+/** An IPv4 or IPv6 address, or a CIDR range of one. */
+function isAddressOrRange(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  if (extra !== undefined || !isIP(address)) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (isIPv4(address) ? 32 : 128);
+}
+
 const schema = z
   .object({
     nodeEnv: z.enum(['development', 'production', 'test']),
@@ -26,6 +35,15 @@ const schema = z
       port: z.coerce.number().int().min(0).max(65535),
       host: z.string().min(1),
       shutdownTimeoutMs: z.coerce.number().int().min(100).max(600000),
+      /**
+       * The reverse proxies whose X-Forwarded-For names the client (addresses or CIDR ranges, comma
+       * separated); empty: the socket's peer is the client. Per-client limits need it behind a proxy.
+       */
+      trustedProxies: z
+        .string()
+        .default('')
+        .transform((text) => text.split(',').map((entry) => entry.trim()).filter(Boolean))
+        .refine((entries) => entries.every(isAddressOrRange), { message: 'must be IP addresses or CIDR ranges, comma separated' }),
     }),
     database: z.object({
       url: postgresUrl.optional(),
@@ -101,6 +119,7 @@ const ENV_VARIABLES: Record<string, string> = {
   'server.port': 'PORT',
   'server.host': 'HOST',
   'server.shutdownTimeoutMs': 'SHUTDOWN_TIMEOUT_MS',
+  'server.trustedProxies': 'TRUSTED_PROXIES',
   'database.url': 'DATABASE_URL',
   'database.dataDir': 'DATA_DIR',
   'database.poolSize': 'DATABASE_POOL_SIZE',

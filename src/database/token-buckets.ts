@@ -50,6 +50,11 @@ export class SharedTokenBuckets implements TokenBucketStore {
     this.emptyUntil.set(key, this.now() + seconds * 1000);
     return Math.max(1, Math.ceil(seconds));
   }
+
+  /** Removes the buckets under `prefix` untouched for `idleMs`: when that is longer than a refill from empty, they are full, the same as none. */
+  async pruneIdle(prefix: string, idleMs: number): Promise<void> {
+    await this.dataSource.query("DELETE FROM partner_rate_buckets WHERE starts_with(bucket, $1) AND touched_at < statement_timestamp() - $2::interval", [prefix, `${idleMs / 1000} seconds`]);
+  }
 }
 
 /** A bound on the refusals remembered (per agency a handful; per address, as many as are refused at once). */

@@ -13,9 +13,11 @@ export class FeedDeliveries1796000000001 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     await runner.query('ALTER TABLE "feed_disclosures" ADD "last_seq" bigint');
     await runner.query('ALTER TABLE "feed_disclosures" ADD "last_kind" character varying(6)');
+    await runner.query(`CREATE INDEX "idx_feed_disclosures_removed" ON "feed_disclosures" ("reader_id", "last_seq") WHERE last_kind = 'REMOVE'`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP INDEX "idx_feed_disclosures_removed"');
     await runner.query('ALTER TABLE "feed_disclosures" DROP COLUMN "last_kind"');
     await runner.query('ALTER TABLE "feed_disclosures" DROP COLUMN "last_seq"');
   }

@@ -43,6 +43,10 @@ describe('change feed: what a reader is not shown leaves no trace in what it is 
     jm = await contextOf('JM', ['ELO']);
     ky = await contextOf('KY', ['ELO']);
     kyColleague = await contextOf('KY', ['ELO']);
+    // The log's positions cross from five digits to six among the first test's visible changes
+    // (99998, then 1000xx), so that an order or a comparison made on their text instead of their
+    // number shows (it did once: an ORDER BY that named the text column).
+    await dataSource.query("SELECT setval(pg_get_serial_sequence('seizure_changes', 'seq'), 99980)");
   });
   afterAll(() => platform?.stop());
 

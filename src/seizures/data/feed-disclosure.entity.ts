@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * Which reports the change feed has shown (UPSERT) to a reader: the user, or the machine client's
@@ -8,6 +8,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * about another. Rows are kept after a REMOVE: the report may become visible again.
  */
 @Entity({ name: 'feed_disclosures' })
+/** A reader's sent REMOVEs by where they were sent: a feed page reads those in its stretch of the log. */
+@Index('idx_feed_disclosures_removed', ['readerId', 'lastSeq'], { where: "last_kind = 'REMOVE'" })
 export class FeedDisclosureEntity {
   @PrimaryColumn({ name: 'reader_id', type: 'uuid' })
   readerId: string;

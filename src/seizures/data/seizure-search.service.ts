@@ -170,17 +170,30 @@ export class SeizureSearchService {
     const access = this.accessWhereOf(ctx.ability);
     const params = new PositionalParameters(access.values);
     const readable = `COALESCE((${access.where}) AND "${ALIAS}".status <> 'RETRACTED', FALSE)`;
-    const latest = `NOT EXISTS (SELECT 1 FROM ${table(SeizureChangeEntity)} later WHERE later.seizure_id = c.seizure_id AND later.seq > c.seq)`;
-    // Joins, not EXISTS: under an OR, PostgreSQL runs an EXISTS as a hashed subplan over every
-    // report the reader may see, on every page; a join probes each change's report by its key.
+    const [reader, after, upTo, count] = [params.add(readerId), params.add(afterSeq), params.add(upToSeq), params.add(limit)];
+    const changes = table(SeizureChangeEntity);
+    // Two parts, each in seq order, merged: each report at its latest change (read now, or shown
+    // before and not yet removed), and the hidden reports whose REMOVE was sent, at that change.
+    // Joins, not EXISTS, for the report and the disclosure: under an OR, PostgreSQL runs an EXISTS
+    // as a hashed subplan over every report the reader may see, on every page; a join probes each
+    // change's report by its key. A single statement with the two parts OR-ed was planned as a hash
+    // join over the whole table near the log's end (150 ms a page instead of 7).
     const sql =
-      `SELECT c.seq::text AS seq, c.seizure_id AS "seizureId", c.at AS at FROM ${table(SeizureChangeEntity)} c ` +
+      `SELECT seq::text AS seq, seizure_id AS "seizureId", at FROM (` +
+      `(SELECT c.seq, c.seizure_id, c.at FROM ${changes} c ` +
       `LEFT JOIN ${table(SeizureEntity)} "${ALIAS}" ON "${ALIAS}".id = c.seizure_id ` +
-      `LEFT JOIN ${table(FeedDisclosureEntity)} d ON d.reader_id = ${params.add(readerId)} AND d.seizure_id = c.seizure_id ` +
-      `WHERE c.seq > ${params.add(afterSeq)} AND c.seq <= ${params.add(upToSeq)} ` +
-      `AND ((${readable} AND ${latest}) ` +
-      `OR (NOT ${readable} AND d.seizure_id IS NOT NULL AND CASE WHEN d.last_kind = 'REMOVE' THEN c.seq = d.last_seq ELSE ${latest} END)) ` +
-      `ORDER BY c.seq ASC LIMIT ${params.add(limit)}`;
+      `LEFT JOIN ${table(FeedDisclosureEntity)} d ON d.reader_id = ${reader} AND d.seizure_id = c.seizure_id ` +
+      `WHERE c.seq > ${after} AND c.seq <= ${upTo} ` +
+      `AND NOT EXISTS (SELECT 1 FROM ${changes} later WHERE later.seizure_id = c.seizure_id AND later.seq > c.seq) ` +
+      `AND (${readable} OR (d.seizure_id IS NOT NULL AND d.last_kind IS DISTINCT FROM 'REMOVE')) ` +
+      `ORDER BY c.seq LIMIT ${count}) ` +
+      `UNION ALL ` +
+      `(SELECT c.seq, c.seizure_id, c.at FROM ${table(FeedDisclosureEntity)} d ` +
+      `JOIN ${changes} c ON c.seq = d.last_seq ` +
+      `LEFT JOIN ${table(SeizureEntity)} "${ALIAS}" ON "${ALIAS}".id = d.seizure_id ` +
+      `WHERE d.reader_id = ${reader} AND d.last_kind = 'REMOVE' AND d.last_seq > ${after} AND d.last_seq <= ${upTo} AND NOT ${readable} ` +
+      `ORDER BY d.last_seq LIMIT ${count})` +
+      `) page ORDER BY page.seq LIMIT ${count}`; // page.seq: the bigint, not the text column named seq
     return this.dataSource.query<FeedChangeRow[]>(sql, params.values);
   }
 

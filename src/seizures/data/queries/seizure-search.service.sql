@@ -676,38 +676,59 @@ FROM "public"."seizure_changes" "c";
 
 -- SeizureSearchService.feedChanges: the change feed: after seq 100 up to 200, a page of 100
 SELECT
-  c.seq::text AS seq,
-  c.seizure_id AS "seizureId",
-  c.at AS at
-FROM "seizure_changes" c
-LEFT JOIN "seizures" "s" ON "s".id = c.seizure_id
-LEFT JOIN "feed_disclosures" d ON d.reader_id = $15 AND d.seizure_id = c.seizure_id
-WHERE
-  c.seq > $16
-  AND c.seq <= $17
-  AND ((COALESCE((((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
-              AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE)
-              AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying)))
-            OR ("s"."tlp" = CAST($4 AS character varying)
-              AND "s"."created_by" = CAST($5 AS uuid))
-            OR ("s"."tlp" = CAST($6 AS character varying)
-              AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($7 AS text)], FALSE))
-            OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($8 AS text)], FALSE)
-              AND COALESCE("s"."tlp" = ANY(CAST($9 AS character varying[])), FALSE))
-            OR ("s"."reporting_agency" = CAST($10 AS character varying)
-              AND COALESCE("s"."tlp" = ANY(CAST($11 AS character varying[])), FALSE))
-            OR ("s"."tlp" = CAST($12 AS character varying)
-              AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE))
-            OR "s"."tlp" = CAST($14 AS character varying)))
-        AND "s".status <> 'RETRACTED', FALSE)
+  seq::text AS seq,
+  seizure_id AS "seizureId",
+  at
+FROM ((
+    SELECT
+      c.seq,
+      c.seizure_id,
+      c.at
+    FROM "seizure_changes" c
+    LEFT JOIN "seizures" "s" ON "s".id = c.seizure_id
+    LEFT JOIN "feed_disclosures" d ON d.reader_id = $15 AND d.seizure_id = c.seizure_id
+    WHERE
+      c.seq > $16
+      AND c.seq <= $17
       AND NOT EXISTS (
       SELECT
         1
       FROM "seizure_changes" later
       WHERE
         later.seizure_id = c.seizure_id
-        AND later.seq > c.seq))
-    OR (NOT COALESCE((((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
+        AND later.seq > c.seq)
+      AND (COALESCE((((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
+                AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE)
+                AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying)))
+              OR ("s"."tlp" = CAST($4 AS character varying)
+                AND "s"."created_by" = CAST($5 AS uuid))
+              OR ("s"."tlp" = CAST($6 AS character varying)
+                AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($7 AS text)], FALSE))
+              OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($8 AS text)], FALSE)
+                AND COALESCE("s"."tlp" = ANY(CAST($9 AS character varying[])), FALSE))
+              OR ("s"."reporting_agency" = CAST($10 AS character varying)
+                AND COALESCE("s"."tlp" = ANY(CAST($11 AS character varying[])), FALSE))
+              OR ("s"."tlp" = CAST($12 AS character varying)
+                AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE))
+              OR "s"."tlp" = CAST($14 AS character varying)))
+          AND "s".status <> 'RETRACTED', FALSE)
+        OR (d.seizure_id IS NOT NULL
+          AND d.last_kind IS DISTINCT FROM 'REMOVE'))
+    ORDER BY
+      c.seq
+    LIMIT $18) UNION ALL (
+    SELECT
+      c.seq,
+      c.seizure_id,
+      c.at
+    FROM "feed_disclosures" d JOIN "seizure_changes" c ON c.seq = d.last_seq
+    LEFT JOIN "seizures" "s" ON "s".id = d.seizure_id
+    WHERE
+      d.reader_id = $15
+      AND d.last_kind = 'REMOVE'
+      AND d.last_seq > $16
+      AND d.last_seq <= $17
+      AND NOT COALESCE((((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
               AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE)
               AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying)))
             OR ("s"."tlp" = CAST($4 AS character varying)
@@ -722,15 +743,10 @@ WHERE
               AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE))
             OR "s"."tlp" = CAST($14 AS character varying)))
         AND "s".status <> 'RETRACTED', FALSE)
-      AND d.seizure_id IS NOT NULL
-      AND CASE WHEN d.last_kind = 'REMOVE' THEN c.seq = d.last_seq ELSE NOT EXISTS (
-      SELECT
-        1
-      FROM "seizure_changes" later
-      WHERE
-        later.seizure_id = c.seizure_id
-        AND later.seq > c.seq) END))
+    ORDER BY
+      d.last_seq
+    LIMIT $18)) page
 ORDER BY
-  c.seq ASC
+  page.seq
 LIMIT $18;
 -- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","100","200",101]

@@ -115,9 +115,9 @@ export class ApiKeysService {
       await this.keys.update({ id: row.key_id }, { lastUsedAt: now });
     }
     const user = userFromRow(row);
-    const issuedByAnother = row.issued_by !== null && row.issued_by !== row.user_id;
-    if (issuedByAnother) user.roles = user.roles.filter((role) => ROLES_ISSUABLE_BY_ADMINISTRATORS.has(role) || (row.issuer_roles ?? []).includes(role));
-    return { user, openOperations: row.open_operations, issuedByAnother, issuedBy: issuedByAnother ? row.issued_by : null };
+    const issuedBy = row.issued_by !== null && row.issued_by !== row.user_id ? row.issued_by : null;
+    if (issuedBy) user.roles = user.roles.filter((role) => ROLES_ISSUABLE_BY_ADMINISTRATORS.has(role) || (row.issuer_roles ?? []).includes(role));
+    return { user, openOperations: row.open_operations, issuedBy };
   }
 }
 
@@ -125,9 +125,7 @@ export interface KeyCredentials {
   user: UserEntity;
   /** Null when no operations feature is present. */
   openOperations: string[] | null;
-  /** Issued by someone other than its user (an administrator): rules naming the user do not apply. */
-  issuedByAnother: boolean;
-  /** Who issued it, when issuedByAnother. */
+  /** Who issued it when that was not its user (an administrator): rules naming the user do not apply. Null for the user's own. */
   issuedBy: string | null;
 }
 

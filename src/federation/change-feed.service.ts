@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { RequestContext } from '../access/request-context.js';
 import { SeizureReadAudit } from '../seizures/read/seizure-read-audit.js';
 import { SeizureSearchService, clampFirst } from '../seizures/data/seizure-search.service.js';
@@ -68,14 +68,7 @@ export class ChangeFeedService {
     const cursor = sealFeedCursor(key, readerId, covered);
     if (changes.length === 0) return { items: [], cursor, hasMore };
 
-    const ids = changes.map((change) => change.seizureId);
-    const visible = new Map((await this.search.byIds(ctx, ids)).map((s) => [s.id, s]));
-    const disclosed = new Set(
-      (await this.dataSource.getRepository(FeedDisclosureEntity).find({
-        select: { seizureId: true },
-        where: { readerId, seizureId: In(ids) },
-      })).map((row) => row.seizureId),
-    );
+    const visible = new Map((await this.search.byIds(ctx, changes.map((change) => change.seizureId))).map((s) => [s.id, s]));
 
     const items: FeedItem[] = [];
     const shown: SeizureView[] = [];
@@ -87,7 +80,7 @@ export class ChangeFeedService {
         shown.push(view);
         delivered.push({ seizureId: change.seizureId, seq: change.seq, kind: 'UPSERT' });
         items.push({ kind: 'UPSERT', seizureId: change.seizureId, at: change.at, seizure: view });
-      } else if (disclosed.has(change.seizureId)) {
+      } else if (change.shown) {
         // Only for reports this reader was shown: a tombstone must not reveal that a report exists.
         delivered.push({ seizureId: change.seizureId, seq: change.seq, kind: 'REMOVE' });
         items.push({ kind: 'REMOVE', seizureId: change.seizureId, at: change.at, seizure: null });

@@ -54,6 +54,8 @@ export interface FeedChangeRow {
   seq: string;
   seizureId: string;
   at: Date;
+  /** The feed showed the report to this reader before (a REMOVE may name it). Disclosures are never deleted. */
+  shown: boolean;
 }
 
 export interface StatBucket {
@@ -179,8 +181,8 @@ export class SeizureSearchService {
     // change's report by its key. A single statement with the two parts OR-ed was planned as a hash
     // join over the whole table near the log's end (150 ms a page instead of 7).
     const sql =
-      `SELECT seq::text AS seq, seizure_id AS "seizureId", at FROM (` +
-      `(SELECT c.seq, c.seizure_id, c.at FROM ${changes} c ` +
+      `SELECT seq::text AS seq, seizure_id AS "seizureId", at, shown FROM (` +
+      `(SELECT c.seq, c.seizure_id, c.at, d.seizure_id IS NOT NULL AS shown FROM ${changes} c ` +
       `LEFT JOIN ${table(SeizureEntity)} "${ALIAS}" ON "${ALIAS}".id = c.seizure_id ` +
       `LEFT JOIN ${table(FeedDisclosureEntity)} d ON d.reader_id = ${reader} AND d.seizure_id = c.seizure_id ` +
       `WHERE c.seq > ${after} AND c.seq <= ${upTo} ` +
@@ -188,7 +190,7 @@ export class SeizureSearchService {
       `AND (${readable} OR (d.seizure_id IS NOT NULL AND d.last_kind IS DISTINCT FROM 'REMOVE')) ` +
       `ORDER BY c.seq LIMIT ${count}) ` +
       `UNION ALL ` +
-      `(SELECT c.seq, c.seizure_id, c.at FROM ${table(FeedDisclosureEntity)} d ` +
+      `(SELECT c.seq, c.seizure_id, c.at, TRUE AS shown FROM ${table(FeedDisclosureEntity)} d ` +
       `JOIN ${changes} c ON c.seq = d.last_seq ` +
       `LEFT JOIN ${table(SeizureEntity)} "${ALIAS}" ON "${ALIAS}".id = d.seizure_id ` +
       `WHERE d.reader_id = ${reader} AND d.last_kind = 'REMOVE' AND d.last_seq > ${after} AND d.last_seq <= ${upTo} AND NOT ${readable} ` +

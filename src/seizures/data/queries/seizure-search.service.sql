@@ -678,12 +678,14 @@ FROM "public"."seizure_changes" "c";
 SELECT
   seq::text AS seq,
   seizure_id AS "seizureId",
-  at
+  at,
+  shown
 FROM ((
     SELECT
       c.seq,
       c.seizure_id,
-      c.at
+      c.at,
+      d.seizure_id IS NOT NULL AS shown
     FROM "seizure_changes" c
     LEFT JOIN "seizures" "s" ON "s".id = c.seizure_id
     LEFT JOIN "feed_disclosures" d ON d.reader_id = $15 AND d.seizure_id = c.seizure_id
@@ -720,7 +722,8 @@ FROM ((
     SELECT
       c.seq,
       c.seizure_id,
-      c.at
+      c.at,
+      TRUE AS shown
     FROM "feed_disclosures" d JOIN "seizure_changes" c ON c.seq = d.last_seq
     LEFT JOIN "seizures" "s" ON "s".id = d.seizure_id
     WHERE

@@ -63,7 +63,10 @@ export class KeyRotationStatusModel {
   @Field(() => Int, { description: 'Percent done, 0–100' })
   progress: number;
 
-  @Field(() => Int, { description: 'Wrapped keys to process' })
+  @Field(() => Int, {
+    description:
+      "Wrapped keys to process. This and the other counts cover the agency's own reports and those released to it; other agencies' TLP:RED reports naming one of its users are moved as well but not counted",
+  })
   total: number;
 
   @Field(() => Int, { description: 'Wrapped keys processed so far (re-wrapped, removed or skipped)' })

@@ -17,7 +17,18 @@ interface RecipientRow {
   key_fingerprint: string;
   platform_pkesk: Buffer | null;
   payload: Buffer | null;
+  /** Whether the row is in the counts the agency's administrators are shown (see COUNTED). */
+  counted: boolean;
 }
+
+/*
+ * The progress counts are shown to the agency's administrators (keyRotationStatus, the key.rewrap
+ * audit event). An agency's key also wraps other agencies' TLP:RED reports that name one of its
+ * users, which its administrators may not know of: counting them would let an administrator learn,
+ * by registering keys, how many such reports appeared in between. Those rows are moved like the
+ * others but left out of every count. `z` is the row's report; a row without one counts.
+ */
+const COUNTED = "COALESCE(NOT (z.tlp = 'RED' AND z.reporting_agency <> r.recipient), true)";
 
 /** Which of the agency's rows a run moves, and where to. */
 type Plan =
@@ -99,7 +110,8 @@ export class KeyRewrapService {
     let after: string | null = null;
     for (;;) {
       const rows = (await this.dataSource.query(
-        `SELECT s.id AS seizure_id, p.pkesk AS platform_pkesk, c.payload, '' AS key_fingerprint
+        `SELECT s.id AS seizure_id, p.pkesk AS platform_pkesk, c.payload, '' AS key_fingerprint,
+                NOT (s.tlp = 'RED' AND s.reporting_agency <> $1) AS counted
            FROM seizures s
            JOIN section_recipients p ON p.seizure_id = s.id AND p.recipient = $2
            JOIN sealed_sections c ON c.seizure_id = s.id
@@ -124,7 +136,7 @@ export class KeyRewrapService {
           'INSERT INTO section_recipients (seizure_id, recipient, key_fingerprint, pkesk) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING seizure_id',
           [row.seizure_id, agency, target.fingerprint, Buffer.from(pkesk)],
         )) as unknown[];
-        progress.granted = (progress.granted ?? 0) + inserted.length;
+        if (row.counted) progress.granted = (progress.granted ?? 0) + inserted.length; // see COUNTED
       }
       await report({ ...progress });
     }
@@ -139,7 +151,8 @@ export class KeyRewrapService {
 
   private async countPending(agency: string, plan: Plan): Promise<number> {
     const [row] = (await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM section_recipients r WHERE r.recipient = $1 AND ${pendingCondition(plan)}`,
+      `SELECT count(*)::int AS n FROM section_recipients r LEFT JOIN seizures z ON z.id = r.seizure_id
+        WHERE r.recipient = $1 AND ${pendingCondition(plan)} AND ${COUNTED}`,
       [agency, planParameter(plan)],
     )) as { n: number }[];
     return row?.n ?? 0;
@@ -148,10 +161,11 @@ export class KeyRewrapService {
   /** The next rows to process, by seizure id: skipped rows stay behind the cursor, never re-read. */
   private nextBatch(agency: string, plan: Plan, after: string | null): Promise<RecipientRow[]> {
     return this.dataSource.query(
-      `SELECT r.seizure_id, r.key_fingerprint, p.pkesk AS platform_pkesk, s.payload
+      `SELECT r.seizure_id, r.key_fingerprint, p.pkesk AS platform_pkesk, s.payload, ${COUNTED} AS counted
          FROM section_recipients r
          LEFT JOIN section_recipients p ON p.seizure_id = r.seizure_id AND p.recipient = $3
          LEFT JOIN sealed_sections s ON s.seizure_id = r.seizure_id
+         LEFT JOIN seizures z ON z.id = r.seizure_id
         WHERE r.recipient = $1 AND ${pendingCondition(plan)} AND ($4::uuid IS NULL OR r.seizure_id > $4::uuid)
         ORDER BY r.seizure_id
         LIMIT ${BATCH_SIZE}`,
@@ -159,26 +173,29 @@ export class KeyRewrapService {
     ) as Promise<RecipientRow[]>;
   }
 
-  private async processBatch(agency: string, plan: Plan, rows: RecipientRow[], progress: KeyRewrapProgress): Promise<void> {
-    const changes: { seizureId: string; from: string; pkesk: Uint8Array | null }[] = [];
+  private async processBatch(agency: string, plan: Plan, rows: RecipientRow[], shown: KeyRewrapProgress): Promise<void> {
+    const changes: { seizureId: string; from: string; pkesk: Uint8Array | null; progress: KeyRewrapProgress }[] = [];
     for (const row of rows) {
+      // Uncounted rows are moved all the same, into counts nobody reads.
+      const progress = row.counted ? shown : { ...shown };
       progress.done += 1;
       if (!row.platform_pkesk || !row.payload) {
         progress.skipped += 1; // server-blind: only the recipients hold the session key
         continue;
       }
       if (plan.kind === 'remove') {
-        changes.push({ seizureId: row.seizure_id, from: row.key_fingerprint, pkesk: null });
+        changes.push({ seizureId: row.seizure_id, from: row.key_fingerprint, pkesk: null, progress });
         continue;
       }
       const pkesk = await this.rewrapOne(row, plan.target);
-      if (pkesk) changes.push({ seizureId: row.seizure_id, from: row.key_fingerprint, pkesk });
+      if (pkesk) changes.push({ seizureId: row.seizure_id, from: row.key_fingerprint, pkesk, progress });
       else progress.skipped += 1;
     }
     if (changes.length === 0) return;
     // Only rows still on the key they were read with change: a concurrent release or another run wins.
     await this.dataSource.transaction(async (manager) => {
       for (const change of changes) {
+        const progress = change.progress;
         if (change.pkesk === null) {
           const [, affected] = (await manager.query(
             'DELETE FROM section_recipients WHERE seizure_id = $1 AND recipient = $2 AND key_fingerprint = $3',

@@ -46,4 +46,46 @@ describe('an agency registering its first key', () => {
     const jm = await platform.gql<{ seizure: { sealedFor: string | null } }>(admin, 'query($id: ID!) { seizure(id: $id) { sealedFor } }', { id: own.id });
     expect(jm.data!.seizure.sealedFor).toBeNull();
   });
+
+  it("moves, but never counts where the agency's administrators see it, other agencies' TLP:RED reports naming one of its users", async () => {
+    const FULL_STATUS = 'query($fp: String!) { keyRotationStatus(fingerprint: $fp) { state total done rewrapped removed skipped } }';
+    const admin = (await platform.userWithKey('TT', ['AGENCY_ADMIN'])).key;
+    const elo = (await platform.userWithKey('TT', ['ELO'])).key;
+    const named = await platform.userWithKey('TT', ['ANALYST']);
+    const kyElo = (await platform.userWithKey('KY', ['ELO'])).key;
+    const query = <T>(sql: string, parameters: unknown[]) => platform.server.runtime.dataSource.query(sql, parameters) as Promise<T>;
+    const ttRow = async (seizureId: string) => (await query<{ key_fingerprint: string }[]>("SELECT key_fingerprint FROM section_recipients WHERE seizure_id = $1 AND recipient = 'TT'", [seizureId]))[0];
+    const rewrapEvents = () => query<{ details: Record<string, unknown> }[]>("SELECT details FROM audit_events WHERE action = 'key.rewrap' AND resource_agency = 'TT' ORDER BY seq", []);
+    const register = async (hoursAgo: number) => {
+      const pair = await generateAgencyKeyPair({ agencyCode: 'TT', now: new Date(Date.now() - hoursAgo * 3600_000) });
+      expect((await registerWithProof(platform, admin, REGISTER, pair.publicKeyArmored, pair.privateKeyArmored)).errors).toBeUndefined();
+      for (let i = 0; i < 300; i += 1) {
+        const { data } = await platform.gql<{ keyRotationStatus: Record<string, unknown> | null }>(admin, FULL_STATUS, { fp: pair.fingerprint });
+        if (data?.keyRotationStatus?.state === 'COMPLETED') return { fingerprint: pair.fingerprint, status: data.keyRotationStatus };
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error('re-wrap did not complete');
+    };
+
+    // Before TT has a key: a RED report of KY naming a TT analyst. TT's first key gets it (granted), uncounted:
+    // the re-wrap finds nothing the administrator may be told of, so it leaves no audit event either.
+    const earlyRed = await submitSeizure(platform, kyElo, { tlp: 'RED', releasableToUsers: [named.userId] });
+    const first = await register(3);
+    expect(first.status).toEqual({ state: 'COMPLETED', total: 0, done: 0, rewrapped: 0, removed: 0, skipped: 0 });
+    expect((await ttRow(earlyRed.id)).key_fingerprint).toBe(first.fingerprint);
+    expect(await rewrapEvents()).toEqual([]);
+
+    // Then one report of TT's own and another RED one of KY naming the analyst, both wrapped for the first key.
+    const own = await submitSeizure(platform, elo, { tlp: 'AMBER' });
+    const laterRed = await submitSeizure(platform, kyElo, { tlp: 'RED', releasableToUsers: [named.userId] });
+    for (const id of [own.id, laterRed.id]) expect((await ttRow(id)).key_fingerprint).toBe(first.fingerprint);
+
+    // A second key: all three move, and the administrator is told of TT's own report alone.
+    const second = await register(2);
+    expect(second.status).toEqual({ state: 'COMPLETED', total: 1, done: 1, rewrapped: 1, removed: 0, skipped: 0 });
+    for (const id of [own.id, earlyRed.id, laterRed.id]) expect((await ttRow(id)).key_fingerprint).toBe(second.fingerprint);
+    const events = await rewrapEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0].details).toMatchObject({ fingerprint: second.fingerprint, total: 1, done: 1, rewrapped: 1, granted: 0 });
+  });
 });

@@ -20,7 +20,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * write, whichever code path makes it: each statement's changed rows are folded in at once (a bulk
  * load of 5,000 rows is one upsert of its groups, not 5,000).
  */
-const KEY = [
+export const STATS_KEY_1795705000000 = [
   'month', 'status', 'tlp', 'reporting_agency', 'owner_communities', 'operation_id', 'operation_link_basis',
   'country', 'commodity_category', 'quantity_unit', 'created_by', 'releasable_to_users',
 ];
@@ -37,18 +37,22 @@ const COLUMNS = `"month" date NOT NULL, "status" character varying(16) NOT NULL,
   "created_by" uuid, "releasable_to_users" text[],
   "seizures" integer NOT NULL, "quantity" numeric NOT NULL, "valued" integer NOT NULL, "value_usd" numeric NOT NULL`;
 
-const TABLES = [
-  { table: 'seizure_stats_monthly', key: KEY, from: '' },
-  // One row per agency each report is released to.
-  { table: 'seizure_stats_monthly_released', key: ['recipient', ...KEY], from: ' CROSS JOIN LATERAL (SELECT DISTINCT unnest(d.releasable_to) AS recipient) r' },
-];
+const KEY = STATS_KEY_1795705000000;
 
-const keyList = (key: string[]) => key.map((column) => `"${column}"`).join(', ');
-const sourceKey = (key: string[]) => key.map((column) => SOURCE[column] ?? `d.${column}`).join(', ');
+/** Both tables, for a key (a later migration widens it: 1796100000000). */
+const tablesFor = (key: readonly string[]) => [
+  { table: 'seizure_stats_monthly', key: [...key], from: '' },
+  // One row per agency each report is released to.
+  { table: 'seizure_stats_monthly_released', key: ['recipient', ...key], from: ' CROSS JOIN LATERAL (SELECT DISTINCT unnest(d.releasable_to) AS recipient) r' },
+];
+const TABLES = tablesFor(KEY);
+
+const keyList = (key: readonly string[]) => key.map((column) => `"${column}"`).join(', ');
+const sourceKey = (key: readonly string[]) => key.map((column) => SOURCE[column] ?? `d.${column}`).join(', ');
 
 /** Adds `changes` (rows of seizures with a `sign`: +1 added, -1 taken away) to both tables. */
-function fold(changes: string): string {
-  return TABLES.map(
+function fold(changes: string, tables: ReturnType<typeof tablesFor>): string {
+  return tables.map(
     ({ table, key, from }) => `
     INSERT INTO "${table}" AS m (${keyList(key)}, "seizures", "quantity", "valued", "value_usd")
     SELECT ${sourceKey(key)}, sum(d.sign), sum(d.sign * d.quantity_value::numeric),
@@ -65,27 +69,50 @@ function fold(changes: string): string {
   ).join('\n');
 }
 
+/** The trigger functions that fold each statement's changed rows into both tables, for a key. */
+export function statsFoldFunctions(key: readonly string[]): string[] {
+  const tables = tablesFor(key);
+  return [
+    `CREATE OR REPLACE FUNCTION "seizure_stats_inserted"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN ${fold('SELECT 1 AS sign, n.* FROM added n', tables)} RETURN NULL; END $$`,
+    `CREATE OR REPLACE FUNCTION "seizure_stats_updated"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN ${fold('SELECT 1 AS sign, n.* FROM added n UNION ALL SELECT -1, o.* FROM removed o', tables)} RETURN NULL; END $$`,
+    `CREATE OR REPLACE FUNCTION "seizure_stats_deleted"() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN ${fold('SELECT -1 AS sign, o.* FROM removed o', tables)} RETURN NULL; END $$`,
+  ];
+}
+
+/** Fills both tables (emptied first) from `seizures`, for a key. */
+export function statsRebuild(key: readonly string[]): string[] {
+  return tablesFor(key).flatMap(({ table, key: columns, from }) => [
+    `DELETE FROM "${table}"`,
+    `INSERT INTO "${table}" (${keyList(columns)}, "seizures", "quantity", "valued", "value_usd")
+        SELECT ${sourceKey(columns)}, count(*), sum(d.quantity_value::numeric), count(d.value_usd), coalesce(sum(d.value_usd::numeric), 0)
+          FROM "seizures" d${from} GROUP BY ${sourceKey(columns)}`,
+  ]);
+}
+
+/** The unique index each table's upserts rely on, for a key. */
+export function statsKeyIndexes(key: readonly string[]): string[] {
+  // NULLS NOT DISTINCT: reports without an operation share a row (PostgreSQL 15+, PGlite 17).
+  return tablesFor(key).map(({ table, key: columns }) => `CREATE UNIQUE INDEX "uq_${table}_key" ON "${table}" (${keyList(columns)}) NULLS NOT DISTINCT`);
+}
+
 export class SeizureStatsAggregates1795705000000 implements MigrationInterface {
   name = 'SeizureStatsAggregates1795705000000';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`CREATE TABLE "seizure_stats_monthly" (${COLUMNS})`);
     await runner.query(`CREATE TABLE "seizure_stats_monthly_released" ("recipient" text NOT NULL, ${COLUMNS})`);
-    for (const { table, key } of TABLES) {
-      // NULLS NOT DISTINCT: reports without an operation share a row (PostgreSQL 15+, PGlite 17).
-      await runner.query(`CREATE UNIQUE INDEX "uq_${table}_key" ON "${table}" (${keyList(key)}) NULLS NOT DISTINCT`);
+    for (const statement of statsKeyIndexes(KEY)) await runner.query(statement);
+    for (const { table } of TABLES) {
       // Rows whose last report went away are deleted by each statement: this finds them without a scan.
       await runner.query(`CREATE INDEX "idx_${table}_empty" ON "${table}" ("seizures") WHERE "seizures" = 0`);
     }
     // Statistics read a range of months (the key's index is wide), the releases of one agency.
     await runner.query('CREATE INDEX "idx_seizure_stats_monthly_month" ON "seizure_stats_monthly" ("month")');
     await runner.query('CREATE INDEX "idx_seizure_stats_monthly_released_recipient" ON "seizure_stats_monthly_released" ("recipient", "month")');
-    await runner.query(`CREATE FUNCTION "seizure_stats_inserted"() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN ${fold('SELECT 1 AS sign, n.* FROM added n')} RETURN NULL; END $$`);
-    await runner.query(`CREATE FUNCTION "seizure_stats_updated"() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN ${fold('SELECT 1 AS sign, n.* FROM added n UNION ALL SELECT -1, o.* FROM removed o')} RETURN NULL; END $$`);
-    await runner.query(`CREATE FUNCTION "seizure_stats_deleted"() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN ${fold('SELECT -1 AS sign, o.* FROM removed o')} RETURN NULL; END $$`);
+    for (const statement of statsFoldFunctions(KEY)) await runner.query(statement);
     await runner.query(`CREATE FUNCTION "seizure_stats_truncated"() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN DELETE FROM "seizure_stats_monthly"; DELETE FROM "seizure_stats_monthly_released"; RETURN NULL; END $$`);
     await runner.query('CREATE TRIGGER "seizure_stats_inserted" AFTER INSERT ON "seizures" REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION "seizure_stats_inserted"()');
@@ -93,11 +120,7 @@ export class SeizureStatsAggregates1795705000000 implements MigrationInterface {
     await runner.query('CREATE TRIGGER "seizure_stats_deleted" AFTER DELETE ON "seizures" REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION "seizure_stats_deleted"()');
     await runner.query('CREATE TRIGGER "seizure_stats_truncated" AFTER TRUNCATE ON "seizures" FOR EACH STATEMENT EXECUTE FUNCTION "seizure_stats_truncated"()');
     // The reports already there.
-    for (const { table, key, from } of TABLES) {
-      await runner.query(`INSERT INTO "${table}" (${keyList(key)}, "seizures", "quantity", "valued", "value_usd")
-        SELECT ${sourceKey(key)}, count(*), sum(d.quantity_value::numeric), count(d.value_usd), coalesce(sum(d.value_usd::numeric), 0)
-          FROM "seizures" d${from} GROUP BY ${sourceKey(key)}`);
-    }
+    for (const statement of statsRebuild(KEY)) await runner.query(statement);
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -12,7 +12,7 @@ describe('AccessService.abilityFor', () => {
     userId: '11111111-1111-4111-8111-111111111111', email: 'elo@jm.test', agencyCode: 'JM', agencyKind: 'MEMBER_ADMINISTRATION',
     country: 'JM', region: 'Caribbean', communities: ['CCLEC'], roles: ['ELO'], authMethod: 'api-key', openOperations: [], ...over,
   });
-  const report = { tlp: 'AMBER', reportingAgency: 'KY', releasableTo: [], ownerCommunities: ['CCLEC'], releasableToUsers: [], createdBy: null, operationId: 'op-1', status: 'SUBMITTED' };
+  const report = { tlp: 'AMBER', reportingAgency: 'KY', releasableTo: [], ownerCommunities: ['CCLEC'], releasableToUsers: [], createdBy: null, operationId: 'op-1', operationAudience: ['JM', 'KY'], status: 'SUBMITTED' };
 
   it('shares one ability between requests with the same attributes', async () => {
     const access = new AccessService(policies);
@@ -26,6 +26,7 @@ describe('AccessService.abilityFor', () => {
     const joined = await access.abilityFor(principal({ openOperations: ['op-1'] }));
     expect(joined).not.toBe(before);
     expect(access.can(joined, 'read', 'Seizure', report)).toBe(true); // an operation participant
+    expect(access.can(joined, 'read', 'Seizure', { ...report, operationAudience: ['KY'] })).toBe(false); // linked before JM joined
     expect(access.can(await access.abilityFor(principal()), 'read', 'Seizure', report)).toBe(false); // left it again
     for (const changed of [{ roles: ['ANALYST' as const] }, { agencyCode: 'KY' }, { communities: [] }, { userId: '22222222-2222-4222-8222-222222222222' }]) {
       expect(await access.abilityFor(principal(changed))).not.toBe(before);

@@ -12,8 +12,11 @@ export interface OpenOperations {
    * a statement that reads other rows (API-key authentication) reads these with them.
    */
   openOperationsSql(agencyCodeSql: string): string;
-  /** True when the operation exists, is not closed and the agency takes part in it (a report's operationId). */
-  acceptsReportsFrom(operationId: string, agencyCode: string): Promise<boolean>;
+  /**
+   * The operation's participants (sorted) when it exists, is not closed and the agency takes part
+   * in it (a report's operationId); null otherwise. A report's link consents to share with them.
+   */
+  participantsAccepting(operationId: string, agencyCode: string): Promise<string[] | null>;
 }
 
 export const OPEN_OPERATIONS = Symbol('OPEN_OPERATIONS');

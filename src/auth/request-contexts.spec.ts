@@ -24,7 +24,7 @@ function factory(options: { user?: Partial<UserEntity> | null; agencyActive?: bo
   const openOperations: OpenOperations = {
     openOperationsOf: async (agencyCode) => (asked.push(agencyCode), options.operations ?? []),
     openOperationsSql: () => 'NULL::text[]',
-    acceptsReportsFrom: async () => false,
+    participantsAccepting: async () => null,
   };
   const access = new AccessService(policies, openOperations);
   const authenticator = { authenticate: async () => principalOf('api-key') } as unknown as RequestAuthenticator;

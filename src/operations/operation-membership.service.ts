@@ -24,10 +24,11 @@ export class OperationMembershipService implements OpenOperations {
     return `ARRAY(SELECT o.id::text FROM operations o WHERE o.status <> 'CLOSED' AND o.participants @> ARRAY[${agencyCodeSql}]::text[] ORDER BY o.id)`;
   }
 
-  async acceptsReportsFrom(operationId: string, agencyCode: string): Promise<boolean> {
-    if (!isUuid(operationId)) return false;
+  async participantsAccepting(operationId: string, agencyCode: string): Promise<string[] | null> {
+    if (!isUuid(operationId)) return null;
     const operation = await this.dataSource.getRepository(OperationEntity).findOneBy({ id: operationId });
-    return Boolean(operation && operation.status !== 'CLOSED' && operation.participants.includes(agencyCode));
+    const accepts = operation && operation.status !== 'CLOSED' && operation.participants.includes(agencyCode);
+    return accepts ? [...operation.participants].sort() : null;
   }
 }
 

@@ -110,6 +110,38 @@ describe('operations: lifecycle and its access consequences', () => {
     expect((await platform.gql<{ seizure: unknown }>(k.admin, READ_SEIZURE, { id: jmReport.id })).data!.seizure).toBeNull();
   });
 
+  it('shares a linked report with the participants of the day: an agency that joins later reads it once its owner links it again', async () => {
+    const op = await platform.gql<{ createOperation: { id: string } }>(k.jio, CREATE, {
+      i: { codeName: 'Late Tide', focus: 'Firearms', tlp: 'AMBER', startsAt: '2026-11-01T00:00:00Z', endsAt: '2026-12-20T00:00:00Z', participants: ['JM', 'KY'] },
+    });
+    const id = op.data!.createOperation.id;
+    const LINK = `mutation($o: ID!, $s: ID!) { linkSeizureToOperation(operationId: $o, seizureId: $s) { version } }`;
+    const STATS = `query($o: ID!) { seizureStats(filter: { operationId: $o }, groupBy: [OPERATION]) { count } }`;
+    // AMBER, released to nobody: the operation is the only way another agency reads them.
+    const submitted = await submitSeizure(platform, k.jm, { tlp: 'AMBER', operationId: id });
+    const linked = await submitSeizure(platform, k.jm, { tlp: 'AMBER' });
+    expect((await platform.gql<{ linkSeizureToOperation: { version: number } }>(k.jm, LINK, { o: id, s: linked.id })).data!.linkSeizureToOperation.version).toBe(2);
+    const reads = async (key: string) => {
+      const found = [];
+      for (const report of [submitted, linked]) if ((await platform.gql<{ seizure: unknown }>(key, READ_SEIZURE, { id: report.id })).data!.seizure) found.push(report.id);
+      const listed = await platform.gql<{ operation: { seizures: { totalCount: number } } | null }>(key, 'query($o: ID!) { operation(id: $o) { seizures { totalCount } } }', { o: id });
+      const stats = await platform.gql<{ seizureStats: { count: number }[] }>(key, STATS, { o: id });
+      return { found, listed: listed.data!.operation?.seizures.totalCount ?? null, counted: stats.data!.seizureStats.reduce((n, b) => n + b.count, 0) };
+    };
+    expect(await reads(k.kyElo)).toEqual({ found: [submitted.id, linked.id], listed: 2, counted: 2 });
+
+    // TT joins. The links were made before, for JM and KY: TT sees the operation but neither report, nor counts them.
+    expect((await platform.gql(k.jio, 'mutation($o: ID!) { addOperationParticipants(operationId: $o, agencies: ["TT"]) { id } }', { o: id })).errors).toBeUndefined();
+    expect(await reads(k.ttElo)).toEqual({ found: [], listed: 0, counted: 0 });
+
+    // JM links one of them again, now for JM, KY and TT: TT reads that one.
+    expect((await platform.gql<{ linkSeizureToOperation: { version: number } }>(k.jm, LINK, { o: id, s: linked.id })).data!.linkSeizureToOperation.version).toBe(3);
+    expect(await reads(k.ttElo)).toEqual({ found: [linked.id], listed: 1, counted: 1 });
+    expect(await reads(k.kyElo)).toEqual({ found: [submitted.id, linked.id], listed: 2, counted: 2 });
+    // Linking again with nothing new to consent to changes nothing.
+    expect((await platform.gql<{ linkSeizureToOperation: { version: number } }>(k.jm, LINK, { o: id, s: linked.id })).data!.linkSeizureToOperation.version).toBe(3);
+  });
+
   it('audits every operation change', async () => {
     const events = await platform.server.runtime.dataSource.getRepository(AuditEventEntity).findBy({ resourceId: operationId });
     expect(events.map((e) => e.action).sort()).toEqual(['operation.create', 'operation.set-status', 'operation.set-status', 'operation.set-status']);

@@ -71,6 +71,8 @@ const rowArbitrary: fc.Arbitrary<Omit<Row, 'reference'>> = fc
     createdBy: fc.constantFrom(...USERS),
     operationId: fc.option(fc.constantFrom(...OPERATIONS), { nil: null, freq: 2 }),
     linkBasis: fc.constantFrom(...LINK_BASES),
+    // The participants a link was made for: some of the agencies, or (a link before they joined) not the caller's.
+    audience: fc.subarray(CODES, { maxLength: 4 }).map((codes) => [...codes].sort()),
     country: fc.constantFrom(...COUNTRIES),
     category: fc.constantFrom(...CATEGORIES),
     unit: fc.constantFrom(...UNITS),
@@ -108,6 +110,7 @@ const rowArbitrary: fc.Arbitrary<Omit<Row, 'reference'>> = fc
     routeCountries: [],
     operationId: r.operationId,
     operationLinkBasis: r.operationId ? (r.linkBasis as Row['operationLinkBasis']) : null,
+    operationAudience: r.operationId ? r.audience : null,
     lowGrade: false,
     retractionReason: r.status === 'RETRACTED' ? 'generated' : null,
     version: 1,
@@ -296,6 +299,7 @@ describe('seizure statistics: monthly aggregates = the scan (property)', () => {
       createdBy: fc.oneof(str(['{{userId}}']), fc.record({ $ne: str(['{{userId}}']) })),
       operationId: fc.oneof(fc.constant(null), fc.record({ $in: fc.constant('{{operations}}') }), fc.record({ $ne: fc.constant(null) })),
       operationLinkBasis: fc.oneof(str(LINK_BASES), fc.record({ $ne: str(LINK_BASES) })),
+      operationAudience: fc.oneof(str(['{{agency}}', 'KY']), fc.record({ $in: list(CODES) })),
       country: fc.oneof(str(COUNTRIES), fc.record({ $in: list(COUNTRIES) })),
       commodityCategory: str(CATEGORIES),
       valueUsd: fc.record({ $gt: fc.integer({ min: 0, max: 50_000 }) }), // not in the aggregates: the scan answers

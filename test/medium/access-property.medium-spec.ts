@@ -84,6 +84,8 @@ function recordArbitrary(marker: string): fc.Arbitrary<Row> {
       releasableToUsers: fc.subarray([...USERS, ...STRANGERS], { maxLength: 4 }),
       createdBy: fc.constantFrom(...USERS),
       operationId: fc.option(fc.constantFrom(...OPERATIONS, FOREIGN_OPERATION), { nil: null, freq: 2 }),
+      // The participants the link was made for: agencies that joined later are not in it.
+      operationAudience: fc.subarray(CODES, { minLength: 1 }).map((codes) => [...codes].sort()),
       country: fc.constantFrom(...COUNTRIES),
       locationName: fc.option(fc.constantFrom('Kingston', 'Port of Spain', 'port of spain', '_quay', 'Écija'), { nil: null }),
       valueUsd: fc.option(fc.integer({ min: -10, max: 1000 }), { nil: null }),
@@ -123,6 +125,7 @@ function recordArbitrary(marker: string): fc.Arbitrary<Row> {
         routeCountries: [],
         operationId: r.operationId,
         operationLinkBasis: r.operationId ? 'SUBMITTED' : null,
+        operationAudience: r.operationId ? r.operationAudience : null,
         lowGrade: r.lowGrade,
         retractionReason: r.status === 'RETRACTED' ? 'generated' : null,
         version: r.version,
@@ -306,7 +309,7 @@ describe('access policy: SQL filter = CASL in-memory check (property)', () => {
 
   it(`config/policies.yaml: read, update and retract over ${RUNS} generated principals × ${RECORDS} records`, async () => {
     const byId = new Map(records.map((record) => [record.id, record]));
-    const hits = { readByTlp: new Map<string, number>(), namedRed: 0, authorRed: 0, byOperation: 0, update: 0, retract: 0 };
+    const hits = { readByTlp: new Map<string, number>(), namedRed: 0, authorRed: 0, byOperation: 0, byOperationAudience: 0, update: 0, retract: 0 };
     await fc.assert(
       fc.asyncProperty(callerArbitrary, async ({ principal, operations }) => {
         const ability = buildAbility(policy, principal, operations);
@@ -318,7 +321,11 @@ describe('access policy: SQL filter = CASL in-memory check (property)', () => {
           hits.readByTlp.set(record.tlp, (hits.readByTlp.get(record.tlp) ?? 0) + 1);
           if (record.tlp === 'RED' && record.releasableToUsers.includes(principal.userId)) hits.namedRed += 1;
           if (record.tlp === 'RED' && record.createdBy === principal.userId) hits.authorRed += 1;
-          if (record.operationId && operations.includes(record.operationId) && record.reportingAgency !== principal.agencyCode) hits.byOperation += 1;
+          if (record.operationId && operations.includes(record.operationId) && record.reportingAgency !== principal.agencyCode) {
+            hits.byOperation += 1;
+            // Read through the operation only by an agency the link was made for (others read it by another rule).
+            if (record.operationAudience?.includes(principal.agencyCode)) hits.byOperationAudience += 1;
+          }
         }
         hits.update += update.length;
         hits.retract += retract.length;
@@ -330,6 +337,7 @@ describe('access policy: SQL filter = CASL in-memory check (property)', () => {
     expect(hits.namedRed).toBeGreaterThan(0);
     expect(hits.authorRed).toBeGreaterThan(0);
     expect(hits.byOperation).toBeGreaterThan(0);
+    expect(hits.byOperationAudience).toBeGreaterThan(0);
     expect(hits.update).toBeGreaterThan(0);
     expect(hits.retract).toBeGreaterThan(0);
   }, 180_000);

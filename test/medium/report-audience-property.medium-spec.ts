@@ -35,6 +35,8 @@ interface RecordShape {
   releasableTo: string[];
   namedReaders: number[];
   linked: boolean;
+  /** An agency that joined the operation after the report was linked (not in the link's audience), if any. */
+  joinedLater: string | null;
   day: number;
   value: number | null;
   category: 'FIREARMS' | 'DRUGS' | 'AMMUNITION';
@@ -48,6 +50,7 @@ const recordArbitrary: fc.Arbitrary<RecordShape> = fc.record({
   releasableTo: fc.subarray(['JIO', 'JM', 'KY', 'TT', 'BB', 'RILO-WE']),
   namedReaders: fc.subarray(READERS.map((_r, i) => i), { maxLength: 2 }),
   linked: fc.boolean(),
+  joinedLater: fc.option(fc.constantFrom('JIO', 'JM', 'KY', 'TT', 'BB'), { nil: null, freq: 3 }),
   day: fc.integer({ min: -40, max: 45 }),
   value: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: null }),
   category: fc.constantFrom('FIREARMS' as const, 'DRUGS' as const, 'AMMUNITION' as const),
@@ -84,7 +87,8 @@ describe('operation reports: removing a record a reader may not read never chang
     return access.abilityFor({ ...ctx.principal, openOperations: undefined });
   }
 
-  function row(shape: RecordShape, operationId: string, marker: string, i: number): Partial<SeizureEntity> {
+  function row(shape: RecordShape, operation: { id: string; participants: string[] }, marker: string, i: number): Partial<SeizureEntity> {
+    const operationId = operation.id;
     const named = shape.namedReaders.map((index) => readers[index].ctx.principal.userId);
     const author = readers.find((r) => r.agency === shape.owner)?.ctx.principal.userId ?? readers[0].ctx.principal.userId;
     return {
@@ -97,6 +101,7 @@ describe('operation reports: removing a record a reader may not read never chang
       quantityValue: 1 + i, quantityUnit: 'ITEMS', quantityKg: null, valueAmount: shape.value, valueCurrency: shape.value == null ? null : 'USD', valueUsd: shape.value,
       concealment: `C${shape.place}`, detectionMethod: 'RANDOM', routeOrigin: 'US', routeTransit: [], routeDestination: 'JM', routeCountries: ['US', 'JM'],
       operationId: shape.linked ? operationId : null, operationLinkBasis: shape.linked ? 'SUBMITTED' : null,
+      operationAudience: shape.linked ? operation.participants.filter((code) => code !== shape.joinedLater) : null,
       lowGrade: false, retractionReason: shape.retracted ? 'generated' : null, version: 1,
     };
   }
@@ -117,7 +122,7 @@ describe('operation reports: removing a record a reader may not read never chang
             status, startsAt: new Date(START), endsAt: new Date(START + 28 * DAY), createdBy: leadCtx.principal.userId,
           });
           const seizures = dataSource.getRepository(SeizureEntity);
-          const rows = shapes.map((shape, i) => row(shape, operation.id, marker, i));
+          const rows = shapes.map((shape, i) => row(shape, operation, marker, i));
           const saved = await seizures.save(rows.map((r) => seizures.create(r)));
           try {
             const audience = await audiences.of(operation);

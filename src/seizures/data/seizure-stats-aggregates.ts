@@ -22,7 +22,7 @@ const NOT_RED: readonly string[] = TLPS.filter((tlp) => tlp !== RED);
 /** SeizureEntity properties that are columns of seizure_stats_monthly, under the same names. */
 const AGGREGATE_COLUMNS = new Set<string>([
   'status', 'tlp', 'reportingAgency', 'ownerCommunities', 'releasableTo', 'operationId', 'operationLinkBasis',
-  'country', 'commodityCategory', 'quantityUnit',
+  'operationAudience', 'country', 'commodityCategory', 'quantityUnit',
 ]);
 /** Columns the aggregates keep for RED rows only (null on the others). */
 const RED_ONLY_COLUMNS = new Set<string>(['createdBy', 'releasableToUsers']);

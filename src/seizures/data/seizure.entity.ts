@@ -134,6 +134,14 @@ export class SeizureEntity {
   @Column({ name: 'operation_linked_at', type: 'timestamptz', nullable: true })
   operationLinkedAt: Date | null;
 
+  /**
+   * The operation's participants when the owner linked the report: the agencies its link consents
+   * to share with. An agency that joins the operation later reads the report only once the owner
+   * links it again (config/policies.yaml). Null when not linked.
+   */
+  @Column({ name: 'operation_audience', type: 'text', array: true, nullable: true })
+  operationAudience: string[] | null;
+
   /** The lead's link request the owner accepted (OWNER_ACCEPTED_REQUEST). */
   @Column({ name: 'operation_link_request_id', type: 'uuid', nullable: true })
   operationLinkRequestId: string | null;

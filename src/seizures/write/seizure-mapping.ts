@@ -31,6 +31,8 @@ export interface SubmissionFacts {
   releasableTo: string[];
   /** Named users of a RED report, already checked. */
   releasableToUsers: string[];
+  /** The operation's participants when the report names one (its link consents to share with them). */
+  operationAudience?: string[] | null;
   signature?: SubmissionSignature;
   now: Date;
 }
@@ -103,6 +105,7 @@ export function newSeizureColumns(input: SeizureInput, facts: SubmissionFacts): 
     operationId: input.operationId ?? null,
     operationLinkBasis: input.operationId ? 'SUBMITTED' : null,
     operationLinkedAt: input.operationId ? facts.now : null,
+    operationAudience: input.operationId ? (facts.operationAudience ?? null) : null,
     conveyanceType: input.conveyance?.type ?? null,
     conveyanceIdentifier: input.conveyance?.identifier ?? null,
     evaluationScheme: input.evaluation?.scheme ?? null,

@@ -79,13 +79,14 @@ export class SeizureSubmissionService {
     const [agencies, users, operation, used] = await Promise.allSettled([
       this.dataSource.getRepository(AgencyEntity).findBy({ code: In([...new Set([owner, ...releases])]) }),
       this.checkUsers(input.releasableToUsers ?? []),
-      input.operationId ? this.access.operations?.acceptsReportsFrom(input.operationId, owner) : true,
+      input.operationId ? this.access.operations?.participantsAccepting(input.operationId, owner) : [],
       this.rows.byReference(owner, input.reference),
     ]);
     const agencyRows = settled(agencies);
     const releasableTo = knownAgencies(releases, agencyRows);
     const releasableToUsers = settled(users);
-    if (!settled(operation)) {
+    const operationAudience = settled(operation);
+    if (!operationAudience) {
       throw new BadUserInputError(`operationId: no open operation ${input.operationId} that ${owner} takes part in`, ['operationId']);
     }
     const existing = settled(used);
@@ -101,6 +102,7 @@ export class SeizureSubmissionService {
       valueUsd: usdValue(this.rates, input.estimatedValue?.amount ?? null, input.estimatedValue?.currency ?? null),
       releasableTo,
       releasableToUsers,
+      operationAudience: input.operationId ? operationAudience : null,
       signature,
       now: new Date(),
     }));
@@ -235,9 +237,19 @@ export class SeizureSubmissionService {
         throw new ForbiddenError(`${current.reportingAgency} does not take part in this operation; add it as a participant first`);
       }
       const requestId = consent.basis === 'OWNER_ACCEPTED_REQUEST' ? consent.requestId : null;
-      if (current.operationId === operationId && current.operationLinkBasis === consent.basis && current.operationLinkRequestId === requestId) return { next: current, changed: [] };
+      const audience = [...participants].sort();
+      const same = current.operationId === operationId && current.operationLinkBasis === consent.basis && current.operationLinkRequestId === requestId;
+      // Linking again after participants joined is how the owner shares the report with them too.
+      if (same && sameList(current.operationAudience, audience)) return { next: current, changed: [] };
       return {
-        next: { ...current, operationId, operationLinkBasis: consent.basis, operationLinkedAt: new Date(), operationLinkRequestId: requestId },
+        next: {
+          ...current,
+          operationId,
+          operationLinkBasis: consent.basis,
+          operationLinkedAt: new Date(),
+          operationLinkRequestId: requestId,
+          operationAudience: audience,
+        },
         changed: ['operation'],
       };
     }, within);
@@ -273,7 +285,7 @@ export class SeizureSubmissionService {
           evaluationScheme: next.evaluationScheme, evaluationSource: next.evaluationSource, evaluationInformation: next.evaluationInformation,
           lowGrade: next.lowGrade, hasSensitive: next.hasSensitive, status: next.status, retractionReason: next.retractionReason,
           operationId: next.operationId, operationLinkBasis: next.operationLinkBasis, operationLinkedAt: next.operationLinkedAt,
-          operationLinkRequestId: next.operationLinkRequestId,
+          operationLinkRequestId: next.operationLinkRequestId, operationAudience: next.operationAudience,
           signedContent: next.signedContent,
           version: current.version + 1,
         })
@@ -379,3 +391,7 @@ export class SeizureSubmissionService {
   }
 }
 
+
+function sameList(a: readonly string[] | null, b: readonly string[]): boolean {
+  return a !== null && a.length === b.length && a.every((value, i) => value === b[i]);
+}

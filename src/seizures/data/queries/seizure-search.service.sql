@@ -38,6 +38,7 @@ SELECT
   "s"."operation_id",
   "s"."operation_link_basis",
   "s"."operation_linked_at",
+  "s"."operation_audience",
   "s"."operation_link_request_id",
   "s"."conveyance_type",
   "s"."conveyance_identifier",
@@ -58,39 +59,40 @@ SELECT
   "s"."version",
   "s"."created_at",
   "s"."updated_at",
-  (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE) AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying))) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."tlp" = CAST($4 AS character varying) AND "s"."created_by" = CAST($5 AS uuid)) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."tlp" = CAST($6 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($7 AS text)], FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($8 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($9 AS character varying[])), FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."reporting_agency" = CAST($10 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($11 AS character varying[])), FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."tlp" = CAST($12 AS character varying) AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN "s"."tlp" = CAST($14 AS character varying) THEN '1' ELSE '0' END) AS "rule_matches"
+  (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE) AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying))) THEN '1' ELSE '0' END)
+    || (CASE WHEN ("s"."tlp" = CAST($5 AS character varying) AND "s"."created_by" = CAST($6 AS uuid)) THEN '1' ELSE '0' END)
+    || (CASE WHEN ("s"."tlp" = CAST($7 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE)) THEN '1' ELSE '0' END)
+    || (CASE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE)) THEN '1' ELSE '0' END)
+    || (CASE WHEN ("s"."reporting_agency" = CAST($11 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE)) THEN '1' ELSE '0' END)
+    || (CASE WHEN ("s"."tlp" = CAST($13 AS character varying) AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE)) THEN '1' ELSE '0' END)
+    || (CASE WHEN "s"."tlp" = CAST($15 AS character varying) THEN '1' ELSE '0' END) AS "rule_matches"
 FROM "public"."seizures" "s"
 WHERE
-  (((COALESCE("s"."operation_id" = ANY(CAST($15 AS uuid[])), FALSE)
-        AND COALESCE("s"."tlp" = ANY(CAST($16 AS character varying[])), FALSE)
-        AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($17 AS character varying)))
-      OR ("s"."tlp" = CAST($18 AS character varying)
-        AND "s"."created_by" = CAST($19 AS uuid))
+  (((COALESCE("s"."operation_id" = ANY(CAST($16 AS uuid[])), FALSE)
+        AND COALESCE("s"."operation_audience" @> ARRAY[CAST($17 AS text)], FALSE)
+        AND COALESCE("s"."tlp" = ANY(CAST($18 AS character varying[])), FALSE)
+        AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($19 AS character varying)))
       OR ("s"."tlp" = CAST($20 AS character varying)
-        AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($21 AS text)], FALSE))
-      OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($22 AS text)], FALSE)
-        AND COALESCE("s"."tlp" = ANY(CAST($23 AS character varying[])), FALSE))
-      OR ("s"."reporting_agency" = CAST($24 AS character varying)
+        AND "s"."created_by" = CAST($21 AS uuid))
+      OR ("s"."tlp" = CAST($22 AS character varying)
+        AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($23 AS text)], FALSE))
+      OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($24 AS text)], FALSE)
         AND COALESCE("s"."tlp" = ANY(CAST($25 AS character varying[])), FALSE))
-      OR ("s"."tlp" = CAST($26 AS character varying)
-        AND COALESCE("s"."owner_communities" && CAST($27 AS text[]), FALSE))
-      OR "s"."tlp" = CAST($28 AS character varying)))
+      OR ("s"."reporting_agency" = CAST($26 AS character varying)
+        AND COALESCE("s"."tlp" = ANY(CAST($27 AS character varying[])), FALSE))
+      OR ("s"."tlp" = CAST($28 AS character varying)
+        AND COALESCE("s"."owner_communities" && CAST($29 AS text[]), FALSE))
+      OR "s"."tlp" = CAST($30 AS character varying)))
   AND (s.status <> 'RETRACTED')
-  AND (s.commodity_category IN ($29))
-  AND (s.country IN ($30, $31))
-  AND (s.seized_at >= $32)
-  AND (to_tsvector('simple'::regconfig, coalesce(s.reference, '') || ' ' || coalesce(s.commodity_type, '') || ' ' || coalesce(s.commodity_description, '') || ' ' || coalesce(s.concealment, '') || ' ' || coalesce(s.location_name, '')) @@ plainto_tsquery('simple', $33))
+  AND (s.commodity_category IN ($31))
+  AND (s.country IN ($32, $33))
+  AND (s.seized_at >= $34)
+  AND (to_tsvector('simple'::regconfig, coalesce(s.reference, '') || ' ' || coalesce(s.commodity_type, '') || ' ' || coalesce(s.commodity_description, '') || ' ' || coalesce(s.concealment, '') || ' ' || coalesce(s.location_name, '')) @@ plainto_tsquery('simple', $35))
 ORDER BY
   "s"."seized_at" DESC,
   "s"."id" DESC
-LIMIT $34;
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine",21]
+LIMIT $36;
+-- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine",21]
 
 -- SeizureSearchService.page: after a cursor, the columns of a list view
 SELECT
@@ -100,40 +102,41 @@ SELECT
   "s"."country",
   "s"."tlp",
   "s"."reporting_agency",
-  (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE) AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying))) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."tlp" = CAST($4 AS character varying) AND "s"."created_by" = CAST($5 AS uuid)) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."tlp" = CAST($6 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($7 AS text)], FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($8 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($9 AS character varying[])), FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."reporting_agency" = CAST($10 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($11 AS character varying[])), FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."tlp" = CAST($12 AS character varying) AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN "s"."tlp" = CAST($14 AS character varying) THEN '1' ELSE '0' END) AS "rule_matches"
+  (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE) AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying))) THEN '1' ELSE '0' END)
+    || (CASE WHEN ("s"."tlp" = CAST($5 AS character varying) AND "s"."created_by" = CAST($6 AS uuid)) THEN '1' ELSE '0' END)
+    || (CASE WHEN ("s"."tlp" = CAST($7 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE)) THEN '1' ELSE '0' END)
+    || (CASE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE)) THEN '1' ELSE '0' END)
+    || (CASE WHEN ("s"."reporting_agency" = CAST($11 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE)) THEN '1' ELSE '0' END)
+    || (CASE WHEN ("s"."tlp" = CAST($13 AS character varying) AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE)) THEN '1' ELSE '0' END)
+    || (CASE WHEN "s"."tlp" = CAST($15 AS character varying) THEN '1' ELSE '0' END) AS "rule_matches"
 FROM "public"."seizures" "s"
 WHERE
-  (((COALESCE("s"."operation_id" = ANY(CAST($15 AS uuid[])), FALSE)
-        AND COALESCE("s"."tlp" = ANY(CAST($16 AS character varying[])), FALSE)
-        AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($17 AS character varying)))
-      OR ("s"."tlp" = CAST($18 AS character varying)
-        AND "s"."created_by" = CAST($19 AS uuid))
+  (((COALESCE("s"."operation_id" = ANY(CAST($16 AS uuid[])), FALSE)
+        AND COALESCE("s"."operation_audience" @> ARRAY[CAST($17 AS text)], FALSE)
+        AND COALESCE("s"."tlp" = ANY(CAST($18 AS character varying[])), FALSE)
+        AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($19 AS character varying)))
       OR ("s"."tlp" = CAST($20 AS character varying)
-        AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($21 AS text)], FALSE))
-      OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($22 AS text)], FALSE)
-        AND COALESCE("s"."tlp" = ANY(CAST($23 AS character varying[])), FALSE))
-      OR ("s"."reporting_agency" = CAST($24 AS character varying)
+        AND "s"."created_by" = CAST($21 AS uuid))
+      OR ("s"."tlp" = CAST($22 AS character varying)
+        AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($23 AS text)], FALSE))
+      OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($24 AS text)], FALSE)
         AND COALESCE("s"."tlp" = ANY(CAST($25 AS character varying[])), FALSE))
-      OR ("s"."tlp" = CAST($26 AS character varying)
-        AND COALESCE("s"."owner_communities" && CAST($27 AS text[]), FALSE))
-      OR "s"."tlp" = CAST($28 AS character varying)))
+      OR ("s"."reporting_agency" = CAST($26 AS character varying)
+        AND COALESCE("s"."tlp" = ANY(CAST($27 AS character varying[])), FALSE))
+      OR ("s"."tlp" = CAST($28 AS character varying)
+        AND COALESCE("s"."owner_communities" && CAST($29 AS text[]), FALSE))
+      OR "s"."tlp" = CAST($30 AS character varying)))
   AND (s.status <> 'RETRACTED')
-  AND (s.commodity_category IN ($29))
-  AND (s.country IN ($30, $31))
-  AND (s.seized_at >= $32)
-  AND (to_tsvector('simple'::regconfig, coalesce(s.reference, '') || ' ' || coalesce(s.commodity_type, '') || ' ' || coalesce(s.commodity_description, '') || ' ' || coalesce(s.concealment, '') || ' ' || coalesce(s.location_name, '')) @@ plainto_tsquery('simple', $33))
-  AND ((s.seized_at, s.id) < ($34::timestamptz, $35::uuid))
+  AND (s.commodity_category IN ($31))
+  AND (s.country IN ($32, $33))
+  AND (s.seized_at >= $34)
+  AND (to_tsvector('simple'::regconfig, coalesce(s.reference, '') || ' ' || coalesce(s.commodity_type, '') || ' ' || coalesce(s.commodity_description, '') || ' ' || coalesce(s.concealment, '') || ' ' || coalesce(s.location_name, '')) @@ plainto_tsquery('simple', $35))
+  AND ((s.seized_at, s.id) < ($36::timestamptz, $37::uuid))
 ORDER BY
   "s"."seized_at" DESC,
   "s"."id" DESC
-LIMIT $36;
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine","2026-06-30T12:00:00.000Z","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",21]
+LIMIT $38;
+-- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine","2026-06-30T12:00:00.000Z","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",21]
 
 -- SeizureSearchService.count: the sample filter
 SELECT
@@ -141,25 +144,26 @@ SELECT
 FROM "public"."seizures" "s"
 WHERE
   ((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
-      AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE)
-      AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying)))
-    OR ("s"."tlp" = CAST($4 AS character varying)
-      AND "s"."created_by" = CAST($5 AS uuid))
-    OR ("s"."tlp" = CAST($6 AS character varying)
-      AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($7 AS text)], FALSE))
-    OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($8 AS text)], FALSE)
-      AND COALESCE("s"."tlp" = ANY(CAST($9 AS character varying[])), FALSE))
-    OR ("s"."reporting_agency" = CAST($10 AS character varying)
-      AND COALESCE("s"."tlp" = ANY(CAST($11 AS character varying[])), FALSE))
-    OR ("s"."tlp" = CAST($12 AS character varying)
-      AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE))
-    OR "s"."tlp" = CAST($14 AS character varying))
+      AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE)
+      AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE)
+      AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying)))
+    OR ("s"."tlp" = CAST($5 AS character varying)
+      AND "s"."created_by" = CAST($6 AS uuid))
+    OR ("s"."tlp" = CAST($7 AS character varying)
+      AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE))
+    OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)
+      AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE))
+    OR ("s"."reporting_agency" = CAST($11 AS character varying)
+      AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE))
+    OR ("s"."tlp" = CAST($13 AS character varying)
+      AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE))
+    OR "s"."tlp" = CAST($15 AS character varying))
   AND "s"."status" <> 'RETRACTED'
-  AND "s"."commodity_category" IN ($15)
-  AND "s"."country" IN ($16, $17)
-  AND "s"."seized_at" >= $18
-  AND to_tsvector('simple'::regconfig, coalesce("s"."reference", '') || ' ' || coalesce("s"."commodity_type", '') || ' ' || coalesce("s"."commodity_description", '') || ' ' || coalesce("s"."concealment", '') || ' ' || coalesce("s"."location_name", '')) @@ plainto_tsquery('simple', $19);
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine"]
+  AND "s"."commodity_category" IN ($16)
+  AND "s"."country" IN ($17, $18)
+  AND "s"."seized_at" >= $19
+  AND to_tsvector('simple'::regconfig, coalesce("s"."reference", '') || ' ' || coalesce("s"."commodity_type", '') || ' ' || coalesce("s"."commodity_description", '') || ' ' || coalesce("s"."concealment", '') || ' ' || coalesce("s"."location_name", '')) @@ plainto_tsquery('simple', $20);
+-- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine"]
 
 -- SeizureSearchService.stats: by COUNTRY and MONTH, a text filter: the scan
 SELECT
@@ -168,28 +172,29 @@ SELECT
   count(*)::int AS "count",
   CASE WHEN min("s"."quantity_unit") = max("s"."quantity_unit") THEN sum("s"."quantity_value") END AS "total_quantity",
   CASE WHEN min("s"."quantity_unit") = max("s"."quantity_unit") THEN min("s"."quantity_unit") END AS "quantity_unit",
-  sum(CASE WHEN (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE) AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying))) THEN TRUE WHEN ("s"."tlp" = CAST($4 AS character varying) AND "s"."created_by" = CAST($5 AS uuid)) THEN TRUE WHEN ("s"."tlp" = CAST($6 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($7 AS text)], FALSE)) THEN TRUE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($8 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($9 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."reporting_agency" = CAST($10 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($11 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."tlp" = CAST($12 AS character varying) AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE)) THEN TRUE WHEN "s"."tlp" = CAST($14 AS character varying) THEN TRUE ELSE FALSE END) THEN "s"."value_usd" END) AS "total_value"
+  sum(CASE WHEN (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE) AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying))) THEN TRUE WHEN ("s"."tlp" = CAST($5 AS character varying) AND "s"."created_by" = CAST($6 AS uuid)) THEN TRUE WHEN ("s"."tlp" = CAST($7 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE)) THEN TRUE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."reporting_agency" = CAST($11 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."tlp" = CAST($13 AS character varying) AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE)) THEN TRUE WHEN "s"."tlp" = CAST($15 AS character varying) THEN TRUE ELSE FALSE END) THEN "s"."value_usd" END) AS "total_value"
 FROM "public"."seizures" "s"
 WHERE
-  ((COALESCE("s"."operation_id" = ANY(CAST($15 AS uuid[])), FALSE)
-      AND COALESCE("s"."tlp" = ANY(CAST($16 AS character varying[])), FALSE)
-      AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($17 AS character varying)))
-    OR ("s"."tlp" = CAST($18 AS character varying)
-      AND "s"."created_by" = CAST($19 AS uuid))
+  ((COALESCE("s"."operation_id" = ANY(CAST($16 AS uuid[])), FALSE)
+      AND COALESCE("s"."operation_audience" @> ARRAY[CAST($17 AS text)], FALSE)
+      AND COALESCE("s"."tlp" = ANY(CAST($18 AS character varying[])), FALSE)
+      AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($19 AS character varying)))
     OR ("s"."tlp" = CAST($20 AS character varying)
-      AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($21 AS text)], FALSE))
-    OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($22 AS text)], FALSE)
-      AND COALESCE("s"."tlp" = ANY(CAST($23 AS character varying[])), FALSE))
-    OR ("s"."reporting_agency" = CAST($24 AS character varying)
+      AND "s"."created_by" = CAST($21 AS uuid))
+    OR ("s"."tlp" = CAST($22 AS character varying)
+      AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($23 AS text)], FALSE))
+    OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($24 AS text)], FALSE)
       AND COALESCE("s"."tlp" = ANY(CAST($25 AS character varying[])), FALSE))
-    OR ("s"."tlp" = CAST($26 AS character varying)
-      AND COALESCE("s"."owner_communities" && CAST($27 AS text[]), FALSE))
-    OR "s"."tlp" = CAST($28 AS character varying))
+    OR ("s"."reporting_agency" = CAST($26 AS character varying)
+      AND COALESCE("s"."tlp" = ANY(CAST($27 AS character varying[])), FALSE))
+    OR ("s"."tlp" = CAST($28 AS character varying)
+      AND COALESCE("s"."owner_communities" && CAST($29 AS text[]), FALSE))
+    OR "s"."tlp" = CAST($30 AS character varying))
   AND "s"."status" <> 'RETRACTED'
-  AND "s"."commodity_category" IN ($29)
-  AND "s"."country" IN ($30, $31)
-  AND "s"."seized_at" >= $32
-  AND to_tsvector('simple'::regconfig, coalesce("s"."reference", '') || ' ' || coalesce("s"."commodity_type", '') || ' ' || coalesce("s"."commodity_description", '') || ' ' || coalesce("s"."concealment", '') || ' ' || coalesce("s"."location_name", '')) @@ plainto_tsquery('simple', $33)
+  AND "s"."commodity_category" IN ($31)
+  AND "s"."country" IN ($32, $33)
+  AND "s"."seized_at" >= $34
+  AND to_tsvector('simple'::regconfig, coalesce("s"."reference", '') || ' ' || coalesce("s"."commodity_type", '') || ' ' || coalesce("s"."commodity_description", '') || ' ' || coalesce("s"."concealment", '') || ' ' || coalesce("s"."location_name", '')) @@ plainto_tsquery('simple', $35)
 GROUP BY
   k0,
   k1
@@ -197,7 +202,7 @@ ORDER BY
   "count" DESC,
   "k0" ASC,
   "k1" ASC;
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine"]
+-- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine"]
 
 -- SeizureSearchService.stats: by COUNTRY and COMMODITY_CATEGORY from mid-January: the monthly aggregates and the partial month
 SELECT
@@ -223,34 +228,35 @@ FROM (
       a.quantity_unit::text AS unit,
       a.seizures::bigint AS n,
       a.quantity AS quantity,
-      CASE WHEN (CASE WHEN a.tlp = $3 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($4 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($5 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($6 AS uuid[])), FALSE) AND COALESCE("a"."tlp" = ANY(CAST($7 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($8 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($10 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($11 AS character varying) AND COALESCE("a"."owner_communities" && CAST($12 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($13 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.valued ELSE 0 END::bigint AS valued,
-      CASE WHEN (CASE WHEN a.tlp = $3 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($4 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($5 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($6 AS uuid[])), FALSE) AND COALESCE("a"."tlp" = ANY(CAST($7 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($8 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($10 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($11 AS character varying) AND COALESCE("a"."owner_communities" && CAST($12 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($13 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.value_usd ELSE 0 END AS value
+      CASE WHEN (CASE WHEN a.tlp = $3 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($4 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($5 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($6 AS uuid[])), FALSE) AND COALESCE("a"."operation_audience" @> ARRAY[CAST($7 AS text)], FALSE) AND COALESCE("a"."tlp" = ANY(CAST($8 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($9 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($10 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($11 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($12 AS character varying) AND COALESCE("a"."owner_communities" && CAST($13 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($14 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.valued ELSE 0 END::bigint AS valued,
+      CASE WHEN (CASE WHEN a.tlp = $3 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($4 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($5 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($6 AS uuid[])), FALSE) AND COALESCE("a"."operation_audience" @> ARRAY[CAST($7 AS text)], FALSE) AND COALESCE("a"."tlp" = ANY(CAST($8 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($9 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($10 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($11 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($12 AS character varying) AND COALESCE("a"."owner_communities" && CAST($13 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($14 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.value_usd ELSE 0 END AS value
     FROM (
       SELECT
         m.*,
         '{}'::text[] AS releasable_to
       FROM seizure_stats_monthly m) a
     WHERE
-      ((CASE WHEN a.tlp = $14 THEN (("a"."created_by" = CAST($15 AS uuid))
-            OR (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($16 AS text)], FALSE))) ELSE ((COALESCE("a"."operation_id" = ANY(CAST($17 AS uuid[])), FALSE)
-              AND COALESCE("a"."tlp" = ANY(CAST($18 AS character varying[])), FALSE)
-              AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($19 AS character varying)))
-            OR (COALESCE("a"."releasable_to" @> ARRAY[CAST($20 AS text)], FALSE))
-            OR ("a"."reporting_agency" = CAST($21 AS character varying))
-            OR ("a"."tlp" = CAST($22 AS character varying)
-              AND COALESCE("a"."owner_communities" && CAST($23 AS text[]), FALSE))
-            OR "a"."tlp" = CAST($24 AS character varying)) END))
+      ((CASE WHEN a.tlp = $15 THEN (("a"."created_by" = CAST($16 AS uuid))
+            OR (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($17 AS text)], FALSE))) ELSE ((COALESCE("a"."operation_id" = ANY(CAST($18 AS uuid[])), FALSE)
+              AND COALESCE("a"."operation_audience" @> ARRAY[CAST($19 AS text)], FALSE)
+              AND COALESCE("a"."tlp" = ANY(CAST($20 AS character varying[])), FALSE)
+              AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($21 AS character varying)))
+            OR (COALESCE("a"."releasable_to" @> ARRAY[CAST($22 AS text)], FALSE))
+            OR ("a"."reporting_agency" = CAST($23 AS character varying))
+            OR ("a"."tlp" = CAST($24 AS character varying)
+              AND COALESCE("a"."owner_communities" && CAST($25 AS text[]), FALSE))
+            OR "a"."tlp" = CAST($26 AS character varying)) END))
       AND (a.status <> 'RETRACTED')
-      AND (a.country IN ($25, $26))
-      AND (a.month >= $27::date) UNION ALL
+      AND (a.country IN ($27, $28))
+      AND (a.month >= $29::date) UNION ALL
     SELECT
       a.country::text AS k0,
       a.commodity_category::text AS k1,
       a.quantity_unit::text AS unit,
       a.seizures::bigint AS n,
       a.quantity AS quantity,
-      CASE WHEN (CASE WHEN a.tlp = $28 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($29 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($30 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($31 AS uuid[])), FALSE) AND COALESCE("a"."tlp" = ANY(CAST($32 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($33 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($34 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($35 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($36 AS character varying) AND COALESCE("a"."owner_communities" && CAST($37 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($38 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.valued ELSE 0 END::bigint AS valued,
-      CASE WHEN (CASE WHEN a.tlp = $28 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($29 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($30 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($31 AS uuid[])), FALSE) AND COALESCE("a"."tlp" = ANY(CAST($32 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($33 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($34 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($35 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($36 AS character varying) AND COALESCE("a"."owner_communities" && CAST($37 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($38 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.value_usd ELSE 0 END AS value
+      CASE WHEN (CASE WHEN a.tlp = $30 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($31 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($32 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($33 AS uuid[])), FALSE) AND COALESCE("a"."operation_audience" @> ARRAY[CAST($34 AS text)], FALSE) AND COALESCE("a"."tlp" = ANY(CAST($35 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($36 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($37 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($38 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($39 AS character varying) AND COALESCE("a"."owner_communities" && CAST($40 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($41 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.valued ELSE 0 END::bigint AS valued,
+      CASE WHEN (CASE WHEN a.tlp = $30 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($31 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($32 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($33 AS uuid[])), FALSE) AND COALESCE("a"."operation_audience" @> ARRAY[CAST($34 AS text)], FALSE) AND COALESCE("a"."tlp" = ANY(CAST($35 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($36 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($37 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($38 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($39 AS character varying) AND COALESCE("a"."owner_communities" && CAST($40 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($41 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.value_usd ELSE 0 END AS value
     FROM (
       SELECT
         r.*,
@@ -259,26 +265,27 @@ FROM (
       WHERE
         r.recipient = $1) a
     WHERE
-      ((CASE WHEN a.tlp = $39 THEN (("a"."created_by" = CAST($40 AS uuid))
-            OR (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($41 AS text)], FALSE))) ELSE ((COALESCE("a"."operation_id" = ANY(CAST($42 AS uuid[])), FALSE)
-              AND COALESCE("a"."tlp" = ANY(CAST($43 AS character varying[])), FALSE)
-              AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($44 AS character varying)))
-            OR (COALESCE("a"."releasable_to" @> ARRAY[CAST($45 AS text)], FALSE))
-            OR ("a"."reporting_agency" = CAST($46 AS character varying))
-            OR ("a"."tlp" = CAST($47 AS character varying)
-              AND COALESCE("a"."owner_communities" && CAST($48 AS text[]), FALSE))
-            OR "a"."tlp" = CAST($49 AS character varying)) END))
+      ((CASE WHEN a.tlp = $42 THEN (("a"."created_by" = CAST($43 AS uuid))
+            OR (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($44 AS text)], FALSE))) ELSE ((COALESCE("a"."operation_id" = ANY(CAST($45 AS uuid[])), FALSE)
+              AND COALESCE("a"."operation_audience" @> ARRAY[CAST($46 AS text)], FALSE)
+              AND COALESCE("a"."tlp" = ANY(CAST($47 AS character varying[])), FALSE)
+              AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($48 AS character varying)))
+            OR (COALESCE("a"."releasable_to" @> ARRAY[CAST($49 AS text)], FALSE))
+            OR ("a"."reporting_agency" = CAST($50 AS character varying))
+            OR ("a"."tlp" = CAST($51 AS character varying)
+              AND COALESCE("a"."owner_communities" && CAST($52 AS text[]), FALSE))
+            OR "a"."tlp" = CAST($53 AS character varying)) END))
       AND (a.status <> 'RETRACTED')
-      AND (a.country IN ($50, $51))
-      AND (a.month >= $52::date) UNION ALL
+      AND (a.country IN ($54, $55))
+      AND (a.month >= $56::date) UNION ALL
     SELECT
       a.country::text AS k0,
       a.commodity_category::text AS k1,
       a.quantity_unit::text AS unit,
       -a.seizures::bigint AS n,
       -a.quantity AS quantity,
-      -CASE WHEN (CASE WHEN a.tlp = $53 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($54 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($55 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($56 AS uuid[])), FALSE) AND COALESCE("a"."tlp" = ANY(CAST($57 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($58 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($59 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($60 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($61 AS character varying) AND COALESCE("a"."owner_communities" && CAST($62 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($63 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.valued ELSE 0 END::bigint AS valued,
-      -CASE WHEN (CASE WHEN a.tlp = $53 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($54 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($55 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($56 AS uuid[])), FALSE) AND COALESCE("a"."tlp" = ANY(CAST($57 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($58 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($59 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($60 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($61 AS character varying) AND COALESCE("a"."owner_communities" && CAST($62 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($63 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.value_usd ELSE 0 END AS value
+      -CASE WHEN (CASE WHEN a.tlp = $57 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($58 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($59 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($60 AS uuid[])), FALSE) AND COALESCE("a"."operation_audience" @> ARRAY[CAST($61 AS text)], FALSE) AND COALESCE("a"."tlp" = ANY(CAST($62 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($63 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($64 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($65 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($66 AS character varying) AND COALESCE("a"."owner_communities" && CAST($67 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($68 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.valued ELSE 0 END::bigint AS valued,
+      -CASE WHEN (CASE WHEN a.tlp = $57 THEN (CASE WHEN FALSE THEN TRUE WHEN ("a"."created_by" = CAST($58 AS uuid)) THEN TRUE WHEN (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($59 AS text)], FALSE)) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE ELSE FALSE END) ELSE (CASE WHEN (COALESCE("a"."operation_id" = ANY(CAST($60 AS uuid[])), FALSE) AND COALESCE("a"."operation_audience" @> ARRAY[CAST($61 AS text)], FALSE) AND COALESCE("a"."tlp" = ANY(CAST($62 AS character varying[])), FALSE) AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($63 AS character varying))) THEN TRUE WHEN FALSE THEN TRUE WHEN FALSE THEN TRUE WHEN (COALESCE("a"."releasable_to" @> ARRAY[CAST($64 AS text)], FALSE)) THEN TRUE WHEN ("a"."reporting_agency" = CAST($65 AS character varying)) THEN TRUE WHEN ("a"."tlp" = CAST($66 AS character varying) AND COALESCE("a"."owner_communities" && CAST($67 AS text[]), FALSE)) THEN TRUE WHEN "a"."tlp" = CAST($68 AS character varying) THEN TRUE ELSE FALSE END) END) THEN a.value_usd ELSE 0 END AS value
     FROM (
       SELECT
         r.*,
@@ -287,46 +294,48 @@ FROM (
       WHERE
         r.recipient = $2) a
     WHERE
-      ((CASE WHEN a.tlp = $64 THEN (("a"."created_by" = CAST($65 AS uuid))
-            OR (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($66 AS text)], FALSE))) ELSE ((COALESCE("a"."operation_id" = ANY(CAST($67 AS uuid[])), FALSE)
-              AND COALESCE("a"."tlp" = ANY(CAST($68 AS character varying[])), FALSE)
-              AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($69 AS character varying)))
-            OR (COALESCE("a"."releasable_to" @> ARRAY[CAST($70 AS text)], FALSE))
-            OR ("a"."reporting_agency" = CAST($71 AS character varying))
-            OR ("a"."tlp" = CAST($72 AS character varying)
-              AND COALESCE("a"."owner_communities" && CAST($73 AS text[]), FALSE))
-            OR "a"."tlp" = CAST($74 AS character varying)) END))
+      ((CASE WHEN a.tlp = $69 THEN (("a"."created_by" = CAST($70 AS uuid))
+            OR (COALESCE("a"."releasable_to_users" @> ARRAY[CAST($71 AS text)], FALSE))) ELSE ((COALESCE("a"."operation_id" = ANY(CAST($72 AS uuid[])), FALSE)
+              AND COALESCE("a"."operation_audience" @> ARRAY[CAST($73 AS text)], FALSE)
+              AND COALESCE("a"."tlp" = ANY(CAST($74 AS character varying[])), FALSE)
+              AND NOT ("a"."operation_link_basis" IS NOT DISTINCT FROM CAST($75 AS character varying)))
+            OR (COALESCE("a"."releasable_to" @> ARRAY[CAST($76 AS text)], FALSE))
+            OR ("a"."reporting_agency" = CAST($77 AS character varying))
+            OR ("a"."tlp" = CAST($78 AS character varying)
+              AND COALESCE("a"."owner_communities" && CAST($79 AS text[]), FALSE))
+            OR "a"."tlp" = CAST($80 AS character varying)) END))
       AND (a.status <> 'RETRACTED')
-      AND (a.country IN ($75, $76))
-      AND (a.month >= $77::date) UNION ALL
+      AND (a.country IN ($81, $82))
+      AND (a.month >= $83::date) UNION ALL
     SELECT
       s.country::text AS k0,
       s.commodity_category::text AS k1,
       s.quantity_unit::text,
       -1::bigint,
       -s.quantity_value::numeric,
-      -CASE WHEN (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($82 AS uuid[])), FALSE) AND COALESCE("s"."tlp" = ANY(CAST($83 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($84 AS character varying))) THEN TRUE WHEN ("s"."tlp" = CAST($85 AS character varying) AND "s"."created_by" = CAST($86 AS uuid)) THEN TRUE WHEN ("s"."tlp" = CAST($87 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($88 AS text)], FALSE)) THEN TRUE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($89 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($90 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."reporting_agency" = CAST($91 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($92 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."tlp" = CAST($93 AS character varying) AND COALESCE("s"."owner_communities" && CAST($94 AS text[]), FALSE)) THEN TRUE WHEN "s"."tlp" = CAST($95 AS character varying) THEN TRUE ELSE FALSE END) AND s.value_usd IS NOT NULL THEN 1 ELSE 0 END::bigint,
-      -CASE WHEN (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($82 AS uuid[])), FALSE) AND COALESCE("s"."tlp" = ANY(CAST($83 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($84 AS character varying))) THEN TRUE WHEN ("s"."tlp" = CAST($85 AS character varying) AND "s"."created_by" = CAST($86 AS uuid)) THEN TRUE WHEN ("s"."tlp" = CAST($87 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($88 AS text)], FALSE)) THEN TRUE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($89 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($90 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."reporting_agency" = CAST($91 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($92 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."tlp" = CAST($93 AS character varying) AND COALESCE("s"."owner_communities" && CAST($94 AS text[]), FALSE)) THEN TRUE WHEN "s"."tlp" = CAST($95 AS character varying) THEN TRUE ELSE FALSE END) THEN coalesce(s.value_usd::numeric, 0) ELSE 0 END
+      -CASE WHEN (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($88 AS uuid[])), FALSE) AND COALESCE("s"."operation_audience" @> ARRAY[CAST($89 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($90 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($91 AS character varying))) THEN TRUE WHEN ("s"."tlp" = CAST($92 AS character varying) AND "s"."created_by" = CAST($93 AS uuid)) THEN TRUE WHEN ("s"."tlp" = CAST($94 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($95 AS text)], FALSE)) THEN TRUE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($96 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($97 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."reporting_agency" = CAST($98 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($99 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."tlp" = CAST($100 AS character varying) AND COALESCE("s"."owner_communities" && CAST($101 AS text[]), FALSE)) THEN TRUE WHEN "s"."tlp" = CAST($102 AS character varying) THEN TRUE ELSE FALSE END) AND s.value_usd IS NOT NULL THEN 1 ELSE 0 END::bigint,
+      -CASE WHEN (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($88 AS uuid[])), FALSE) AND COALESCE("s"."operation_audience" @> ARRAY[CAST($89 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($90 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($91 AS character varying))) THEN TRUE WHEN ("s"."tlp" = CAST($92 AS character varying) AND "s"."created_by" = CAST($93 AS uuid)) THEN TRUE WHEN ("s"."tlp" = CAST($94 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($95 AS text)], FALSE)) THEN TRUE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($96 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($97 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."reporting_agency" = CAST($98 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($99 AS character varying[])), FALSE)) THEN TRUE WHEN ("s"."tlp" = CAST($100 AS character varying) AND COALESCE("s"."owner_communities" && CAST($101 AS text[]), FALSE)) THEN TRUE WHEN "s"."tlp" = CAST($102 AS character varying) THEN TRUE ELSE FALSE END) THEN coalesce(s.value_usd::numeric, 0) ELSE 0 END
     FROM seizures s
     WHERE
-      (((COALESCE("s"."operation_id" = ANY(CAST($96 AS uuid[])), FALSE)
-            AND COALESCE("s"."tlp" = ANY(CAST($97 AS character varying[])), FALSE)
-            AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($98 AS character varying)))
-          OR ("s"."tlp" = CAST($99 AS character varying)
-            AND "s"."created_by" = CAST($100 AS uuid))
-          OR ("s"."tlp" = CAST($101 AS character varying)
-            AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($102 AS text)], FALSE))
-          OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($103 AS text)], FALSE)
-            AND COALESCE("s"."tlp" = ANY(CAST($104 AS character varying[])), FALSE))
-          OR ("s"."reporting_agency" = CAST($105 AS character varying)
-            AND COALESCE("s"."tlp" = ANY(CAST($106 AS character varying[])), FALSE))
+      (((COALESCE("s"."operation_id" = ANY(CAST($103 AS uuid[])), FALSE)
+            AND COALESCE("s"."operation_audience" @> ARRAY[CAST($104 AS text)], FALSE)
+            AND COALESCE("s"."tlp" = ANY(CAST($105 AS character varying[])), FALSE)
+            AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($106 AS character varying)))
           OR ("s"."tlp" = CAST($107 AS character varying)
-            AND COALESCE("s"."owner_communities" && CAST($108 AS text[]), FALSE))
-          OR "s"."tlp" = CAST($109 AS character varying)))
+            AND "s"."created_by" = CAST($108 AS uuid))
+          OR ("s"."tlp" = CAST($109 AS character varying)
+            AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($110 AS text)], FALSE))
+          OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($111 AS text)], FALSE)
+            AND COALESCE("s"."tlp" = ANY(CAST($112 AS character varying[])), FALSE))
+          OR ("s"."reporting_agency" = CAST($113 AS character varying)
+            AND COALESCE("s"."tlp" = ANY(CAST($114 AS character varying[])), FALSE))
+          OR ("s"."tlp" = CAST($115 AS character varying)
+            AND COALESCE("s"."owner_communities" && CAST($116 AS text[]), FALSE))
+          OR "s"."tlp" = CAST($117 AS character varying)))
       AND (s.status <> 'RETRACTED')
-      AND (s.country IN ($80, $81))
-      AND (s.seized_at >= $78::timestamptz
-        AND s.seized_at < $79)) parts
+      AND (s.country IN ($86, $87))
+      AND (s.seized_at >= $84::timestamptz
+        AND s.seized_at < $85)) parts
   GROUP BY
     k0,
     k1,
@@ -340,7 +349,7 @@ ORDER BY
   count DESC,
   k0 ASC,
   k1 ASC;
--- parameters: ["JM","JM","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","JM","KY","2026-01-01","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","JM","KY","2026-01-01","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","JM","KY","2026-01-01","2026-01-01T00:00:00.000Z","2026-01-15T00:00:00.000Z","JM","KY",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR"]
+-- parameters: ["JM","JM","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","JM","KY","2026-01-01","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","JM","KY","2026-01-01","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","JM","JM","GREEN",["CCLEC"],"CLEAR","JM","KY","2026-01-01","2026-01-01T00:00:00.000Z","2026-01-15T00:00:00.000Z","JM","KY",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR"]
 
 -- SeizureSearchService.findVisible: one id
 SELECT
@@ -378,6 +387,7 @@ SELECT
   "s"."operation_id" AS "s_operation_id",
   "s"."operation_link_basis" AS "s_operation_link_basis",
   "s"."operation_linked_at" AS "s_operation_linked_at",
+  "s"."operation_audience" AS "s_operation_audience",
   "s"."operation_link_request_id" AS "s_operation_link_request_id",
   "s"."conveyance_type" AS "s_conveyance_type",
   "s"."conveyance_identifier" AS "s_conveyance_identifier",
@@ -401,21 +411,22 @@ SELECT
 FROM "public"."seizures" "s"
 WHERE
   ((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
-      AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE)
-      AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying)))
-    OR ("s"."tlp" = CAST($4 AS character varying)
-      AND "s"."created_by" = CAST($5 AS uuid))
-    OR ("s"."tlp" = CAST($6 AS character varying)
-      AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($7 AS text)], FALSE))
-    OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($8 AS text)], FALSE)
-      AND COALESCE("s"."tlp" = ANY(CAST($9 AS character varying[])), FALSE))
-    OR ("s"."reporting_agency" = CAST($10 AS character varying)
-      AND COALESCE("s"."tlp" = ANY(CAST($11 AS character varying[])), FALSE))
-    OR ("s"."tlp" = CAST($12 AS character varying)
-      AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE))
-    OR "s"."tlp" = CAST($14 AS character varying))
-  AND "s"."id" = $15;
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"]
+      AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE)
+      AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE)
+      AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying)))
+    OR ("s"."tlp" = CAST($5 AS character varying)
+      AND "s"."created_by" = CAST($6 AS uuid))
+    OR ("s"."tlp" = CAST($7 AS character varying)
+      AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE))
+    OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)
+      AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE))
+    OR ("s"."reporting_agency" = CAST($11 AS character varying)
+      AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE))
+    OR ("s"."tlp" = CAST($13 AS character varying)
+      AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE))
+    OR "s"."tlp" = CAST($15 AS character varying))
+  AND "s"."id" = $16;
+-- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"]
 
 -- SeizureSearchService.byIds: two ids
 SELECT
@@ -453,6 +464,7 @@ SELECT
   "s"."operation_id" AS "s_operation_id",
   "s"."operation_link_basis" AS "s_operation_link_basis",
   "s"."operation_linked_at" AS "s_operation_linked_at",
+  "s"."operation_audience" AS "s_operation_audience",
   "s"."operation_link_request_id" AS "s_operation_link_request_id",
   "s"."conveyance_type" AS "s_conveyance_type",
   "s"."conveyance_identifier" AS "s_conveyance_identifier",
@@ -476,21 +488,22 @@ SELECT
 FROM "public"."seizures" "s"
 WHERE
   ((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
-      AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE)
-      AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying)))
-    OR ("s"."tlp" = CAST($4 AS character varying)
-      AND "s"."created_by" = CAST($5 AS uuid))
-    OR ("s"."tlp" = CAST($6 AS character varying)
-      AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($7 AS text)], FALSE))
-    OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($8 AS text)], FALSE)
-      AND COALESCE("s"."tlp" = ANY(CAST($9 AS character varying[])), FALSE))
-    OR ("s"."reporting_agency" = CAST($10 AS character varying)
-      AND COALESCE("s"."tlp" = ANY(CAST($11 AS character varying[])), FALSE))
-    OR ("s"."tlp" = CAST($12 AS character varying)
-      AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE))
-    OR "s"."tlp" = CAST($14 AS character varying))
-  AND "s"."id" IN ($15, $16);
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9","9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"]
+      AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE)
+      AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE)
+      AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying)))
+    OR ("s"."tlp" = CAST($5 AS character varying)
+      AND "s"."created_by" = CAST($6 AS uuid))
+    OR ("s"."tlp" = CAST($7 AS character varying)
+      AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE))
+    OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)
+      AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE))
+    OR ("s"."reporting_agency" = CAST($11 AS character varying)
+      AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE))
+    OR ("s"."tlp" = CAST($13 AS character varying)
+      AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE))
+    OR "s"."tlp" = CAST($15 AS character varying))
+  AND "s"."id" IN ($16, $17);
+-- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9","9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"]
 
 -- SeizureSearchService.findMatching: the sample filter, one id
 SELECT
@@ -528,6 +541,7 @@ SELECT
   "s"."operation_id" AS "s_operation_id",
   "s"."operation_link_basis" AS "s_operation_link_basis",
   "s"."operation_linked_at" AS "s_operation_linked_at",
+  "s"."operation_audience" AS "s_operation_audience",
   "s"."operation_link_request_id" AS "s_operation_link_request_id",
   "s"."conveyance_type" AS "s_conveyance_type",
   "s"."conveyance_identifier" AS "s_conveyance_identifier",
@@ -551,26 +565,27 @@ SELECT
 FROM "public"."seizures" "s"
 WHERE
   ((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
-      AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE)
-      AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying)))
-    OR ("s"."tlp" = CAST($4 AS character varying)
-      AND "s"."created_by" = CAST($5 AS uuid))
-    OR ("s"."tlp" = CAST($6 AS character varying)
-      AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($7 AS text)], FALSE))
-    OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($8 AS text)], FALSE)
-      AND COALESCE("s"."tlp" = ANY(CAST($9 AS character varying[])), FALSE))
-    OR ("s"."reporting_agency" = CAST($10 AS character varying)
-      AND COALESCE("s"."tlp" = ANY(CAST($11 AS character varying[])), FALSE))
-    OR ("s"."tlp" = CAST($12 AS character varying)
-      AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE))
-    OR "s"."tlp" = CAST($14 AS character varying))
+      AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE)
+      AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE)
+      AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying)))
+    OR ("s"."tlp" = CAST($5 AS character varying)
+      AND "s"."created_by" = CAST($6 AS uuid))
+    OR ("s"."tlp" = CAST($7 AS character varying)
+      AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE))
+    OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)
+      AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE))
+    OR ("s"."reporting_agency" = CAST($11 AS character varying)
+      AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE))
+    OR ("s"."tlp" = CAST($13 AS character varying)
+      AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE))
+    OR "s"."tlp" = CAST($15 AS character varying))
   AND "s"."status" <> 'RETRACTED'
-  AND "s"."commodity_category" IN ($15)
-  AND "s"."country" IN ($16, $17)
-  AND "s"."seized_at" >= $18
-  AND to_tsvector('simple'::regconfig, coalesce("s"."reference", '') || ' ' || coalesce("s"."commodity_type", '') || ' ' || coalesce("s"."commodity_description", '') || ' ' || coalesce("s"."concealment", '') || ' ' || coalesce("s"."location_name", '')) @@ plainto_tsquery('simple', $19)
-  AND "s"."id" = $20;
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"]
+  AND "s"."commodity_category" IN ($16)
+  AND "s"."country" IN ($17, $18)
+  AND "s"."seized_at" >= $19
+  AND to_tsvector('simple'::regconfig, coalesce("s"."reference", '') || ' ' || coalesce("s"."commodity_type", '') || ' ' || coalesce("s"."commodity_description", '') || ' ' || coalesce("s"."concealment", '') || ' ' || coalesce("s"."location_name", '')) @@ plainto_tsquery('simple', $20)
+  AND "s"."id" = $21;
+-- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"]
 
 -- SeizureSearchService.matches: the sample filter, one id
 SELECT
@@ -585,27 +600,28 @@ WHERE
   FROM "public"."seizures" "s"
   WHERE
     ((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
-        AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE)
-        AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying)))
-      OR ("s"."tlp" = CAST($4 AS character varying)
-        AND "s"."created_by" = CAST($5 AS uuid))
-      OR ("s"."tlp" = CAST($6 AS character varying)
-        AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($7 AS text)], FALSE))
-      OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($8 AS text)], FALSE)
-        AND COALESCE("s"."tlp" = ANY(CAST($9 AS character varying[])), FALSE))
-      OR ("s"."reporting_agency" = CAST($10 AS character varying)
-        AND COALESCE("s"."tlp" = ANY(CAST($11 AS character varying[])), FALSE))
-      OR ("s"."tlp" = CAST($12 AS character varying)
-        AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE))
-      OR "s"."tlp" = CAST($14 AS character varying))
+        AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE)
+        AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE)
+        AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying)))
+      OR ("s"."tlp" = CAST($5 AS character varying)
+        AND "s"."created_by" = CAST($6 AS uuid))
+      OR ("s"."tlp" = CAST($7 AS character varying)
+        AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE))
+      OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)
+        AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE))
+      OR ("s"."reporting_agency" = CAST($11 AS character varying)
+        AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE))
+      OR ("s"."tlp" = CAST($13 AS character varying)
+        AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE))
+      OR "s"."tlp" = CAST($15 AS character varying))
     AND "s"."status" <> 'RETRACTED'
-    AND "s"."commodity_category" IN ($15)
-    AND "s"."country" IN ($16, $17)
-    AND "s"."seized_at" >= $18
-    AND to_tsvector('simple'::regconfig, coalesce("s"."reference", '') || ' ' || coalesce("s"."commodity_type", '') || ' ' || coalesce("s"."commodity_description", '') || ' ' || coalesce("s"."concealment", '') || ' ' || coalesce("s"."location_name", '')) @@ plainto_tsquery('simple', $19)
-    AND "s"."id" = $20)
+    AND "s"."commodity_category" IN ($16)
+    AND "s"."country" IN ($17, $18)
+    AND "s"."seized_at" >= $19
+    AND to_tsvector('simple'::regconfig, coalesce("s"."reference", '') || ' ' || coalesce("s"."commodity_type", '') || ' ' || coalesce("s"."commodity_description", '') || ' ' || coalesce("s"."concealment", '') || ' ' || coalesce("s"."location_name", '')) @@ plainto_tsquery('simple', $20)
+    AND "s"."id" = $21)
 LIMIT 1;
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"]
+-- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"]
 
 -- SeizureSearchService.unrestrictedById: one id
 SELECT
@@ -643,6 +659,7 @@ SELECT
   "SeizureEntity"."operation_id" AS "SeizureEntity_operation_id",
   "SeizureEntity"."operation_link_basis" AS "SeizureEntity_operation_link_basis",
   "SeizureEntity"."operation_linked_at" AS "SeizureEntity_operation_linked_at",
+  "SeizureEntity"."operation_audience" AS "SeizureEntity_operation_audience",
   "SeizureEntity"."operation_link_request_id" AS "SeizureEntity_operation_link_request_id",
   "SeizureEntity"."conveyance_type" AS "SeizureEntity_conveyance_type",
   "SeizureEntity"."conveyance_identifier" AS "SeizureEntity_conveyance_identifier",
@@ -688,10 +705,10 @@ FROM ((
       d.seizure_id IS NOT NULL AS shown
     FROM "seizure_changes" c
     LEFT JOIN "seizures" "s" ON "s".id = c.seizure_id
-    LEFT JOIN "feed_disclosures" d ON d.reader_id = $15 AND d.seizure_id = c.seizure_id
+    LEFT JOIN "feed_disclosures" d ON d.reader_id = $16 AND d.seizure_id = c.seizure_id
     WHERE
-      c.seq > $16
-      AND c.seq <= $17
+      c.seq > $17
+      AND c.seq <= $18
       AND NOT EXISTS (
       SELECT
         1
@@ -700,25 +717,26 @@ FROM ((
         later.seizure_id = c.seizure_id
         AND later.seq > c.seq)
       AND (COALESCE((((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
-                AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE)
-                AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying)))
-              OR ("s"."tlp" = CAST($4 AS character varying)
-                AND "s"."created_by" = CAST($5 AS uuid))
-              OR ("s"."tlp" = CAST($6 AS character varying)
-                AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($7 AS text)], FALSE))
-              OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($8 AS text)], FALSE)
-                AND COALESCE("s"."tlp" = ANY(CAST($9 AS character varying[])), FALSE))
-              OR ("s"."reporting_agency" = CAST($10 AS character varying)
-                AND COALESCE("s"."tlp" = ANY(CAST($11 AS character varying[])), FALSE))
-              OR ("s"."tlp" = CAST($12 AS character varying)
-                AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE))
-              OR "s"."tlp" = CAST($14 AS character varying)))
+                AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE)
+                AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE)
+                AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying)))
+              OR ("s"."tlp" = CAST($5 AS character varying)
+                AND "s"."created_by" = CAST($6 AS uuid))
+              OR ("s"."tlp" = CAST($7 AS character varying)
+                AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE))
+              OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)
+                AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE))
+              OR ("s"."reporting_agency" = CAST($11 AS character varying)
+                AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE))
+              OR ("s"."tlp" = CAST($13 AS character varying)
+                AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE))
+              OR "s"."tlp" = CAST($15 AS character varying)))
           AND "s".status <> 'RETRACTED', FALSE)
         OR (d.seizure_id IS NOT NULL
           AND d.last_kind IS DISTINCT FROM 'REMOVE'))
     ORDER BY
       c.seq
-    LIMIT $18) UNION ALL (
+    LIMIT $19) UNION ALL (
     SELECT
       c.seq,
       c.seizure_id,
@@ -727,29 +745,30 @@ FROM ((
     FROM "feed_disclosures" d JOIN "seizure_changes" c ON c.seq = d.last_seq
     LEFT JOIN "seizures" "s" ON "s".id = d.seizure_id
     WHERE
-      d.reader_id = $15
+      d.reader_id = $16
       AND d.last_kind = 'REMOVE'
-      AND d.last_seq > $16
-      AND d.last_seq <= $17
+      AND d.last_seq > $17
+      AND d.last_seq <= $18
       AND NOT COALESCE((((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
-              AND COALESCE("s"."tlp" = ANY(CAST($2 AS character varying[])), FALSE)
-              AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($3 AS character varying)))
-            OR ("s"."tlp" = CAST($4 AS character varying)
-              AND "s"."created_by" = CAST($5 AS uuid))
-            OR ("s"."tlp" = CAST($6 AS character varying)
-              AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($7 AS text)], FALSE))
-            OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($8 AS text)], FALSE)
-              AND COALESCE("s"."tlp" = ANY(CAST($9 AS character varying[])), FALSE))
-            OR ("s"."reporting_agency" = CAST($10 AS character varying)
-              AND COALESCE("s"."tlp" = ANY(CAST($11 AS character varying[])), FALSE))
-            OR ("s"."tlp" = CAST($12 AS character varying)
-              AND COALESCE("s"."owner_communities" && CAST($13 AS text[]), FALSE))
-            OR "s"."tlp" = CAST($14 AS character varying)))
+              AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE)
+              AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE)
+              AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying)))
+            OR ("s"."tlp" = CAST($5 AS character varying)
+              AND "s"."created_by" = CAST($6 AS uuid))
+            OR ("s"."tlp" = CAST($7 AS character varying)
+              AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE))
+            OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)
+              AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE))
+            OR ("s"."reporting_agency" = CAST($11 AS character varying)
+              AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE))
+            OR ("s"."tlp" = CAST($13 AS character varying)
+              AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE))
+            OR "s"."tlp" = CAST($15 AS character varying)))
         AND "s".status <> 'RETRACTED', FALSE)
     ORDER BY
       d.last_seq
-    LIMIT $18)) page
+    LIMIT $19)) page
 ORDER BY
   page.seq
-LIMIT $18;
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","100","200",101]
+LIMIT $19;
+-- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","100","200",101]

@@ -45,5 +45,9 @@ export function canonicalEmail(value: unknown): EmailIdentity {
   for (const char of normalised) {
     if (foldsUnderCaseMapping(char)) return { ok: false, reason: `contains ${JSON.stringify(char)} (U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}), which case mapping changes` };
   }
-  return { ok: true, address: asciiLowerCase(normalised) };
+  const address = asciiLowerCase(normalised);
+  // A capital with a combining mark can have a precomposed lower-case form only ("W\u030A" lower-cases
+  // to "w\u030A", which NFC composes to U+1E98): such an address would have no canonical form in NFC.
+  if (address.normalize('NFC') !== address) return { ok: false, reason: 'lower-casing takes it out of Unicode normal form C (NFC)' };
+  return { ok: true, address };
 }

@@ -46,6 +46,16 @@ export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
     private readonly logger: JsonLogger,
   ) {}
 
+  /** Subscriptions open in this process (tests wait on it rather than sleep). */
+  get activeCount(): number {
+    return this.subscribers.size;
+  }
+
+  /** Subscriptions open in this process for one user. */
+  subscriptionsOf(userId: string): number {
+    return [...this.subscribers].filter((subscriber) => subscriber.ctx.principal.userId === userId).length;
+  }
+
   async subscribe(ctx: RequestContext, authorization: string | undefined): Promise<AsyncIterableIterator<LinkRequestAlert>> {
     if (!this.timer) {
       // Only requests made from now on: the pending ones are listed by seizureLinkRequests.

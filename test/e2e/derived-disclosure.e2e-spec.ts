@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
+import { SeizureLinkRequestAlerts } from '../../src/operations/seizure-link-request-alerts.js';
 import { NEUTRAL_REFERENCE_REFUSAL } from '../../src/seizures/write/seizure-submission.service.js';
 import { SUBMIT, seizureInput, submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { waitFor } from '../support/wait-for.js';
 
 /**
  * Issue 12, from the outside, as users of several agencies: nothing computed from records (an
@@ -193,6 +195,8 @@ describe('derived disclosure (issue 12)', () => {
       const url = `${platform.server.url.replace(/^http/, 'ws')}/graphql`;
       const heard: Record<'ky' | 'jm', { id: string; ownerAgency: string; seizure: { reference: string } | null }[]> = { ky: [], jm: [] };
       const clients: Client[] = [];
+      const alerts = platform.server.app.get(SeizureLinkRequestAlerts, { strict: false });
+      const listening = alerts.activeCount;
       for (const who of ['ky', 'jm'] as const) {
         const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${k[who]}` }, lazy: false, retryAttempts: 0 });
         clients.push(client);
@@ -201,7 +205,7 @@ describe('derived disclosure (issue 12)', () => {
           { next: (message) => { if (message.data) heard[who].push(message.data.seizureLinkRequested); }, error: () => undefined, complete: () => undefined },
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, 1500)); // subscribed before the request is made
+      await waitFor('both subscriptions to be registered', () => alerts.activeCount >= listening + 2, 20_000); // before the request is made
       const asked = await gqlOk<{ requestSeizureLink: { id: string; status: string; ownerAgency: string; requestingAgency: string } }>(k.jio, REQUEST_LINK, { op: operationId, s: kyReport, note: 'Same vessel as W2' });
       expect(asked.requestSeizureLink).toMatchObject({ status: 'PENDING', ownerAgency: 'KY', requestingAgency: 'JIO' });
       const requestId = asked.requestSeizureLink.id;

@@ -57,5 +57,5 @@ describe('graceful shutdown of windward serve', () => {
       expect(await (await jobs.getJob(job.id!))?.getState()).toBe('completed');
     }
     await jobs.close();
-  });
+  }, 180_000); // a child process starts (its helper allows 120 s on a busy machine), then stops
 });

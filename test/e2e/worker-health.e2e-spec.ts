@@ -71,5 +71,5 @@ describe('windward worker', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-  });
+  }, 180_000); // a child process starts (its helper allows 120 s on a busy machine), then stops
 });

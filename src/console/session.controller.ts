@@ -7,7 +7,7 @@ import { AuthenticationService } from '../auth/authentication.service.js';
 import { ConsoleSessions, CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches } from '../auth/console-sessions.js';
 import { OidcService } from '../auth/oidc.service.js';
 import type { Principal } from '../access/principal.js';
-import { BadUserInputError, RateLimitedError, UnauthenticatedError } from '../errors/domain-error.js';
+import { BadUserInputError, UnauthenticatedError } from '../errors/domain-error.js';
 import { OidcLoginService } from './oidc-login.service.js';
 import { SignInStartLimit } from './sign-in-start-limit.js';
 import { OIDC_STATE_COOKIE, clearedSessionCookie, oidcStateCookie, sessionCookie } from './session-cookies.js';
@@ -96,13 +96,7 @@ export class SessionController {
   @Allow(PUBLIC)
   @Get('oidc')
   async oidcStart(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    try {
-      await this.startLimit.admitOrThrow(request.ip);
-    } catch (error) {
-      // The exception filter answers 429; the header goes on the same reply.
-      if (error instanceof RateLimitedError) void reply.header('retry-after', String(error.retryAfterSeconds));
-      throw error;
-    }
+    await this.startLimit.admitOrThrow(request.ip); // refused: 429 with Retry-After, from the exception filter
     const { url, state } = await this.oidcLogin.begin(`${request.protocol}://${request.headers.host}/session/oidc/callback`);
     void reply.status(302).header('set-cookie', oidcStateCookie(request, state, 600)).header('location', url).header('cache-control', 'no-store').send();
   }

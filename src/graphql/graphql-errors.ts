@@ -1,9 +1,9 @@
 import { Catch, HttpException, type ArgumentsHost } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GqlArgumentsHost, type GqlExceptionFilter } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
 import { DatabaseOutage } from '../database/database-outage.js';
-import { DomainError, ServiceUnavailableError, type ErrorCode } from '../errors/domain-error.js';
+import { DomainError, RateLimitedError, ServiceUnavailableError, type ErrorCode } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { requestIdOf } from '../observability/request-scope.js';
 
@@ -45,17 +45,23 @@ export class GraphqlExceptionFilter implements GqlExceptionFilter {
     // A database outage is logged once by DatabaseOutage, not once per request, and answered 503.
     const exception = this.outage.noteFailure(thrown) ? new ServiceUnavailableError(this.outage.retryAfterSeconds) : thrown;
     if (host.getType<string>() === 'graphql') return this.forGraphql(exception, requestIdOf(GqlArgumentsHost.create(host).getContext<{ req?: unknown }>()?.req));
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (exception instanceof ServiceUnavailableError) {
-      void reply.status(503).header('retry-after', String(exception.retryAfterSeconds)).send({ error: { code: exception.code, message: exception.message } });
-    } else if (exception instanceof HttpException) {
-      void reply.status(exception.getStatus()).send({ error: { code: exception.getStatus() === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', message: exception.message } });
+    const answer = (status: number, code: string, message: string) => {
+      if (prefersHtml(request)) void reply.status(status).type('text/html; charset=utf-8').send(errorPage(status, code, message));
+      else void reply.status(status).send({ error: { code, message } });
+    };
+    if (exception instanceof ServiceUnavailableError || exception instanceof RateLimitedError) {
+      void reply.header('retry-after', String(exception.retryAfterSeconds));
+    }
+    if (exception instanceof HttpException) {
+      answer(exception.getStatus(), exception.getStatus() === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', exception.message);
     } else if (exception instanceof DomainError) {
-      void reply.status(HTTP_STATUS[exception.code]).send({ error: { code: exception.code, message: exception.message } });
+      answer(HTTP_STATUS[exception.code], exception.code, exception.message);
     } else {
-      const requestId = requestIdOf(host.switchToHttp().getRequest());
+      const requestId = requestIdOf(request);
       this.logUnexpected(exception, requestId);
-      void reply.status(500).send({ error: { code: 'INTERNAL_SERVER_ERROR', message: internalError(requestId).message } });
+      answer(500, 'INTERNAL_SERVER_ERROR', internalError(requestId).message);
     }
   }
 
@@ -79,4 +85,32 @@ export function internalError(requestId?: string): GraphQLError {
   return new GraphQLError(`Internal server error${requestId ? ` (request ${requestId})` : ''}`, {
     extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
   });
+}
+
+/**
+ * True for a browser navigation (its Accept header puts HTML first): the console's sign-in links
+ * (/session/oidc and its callback) land on a page, not on JSON. API clients and the console's own
+ * fetches ask for JSON or for anything, and get JSON.
+ */
+function prefersHtml(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  return typeof accept === 'string' && /^\s*text\/html\b/i.test(accept);
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
+
+/** A plain page saying what went wrong, with the way back to the console's sign-in. No script, no style. */
+function errorPage(status: number, code: string, message: string): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>Windward: ${status} ${escapeHtml(code)}</title></head>`,
+    '<body><main>',
+    '<h1>Windward could not do this</h1>',
+    `<p>${escapeHtml(message)}</p>`,
+    `<p><small>${status} ${escapeHtml(code)}</small></p>`,
+    '<p><a href="/">Back to the sign-in page</a></p>',
+    '</main></body></html>',
+  ].join('\n');
 }

@@ -351,7 +351,14 @@ describe('console sign-in with OIDC (authorization code with PKCE)', () => {
     provider.lastTokenRequest = undefined;
     const crossed = await platform.http().get(`${back.pathname}${back.search}`).set('cookie', firstCookie);
     expect(crossed.status).toBe(401);
+    expect(crossed.body.error.code).toBe('UNAUTHENTICATED');
     expect(String(crossed.headers['set-cookie'])).toMatch(/ww_oidc_state=;[^,]*Max-Age=0/);
+    // The browser, which follows the provider's redirect here, gets a page rather than JSON.
+    const page = await platform.http().get(`${back.pathname}${back.search}`).set('cookie', firstCookie).set('accept', 'text/html');
+    expect(page.status).toBe(401);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('401 UNAUTHENTICATED');
+    expect(page.text).toContain('Back to the sign-in page');
     expect(provider.lastTokenRequest).toBeUndefined();
   });
 
@@ -399,6 +406,14 @@ describe('console sign-in with OIDC (authorization code with PKCE)', () => {
       expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(refused.headers['set-cookie']).toBeUndefined();
       expect(await pending()).toBe(admitted); // the refused starts kept nothing
+      // The console's sign-in link is a browser navigation: it lands on a page saying so, with the way back.
+      const navigation = await start('198.51.100.1').set('accept', 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8');
+      expect(navigation.status).toBe(429);
+      expect(navigation.headers['content-type']).toMatch(/^text\/html/);
+      expect(Number(navigation.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(navigation.text).toMatch(/sign-ins started from your address; retry in \d+ s/);
+      expect(navigation.text).toContain('<a href="/">Back to the sign-in page</a>');
+      expect(navigation.text).not.toMatch(/<script|style=/);
       expect((await start('198.51.100.2')).status).toBe(302);
       const buckets = (await dataSource.query("SELECT bucket FROM partner_rate_buckets WHERE bucket LIKE 'oidc-start:%' ORDER BY bucket")) as { bucket: string }[];
       expect(buckets.map((row) => row.bucket)).toEqual(['oidc-start:198.51.100.1', 'oidc-start:198.51.100.2']);

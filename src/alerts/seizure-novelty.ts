@@ -27,6 +27,9 @@ export class SeizureNovelty {
     if (!previous) return null;
     // The snapshot holds every column that sharing and grading can change; the rest never change.
     const state = { ...entity, ...previous.snapshot } as SeizureEntity & { evaluationScheme: EvaluationScheme | null };
+    // Versions written before links kept their participants: take them as shared with no participant,
+    // so that a report linked again for one who joined later is news to it (at worst news twice).
+    if (!('operationAudience' in previous.snapshot)) state.operationAudience = null;
     state.lowGrade = state.evaluationScheme && state.evaluationSource && state.evaluationInformation
       ? isLowGrade({ scheme: state.evaluationScheme, source: state.evaluationSource, information: state.evaluationInformation })
       : false;

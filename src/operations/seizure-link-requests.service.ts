@@ -43,7 +43,12 @@ export class SeizureLinkRequestsService {
     if (!operation.participants.includes(seizure.reportingAgency)) {
       throw new ForbiddenError(`${seizure.reportingAgency} does not take part in this operation; add it as a participant first`);
     }
-    if (seizure.operationId === operation.id && seizure.operationLinkBasis !== 'LEAD_LINK_UNCONFIRMED') throw new ConflictError('The report is already linked to this operation');
+    // Linked already, for every participant of today: nothing to ask. Linked before some joined: the
+    // lead may ask the owner to link it again for them (accepting sets the link's participants anew).
+    const linkedForAll = operation.participants.every((code) => seizure.operationAudience?.includes(code));
+    if (seizure.operationId === operation.id && seizure.operationLinkBasis !== 'LEAD_LINK_UNCONFIRMED' && linkedForAll) {
+      throw new ConflictError('The report is already linked to this operation');
+    }
     return this.dataSource.transaction(async (manager) => {
       const inserted = await manager
         .createQueryBuilder()

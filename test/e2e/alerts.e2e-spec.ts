@@ -216,4 +216,29 @@ describe('alerts and webhooks', () => {
     await waitFor('the webhook delivery', async () => (await deliveries(report.id)).some((row) => row.channel === 'WEBHOOK' && row.status === 'DELIVERED'));
     expect(received.filter((call) => call.path === path)).toHaveLength(1);
   }, SLOW);
+
+  it('alerts an agency that joined an operation when the owner links a report again for it, at the lead\'s request', async () => {
+    const jio = (await platform.userWithKey('JIO', ['ANALYST'])).key;
+    const tt = (await platform.userWithKey('TT', ['ELO'])).key;
+    const created = await platform.gql<{ createOperation: { id: string } }>(jio, 'mutation($i: OperationInput!) { createOperation(input: $i) { id } }', {
+      i: { codeName: `Joiner ${marker}`, focus: 'Currency', tlp: 'AMBER', startsAt: '2026-11-01T00:00:00Z', endsAt: '2026-12-20T00:00:00Z', participants: ['JM', 'KY'] },
+    });
+    const operationId = created.data!.createOperation.id;
+    await createAlert(tt, { name: 'Joiner', filter: { commodityCategories: ['CURRENCY'], text: `joiner${marker}` } });
+    const report = await submitSeizure(platform, jm, { tlp: 'AMBER', operationId, commodity: { category: 'CURRENCY', type: `joiner${marker}` } });
+    expect(await matchResult(report.id)).toEqual({ matched: 0 }); // TT takes no part yet
+
+    const added = await platform.gql(jio, 'mutation($o: ID!) { addOperationParticipants(operationId: $o, agencies: ["TT"]) { id } }', { o: operationId });
+    expect(added.errors).toBeUndefined();
+    // Linked before TT joined: the lead may ask JM to link it again, for today's participants.
+    const asked = await platform.gql<{ requestSeizureLink: { id: string } }>(jio, 'mutation($o: ID!, $s: ID!) { requestSeizureLink(operationId: $o, seizureId: $s, note: "TT joined") { id } }', { o: operationId, s: report.id });
+    expect(asked.errors).toBeUndefined();
+    const accepted = await platform.gql(jm, 'mutation($id: ID!) { respondToSeizureLinkRequest(id: $id, decision: ACCEPT) { status } }', { id: asked.data!.requestSeizureLink.id });
+    expect(accepted.errors).toBeUndefined();
+    expect(await matchResult(report.id)).toEqual({ matched: 1 }); // news to TT, which reads it now
+    expect((await deliveries(report.id)).map((row) => row.channel)).toEqual(['SUBSCRIPTION']);
+    // Linked for every participant now: nothing more to ask.
+    const again = await platform.gql(jio, 'mutation($o: ID!, $s: ID!) { requestSeizureLink(operationId: $o, seizureId: $s, note: "again") { id } }', { o: operationId, s: report.id });
+    expect(again.errors![0].extensions.code).toBe('CONFLICT');
+  }, SLOW);
 });

@@ -18,6 +18,7 @@ export const FACT_COLUMNS: readonly (keyof SeizureEntity)[] = [
   'reference', 'reportingAgency', 'status', 'tlp', 'releasableTo', 'releasableToUsers', 'seizedAt', 'country', 'locationName', 'locationUnlocode',
   'latitude', 'longitude', 'transportMode', 'commodityCategory', 'commodityType', 'commodityDescription', 'quantityValue', 'quantityUnit',
   'valueAmount', 'valueCurrency', 'concealment', 'detectionMethod', 'routeOrigin', 'routeTransit', 'routeDestination', 'operationId', 'operationLinkBasis',
+  'operationAudience',
   'conveyanceType', 'conveyanceIdentifier', 'evaluationScheme', 'evaluationSource', 'evaluationInformation', 'handlingCode',
   'handlingConditions', 'retractionReason',
 ];

@@ -17,6 +17,7 @@ export function principalAttributes(principal: Principal, operations: readonly s
     operations,
     // Not a placeholder: it decides which rules apply, so abilities shared by attributes differ by it.
     personal: !principal.credentialsIssuedByAnother,
+    reportAudience: Boolean(principal.readsAsReportAudience),
   };
 }
 
@@ -25,6 +26,11 @@ const NAMES_USER = /\{\{\s*userId\s*\}\}/;
 /** A rule that grants by naming the user personally, which credentials someone else issued do not get (a rule that takes away still applies). */
 function grantsToUserByName(rule: PolicyRule): boolean {
   return !rule.inverted && rule.conditions !== undefined && NAMES_USER.test(JSON.stringify(rule.conditions));
+}
+
+/** A rule that grants by release (a condition on `releasableTo`), which a report's audience does not get. */
+function grantsByRelease(rule: PolicyRule): boolean {
+  return !rule.inverted && rule.conditions !== undefined && JSON.stringify(rule.conditions).includes('"releasableTo"');
 }
 
 const PLACEHOLDER = /^\{\{\s*([A-Za-z]+)\s*\}\}$/;
@@ -54,6 +60,7 @@ function appliesTo(rule: PolicyRule, principal: Principal): boolean {
   if (rule.agencyKinds && !rule.agencyKinds.includes(principal.agencyKind)) return false;
   if (rule.agencies && !rule.agencies.includes(principal.agencyCode)) return false;
   if (principal.credentialsIssuedByAnother && grantsToUserByName(rule)) return false;
+  if (principal.readsAsReportAudience && grantsByRelease(rule)) return false;
   return true;
 }
 

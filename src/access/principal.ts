@@ -26,6 +26,13 @@ export interface Principal {
    * (TLP:RED's named recipients and author) do not apply.
    */
   credentialsIssuedByAnother?: boolean;
+  /**
+   * A hypothetical reader an operation report is compiled for (report-audience.ts): the policy's
+   * rules that grant by release (`releasableTo`) do not apply. Whom a report is released to is
+   * nominal, which the compiling analyst and the other audience agencies may not read, so what a
+   * report holds must not depend on it.
+   */
+  readsAsReportAudience?: boolean;
   /** Who issued them, when credentialsIssuedByAnother: the user id of the administrator. */
   credentialsIssuedBy?: string;
   /** When the presented credentials stop being accepted (an OIDC token's exp); a live connection closes then. */

@@ -138,9 +138,11 @@ describe('derived disclosure (issue 12)', () => {
 
     it('tells the compiling analyst alone how many linked reports were withheld and why', async () => {
       const mine = (await gqlOk<{ operationReport: Report }>(k.jio, REPORT, { id: reportId })).operationReport;
+      // The AMBER+STRICT report is released to the JIO alone; a report's audience reads as if released to
+      // nobody (case 1b), so the JIO is named too.
       expect(mine.withheld).toEqual({
         linkedVisibleToAnalyst: 4, included: 2, withheld: 2,
-        reasons: [{ reason: 'NOT_READABLE_BY_EVERY_READER', agencies: ['KY'], count: 1 }, { reason: 'TLP_RED', agencies: [], count: 1 }].sort((a, b) => a.reason.localeCompare(b.reason)),
+        reasons: [{ reason: 'NOT_READABLE_BY_EVERY_READER', agencies: ['JIO', 'KY'], count: 1 }, { reason: 'TLP_RED', agencies: [], count: 1 }].sort((a, b) => a.reason.localeCompare(b.reason)),
         fields: [],
       });
       expect((await gqlOk<{ operationReport: Report }>(k.jio2, REPORT, { id: reportId })).operationReport.withheld).toBeNull();
@@ -172,6 +174,34 @@ describe('derived disclosure (issue 12)', () => {
       }
       expect((await gqlOk<{ operationReport: Report | null }>(k.jio, REPORT, { id: draft.id })).operationReport!.status).toBe('READY');
       expect((await gqlOk<{ operationReport: Report | null }>(k.jioReviewer, REPORT, { id: draft.id })).operationReport!.status).toBe('READY');
+    });
+  });
+
+  describe('case 1b: whom a report is released to never decides what an operation report holds', () => {
+    it('leaves a closed operation\'s GREEN reports out for an agency outside the owner\'s community, released to it or not', async () => {
+      const created = await gqlOk<{ createOperation: { id: string } }>(k.jio, CREATE, {
+        i: { codeName: `Far Shore ${marker}`, focus: 'Transshipment', tlp: 'GREEN', startsAt: '2026-08-03T00:00:00Z', endsAt: '2026-09-14T00:00:00Z', participants: ['JM', 'RILO-WE'] },
+      });
+      const id = created.createOperation.id;
+      await gqlOk(k.jio, STATUS, { id, s: 'ACTIVE' });
+      const linked = { operationId: id, tlp: 'GREEN', seizedAt: '2026-08-06T10:00:00Z', commodity: { category: 'FIREARMS', type: 'pistol' }, quantity: { value: 1, unit: 'ITEMS' } };
+      // RILO-WE is outside CCLEC: once the operation is closed, it reads the first only because JM released it there.
+      await submitSeizure(platform, k.jm, { ...linked, reference: `FAR-RELEASED-${marker}`, releasableTo: ['RILO-WE'] });
+      await submitSeizure(platform, k.jm, { ...linked, reference: `FAR-KEPT-${marker}` });
+      for (const s of ['FOLLOW_UP', 'CLOSED']) await gqlOk(k.jio, STATUS, { id, s });
+
+      const queued = await gqlOk<{ compileOperationReport: { id: string } }>(k.jio, COMPILE, { id });
+      const report = await settled(queued.compileOperationReport.id);
+      expect(report.status).toBe('READY');
+      // The analyst (who may not read releasableTo) would otherwise learn which of the two is released to RILO-WE.
+      expect(report.totals.count).toBe(0);
+      expect(report.withheld).toEqual({
+        linkedVisibleToAnalyst: 2, included: 0, withheld: 2,
+        reasons: [{ reason: 'NOT_READABLE_BY_EVERY_READER', agencies: ['RILO-WE'], count: 2 }], fields: [],
+      });
+      // ...and which it may not read itself: the distribution is withheld from it on both.
+      expect((await gqlOk<{ seizures: { edges: { node: { redactedFields: string[] } }[] } }>(k.jio,
+        `query($op: ID!) { seizures(filter: { operationId: $op }, first: 5) { edges { node { redactedFields } } } }`, { op: id })).seizures.edges.map((e) => e.node.redactedFields.includes('releasableTo'))).toEqual([true, true]);
     });
   });
 

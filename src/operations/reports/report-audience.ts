@@ -26,7 +26,9 @@ export interface AudienceAgency {
  * Published versions are read by every user of an audience agency whatever their role (the policy's
  * OperationReport rule), so an agency reads a report as its least-privileged reader would: a
  * principal of the agency with no role and no user identity, plus one per role that may read the
- * report (in case a role's rules take something away). Abilities that grant the same seizure rules
+ * report (in case a role's rules take something away), and without the rules that grant by release:
+ * whether a report is released to an agency is nominal, and the report's content (and what its
+ * compiling analyst is told was withheld) must not tell it. Abilities that grant the same seizure rules
  * are kept once. The report is then compiled from the intersection: rows every one of them may
  * read, fields every one of them may read, compiled to SQL by the CASL->SQL compiler.
  */
@@ -51,6 +53,7 @@ export class ReportAudienceService {
         const principal: Principal = {
           userId: AUDIENCE_USER_ID, email: `audience@${code.toLowerCase()}.invalid`, agencyCode: code, agencyKind: agency.kind,
           country: agency.country, region: agency.region, communities: agency.communities, roles, authMethod: 'system', openOperations: operations,
+          readsAsReportAudience: true,
         };
         const ability = await this.access.abilityFor(principal);
         const readsPublished = this.access.can(ability, 'read', 'OperationReport', { status: 'PUBLISHED', audience: codes, leadAgency: operation.leadAgency });

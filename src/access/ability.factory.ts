@@ -1,5 +1,5 @@
 import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
-import type { Principal } from './principal.js';
+import { credentialsIssuedByAnother, type Principal } from './principal.js';
 import type { Action, PolicyDocument, PolicyRule, SubjectName } from './policy-document.js';
 
 export type AppAbility = MongoAbility<[Action, SubjectName | object]>;
@@ -16,7 +16,7 @@ export function principalAttributes(principal: Principal, operations: readonly s
     roles: principal.roles,
     operations,
     // Not a placeholder: it decides which rules apply, so abilities shared by attributes differ by it.
-    personal: !principal.credentialsIssuedByAnother,
+    personal: !credentialsIssuedByAnother(principal),
     reportAudience: Boolean(principal.readsAsReportAudience),
   };
 }
@@ -59,7 +59,7 @@ function appliesTo(rule: PolicyRule, principal: Principal): boolean {
   if (rule.roles && !rule.roles.some((role) => principal.roles.includes(role))) return false;
   if (rule.agencyKinds && !rule.agencyKinds.includes(principal.agencyKind)) return false;
   if (rule.agencies && !rule.agencies.includes(principal.agencyCode)) return false;
-  if (principal.credentialsIssuedByAnother && grantsToUserByName(rule)) return false;
+  if (credentialsIssuedByAnother(principal) && grantsToUserByName(rule)) return false;
   if (principal.readsAsReportAudience && grantsByRelease(rule)) return false;
   return true;
 }

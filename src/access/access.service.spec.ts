@@ -49,7 +49,7 @@ describe('AccessService.abilityFor', () => {
     const own = await access.abilityFor(principal());
     expect(access.can(own, 'read', 'Seizure', named)).toBe(true);
     expect(access.can(own, 'read', 'Seizure', authored)).toBe(true);
-    const issued = await access.abilityFor(principal({ credentialsIssuedByAnother: true }));
+    const issued = await access.abilityFor(principal({ credentialsIssuedBy: '33333333-3333-4333-8333-333333333333' }));
     expect(issued).not.toBe(own);
     expect(access.can(issued, 'read', 'Seizure', named)).toBe(false);
     expect(access.can(issued, 'read', 'Seizure', authored)).toBe(false);

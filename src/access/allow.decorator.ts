@@ -22,7 +22,7 @@ export const OWN_CREDENTIALS_KEY = 'windward:own-credentials';
 
 /**
  * Only with the user's own credentials, not a key someone else issued for them
- * (`Principal.credentialsIssuedByAnother`): what acts as the person, beyond reading with their
+ * (`Principal.credentialsIssuedBy`): what acts as the person, beyond reading with their
  * agency's rules (issuing keys, their personal OpenPGP keys, alerts run on their behalf).
  */
 export const OwnCredentials = () => SetMetadata(OWN_CREDENTIALS_KEY, true);

@@ -21,19 +21,18 @@ export interface Principal {
   roles: Role[];
   authMethod: AuthMethod;
   /**
-   * The credentials were issued to this user by someone else (an agency administrator's key for
-   * them), so that person may hold them too: the policy's rules that name the user personally
-   * (TLP:RED's named recipients and author) do not apply.
-   */
-  credentialsIssuedByAnother?: boolean;
-  /**
    * A hypothetical reader an operation report is compiled for (report-audience.ts): the policy's
    * rules that grant by release (`releasableTo`) do not apply. Whom a report is released to is
    * nominal, which the compiling analyst and the other audience agencies may not read, so what a
    * report holds must not depend on it.
    */
   readsAsReportAudience?: boolean;
-  /** Who issued them, when credentialsIssuedByAnother: the user id of the administrator. */
+  /**
+   * Set when the credentials were issued to this user by someone else (an agency administrator's
+   * key for them): that person's user id. They may hold the credentials too, so the policy's rules
+   * that name the user personally (TLP:RED's named recipients and author) do not apply
+   * (credentialsIssuedByAnother).
+   */
   credentialsIssuedBy?: string;
   /** When the presented credentials stop being accepted (an OIDC token's exp); a live connection closes then. */
   credentialsExpireAt?: Date;
@@ -42,4 +41,9 @@ export interface Principal {
    * credentials (API keys: same statement); otherwise AccessService.abilityFor reads them.
    */
   openOperations?: readonly string[];
+}
+
+/** The credentials were issued to the user by someone else, who may hold them too (Principal.credentialsIssuedBy). */
+export function credentialsIssuedByAnother(principal: Pick<Principal, 'credentialsIssuedBy'>): boolean {
+  return principal.credentialsIssuedBy !== undefined;
 }

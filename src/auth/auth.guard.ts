@@ -4,6 +4,7 @@ import { ForbiddenError } from '../errors/domain-error.js';
 import { requestIdOf } from '../observability/request-scope.js';
 import { ALLOW_KEY, AUTHENTICATED, OWN_CREDENTIALS_KEY, PUBLIC, requestOf, type Permission } from '../access/allow.decorator.js';
 import type { RequestContext } from '../access/request-context.js';
+import { credentialsIssuedByAnother } from '../access/principal.js';
 import { RequestContexts } from './request-contexts.js';
 
 /** The one global guard: authenticates the caller and checks the route's declared permission. */
@@ -22,7 +23,7 @@ export class AuthGuard implements CanActivate {
     if (permissions.includes(PUBLIC)) return true;
 
     const { principal } = await this.authenticateRequest(requestOf(context));
-    if (principal.credentialsIssuedByAnother && this.reflector.getAllAndOverride<boolean | undefined>(OWN_CREDENTIALS_KEY, [context.getHandler(), context.getClass()])) {
+    if (credentialsIssuedByAnother(principal) && this.reflector.getAllAndOverride<boolean | undefined>(OWN_CREDENTIALS_KEY, [context.getHandler(), context.getClass()])) {
       throw new ForbiddenError("This needs the user's own credentials: a key an administrator issued for them does not act as them here");
     }
     if (permissions.includes(AUTHENTICATED)) return true;

@@ -10,8 +10,8 @@ import type { Principal } from '../access/principal.js';
  * so that it fits the column and no user id can be one.
  */
 export function feedReaderId(principal: Principal): string {
-  if (!principal.credentialsIssuedByAnother) return principal.userId;
-  const digest = createHash('sha256').update(`windward feed reader\0issued\0${principal.userId}\0${principal.credentialsIssuedBy ?? ''}`).digest();
+  if (principal.credentialsIssuedBy === undefined) return principal.userId;
+  const digest = createHash('sha256').update(`windward feed reader\0issued\0${principal.userId}\0${principal.credentialsIssuedBy}`).digest();
   digest[6] = (digest[6] & 0x0f) | 0x80; // version 8: a custom UUID
   digest[8] = (digest[8] & 0x3f) | 0x80; // the RFC 9562 variant
   const hex = digest.subarray(0, 16).toString('hex');

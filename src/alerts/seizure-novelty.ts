@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import type { RequestContext } from '../access/request-context.js';
 import { SeizureVersionEntity } from '../seizures/data/seizure-version.entity.js';
@@ -23,13 +23,16 @@ export class SeizureNovelty {
   /** The report as it was just before `version`; null for its first version. */
   async before(entity: SeizureEntity, version: number): Promise<SeizureEntity | null> {
     if (version <= 1) return null;
-    const previous = await this.dataSource.getRepository(SeizureVersionEntity).findOneBy({ seizureId: entity.id, version: version - 1 });
+    const versions = await this.dataSource.getRepository(SeizureVersionEntity).findBy({ seizureId: entity.id, version: In([version - 1, version]) });
+    const previous = versions.find((v) => v.version === version - 1);
     if (!previous) return null;
     // The snapshot holds every column that sharing and grading can change; the rest never change.
     const state = { ...entity, ...previous.snapshot } as SeizureEntity & { evaluationScheme: EvaluationScheme | null };
-    // Versions written before links kept their participants: take them as shared with no participant,
-    // so that a report linked again for one who joined later is news to it (at worst news twice).
-    if (!('operationAudience' in previous.snapshot)) state.operationAudience = null;
+    // A version written before links kept their participants has none. Only a link changes them:
+    // for a link, take the report as shared with no participant before (news to one who joined
+    // later; at worst news twice); for any other change, they were what they are now.
+    const linked = versions.find((v) => v.version === version)?.changedFields.includes('operation') ?? false;
+    if (!('operationAudience' in previous.snapshot) && linked) state.operationAudience = null;
     state.lowGrade = state.evaluationScheme && state.evaluationSource && state.evaluationInformation
       ? isLowGrade({ scheme: state.evaluationScheme, source: state.evaluationSource, information: state.evaluationInformation })
       : false;

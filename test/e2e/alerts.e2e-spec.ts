@@ -241,4 +241,20 @@ describe('alerts and webhooks', () => {
     const again = await platform.gql(jio, 'mutation($o: ID!, $s: ID!) { requestSeizureLink(operationId: $o, seizureId: $s, note: "again") { id } }', { o: operationId, s: report.id });
     expect(again.errors![0].extensions.code).toBe('CONFLICT');
   }, SLOW);
+
+  it('does not alert again on an amendment after the upgrade that made links keep their participants', async () => {
+    const jio = (await platform.userWithKey('JIO', ['ANALYST'])).key;
+    const created = await platform.gql<{ createOperation: { id: string } }>(jio, 'mutation($i: OperationInput!) { createOperation(input: $i) { id } }', {
+      i: { codeName: `Upgrade ${marker}`, focus: 'Currency', tlp: 'AMBER', startsAt: '2026-11-01T00:00:00Z', endsAt: '2026-12-20T00:00:00Z', participants: ['JM', 'KY'] },
+    });
+    await createAlert(ky.key, { name: 'Upgrade', filter: { commodityCategories: ['CURRENCY'], text: `upgrade${marker}` } });
+    // AMBER, released to nobody: KY reads it through the operation alone.
+    const report = await submitSeizure(platform, jm, { tlp: 'AMBER', operationId: created.data!.createOperation.id, commodity: { category: 'CURRENCY', type: `upgrade${marker}` } });
+    expect(await matchResult(report.id)).toEqual({ matched: 1 });
+    // Its version as written before the upgrade: no participants in the snapshot.
+    await platform.server.runtime.dataSource.query("UPDATE seizure_versions SET snapshot = snapshot - 'operationAudience' WHERE seizure_id = $1", [report.id]);
+    const updated = await platform.gql(jm, 'mutation($id: ID!) { updateSeizure(id: $id, input: { concealment: "PARCEL" }) { id } }', { id: report.id });
+    expect(updated.errors).toBeUndefined();
+    expect(await matchResult(report.id)).toEqual({ matched: 0 });
+  }, SLOW);
 });

@@ -48,14 +48,17 @@ export class GraphqlExceptionFilter implements GqlExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const answer = (status: number, code: string, message: string) => {
-      if (prefersHtml(request)) void reply.status(status).type('text/html; charset=utf-8').send(errorPage(status, code, message));
+      void reply.header('vary', 'accept'); // the body's form depends on it
+      if (prefersHtml(request)) void pageHeaders(reply).status(status).type('text/html; charset=utf-8').send(errorPage(status, code, message));
       else void reply.status(status).send({ error: { code, message } });
     };
     if (exception instanceof ServiceUnavailableError || exception instanceof RateLimitedError) {
       void reply.header('retry-after', String(exception.retryAfterSeconds));
     }
     if (exception instanceof HttpException) {
-      answer(exception.getStatus(), exception.getStatus() === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', exception.message);
+      const notFound = exception.getStatus() === 404;
+      // Nest's "Cannot GET /<path>" would put any text a link carries on a Windward page.
+      answer(exception.getStatus(), notFound ? 'NOT_FOUND' : 'BAD_REQUEST', notFound && prefersHtml(request) ? 'There is no such page.' : exception.message);
     } else if (exception instanceof DomainError) {
       answer(HTTP_STATUS[exception.code], exception.code, exception.message);
     } else {
@@ -99,6 +102,16 @@ function prefersHtml(request: FastifyRequest): boolean {
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
+
+/** The page has no script, style, form or frame, and is never kept: everything else is refused. */
+function pageHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('content-security-policy', "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    .header('x-content-type-options', 'nosniff')
+    .header('x-frame-options', 'DENY')
+    .header('referrer-policy', 'no-referrer')
+    .header('cache-control', 'no-store');
+}
 
 /** A plain page saying what went wrong, with the way back to the console's sign-in. No script, no style. */
 function errorPage(status: number, code: string, message: string): string {

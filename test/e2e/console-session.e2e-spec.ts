@@ -359,6 +359,11 @@ describe('console sign-in with OIDC (authorization code with PKCE)', () => {
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).toContain('401 UNAUTHENTICATED');
     expect(page.text).toContain('Back to the sign-in page');
+    // A link to a path that does not exist says so, without echoing the path on a Windward page.
+    const spoof = await platform.http().get('/Your-session-expired.-Call-555-0100').set('accept', 'text/html');
+    expect(spoof.status).toBe(404);
+    expect(spoof.text).toContain('There is no such page.');
+    expect(spoof.text).not.toContain('555-0100');
     expect(provider.lastTokenRequest).toBeUndefined();
   });
 
@@ -414,6 +419,8 @@ describe('console sign-in with OIDC (authorization code with PKCE)', () => {
       expect(navigation.text).toMatch(/sign-ins started from your address; retry in \d+ s/);
       expect(navigation.text).toContain('<a href="/">Back to the sign-in page</a>');
       expect(navigation.text).not.toMatch(/<script|style=/);
+      expect(navigation.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(navigation.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'cache-control': 'no-store', vary: 'accept' });
       expect((await start('198.51.100.2')).status).toBe(302);
       const buckets = (await dataSource.query("SELECT bucket FROM partner_rate_buckets WHERE bucket LIKE 'oidc-start:%' ORDER BY bucket")) as { bucket: string }[];
       expect(buckets.map((row) => row.bucket)).toEqual(['oidc-start:198.51.100.1', 'oidc-start:198.51.100.2']);

@@ -28,9 +28,16 @@ function grantsToUserByName(rule: PolicyRule): boolean {
   return !rule.inverted && rule.conditions !== undefined && NAMES_USER.test(JSON.stringify(rule.conditions));
 }
 
-/** A rule that grants by release (a condition on `releasableTo`), which a report's audience does not get. */
+/** A rule that grants by release (a condition on `releasableTo`, at any depth), which a report's audience does not get. */
 function grantsByRelease(rule: PolicyRule): boolean {
-  return !rule.inverted && rule.conditions !== undefined && JSON.stringify(rule.conditions).includes('"releasableTo"');
+  return !rule.inverted && rule.conditions !== undefined && namesField(rule.conditions, 'releasableTo');
+}
+
+/** Whether a condition tree has a key for `field` or one of its paths ("releasableTo.0"), under $and/$or/$nor or not. */
+function namesField(value: unknown, field: string): boolean {
+  if (Array.isArray(value)) return value.some((item) => namesField(item, field));
+  if (!value || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, item]) => key === field || key.startsWith(`${field}.`) || namesField(item, field));
 }
 
 const PLACEHOLDER = /^\{\{\s*([A-Za-z]+)\s*\}\}$/;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFiles } from '../config/config-files.js';
+import type { PolicyDocument } from './policy-document.js';
 import type { Principal } from './principal.js';
 import { AccessService } from './access.service.js';
 
@@ -57,6 +58,28 @@ describe('AccessService.abilityFor', () => {
     expect(access.can(issued, 'read', 'Seizure', { ...report, tlp: 'GREEN' })).toBe(true);
     expect(access.can(issued, 'update', 'Seizure', { ...report, reportingAgency: 'JM' })).toBe(true);
     expect(await access.abilityFor(principal())).toBe(own);
+  });
+
+  it("gives a report's audience none of the rules that grant by release, however they are written; rules that take away stay", async () => {
+    const policy = {
+      fieldGroups: {},
+      rules: [
+        { action: 'read', subject: 'Seizure', conditions: { releasableTo: '{{agency}}' } },
+        { action: 'read', subject: 'Seizure', conditions: { $or: [{ 'releasableTo.0': '{{agency}}' }, { tlp: 'RED', releasableToUsers: '{{userId}}' }] } },
+        { action: 'read', subject: 'Seizure', conditions: { tlp: 'CLEAR' } },
+        { action: 'read', subject: 'Seizure', inverted: true, conditions: { releasableTo: 'ZZ' } },
+      ],
+    } as unknown as PolicyDocument;
+    const access = new AccessService(policy);
+    const reader = await access.abilityFor(principal());
+    const audience = await access.abilityFor(principal({ readsAsReportAudience: true }));
+    expect(audience).not.toBe(reader);
+    const released = { ...report, tlp: 'AMBER', releasableTo: ['JM'] };
+    expect([reader, audience].map((ability) => access.can(ability, 'read', 'Seizure', released))).toEqual([true, false]);
+    const clear = { ...report, tlp: 'CLEAR' };
+    expect([reader, audience].map((ability) => access.can(ability, 'read', 'Seizure', clear))).toEqual([true, true]);
+    const takenAway = { ...report, tlp: 'CLEAR', releasableTo: ['ZZ'] };
+    expect([reader, audience].map((ability) => access.can(ability, 'read', 'Seizure', takenAway))).toEqual([false, false]);
   });
 
   it('keeps a bounded number of them', async () => {

@@ -276,6 +276,21 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     expect(refused.errors![0].message).toContain('compiled before publication checked');
   });
 
+  it('neither publishes nor compares with a version compiled by an earlier Windward (its audience also read by releases)', async () => {
+    const reports = platform.server.runtime.dataSource.getRepository(OperationReportEntity);
+    const asEarlier = (id: string) => platform.server.runtime.dataSource.query(
+      `UPDATE operation_reports SET content = jsonb_set(content, '{format}', '"windward.operation-report/2"') WHERE id = $1`, [id]);
+    const old = await approvedVersion();
+    await asEarlier(old);
+    const refused = await platform.gql(k.analyst, PUBLISH, { id: old });
+    expect(code(refused)).toBe('CONFLICT');
+    expect(refused.errors![0].message).toContain('compiled by an earlier version of Windward');
+    // The next version compares with the newest one of today's format, never with the earlier one.
+    const next = await compiled(k.analyst);
+    const comparison = ((await reports.findOneByOrFail({ id: next.id })).content as unknown as ReportContent).comparison;
+    expect(comparison?.version).not.toBe((await reports.findOneByOrFail({ id: old })).version);
+  });
+
   it('publishes only what its audience may still read: a linked report raised to RED after compilation stops it', async () => {
     const stale = await approvedVersion();
     // KY raises its linked report to RED after the compilation: JM may no longer read it.

@@ -7,7 +7,12 @@ import type { ReportMarking } from './report-marking.js';
  * Only non-nominal facts and aggregates: never persons, narratives, companies, identifiers,
  * conveyance identifiers or coordinates.
  */
-export const REPORT_CONTENT_FORMAT = 'windward.operation-report/2';
+export const REPORT_CONTENT_FORMAT = 'windward.operation-report/3';
+/*
+ * 2: with the analyst's assessment. 3: compiled for an audience that reads as if no report were
+ * released to anyone (report-audience.ts). Versions of an earlier format are neither reviewed,
+ * published nor compared with: their content may depend on what the audience may not read.
+ */
 
 /** Breakdown dimensions, in the order the documents show them. */
 export const REPORT_DIMENSIONS = ['COUNTRY', 'COMMODITY_CATEGORY', 'TRANSPORT_MODE', 'DETECTION_METHOD', 'CONCEALMENT', 'LOCATION', 'WEEK'] as const;

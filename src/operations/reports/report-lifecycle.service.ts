@@ -19,6 +19,7 @@ import { documentsDigest, publicationDocument, signDetached } from './report-sig
 import { isLanguage, type Language } from '../../i18n/catalog.js';
 import type { Tlp } from '../../seizures/seizure.enums.js';
 import { reportMarking } from './report-marking.js';
+import { REPORT_CONTENT_FORMAT } from './report-content.js';
 import { isUuid } from '../../database/uuid.js';
 import { ReportAudienceService } from './report-audience.js';
 import { ReportCompilerService } from './report-compiler.service.js';
@@ -153,6 +154,9 @@ export class OperationReportsService {
       if (report.status === 'REJECTED') throw new ConflictError('A rejected report cannot be published; revise it for a new review, or compile a new version');
       if (report.status === 'READY') throw new ConflictError('The report has not been approved: a reviewer of the lead agency other than its compiler approves it first');
       if (report.status !== 'APPROVED') throw new ConflictError(`Only an APPROVED report can be published; this one is ${report.status}`);
+      if ((report.content as { format?: unknown } | null)?.format !== REPORT_CONTENT_FORMAT) {
+        throw new ConflictError('This version was compiled by an earlier version of Windward, whose audience also read by releases: compile a new version and have it reviewed');
+      }
       if (report.approvedSha256 !== documentsDigest(report)) throw new ConflictError('The report changed after it was approved; it needs a new review');
       if (!report.sourceDigest || !sourcesNow) {
         throw new ConflictError('This version was compiled before publication checked its sources: compile a new version and have it reviewed');

@@ -67,7 +67,7 @@ export class ReportReviewService {
       const report = await this.locked(manager, reportId);
       if (!REVISABLE.includes(report.status)) throw new ConflictError(`Only a compiled, unpublished report can be written on; this one is ${report.status}`);
       const content = report.content as unknown as ReportContent;
-      if (content.format !== REPORT_CONTENT_FORMAT) throw new ConflictError('This version was compiled before reports carried an assessment; compile a new version');
+      if (content.format !== REPORT_CONTENT_FORMAT) throw new ConflictError('This version was compiled by an earlier version of Windward; compile a new version');
       const marking = input.tlp === undefined
         ? content.marking
         : reportMarking(content.marking.operationTlp, content.marking.contentTlp ? [content.marking.contentTlp] : [], input.tlp);

@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import { jest } from '@jest/globals';
 import WebSocket from 'ws';
 import { ApiKeysService } from '../../src/auth/api-keys.service.js';
 import { AuthenticationService } from '../../src/auth/authentication.service.js';
 import { UsersService } from '../../src/users/users.service.js';
-import { CLI, ROOT, requireBuiltCli, runCli } from '../support/cli.js';
+import { requireBuiltCli, runCli } from '../support/cli.js';
+import { startServeProcess } from '../support/serve-process.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -160,14 +160,11 @@ describe('revocation ends live connections', () => {
     beforeAll(async () => {
       if (platform.database.kind !== 'postgres') return;
       requireBuiltCli();
-      const port = await freePort();
-      const { NODE_OPTIONS: _jest, DATABASE_URL: _suite, ...inherited } = process.env;
-      child = spawn(process.execPath, [CLI, 'serve', '--no-worker'], {
-        cwd: ROOT,
-        env: { ...inherited, ...platform.database.env, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', REDIS_PREFIX: platform.config.redis.prefix },
-        stdio: 'ignore',
-      });
-      childUrl = `http://127.0.0.1:${port}`;
+      // The child picks its own port (PORT=0) and says which: a port found free here could be taken
+      // by a parallel test file before the child binds it.
+      const started = await startServeProcess({ ...platform.database.env, REDIS_PREFIX: platform.config.redis.prefix }, ['--no-worker']);
+      child = started.child;
+      childUrl = started.url;
       await waitForHealth(childUrl);
     }, SLOW);
     afterAll(async () => {
@@ -199,17 +196,6 @@ describe('revocation ends live connections', () => {
     }, SLOW);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForHealth(url: string): Promise<void> {
   const deadline = Date.now() + 150_000;

@@ -20,7 +20,8 @@ export class OperationAudience1796100000000 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     await this.withoutStatsTriggers(runner, async () => {
       await runner.query('ALTER TABLE "seizures" ADD "operation_audience" text[]');
-      await runner.query(`UPDATE "seizures" s SET "operation_audience" = ARRAY(SELECT p FROM unnest(o.participants) p ORDER BY p)
+      // Sorted by code point, as the application sorts the participants of a new link.
+      await runner.query(`UPDATE "seizures" s SET "operation_audience" = ARRAY(SELECT p FROM unnest(o.participants) p ORDER BY p COLLATE "C")
         FROM "operations" o WHERE o.id = s.operation_id`);
       await this.rekey(runner, WIDER_KEY, (table) => `ALTER TABLE "${table}" ADD "operation_audience" text[]`);
     });

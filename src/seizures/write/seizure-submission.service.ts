@@ -391,7 +391,7 @@ export class SeizureSubmissionService {
   }
 }
 
-
+/** Two lists sorted alike hold the same codes in the same order. */
 function sameList(a: readonly string[] | null, b: readonly string[]): boolean {
   return a !== null && a.length === b.length && a.every((value, i) => value === b[i]);
 }

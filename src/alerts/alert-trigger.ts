@@ -41,7 +41,7 @@ export class AlertTrigger implements SeizureChangeListener {
    */
   async changed(event: SeizureChangeEvent): Promise<void> {
     await this.bus.changeLogged().catch((error: unknown) => {
-      this.logger.event('warn', 'change log readers not woken', { changeSeq: event.changeSeq, error: error instanceof Error ? error.message : String(error) });
+      this.logger.event('warn', 'change log readers not woken', { requestId: event.requestId, changeSeq: event.changeSeq, error: error instanceof Error ? error.message : String(error) });
     });
     if (!ALERTING_CHANGES.has(event.change) || this.jobs.enqueuesInTransactions) return;
     try {
@@ -49,7 +49,7 @@ export class AlertTrigger implements SeizureChangeListener {
       await this.jobs.enqueue('alerts.match', { seizureId: event.seizureId, changeSeq: event.changeSeq }, { jobId: alertJobId(event) });
     } catch (error) {
       // The change is committed and its caller gets it; only its notification is lost, and said so.
-      this.logger.event('error', 'alert matching not queued', { seizureId: event.seizureId, changeSeq: event.changeSeq, error: error instanceof Error ? error.message : String(error) });
+      this.logger.event('error', 'alert matching not queued', { requestId: event.requestId, seizureId: event.seizureId, changeSeq: event.changeSeq, error: error instanceof Error ? error.message : String(error) });
     }
   }
 }

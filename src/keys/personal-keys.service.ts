@@ -117,6 +117,6 @@ export class PersonalKeysService {
   private async tellOwners(manager: EntityManager, ctx: RequestContext, fingerprint: string): Promise<void> {
     const { actor, actorEmail, agency } = auditFromContext(ctx, { action: '' });
     const told = await recordResealNeeded(manager, this.audit, { actor, actorEmail, agency }, fingerprint);
-    if (told) this.logger.event('warn', 'server-blind reports need re-sealing', { fingerprint, reports: told });
+    if (told) this.logger.event('warn', 'server-blind reports need re-sealing', { requestId: ctx.requestId, fingerprint, reports: told });
   }
 }

@@ -11,6 +11,8 @@ export interface SeizureChangeEvent {
   changeSeq: string;
   version: number;
   change: string;
+  /** The request that made the change, for the log lines its listeners write. */
+  requestId?: string;
 }
 
 /** The facts a version snapshot keeps (never the sensitive section). */

@@ -326,6 +326,7 @@ export class SeizureSubmissionService {
       else if (row.hasSensitive && !row.serverBlind) await this.sections.syncRecipients(manager, row.id, await this.sectionRecipients(row, manager));
       event = await logChange(manager, row, change);
     }
+    event.requestId = ctx.requestId;
     await this.audit.append(manager, auditFromContext(ctx, {
       action: `seizure.${change.toLowerCase()}`,
       resourceType: 'Seizure',

@@ -152,7 +152,8 @@ describe(`schema-wide fuzz (FUZZ_SEED=${SEED}, ${OPERATIONS} operations)`, () =>
       while (next < OPERATIONS) {
         const index = next;
         next += 1;
-        // Drawn in index order from one generator: the run depends on the seed only.
+        // Drawn in index order from one generator: which operations run depends on the seed only (their
+        // values still vary: ids and cursors come from the database, and the run's marker is random).
         const roll = random();
         const principal = principals[Math.floor(random() * principals.length)];
         const kind = roll < 0.02 ? 'subscription' : roll < 0.05 ? 'amplification' : roll < 0.62 ? 'query' : 'mutation';

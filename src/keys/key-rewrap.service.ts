@@ -26,9 +26,11 @@ interface RecipientRow {
  * audit event). An agency's key also wraps other agencies' TLP:RED reports that name one of its
  * users, which its administrators may not know of: counting them would let an administrator learn,
  * by registering keys, how many such reports appeared in between. Those rows are moved like the
- * others but left out of every count. `z` is the row's report; a row without one counts.
+ * others but left out of every count. `report` is the SQL alias of the report, `agency` the
+ * agency's code; COUNTED is it for a row `r` and its report `z` (a row without one counts).
  */
-const COUNTED = "COALESCE(NOT (z.tlp = 'RED' AND z.reporting_agency <> r.recipient), true)";
+const countedFor = (report: string, agency: string) => `COALESCE(NOT (${report}.tlp = 'RED' AND ${report}.reporting_agency <> ${agency}), true)`;
+const COUNTED = countedFor('z', 'r.recipient');
 
 /** Which of the agency's rows a run moves, and where to. */
 type Plan =
@@ -111,7 +113,7 @@ export class KeyRewrapService {
     for (;;) {
       const rows = (await this.dataSource.query(
         `SELECT s.id AS seizure_id, p.pkesk AS platform_pkesk, c.payload, '' AS key_fingerprint,
-                NOT (s.tlp = 'RED' AND s.reporting_agency <> $1) AS counted
+                ${countedFor('s', '$1')} AS counted
            FROM seizures s
            JOIN section_recipients p ON p.seizure_id = s.id AND p.recipient = $2
            JOIN sealed_sections c ON c.seizure_id = s.id

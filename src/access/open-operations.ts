@@ -13,7 +13,7 @@ export interface OpenOperations {
    */
   openOperationsSql(agencyCodeSql: string): string;
   /**
-   * The operation's participants (sorted) when it exists, is not closed and the agency takes part
+   * The operation's participants when it exists, is not closed and the agency takes part
    * in it (a report's operationId); null otherwise. A report's link consents to share with them.
    */
   participantsAccepting(operationId: string, agencyCode: string): Promise<string[] | null>;

@@ -28,7 +28,7 @@ export class OperationMembershipService implements OpenOperations {
     if (!isUuid(operationId)) return null;
     const operation = await this.dataSource.getRepository(OperationEntity).findOneBy({ id: operationId });
     const accepts = operation && operation.status !== 'CLOSED' && operation.participants.includes(agencyCode);
-    return accepts ? [...operation.participants].sort() : null;
+    return accepts ? operation.participants : null;
   }
 }
 

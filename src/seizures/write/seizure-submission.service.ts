@@ -102,7 +102,7 @@ export class SeizureSubmissionService {
       valueUsd: usdValue(this.rates, input.estimatedValue?.amount ?? null, input.estimatedValue?.currency ?? null),
       releasableTo,
       releasableToUsers,
-      operationAudience: input.operationId ? operationAudience : null,
+      operationAudience: linkAudience(operationAudience),
       signature,
       now: new Date(),
     }));
@@ -237,7 +237,7 @@ export class SeizureSubmissionService {
         throw new ForbiddenError(`${current.reportingAgency} does not take part in this operation; add it as a participant first`);
       }
       const requestId = consent.basis === 'OWNER_ACCEPTED_REQUEST' ? consent.requestId : null;
-      const audience = [...participants].sort();
+      const audience = linkAudience(participants);
       const same = current.operationId === operationId && current.operationLinkBasis === consent.basis && current.operationLinkRequestId === requestId;
       // Linking again after participants joined is how the owner shares the report with them too.
       if (same && sameList(current.operationAudience, audience)) return { next: current, changed: [] };
@@ -390,6 +390,11 @@ export class SeizureSubmissionService {
     if (unknown.length) throw new BadUserInputError(`Unknown users: ${unknown.join(', ')}`, ['releasableToUsers']);
     return wanted;
   }
+}
+
+/** Whom a link is made for, as it is stored: the operation's participants, by code point (as the migration sorts them). */
+function linkAudience(participants: readonly string[]): string[] {
+  return [...participants].sort();
 }
 
 /** Two lists sorted alike hold the same codes in the same order. */

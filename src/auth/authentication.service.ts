@@ -45,7 +45,7 @@ export class AuthenticationService {
   private async withKey(credentials: KeyCredentials | null): Promise<Principal> {
     if (!credentials) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
     const principal: Principal = await this.principalFor(credentials.user, 'api-key');
-    if (credentials.issuedBy) Object.assign(principal, { credentialsIssuedBy: credentials.issuedBy });
+    if (credentials.issuedBy) principal.credentialsIssuedBy = credentials.issuedBy;
     return credentials.openOperations ? { ...principal, openOperations: credentials.openOperations } : principal;
   }
 

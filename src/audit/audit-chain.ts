@@ -28,6 +28,23 @@ export interface StoredAuditEvent extends AuditEventContent {
   atHasSubMilliseconds?: boolean;
 }
 
+/** Where an event sits in its resource agency's own chain; all null for an event on no agency's record. */
+export interface AgencyChainLink {
+  agencySeq: string | null;
+  agencyPrevHash: string | null;
+  agencyHash: string | null;
+}
+
+/**
+ * The event as its agency's chain holds it: the agency position and links in place of the
+ * platform's, the content otherwise the same, so the same hash and the same verifier apply. Null
+ * when the event has no complete place in an agency's chain.
+ */
+export function inAgencyChain(event: StoredAuditEvent & AgencyChainLink): StoredAuditEvent | null {
+  if (event.resourceAgency === null || event.agencySeq === null || event.agencyPrevHash === null || event.agencyHash === null) return null;
+  return { ...event, seq: String(event.agencySeq), prevHash: event.agencyPrevHash, hash: event.agencyHash };
+}
+
 /**
  * sha256 (hex) of the previous hash followed by the RFC 8785 form of the event. `at` is hashed as
  * its ISO form with milliseconds, which is exactly what a millisecond Date reads back as from
@@ -86,5 +103,33 @@ export class AuditChainVerifier {
     this.expectedSeq += 1n;
     this.previousHash = event.hash;
     return null;
+  }
+}
+
+/**
+ * Walks the platform's chain and, alongside, every agency's chain within it: each event must extend
+ * the first and, when it is on an agency's record, that agency's chain; an event on no agency's
+ * record must have no place in one.
+ */
+export class AuditChainsVerifier {
+  private readonly platform = new AuditChainVerifier();
+  private readonly agencies = new Map<string, AuditChainVerifier>();
+
+  get checked(): number {
+    return this.platform.checked;
+  }
+
+  check(event: StoredAuditEvent & AgencyChainLink): ChainBreak | null {
+    const broken = this.platform.check(event);
+    if (broken) return broken;
+    const agency = event.resourceAgency;
+    const placed = event.agencySeq !== null || event.agencyPrevHash !== null || event.agencyHash !== null;
+    if (agency === null) return placed ? { id: event.id, seq: event.seq, reason: "an event on no agency's record has a place in an agency's chain" } : null;
+    const link = inAgencyChain(event);
+    if (!link) return { id: event.id, seq: event.seq, reason: `the event has no place in ${agency}'s chain` };
+    let verifier = this.agencies.get(agency);
+    if (!verifier) this.agencies.set(agency, (verifier = new AuditChainVerifier()));
+    const agencyBroken = verifier.check(link);
+    return agencyBroken ? { id: event.id, seq: event.seq, reason: `in ${agency}'s chain: ${agencyBroken.reason}` } : null;
   }
 }

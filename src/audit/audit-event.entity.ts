@@ -3,10 +3,14 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /**
  * One entry of the tamper-evident audit trail. `hash` covers the event's content and the previous
  * event's hash, so changing, removing or reordering any stored event breaks the chain after it.
+ * An event on an agency's record also has a place in that agency's own chain (`agency*`), which
+ * links only the events on its records: what its administrators and auditors are shown, so that
+ * positions and links counting every agency's events never reach them.
  */
 @Entity({ name: 'audit_events' })
 @Index('idx_audit_events_resource', ['resourceId', 'seq'])
 @Index('idx_audit_events_resource_agency', ['resourceAgency', 'seq'])
+@Index('uq_audit_events_agency_seq', ['resourceAgency', 'agencySeq'], { unique: true })
 export class AuditEventEntity {
   /** Position in the chain, gap-free: assigned under a lock, never by a sequence. */
   @PrimaryColumn({ type: 'bigint' })
@@ -53,4 +57,15 @@ export class AuditEventEntity {
 
   @Column({ type: 'char', length: 64 })
   hash: string;
+
+  /** Position in the resource agency's chain, gap-free from 1; null for an event on no agency's record. */
+  @Column({ name: 'agency_seq', type: 'bigint', nullable: true })
+  agencySeq: string | null;
+
+  @Column({ name: 'agency_prev_hash', type: 'char', length: 64, nullable: true })
+  agencyPrevHash: string | null;
+
+  /** sha256 (hex) over agencyPrevHash and the event's content with agencySeq as its seq. */
+  @Column({ name: 'agency_hash', type: 'char', length: 64, nullable: true })
+  agencyHash: string | null;
 }

@@ -1,13 +1,18 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { PageInfoModel } from '../graphql/page-info.model.js';
 import type { AuditEventEntity } from './audit-event.entity.js';
+import type { AuditChainView } from './audit-view.js';
 
 @ObjectType('AuditEvent', { description: 'One entry of the tamper-evident audit trail' })
 export class AuditEventModel {
   @Field(() => ID)
   id: string;
 
-  @Field({ description: 'Position in the hash chain (a 64-bit integer, as a string)' })
+  @Field({
+    description:
+      "Position in the hash chain the caller is shown (a 64-bit integer, as a string): the platform's to auditors of the JIO and the WCO Secretariat, " +
+      "otherwise the agency's own, which links only the events on its records",
+  })
   seq: string;
 
   @Field()
@@ -40,10 +45,10 @@ export class AuditEventModel {
   @Field({ description: 'Further details, as a JSON object' })
   details: string;
 
-  @Field()
+  @Field({ description: "The hash of the event before it in the same chain (64 zeros for the chain's first)" })
   prevHash: string;
 
-  @Field({ description: 'sha256 (hex) over prevHash and the canonical JSON of the event' })
+  @Field({ description: 'sha256 (hex) over prevHash and the canonical JSON of the event, with seq as shown' })
   hash: string;
 }
 
@@ -65,7 +70,7 @@ export class AuditEventConnectionModel {
   pageInfo: PageInfoModel;
 }
 
-@ObjectType('AuditChainStatus', { description: 'The result of re-checking the whole hash chain' })
+@ObjectType('AuditChainStatus', { description: 'The result of re-checking the hash chain the caller is shown, whole' })
 export class AuditChainStatusModel {
   @Field()
   ok: boolean;
@@ -76,13 +81,20 @@ export class AuditChainStatusModel {
   @Field(() => ID, { nullable: true })
   firstBrokenId: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Its position in that chain' })
   firstBrokenSeq?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Why the first broken event breaks the chain' })
   reason?: string | null;
 }
 
-export function toAuditEventModel(event: AuditEventEntity): AuditEventModel {
-  return { ...event, details: JSON.stringify(event.details) };
+/** The event as a reader shown `view`'s chain sees it: that chain's position and links, the content the same. */
+export function toAuditEventModel(event: AuditEventEntity, view: AuditChainView): AuditEventModel {
+  const { agencySeq, agencyPrevHash, agencyHash, ...content } = event;
+  const model = { ...content, details: JSON.stringify(event.details) };
+  if (view.kind === 'platform') return model;
+  if (event.resourceAgency !== view.agency || agencySeq === null || agencyPrevHash === null || agencyHash === null) {
+    throw new Error(`Audit event ${event.id} is not in ${view.agency}'s chain`); // the trail's query selects only those
+  }
+  return { ...model, seq: String(agencySeq), prevHash: agencyPrevHash, hash: agencyHash };
 }

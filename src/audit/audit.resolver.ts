@@ -20,7 +20,9 @@ export class AuditResolver {
   }
 
   @Allow('AUDITOR')
-  @Query(() => AuditChainStatusModel, { description: 'Re-checks the whole audit hash chain' })
+  @Query(() => AuditChainStatusModel, {
+    description: "Re-checks the audit hash chain the caller is shown: the platform's (auditors of the JIO and the WCO Secretariat) or its agency's own",
+  })
   verifyAuditChain(@Ctx() ctx: RequestContext) {
     return this.audit.verify(ctx);
   }

@@ -5,11 +5,12 @@ import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { whereAllowed } from '../access/casl-sql.js';
 import type { RequestContext } from '../access/request-context.js';
 import { BadUserInputError, ForbiddenError } from '../errors/domain-error.js';
-import { AuditChainVerifier, GENESIS_HASH, auditEventHash, type StoredAuditEvent } from './audit-chain.js';
+import { AuditChainVerifier, AuditChainsVerifier, GENESIS_HASH, auditEventHash, inAgencyChain, type AgencyChainLink, type StoredAuditEvent } from './audit-chain.js';
 import { decodeAuditCursorOrThrow, encodeAuditCursor } from './audit-cursor.js';
 import { AnchorCheck, type AuditAnchor } from './audit-anchors.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { toAuditEventModel, type AuditEventConnectionModel } from './audit.models.js';
+import { auditChainViewOf } from './audit-view.js';
 import { isUuid } from '../database/uuid.js';
 
 /** Arbitrary but fixed: serialises appends to the chain across every process. */
@@ -17,25 +18,53 @@ const AUDIT_CHAIN_LOCK = 7_337_010;
 const VERIFY_BATCH = 5000;
 
 /** The columns of an event, in the order APPEND_AFTER and insertEvents write them. */
-const EVENT_COLUMNS = 'seq, id, at, actor, actor_email, agency, action, resource_type, resource_id, resource_agency, fields, details, prev_hash, hash';
-const EVENT_TYPES = ['bigint', 'uuid', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'uuid', 'text', 'text[]', 'jsonb', 'text', 'text'];
+const EVENT_COLUMNS =
+  'seq, id, at, actor, actor_email, agency, action, resource_type, resource_id, resource_agency, fields, details, prev_hash, hash, agency_seq, agency_prev_hash, agency_hash';
+const EVENT_TYPES = ['bigint', 'uuid', 'timestamptz', 'text', 'text', 'text', 'text', 'text', 'uuid', 'text', 'text[]', 'jsonb', 'text', 'text', 'bigint', 'text', 'text'];
+const LOCK_PARAMETER = EVENT_TYPES.length + 1;
 /**
  * Appends one event after a known end of the chain ($1 - 1, hash $13), in one statement. It takes
  * the chain lock, and inserts nothing when that end is not the current one: either the statement's
  * snapshot shows another end, or (when the lock was not yet held as the statement began, so its
  * snapshot may predate a commit) a committed event already has seq $1, which ON CONFLICT sees.
+ * The event's place in its agency's chain ($15, after hash $16) is checked the same way.
  * Single events only: for several, a conflict on one would let the others in with a broken link.
  */
 const APPEND_AFTER = `
-  WITH chain_lock AS (SELECT pg_advisory_xact_lock($15))
+  WITH chain_lock AS (SELECT pg_advisory_xact_lock($${LOCK_PARAMETER}))
   INSERT INTO audit_events (${EVENT_COLUMNS})
-  SELECT $1::bigint, $2::uuid, $3::timestamptz, $4::text, $5::text, $6::text, $7::text, $8::text, $9::uuid, $10::text, $11::text[], $12::jsonb, $13::text, $14::text
+  SELECT ${EVENT_TYPES.map((type, i) => `$${i + 1}::${type}`).join(', ')}
     FROM chain_lock
    WHERE EXISTS (SELECT 1 FROM (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) tail WHERE tail.seq = $1::bigint - 1 AND tail.hash = $13::text)
+     AND ($15::bigint IS NULL
+          OR (NOT EXISTS (SELECT 1 FROM audit_events later WHERE later.resource_agency = $10::text AND later.agency_seq >= $15::bigint)
+              AND ($15::bigint = 1 AND $16::text = '${GENESIS_HASH}'
+                   OR EXISTS (SELECT 1 FROM audit_events prev WHERE prev.resource_agency = $10::text AND prev.agency_seq = $15::bigint - 1 AND prev.agency_hash = $16::text))))
   ON CONFLICT DO NOTHING
   RETURNING seq`;
-/** Rows per INSERT: 14 parameters each, well under PostgreSQL's 65,535 parameters a statement. */
+/** The end of the platform's chain (agency null), then of each agency's chain named in $1 that has one. */
+const CHAIN_ENDS = `
+  SELECT NULL::text AS agency, tail.seq::text AS seq, tail.hash FROM (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) tail
+  UNION ALL
+  SELECT named.code, agency_tail.agency_seq::text, agency_tail.agency_hash
+    FROM unnest($1::text[]) AS named(code)
+    JOIN LATERAL (SELECT agency_seq, agency_hash FROM audit_events
+                   WHERE resource_agency = named.code AND agency_seq IS NOT NULL ORDER BY agency_seq DESC LIMIT 1) agency_tail ON TRUE`;
+/** Rows per INSERT: 17 parameters each, well under PostgreSQL's 65,535 parameters a statement. */
 const INSERT_ROWS = 1000;
+
+/** A chain's last event: its position and hash. */
+interface ChainEnd {
+  seq: bigint;
+  hash: string;
+}
+
+function eventValues(event: AuditEventEntity): unknown[] {
+  return [
+    event.seq, event.id, event.at, event.actor, event.actorEmail, event.agency, event.action, event.resourceType, event.resourceId,
+    event.resourceAgency, event.fields, JSON.stringify(event.details), event.prevHash, event.hash, event.agencySeq, event.agencyPrevHash, event.agencyHash,
+  ];
+}
 
 /**
  * The events as multi-row INSERTs written here rather than through TypeORM's insert builder, whose
@@ -48,10 +77,7 @@ async function insertEvents(manager: EntityManager, events: readonly AuditEventE
     const values: unknown[] = [];
     const rows = chunk.map((event) => {
       const first = values.length;
-      values.push(
-        event.seq, event.id, event.at, event.actor, event.actorEmail, event.agency, event.action, event.resourceType,
-        event.resourceId, event.resourceAgency, event.fields, JSON.stringify(event.details), event.prevHash, event.hash,
-      );
+      values.push(...eventValues(event));
       return `(${EVENT_TYPES.map((type, i) => `$${first + i + 1}::${type}`).join(', ')})`;
     });
     await manager.query(`INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${rows.join(', ')}`, values);
@@ -110,7 +136,14 @@ interface AuditRow {
   details: Record<string, unknown>;
   prev_hash: string;
   hash: string;
+  agency_seq: string | null;
+  agency_prev_hash: string | null;
+  agency_hash: string | null;
 }
+
+/** What the verifiers read of each event (AuditRow). */
+const STORED_COLUMNS = `seq, id, at, date_trunc('milliseconds', at) <> at AS sub_ms, actor, actor_email, agency, action,
+  resource_type, resource_id, resource_agency, fields, details, prev_hash, hash, agency_seq, agency_prev_hash, agency_hash`;
 
 /** What the stored event will read back as: JSON as jsonb returns it, the uuid in lower case. */
 function normalisedDetails(details: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -152,26 +185,26 @@ export class AuditService {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('AuditService.append must run inside a transaction');
     if (inputs.length === 0) return [];
     const known = this.lastAppended;
-    if (inputs.length === 1 && known) {
+    const agency = inputs[0].resourceAgency ?? null;
+    if (inputs.length === 1 && known && (agency === null || known.agencies.has(agency))) {
       // One statement instead of three when this process wrote the chain's end: it takes the lock,
       // and inserts only if the end is still the one this event links to (see APPEND_AFTER).
-      const [event] = this.chained(manager, inputs, known.seq, known.hash);
-      const inserted = (await manager.query(APPEND_AFTER, [
-        event.seq, event.id, event.at, event.actor, event.actorEmail, event.agency, event.action, event.resourceType,
-        event.resourceId, event.resourceAgency, event.fields, JSON.stringify(event.details), event.prevHash, event.hash, AUDIT_CHAIN_LOCK,
-      ])) as unknown[];
+      const agencies = new Map(known.agencies);
+      const [event] = this.chained(manager, inputs, known.platform, agencies);
+      const inserted = (await manager.query(APPEND_AFTER, [...eventValues(event), AUDIT_CHAIN_LOCK])) as unknown[];
       if (inserted.length === 1) {
-        this.lastAppended = { seq: BigInt(event.seq), hash: event.hash };
+        this.lastAppended = { platform: { seq: BigInt(event.seq), hash: event.hash }, agencies };
         return [event];
       }
       // Another writer (or a rolled-back transaction of ours) moved the end: read it under the lock.
     }
     await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const last = await this.chainEnd(manager);
-    const events = this.chained(manager, inputs, last ? BigInt(last.seq) : 0n, last ? last.hash : GENESIS_HASH);
+    const ends = await this.chainEnds(manager, inputs);
+    const events = this.chained(manager, inputs, ends.platform, ends.agencies);
     await insertEvents(manager, events);
     const end = events[events.length - 1];
-    this.lastAppended = { seq: BigInt(end.seq), hash: end.hash };
+    // Only the agencies just read: an end remembered from before may be a rolled-back event's.
+    this.lastAppended = { platform: { seq: BigInt(end.seq), hash: end.hash }, agencies: ends.agencies };
     return events;
   }
 
@@ -181,16 +214,34 @@ export class AuditService {
     return last ? { seq: String(last.seq), hash: last.hash } : null;
   }
 
-  /**
-   * The end of the chain as this process last appended it. Only a hint: it may be stale (another
-   * process appended, or the transaction rolled back), which APPEND_AFTER detects.
-   */
-  private lastAppended?: { seq: bigint; hash: string };
+  /** The ends of the platform's chain and of the chains of the agencies these events are on (genesis for a chain not yet begun). */
+  private async chainEnds(manager: EntityManager, inputs: readonly AuditEventInput[]): Promise<{ platform: ChainEnd; agencies: Map<string, ChainEnd> }> {
+    const named = [...new Set(inputs.map((input) => input.resourceAgency).filter((agency): agency is string => agency != null))];
+    const rows = (await manager.query(CHAIN_ENDS, [named])) as { agency: string | null; seq: string; hash: string }[];
+    const genesis = (): ChainEnd => ({ seq: 0n, hash: GENESIS_HASH });
+    const agencies = new Map<string, ChainEnd>(named.map((code) => [code, genesis()]));
+    let platform = genesis();
+    for (const row of rows) {
+      const end = { seq: BigInt(row.seq), hash: row.hash };
+      if (row.agency === null) platform = end;
+      else agencies.set(row.agency, end);
+    }
+    return { platform, agencies };
+  }
 
-  /** The events linked one after the other from the given end of the chain. */
-  private chained(manager: EntityManager, inputs: readonly AuditEventInput[], lastSeq: bigint, lastHash: string): AuditEventEntity[] {
-    let seq = lastSeq;
-    let prevHash = lastHash;
+  /**
+   * The ends of the chains as this process last appended them. Only a hint: it may be stale
+   * (another process appended, or the transaction rolled back), which APPEND_AFTER detects; an
+   * agency's end is valid only along with the platform's end it was remembered with.
+   */
+  private lastAppended?: { platform: ChainEnd; agencies: ReadonlyMap<string, ChainEnd> };
+
+  /**
+   * The events linked one after the other from the given end of the platform's chain and, for those
+   * on an agency's record, of that agency's chain (`agencyEnds`, moved on as they are linked).
+   */
+  private chained(manager: EntityManager, inputs: readonly AuditEventInput[], platformEnd: ChainEnd, agencyEnds: Map<string, ChainEnd>): AuditEventEntity[] {
+    let { seq, hash: prevHash } = platformEnd;
     const at = new Date(Date.now()); // whole milliseconds: what timestamptz gives back
     return inputs.map((input) => {
       seq += 1n;
@@ -208,9 +259,19 @@ export class AuditService {
         fields: [...(input.fields ?? [])],
         details: normalisedDetails(input.details),
         prevHash,
+        agencySeq: null,
+        agencyPrevHash: null,
+        agencyHash: null,
       });
       event.hash = auditEventHash(event.prevHash, event);
       prevHash = event.hash;
+      if (event.resourceAgency !== null) {
+        const agencyEnd = agencyEnds.get(event.resourceAgency) ?? { seq: 0n, hash: GENESIS_HASH };
+        event.agencySeq = (agencyEnd.seq + 1n).toString();
+        event.agencyPrevHash = agencyEnd.hash;
+        event.agencyHash = auditEventHash(agencyEnd.hash, { ...event, seq: event.agencySeq });
+        agencyEnds.set(event.resourceAgency, { seq: agencyEnd.seq + 1n, hash: event.agencyHash });
+      }
       return event;
     });
   }
@@ -242,43 +303,76 @@ export class AuditService {
     return this.dataSource.transaction((manager) => this.append(manager, input));
   }
 
-  /** The events about one resource that the caller may read, newest first. */
+  /**
+   * The events about one resource that the caller may read, newest first, placed in the chain the
+   * caller is shown (audit-view.ts): the platform's, or its agency's.
+   */
   async trail(ctx: RequestContext, resourceId: string, first = 50, after?: string | null): Promise<AuditEventConnectionModel> {
     if (!isUuid(resourceId)) throw new BadUserInputError('resourceId must be a UUID', ['resourceId']);
+    const view = auditChainViewOf(ctx);
     const limit = Math.min(Math.max(Math.trunc(first), 1), MAX_PAGE);
     const query = this.events
       .createQueryBuilder('e')
       .where('e.resourceId = :resourceId', { resourceId: resourceId.toLowerCase() })
       .orderBy('e.seq', 'DESC')
       .limit(limit + 1);
-    if (after != null) query.andWhere('e.seq < :afterSeq', { afterSeq: decodeAuditCursorOrThrow(after) });
+    // An agency's chain holds only the events on its records: in seq order too, so it pages the same way.
+    if (view.kind === 'agency') query.andWhere('e.resourceAgency = :viewAgency AND e.agencySeq IS NOT NULL', { viewAgency: view.agency });
+    if (after != null) query.andWhere(view.kind === 'agency' ? 'e.agencySeq < :after' : 'e.seq < :after', { after: decodeAuditCursorOrThrow(after, view) });
     const rows = await whereAllowed(query, ctx.ability, 'read', 'AuditEvent').getMany();
     const page = rows.slice(0, limit);
-    const edges = page.map((event) => ({ cursor: encodeAuditCursor(event.seq), node: toAuditEventModel(event) }));
+    const edges = page.map((event) => {
+      const node = toAuditEventModel(event, view);
+      return { cursor: encodeAuditCursor(node.seq, view), node };
+    });
     return { edges, pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
-  /** verifyChain for a caller, who must hold `verify` on AuditChain. */
+  /**
+   * verifyChain for a caller, who must hold `verify` on AuditChain: the chain the caller is shown.
+   * An agency's auditor learns whether its agency's chain is intact and how many events it holds,
+   * nothing that counts other agencies' events.
+   */
   verify(ctx: RequestContext): Promise<AuditChainStatus> {
     if (!ctx.ability.can('verify', 'AuditChain')) throw new ForbiddenError('Verifying the audit chain is not allowed');
-    return this.verifyChain();
+    const view = auditChainViewOf(ctx);
+    return view.kind === 'agency' ? this.verifyAgencyChain(view.agency) : this.verifyChain();
+  }
+
+  /** Re-checks one agency's chain in its order, a batch at a time; stops at the first broken event. */
+  async verifyAgencyChain(agency: string): Promise<AuditChainStatus> {
+    const verifier = new AuditChainVerifier();
+    let after = '0';
+    for (;;) {
+      const rows = (await this.dataSource.query(
+        `SELECT ${STORED_COLUMNS} FROM audit_events WHERE resource_agency = $1 AND agency_seq > $2 ORDER BY agency_seq LIMIT $3`,
+        [agency, after, VERIFY_BATCH],
+      )) as AuditRow[];
+      for (const row of rows) {
+        const event = storedEvent(row);
+        const link = inAgencyChain(event);
+        const broken = link ? verifier.check(link) : { id: row.id, seq: String(row.agency_seq), reason: 'the event has lost its link in the chain' };
+        if (broken) return { ok: false, checked: verifier.checked + (link ? 0 : 1), firstBrokenId: broken.id, firstBrokenSeq: broken.seq, reason: broken.reason };
+      }
+      if (rows.length < VERIFY_BATCH) return { ok: true, checked: verifier.checked, firstBrokenId: null };
+      after = String(rows[rows.length - 1].agency_seq);
+    }
   }
 
   /**
-   * Re-checks the whole chain in seq order, a batch at a time, and that it still reaches each
-   * anchor with the anchor's hash (audit-anchors.ts); stops at the first broken event or anchor.
+   * Re-checks the whole chain in seq order, and every agency's chain within it, a batch at a time,
+   * and that it still reaches each anchor with the anchor's hash (audit-anchors.ts); stops at the
+   * first broken event or anchor.
    */
   async verifyChain(anchors: readonly AuditAnchor[] = []): Promise<AuditChainStatus> {
-    const verifier = new AuditChainVerifier();
+    const verifier = new AuditChainsVerifier();
     const anchorCheck = new AnchorCheck(anchors);
     const anchorsReached = anchorCheck.size;
     let head: AuditAnchor | null = null;
     let after = '0';
     for (;;) {
       const rows = (await this.dataSource.query(
-        `SELECT seq, id, at, date_trunc('milliseconds', at) <> at AS sub_ms, actor, actor_email, agency, action,
-                resource_type, resource_id, resource_agency, fields, details, prev_hash, hash
-           FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        `SELECT ${STORED_COLUMNS} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
         [after, VERIFY_BATCH],
       )) as AuditRow[];
       for (const row of rows) {
@@ -302,7 +396,7 @@ export class AuditService {
   }
 }
 
-function storedEvent(row: AuditRow): StoredAuditEvent {
+function storedEvent(row: AuditRow): StoredAuditEvent & AgencyChainLink {
   return {
     seq: String(row.seq),
     id: row.id,
@@ -319,5 +413,8 @@ function storedEvent(row: AuditRow): StoredAuditEvent {
     details: row.details,
     prevHash: row.prev_hash,
     hash: row.hash,
+    agencySeq: row.agency_seq === null ? null : String(row.agency_seq),
+    agencyPrevHash: row.agency_prev_hash,
+    agencyHash: row.agency_hash,
   };
 }

@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { auditEventHash } from '../../src/audit/audit-chain.js';
+import { placeInAgencyChains1796200000000 } from '../../migrations/1796200000000-agency-audit-chains.js';
+import { GENESIS_HASH, auditEventHash } from '../../src/audit/audit-chain.js';
 import { AuditAnchorLog } from '../../src/audit/audit-anchor-log.js';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
 import { AuditService, type AuditEventInput } from '../../src/audit/audit.service.js';
@@ -105,11 +106,21 @@ describe('audit chain', () => {
       await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, checked: 4, firstBrokenId: id, firstBrokenSeq: '4', reason: expect.any(String) });
     });
 
-    it('modified content with a recomputed hash (reported at the next event, whose link breaks)', async () => {
+    it("modified content with a recomputed hash (reported there: its agency's chain still holds the old hash)", async () => {
       const stored = await db.getRepository(AuditEventEntity).findOneByOrFail({ seq: '4' });
       const forged = { ...stored, agency: 'KY' };
       await db.query('UPDATE audit_events SET agency = $1, hash = $2 WHERE seq = 4', [forged.agency, auditEventHash(stored.prevHash, forged)]);
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, checked: 4, firstBrokenId: stored.id, reason: "in JM's chain: the content does not match its hash" });
+    });
+
+    it('modified content with both hashes recomputed (reported at the next event, whose links break)', async () => {
+      const stored = await db.getRepository(AuditEventEntity).findOneByOrFail({ seq: '4' });
+      const forged = { ...stored, agency: 'KY' };
+      await db.query('UPDATE audit_events SET agency = $1, hash = $2, agency_hash = $3 WHERE seq = 4', [
+        forged.agency, auditEventHash(stored.prevHash, forged), auditEventHash(stored.agencyPrevHash!, { ...forged, seq: stored.agencySeq! }),
+      ]);
       await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, checked: 5, firstBrokenId: await idAt(5), reason: expect.stringMatching(/prevHash/) });
+      await expect(audit.verifyAgencyChain('JM')).resolves.toMatchObject({ ok: false, checked: 5, firstBrokenId: await idAt(5), firstBrokenSeq: '5', reason: expect.stringMatching(/prevHash/) });
     });
 
     it('a deleted event (reported at the event after the gap)', async () => {
@@ -186,6 +197,79 @@ describe('audit chain', () => {
         { msg: 'audit anchor', fields: { anchor: `10:${await hashAt(10)}` } },
         { msg: 'audit anchor', fields: { anchor: `11:${await hashAt(11)}` } },
       ]);
+    });
+  });
+  describe("each agency's own chain", () => {
+    const agencyLinks = async () =>
+      (await db.query('SELECT seq::text AS seq, agency_seq::text AS agency_seq, agency_prev_hash, agency_hash FROM audit_events ORDER BY seq')) as Record<string, string | null>[];
+
+    beforeEach(() => db.query('DELETE FROM audit_events'));
+
+    it('links the events on each agency\'s records by themselves, through concurrent appends, other writers and rollbacks', async () => {
+      const other = new AuditService(db, db.getRepository(AuditEventEntity));
+      const agencies = ['JM', 'TT', null, 'JM', 'BS'];
+      await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 3 ? audit : other).appendStandalone(event(i, { resourceAgency: agencies[i % 5] }))));
+      await expect(db.transaction(async (manager) => {
+        await audit.append(manager, event(99, { resourceAgency: 'TT' }));
+        throw new Error('rolled back');
+      })).rejects.toThrow('rolled back');
+      for (let i = 0; i < 8; i++) await (i % 3 ? audit : other).appendStandalone(event(100 + i, { resourceAgency: i % 2 ? 'TT' : 'JM' }));
+      await db.transaction((manager) => audit.appendMany(manager, [event(200, { resourceAgency: 'BS' }), event(201, { resourceAgency: null }), event(202, { resourceAgency: 'BS' })]));
+
+      const rows = await db.getRepository(AuditEventEntity).find({ order: { seq: 'ASC' } });
+      expect(rows).toHaveLength(41);
+      for (const agency of ['JM', 'TT', 'BS']) {
+        const own = rows.filter((row) => row.resourceAgency === agency);
+        expect(own.map((row) => row.agencySeq)).toEqual(own.map((_row, i) => String(i + 1)));
+        let prevHash = GENESIS_HASH;
+        for (const row of own) {
+          expect(row.agencyPrevHash).toBe(prevHash);
+          expect(row.agencyHash).toBe(auditEventHash(prevHash, { ...row, seq: row.agencySeq! }));
+          prevHash = row.agencyHash!;
+        }
+      }
+      const unowned = rows.filter((row) => row.resourceAgency === null);
+      expect(unowned.length).toBeGreaterThan(0);
+      expect(unowned.every((row) => row.agencySeq === null && row.agencyPrevHash === null && row.agencyHash === null)).toBe(true);
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true, checked: 41 });
+      const jm = rows.filter((row) => row.resourceAgency === 'JM').length;
+      await expect(audit.verifyAgencyChain('JM')).resolves.toEqual({ ok: true, checked: jm, firstBrokenId: null });
+      await expect(audit.verifyAgencyChain('KY')).resolves.toEqual({ ok: true, checked: 0, firstBrokenId: null });
+    });
+
+    it.each([
+      ['a modified agency hash', `UPDATE audit_events SET agency_hash = repeat('c', 64) WHERE seq = $1`, /^in JM's chain: the content does not match its hash/, /^the content does not match its hash/],
+      ['an event taken out of its agency\'s chain', 'UPDATE audit_events SET agency_seq = NULL, agency_prev_hash = NULL, agency_hash = NULL WHERE seq = $1', /^the event has no place in JM's chain/, /missing or out of order/],
+      ['an agency position moved', 'UPDATE audit_events SET agency_seq = agency_seq + 100 WHERE seq = $1', /^in JM's chain: expected seq/, /missing or out of order/],
+    ])('finds %s, by both walks', async (_what, sql, platformReason, agencyReason) => {
+      for (let i = 0; i < 9; i++) await audit.appendStandalone(event(i, { resourceAgency: i % 3 === 1 ? 'TT' : 'JM' }));
+      const [target] = (await db.query("SELECT seq::text AS seq, id, agency_seq::text AS agency_seq FROM audit_events WHERE resource_agency = 'JM' ORDER BY seq OFFSET 3 LIMIT 1")) as { seq: string; id: string; agency_seq: string }[];
+      await db.query(sql, [target.seq]);
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, checked: Number(target.seq), firstBrokenId: target.id, firstBrokenSeq: target.seq, reason: expect.stringMatching(platformReason) });
+      const agencyWalk = await audit.verifyAgencyChain('JM');
+      expect(agencyWalk).toMatchObject({ ok: false, reason: expect.stringMatching(agencyReason) });
+      expect(Number(agencyWalk.firstBrokenSeq)).toBeLessThanOrEqual(Number(target.agency_seq) + 100);
+      await expect(audit.verifyAgencyChain('TT')).resolves.toMatchObject({ ok: true, checked: 3 });
+    });
+
+    it("places existing events in their agencies' chains exactly as appending does (the migration's own copy of the hash)", async () => {
+      for (let i = 0; i < 12; i++) {
+        await audit.appendStandalone(event(i, {
+          resourceAgency: [null, 'JM', 'TT'][i % 3],
+          actorEmail: i % 2 ? null : `élo-${i}@jm.test`,
+          details: { i, 'ü': 'ẞ', big: 1e21, small: 0.000001, list: [{ b: 2, a: 1 }, '\u2028'], none: null },
+        }));
+      }
+      const appended = await agencyLinks();
+      await db.query('UPDATE audit_events SET agency_seq = NULL, agency_prev_hash = NULL, agency_hash = NULL');
+      const runner = db.createQueryRunner();
+      try {
+        await placeInAgencyChains1796200000000(runner);
+      } finally {
+        await runner.release();
+      }
+      expect(await agencyLinks()).toEqual(appended);
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true, checked: 12 });
     });
   });
 });

@@ -12,6 +12,13 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * event, with its agency position as `seq`), written out here rather than imported: migrations
  * import nothing from src/, so that changing live code never rewrites history. A test holds this
  * copy to the live one (test/medium/audit.medium-spec.ts).
+ *
+ * The platform's chain is checked on the way: an event that does not extend it (changed, or after
+ * a deleted one) is given an agency hash that cannot verify, so that its agency's auditors, who now
+ * verify only their agency's chain, still find it broken there. A CHECK keeps every event on an
+ * agency's record in that agency's chain: a writer of an earlier version, still running, fails
+ * rather than leaving holes (stop the old version's processes before this upgrade). The backfill
+ * holds the table's lock: audited writes wait until it is done.
  */
 export class AgencyAuditChains1796200000000 implements MigrationInterface {
   name = 'AgencyAuditChains1796200000000';
@@ -22,9 +29,11 @@ export class AgencyAuditChains1796200000000 implements MigrationInterface {
     await runner.query('ALTER TABLE "audit_events" ADD "agency_hash" character(64)');
     await placeInAgencyChains1796200000000(runner);
     await runner.query('CREATE UNIQUE INDEX "uq_audit_events_agency_seq" ON "audit_events" ("resource_agency", "agency_seq") ');
+    await runner.query(`ALTER TABLE "audit_events" ADD CONSTRAINT "chk_audit_events_agency_chain" CHECK (${AGENCY_CHAIN_CHECK_1796200000000})`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    await runner.query('ALTER TABLE "audit_events" DROP CONSTRAINT "chk_audit_events_agency_chain"');
     await runner.query('DROP INDEX "public"."uq_audit_events_agency_seq"');
     await runner.query('ALTER TABLE "audit_events" DROP COLUMN "agency_hash"');
     await runner.query('ALTER TABLE "audit_events" DROP COLUMN "agency_prev_hash"');
@@ -32,7 +41,13 @@ export class AgencyAuditChains1796200000000 implements MigrationInterface {
   }
 }
 
+/** An event is in an agency's chain, with all three columns, exactly when it is on an agency's record. */
+export const AGENCY_CHAIN_CHECK_1796200000000 =
+  '(resource_agency IS NULL) = (agency_seq IS NULL) AND (agency_seq IS NULL) = (agency_prev_hash IS NULL) AND (agency_seq IS NULL) = (agency_hash IS NULL)';
+
 const GENESIS = '0'.repeat(64);
+/** What an event that did not extend the platform's chain gets as its agency hash: no content hashes to it. */
+const UNVERIFIABLE = 'f'.repeat(64);
 const BATCH = 5000;
 
 interface EventRow {
@@ -45,21 +60,34 @@ interface EventRow {
   action: string;
   resource_type: string | null;
   resource_id: string | null;
-  resource_agency: string;
+  resource_agency: string | null;
   fields: string[];
   details: Record<string, unknown>;
+  sub_ms: boolean;
+  prev_hash: string;
+  hash: string;
 }
 
-/** Places every event on an agency's record in that agency's chain, in the platform's order. */
+function eventHash(prevHash: string, seq: string, row: EventRow): string {
+  const content = canonicalize({
+    seq, id: row.id, at: row.at, actor: row.actor, actorEmail: row.actor_email, agency: row.agency, action: row.action,
+    resourceType: row.resource_type, resourceId: row.resource_id, resourceAgency: row.resource_agency, fields: row.fields, details: row.details,
+  });
+  return createHash('sha256').update(prevHash + content, 'utf8').digest('hex');
+}
+
+/** Places every event on an agency's record in that agency's chain, in the platform's order, checking the platform's chain as it goes. */
 export async function placeInAgencyChains1796200000000(runner: QueryRunner): Promise<void> {
   const ends = new Map<string, { seq: bigint; hash: string }>();
+  let platform = { seq: 0n, hash: GENESIS };
   let after = '0';
   for (;;) {
     // `at` as toISOString() writes it (the hash's form), whatever the connection's date parsing.
     const rows = (await runner.query(
-      `SELECT e.seq::text AS seq, e.id::text AS id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.actor, e.actor_email,
-              e.agency, e.action, e.resource_type, e.resource_id::text AS resource_id, e.resource_agency, e.fields, e.details
-         FROM audit_events e WHERE e.seq > $1 AND e.resource_agency IS NOT NULL ORDER BY e.seq LIMIT $2`,
+      `SELECT e.seq::text AS seq, e.id::text AS id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+              date_trunc('milliseconds', e.at) <> e.at AS sub_ms, e.actor, e.actor_email, e.agency, e.action, e.resource_type,
+              e.resource_id::text AS resource_id, e.resource_agency, e.fields, e.details, e.prev_hash, e.hash
+         FROM audit_events e WHERE e.seq > $1 ORDER BY e.seq LIMIT $2`,
       [after, BATCH],
     )) as EventRow[];
     if (rows.length === 0) return;
@@ -68,13 +96,13 @@ export async function placeInAgencyChains1796200000000(runner: QueryRunner): Pro
     const prevHashes: string[] = [];
     const hashes: string[] = [];
     for (const row of rows) {
+      const extendsPlatform =
+        BigInt(row.seq) === platform.seq + 1n && row.prev_hash === platform.hash && !row.sub_ms && eventHash(row.prev_hash, row.seq, row) === row.hash;
+      platform = { seq: BigInt(row.seq), hash: row.hash };
+      if (row.resource_agency === null) continue;
       const end = ends.get(row.resource_agency) ?? { seq: 0n, hash: GENESIS };
       const agencySeq = (end.seq + 1n).toString();
-      const content = canonicalize({
-        seq: agencySeq, id: row.id, at: row.at, actor: row.actor, actorEmail: row.actor_email, agency: row.agency, action: row.action,
-        resourceType: row.resource_type, resourceId: row.resource_id, resourceAgency: row.resource_agency, fields: row.fields, details: row.details,
-      });
-      const hash = createHash('sha256').update(end.hash + content, 'utf8').digest('hex');
+      const hash = extendsPlatform ? eventHash(end.hash, agencySeq, row) : UNVERIFIABLE;
       seqs.push(row.seq);
       agencySeqs.push(agencySeq);
       prevHashes.push(end.hash);

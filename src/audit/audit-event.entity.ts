@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * One entry of the tamper-evident audit trail. `hash` covers the event's content and the previous
@@ -11,6 +11,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('idx_audit_events_resource', ['resourceId', 'seq'])
 @Index('idx_audit_events_resource_agency', ['resourceAgency', 'seq'])
 @Index('uq_audit_events_agency_seq', ['resourceAgency', 'agencySeq'], { unique: true })
+@Check(
+  'chk_audit_events_agency_chain',
+  '(resource_agency IS NULL) = (agency_seq IS NULL) AND (agency_seq IS NULL) = (agency_prev_hash IS NULL) AND (agency_seq IS NULL) = (agency_hash IS NULL)',
+)
 export class AuditEventEntity {
   /** Position in the chain, gap-free: assigned under a lock, never by a sequence. */
   @PrimaryColumn({ type: 'bigint' })

@@ -200,10 +200,15 @@ export class AuditService {
     }
     await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
     const ends = await this.chainEnds(manager, inputs);
+    // Under the lock, a platform end equal to the one remembered means every event since was this
+    // process's own: the agency ends remembered with it still hold. Otherwise only those just read.
+    const remembered = this.lastAppended;
+    if (remembered && remembered.platform.seq === ends.platform.seq && remembered.platform.hash === ends.platform.hash) {
+      for (const [code, end] of remembered.agencies) if (!ends.agencies.has(code)) ends.agencies.set(code, end);
+    }
     const events = this.chained(manager, inputs, ends.platform, ends.agencies);
     await insertEvents(manager, events);
     const end = events[events.length - 1];
-    // Only the agencies just read: an end remembered from before may be a rolled-back event's.
     this.lastAppended = { platform: { seq: BigInt(end.seq), hash: end.hash }, agencies: ends.agencies };
     return events;
   }
@@ -317,7 +322,9 @@ export class AuditService {
       .orderBy('e.seq', 'DESC')
       .limit(limit + 1);
     // An agency's chain holds only the events on its records: in seq order too, so it pages the same way.
-    if (view.kind === 'agency') query.andWhere('e.resourceAgency = :viewAgency AND e.agencySeq IS NOT NULL', { viewAgency: view.agency });
+    if (view.kind === 'agency') {
+      query.andWhere('e.resourceAgency = :viewAgency AND e.agencySeq IS NOT NULL AND e.agencyPrevHash IS NOT NULL AND e.agencyHash IS NOT NULL', { viewAgency: view.agency });
+    }
     if (after != null) query.andWhere(view.kind === 'agency' ? 'e.agencySeq < :after' : 'e.seq < :after', { after: decodeAuditCursorOrThrow(after, view) });
     const rows = await whereAllowed(query, ctx.ability, 'read', 'AuditEvent').getMany();
     const page = rows.slice(0, limit);
@@ -339,7 +346,11 @@ export class AuditService {
     return view.kind === 'agency' ? this.verifyAgencyChain(view.agency) : this.verifyChain();
   }
 
-  /** Re-checks one agency's chain in its order, a batch at a time; stops at the first broken event. */
+  /**
+   * Re-checks one agency's chain in its order, a batch at a time, stopping at the first broken
+   * event; then that no event on the agency's records stands outside the chain (which the schema's
+   * CHECK forbids, so only a change made behind the application's back leaves one).
+   */
   async verifyAgencyChain(agency: string): Promise<AuditChainStatus> {
     const verifier = new AuditChainVerifier();
     let after = '0';
@@ -349,14 +360,19 @@ export class AuditService {
         [agency, after, VERIFY_BATCH],
       )) as AuditRow[];
       for (const row of rows) {
-        const event = storedEvent(row);
-        const link = inAgencyChain(event);
+        const link = inAgencyChain(storedEvent(row));
         const broken = link ? verifier.check(link) : { id: row.id, seq: String(row.agency_seq), reason: 'the event has lost its link in the chain' };
-        if (broken) return { ok: false, checked: verifier.checked + (link ? 0 : 1), firstBrokenId: broken.id, firstBrokenSeq: broken.seq, reason: broken.reason };
+        if (broken) return { ok: false, checked: link ? verifier.checked : verifier.checked + 1, firstBrokenId: broken.id, firstBrokenSeq: broken.seq, reason: broken.reason };
       }
-      if (rows.length < VERIFY_BATCH) return { ok: true, checked: verifier.checked, firstBrokenId: null };
+      if (rows.length < VERIFY_BATCH) break;
       after = String(rows[rows.length - 1].agency_seq);
     }
+    const [outside] = (await this.dataSource.query(
+      'SELECT id FROM audit_events WHERE resource_agency = $1 AND (agency_seq IS NULL OR agency_prev_hash IS NULL OR agency_hash IS NULL) ORDER BY seq LIMIT 1',
+      [agency],
+    )) as { id: string }[];
+    if (outside) return { ok: false, checked: verifier.checked, firstBrokenId: outside.id, reason: "an event on the agency's records has no place in its chain" };
+    return { ok: true, checked: verifier.checked, firstBrokenId: null };
   }
 
   /**

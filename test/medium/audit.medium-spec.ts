@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { placeInAgencyChains1796200000000 } from '../../migrations/1796200000000-agency-audit-chains.js';
+import { AGENCY_CHAIN_CHECK_1796200000000, placeInAgencyChains1796200000000 } from '../../migrations/1796200000000-agency-audit-chains.js';
 import { GENESIS_HASH, auditEventHash } from '../../src/audit/audit-chain.js';
 import { AuditAnchorLog } from '../../src/audit/audit-anchor-log.js';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
@@ -237,6 +237,16 @@ describe('audit chain', () => {
       await expect(audit.verifyAgencyChain('KY')).resolves.toEqual({ ok: true, checked: 0, firstBrokenId: null });
     });
 
+    /** A change made behind the application's back, which the CHECK would refuse. */
+    const withoutCheck = async (change: () => Promise<unknown>) => {
+      await db.query('ALTER TABLE audit_events DROP CONSTRAINT chk_audit_events_agency_chain');
+      try {
+        await change();
+      } finally {
+        await db.query(`ALTER TABLE audit_events ADD CONSTRAINT chk_audit_events_agency_chain CHECK (${AGENCY_CHAIN_CHECK_1796200000000}) NOT VALID`);
+      }
+    };
+
     it.each([
       ['a modified agency hash', `UPDATE audit_events SET agency_hash = repeat('c', 64) WHERE seq = $1`, /^in JM's chain: the content does not match its hash/, /^the content does not match its hash/],
       ['an event taken out of its agency\'s chain', 'UPDATE audit_events SET agency_seq = NULL, agency_prev_hash = NULL, agency_hash = NULL WHERE seq = $1', /^the event has no place in JM's chain/, /missing or out of order/],
@@ -244,12 +254,60 @@ describe('audit chain', () => {
     ])('finds %s, by both walks', async (_what, sql, platformReason, agencyReason) => {
       for (let i = 0; i < 9; i++) await audit.appendStandalone(event(i, { resourceAgency: i % 3 === 1 ? 'TT' : 'JM' }));
       const [target] = (await db.query("SELECT seq::text AS seq, id, agency_seq::text AS agency_seq FROM audit_events WHERE resource_agency = 'JM' ORDER BY seq OFFSET 3 LIMIT 1")) as { seq: string; id: string; agency_seq: string }[];
-      await db.query(sql, [target.seq]);
+      await withoutCheck(() => db.query(sql, [target.seq]));
       await expect(audit.verifyChain()).resolves.toMatchObject({ ok: false, checked: Number(target.seq), firstBrokenId: target.id, firstBrokenSeq: target.seq, reason: expect.stringMatching(platformReason) });
       const agencyWalk = await audit.verifyAgencyChain('JM');
       expect(agencyWalk).toMatchObject({ ok: false, reason: expect.stringMatching(agencyReason) });
       expect(Number(agencyWalk.firstBrokenSeq)).toBeLessThanOrEqual(Number(target.agency_seq) + 100);
       await expect(audit.verifyAgencyChain('TT')).resolves.toMatchObject({ ok: true, checked: 3 });
+    });
+
+    it("finds the newest event of an agency's records taken out of its chain, which no gap shows", async () => {
+      for (let i = 0; i < 4; i++) await audit.appendStandalone(event(i));
+      const [newest] = (await db.query('SELECT seq::text AS seq, id FROM audit_events ORDER BY seq DESC LIMIT 1')) as { seq: string; id: string }[];
+      await withoutCheck(() => db.query('UPDATE audit_events SET agency_seq = NULL, agency_prev_hash = NULL, agency_hash = NULL WHERE seq = $1', [newest.seq]));
+      await expect(audit.verifyAgencyChain('JM')).resolves.toEqual({ ok: false, checked: 3, firstBrokenId: newest.id, reason: "an event on the agency's records has no place in its chain" });
+    });
+
+    it('refuses an event on an agency\'s record written without its place in that chain (a writer of the earlier version)', async () => {
+      await audit.appendStandalone(event(1));
+      const [end] = (await db.query('SELECT seq::text AS seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as { seq: string; hash: string }[];
+      const old = { ...event(2), seq: String(BigInt(end.seq) + 1n), id: randomUUID(), at: new Date(), actorEmail: null, resourceType: 'Seizure', resourceId: randomUUID(), resourceAgency: 'JM', fields: [], details: {} };
+      await expect(db.query(
+        `INSERT INTO audit_events (seq, id, at, actor, agency, action, resource_type, resource_id, resource_agency, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [old.seq, old.id, old.at, old.actor, old.agency, old.action, old.resourceType, old.resourceId, old.resourceAgency, end.hash, auditEventHash(end.hash, old)],
+      )).rejects.toThrow(/chk_audit_events_agency_chain/);
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true, checked: 1 });
+    });
+
+    it('appends single events on several agencies in turn with one statement each, once each agency is known', async () => {
+      // chainEnds is read only on the three-statement path, under the lock.
+      const lockedPath = jest.spyOn(audit as unknown as { chainEnds: () => Promise<unknown> }, 'chainEnds');
+      try {
+        for (let i = 0; i < 60; i++) await audit.appendStandalone(event(i, { resourceAgency: ['JM', 'TT', null, 'BS'][i % 4] }));
+        expect(lockedPath.mock.calls.length).toBeLessThanOrEqual(4); // the first append, then once for each agency not yet known
+      } finally {
+        lockedPath.mockRestore();
+      }
+      await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true, checked: 60 });
+    });
+
+    it("gives an event that did not extend the platform's chain before the upgrade an agency hash that cannot verify", async () => {
+      for (let i = 0; i < 8; i++) await audit.appendStandalone(event(i, { resourceAgency: i % 2 ? 'TT' : 'JM' }));
+      const [changed] = (await db.query("SELECT seq::text AS seq, id, agency_seq::text AS agency_seq FROM audit_events WHERE resource_agency = 'JM' ORDER BY seq OFFSET 2 LIMIT 1")) as { seq: string; id: string; agency_seq: string }[];
+      await withoutCheck(async () => {
+        await db.query("UPDATE audit_events SET fields = '{persons}' WHERE seq = $1", [changed.seq]); // changed before the upgrade
+        await db.query('UPDATE audit_events SET agency_seq = NULL, agency_prev_hash = NULL, agency_hash = NULL');
+        const runner = db.createQueryRunner();
+        try {
+          await placeInAgencyChains1796200000000(runner);
+        } finally {
+          await runner.release();
+        }
+      });
+      await expect(audit.verifyAgencyChain('JM')).resolves.toMatchObject({ ok: false, firstBrokenId: changed.id, firstBrokenSeq: changed.agency_seq, reason: 'the content does not match its hash' });
+      await expect(audit.verifyAgencyChain('TT')).resolves.toMatchObject({ ok: true, checked: 4 });
     });
 
     it("places existing events in their agencies' chains exactly as appending does (the migration's own copy of the hash)", async () => {
@@ -261,13 +319,15 @@ describe('audit chain', () => {
         }));
       }
       const appended = await agencyLinks();
-      await db.query('UPDATE audit_events SET agency_seq = NULL, agency_prev_hash = NULL, agency_hash = NULL');
-      const runner = db.createQueryRunner();
-      try {
-        await placeInAgencyChains1796200000000(runner);
-      } finally {
-        await runner.release();
-      }
+      await withoutCheck(async () => {
+        await db.query('UPDATE audit_events SET agency_seq = NULL, agency_prev_hash = NULL, agency_hash = NULL');
+        const runner = db.createQueryRunner();
+        try {
+          await placeInAgencyChains1796200000000(runner);
+        } finally {
+          await runner.release();
+        }
+      });
       expect(await agencyLinks()).toEqual(appended);
       await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true, checked: 12 });
     });

@@ -13,7 +13,11 @@ export class AccessChangeBroadcaster implements AccessChangePublisher {
 
   publish(change: AccessChange): Promise<void> {
     return this.bus.publishAccessChange(change).catch((error: unknown) => {
-      this.logger.event('error', 'access change not published', { reason: change.reason, error: error instanceof Error ? error.message : String(error) });
+      this.logger.event('error', 'access change not published', {
+        reason: change.reason,
+        ...(change.requestId ? { requestId: change.requestId } : {}),
+        error: error instanceof Error ? error.message : String(error),
+      });
     });
   }
 }

@@ -10,6 +10,8 @@ export interface AccessChange {
   users?: string[];
   agencies?: string[];
   reason: string;
+  /** The request that made the change, when one did: for the log line if it cannot be published. */
+  requestId?: string;
 }
 
 export interface AccessChangePublisher {

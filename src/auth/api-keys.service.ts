@@ -80,7 +80,9 @@ export class ApiKeysService {
     return { id: saved.id, key, expiresAt };
   }
 
-  async revoke(id: string, now = new Date()): Promise<ApiKeyEntity> {
+  /** Revokes a key at once; `requestId`: the request that asked, for the log line if the change cannot be published. */
+  async revoke(id: string, options: { now?: Date; requestId?: string } = {}): Promise<ApiKeyEntity> {
+    const now = options.now ?? new Date();
     if (!isUuid(id)) throw new BadUserInputError(`Invalid API key id: ${id}`, ['id']);
     const key = await this.keys.findOneBy({ id });
     if (!key) throw new NotFoundError(`API key ${id}`);
@@ -89,7 +91,7 @@ export class ApiKeysService {
       key.revokedAt = now;
     }
     // Also when it was revoked already: a repeated revoke is how an operator makes sure.
-    await this.accessChanges?.publish({ users: [key.userId], reason: 'api key revoked' });
+    await this.accessChanges?.publish({ users: [key.userId], reason: 'api key revoked', requestId: options.requestId });
     return key;
   }
 

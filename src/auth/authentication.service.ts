@@ -18,11 +18,12 @@ export class AuthenticationService {
     @InjectRepository(AgencyEntity) private readonly agencies: Repository<AgencyEntity>,
   ) {}
 
-  async authenticate(authorization: string | undefined): Promise<Principal> {
+  /** `requestId`: the request being authenticated, for the log lines written on the way (an OIDC identity's first binding). */
+  async authenticate(authorization: string | undefined, requestId?: string): Promise<Principal> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw new UnauthenticatedError('Missing credentials: send Authorization: Bearer <API key or OIDC token>');
     const token = match[1];
-    if (OidcService.looksLikeJwt(token)) return this.withToken(token);
+    if (OidcService.looksLikeJwt(token)) return this.withToken(token, requestId);
     return this.withKey(await this.apiKeys.credentialsForKey(token));
   }
 
@@ -30,14 +31,14 @@ export class AuthenticationService {
    * A console session's credential, checked again as on its first request: revoked or expired, it
    * fails, and so does one that now stands for someone else than the session's user.
    */
-  async authenticateSession(credential: SessionCredential, sessionUserId: string): Promise<Principal> {
-    const principal = credential.kind === 'oidc' ? await this.withToken(credential.token) : await this.withKey(await this.apiKeys.credentialsForHash(credential.keyHash));
+  async authenticateSession(credential: SessionCredential, sessionUserId: string, requestId?: string): Promise<Principal> {
+    const principal = credential.kind === 'oidc' ? await this.withToken(credential.token, requestId) : await this.withKey(await this.apiKeys.credentialsForHash(credential.keyHash));
     if (principal.userId !== sessionUserId) throw new UnauthenticatedError('The console session has ended: sign in again');
     return principal;
   }
 
-  private async withToken(token: string): Promise<Principal> {
-    const signIn = await this.oidc.signIn(token);
+  private async withToken(token: string, requestId: string | undefined): Promise<Principal> {
+    const signIn = await this.oidc.signIn(token, requestId);
     if (!signIn) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
     return { ...(await this.principalFor(signIn.user, 'oidc')), credentialsExpireAt: signIn.expiresAt };
   }

@@ -70,7 +70,7 @@ export class OidcBindingsService {
       }));
       return binding;
     });
-    await this.accessChanges?.publish({ users: [removed.userId], reason: 'oidc binding removed' });
+    await this.accessChanges?.publish({ users: [removed.userId], reason: 'oidc binding removed', requestId: ctx.requestId });
     return removed;
   }
 }

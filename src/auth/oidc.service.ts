@@ -42,11 +42,12 @@ export class OidcService {
     return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
   }
 
-  async userForToken(token: string): Promise<UserEntity | null> {
-    return (await this.signIn(token))?.user ?? null;
+  /** `requestId`: the request signing in, named in the log line of a first sign-in's binding. */
+  async userForToken(token: string, requestId?: string): Promise<UserEntity | null> {
+    return (await this.signIn(token, requestId))?.user ?? null;
   }
 
-  async signIn(token: string): Promise<OidcSignIn | null> {
+  async signIn(token: string, requestId?: string): Promise<OidcSignIn | null> {
     const issuer = this.config.oidc.issuer;
     if (!issuer) return null;
     const claims = await this.verifiedClaims(issuer, token);
@@ -56,7 +57,7 @@ export class OidcService {
     const users = this.dataSource.getRepository(UserEntity);
     const bound = await users.findOneBy({ oidcSubject: subject });
     if (bound) return bound.status === 'ACTIVE' ? { user: bound, expiresAt } : null;
-    const user = await this.bind(subject, claims);
+    const user = await this.bind(subject, claims, requestId);
     return user ? { user, expiresAt } : null;
   }
 
@@ -98,7 +99,7 @@ export class OidcService {
    * when that user already has a binding (the conditional UPDATE also settles a race between two
    * subjects).
    */
-  private async bind(subject: string, claims: JWTPayload): Promise<UserEntity | null> {
+  private async bind(subject: string, claims: JWTPayload, requestId: string | undefined): Promise<UserEntity | null> {
     if (claims.email_verified !== true) return null;
     const email = canonicalEmail(claims[this.config.oidc.emailClaim]);
     if (!email.ok) return null;
@@ -119,7 +120,7 @@ export class OidcService {
         fields: ['oidcSubject'],
         details: { subject },
       });
-      this.logger.event('info', 'oidc identity bound', { userId: user.id, subject });
+      this.logger.event('info', 'oidc identity bound', { userId: user.id, subject, ...(requestId ? { requestId } : {}) });
       return Object.assign(user, { oidcSubject: subject, oidcBoundAt: now });
     });
   }

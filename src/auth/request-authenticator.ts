@@ -22,9 +22,9 @@ export class RequestAuthenticator {
     private readonly sessions: ConsoleSessions,
   ) {}
 
-  async authenticate(headers: CredentialHeaders, method: string | undefined): Promise<Principal> {
+  async authenticate(headers: CredentialHeaders, method: string | undefined, requestId?: string): Promise<Principal> {
     const authorization = headers.authorization;
-    if (authorization) return this.authentication.authenticate(Array.isArray(authorization) ? authorization[0] : authorization);
+    if (authorization) return this.authentication.authenticate(Array.isArray(authorization) ? authorization[0] : authorization, requestId);
     const sessionId = cookieValue(headers.cookie, SESSION_COOKIE);
     if (!sessionId) return this.authentication.authenticate(undefined);
     const session = await this.sessions.lookup(sessionId);
@@ -32,6 +32,6 @@ export class RequestAuthenticator {
     if (!(method && SAFE_METHODS.has(method.toUpperCase())) && !csrfMatches(headers[CSRF_HEADER], session.csrfToken)) {
       throw new UnauthenticatedError(`A request with the session cookie must carry the session's ${CSRF_HEADER} header`);
     }
-    return this.authentication.authenticateSession(session.credential, session.userId);
+    return this.authentication.authenticateSession(session.credential, session.userId, requestId);
   }
 }

@@ -24,7 +24,7 @@ export class RequestContexts implements RequestContextFactory {
   ) {}
 
   async forRequest(credentials: CredentialHeaders, options: { method?: string; requestId?: string } = {}): Promise<RequestContext> {
-    const principal = await this.authenticator.authenticate(credentials, options.method);
+    const principal = await this.authenticator.authenticate(credentials, options.method, options.requestId);
     return this.contextOf(principal, options.requestId ?? '');
   }
 

@@ -81,7 +81,13 @@ export class OidcLoginService {
    * the code is exchanged with the verifier kept for it, and the token must pass OidcService.
    * Returns the user, the token the session stands for and when it expires.
    */
-  async complete(state: string | undefined, stateCookie: string | undefined, code: string | undefined, now = Date.now()): Promise<{ user: UserEntity; token: string; notAfter?: Date }> {
+  async complete(
+    state: string | undefined,
+    stateCookie: string | undefined,
+    code: string | undefined,
+    now = Date.now(),
+    requestId?: string,
+  ): Promise<{ user: UserEntity; token: string; notAfter?: Date }> {
     if (!this.enabled) throw new NotFoundError('OIDC sign-in');
     if (!state || !code || state !== stateCookie) throw new UnauthenticatedError('The sign-in did not start in this browser, or has expired: start again');
     const pending = await this.takePending(state, now);
@@ -103,7 +109,7 @@ export class OidcLoginService {
     // The API accepts the access token when it is a JWT for our audience; otherwise the ID token.
     const candidates = [tokens.access_token, idToken].filter((t): t is string => typeof t === 'string' && OidcService.looksLikeJwt(t));
     for (const token of candidates) {
-      const user = await this.oidc.userForToken(token);
+      const user = await this.oidc.userForToken(token, requestId);
       if (!user) continue;
       const exp = this.claim(token, 'exp');
       return { user, token, notAfter: typeof exp === 'number' ? new Date(exp * 1000) : undefined };

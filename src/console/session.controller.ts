@@ -8,6 +8,7 @@ import { ConsoleSessions, CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches 
 import { OidcService } from '../auth/oidc.service.js';
 import type { Principal } from '../access/principal.js';
 import { BadUserInputError, UnauthenticatedError } from '../errors/domain-error.js';
+import { requestIdOf } from '../observability/request-scope.js';
 import { OidcLoginService } from './oidc-login.service.js';
 import { SignInStartLimit } from './sign-in-start-limit.js';
 import { OIDC_STATE_COOKIE, clearedSessionCookie, oidcStateCookie, sessionCookie } from './session-cookies.js';
@@ -65,7 +66,7 @@ export class SessionController {
   async current(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const session = await this.sessions.lookup(cookieValue(request.headers.cookie, SESSION_COOKIE));
     if (!session) throw new UnauthenticatedError('No console session: sign in');
-    const principal = await this.authentication.authenticateSession(session.credential, session.userId);
+    const principal = await this.authentication.authenticateSession(session.credential, session.userId, requestIdOf(request));
     void reply.header('cache-control', 'no-store').send({ ...describe(principal, session.csrfToken, session.expiresAt), oidc: this.oidcLogin.enabled });
   }
 
@@ -88,7 +89,7 @@ export class SessionController {
     if ((await this.sessions.close(id)) && session) {
       // The session's WebSockets would otherwise outlive it. Connections are tracked per user, so
       // all of the user's close; those whose credentials still hold reconnect and are re-authorised.
-      await this.accessChanges?.publish({ users: [session.userId], reason: 'console session ended' });
+      await this.accessChanges?.publish({ users: [session.userId], reason: 'console session ended', requestId: requestIdOf(request) });
     }
     void reply.status(204).header('set-cookie', clearedSessionCookie(request)).header('cache-control', 'no-store').send();
   }
@@ -107,7 +108,7 @@ export class SessionController {
     // The sign-in is used up by this callback whatever its outcome: the state cookie goes with it
     // (a refusal is answered on this same reply, by the exception filter).
     void reply.header('set-cookie', oidcStateCookie(request, '', 0));
-    const result = await this.oidcLogin.complete(state, cookieValue(request.headers.cookie, OIDC_STATE_COOKIE), code);
+    const result = await this.oidcLogin.complete(state, cookieValue(request.headers.cookie, OIDC_STATE_COOKIE), code, Date.now(), requestIdOf(request));
     const principal = await this.authentication.principalFor(result.user, 'oidc');
     const session = await this.sessions.open({ kind: 'oidc', token: result.token }, principal.userId, result.notAfter);
     void reply

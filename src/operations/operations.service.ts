@@ -143,7 +143,7 @@ export class OperationsService {
     // Membership of an open operation is part of every participant's ability: live subscriptions
     // of all participants (old and new) are re-authorised at once.
     if (before) {
-      await this.accessChanges?.publish({ agencies: [...new Set([...before.participants, ...result.participants])], reason: auditAction });
+      await this.accessChanges?.publish({ agencies: [...new Set([...before.participants, ...result.participants])], reason: auditAction, requestId: ctx.requestId });
     }
     return result;
   }

@@ -98,7 +98,7 @@ export class AgencyUsersResolver {
     const key = await this.keys.findOne({ where: { id }, relations: { user: true } });
     // Another agency's key is reported as absent, like one that does not exist.
     if (!key || key.user?.agencyCode !== ctx.principal.agencyCode) throw new NotFoundError(`API key ${id}`);
-    const revoked = await this.apiKeys.revoke(id);
+    const revoked = await this.apiKeys.revoke(id, { requestId: ctx.requestId });
     await this.audit.appendStandalone({ actor: ctx.principal.userId, actorEmail: ctx.principal.email, agency: ctx.principal.agencyCode, action: 'apikey.revoke', resourceType: 'ApiKey', resourceId: id, resourceAgency: ctx.principal.agencyCode, details: { userId: key.userId } });
     return info(revoked);
   }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { jest } from '@jest/globals';
 import fc from 'fast-check';
 import { asciiLowerCase } from '../../src/auth/email-identity.js';
+import { JsonLogger } from '../../src/observability/json-logger.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { startLocalIssuer, type LocalIssuer, type TokenOptions } from '../support/oidc-issuer.js';
 import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
@@ -66,7 +68,13 @@ describe('OIDC identities', () => {
     it('binds on the boolean true, and audits the binding', async () => {
       const target = await user(`owner-${tag()}@jm.test`);
       const subject = `sub-${tag()}`;
+      const spy = jest.spyOn(platform.server.app.get(JsonLogger), 'event');
       const response = await signIn({ subject, claims: { email: target.email, email_verified: true } });
+      const logged = [...spy.mock.calls];
+      spy.mockRestore();
+      // The log line names the request that signed in, to be found beside the request's own line.
+      const bound = logged.find(([, message]) => message === 'oidc identity bound');
+      expect(bound?.[2]).toEqual({ userId: target.id, subject: `${issuer.issuer}|${subject}`, requestId: expect.stringMatching(/\S/) });
       expect(response.errors).toBeUndefined();
       expect(response.data!.me).toEqual({ userId: target.id, email: target.email, authMethod: 'oidc' });
       expect(await bindingOf(target.id)).toBe(`${issuer.issuer}|${subject}`);

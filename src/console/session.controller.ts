@@ -7,7 +7,7 @@ import { AuthenticationService } from '../auth/authentication.service.js';
 import { ConsoleSessions, CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches } from '../auth/console-sessions.js';
 import { OidcService } from '../auth/oidc.service.js';
 import type { Principal } from '../access/principal.js';
-import { BadUserInputError, UnauthenticatedError } from '../errors/domain-error.js';
+import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../errors/domain-error.js';
 import { requestIdOf } from '../observability/request-scope.js';
 import { OidcLoginService } from './oidc-login.service.js';
 import { SignInStartLimit } from './sign-in-start-limit.js';
@@ -28,6 +28,31 @@ function describe(principal: Principal, csrfToken: string, expiresAt: Date): Ses
 }
 
 /**
+ * Refuses a sign-in another site could have made the browser send (login CSRF: the victim's
+ * browser signed into the attacker's account, where everything the victim then submits is the
+ * attacker's). An HTML form can send only form encodings or text/plain, and a page on another origin
+ * cannot send JSON here without a CORS preflight, which this server never grants; the browser's own
+ * word on where the request came from (`Sec-Fetch-Site`, else `Origin`) is checked too.
+ */
+function refuseCrossSiteSignIn(request: FastifyRequest): void {
+  const contentType = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (contentType !== 'application/json') throw new BadUserInputError('Send {"apiKey": "<your API key>"} as application/json', ['apiKey']);
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') throw new ForbiddenError('Sign in from the console itself');
+  const origin = request.headers.origin;
+  if (typeof origin === 'string' && hostOf(origin) !== request.headers.host) throw new ForbiddenError('Sign in from the console itself');
+}
+
+/** The host (and port) of an Origin header; null for `null` (an opaque origin) or anything unparseable. */
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The console's sign-in. `POST /session` trades an API key for a short-lived session: the browser
  * gets an HttpOnly, SameSite=Strict cookie holding a random id, and a CSRF token in the body that it
  * must send back as `x-csrf-token`. The key is stored nowhere (the session keeps its hash). `DELETE /session` ends it.
@@ -45,6 +70,7 @@ export class SessionController {
   @Allow(PUBLIC)
   @Post()
   async signIn(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    refuseCrossSiteSignIn(request);
     const apiKey = (body as { apiKey?: unknown } | null)?.apiKey;
     if (typeof apiKey !== 'string' || apiKey.length < 8 || apiKey.length > 512 || /\s/.test(apiKey)) {
       throw new BadUserInputError('Send {"apiKey": "<your API key>"}', ['apiKey']);

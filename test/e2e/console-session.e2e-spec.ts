@@ -66,6 +66,28 @@ describe('console sessions', () => {
     expect(malformed.body.error.code).toBe('BAD_USER_INPUT');
   });
 
+  it('refuses a sign-in another site could make the browser send (login CSRF), with no cookie set', async () => {
+    const attacker = await platform.userWithKey('KY', ['ELO']);
+    const attempts = [
+      // What an HTML form on another site sends: its encodings are the only ones a form has.
+      platform.http().post('/session').set('content-type', 'application/x-www-form-urlencoded').send(`apiKey=${encodeURIComponent(attacker.key)}`),
+      platform.http().post('/session').set('content-type', 'text/plain').send(JSON.stringify({ apiKey: attacker.key })),
+      // JSON that the browser says came from another site (a preflight would stop it; this is the second lock).
+      platform.http().post('/session').set('content-type', 'application/json').set('sec-fetch-site', 'cross-site').send({ apiKey: attacker.key }),
+      platform.http().post('/session').set('content-type', 'application/json').set('origin', 'https://evil.example').send({ apiKey: attacker.key }),
+      platform.http().post('/session').set('content-type', 'application/json').set('origin', 'null').send({ apiKey: attacker.key }),
+    ];
+    const answers = await Promise.all(attempts);
+    expect(answers.map((answer) => [answer.status, answer.body.error?.code])).toEqual([
+      [400, 'BAD_USER_INPUT'], [400, 'BAD_USER_INPUT'], [403, 'FORBIDDEN'], [403, 'FORBIDDEN'], [403, 'FORBIDDEN'],
+    ]);
+    for (const answer of answers) expect(answer.headers['set-cookie']).toBeUndefined();
+    // The console's own request, as a browser sends it from the console's page, is accepted.
+    const own = await platform.http().post('/session').set('content-type', 'application/json; charset=utf-8').set('host', 'windward.example:8443')
+      .set('sec-fetch-site', 'same-origin').set('origin', 'https://windward.example:8443').send({ apiKey: attacker.key });
+    expect(own.status).toBe(201);
+  });
+
   it('does not accept the cookie alone on a state-changing request: the CSRF token must come with it', async () => {
     const session = await signIn(platform, jm.key);
     const missing = await gqlWithCookie(platform, session, ME, null);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { UsersService } from '../../src/users/users.service.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { waitFor } from '../support/wait-for.js';
 
 const READ = 'query($id: ID!) { seizure(id: $id) { id reference sensitive { narrative } } }';
 const ISSUE = 'mutation($u: ID!) { createApiKey(userId: $u, ttl: "1h") { key } }';
@@ -23,7 +24,7 @@ describe('API keys an administrator issues for someone else', () => {
   let green: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform();
+    platform = await startTestPlatform({ worker: true }); // the worker compiles operation reports
     jmElo = await platform.userWithKey('JM', ['ELO']);
     ttElo = await platform.userWithKey('TT', ['ELO']);
     ttAdmin = await platform.userWithKey('TT', ['AGENCY_ADMIN']);
@@ -136,4 +137,33 @@ describe('API keys an administrator issues for someone else', () => {
     }
     expect((await platform.gql<Feed>(ttElo.key, FEED, { a: own.cursor })).data!.changes.items).toEqual([{ kind: 'UPSERT', seizureId: red }]);
   });
+  it("does not show an operation report's withheld summary, which counts the analyst's own TLP:RED reports, to a key issued for the analyst", async () => {
+    const ok = async <T,>(key: string, query: string, variables?: Record<string, unknown>): Promise<T> => {
+      const answer = await platform.gql<T>(key, query, variables);
+      expect(answer.errors).toBeUndefined();
+      return answer.data!;
+    };
+    const analyst = await platform.userWithKey('JIO', ['ANALYST']);
+    const admin = await platform.userWithKey('JIO', ['AGENCY_ADMIN', 'ANALYST']);
+    const issued = (await ok<{ createApiKey: { key: string } }>(admin.key, ISSUE, { u: analyst.userId })).createApiKey.key;
+    const operation = (await ok<{ createOperation: { id: string } }>(analyst.key, 'mutation($i: OperationInput!) { createOperation(input: $i) { id } }', {
+      i: { codeName: `WITHHELD ${marker.toUpperCase()}`, focus: 'issued keys', tlp: 'AMBER', startsAt: '2026-08-03T00:00:00Z', endsAt: '2026-09-14T00:00:00Z', participants: ['JM'] },
+    })).createOperation.id;
+    await ok(analyst.key, 'mutation($id: ID!) { setOperationStatus(operationId: $id, status: ACTIVE) { status } }', { id: operation });
+    await submitSeizure(platform, jmElo.key, { operationId: operation, tlp: 'AMBER', seizedAt: '2026-08-05T10:00:00Z' });
+    // Named to the analyst alone: the issued key does not read it, nor count it.
+    await submitSeizure(platform, jmElo.key, { operationId: operation, tlp: 'RED', releasableToUsers: [analyst.userId], sensitive: null, seizedAt: '2026-08-06T10:00:00Z' });
+    const REPORT = 'query($id: ID!) { operationReport(id: $id) { status withheld { linkedVisibleToAnalyst withheld reasons { reason count } } } }';
+    type Report = { operationReport: { status: string; withheld: { linkedVisibleToAnalyst: number; withheld: number } | null } | null };
+    const compiled = async (key: string) => {
+      const id = (await ok<{ compileOperationReport: { id: string } }>(key, 'mutation($id: ID!) { compileOperationReport(operationId: $id) { id } }', { id: operation })).compileOperationReport.id;
+      await waitFor('the report compiled', async () => ['READY', 'FAILED'].includes((await ok<Report>(key, REPORT, { id })).operationReport?.status ?? ''), 60_000);
+      return id;
+    };
+    for (const requestedWith of [analyst.key, issued]) {
+      const id = await compiled(requestedWith);
+      expect((await ok<Report>(analyst.key, REPORT, { id })).operationReport).toMatchObject({ status: 'READY', withheld: { linkedVisibleToAnalyst: 2, withheld: 1 } });
+      expect((await ok<Report>(issued, REPORT, { id })).operationReport).toEqual({ status: 'READY', withheld: null });
+    }
+  }, 120_000);
 });

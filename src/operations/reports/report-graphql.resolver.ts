@@ -1,6 +1,7 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AUTHENTICATED, Allow, Ctx } from '../../access/allow.decorator.js';
 import type { RequestContext } from '../../access/request-context.js';
+import { credentialsIssuedByAnother } from '../../access/principal.js';
 import { NotFoundError } from '../../errors/domain-error.js';
 import { SeizureStatBucketModel, SignatureModel } from '../../seizures/api/seizure.model.js';
 import type { OperationEntity } from '../operation.entity.js';
@@ -98,10 +99,12 @@ export class OperationReportsResolver {
 
   @ResolveField('withheld', () => OperationReportWithheldModel, {
     nullable: true,
-    description: 'How many linked reports you may read were left out and why: for the analyst who asked for this compilation, null for everyone else',
+    description:
+      'How many linked reports you may read were left out and why: for the analyst who asked for this compilation, with their own credentials; null for everyone else',
   })
   withheld(@Ctx() ctx: RequestContext, @Parent() report: OperationReportEntity) {
-    return report.requestedBy === ctx.principal.userId ? report.withheld : null;
+    // Counted with the analyst's whole ability, TLP:RED reports naming them included: not for a key someone else holds.
+    return report.requestedBy === ctx.principal.userId && !credentialsIssuedByAnother(ctx.principal) ? report.withheld : null;
   }
 
   @ResolveField('marking', () => ReportMarkingModel, { nullable: true, description: 'Null until the report is compiled' })

@@ -33,6 +33,13 @@ export interface RequestContextFactory {
    * the user is gone or disabled; refuses with UNAUTHENTICATED when their agency is not active.
    */
   forUser(userId: string, purpose: string): Promise<RequestContext | null>;
+  /**
+   * forUser for work that goes on only while the user could still sign in themselves (alerts and
+   * their webhooks): null also when no credential of their own is left, i.e. every API key of
+   * theirs is revoked or expired (keys someone else issued for them do not count) and no OIDC
+   * identity is bound to them.
+   */
+  forCredentialHolder(userId: string, purpose: string): Promise<RequestContext | null>;
 }
 
 /** The injection token of the RequestContextFactory (implemented by the auth feature). */

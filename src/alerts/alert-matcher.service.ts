@@ -10,7 +10,7 @@ import { SeizureSearchService } from '../seizures/data/seizure-search.service.js
 import { AlertDeliveryEntity, AlertEntity } from './alert.entity.js';
 import { filterFromJson } from './alert-filter.js';
 import type { AlertMatchPayload } from './alert-jobs.types.js';
-import { AlertOwnerContexts } from './alert-owner-context.js';
+import { AlertOwnerContexts, madeInOwnersAgency } from './alert-owner-context.js';
 import { SEIZURE_EVENT_BUS, type SeizureEventBus } from './seizure-event-bus.js';
 import { SeizureNovelty } from './seizure-novelty.js';
 
@@ -64,10 +64,14 @@ export class AlertMatcher {
     // the other users' alerts from firing on this report.
     for (const [userId, owned] of byOwner) {
       try {
-        const ctx = await this.owners.forUser(userId, `job:alerts.match:${jobId}`);
+        const ctx = await this.owners.forOwner(userId, `job:alerts.match:${jobId}`);
         if (!ctx || !this.novelty.isNewTo(ctx, before)) continue;
         for (const alert of owned) {
           try {
+            if (!madeInOwnersAgency(alert, ctx)) {
+              if (!alert.brokenReason) await this.markBroken(alert, 'You have moved to another agency since this alert was made: make it again');
+              continue;
+            }
             if (!(await this.matches(ctx, alert, entity.id))) continue;
             await this.recordDelivery(alert, entity.id);
             matched += 1;

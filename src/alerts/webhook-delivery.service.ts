@@ -14,7 +14,7 @@ import { SEIZURE_FIELDS } from '../seizures/read/seizure-fields.js';
 import { SeizureSearchService } from '../seizures/data/seizure-search.service.js';
 import { AlertDeliveryEntity, AlertEntity } from './alert.entity.js';
 import type { WebhookDeliveryPayload } from './alert-jobs.types.js';
-import { AlertOwnerContexts } from './alert-owner-context.js';
+import { AlertOwnerContexts, madeInOwnersAgency } from './alert-owner-context.js';
 import { webhookSeizure, type WebhookBody } from './webhook-payload.js';
 import { bareHost, isPublicAddress, publicOnlyLookup } from './webhook-url.js';
 import { WebhookSecrets } from './webhook-secrets.js';
@@ -58,8 +58,9 @@ export class WebhookDeliveryService {
     if (delivery.status === 'FAILED') return 'dropped';
     const alert = await this.dataSource.getRepository(AlertEntity).findOneBy({ id: delivery.alertId });
     if (!alert || !alert.active || !alert.webhookUrl || !alert.webhookSecret) return this.drop(delivery.id, 'The alert was deleted');
-    const ctx = await this.owners.forUser(alert.userId, `job:alerts.deliver-webhook:${jobId}`);
-    if (!ctx) return this.drop(delivery.id, 'The alert owner is disabled');
+    const ctx = await this.owners.forOwner(alert.userId, `job:alerts.deliver-webhook:${jobId}`);
+    if (!ctx) return this.drop(delivery.id, 'The alert owner is disabled or holds no credentials any more');
+    if (!madeInOwnersAgency(alert, ctx)) return this.drop(delivery.id, 'The alert owner has moved to another agency');
     const entity = await this.search.findMatching(ctx, null, delivery.seizureId);
     if (!entity) return this.drop(delivery.id, 'The report is no longer visible to the alert owner');
 

@@ -96,6 +96,20 @@ export class ApiKeysService {
   }
 
   /**
+   * Whether the user can still sign in with credentials of their own: an API key of theirs (not one
+   * someone else issued for them) neither revoked nor expired, or a bound OIDC identity.
+   */
+  async holdsOwnCredentials(userId: string, now = new Date()): Promise<boolean> {
+    const [row] = (await this.keys.manager.query(
+      `SELECT EXISTS (SELECT 1 FROM api_keys k WHERE k.user_id = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)
+                         AND (k.issued_by IS NULL OR k.issued_by = k.user_id))
+           OR EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.oidc_subject IS NOT NULL) AS holds`,
+      [userId, now],
+    )) as { holds: boolean }[];
+    return row.holds;
+  }
+
+  /**
    * The active user behind a presented key, with their agency and its open operations, or null for
    * any key that must not be accepted. Every request asks, so this is one plain statement: key,
    * user, agency and operations in one round trip, a prepared statement (ReadStatements).

@@ -7,6 +7,7 @@ import type { Principal } from '../access/principal.js';
 import { loadConfigFiles } from '../config/config-files.js';
 import { UnauthenticatedError } from '../errors/domain-error.js';
 import type { UserEntity } from '../users/user.entity.js';
+import type { ApiKeysService } from './api-keys.service.js';
 import type { AuthenticationService } from './authentication.service.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 import { RequestContexts } from './request-contexts.js';
@@ -15,7 +16,7 @@ const { policies } = loadConfigFiles(path.resolve(path.dirname(fileURLToPath(imp
 const USER_ID = '11111111-1111-4111-8111-111111111111';
 
 /** The factory with its collaborators faked: what it adds is the assembly, not the authentication. */
-function factory(options: { user?: Partial<UserEntity> | null; agencyActive?: boolean; operations?: string[] } = {}) {
+function factory(options: { user?: Partial<UserEntity> | null; agencyActive?: boolean; operations?: string[]; holdsCredentials?: boolean } = {}) {
   const principalOf = (authMethod: Principal['authMethod']): Principal => ({
     userId: USER_ID, email: 'elo@jm.test', agencyCode: 'JM', agencyKind: 'MEMBER_ADMINISTRATION', country: 'JM', region: 'Caribbean',
     communities: ['CCLEC'], roles: ['ELO'], authMethod,
@@ -41,7 +42,8 @@ function factory(options: { user?: Partial<UserEntity> | null; agencyActive?: bo
       return user && user.id === id ? user : null;
     },
   } as unknown as Repository<UserEntity>;
-  return { contexts: new RequestContexts(authenticator, authentication, access, users), access, asked };
+  const apiKeys = { holdsOwnCredentials: async () => options.holdsCredentials ?? true } as unknown as ApiKeysService;
+  return { contexts: new RequestContexts(authenticator, apiKeys, authentication, access, users), access, asked };
 }
 
 describe('RequestContexts', () => {
@@ -77,5 +79,11 @@ describe('RequestContexts', () => {
 
   it("forUser: refuses with UNAUTHENTICATED when the user's agency is not active", async () => {
     await expect(factory({ agencyActive: false }).contexts.forUser(USER_ID, 'demo')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('forCredentialHolder: as forUser while the user holds credentials of their own, else null', async () => {
+    expect((await factory().contexts.forCredentialHolder(USER_ID, 'job:alerts.match:1'))?.requestId).toBe('job:alerts.match:1');
+    await expect(factory({ holdsCredentials: false }).contexts.forCredentialHolder(USER_ID, 'job:alerts.match:1')).resolves.toBeNull();
+    await expect(factory().contexts.forCredentialHolder('not-a-uuid', 'job:alerts.match:1')).resolves.toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import type { Principal } from '../access/principal.js';
 import type { CredentialHeaders, RequestContext, RequestContextFactory } from '../access/request-context.js';
 import { isUuid } from '../database/uuid.js';
 import { UserEntity } from '../users/user.entity.js';
+import { ApiKeysService } from './api-keys.service.js';
 import { AuthenticationService } from './authentication.service.js';
 import { RequestAuthenticator } from './request-authenticator.js';
 
@@ -18,6 +19,7 @@ import { RequestAuthenticator } from './request-authenticator.js';
 export class RequestContexts implements RequestContextFactory {
   constructor(
     private readonly authenticator: RequestAuthenticator,
+    private readonly apiKeys: ApiKeysService,
     private readonly authentication: AuthenticationService,
     private readonly access: AccessService,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
@@ -32,6 +34,11 @@ export class RequestContexts implements RequestContextFactory {
     const user = isUuid(userId) ? await this.users.findOneBy({ id: userId }) : null;
     if (!user || user.status !== 'ACTIVE') return null;
     return this.contextOf(await this.authentication.principalFor(user, 'system'), purpose);
+  }
+
+  async forCredentialHolder(userId: string, purpose: string): Promise<RequestContext | null> {
+    if (!isUuid(userId) || !(await this.apiKeys.holdsOwnCredentials(userId))) return null;
+    return this.forUser(userId, purpose);
   }
 
   private async contextOf(principal: Principal, requestId: string): Promise<RequestContext> {

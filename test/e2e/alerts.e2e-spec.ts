@@ -5,6 +5,7 @@ import { AlertDeliveryEntity } from '../../src/alerts/alert.entity.js';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { SeizureChangeEntity } from '../../src/seizures/data/seizure-change.entity.js';
+import { UsersService } from '../../src/users/users.service.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { waitFor, waitForJobs } from '../support/wait-for.js';
@@ -203,6 +204,40 @@ describe('alerts and webhooks', () => {
     const calls = received.filter((call) => call.path === path);
     expect(calls).toHaveLength(1);
     expect(JSON.parse(calls[0].body)).toMatchObject({ alertId: alert.id, seizure: { id: report.id } });
+  }, SLOW);
+
+  it('stops an alert and its webhook once its owner holds no credential of their own (every key revoked by their administrator)', async () => {
+    const path = `/departed-${marker}`;
+    const officer = await platform.userWithKey('KY', ['ELO']);
+    const admin = await platform.userWithKey('KY', ['AGENCY_ADMIN']);
+    // A key the administrator issues for the officer does not keep the officer's alerts going.
+    expect((await platform.gql(admin.key, 'mutation($u: ID!) { createApiKey(userId: $u) { key } }', { u: officer.userId })).errors).toBeUndefined();
+    await createAlert(officer.key, { name: 'Departed', filter: { commodityCategories: ['FIREARMS'], text: `departed${marker}` }, webhookUrl: `${base}${path}` });
+    const before = await submitSeizure(platform, jm, { tlp: 'CLEAR', commodity: { category: 'FIREARMS', type: `departed${marker}` } });
+    expect(await matchResult(before.id)).toEqual({ matched: 1 });
+    await waitFor('the webhook delivery', async () => (await deliveries(before.id)).some((row) => row.channel === 'WEBHOOK' && row.status === 'DELIVERED'));
+
+    const users = await platform.gql<{ agencyUsers: { id: string; apiKeys: { id: string; issuedBy: string | null }[] }[] }>(admin.key, '{ agencyUsers { id apiKeys { id issuedBy } } }');
+    for (const key of users.data!.agencyUsers.find((user) => user.id === officer.userId)!.apiKeys.filter((k) => k.issuedBy === null)) {
+      expect((await platform.gql(admin.key, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: key.id })).errors).toBeUndefined();
+    }
+    const after = await submitSeizure(platform, jm, { tlp: 'CLEAR', commodity: { category: 'FIREARMS', type: `departed${marker}` } });
+    expect(await matchResult(after.id)).toEqual({ matched: 0 });
+    expect(await deliveries(after.id)).toEqual([]);
+    expect(received.filter((call) => call.path === path)).toHaveLength(1);
+  }, SLOW);
+
+  it('does not take an alert along when its owner moves to another agency: it is marked broken and delivers nothing', async () => {
+    const path = `/moved-${marker}`;
+    const officer = await platform.userWithKey('KY', ['ELO']);
+    const alert = await createAlert(officer.key, { name: 'Moved', filter: { commodityCategories: ['FIREARMS'], text: `moved${marker}` }, webhookUrl: `${base}${path}` });
+    await platform.server.app.get(UsersService).update(officer.email, { agencyCode: 'TT' });
+    const report = await submitSeizure(platform, jm, { tlp: 'CLEAR', commodity: { category: 'FIREARMS', type: `moved${marker}` } });
+    expect(await matchResult(report.id)).toEqual({ matched: 0 });
+    expect(await deliveries(report.id)).toEqual([]);
+    expect(received.filter((call) => call.path === path)).toHaveLength(0);
+    const listed = await platform.gql<{ alerts: { id: string; brokenReason: string | null }[] }>(officer.key, '{ alerts { id brokenReason } }');
+    expect(listed.data!.alerts.find((a) => a.id === alert.id)?.brokenReason).toMatch(/moved to another agency/);
   }, SLOW);
 
   it('does not alert again when a report the owner already had is amended', async () => {

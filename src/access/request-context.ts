@@ -23,9 +23,11 @@ export interface RequestContextFactory {
   /**
    * The caller of an HTTP request or WebSocket operation, from the credentials it carries; refuses
    * with UNAUTHENTICATED. `method` is the HTTP method (a cookie alone authorizes only safe ones);
-   * `requestId` defaults to the current request's.
+   * `requestId` defaults to the current request's. `recheck`: a connection already open checks its
+   * credentials again (live subscriptions), which is not the user's activity: a console session's
+   * idle clock does not restart, so an unattended tab signs out on time.
    */
-  forRequest(credentials: CredentialHeaders, options?: { method?: string; requestId?: string }): Promise<RequestContext>;
+  forRequest(credentials: CredentialHeaders, options?: { method?: string; requestId?: string; recheck?: boolean }): Promise<RequestContext>;
   /**
    * Work done for a user without a request of theirs (a job, an alert owner, demo seeding), with
    * the access their account and agency have now. `purpose` becomes the requestId (e.g.

@@ -159,7 +159,7 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
   private async currentContext(subscriber: Subscriber): Promise<RequestContext | null> {
     if (Date.now() - subscriber.checkedAt < REFRESH_MS) return subscriber.ctx;
     try {
-      subscriber.ctx = await this.contexts.forRequest(subscriber.credentials, { requestId: subscriber.ctx.requestId });
+      subscriber.ctx = await this.contexts.forRequest(subscriber.credentials, { requestId: subscriber.ctx.requestId, recheck: true });
       subscriber.checkedAt = Date.now();
       return subscriber.ctx;
     } catch (error) {

@@ -110,8 +110,11 @@ export class ConsoleSessions {
     return { id, csrfToken, expiresAt };
   }
 
-  /** The live session of this id (its idle clock restarts), or null. */
-  async lookup(id: string | undefined): Promise<SessionView | null> {
+  /**
+   * The live session of this id, or null. `activity` (default): the user is active, so the idle
+   * clock restarts; false for a check that no user action caused (a live subscription's re-check).
+   */
+  async lookup(id: string | undefined, options: { activity?: boolean } = {}): Promise<SessionView | null> {
     if (!id || !SESSION_ID.test(id)) return null;
     const { idHash, sealKey, csrfToken } = sessionSecrets(id);
     const [row] = (await this.dataSource.query('SELECT user_id, credential, last_seen_at, expires_at FROM console_sessions WHERE id_hash = $1', [idHash])) as SessionRow[];
@@ -125,7 +128,7 @@ export class ConsoleSessions {
       await this.dataSource.query('DELETE FROM console_sessions WHERE id_hash = $1 AND last_seen_at <= $2', [idHash, new Date(lastSeen)]);
       return null;
     }
-    const touched = at - lastSeen >= SESSION_TOUCH_MS;
+    const touched = (options.activity ?? true) && at - lastSeen >= SESSION_TOUCH_MS;
     if (touched) await this.dataSource.query('UPDATE console_sessions SET last_seen_at = $2 WHERE id_hash = $1 AND last_seen_at < $2', [idHash, new Date(at)]);
     // The idle end as stored: from the activity written last, which is not this request when it was not written.
     const idleEnd = (touched ? at : lastSeen) + SESSION_IDLE_MS;

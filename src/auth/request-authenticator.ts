@@ -22,12 +22,17 @@ export class RequestAuthenticator {
     private readonly sessions: ConsoleSessions,
   ) {}
 
-  async authenticate(headers: CredentialHeaders, method: string | undefined, requestId?: string): Promise<Principal> {
+  /**
+   * `activity`: whether this is the user's own activity (false for a re-check of an open
+   * connection), which restarts a console session's idle clock. `requestId` goes to log lines.
+   */
+  async authenticate(headers: CredentialHeaders, method: string | undefined, options: { requestId?: string; activity?: boolean } = {}): Promise<Principal> {
+    const { requestId, activity = true } = options;
     const authorization = headers.authorization;
     if (authorization) return this.authentication.authenticate(Array.isArray(authorization) ? authorization[0] : authorization, requestId);
     const sessionId = cookieValue(headers.cookie, SESSION_COOKIE);
     if (!sessionId) return this.authentication.authenticate(undefined);
-    const session = await this.sessions.lookup(sessionId);
+    const session = await this.sessions.lookup(sessionId, { activity });
     if (!session) throw new UnauthenticatedError('The console session has ended: sign in again');
     if (!(method && SAFE_METHODS.has(method.toUpperCase())) && !csrfMatches(headers[CSRF_HEADER], session.csrfToken)) {
       throw new UnauthenticatedError(`A request with the session cookie must carry the session's ${CSRF_HEADER} header`);

@@ -25,8 +25,8 @@ export class RequestContexts implements RequestContextFactory {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
   ) {}
 
-  async forRequest(credentials: CredentialHeaders, options: { method?: string; requestId?: string } = {}): Promise<RequestContext> {
-    const principal = await this.authenticator.authenticate(credentials, options.method, options.requestId);
+  async forRequest(credentials: CredentialHeaders, options: { method?: string; requestId?: string; recheck?: boolean } = {}): Promise<RequestContext> {
+    const principal = await this.authenticator.authenticate(credentials, options.method, { requestId: options.requestId, activity: !options.recheck });
     return this.contextOf(principal, options.requestId ?? '');
   }
 

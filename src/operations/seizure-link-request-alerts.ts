@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { PushQueue } from '../alerts/push-queue.js';
-import { REQUEST_CONTEXT_FACTORY, type RequestContext, type RequestContextFactory } from '../access/request-context.js';
+import { REQUEST_CONTEXT_FACTORY, type CredentialHeaders, type RequestContext, type RequestContextFactory } from '../access/request-context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { SeizureLinkRequestEntity } from './seizure-link-request.entity.js';
@@ -20,7 +20,8 @@ export interface LinkRequestAlert {
 
 interface Subscriber {
   ctx: RequestContext;
-  authorization: string | undefined;
+  /** The connection's credentials (Authorization, or the console's session cookie and CSRF token). */
+  credentials: CredentialHeaders;
   checkedAt: number;
   queue: PushQueue<LinkRequestAlert>;
 }
@@ -56,7 +57,7 @@ export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
     return [...this.subscribers].filter((subscriber) => subscriber.ctx.principal.userId === userId).length;
   }
 
-  async subscribe(ctx: RequestContext, authorization: string | undefined): Promise<AsyncIterableIterator<LinkRequestAlert>> {
+  async subscribe(ctx: RequestContext, credentials: CredentialHeaders): Promise<AsyncIterableIterator<LinkRequestAlert>> {
     if (!this.timer) {
       // Only requests made from now on: the pending ones are listed by seizureLinkRequests.
       const rows: { now: Date }[] = await this.dataSource.query('SELECT now() AS now');
@@ -65,7 +66,7 @@ export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
       this.timer.unref();
     }
     const subscriber: Subscriber = {
-      ctx, authorization, checkedAt: Date.now(),
+      ctx, credentials, checkedAt: Date.now(),
       queue: new PushQueue<LinkRequestAlert>(() => {
         this.subscribers.delete(subscriber);
         if (this.subscribers.size === 0) this.stop();
@@ -103,7 +104,7 @@ export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
     if (subscriber.queue.done) return;
     if (Date.now() - subscriber.checkedAt >= REFRESH_MS) {
       try {
-        subscriber.ctx = await this.contexts.forRequest({ authorization: subscriber.authorization }, { requestId: subscriber.ctx.requestId });
+        subscriber.ctx = await this.contexts.forRequest(subscriber.credentials, { requestId: subscriber.ctx.requestId, recheck: true });
         subscriber.checkedAt = Date.now();
       } catch (error) {
         if (error instanceof DomainError) return subscriber.queue.end(); // revoked credentials end the stream

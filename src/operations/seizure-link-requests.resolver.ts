@@ -28,8 +28,9 @@ export class SeizureLinkRequestsResolver {
       return alert.request;
     },
   })
-  seizureLinkRequested(@Ctx() ctx: RequestContext, @Context('req') req: { headers: { authorization?: string } }) {
-    return this.alerts.subscribe(ctx, req.headers.authorization);
+  seizureLinkRequested(@Ctx() ctx: RequestContext, @Context('req') req: { headers: { authorization?: string; cookie?: string; 'x-csrf-token'?: string } }) {
+    // All of the connection's credentials: a console session re-checks with its cookie and CSRF token.
+    return this.alerts.subscribe(ctx, { ...req.headers });
   }
 
   @Allow('ANALYST')

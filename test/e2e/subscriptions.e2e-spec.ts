@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { SeizureSubscriptions } from '../../src/alerts/seizure-subscriptions.service.js';
+import { SeizureLinkRequestAlerts } from '../../src/operations/seizure-link-request-alerts.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { waitFor } from '../support/wait-for.js';
@@ -12,6 +13,7 @@ const SUBSCRIBE = `subscription Reported($filter: SeizureFilter) {
 
 interface Reported {
   id: string;
+  reference: string;
   tlp: string;
   redactedFields: string[];
   reportingAgency: { code: string };
@@ -139,5 +141,69 @@ describe('seizureReported over graphql-ws', () => {
     client.subscribe({ query: deep }, { next: () => undefined, error: (error) => errors.push(error), complete: () => undefined });
     await waitFor('an error', () => errors.length > 0);
     expect(errors[0]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) })]);
+  });
+  describe('over a console session (cookie and CSRF token)', () => {
+    /** A console session's WebSocket: its cookie on the upgrade, its CSRF token in connection_init. */
+    async function consoleClient(apiKey: string): Promise<Client> {
+      const signedIn = await platform.http().post('/session').set('content-type', 'application/json').send({ apiKey });
+      expect(signedIn.status).toBe(201);
+      const cookie = /ww_session=[^;]+/.exec(String(signedIn.headers['set-cookie']))![0];
+      const client = createClient({
+        url,
+        webSocketImpl: class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { headers: { cookie } });
+          }
+        },
+        connectionParams: { csrfToken: signedIn.body.csrfToken as string },
+        retryAttempts: 0,
+      });
+      clients.push(client);
+      return client;
+    }
+    /** As a minute after the last check: the next event re-checks the connection's credentials. */
+    const dueForRecheck = (service: object) => {
+      for (const subscriber of (service as { subscribers: Set<{ checkedAt: number }> }).subscribers) subscriber.checkedAt = 0;
+    };
+    const checked = (service: object) => [...(service as { subscribers: Set<{ checkedAt: number }> }).subscribers].every((subscriber) => subscriber.checkedAt > 0);
+
+    it("does not keep an unattended console session alive: a live subscription's re-check is not the user's activity", async () => {
+      const officer = await platform.userWithKey('KY', ['ELO']);
+      const feed = subscribe(await consoleClient(officer.key), null);
+      const service = platform.server.app.get(SeizureSubscriptions);
+      await waitFor('the subscription', () => [...(service as unknown as { subscribers: Set<{ ctx: { principal: { userId: string } } }> }).subscribers].some((s) => s.ctx.principal.userId === officer.userId));
+      const db = platform.server.runtime.dataSource;
+      await db.query("UPDATE console_sessions SET last_seen_at = now() - interval '29 minutes' WHERE user_id = $1", [officer.userId]);
+      const [{ last_seen_at: idleSince }] = (await db.query('SELECT last_seen_at FROM console_sessions WHERE user_id = $1', [officer.userId])) as { last_seen_at: Date }[];
+      dueForRecheck(service);
+      await submitSeizure(platform, jm, { tlp: 'CLEAR', reference: `IDLE-${marker}` });
+      await waitFor('the re-check', () => checked(service));
+      await waitFor('the report', () => feed.items.some((item) => item.reference === `IDLE-${marker}`));
+      const [{ last_seen_at: after }] = (await db.query('SELECT last_seen_at FROM console_sessions WHERE user_id = $1', [officer.userId])) as { last_seen_at: Date }[];
+      expect(new Date(after).getTime()).toBe(new Date(idleSince).getTime());
+    }, SLOW);
+
+    it('keeps delivering link requests over a console session after its credentials are checked again', async () => {
+      const officer = await platform.userWithKey('KY', ['ELO']);
+      const analyst = await platform.userWithKey('JIO', ['ANALYST']);
+      const operation = (await platform.gql<{ createOperation: { id: string } }>(analyst.key, 'mutation($i: OperationInput!) { createOperation(input: $i) { id } }', {
+        i: { codeName: `LIVE ${marker.toUpperCase()}`, focus: 'link requests', tlp: 'AMBER', startsAt: '2026-08-03T00:00:00Z', endsAt: '2026-09-14T00:00:00Z', participants: ['KY'] },
+      })).data!.createOperation.id;
+      await platform.gql(analyst.key, 'mutation($id: ID!) { setOperationStatus(operationId: $id, status: ACTIVE) { status } }', { id: operation });
+      const report = await submitSeizure(platform, officer.key, { tlp: 'GREEN', country: 'KY' });
+      const received: string[] = [];
+      let completed = false;
+      (await consoleClient(officer.key)).subscribe<{ seizureLinkRequested: { seizure: { id: string } | null } }>(
+        { query: 'subscription { seizureLinkRequested { id seizure { id } } }' },
+        { next: (result) => void (result.data && received.push(result.data.seizureLinkRequested.seizure?.id ?? '')), error: () => undefined, complete: () => void (completed = true) },
+      );
+      const alerts = platform.server.app.get(SeizureLinkRequestAlerts);
+      await waitFor('the subscription', () => alerts.subscriptionsOf(officer.userId) > 0);
+      dueForRecheck(alerts);
+      const asked = await platform.gql(analyst.key, 'mutation($op: ID!, $s: ID!) { requestSeizureLink(operationId: $op, seizureId: $s, note: "please") { id } }', { op: operation, s: report.id });
+      expect(asked.errors).toBeUndefined();
+      await waitFor('the link request', () => received.includes(report.id));
+      expect(completed).toBe(false);
+    }, SLOW);
   });
 });

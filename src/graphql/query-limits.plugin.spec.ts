@@ -1,5 +1,5 @@
-import { parse } from 'graphql';
-import { jsonDepth, operationBreadth, operationDepth } from './query-limits.plugin.js';
+import { buildSchema, parse } from 'graphql';
+import { MAX_REPRESENTATIONS, jsonDepth, operationBreadth, operationDepth, queryLimitError } from './query-limits.plugin.js';
 
 const depth = (query: string, operationName?: string | null) => operationDepth(parse(query), operationName);
 
@@ -72,5 +72,24 @@ describe('jsonDepth', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 100_000; i += 1) deep = [deep];
     expect(jsonDepth(deep)).toBe(33);
+  });
+});
+
+describe('queryLimitError on entity references', () => {
+  const schema = buildSchema('scalar _Any type Thing { a: Int b: Int c: Int } type Query { _entities(representations: [_Any!]!): [Thing]! }');
+  const limits = { maxDepth: 12, maxComplexity: 300, maxAliases: 30, maxRootFields: 20 };
+  const check = (count: number) =>
+    queryLimitError(schema, parse('query($r: [_Any!]!) { _entities(representations: $r) { a b c } }'), null, { r: Array.from({ length: count }, () => ({ id: 'x' })) }, limits);
+
+  it('costs each representation like a row of a page: its fields times how many there are', () => {
+    expect(check(99)).toBeNull(); // 1 + 3 x 99
+    expect(check(100)?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 300, actual: 301 });
+  });
+
+  it('refuses more representations than a page holds, however cheap each is', () => {
+    const cheap = { ...limits, maxComplexity: 1_000_000 };
+    const refs = (n: number) => queryLimitError(schema, parse('query($r: [_Any!]!) { _entities(representations: $r) { a } }'), null, { r: Array.from({ length: n }, () => ({})) }, cheap);
+    expect(refs(MAX_REPRESENTATIONS)).toBeNull();
+    expect(refs(MAX_REPRESENTATIONS + 1)?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: MAX_REPRESENTATIONS, actual: MAX_REPRESENTATIONS + 1 });
   });
 });

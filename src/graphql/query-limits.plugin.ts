@@ -87,6 +87,9 @@ export function asksForSchema(document: DocumentNode): boolean {
   return found;
 }
 
+/** Entity representations (`_entities`) one request may resolve: as many as a page holds (MAX_PAGE of searches). */
+export const MAX_REPRESENTATIONS = 200;
+
 /** QUERY_TOO_COMPLEX; `http` makes Apollo answer 400 (an error thrown by a plugin is otherwise a 500). */
 function tooComplex(message: string, limit: number, actual: number): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, actual, http: { status: 400 } } });
@@ -120,6 +123,7 @@ export function queryLimitError(
     return tooComplex(`Query asks for ${rootFields} root fields; the limit is ${limits.maxRootFields}`, limits.maxRootFields, rootFields);
   }
   let complexity: number;
+  let representations = 0;
   try {
     complexity = getComplexity({
       schema,
@@ -128,7 +132,10 @@ export function queryLimitError(
       variables: variables ?? {},
       estimators: [
         ({ args, childComplexity }) => {
-          const first = typeof args.first === 'number' && args.first > 0 ? args.first : 1;
+          // `_entities` resolves one record per representation: a list of them costs like a page of that many.
+          const references = Array.isArray(args.representations) ? args.representations.length : null;
+          if (references !== null) representations += references;
+          const first = typeof args.first === 'number' && args.first > 0 ? args.first : references && references > 0 ? references : 1;
           return 1 + childComplexity * first;
         },
         simpleEstimator({ defaultComplexity: 1 }),
@@ -137,6 +144,9 @@ export function queryLimitError(
   } catch {
     // Invalid variables: execution refuses them next, with BAD_USER_INPUT naming the variable.
     return null;
+  }
+  if (representations > MAX_REPRESENTATIONS) {
+    return tooComplex(`Query resolves ${representations} entity representations; the limit is ${MAX_REPRESENTATIONS} a request`, MAX_REPRESENTATIONS, representations);
   }
   if (complexity > limits.maxComplexity) {
     return tooComplex(`Query complexity ${complexity} exceeds the limit of ${limits.maxComplexity}`, limits.maxComplexity, complexity);

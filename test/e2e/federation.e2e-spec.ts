@@ -252,6 +252,17 @@ describe('federation: Windward as a Federation 2 subgraph', () => {
     expect(reads.length).toBeGreaterThan(0);
   });
 
+  it('resolves at most a page of entity representations in one request, so one caller cannot read past the page and cost limits', async () => {
+    const url = graphqlUrl(platform);
+    const references = (n: number) => Array.from({ length: n }, () => ({ __typename: 'Seizure', id: ids.released }));
+    const page = await post<{ _entities: unknown[] }>(url, partner.key, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Seizure { id } } }', { r: references(200) });
+    expect(page.errors).toBeUndefined();
+    expect(page.data!._entities).toHaveLength(200);
+    const over = await post(url, partner.key, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Seizure { id } } }', { r: references(201) });
+    expect(over.status).toBe(400);
+    expect(over.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 200, actual: 201 });
+  });
+
   it('answers _entities on Windward itself: null for what the caller may not see, and only with credentials', async () => {
     const url = graphqlUrl(platform);
     const hidden = await post<{ _entities: unknown[] }>(url, partner.key, ENTITIES, { representations: [{ __typename: 'Seizure', id: ids.hidden }] });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { REQUEST_CONTEXT_FACTORY, type CredentialHeaders, type RequestContext, type RequestContextFactory } from '../access/request-context.js';
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError, RateLimitedError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
 import type { SeizureFilter } from '../seizures/api/seizure.inputs.js';
@@ -20,6 +20,11 @@ import { SeizureNovelty } from './seizure-novelty.js';
 const REFRESH_MS = 60_000;
 /** Reports remembered per subscription, so a repeated event is not delivered twice. */
 const REMEMBERED = 1000;
+/**
+ * Live subscriptions one user may hold in this process: every event is checked for each of them
+ * in turn, so without a bound one user's thousands would delay everyone's deliveries.
+ */
+export const SUBSCRIPTIONS_PER_USER = 10;
 
 /** One delivery: the reader's redacted view, and the context its field resolvers must use. */
 export interface SeizureReported {
@@ -62,9 +67,19 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
     return this.subscribers.size;
   }
 
+  /** How many live subscriptions the user holds in this process. */
+  subscriptionsOf(userId: string): number {
+    let count = 0;
+    for (const subscriber of this.subscribers) if (subscriber.ctx.principal.userId === userId) count += 1;
+    return count;
+  }
+
   async subscribe(ctx: RequestContext, credentials: CredentialHeaders, filter: SeizureFilter | null): Promise<AsyncIterableIterator<SeizureReported>> {
     const given = filter ?? {};
     this.search.checkFilter(given); // refuses a bad filter now, as a search would
+    if (this.subscriptionsOf(ctx.principal.userId) >= SUBSCRIPTIONS_PER_USER) {
+      throw new RateLimitedError(REFRESH_MS / 1000, `your live subscriptions (at most ${SUBSCRIPTIONS_PER_USER} at once: close one)`);
+    }
     const subscriber: Subscriber = {
       ctx,
       checkedAt: Date.now(),

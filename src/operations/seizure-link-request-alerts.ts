@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { PushQueue } from '../alerts/push-queue.js';
 import { REQUEST_CONTEXT_FACTORY, type CredentialHeaders, type RequestContext, type RequestContextFactory } from '../access/request-context.js';
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError, RateLimitedError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { SeizureLinkRequestEntity } from './seizure-link-request.entity.js';
 
@@ -12,6 +12,8 @@ const POLL_MS = 1000;
 /** Requests commit a moment after their created_at: look this far back, skipping what was seen. */
 const OVERLAP_MS = 10_000;
 const REFRESH_MS = 60_000;
+/** Link-request subscriptions one user may hold in this process (each request is checked for every one). */
+const SUBSCRIPTIONS_PER_USER = 10;
 
 export interface LinkRequestAlert {
   ctx: RequestContext;
@@ -58,6 +60,9 @@ export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
   }
 
   async subscribe(ctx: RequestContext, credentials: CredentialHeaders): Promise<AsyncIterableIterator<LinkRequestAlert>> {
+    if (this.subscriptionsOf(ctx.principal.userId) >= SUBSCRIPTIONS_PER_USER) {
+      throw new RateLimitedError(REFRESH_MS / 1000, `your live subscriptions (at most ${SUBSCRIPTIONS_PER_USER} at once: close one)`);
+    }
     if (!this.timer) {
       // Only requests made from now on: the pending ones are listed by seizureLinkRequests.
       const rows: { now: Date }[] = await this.dataSource.query('SELECT now() AS now');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { SeizureSubscriptions } from '../../src/alerts/seizure-subscriptions.service.js';
+import { SUBSCRIPTIONS_PER_USER, SeizureSubscriptions } from '../../src/alerts/seizure-subscriptions.service.js';
 import { SeizureLinkRequestAlerts } from '../../src/operations/seizure-link-request-alerts.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
@@ -124,6 +124,25 @@ describe('seizureReported over graphql-ws', () => {
       expect(feed.items).toEqual([]);
     }
   });
+
+  it('bounds the live subscriptions one user holds, so one user cannot delay everyone else’s deliveries', async () => {
+    const greedy = await platform.userWithKey('TT', ['ELO']);
+    const other = await platform.userWithKey('KY', ['ELO']);
+    const service = platform.server.app.get(SeizureSubscriptions);
+    const client = connect({ Authorization: `Bearer ${greedy.key}` });
+    const feeds = Array.from({ length: SUBSCRIPTIONS_PER_USER }, () => subscribe(client, null));
+    await waitFor('the allowed subscriptions', () => service.subscriptionsOf(greedy.userId) === SUBSCRIPTIONS_PER_USER);
+    const refused = subscribe(client, null);
+    await waitFor('the refusal', () => refused.errors.length > 0);
+    expect(refused.errors[0]).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+    expect(feeds.every((feed) => feed.errors.length === 0)).toBe(true);
+    // Another user is not held back by it.
+    const fine = subscribe(connect({ Authorization: `Bearer ${other.key}` }), { text: `bounded${marker}` });
+    await waitFor('the other user’s subscription', () => service.subscriptionsOf(other.userId) === 1);
+    const report = await submitSeizure(platform, jm, { tlp: 'CLEAR', commodity: { category: 'FIREARMS', type: `bounded${marker}` } });
+    await waitFor('the delivery', () => fine.items.some((item) => item.id === report.id));
+    expect(fine.errors).toEqual([]);
+  }, SLOW);
 
   it('refuses a bad filter like a search would', async () => {
     const ky = await platform.userWithKey('KY', ['ELO']);

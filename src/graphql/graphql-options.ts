@@ -250,6 +250,9 @@ export function graphqlOptions(
     preserveHttpStatusForExecutionErrors: false,
     csrfPrevention: true,
     introspection: true,
+    // Where introspection needs credentials, validation errors must not map the schema either
+    // ("Did you mean …" names fields to anyone who guesses near them).
+    hideSchemaDetailsFromClientErrors: config.nodeEnv === 'production',
     formatError,
     // No inline (ftv1) traces to gateways: they carry raw resolver errors, before formatError.
     plugins: [

@@ -278,7 +278,7 @@ describe('production: webhook destinations and introspection', () => {
       const row = await deliveries.findOneBy({ alertId: created.data!.createAlert.id, seizureId: news.id, channel: 'WEBHOOK' });
       return row?.lastError ? row : null;
     });
-    expect(failed.lastError).toBe('localhost resolves to a non-public address');
+    expect(failed.lastError).toBe('localhost does not resolve to a public address');
   }, SLOW);
 
   it('gives anonymous callers no introspection and no _service; a gateway with credentials gets both', async () => {
@@ -293,5 +293,15 @@ describe('production: webhook destinations and introspection', () => {
     expect(gateway.data!._service.sdl).toContain('type Seizure');
     const introspection = await platform.gql<{ __schema: { queryType: { name: string } } }>(admin, '{ __schema { queryType { name } } }');
     expect(introspection.data!.__schema.queryType.name).toBe('Query');
+  });
+
+  it('does not map the schema for anyone through validation errors ("Did you mean …")', async () => {
+    for (const query of ['{ seizur { id } }', '{ agencyUser { id } }', '{ seizure(id: "00000000-0000-4000-8000-000000000000") { sensitiv { narrativ } } }']) {
+      for (const key of [null, admin]) {
+        const answer = await platform.gql(key, query);
+        expect(answer.errors?.[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+        expect(answer.errors!.map((error) => error.message).join(' ')).not.toMatch(/Did you mean|seizures|agencyUsers|narrative|sensitive/);
+      }
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { checkWebhookUrl, isPublicAddress } from './webhook-url.js';
+import { checkWebhookUrl, isPublicAddress, publicOnlyLookup } from './webhook-url.js';
 
 const publicOnly = { allowPrivateDestinations: false };
 const privateAllowed = { allowPrivateDestinations: true };
@@ -49,5 +49,16 @@ describe('isPublicAddress', () => {
     ['2002:808:808::1', true], ['100.100.100.200', false], ['fe80::1%eth0', false], ['::', false],
   ])('%s → %s', (address, expected) => {
     expect(isPublicAddress(address)).toBe(expected);
+  });
+});
+
+describe('publicOnlyLookup', () => {
+  const lookup = (hostname: string) =>
+    new Promise<NodeJS.ErrnoException | null>((resolve) => publicOnlyLookup(hostname, { all: true }, (error) => resolve(error)));
+
+  it('refuses a name on a non-public address and a name that does not resolve in the same words, which the alert owner reads', async () => {
+    const [internal, unknown] = await Promise.all([lookup('localhost'), lookup('no-such-host.invalid')]);
+    expect({ message: internal?.message, code: internal?.code }).toEqual({ message: 'localhost does not resolve to a public address', code: 'EADDRNOTPUBLIC' });
+    expect({ message: unknown?.message, code: unknown?.code }).toEqual({ message: 'no-such-host.invalid does not resolve to a public address', code: 'EADDRNOTPUBLIC' });
   });
 });

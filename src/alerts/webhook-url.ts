@@ -117,15 +117,15 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
 /**
  * A `lookup` for http(s).request that refuses non-public addresses. It checks the addresses the
  * connection will actually use, so a name that resolves differently later (DNS rebinding) cannot
- * reach the platform's own network.
+ * reach the platform's own network. A name that does not resolve is refused in the same words (the
+ * owner reads them in `lastError`), or the difference would tell which names exist on the
+ * platform's internal DNS.
  */
 export function publicOnlyLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, []);
-    const list = addresses as LookupAddress[];
-    const refused = list.find((a) => !isPublicAddress(a.address));
-    if (refused || list.length === 0) {
-      return callback(Object.assign(new Error(`${hostname} resolves to a non-public address`), { code: 'EADDRNOTPUBLIC' }), []);
+    const list = error ? [] : (addresses as LookupAddress[]);
+    if (list.length === 0 || list.some((a) => !isPublicAddress(a.address))) {
+      return callback(Object.assign(new Error(`${hostname} does not resolve to a public address`), { code: 'EADDRNOTPUBLIC' }), []);
     }
     if (options.all) return callback(null, list);
     callback(null, list[0].address, list[0].family);

@@ -1,5 +1,5 @@
 import { REPORT_CONTENT_FORMAT, changePercent, type ReportBucket, type ReportContent } from './report-content.js';
-import { renderReportCsv, renderReportMarkdown } from './report-documents.js';
+import { FORMULA_LIKE, renderReportCsv, renderReportMarkdown } from './report-documents.js';
 import { weekLabel } from './report-folds.js';
 import { reportMarking } from './report-marking.js';
 import { renderReportPdf } from './report-pdf.js';
@@ -39,6 +39,13 @@ describe('report documents', () => {
     expect(changePercent(0, 3)).toBeNull();
     expect(changePercent(3, 4)).toBe(33.3);
     expect(changePercent(4, 1)).toBe(-75);
+  });
+
+  it('takes for a formula what a spreadsheet might: signs after blanks or a line break, and full-width signs', () => {
+    for (const text of ['=1+1', ' =1+1', '\u3000=1', '\n=1', '\t1', '\uFF1DSUM(A1)', '\uFF0B1', '\uFF0D1', '\uFF20A1', '+1', '-1', '@SUM(A1)']) {
+      expect(FORMULA_LIKE.test(text)).toBe(true);
+    }
+    for (const text of ['Kingston', 'a=b', '1-2', 'e-mail', '']) expect(FORMULA_LIKE.test(text)).toBe(false);
   });
 
   it('keeps recorded text from breaking the CSV or running as a spreadsheet formula', () => {

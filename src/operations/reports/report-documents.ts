@@ -191,11 +191,17 @@ export function renderReportMarkdown(content: ReportContent): string {
 
 export const REPORT_CSV_HEADER = ['dimension', 'key', 'count', 'total_quantity', 'unit', 'total_value_usd', 'label'] as const;
 
+/**
+ * Text a spreadsheet may take for a formula: a sign first, also after blanks or a line break, or in
+ * its full-width form (which some spreadsheets read as the ASCII one).
+ */
+export const FORMULA_LIKE = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r\n]/;
+
 /** RFC 4180 field; text that a spreadsheet would run as a formula is prefixed with a quote. */
 function csvField(value: string | number | null): string {
   if (value == null) return '';
   if (typeof value === 'number') return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const text = FORMULA_LIKE.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

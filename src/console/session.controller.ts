@@ -37,10 +37,15 @@ function describe(principal: Principal, csrfToken: string, expiresAt: Date): Ses
 function refuseCrossSiteSignIn(request: FastifyRequest): void {
   const contentType = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (contentType !== 'application/json') throw new BadUserInputError('Send {"apiKey": "<your API key>"} as application/json', ['apiKey']);
+  // The browser's own verdict, when it gives one: proxies in between do not change it.
   const site = request.headers['sec-fetch-site'];
-  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') throw new ForbiddenError('Sign in from the console itself');
+  if (typeof site === 'string') {
+    if (site !== 'same-origin' && site !== 'none') throw new ForbiddenError('Sign in from the console itself');
+    return;
+  }
+  // Else the Origin against the host the browser asked for (behind a trusted proxy, its X-Forwarded-Host).
   const origin = request.headers.origin;
-  if (typeof origin === 'string' && hostOf(origin) !== request.headers.host) throw new ForbiddenError('Sign in from the console itself');
+  if (typeof origin === 'string' && hostOf(origin) !== request.host) throw new ForbiddenError('Sign in from the console itself');
 }
 
 /** The host (and port) of an Origin header; null for `null` (an opaque origin) or anything unparseable. */

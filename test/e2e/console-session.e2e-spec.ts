@@ -82,10 +82,17 @@ describe('console sessions', () => {
       [400, 'BAD_USER_INPUT'], [400, 'BAD_USER_INPUT'], [403, 'FORBIDDEN'], [403, 'FORBIDDEN'], [403, 'FORBIDDEN'],
     ]);
     for (const answer of answers) expect(answer.headers['set-cookie']).toBeUndefined();
-    // The console's own request, as a browser sends it from the console's page, is accepted.
+    // The console's own request, as a browser sends it from the console's page, is accepted; behind a
+    // proxy that sends its own Host, the browser's Sec-Fetch-Site decides.
     const own = await platform.http().post('/session').set('content-type', 'application/json; charset=utf-8').set('host', 'windward.example:8443')
       .set('sec-fetch-site', 'same-origin').set('origin', 'https://windward.example:8443').send({ apiKey: attacker.key });
     expect(own.status).toBe(201);
+    const proxied = await platform.http().post('/session').set('content-type', 'application/json').set('host', '10.0.0.7:4000')
+      .set('sec-fetch-site', 'same-origin').set('origin', 'https://windward.example').send({ apiKey: attacker.key });
+    expect(proxied.status).toBe(201);
+    const olderBrowser = await platform.http().post('/session').set('content-type', 'application/json').set('host', 'windward.example')
+      .set('origin', 'https://windward.example').send({ apiKey: attacker.key });
+    expect(olderBrowser.status).toBe(201);
   });
 
   it('does not accept the cookie alone on a state-changing request: the CSRF token must come with it', async () => {

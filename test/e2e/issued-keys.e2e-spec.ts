@@ -160,10 +160,26 @@ describe('API keys an administrator issues for someone else', () => {
       await waitFor('the report compiled', async () => ['READY', 'FAILED'].includes((await ok<Report>(key, REPORT, { id })).operationReport?.status ?? ''), 60_000);
       return id;
     };
-    for (const requestedWith of [analyst.key, issued]) {
-      const id = await compiled(requestedWith);
-      expect((await ok<Report>(analyst.key, REPORT, { id })).operationReport).toMatchObject({ status: 'READY', withheld: { linkedVisibleToAnalyst: 2, withheld: 1 } });
-      expect((await ok<Report>(issued, REPORT, { id })).operationReport).toEqual({ status: 'READY', withheld: null });
-    }
+    const id = await compiled(analyst.key);
+    expect((await ok<Report>(analyst.key, REPORT, { id })).operationReport).toMatchObject({ status: 'READY', withheld: { linkedVisibleToAnalyst: 2, withheld: 1 } });
+    expect((await ok<Report>(issued, REPORT, { id })).operationReport).toEqual({ status: 'READY', withheld: null });
+    // Nor does it compile, write or review as the analyst: the four eyes must be two people's own.
+    const refused = await platform.gql(issued, 'mutation($id: ID!) { compileOperationReport(operationId: $id) { id } }', { id: operation });
+    expect(refused.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
   }, 120_000);
+
+  it("cannot take part in an operation report's four eyes: compiling, writing, approving and rejecting need the person's own credentials", async () => {
+    const reviewer = await platform.userWithKey('JIO', ['REVIEWER']);
+    const admin = await platform.userWithKey('JIO', ['AGENCY_ADMIN', 'REVIEWER']);
+    const issued = (await platform.gql<{ createApiKey: { key: string } }>(admin.key, ISSUE, { u: reviewer.userId })).data!.createApiKey.key;
+    const id = '00000000-0000-4000-8000-000000000000';
+    for (const mutation of [
+      `mutation { approveOperationReport(reportId: "${id}") { id } }`,
+      `mutation { rejectOperationReport(reportId: "${id}", comment: "no") { id } }`,
+    ]) {
+      expect((await platform.gql(issued, mutation)).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+      // The reviewer's own key gets as far as the report (which does not exist).
+      expect((await platform.gql(reviewer.key, mutation)).errors?.[0]?.extensions.code).toBe('NOT_FOUND');
+    }
+  });
 });

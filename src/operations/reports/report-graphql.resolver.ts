@@ -1,5 +1,5 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { AUTHENTICATED, Allow, Ctx } from '../../access/allow.decorator.js';
+import { AUTHENTICATED, Allow, Ctx, OwnCredentials } from '../../access/allow.decorator.js';
 import type { RequestContext } from '../../access/request-context.js';
 import { credentialsIssuedByAnother } from '../../access/principal.js';
 import { NotFoundError } from '../../errors/domain-error.js';
@@ -44,6 +44,7 @@ export class OperationReportsResolver {
     return this.reports.findVisible(ctx, id);
   }
 
+  @OwnCredentials() // the four eyes are two people: a key issued for someone else acts as neither
   @Allow('ANALYST')
   @Mutation(() => OperationReportModel, { description: "Queues the compilation of the operation's next report version (a background job)" })
   compileOperationReport(
@@ -55,18 +56,21 @@ export class OperationReportsResolver {
     return this.reports.requestCompile(ctx, operationId, { language, tlp: options?.tlp ?? null });
   }
 
+  @OwnCredentials() // the four eyes are two people: a key issued for someone else acts as neither
   @Allow('ANALYST')
   @Mutation(() => OperationReportModel, { description: "Writes the executive summary and the assessment (Markdown) on a compiled, unpublished report, and may mark it more restrictively; it then awaits review (READY) again" })
   writeOperationReportNarrative(@Ctx() ctx: RequestContext, @Args('reportId', { type: () => ID }) reportId: string, @Args('input', { type: () => ReportNarrativeInput }) input: ReportNarrativeInput) {
     return this.review.writeNarrative(ctx, reportId, input);
   }
 
+  @OwnCredentials() // the four eyes are two people: a key issued for someone else acts as neither
   @Allow('REVIEWER')
   @Mutation(() => OperationReportModel, { description: "Four-eyes: a reviewer of the lead agency, not its compiler or writer, approves a READY report for publication" })
   approveOperationReport(@Ctx() ctx: RequestContext, @Args('reportId', { type: () => ID }) reportId: string) {
     return this.review.approve(ctx, reportId);
   }
 
+  @OwnCredentials() // the four eyes are two people: a key issued for someone else acts as neither
   @Allow('REVIEWER')
   @Mutation(() => OperationReportModel, { description: 'Four-eyes: rejects a READY report with a comment; a rejected report is never published' })
   rejectOperationReport(@Ctx() ctx: RequestContext, @Args('reportId', { type: () => ID }) reportId: string, @Args('comment') comment: string) {

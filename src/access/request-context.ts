@@ -23,9 +23,9 @@ export interface RequestContextFactory {
   /**
    * The caller of an HTTP request or WebSocket operation, from the credentials it carries; refuses
    * with UNAUTHENTICATED. `method` is the HTTP method (a cookie alone authorizes only safe ones);
-   * `requestId` defaults to the current request's. `recheck`: a connection already open checks its
-   * credentials again (live subscriptions), which is not the user's activity: a console session's
-   * idle clock does not restart, so an unattended tab signs out on time.
+   * `requestId` defaults to the current request's. `recheck`: not the user's own activity (a live
+   * subscription checking its credentials again, a WebSocket operation the client re-opens by
+   * itself): a console session's idle clock does not restart, so an unattended tab signs out on time.
    */
   forRequest(credentials: CredentialHeaders, options?: { method?: string; requestId?: string; recheck?: boolean }): Promise<RequestContext>;
   /**

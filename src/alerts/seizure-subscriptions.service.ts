@@ -21,10 +21,11 @@ const REFRESH_MS = 60_000;
 /** Reports remembered per subscription, so a repeated event is not delivered twice. */
 const REMEMBERED = 1000;
 /**
- * Live subscriptions one user may hold in this process: every event is checked for each of them
- * in turn, so without a bound one user's thousands would delay everyone's deliveries.
+ * Live subscriptions one set of credentials may hold in this process: every event is checked for
+ * each of them in turn, so without a bound one user's thousands would delay everyone's deliveries.
+ * The console's Alerts screen holds one per saved alert (at most 50 a user), in a tab or two.
  */
-export const SUBSCRIPTIONS_PER_USER = 10;
+export const SUBSCRIPTIONS_PER_USER = 60;
 
 /** One delivery: the reader's redacted view, and the context its field resolvers must use. */
 export interface SeizureReported {
@@ -67,17 +68,21 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
     return this.subscribers.size;
   }
 
-  /** How many live subscriptions the user holds in this process. */
-  subscriptionsOf(userId: string): number {
+  /** How many live subscriptions the user holds in this process (with a key `issuedBy` issued, when given; else their own credentials). */
+  subscriptionsOf(userId: string, issuedBy?: string): number {
     let count = 0;
-    for (const subscriber of this.subscribers) if (subscriber.ctx.principal.userId === userId) count += 1;
+    for (const subscriber of this.subscribers) {
+      if (subscriber.ctx.principal.userId === userId && subscriber.ctx.principal.credentialsIssuedBy === issuedBy) count += 1;
+    }
     return count;
   }
 
   async subscribe(ctx: RequestContext, credentials: CredentialHeaders, filter: SeizureFilter | null): Promise<AsyncIterableIterator<SeizureReported>> {
     const given = filter ?? {};
     this.search.checkFilter(given); // refuses a bad filter now, as a search would
-    if (this.subscriptionsOf(ctx.principal.userId) >= SUBSCRIPTIONS_PER_USER) {
+    // Counted per credentials (a key an administrator issued for the user is a holder apart), and
+    // the slot taken before the first await, so simultaneous requests cannot all pass the check.
+    if (this.subscriptionsOf(ctx.principal.userId, ctx.principal.credentialsIssuedBy) >= SUBSCRIPTIONS_PER_USER) {
       throw new RateLimitedError(REFRESH_MS / 1000, `your live subscriptions (at most ${SUBSCRIPTIONS_PER_USER} at once: close one)`);
     }
     const subscriber: Subscriber = {
@@ -88,16 +93,21 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
       delivered: new Set(),
       queue: new PushQueue<SeizureReported>(() => this.subscribers.delete(subscriber)),
     };
-    this.stopListening ??= this.bus.subscribe((event) => this.enqueue(event)).catch((error: unknown) => {
-      this.stopListening = undefined;
-      throw error;
-    });
-    this.stopAccessChanges ??= this.bus.subscribeAccessChanges((change) => this.accessChanged(change)).catch((error: unknown) => {
-      this.stopAccessChanges = undefined;
-      throw error;
-    });
-    await Promise.all([this.stopListening, this.stopAccessChanges]);
     this.subscribers.add(subscriber);
+    try {
+      this.stopListening ??= this.bus.subscribe((event) => this.enqueue(event)).catch((error: unknown) => {
+        this.stopListening = undefined;
+        throw error;
+      });
+      this.stopAccessChanges ??= this.bus.subscribeAccessChanges((change) => this.accessChanged(change)).catch((error: unknown) => {
+        this.stopAccessChanges = undefined;
+        throw error;
+      });
+      await Promise.all([this.stopListening, this.stopAccessChanges]);
+    } catch (error) {
+      this.subscribers.delete(subscriber);
+      throw error;
+    }
     return subscriber.queue;
   }
 

@@ -48,7 +48,8 @@ export class AppModule {
           useFactory: (config: AppConfig, metrics: Metrics, authenticator: RequestAuthenticator, logger: JsonLogger, connections: LiveConnections) =>
             graphqlOptions(
               config, metrics,
-              (headers) => authenticator.authenticate({ ...headers }, undefined),
+              // Connecting is not the user's activity: the console's client reconnects by itself.
+              (headers) => authenticator.authenticate({ ...headers }, undefined, { activity: false }),
               logger,
               (socket, principal) => connections.track(socket, principal as Principal),
             ),

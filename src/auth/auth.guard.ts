@@ -41,7 +41,10 @@ export class AuthGuard implements CanActivate {
     if (request.windward) return request.windward;
     // Sibling fields start their guards together: they share one authentication, so that 300
     // aliased fields cost one credential check and resume together (their reads then batch).
-    request.windwardPending ??= this.contexts.forRequest(request.headers, { method: typeof request.method === 'string' ? request.method : undefined, requestId: requestIdOf(request) });
+    // A WebSocket operation has no HTTP method: the console's client opens and re-opens those by
+    // itself (reconnects, re-subscriptions), so they do not restart a console session's idle clock.
+    const method = typeof request.method === 'string' ? request.method : undefined;
+    request.windwardPending ??= this.contexts.forRequest(request.headers, { method, requestId: requestIdOf(request), recheck: method === undefined });
     try {
       request.windward = await request.windwardPending;
     } finally {

@@ -202,6 +202,34 @@ describe('seizureReported over graphql-ws', () => {
       expect(new Date(after).getTime()).toBe(new Date(idleSince).getTime());
     }, SLOW);
 
+    it('does not count a WebSocket the console opens (or re-opens) by itself as the user’s activity', async () => {
+      const officer = await platform.userWithKey('KY', ['ELO']);
+      const signedIn = await platform.http().post('/session').set('content-type', 'application/json').send({ apiKey: officer.key });
+      const cookie = /ww_session=[^;]+/.exec(String(signedIn.headers['set-cookie']))![0];
+      const db = platform.server.runtime.dataSource;
+      await db.query("UPDATE console_sessions SET last_seen_at = now() - interval '29 minutes' WHERE user_id = $1", [officer.userId]);
+      const lastSeen = async () => new Date(((await db.query('SELECT last_seen_at FROM console_sessions WHERE user_id = $1', [officer.userId])) as { last_seen_at: Date }[])[0].last_seen_at).getTime();
+      const idleSince = await lastSeen();
+      const client = createClient({
+        url,
+        webSocketImpl: class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { headers: { cookie } });
+          }
+        },
+        connectionParams: { csrfToken: signedIn.body.csrfToken as string },
+        retryAttempts: 0,
+      });
+      clients.push(client);
+      subscribe(client, null);
+      const service = platform.server.app.get(SeizureSubscriptions);
+      await waitFor('the subscription', () => service.subscriptionsOf(officer.userId) === 1);
+      expect(await lastSeen()).toBe(idleSince);
+      // A request the user makes does restart it.
+      await platform.http().get('/session').set('cookie', cookie);
+      expect(await lastSeen()).toBeGreaterThan(idleSince);
+    }, SLOW);
+
     it('keeps delivering link requests over a console session after its credentials are checked again', async () => {
       const officer = await platform.userWithKey('KY', ['ELO']);
       const analyst = await platform.userWithKey('JIO', ['ANALYST']);

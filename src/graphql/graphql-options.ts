@@ -41,6 +41,16 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
   return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { ...extensions, code } };
 }
 
+/**
+ * formatError without graphql-js's suggestions ("Did you mean \"codeName\"?"), which validation and
+ * the coercion of variables add: where introspection needs credentials, they would map the schema's
+ * fields and enum values for anyone who guesses near them.
+ */
+export function formatErrorWithoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const result = formatError(formatted);
+  return { ...result, message: result.message.replace(/ ?Did you mean [^?]*\?/g, '') };
+}
+
 function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
   return {
     async requestDidStart() {
@@ -253,7 +263,7 @@ export function graphqlOptions(
     // Where introspection needs credentials, validation errors must not map the schema either
     // ("Did you mean …" names fields to anyone who guesses near them).
     hideSchemaDetailsFromClientErrors: config.nodeEnv === 'production',
-    formatError,
+    formatError: config.nodeEnv === 'production' ? formatErrorWithoutSuggestions : formatError,
     // No inline (ftv1) traces to gateways: they carry raw resolver errors, before formatError.
     plugins: [
       graphiqlLandingPagePlugin(), queryLimitsPlugin(config.graphql, schemaAccessCheck(config, authenticate), (what, details) => logger?.event('warn', what, details)), metricsPlugin(metrics), noStorePlugin(),

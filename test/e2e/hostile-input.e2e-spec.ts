@@ -303,5 +303,9 @@ describe('production: webhook destinations and introspection', () => {
         expect(answer.errors!.map((error) => error.message).join(' ')).not.toMatch(/Did you mean|seizures|agencyUsers|narrative|sensitive/);
       }
     }
+    // Nor through the coercion of variables (input fields and enum values).
+    const coerced = await platform.gql(null, 'mutation($i: OperationInput!) { createOperation(input: $i) { id } }', { i: { codeNam: 'x', tlp: 'AMBR' } });
+    expect(coerced.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    expect(coerced.errors!.map((error) => error.message).join(' ')).not.toMatch(/Did you mean|"AMBER"/); // the required fields it lacks are named: they are the published contract
   });
 });

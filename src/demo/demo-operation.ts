@@ -29,7 +29,7 @@ import { DEMO_USERS } from './demo-users.js';
 export const DEMO_OPERATION_ANALYST = 'analyst@jio.demo';
 export const DEMO_OPERATION_REVIEWER = 'reviewer@jio.demo';
 export const CARIBBEAN_SHIELD_CODE_NAME = 'CARIBBEAN SHIELD';
-const FINISHED: ReportStatus[] = ['READY', 'APPROVED', 'REJECTED', 'PUBLISHED', 'FAILED'];
+const FINISHED: ReportStatus[] = ['READY', 'IN_REVIEW', 'APPROVED', 'REJECTED', 'PUBLISHED', 'FAILED'];
 
 /** Fictional follow-up outcomes of a few participating administrations: counts and non-nominal notes. */
 const DEMO_OUTCOMES: (OutcomeInput & { agency: string })[] = [
@@ -157,7 +157,7 @@ export async function completeDemoOperation(app: INestApplicationContext, shield
   if (report.status === 'QUEUED' || report.status === 'COMPILING') report = await awaitCompilation(app, report.id);
   const review = app.get(ReportReviewService);
   if (report.status === 'READY' && !report.narrativeBy) report = await review.writeNarrative(ctx, report.id, DEMO_NARRATIVE);
-  if (report.status === 'READY') report = await review.approve(await analystContext(app, DEMO_OPERATION_REVIEWER), report.id);
+  if (report.status === 'IN_REVIEW') report = await review.approve(await analystContext(app, DEMO_OPERATION_REVIEWER), report.id);
   if (report.status === 'APPROVED') report = await reports.publish(ctx, report.id);
 
   const linkedReports = await dataSource.getRepository(SeizureEntity).countBy({ operationId });

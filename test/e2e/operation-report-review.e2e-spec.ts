@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { In } from 'typeorm';
 import { PlatformKeyService } from '../../src/keys/platform-key.service.js';
 import { OperationReportEntity } from '../../src/operations/reports/operation-report.entity.js';
 import type { ReportContent } from '../../src/operations/reports/report-content.js';
@@ -190,7 +191,7 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     // Participants do not see it before publication; the lead's reviewers do.
     expect(await report(k.jm, v.id)).toBeNull();
     expect(await report(k.otherReviewer, v.id)).toBeNull();
-    expect((await report(k.reviewer, v.id))!.status).toBe('READY');
+    expect((await report(k.reviewer, v.id))!.status).toBe('IN_REVIEW');
     // The compiler cannot approve their own report, nor can the writer; an analyst is no reviewer.
     expect(code(await platform.gql(k.analystReviewer, APPROVE, { id: v.id }))).toBe('FORBIDDEN');
     expect(code(await platform.gql(k.analyst, APPROVE, { id: v.id }))).toBe('FORBIDDEN');
@@ -246,8 +247,19 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
       await gpg.dispose();
     }
     // Unpublished versions have no signatures.
-    const ready = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ status: 'READY', operationId });
+    const ready = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ status: In(['READY', 'IN_REVIEW']), operationId });
     expect((await platform.http().get(`/reports/${ready.id}.pdf.asc`).set('authorization', `Bearer ${k.analyst}`)).status).toBe(409);
+  });
+
+  it('takes the assessment by the contract\'s setOperationReportAssessment too: the report is then IN_REVIEW, and approved from there', async () => {
+    const v = await compiled(k.analyst);
+    const SET = 'mutation($id: ID!, $s: String!, $a: String!) { setOperationReportAssessment(reportId: $id, executiveSummary: $s, assessment: $a) { id status executiveSummary assessment } }';
+    const set = await platform.gql<{ setOperationReportAssessment: Record<string, unknown> }>(k.analyst, SET, { id: v.id, s: 'Pistols by sea.', a: '1. Watch the barrels.' });
+    expect(set.errors).toBeUndefined();
+    expect(set.data!.setOperationReportAssessment).toEqual({ id: v.id, status: 'IN_REVIEW', executiveSummary: 'Pistols by sea.', assessment: '1. Watch the barrels.' });
+    const approved = await platform.gql<{ approveOperationReport: { status: string } }>(k.reviewer, APPROVE, { id: v.id });
+    expect(approved.errors).toBeUndefined();
+    expect(approved.data!.approveOperationReport.status).toBe('APPROVED');
   });
 
   const approvedVersion = async () => {

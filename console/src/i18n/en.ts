@@ -245,6 +245,7 @@ export const en = {
   'code.QUEUED': 'Queued',
   'code.COMPILING': 'Compiling',
   'code.READY': 'Ready',
+  'code.IN_REVIEW': 'In review',
   'code.PUBLISHED': 'Published',
   'code.FAILED': 'Failed',
   'code.SEA': 'Sea',

@@ -246,6 +246,7 @@ export const es: Record<MessageKey, string> = {
   'code.QUEUED': 'En cola',
   'code.COMPILING': 'Compilando',
   'code.READY': 'Listo',
+  'code.IN_REVIEW': 'En revisión',
   'code.PUBLISHED': 'Publicado',
   'code.FAILED': 'Fallido',
   'code.SEA': 'Marítimo',

@@ -246,6 +246,7 @@ export const fr: Record<MessageKey, string> = {
   'code.QUEUED': 'En file',
   'code.COMPILING': 'Compilation',
   'code.READY': 'Prêt',
+  'code.IN_REVIEW': 'En relecture',
   'code.PUBLISHED': 'Publié',
   'code.FAILED': 'Échec',
   'code.SEA': 'Maritime',

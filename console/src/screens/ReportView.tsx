@@ -46,7 +46,8 @@ const RejectReport = graphql(`
 
 const RUNNING = new Set(['QUEUED', 'COMPILING']);
 /** Compiled and not yet published: the documents exist, unsigned, for the analyst and the reviewer. */
-const COMPILED = new Set(['READY', 'APPROVED', 'REJECTED']);
+const COMPILED = new Set(['READY', 'IN_REVIEW', 'APPROVED', 'REJECTED']);
+const AWAITING_REVIEW = new Set(['READY', 'IN_REVIEW']);
 /** Each published document comes with its own detached signature. */
 const PUBLISHED_DOCUMENTS = ['pdf', 'pdf.asc', 'csv', 'csv.asc', 'md', 'md.asc', 'json', 'sig.asc'];
 
@@ -102,7 +103,7 @@ export default function ReportView({ id, principal }: { id: string; principal: S
         {report.compiledAt ? ` · ${t('operation.compiled')} ${dateTime(report.compiledAt)}` : ''}
         {report.publishedAt ? ` · ${t('operation.published')} ${dateTime(report.publishedAt)}` : ''}
       </p>
-      {report.status === 'READY' && <p>{t('report.awaitingReview')}</p>}
+      {AWAITING_REVIEW.has(report.status) && <p>{t('report.awaitingReview')}</p>}
       {report.marking && (
         <p data-testid="report-marking">
           {t('report.marking')}: <TlpBadge tlp={report.marking.tlp} />{' '}
@@ -133,7 +134,7 @@ export default function ReportView({ id, principal }: { id: string; principal: S
           {t('report.publish')}
         </button>
       )}
-      {reviewer && report.status === 'READY' && (
+      {reviewer && AWAITING_REVIEW.has(report.status) && (
         <section className="manage" aria-labelledby="review-title">
           <h2 id="review-title">{t('report.review')}</h2>
           <p>{t('report.reviewHelp')}</p>

@@ -1,11 +1,14 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * QUEUED → COMPILING → READY (awaiting review) → APPROVED → PUBLISHED; a reviewer may instead
- * REJECT it (it is never published; the analyst revises it, which makes it READY again, or compiles
- * a new version). Editing an APPROVED report makes it READY again: approval covers the exact text.
+ * QUEUED → COMPILING → READY (compiled) → IN_REVIEW (the analyst's assessment written) → APPROVED →
+ * PUBLISHED; a reviewer may review a READY report too, and may instead REJECT it (it is never
+ * published; the analyst revises it, which puts it IN_REVIEW again, or compiles a new version).
+ * Editing an APPROVED report puts it IN_REVIEW again: approval covers the exact text.
  */
-export const REPORT_STATUSES = ['QUEUED', 'COMPILING', 'READY', 'APPROVED', 'REJECTED', 'PUBLISHED', 'FAILED'] as const;
+export const REPORT_STATUSES = ['QUEUED', 'COMPILING', 'READY', 'IN_REVIEW', 'APPROVED', 'REJECTED', 'PUBLISHED', 'FAILED'] as const;
+/** Compiled and awaiting a reviewer's decision. */
+export const AWAITING_REVIEW: readonly ReportStatus[] = ['READY', 'IN_REVIEW'];
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
 /**

@@ -247,7 +247,7 @@ export class ReportCompilerService {
     const previous = await reports.createQueryBuilder('r')
       .select(['r.id', 'r.version', 'r.content'])
       .where('r.operation_id = :operationId AND r.version < :version', { operationId: operation.id, version: request.version })
-      .andWhere('r.status IN (:...statuses)', { statuses: ['READY', 'APPROVED', 'REJECTED', 'PUBLISHED'] })
+      .andWhere('r.status IN (:...statuses)', { statuses: ['READY', 'IN_REVIEW', 'APPROVED', 'REJECTED', 'PUBLISHED'] })
       .andWhere('r.audience @> CAST(:audience AS text[])', { audience: request.audience.map((a) => a.agency) })
       // An unpublished version of an earlier format was compiled under other rules (REPORT_CONTENT_FORMAT).
       .andWhere("(r.status = 'PUBLISHED' OR r.content->>'format' = :format)", { format: REPORT_CONTENT_FORMAT })

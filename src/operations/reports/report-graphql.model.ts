@@ -39,7 +39,7 @@ export class OperationReportWithheldModel {
 @ObjectType('OperationReport', { description: 'Compiled by a background job from what every agency of its audience may read; never holds nominal data' })
 export class OperationReportModel {
   @Field(() => ID) id: string;
-  @Field({ description: 'QUEUED, COMPILING, READY (awaiting review), APPROVED, REJECTED, PUBLISHED, FAILED' }) status: string;
+  @Field({ description: 'QUEUED, COMPILING, READY (compiled, awaiting its assessment or review), IN_REVIEW (assessment written, awaiting review), APPROVED, REJECTED, PUBLISHED, FAILED' }) status: string;
   @Field(() => Int) version: number;
   @Field(() => Date, { nullable: true }) compiledAt: Date | null;
   @Field(() => Date, { nullable: true }) publishedAt: Date | null;

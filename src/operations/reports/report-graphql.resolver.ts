@@ -58,9 +58,23 @@ export class OperationReportsResolver {
 
   @OwnCredentials() // the four eyes are two people: a key issued for someone else acts as neither
   @Allow('ANALYST')
-  @Mutation(() => OperationReportModel, { description: "Writes the executive summary and the assessment (Markdown) on a compiled, unpublished report, and may mark it more restrictively; it then awaits review (READY) again" })
+  @Mutation(() => OperationReportModel, { description: "Writes the executive summary and the assessment (Markdown) on a compiled, unpublished report, and may mark it more restrictively; it then awaits review (IN_REVIEW) again" })
   writeOperationReportNarrative(@Ctx() ctx: RequestContext, @Args('reportId', { type: () => ID }) reportId: string, @Args('input', { type: () => ReportNarrativeInput }) input: ReportNarrativeInput) {
     return this.review.writeNarrative(ctx, reportId, input);
+  }
+
+  @OwnCredentials() // the four eyes are two people: a key issued for someone else acts as neither
+  @Allow('ANALYST')
+  @Mutation(() => OperationReportModel, {
+    description: 'Writes the executive summary and the assessment on a compiled, unpublished report (writeOperationReportNarrative with both); it then awaits review (IN_REVIEW)',
+  })
+  setOperationReportAssessment(
+    @Ctx() ctx: RequestContext,
+    @Args('reportId', { type: () => ID }) reportId: string,
+    @Args('executiveSummary') executiveSummary: string,
+    @Args('assessment') assessment: string,
+  ) {
+    return this.review.writeNarrative(ctx, reportId, { executiveSummary, assessment });
   }
 
   @OwnCredentials() // the four eyes are two people: a key issued for someone else acts as neither

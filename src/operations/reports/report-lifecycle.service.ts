@@ -12,7 +12,7 @@ import { JobsService } from '../../jobs/jobs.service.js';
 import { PlatformKeyEntity } from '../../keys/platform-key.entity.js';
 import { PlatformKeyService } from '../../keys/platform-key.service.js';
 import type { SignatureModel } from '../../seizures/api/seizure.model.js';
-import { OperationReportEntity } from './operation-report.entity.js';
+import { AWAITING_REVIEW, OperationReportEntity } from './operation-report.entity.js';
 import { OperationEntity } from '../operation.entity.js';
 import { OperationsService } from '../operations.service.js';
 import { documentsDigest, publicationDocument, signDetached } from './report-signature.js';
@@ -152,7 +152,7 @@ export class OperationReportsService {
     return this.dataSource.transaction(async (manager) => {
       const report = await manager.findOneOrFail(OperationReportEntity, { where: { id: visible.id }, lock: { mode: 'pessimistic_write' } });
       if (report.status === 'REJECTED') throw new ConflictError('A rejected report cannot be published; revise it for a new review, or compile a new version');
-      if (report.status === 'READY') throw new ConflictError('The report has not been approved: a reviewer of the lead agency other than its compiler approves it first');
+      if (AWAITING_REVIEW.includes(report.status)) throw new ConflictError('The report has not been approved: a reviewer of the lead agency other than its compiler approves it first');
       if (report.status !== 'APPROVED') throw new ConflictError(`Only an APPROVED report can be published; this one is ${report.status}`);
       if ((report.content as { format?: unknown } | null)?.format !== REPORT_CONTENT_FORMAT) {
         throw new ConflictError('This version was compiled by an earlier version of Windward, whose audience also read by releases: compile a new version and have it reviewed');
@@ -219,6 +219,7 @@ export class OperationReportsService {
   async progressOf(report: OperationReportEntity): Promise<number | null> {
     switch (report.status) {
       case 'READY':
+      case 'IN_REVIEW':
       case 'APPROVED':
       case 'REJECTED':
       case 'PUBLISHED':

@@ -7,7 +7,7 @@ import { AuditService, auditFromContext } from '../../audit/audit.service.js';
 import type { RequestContext } from '../../access/request-context.js';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../../errors/domain-error.js';
 import type { Tlp } from '../../seizures/seizure.enums.js';
-import { OperationReportEntity, type ReportStatus } from './operation-report.entity.js';
+import { AWAITING_REVIEW, OperationReportEntity, type ReportStatus } from './operation-report.entity.js';
 import type { OperationEntity } from '../operation.entity.js';
 import { OperationsService } from '../operations.service.js';
 import { REPORT_CONTENT_FORMAT, type ReportContent } from './report-content.js';
@@ -21,7 +21,7 @@ import { documentsDigest } from './report-signature.js';
 export const NARRATIVE_MAX = 20_000;
 export const REVIEW_COMMENT_MAX = 2000;
 /** Statuses whose words and marking may still change (the change needs a new review). */
-const REVISABLE: ReportStatus[] = ['READY', 'APPROVED', 'REJECTED'];
+const REVISABLE: ReportStatus[] = ['READY', 'IN_REVIEW', 'APPROVED', 'REJECTED'];
 const HISTORY_ACTIONS = ['operation-report.compile', 'operation-report.assess', 'operation-report.approve', 'operation-report.reject', 'operation-report.publish'];
 
 export interface NarrativeInput {
@@ -86,7 +86,7 @@ export class ReportReviewService {
       const pdf = await renderReportPdf(next);
       await manager.update(OperationReportEntity, { id: report.id }, {
         content: next as unknown as QueryDeepPartialEntity<OperationReportEntity>['content'], summary, csv, pdf,
-        status: 'READY', narrativeBy: ctx.principal.userId, reviewedBy: null, reviewedAt: null, reviewComment: null, approvedSha256: null,
+        status: 'IN_REVIEW', narrativeBy: ctx.principal.userId, reviewedBy: null, reviewedAt: null, reviewComment: null, approvedSha256: null,
       });
       await this.audit.append(manager, auditFromContext(ctx, {
         action: 'operation-report.assess', resourceType: 'OperationReport', resourceId: report.id, resourceAgency: operation.leadAgency,
@@ -132,7 +132,7 @@ export class ReportReviewService {
       if (report.requestedBy === ctx.principal.userId || report.narrativeBy === ctx.principal.userId) {
         throw new ForbiddenError('Four eyes: a report is reviewed by someone other than the analyst who compiled or wrote it');
       }
-      if (report.status !== 'READY') throw new ConflictError(`Only a report awaiting review (READY) can be approved or rejected; this one is ${report.status}`);
+      if (!AWAITING_REVIEW.includes(report.status)) throw new ConflictError(`Only a report awaiting review (READY or IN_REVIEW) can be approved or rejected; this one is ${report.status}`);
       const approvedSha256 = decision === 'APPROVED' ? documentsDigest(report) : null;
       const reviewedAt = new Date();
       await manager.update(OperationReportEntity, { id: report.id }, { status: decision, reviewedBy: ctx.principal.userId, reviewedAt, reviewComment: comment, approvedSha256 });

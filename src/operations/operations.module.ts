@@ -9,7 +9,7 @@ import { OperationEntity } from './operation.entity.js';
 import { OperationsResolver, SeizureOperationResolver } from './operations.resolver.js';
 import { OperationsService } from './operations.service.js';
 import { ReportDownloadController } from './reports/report-download.controller.js';
-import { OperationReportsFieldResolver, OperationReportsResolver } from './reports/report-graphql.resolver.js';
+import { OperationOutcomeFieldResolver, OperationReportsFieldResolver, OperationReportsResolver } from './reports/report-graphql.resolver.js';
 import { OperationReportsService } from './reports/report-lifecycle.service.js';
 import { ReportAudienceService } from './reports/report-audience.js';
 import { ReportCompileJobHandler } from './reports/report-compile.job.js';
@@ -26,7 +26,7 @@ import { SeizureLinkRequestsService } from './seizure-link-requests.service.js';
   imports: [TypeOrmModule.forFeature([OperationEntity, OperationReportEntity, OperationOutcomeEntity, SeizureLinkRequestEntity]), AuthModule, KeysModule, SeizuresModule,
     JobsModule.forFeature('operations', ['operations.compile-report'])],
   controllers: [ReportDownloadController],
-  providers: [OperationsService, OperationsResolver, SeizureOperationResolver, OperationReportsService, OperationReportsResolver, OperationReportsFieldResolver,
+  providers: [OperationsService, OperationsResolver, SeizureOperationResolver, OperationReportsService, OperationReportsResolver, OperationReportsFieldResolver, OperationOutcomeFieldResolver,
     ReportReviewService, OperationOutcomesService, SeizureLinkRequestsService, SeizureLinkRequestsResolver, SeizureLinkRequestAlerts,
     ReportCompilerService, ReportAudienceService, ReportCompileJobHandler],
   exports: [OperationsService, SeizureLinkRequestsService],

@@ -12,6 +12,7 @@ import { SeizureSubmissionService } from '../seizures/write/seizure-submission.s
 import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
 import { clampFirst } from '../seizures/data/seizure-search.service.js';
 import { OPERATION_TRANSITIONS, OperationEntity, type OperationStatus } from './operation.entity.js';
+import { SeizureLinkRequestEntity } from './seizure-link-request.entity.js';
 import type { OperationInput } from './operation.model.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../database/keyset-cursor.js';
 import { isUuid } from '../database/uuid.js';
@@ -133,6 +134,10 @@ export class OperationsService {
       if (Object.keys(changes).length === 0) return operation;
       before = operation;
       await manager.update(OperationEntity, { id }, { ...changes, version: operation.version + 1 });
+      // A closed operation takes no more reports: its pending link requests are withdrawn.
+      if (changes.status === 'CLOSED') {
+        await manager.update(SeizureLinkRequestEntity, { operationId: id, status: 'PENDING' }, { status: 'WITHDRAWN', respondedAt: new Date() });
+      }
       const updated = await manager.findOneByOrFail(OperationEntity, { id });
       await this.audit.append(manager, auditFromContext(ctx, {
         action: auditAction, resourceType: 'Operation', resourceId: id, resourceAgency: operation.leadAgency, fields: Object.keys(changes),

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const LINK_REQUEST_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED'] as const;
+/** WITHDRAWN: still pending when its operation closed. */
+export const LINK_REQUEST_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'WITHDRAWN'] as const;
 export type LinkRequestStatus = (typeof LINK_REQUEST_STATUSES)[number];
 
 /**
@@ -34,8 +35,13 @@ export class SeizureLinkRequestEntity {
   @Column({ name: 'requested_by', type: 'uuid' })
   requestedBy: string;
 
-  @Column({ type: 'varchar', length: 1000 })
-  note: string;
+  /** Why the lead asks (optional). */
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  note: string | null;
+
+  /** The owner's word with its answer (optional). */
+  @Column({ name: 'response_note', type: 'varchar', length: 1000, nullable: true })
+  responseNote: string | null;
 
   @Column({ type: 'varchar', length: 16 })
   status: LinkRequestStatus;

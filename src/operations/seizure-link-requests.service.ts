@@ -6,6 +6,7 @@ import { whereAllowed } from '../access/casl-sql.js';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../access/request-context.js';
 import { isUuid } from '../database/uuid.js';
+import { decodeKeysetCursor } from '../database/keyset-cursor.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { SeizureSubmissionService } from '../seizures/write/seizure-submission.service.js';
 import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
@@ -13,7 +14,6 @@ import { OperationsService } from './operations.service.js';
 import { SeizureLinkRequestEntity, type LinkRequestStatus } from './seizure-link-request.entity.js';
 
 export type LinkRequestDecision = 'ACCEPT' | 'DECLINE';
-const MAX_LISTED = 200;
 
 /**
  * The consent flow for linking another agency's report to an operation. The lead asks
@@ -31,9 +31,8 @@ export class SeizureLinkRequestsService {
     private readonly seizures: SeizureSubmissionService,
   ) {}
 
-  async request(ctx: RequestContext, operationId: string, seizureId: string, note: string): Promise<SeizureLinkRequestEntity> {
-    const text = note.trim();
-    if (text.length < 1 || text.length > 1000) throw new BadUserInputError('note: say in 1 to 1000 characters why the report is wanted', ['note']);
+  async request(ctx: RequestContext, operationId: string, seizureId: string, note: string | null | undefined): Promise<SeizureLinkRequestEntity> {
+    const text = optionalNote(note, 'note');
     const operation = await this.operations.visibleOrThrow(ctx, operationId);
     if (!this.access.can(ctx.ability, 'link', 'Operation', operation)) throw new ForbiddenError('Only analysts of the lead agency ask for reports to be linked to this operation');
     if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
@@ -56,7 +55,7 @@ export class SeizureLinkRequestsService {
         .into(SeizureLinkRequestEntity)
         .values({
           operationId: operation.id, seizureId: seizure.id, ownerAgency: seizure.reportingAgency, requestingAgency: ctx.principal.agencyCode,
-          requestedBy: ctx.principal.userId, note: text, status: 'PENDING',
+          requestedBy: ctx.principal.userId, note: text, responseNote: null, status: 'PENDING',
         })
         .orIgnore() // one pending request per operation and report: asking again returns it
         .returning('id')
@@ -73,14 +72,25 @@ export class SeizureLinkRequestsService {
     });
   }
 
-  /** The requests the caller may see (the owner's ELOs and administrators; the requesting agency's analysts), newest first. */
-  list(ctx: RequestContext, status: LinkRequestStatus | null): Promise<SeizureLinkRequestEntity[]> {
+  /**
+   * A page of the requests the caller may see (the owner's ELOs and administrators; the requesting
+   * agency's analysts), newest first, after the keyset cursor `after`.
+   */
+  async page(ctx: RequestContext, status: LinkRequestStatus | null, first: number, after: string | null): Promise<{ rows: SeizureLinkRequestEntity[]; hasNextPage: boolean }> {
     const query = whereAllowed(this.dataSource.getRepository(SeizureLinkRequestEntity).createQueryBuilder('q'), ctx.ability, 'read', 'SeizureLinkRequest');
     if (status) query.andWhere('q.status = :status', { status });
-    return query.orderBy('q.created_at', 'DESC').addOrderBy('q.id', 'DESC').limit(MAX_LISTED).getMany();
+    // Whole milliseconds, as the cursor holds them: a row is never skipped nor repeated between pages.
+    const at = "date_trunc('milliseconds', q.created_at)";
+    if (after) {
+      const cursor = decodeKeysetCursor(after);
+      query.andWhere(`(${at}, q.id) < (:cursorAt, :cursorId)`, { cursorAt: cursor.at, cursorId: cursor.id });
+    }
+    const rows = await query.orderBy(at, 'DESC').addOrderBy('q.id', 'DESC').limit(first + 1).getMany();
+    return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 
-  async respond(ctx: RequestContext, id: string, decision: LinkRequestDecision): Promise<SeizureLinkRequestEntity> {
+  async respond(ctx: RequestContext, id: string, decision: LinkRequestDecision, note?: string | null): Promise<SeizureLinkRequestEntity> {
+    const responseNote = optionalNote(note, 'note');
     const request = isUuid(id)
       ? await whereAllowed(this.dataSource.getRepository(SeizureLinkRequestEntity).createQueryBuilder('q'), ctx.ability, 'read', 'SeizureLinkRequest')
         .andWhere('q.id = :id', { id })
@@ -90,20 +100,20 @@ export class SeizureLinkRequestsService {
     if (!this.access.can(ctx.ability, 'update', 'SeizureLinkRequest', request)) throw new ForbiddenError("Only the owner agency's ELOs and administrators answer this request");
     if (request.status !== 'PENDING') throw new ConflictError(`This request was already answered (${request.status})`);
     if (decision === 'DECLINE') {
-      await this.dataSource.transaction((manager) => this.answer(manager, ctx, request, 'DECLINED'));
+      await this.dataSource.transaction((manager) => this.answer(manager, ctx, request, 'DECLINED', responseNote));
     } else {
       const operation = await this.operations.visibleOrThrow(ctx, request.operationId);
       if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
       await this.seizures.linkToOperation(ctx, request.seizureId, operation.id, operation.participants, { basis: 'OWNER_ACCEPTED_REQUEST', requestId: request.id }, (manager) =>
-        this.answer(manager, ctx, request, 'ACCEPTED'),
+        this.answer(manager, ctx, request, 'ACCEPTED', responseNote),
       );
     }
     return this.dataSource.getRepository(SeizureLinkRequestEntity).findOneByOrFail({ id: request.id });
   }
 
   /** Marks the answer (only once, whatever runs concurrently) and audits it. */
-  private async answer(manager: EntityManager, ctx: RequestContext, request: SeizureLinkRequestEntity, status: 'ACCEPTED' | 'DECLINED'): Promise<void> {
-    const result = await manager.update(SeizureLinkRequestEntity, { id: request.id, status: 'PENDING' }, { status, respondedBy: ctx.principal.userId, respondedAt: new Date() });
+  private async answer(manager: EntityManager, ctx: RequestContext, request: SeizureLinkRequestEntity, status: 'ACCEPTED' | 'DECLINED', responseNote: string | null): Promise<void> {
+    const result = await manager.update(SeizureLinkRequestEntity, { id: request.id, status: 'PENDING' }, { status, responseNote, respondedBy: ctx.principal.userId, respondedAt: new Date() });
     if (result.affected !== 1) throw new ConflictError('This request was answered meanwhile');
     await this.audit.append(manager, auditFromContext(ctx, {
       action: `seizure-link-request.${status === 'ACCEPTED' ? 'accept' : 'decline'}`, resourceType: 'SeizureLinkRequest', resourceId: request.id,
@@ -121,4 +131,11 @@ export class SeizureLinkRequestsService {
       throw error;
     }
   }
+}
+
+/** An optional note: trimmed, null when empty, at most 1000 characters. */
+function optionalNote(note: string | null | undefined, field: string): string | null {
+  const text = note?.trim() ?? '';
+  if (text.length > 1000) throw new BadUserInputError(`${field}: at most 1000 characters`, [field]);
+  return text === '' ? null : text;
 }

@@ -173,13 +173,13 @@ describe('seeding the demo data', () => {
   const OPERATIONS = `query Operations($status: OperationStatus) {
     operations(status: $status) { totalCount edges { node {
       id codeName status startsAt endsAt leadAgency { code } participants { code } seizures(first: 1) { totalCount }
-      reports { id status version totals { count } withheld { linkedVisibleToAnalyst withheld } breakdowns { dimension buckets { keys count } } summary signature { verified } }
+      reports { id status version totals { count } withheldDetail { linkedVisibleToAnalyst withheld } breakdowns { dimension buckets { keys count } } summary signature { verified } }
     } } }
   }`;
   type DemoOperation = {
     id: string; codeName: string; status: string; startsAt: string; endsAt: string; leadAgency: { code: string }; participants: { code: string }[];
     seizures: { totalCount: number };
-    reports: { id: string; status: string; version: number; totals: { count: number }; withheld: { linkedVisibleToAnalyst: number; withheld: number } | null; breakdowns: { dimension: string; buckets: { keys: string[]; count: number }[] }[]; summary: string; signature: { verified: boolean } | null }[];
+    reports: { id: string; status: string; version: number; totals: { count: number }; withheldDetail: { linkedVisibleToAnalyst: number; withheld: number } | null; breakdowns: { dimension: string; buckets: { keys: string[]; count: number }[] }[]; summary: string; signature: { verified: boolean } | null }[];
   };
   const operationsFor = async (email: string) => {
     const response = await platform.gql<{ operations: { totalCount: number; edges: { node: DemoOperation }[] } }>(key(email), OPERATIONS, {});
@@ -207,8 +207,8 @@ describe('seeding the demo data', () => {
     const [report] = operation.reports;
     // The report is for every participant: it holds the linked reports all of them may read, and the
     // analyst alone is told how many of those it sees were withheld.
-    expect(report.withheld!.linkedVisibleToAnalyst).toBe(seenByJio.length);
-    const included = seenByJio.length - report.withheld!.withheld;
+    expect(report.withheldDetail!.linkedVisibleToAnalyst).toBe(seenByJio.length);
+    const included = seenByJio.length - report.withheldDetail!.withheld;
     expect(report).toMatchObject({ id: seeded.operation!.report!.id, status: 'PUBLISHED', version: 1, totals: { count: included }, signature: { verified: true } });
     expect(included).toBeGreaterThan(0);
     const byCountry = report.breakdowns.find((b) => b.dimension === 'COUNTRY')!.buckets;

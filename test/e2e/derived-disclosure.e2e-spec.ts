@@ -23,7 +23,7 @@ const REPORT = `query($id: ID!) {
     id status summary audience
     totals { count totalValue }
     breakdowns { dimension buckets { keys count totalValue } }
-    withheld { linkedVisibleToAnalyst included withheld reasons { reason agencies count } fields { field count } }
+    withheldDetail { linkedVisibleToAnalyst included withheld reasons { reason agencies count } fields { field count } }
   }
 }`;
 const LINKED = `query($op: ID!) { seizures(filter: { operationId: $op }, first: 50) { totalCount edges { node { id reference estimatedValue { usd } location { name } concealment } } } }`;
@@ -31,7 +31,8 @@ const FEED = `query($after: String) { changes(after: $after, first: 200) { curso
 const LINK = `mutation($op: ID!, $s: ID!) { linkSeizureToOperation(operationId: $op, seizureId: $s) { id operationId operationLink { basis consentedBy requestId } } }`;
 const REQUEST_LINK = `mutation($op: ID!, $s: ID!, $note: String!) { requestSeizureLink(operationId: $op, seizureId: $s, note: $note) { id status ownerAgency requestingAgency note } }`;
 const RESPOND = `mutation($id: ID!, $d: LinkRequestDecision!) { respondToSeizureLinkRequest(id: $id, decision: $d) { id status respondedAt } }`;
-const REQUESTS = `query($status: LinkRequestStatus) { seizureLinkRequests(status: $status) { id status ownerAgency requestingAgency note operation { codeName } seizure { id reference } } }`;
+const REQUESTS = `query($status: LinkRequestStatus) { seizureLinkRequests(status: $status) { edges { node { id status ownerAgency requestingAgency note operation { codeName } seizure { id reference } } } } }`;
+interface ListedRequest { id: string; seizure: { reference: string } | null; operation: { codeName: string } | null }
 const SEIZURE = `query($id: ID!) { seizure(id: $id) { id operationId operationLink { basis consentedBy requestId } redactedFields } }`;
 
 interface Report {
@@ -41,7 +42,7 @@ interface Report {
   audience: string[];
   totals: { count: number; totalValue: number | null };
   breakdowns: { dimension: string; buckets: { keys: string[]; count: number; totalValue: number | null }[] }[];
-  withheld: { linkedVisibleToAnalyst: number; included: number; withheld: number; reasons: { reason: string; agencies: string[]; count: number }[]; fields: { field: string; count: number }[] } | null;
+  withheldDetail: { linkedVisibleToAnalyst: number; included: number; withheld: number; reasons: { reason: string; agencies: string[]; count: number }[]; fields: { field: string; count: number }[] } | null;
 }
 
 describe('derived disclosure (issue 12)', () => {
@@ -115,7 +116,7 @@ describe('derived disclosure (issue 12)', () => {
     it('shows the reviewer, before publication, the content every participant gets once published', async () => {
       const asKy = (await gqlOk<{ operationReport: Report }>(k.ky, REPORT, { id: reportId })).operationReport;
       expect(reviewed.status).toBe('READY');
-      expect(reviewed.withheld).toBeNull();
+      expect(reviewed.withheldDetail).toBeNull();
       expect({ ...reviewed, status: 'PUBLISHED' }).toEqual(asKy);
     });
 
@@ -140,14 +141,14 @@ describe('derived disclosure (issue 12)', () => {
       const mine = (await gqlOk<{ operationReport: Report }>(k.jio, REPORT, { id: reportId })).operationReport;
       // The AMBER+STRICT report is released to the JIO alone; a report's audience reads as if released to
       // nobody (case 1b), so the JIO is named too.
-      expect(mine.withheld).toEqual({
+      expect(mine.withheldDetail).toEqual({
         linkedVisibleToAnalyst: 4, included: 2, withheld: 2,
         reasons: [{ reason: 'NOT_READABLE_BY_EVERY_READER', agencies: ['JIO', 'KY'], count: 1 }, { reason: 'TLP_RED', agencies: [], count: 1 }].sort((a, b) => a.reason.localeCompare(b.reason)),
         fields: [],
       });
-      expect((await gqlOk<{ operationReport: Report }>(k.jio2, REPORT, { id: reportId })).operationReport.withheld).toBeNull();
-      expect((await gqlOk<{ operationReport: Report }>(k.ky, REPORT, { id: reportId })).operationReport.withheld).toBeNull();
-      expect((await gqlOk<{ operationReport: Report }>(k.jm, REPORT, { id: reportId })).operationReport.withheld).toBeNull();
+      expect((await gqlOk<{ operationReport: Report }>(k.jio2, REPORT, { id: reportId })).operationReport.withheldDetail).toBeNull();
+      expect((await gqlOk<{ operationReport: Report }>(k.ky, REPORT, { id: reportId })).operationReport.withheldDetail).toBeNull();
+      expect((await gqlOk<{ operationReport: Report }>(k.jm, REPORT, { id: reportId })).operationReport.withheldDetail).toBeNull();
     });
 
     it('case 2: a platform administrator whose agency takes no part reads no version and downloads nothing', async () => {
@@ -195,7 +196,7 @@ describe('derived disclosure (issue 12)', () => {
       expect(report.status).toBe('READY');
       // The analyst (who may not read releasableTo) would otherwise learn which of the two is released to RILO-WE.
       expect(report.totals.count).toBe(0);
-      expect(report.withheld).toEqual({
+      expect(report.withheldDetail).toEqual({
         linkedVisibleToAnalyst: 2, included: 0, withheld: 2,
         reasons: [{ reason: 'NOT_READABLE_BY_EVERY_READER', agencies: ['RILO-WE'], count: 2 }], fields: [],
       });
@@ -248,11 +249,13 @@ describe('derived disclosure (issue 12)', () => {
       // Asking again returns the same pending request.
       expect((await gqlOk<{ requestSeizureLink: { id: string } }>(k.jio, REQUEST_LINK, { op: operationId, s: kyReport, note: 'again' })).requestSeizureLink.id).toBe(requestId);
 
-      const pendingForKy = await gqlOk<{ seizureLinkRequests: { id: string; seizure: { reference: string } | null; operation: { codeName: string } | null }[] }>(k.ky, REQUESTS, { status: 'PENDING' });
-      expect(pendingForKy.seizureLinkRequests.map((r) => [r.id, r.seizure?.reference])).toEqual([[requestId, `KY-LINK-${marker}`]]);
-      expect((await gqlOk<{ seizureLinkRequests: unknown[] }>(k.kyAdmin, REQUESTS, { status: 'PENDING' })).seizureLinkRequests).toHaveLength(1);
-      for (const key of [k.jm, k.jmAdmin, k.tt, k.admin]) expect((await gqlOk<{ seizureLinkRequests: unknown[] }>(key, REQUESTS, {})).seizureLinkRequests).toEqual([]);
-      expect((await gqlOk<{ seizureLinkRequests: { id: string }[] }>(k.jio2, REQUESTS, {})).seizureLinkRequests.map((r) => r.id)).toContain(requestId);
+      const listed = async (key: string, variables: Record<string, unknown>) =>
+        (await gqlOk<{ seizureLinkRequests: { edges: { node: ListedRequest }[] } }>(key, REQUESTS, variables)).seizureLinkRequests.edges.map((edge) => edge.node);
+      const pendingForKy = await listed(k.ky, { status: 'PENDING' });
+      expect(pendingForKy.map((r) => [r.id, r.seizure?.reference])).toEqual([[requestId, `KY-LINK-${marker}`]]);
+      expect(await listed(k.kyAdmin, { status: 'PENDING' })).toHaveLength(1);
+      for (const key of [k.jm, k.jmAdmin, k.tt, k.admin]) expect(await listed(key, {})).toEqual([]);
+      expect((await listed(k.jio2, {})).map((r) => r.id)).toContain(requestId);
 
       // Only the owner answers: others do not even find the request.
       expect((await platform.gql(k.jm, RESPOND, { id: requestId, d: 'ACCEPT' })).errors![0].extensions.code).toBe('NOT_FOUND');

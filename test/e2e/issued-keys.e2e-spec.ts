@@ -153,16 +153,16 @@ describe('API keys an administrator issues for someone else', () => {
     await submitSeizure(platform, jmElo.key, { operationId: operation, tlp: 'AMBER', seizedAt: '2026-08-05T10:00:00Z' });
     // Named to the analyst alone: the issued key does not read it, nor count it.
     await submitSeizure(platform, jmElo.key, { operationId: operation, tlp: 'RED', releasableToUsers: [analyst.userId], sensitive: null, seizedAt: '2026-08-06T10:00:00Z' });
-    const REPORT = 'query($id: ID!) { operationReport(id: $id) { status withheld { linkedVisibleToAnalyst withheld reasons { reason count } } } }';
-    type Report = { operationReport: { status: string; withheld: { linkedVisibleToAnalyst: number; withheld: number } | null } | null };
+    const REPORT = 'query($id: ID!) { operationReport(id: $id) { status withheldDetail { linkedVisibleToAnalyst withheld reasons { reason count } } withheld } }';
+    type Report = { operationReport: { status: string; withheldDetail: { linkedVisibleToAnalyst: number; withheld: number } | null; withheld: number | null } | null };
     const compiled = async (key: string) => {
       const id = (await ok<{ compileOperationReport: { id: string } }>(key, 'mutation($id: ID!) { compileOperationReport(operationId: $id) { id } }', { id: operation })).compileOperationReport.id;
       await waitFor('the report compiled', async () => ['READY', 'FAILED'].includes((await ok<Report>(key, REPORT, { id })).operationReport?.status ?? ''), 60_000);
       return id;
     };
     const id = await compiled(analyst.key);
-    expect((await ok<Report>(analyst.key, REPORT, { id })).operationReport).toMatchObject({ status: 'READY', withheld: { linkedVisibleToAnalyst: 2, withheld: 1 } });
-    expect((await ok<Report>(issued, REPORT, { id })).operationReport).toEqual({ status: 'READY', withheld: null });
+    expect((await ok<Report>(analyst.key, REPORT, { id })).operationReport).toMatchObject({ status: 'READY', withheldDetail: { linkedVisibleToAnalyst: 2, withheld: 1 }, withheld: 1 });
+    expect((await ok<Report>(issued, REPORT, { id })).operationReport).toEqual({ status: 'READY', withheldDetail: null, withheld: null });
     // Nor does it compile, write or review as the analyst: the four eyes must be two people's own.
     const refused = await platform.gql(issued, 'mutation($id: ID!) { compileOperationReport(operationId: $id) { id } }', { id: operation });
     expect(refused.errors?.[0]?.extensions.code).toBe('FORBIDDEN');

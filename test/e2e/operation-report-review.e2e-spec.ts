@@ -138,6 +138,12 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     expect(code(await platform.gql(k.ky, OUTCOME, { id: operationId, i: { ...outcome, arrests: -1 } }))).toBe('BAD_USER_INPUT');
     const list = await platform.gql<{ operation: { outcomes: { agencyCode: string }[] } }>(k.ky, `query($id: ID!) { operation(id: $id) { outcomes { agencyCode } } }`, { id: operationId });
     expect(list.data!.operation.outcomes).toEqual([{ agencyCode: 'JM' }]);
+    // In the API contract's words: `cases`, counts that may be left out, and the administration as an Agency.
+    const CONTRACT_OUTCOME = `mutation($id: ID!, $i: OperationOutcomeInput!) { recordOperationOutcome(operationId: $id, input: $i) { agency { code } arrests cases prosecutions controlledDeliveries notes recordedAt } }`;
+    const contract = await platform.gql<{ recordOperationOutcome: Record<string, unknown> }>(k.ky, CONTRACT_OUTCOME, { id: operationId, i: { arrests: 1, cases: 2, notes: 'Two cases opened.' } });
+    expect(contract.errors).toBeUndefined();
+    expect(contract.data!.recordOperationOutcome).toEqual({ agency: { code: 'KY' }, arrests: 1, cases: 2, prosecutions: 0, controlledDeliveries: 0, notes: 'Two cases opened.', recordedAt: expect.any(String) });
+    expect(code(await platform.gql(k.ky, CONTRACT_OUTCOME, { id: operationId, i: { cases: 2, casesOpened: 3 } }))).toBe('BAD_USER_INPUT');
   });
 
   it('marks a report at least as restrictively as its content; the analyst may go stricter, never looser', async () => {
@@ -260,6 +266,23 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     const approved = await platform.gql<{ approveOperationReport: { status: string } }>(k.reviewer, APPROVE, { id: v.id });
     expect(approved.errors).toBeUndefined();
     expect(approved.data!.approveOperationReport.status).toBe('APPROVED');
+    // The contract's fields of a report: its marking, totals per unit, a withheld count for the compiler, and signed documents once published.
+    const CONTRACT_REPORT = 'query($id: ID!) { operationReport(id: $id) { status tlp marking { tlp } totalsByUnit { keys count totalQuantity quantityUnit } withheld documents { format url signature } } }';
+    type ContractReport = { status: string; tlp: string; marking: { tlp: string }; totalsByUnit: { keys: string[]; count: number; totalQuantity: number; quantityUnit: string }[]; withheld: number | null; documents: { format: string; url: string; signature: string }[] };
+    const before = (await platform.gql<{ operationReport: ContractReport }>(k.analyst, CONTRACT_REPORT, { id: v.id })).data!.operationReport;
+    expect(before).toMatchObject({ status: 'APPROVED', withheld: expect.any(Number), documents: [] });
+    expect(before.tlp).toBe(before.marking.tlp); // never less restrictive than its content (here AMBER, above the operation's GREEN)
+    expect(before.totalsByUnit.map((bucket) => bucket.quantityUnit).sort()).toEqual(['ITEMS', 'ROUNDS']);
+    expect(before.totalsByUnit.every((bucket) => bucket.keys[0] === bucket.quantityUnit && bucket.count > 0)).toBe(true);
+    expect((await platform.gql<{ operationReport: ContractReport }>(k.reviewer, CONTRACT_REPORT, { id: v.id })).data!.operationReport.withheld).toBeNull();
+    expect((await platform.gql(k.analyst, PUBLISH, { id: v.id })).errors).toBeUndefined();
+    const after = (await platform.gql<{ operationReport: ContractReport }>(k.analyst, CONTRACT_REPORT, { id: v.id })).data!.operationReport;
+    expect(after.documents.map((document) => [document.format, document.url])).toEqual([
+      ['PDF', `/reports/${v.id}.pdf`], ['CSV', `/reports/${v.id}.csv`], ['MD', `/reports/${v.id}.md`], ['JSON', `/reports/${v.id}.json`],
+    ]);
+    for (const document of after.documents) expect(document.signature).toContain('-----BEGIN PGP SIGNATURE-----');
+    const pdf = await platform.http().get(after.documents[0].url).set('authorization', `Bearer ${k.analyst}`);
+    expect(pdf.status).toBe(200);
   });
 
   const approvedVersion = async () => {

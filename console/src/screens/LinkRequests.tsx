@@ -10,10 +10,14 @@ import { useLoad } from '../lib/useQuery';
 
 const LinkRequestsQuery = graphql(`
   query LinkRequestsList {
-    seizureLinkRequests(status: PENDING) {
-      id status note requestingAgency createdAt
-      operation { id codeName }
-      seizure { id reference }
+    seizureLinkRequests(status: PENDING, first: 200) {
+      edges {
+        node {
+          id status note requestingAgency createdAt
+          operation { id codeName }
+          seizure { id reference }
+        }
+      }
     }
   }
 `);
@@ -69,7 +73,7 @@ export default function LinkRequests() {
 
   if (loading && !data) return <Loading />;
   if (error) return <ErrorMessage error={error} />;
-  const requests = data?.seizureLinkRequests ?? [];
+  const requests = data?.seizureLinkRequests.edges.map((edge) => edge.node) ?? [];
 
   return (
     <article aria-labelledby="links-title">
@@ -100,7 +104,7 @@ export default function LinkRequests() {
                   <td>{r.seizure ? <a href={href('seizure', r.seizure.id)}>{reference}</a> : reference}</td>
                   <td>{r.operation?.codeName ?? '—'}</td>
                   <td>{r.requestingAgency}</td>
-                  <td>{r.note}</td>
+                  <td>{r.note ?? ''}</td>
                   <td>{dateTime(r.createdAt)}</td>
                   <td>
                     <button type="button" onClick={() => respond(r.id, 'ACCEPT')} aria-label={t('links.acceptLabel', { reference })}>

@@ -15,7 +15,7 @@ const ReportQuery = graphql(`
       audience language reviewComment reviewedAt executiveSummary assessment
       marking { tlp floor operationTlp contentTlp chosen }
       history { action at agency actorEmail comment }
-      withheld { linkedVisibleToAnalyst included withheld reasons { reason agencies count } fields { field count } }
+      withheldDetail { linkedVisibleToAnalyst included withheld reasons { reason agencies count } fields { field count } }
       operation { id codeName leadAgency { code } }
       totals { count totalQuantity quantityUnit totalValue }
       breakdowns { dimension buckets { keys count totalValue } }
@@ -184,17 +184,17 @@ export default function ReportView({ id, principal }: { id: string; principal: S
           </p>
         </section>
       )}
-      {report.withheld && (
+      {report.withheldDetail && (
         <section aria-labelledby="withheld-title" data-testid="report-withheld">
           <h2 id="withheld-title">{t('report.withheld')}</h2>
-          <p>{t('report.withheldSummary', { visible: number(report.withheld.linkedVisibleToAnalyst), included: number(report.withheld.included), withheld: number(report.withheld.withheld) })}</p>
+          <p>{t('report.withheldSummary', { visible: number(report.withheldDetail.linkedVisibleToAnalyst), included: number(report.withheldDetail.included), withheld: number(report.withheldDetail.withheld) })}</p>
           <ul>
-            {report.withheld.reasons.map((r) => (
+            {report.withheldDetail.reasons.map((r) => (
               <li key={r.reason}>
                 {code(r.reason)}: {number(r.count)}{r.agencies.length ? ` (${r.agencies.join(', ')})` : ''}
               </li>
             ))}
-            {report.withheld.fields.map((f) => (
+            {report.withheldDetail.fields.map((f) => (
               <li key={f.field}>{t('report.withheldField', { field: f.field, count: number(f.count) })}</li>
             ))}
           </ul>

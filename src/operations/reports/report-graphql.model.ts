@@ -84,13 +84,15 @@ export class ReportHistoryEntryModel {
   @Field(() => String, { nullable: true, description: "The reviewer's comment (rejections)" }) comment: string | null;
 }
 
+/** Counts left out record 0; `cases` is the contract's name for casesOpened (give either). */
 @InputType('OperationOutcomeInput')
 export class OperationOutcomeInput {
-  @Field(() => Int) arrests: number;
-  @Field(() => Int) casesOpened: number;
-  @Field(() => Int) prosecutions: number;
-  @Field(() => Int) controlledDeliveries: number;
-  @Field(() => Int) followUpActions: number;
+  @Field(() => Int, { nullable: true }) arrests?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Cases opened (the same as casesOpened)' }) cases?: number | null;
+  @Field(() => Int, { nullable: true }) casesOpened?: number | null;
+  @Field(() => Int, { nullable: true }) prosecutions?: number | null;
+  @Field(() => Int, { nullable: true }) controlledDeliveries?: number | null;
+  @Field(() => Int, { nullable: true }) followUpActions?: number | null;
   @Field(() => String, { nullable: true, description: 'A short non-nominal note (at most 500 characters; no persons, identifiers or contact details)' }) notes?: string | null;
 }
 
@@ -104,4 +106,11 @@ export class OperationOutcomeModel {
   @Field(() => Int) followUpActions: number;
   @Field(() => String, { nullable: true }) notes: string | null;
   @Field() recordedAt: Date;
+}
+
+@ObjectType('ReportDocument', { description: "One of a published report's documents, with its own detached platform signature" })
+export class ReportDocumentModel {
+  @Field({ description: 'PDF, CSV, MD or JSON (the signed canonical content)' }) format: string;
+  @Field({ description: 'Where to download it, with the same credentials (GET, relative to the API)' }) url: string;
+  @Field({ description: 'The armored detached OpenPGP signature: gpg --verify it against the document' }) signature: string;
 }

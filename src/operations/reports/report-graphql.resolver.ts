@@ -2,7 +2,10 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '
 import { AUTHENTICATED, Allow, Ctx, OwnCredentials } from '../../access/allow.decorator.js';
 import type { RequestContext } from '../../access/request-context.js';
 import { credentialsIssuedByAnother } from '../../access/principal.js';
-import { NotFoundError } from '../../errors/domain-error.js';
+import { BadUserInputError, NotFoundError } from '../../errors/domain-error.js';
+import { AgencyModel } from '../../agencies/agency.model.js';
+import { SeizureLoaderFactory } from '../../seizures/read/seizure-loaders.js';
+import type { OperationOutcomeEntity } from './operation-outcome.entity.js';
 import { SeizureStatBucketModel, SignatureModel } from '../../seizures/api/seizure.model.js';
 import type { OperationEntity } from '../operation.entity.js';
 import type { OperationReportEntity } from './operation-report.entity.js';
@@ -17,10 +20,12 @@ import {
   OperationReportWithheldModel,
   ReportHistoryEntryModel,
   ReportLanguageEnum,
+  ReportDocumentModel,
   ReportMarkingModel,
   ReportNarrativeInput,
   StatBreakdownModel,
 } from './report-graphql.model.js';
+import { TlpEnum } from '../../seizures/api/seizure.inputs.js';
 import { OperationReportsService } from './report-lifecycle.service.js';
 import { OperationOutcomesService } from './operation-outcomes.service.js';
 import { ReportReviewService } from './report-review.service.js';
@@ -115,14 +120,46 @@ export class OperationReportsResolver {
     return (contentOf(report)?.breakdowns ?? []).map((b) => ({ dimension: b.dimension, buckets: b.buckets.map(toStatBucket) }));
   }
 
-  @ResolveField('withheld', () => OperationReportWithheldModel, {
+  @ResolveField('withheldDetail', () => OperationReportWithheldModel, {
     nullable: true,
     description:
       'How many linked reports you may read were left out and why: for the analyst who asked for this compilation, with their own credentials; null for everyone else',
   })
-  withheld(@Ctx() ctx: RequestContext, @Parent() report: OperationReportEntity) {
+  withheldDetail(@Ctx() ctx: RequestContext, @Parent() report: OperationReportEntity) {
     // Counted with the analyst's whole ability, TLP:RED reports naming them included: not for a key someone else holds.
     return report.requestedBy === ctx.principal.userId && !credentialsIssuedByAnother(ctx.principal) ? report.withheld : null;
+  }
+
+  @ResolveField('withheld', () => Int, {
+    nullable: true,
+    description: 'How many linked reports you may read were left out (withheldDetail says why): for the compiling analyst, with their own credentials; null for everyone else',
+  })
+  withheld(@Ctx() ctx: RequestContext, @Parent() report: OperationReportEntity): number | null {
+    const detail = this.withheldDetail(ctx, report) as { withheld?: unknown } | null;
+    return typeof detail?.withheld === 'number' ? detail.withheld : null;
+  }
+
+  @ResolveField('tlp', () => TlpEnum, { description: "The report's marking: never less restrictive than its content (the operation's until it is compiled)" })
+  async tlp(@Ctx() ctx: RequestContext, @Parent() report: OperationReportEntity): Promise<string> {
+    const marked = contentOf(report)?.marking?.tlp ?? report.requestedTlp;
+    if (marked) return marked;
+    return (await this.operations.visibleOrThrow(ctx, report.operationId)).tlp;
+  }
+
+  @ResolveField('totalsByUnit', () => [SeizureStatBucketModel], { description: 'The totals, one bucket per quantity unit (keys: [unit]); empty until compiled' })
+  totalsByUnit(@Parent() report: OperationReportEntity) {
+    return (contentOf(report)?.totals.quantities ?? []).map((unit) => ({
+      keys: [unit.unit], count: unit.count, totalQuantity: unit.quantity, quantityUnit: unit.unit, totalValue: unit.value,
+    }));
+  }
+
+  @ResolveField('documents', () => [ReportDocumentModel], { description: 'The published documents, each with its detached signature; empty until published' })
+  documents(@Parent() report: OperationReportEntity): ReportDocumentModel[] {
+    if (report.status !== 'PUBLISHED') return [];
+    const signed: [string, string, string | null][] = [
+      ['PDF', 'pdf', report.pdfSignature], ['CSV', 'csv', report.csvSignature], ['MD', 'md', report.summarySignature], ['JSON', 'json', report.signature],
+    ];
+    return signed.filter((entry): entry is [string, string, string] => entry[2] !== null).map(([format, extension, signature]) => ({ format, url: `/reports/${report.id}.${extension}`, signature }));
   }
 
   @ResolveField('marking', () => ReportMarkingModel, { nullable: true, description: 'Null until the report is compiled' })
@@ -182,6 +219,28 @@ export class OperationReportsFieldResolver {
   @Allow('ELO', 'ANALYST', 'AGENCY_ADMIN')
   @Mutation(() => OperationOutcomeModel, { description: "During FOLLOW_UP: records your administration's outcomes for the operation (replaces what it recorded before)" })
   recordOperationOutcome(@Ctx() ctx: RequestContext, @Args('operationId', { type: () => ID }) operationId: string, @Args('input', { type: () => OperationOutcomeInput }) input: OperationOutcomeInput) {
-    return this.outcomes.record(ctx, operationId, input);
+    if (input.cases != null && input.casesOpened != null && input.cases !== input.casesOpened) {
+      throw new BadUserInputError('cases and casesOpened are the same count: give one, or the same number', ['input.cases']);
+    }
+    return this.outcomes.record(ctx, operationId, {
+      arrests: input.arrests ?? 0, casesOpened: input.cases ?? input.casesOpened ?? 0, prosecutions: input.prosecutions ?? 0,
+      controlledDeliveries: input.controlledDeliveries ?? 0, followUpActions: input.followUpActions ?? 0, notes: input.notes,
+    });
+  }
+}
+
+/** OperationOutcome's fields under the API contract's names: the administration as an Agency, and `cases`. */
+@Resolver(() => OperationOutcomeModel)
+export class OperationOutcomeFieldResolver {
+  constructor(private readonly loaders: SeizureLoaderFactory) {}
+
+  @ResolveField('agency', () => AgencyModel, { description: 'The administration that recorded it' })
+  agency(@Ctx() ctx: RequestContext, @Parent() outcome: OperationOutcomeEntity) {
+    return this.loaders.for(ctx).agency.load(outcome.agencyCode);
+  }
+
+  @ResolveField('cases', () => Int, { description: 'Cases opened (the same as casesOpened)' })
+  cases(@Parent() outcome: OperationOutcomeEntity): number {
+    return outcome.casesOpened;
   }
 }

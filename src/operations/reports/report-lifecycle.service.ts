@@ -29,7 +29,7 @@ export const COMPILE_REPORT_JOB = 'operations.compile-report' as const;
 /** Every column but the documents' bytes: what GraphQL reads. */
 export const SUMMARY_COLUMNS: (keyof OperationReportEntity)[] = [
   'id', 'operationId', 'leadAgency', 'audience', 'withheld', 'version', 'status', 'failureReason', 'requestedBy', 'requestedAt', 'compiledAt', 'publishedAt', 'content', 'summary',
-  'signature', 'signedContent', 'signerFingerprint', 'language', 'requestedTlp', 'reviewedBy', 'reviewedAt', 'reviewComment', 'approvedSha256', 'narrativeBy',
+  'signature', 'signedContent', 'signerFingerprint', 'pdfSignature', 'csvSignature', 'summarySignature', 'language', 'requestedTlp', 'reviewedBy', 'reviewedAt', 'reviewComment', 'approvedSha256', 'narrativeBy',
 ];
 
 /** What the caller may ask of a compilation: the language of the computed text, and a stricter marking. */

@@ -34,7 +34,7 @@ export class AlertsResolver {
   }
 
   @ResolveField('deliveries', () => [AlertDeliveryModel], { description: 'Deliveries of this alert, newest first' })
-  deliveries(@Ctx() ctx: RequestContext, @Parent() alert: AlertModel, @Args('first', { type: () => Int, defaultValue: 20 }) first: number) {
-    return this.service.deliveries(ctx, alert.id, first);
+  deliveries(@Ctx() ctx: RequestContext, @Parent() alert: AlertModel, @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number | null) {
+    return this.service.deliveries(ctx, alert.id, first ?? 20);
   }
 }

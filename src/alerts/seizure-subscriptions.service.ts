@@ -23,9 +23,9 @@ const REMEMBERED = 1000;
 /**
  * Live subscriptions one set of credentials may hold in this process: every event is checked for
  * each of them in turn, so without a bound one user's thousands would delay everyone's deliveries.
- * The console's Alerts screen holds one per saved alert (at most 50 a user), in a tab or two.
+ * The console's Alerts screen holds one per saved alert (at most 50 a user): two tabs of it, and room.
  */
-export const SUBSCRIPTIONS_PER_USER = 60;
+export const SUBSCRIPTIONS_PER_USER = 120;
 
 /** One delivery: the reader's redacted view, and the context its field resolvers must use. */
 export interface SeizureReported {

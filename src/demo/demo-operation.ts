@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { RequestContext } from '../access/request-context.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
-import { OperationReportEntity, type ReportStatus } from '../operations/reports/operation-report.entity.js';
+import { AWAITING_REVIEW, OperationReportEntity, type ReportStatus } from '../operations/reports/operation-report.entity.js';
 import { OperationEntity, type OperationStatus } from '../operations/operation.entity.js';
 import { OperationsService } from '../operations/operations.service.js';
 import { COMPILE_REPORT_JOB, OperationReportsService } from '../operations/reports/report-lifecycle.service.js';
@@ -157,7 +157,7 @@ export async function completeDemoOperation(app: INestApplicationContext, shield
   if (report.status === 'QUEUED' || report.status === 'COMPILING') report = await awaitCompilation(app, report.id);
   const review = app.get(ReportReviewService);
   if (report.status === 'READY' && !report.narrativeBy) report = await review.writeNarrative(ctx, report.id, DEMO_NARRATIVE);
-  if (report.status === 'IN_REVIEW') report = await review.approve(await analystContext(app, DEMO_OPERATION_REVIEWER), report.id);
+  if (AWAITING_REVIEW.includes(report.status)) report = await review.approve(await analystContext(app, DEMO_OPERATION_REVIEWER), report.id);
   if (report.status === 'APPROVED') report = await reports.publish(ctx, report.id);
 
   const linkedReports = await dataSource.getRepository(SeizureEntity).countBy({ operationId });

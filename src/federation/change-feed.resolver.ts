@@ -13,8 +13,8 @@ export class ChangeFeedResolver {
   changes(
     @Ctx() ctx: RequestContext,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
-    @Args('first', { type: () => Int, defaultValue: FEED_DEFAULT_PAGE }) first: number,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: FEED_DEFAULT_PAGE }) first: number | null,
   ): Promise<FeedPage> {
-    return this.feed.page(ctx, after, first);
+    return this.feed.page(ctx, after, first ?? FEED_DEFAULT_PAGE); // null, as the contract's Int allows: the default
   }
 }

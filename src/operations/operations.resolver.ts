@@ -35,10 +35,10 @@ export class OperationsResolver {
   async operations(
     @Ctx() ctx: RequestContext,
     @Args('status', { type: () => OperationStatusEnum, nullable: true }) status: OperationStatus | null,
-    @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    const page = await this.service.page(ctx, status, first, after);
+    const page = await this.service.page(ctx, status, first ?? 20, after);
     const edges = page.rows.map((node) => ({ cursor: encodeOperationCursor(node), node }));
     return { edges, totalCount: page.totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
   }
@@ -82,7 +82,7 @@ export class OperationsResolver {
   async seizures(
     @Ctx() ctx: RequestContext,
     @Parent() operation: OperationEntity,
-    @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Info() info: GraphQLResolveInfo,
   ) {

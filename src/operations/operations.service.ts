@@ -136,7 +136,7 @@ export class OperationsService {
       await manager.update(OperationEntity, { id }, { ...changes, version: operation.version + 1 });
       // A closed operation takes no more reports: its pending link requests are withdrawn.
       if (changes.status === 'CLOSED') {
-        await manager.update(SeizureLinkRequestEntity, { operationId: id, status: 'PENDING' }, { status: 'WITHDRAWN', respondedAt: new Date() });
+        await manager.update(SeizureLinkRequestEntity, { operationId: id, status: 'PENDING' }, { status: 'WITHDRAWN' }); // nobody answered them
       }
       const updated = await manager.findOneByOrFail(OperationEntity, { id });
       await this.audit.append(manager, auditFromContext(ctx, {

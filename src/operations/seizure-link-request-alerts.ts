@@ -55,20 +55,15 @@ export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
   }
 
   /** Subscriptions open in this process for one user. */
-  subscriptionsOf(userId: string): number {
-    return [...this.subscribers].filter((subscriber) => subscriber.ctx.principal.userId === userId).length;
+  /** The user's live subscriptions here (with a key `issuedBy` issued, when given; else their own credentials). */
+  subscriptionsOf(userId: string, issuedBy?: string): number {
+    return [...this.subscribers].filter((s) => s.ctx.principal.userId === userId && s.ctx.principal.credentialsIssuedBy === issuedBy).length;
   }
 
   async subscribe(ctx: RequestContext, credentials: CredentialHeaders): Promise<AsyncIterableIterator<LinkRequestAlert>> {
-    if (this.subscriptionsOf(ctx.principal.userId) >= SUBSCRIPTIONS_PER_USER) {
+    // Counted per credentials, and the slot taken before the first await (simultaneous subscribes cannot all pass).
+    if (this.subscriptionsOf(ctx.principal.userId, ctx.principal.credentialsIssuedBy) >= SUBSCRIPTIONS_PER_USER) {
       throw new RateLimitedError(REFRESH_MS / 1000, `your live subscriptions (at most ${SUBSCRIPTIONS_PER_USER} at once: close one)`);
-    }
-    if (!this.timer) {
-      // Only requests made from now on: the pending ones are listed by seizureLinkRequests.
-      const rows: { now: Date }[] = await this.dataSource.query('SELECT now() AS now');
-      this.since = new Date(rows[0].now);
-      this.timer = setInterval(() => void this.poll(), POLL_MS);
-      this.timer.unref();
     }
     const subscriber: Subscriber = {
       ctx, credentials, checkedAt: Date.now(),
@@ -78,6 +73,18 @@ export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
       }),
     };
     this.subscribers.add(subscriber);
+    if (!this.timer) {
+      try {
+        // Only requests made from now on: the pending ones are listed by seizureLinkRequests.
+        const rows: { now: Date }[] = await this.dataSource.query('SELECT now() AS now');
+        this.since ??= new Date(rows[0].now);
+        this.timer ??= setInterval(() => void this.poll(), POLL_MS);
+        this.timer.unref();
+      } catch (error) {
+        this.subscribers.delete(subscriber);
+        throw error;
+      }
+    }
     return subscriber.queue;
   }
 

@@ -11,6 +11,7 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import { SeizureSubmissionService } from '../seizures/write/seizure-submission.service.js';
 import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
 import { OperationsService } from './operations.service.js';
+import { OperationEntity } from './operation.entity.js';
 import { SeizureLinkRequestEntity, type LinkRequestStatus } from './seizure-link-request.entity.js';
 
 export type LinkRequestDecision = 'ACCEPT' | 'DECLINE';
@@ -49,6 +50,10 @@ export class SeizureLinkRequestsService {
       throw new ConflictError('The report is already linked to this operation');
     }
     return this.dataSource.transaction(async (manager) => {
+      // Closing takes the operation's row FOR UPDATE and withdraws what is pending: a request
+      // made meanwhile waits for it here and sees the operation closed, rather than stay PENDING.
+      const current = await manager.findOne(OperationEntity, { where: { id: operation.id }, lock: { mode: 'pessimistic_read' } });
+      if (!current || current.status === 'CLOSED') throw new ConflictError('The operation is closed');
       const inserted = await manager
         .createQueryBuilder()
         .insert()

@@ -387,7 +387,7 @@ describe('the console in Chromium', () => {
       await page.locator('#n-assessment').fill('Expect displacement to container routes.');
       await page.getByRole('button', { name: 'Save the text' }).click();
       await page.getByText('Text saved; the report awaits review.').waitFor();
-      await page.getByTestId('report-status').filter({ hasText: 'Ready' }).waitFor();
+      await page.getByTestId('report-status').filter({ hasText: 'In review' }).waitFor();
       await screen('analyst-report-narrative');
 
       // The reviewer approves what the analyst wrote.

@@ -144,6 +144,9 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     expect(contract.errors).toBeUndefined();
     expect(contract.data!.recordOperationOutcome).toEqual({ agency: { code: 'KY' }, arrests: 1, cases: 2, prosecutions: 0, controlledDeliveries: 0, notes: 'Two cases opened.', recordedAt: expect.any(String) });
     expect(code(await platform.gql(k.ky, CONTRACT_OUTCOME, { id: operationId, i: { cases: 2, casesOpened: 3 } }))).toBe('BAD_USER_INPUT');
+    // One count at a time: what is left out keeps what was recorded before.
+    const one = await platform.gql<{ recordOperationOutcome: Record<string, unknown> }>(k.ky, CONTRACT_OUTCOME, { id: operationId, i: { prosecutions: 1 } });
+    expect(one.data!.recordOperationOutcome).toMatchObject({ arrests: 1, cases: 2, prosecutions: 1, notes: 'Two cases opened.' });
   });
 
   it('marks a report at least as restrictively as its content; the analyst may go stricter, never looser', async () => {
@@ -283,6 +286,14 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     for (const document of after.documents) expect(document.signature).toContain('-----BEGIN PGP SIGNATURE-----');
     const pdf = await platform.http().get(after.documents[0].url).set('authorization', `Bearer ${k.analyst}`);
     expect(pdf.status).toBe(200);
+  });
+
+  it("takes the language where the contract puts it, compileOperationReport(operationId, language), and refuses two different ones", async () => {
+    const queued = await platform.gql<{ compileOperationReport: { id: string; language: string } }>(k.analyst, 'mutation($id: ID!) { compileOperationReport(operationId: $id, language: FR) { id language } }', { id: operationId });
+    expect(queued.errors).toBeUndefined();
+    expect(queued.data!.compileOperationReport.language).toBe('FR');
+    const both = await platform.gql(k.analyst, 'mutation($id: ID!) { compileOperationReport(operationId: $id, language: FR, options: { language: ES }) { id } }', { id: operationId });
+    expect(code(both)).toBe('BAD_USER_INPUT');
   });
 
   const approvedVersion = async () => {

@@ -55,6 +55,7 @@ const EXPECTED_OPERATIONS: Record<string, Permission[]> = {
   'Mutation.compileOperationReport': ['ANALYST'],
   'Mutation.publishOperationReport': ['ANALYST'],
   'Mutation.writeOperationReportNarrative': ['ANALYST'],
+  'Mutation.setOperationReportAssessment': ['ANALYST'],
   'Mutation.approveOperationReport': ['REVIEWER'],
   'Mutation.rejectOperationReport': ['REVIEWER'],
   'Mutation.recordOperationOutcome': ['ELO', 'ANALYST', 'AGENCY_ADMIN'],

@@ -11,12 +11,13 @@ import { OperationsService } from '../operations.service.js';
 export const OUTCOME_NOTES_MAX = 500;
 const COUNT_MAX = 100_000;
 
+/** A count left out (undefined or null) keeps what the administration recorded before, or 0; notes left out (undefined) too. */
 export interface OutcomeInput {
-  arrests: number;
-  casesOpened: number;
-  prosecutions: number;
-  controlledDeliveries: number;
-  followUpActions: number;
+  arrests?: number | null;
+  casesOpened?: number | null;
+  prosecutions?: number | null;
+  controlledDeliveries?: number | null;
+  followUpActions?: number | null;
   notes?: string | null;
 }
 
@@ -62,15 +63,18 @@ export class OperationOutcomesService {
     }
     for (const field of COUNT_FIELDS) {
       const value = input[field];
-      if (!Number.isInteger(value) || value < 0 || value > COUNT_MAX) throw new BadUserInputError(`${field}: a whole number from 0 to ${COUNT_MAX}`, [field]);
+      if (value != null && (!Number.isInteger(value) || value < 0 || value > COUNT_MAX)) throw new BadUserInputError(`${field}: a whole number from 0 to ${COUNT_MAX}`, [field]);
     }
     const notes = checkOutcomeNotes(input.notes);
     return this.dataSource.transaction(async (manager) => {
+      // What was recorded before stands for what this recording leaves out (one count at a time is a fine update).
+      const before = await manager.findOne(OperationOutcomeEntity, { where: { operationId: operation.id, agencyCode: ctx.principal.agencyCode }, lock: { mode: 'pessimistic_write' } });
+      const count = (field: (typeof COUNT_FIELDS)[number]) => input[field] ?? before?.[field] ?? 0;
       const values = {
         operationId: operation.id, agencyCode: ctx.principal.agencyCode,
-        arrests: input.arrests, casesOpened: input.casesOpened, prosecutions: input.prosecutions,
-        controlledDeliveries: input.controlledDeliveries, followUpActions: input.followUpActions,
-        notes, recordedBy: ctx.principal.userId, recordedAt: new Date(),
+        arrests: count('arrests'), casesOpened: count('casesOpened'), prosecutions: count('prosecutions'),
+        controlledDeliveries: count('controlledDeliveries'), followUpActions: count('followUpActions'),
+        notes: input.notes === undefined ? (before?.notes ?? null) : notes, recordedBy: ctx.principal.userId, recordedAt: new Date(),
       };
       await manager.createQueryBuilder().insert().into(OperationOutcomeEntity).values(values)
         .orUpdate(['arrests', 'cases_opened', 'prosecutions', 'controlled_deliveries', 'follow_up_actions', 'notes', 'recorded_by', 'recorded_at'], ['operation_id', 'agency_code'])

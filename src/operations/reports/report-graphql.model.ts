@@ -84,7 +84,7 @@ export class ReportHistoryEntryModel {
   @Field(() => String, { nullable: true, description: "The reviewer's comment (rejections)" }) comment: string | null;
 }
 
-/** Counts left out record 0; `cases` is the contract's name for casesOpened (give either). */
+/** A count left out keeps what was recorded before (0 at first); `cases` is the contract's name for casesOpened (give either). */
 @InputType('OperationOutcomeInput')
 export class OperationOutcomeInput {
   @Field(() => Int, { nullable: true }) arrests?: number | null;

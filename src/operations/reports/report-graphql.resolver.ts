@@ -56,9 +56,14 @@ export class OperationReportsResolver {
     @Ctx() ctx: RequestContext,
     @Args('operationId', { type: () => ID }) operationId: string,
     @Args('options', { type: () => CompileReportOptionsInput, nullable: true }) options: CompileReportOptionsInput | null,
+    @Args('language', { type: () => ReportLanguageEnum, nullable: true, description: "The contract's place for the language (EN when neither this nor options.language is given)" })
+    language: keyof typeof ReportLanguageEnum | null,
   ) {
-    const language = options?.language ? (ReportLanguageEnum[options.language].toLowerCase() as Language) : null;
-    return this.reports.requestCompile(ctx, operationId, { language, tlp: options?.tlp ?? null });
+    if (language && options?.language && language !== options.language) {
+      throw new BadUserInputError('language and options.language differ: give one', ['language']);
+    }
+    const chosen = language ?? options?.language;
+    return this.reports.requestCompile(ctx, operationId, { language: chosen ? (ReportLanguageEnum[chosen].toLowerCase() as Language) : null, tlp: options?.tlp ?? null });
   }
 
   @OwnCredentials() // the four eyes are two people: a key issued for someone else acts as neither
@@ -84,14 +89,14 @@ export class OperationReportsResolver {
 
   @OwnCredentials() // the four eyes are two people: a key issued for someone else acts as neither
   @Allow('REVIEWER')
-  @Mutation(() => OperationReportModel, { description: "Four-eyes: a reviewer of the lead agency, not its compiler or writer, approves a READY report for publication" })
+  @Mutation(() => OperationReportModel, { description: "Four-eyes: a reviewer of the lead agency, not its compiler or writer, approves a report awaiting review (READY or IN_REVIEW) for publication" })
   approveOperationReport(@Ctx() ctx: RequestContext, @Args('reportId', { type: () => ID }) reportId: string) {
     return this.review.approve(ctx, reportId);
   }
 
   @OwnCredentials() // the four eyes are two people: a key issued for someone else acts as neither
   @Allow('REVIEWER')
-  @Mutation(() => OperationReportModel, { description: 'Four-eyes: rejects a READY report with a comment; a rejected report is never published' })
+  @Mutation(() => OperationReportModel, { description: 'Four-eyes: rejects a report awaiting review (READY or IN_REVIEW) with a comment; a rejected report is never published' })
   rejectOperationReport(@Ctx() ctx: RequestContext, @Args('reportId', { type: () => ID }) reportId: string, @Args('comment') comment: string) {
     return this.review.reject(ctx, reportId, comment);
   }
@@ -143,7 +148,8 @@ export class OperationReportsResolver {
   async tlp(@Ctx() ctx: RequestContext, @Parent() report: OperationReportEntity): Promise<string> {
     const marked = contentOf(report)?.marking?.tlp ?? report.requestedTlp;
     if (marked) return marked;
-    return (await this.operations.visibleOrThrow(ctx, report.operationId)).tlp;
+    // Not compiled yet: the operation's, which only the lead's readers see then; never an error in a readable report.
+    return (await this.operations.findVisible(ctx, report.operationId))?.tlp ?? 'RED';
   }
 
   @ResolveField('totalsByUnit', () => [SeizureStatBucketModel], { description: 'The totals, one bucket per quantity unit (keys: [unit]); empty until compiled' })
@@ -223,8 +229,8 @@ export class OperationReportsFieldResolver {
       throw new BadUserInputError('cases and casesOpened are the same count: give one, or the same number', ['input.cases']);
     }
     return this.outcomes.record(ctx, operationId, {
-      arrests: input.arrests ?? 0, casesOpened: input.cases ?? input.casesOpened ?? 0, prosecutions: input.prosecutions ?? 0,
-      controlledDeliveries: input.controlledDeliveries ?? 0, followUpActions: input.followUpActions ?? 0, notes: input.notes,
+      arrests: input.arrests, casesOpened: input.cases ?? input.casesOpened, prosecutions: input.prosecutions,
+      controlledDeliveries: input.controlledDeliveries, followUpActions: input.followUpActions, notes: input.notes,
     });
   }
 }

@@ -43,7 +43,7 @@ export class SeizuresResolver {
   async seizures(
     @Ctx() ctx: RequestContext,
     @Args('filter', { type: () => SeizureFilter, nullable: true }) filter: SeizureFilter | null,
-    @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Info() info: GraphQLResolveInfo,
   ) {

@@ -86,6 +86,12 @@ describe('submitting and changing seizure reports', () => {
     expect(data!.seizure.lowGrade).toBe(true);
   });
 
+  it("takes an explicit null where the contract gives a default (serverBlind = false, scheme = ADMIRALTY_6X6)", async () => {
+    const report = await submitSeizure(platform, elo, { serverBlind: null, evaluation: { scheme: null, source: 'E', information: '5' } });
+    const { data } = await platform.gql<{ seizure: { lowGrade: boolean } }>(elo, 'query($id: ID!) { seizure(id: $id) { lowGrade } }', { id: report.id });
+    expect(data!.seizure).toEqual({ lowGrade: true });
+  });
+
   it('versions updates and keeps the history', async () => {
     const report = await submitSeizure(platform, elo, { tlp: 'AMBER' });
     const { data, errors } = await platform.gql<{ updateSeizure: { version: number; concealment: string; tlp: string } }>(

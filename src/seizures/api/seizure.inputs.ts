@@ -58,7 +58,7 @@ export class RouteInput {
 
 @InputType()
 export class EvaluationInput {
-  @Field(() => EvaluationSchemeEnum, { defaultValue: 'ADMIRALTY_6X6' }) scheme: EvaluationScheme;
+  @Field(() => EvaluationSchemeEnum, { nullable: true, defaultValue: 'ADMIRALTY_6X6' }) scheme: EvaluationScheme;
   @Field({ description: 'Source reliability, e.g. B' }) source: string;
   @Field({ description: 'Information credibility, e.g. 2' }) information: string;
 }
@@ -113,7 +113,7 @@ export class SeizureInput {
   @Field(() => SensitiveInput, { nullable: true, description: 'Nominal data: encrypted at rest, owner and named recipients only' })
   sensitive?: SensitiveInput | null;
   @Field(() => [ID], { nullable: true, description: 'RED: the named users' }) releasableToUsers?: string[] | null;
-  @Field({ defaultValue: false, description: 'RED only: encrypted to its recipients, never to the platform' }) serverBlind: boolean;
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'RED only: encrypted to its recipients, never to the platform' }) serverBlind: boolean;
   @Field(() => String, {
     nullable: true,
     description: 'Server-blind reports only, and required for them: a digest of the sensitive section that your client computes under a key the server does not hold (e.g. HMAC-SHA-256 under an agency secret; base64 or hex). With the facts, it tells a resubmission of the same report from a different one; the server stores nothing else derived from the section',
@@ -146,4 +146,15 @@ export class SeizureFilter {
   @Field(() => String, { nullable: true, description: 'Words in reference, commodity, concealment or location' }) text?: string | null;
   @Field(() => [TlpEnum], { nullable: true }) tlps?: Tlp[] | null;
   @Field(() => Boolean, { nullable: true, description: 'Include retracted reports (default: no)' }) includeRetracted?: boolean | null;
+}
+
+/**
+ * The contract's defaults also for an explicit null (`serverBlind: Boolean = false`, an evaluation's
+ * `scheme: EvaluationScheme = ADMIRALTY_6X6`): GraphQL applies a default only to what is left out.
+ */
+export function withInputDefaults<T extends { serverBlind?: boolean | null; evaluation?: EvaluationInput | null }>(input: T): T {
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(input) as object) as T, input);
+  if ('serverBlind' in input) copy.serverBlind = input.serverBlind ?? false;
+  if (input.evaluation) copy.evaluation = Object.assign(new EvaluationInput(), input.evaluation, { scheme: input.evaluation.scheme ?? 'ADMIRALTY_6X6' });
+  return copy;
 }

@@ -93,3 +93,15 @@ describe('queryLimitError on entity references', () => {
     expect(refs(MAX_REPRESENTATIONS + 1)?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: MAX_REPRESENTATIONS, actual: MAX_REPRESENTATIONS + 1 });
   });
 });
+
+describe('queryLimitError on first: null', () => {
+  const schema = buildSchema('type Thing { a: Int b: Int } type Query { things(first: Int = 20): [Thing!]! }');
+  const limits = { maxDepth: 12, maxComplexity: 30, maxAliases: 30, maxRootFields: 20 };
+
+  it('costs an explicit null like the default page it stands for', () => {
+    const cost = (query: string) => queryLimitError(schema, parse(query), null, {}, limits)?.extensions.actual;
+    expect(cost('{ things { a b } }')).toBe(41);
+    expect(cost('{ things(first: null) { a b } }')).toBe(41);
+    expect(cost('{ things(first: 1) { a b } }')).toBeUndefined();
+  });
+});

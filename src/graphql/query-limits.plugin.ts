@@ -131,11 +131,13 @@ export function queryLimitError(
       operationName: operationName ?? undefined,
       variables: variables ?? {},
       estimators: [
-        ({ args, childComplexity }) => {
+        ({ args, childComplexity, field }) => {
           // `_entities` resolves one record per representation: a list of them costs like a page of that many.
           const references = Array.isArray(args.representations) ? args.representations.length : null;
           if (references !== null) representations += references;
-          const first = typeof args.first === 'number' && args.first > 0 ? args.first : references && references > 0 ? references : 1;
+          // An explicit `first: null` means the argument's default page, and costs as much.
+          const given = args.first ?? field.args.find((arg) => arg.name === 'first')?.defaultValue;
+          const first = typeof given === 'number' && given > 0 ? given : references && references > 0 ? references : 1;
           return 1 + childComplexity * first;
         },
         simpleEstimator({ defaultComplexity: 1 }),

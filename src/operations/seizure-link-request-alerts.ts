@@ -77,11 +77,15 @@ export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
       try {
         // Only requests made from now on: the pending ones are listed by seizureLinkRequests.
         const rows: { now: Date }[] = await this.dataSource.query('SELECT now() AS now');
-        this.since ??= new Date(rows[0].now);
-        this.timer ??= setInterval(() => void this.poll(), POLL_MS);
-        this.timer.unref();
+        // Everyone may have left (or the process begun shutting down) while the query ran.
+        if (this.subscribers.size > 0 && !this.timer) {
+          this.since ??= new Date(rows[0].now);
+          this.timer = setInterval(() => void this.poll(), POLL_MS);
+          this.timer.unref();
+        }
       } catch (error) {
         this.subscribers.delete(subscriber);
+        if (this.subscribers.size === 0) this.stop();
         throw error;
       }
     }

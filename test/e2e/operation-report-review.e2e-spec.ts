@@ -144,9 +144,15 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     expect(contract.errors).toBeUndefined();
     expect(contract.data!.recordOperationOutcome).toEqual({ agency: { code: 'KY' }, arrests: 1, cases: 2, prosecutions: 0, controlledDeliveries: 0, notes: 'Two cases opened.', recordedAt: expect.any(String) });
     expect(code(await platform.gql(k.ky, CONTRACT_OUTCOME, { id: operationId, i: { cases: 2, casesOpened: 3 } }))).toBe('BAD_USER_INPUT');
+    // Two recordings at once, by two officers of one administration: neither loses the other's count.
+    const tt2 = await platform.userWithKey('KY', ['ELO']);
+    await Promise.all([
+      platform.gql(tt2.key, CONTRACT_OUTCOME, { id: operationId, i: { controlledDeliveries: 4 } }),
+      platform.gql(k.ky, CONTRACT_OUTCOME, { id: operationId, i: { arrests: 1 } }),
+    ]);
     // One count at a time: what is left out keeps what was recorded before.
     const one = await platform.gql<{ recordOperationOutcome: Record<string, unknown> }>(k.ky, CONTRACT_OUTCOME, { id: operationId, i: { prosecutions: 1 } });
-    expect(one.data!.recordOperationOutcome).toMatchObject({ arrests: 1, cases: 2, prosecutions: 1, notes: 'Two cases opened.' });
+    expect(one.data!.recordOperationOutcome).toMatchObject({ arrests: 1, cases: 2, prosecutions: 1, controlledDeliveries: 4, notes: 'Two cases opened.' });
   });
 
   it('marks a report at least as restrictively as its content; the analyst may go stricter, never looser', async () => {

@@ -69,6 +69,13 @@ describe('sealed submissions', () => {
       .toMatchObject({ valid: true, signerFingerprint: jmKey.fingerprint });
   });
 
+  it('takes a sealed report with an explicit null where the schema has a default, as GraphQL does', async () => {
+    const submitted = await submitSealed(jmElo, { ...seizureInput({ tlp: 'GREEN' }), serverBlind: null, evaluation: { scheme: null, source: 'E', information: '5' } });
+    expect(submitted.errors).toBeUndefined();
+    const read = await platform.gql<{ seizure: { lowGrade: boolean } }>(jmElo, 'query($id: ID!) { seizure(id: $id) { lowGrade } }', { id: submitted.data!.submitSealedSeizure.id });
+    expect(read.data!.seizure).toEqual({ lowGrade: true });
+  });
+
   it('shows another member who may see the facts who signed, but not the signed text with its nominal data', async () => {
     const submitted = await submitSealed(jmElo, seizureInput({ tlp: 'GREEN' }));
     const { data, errors } = await platform.gql<Read>(kyElo, READ, { id: submitted.data!.submitSealedSeizure.id });

@@ -11,7 +11,7 @@ import { OperationsService } from '../operations.service.js';
 export const OUTCOME_NOTES_MAX = 500;
 const COUNT_MAX = 100_000;
 
-/** A count left out (undefined or null) keeps what the administration recorded before, or 0; notes left out (undefined) too. */
+/** A count or the notes left out (or null) keep what the administration recorded before (0, no notes, at first); empty notes clear them. */
 export interface OutcomeInput {
   arrests?: number | null;
   casesOpened?: number | null;
@@ -67,14 +67,20 @@ export class OperationOutcomesService {
     }
     const notes = checkOutcomeNotes(input.notes);
     return this.dataSource.transaction(async (manager) => {
-      // What was recorded before stands for what this recording leaves out (one count at a time is a fine update).
+      // What was recorded before stands for what this recording leaves out (one count at a time is a
+      // fine update). The row is made first if there is none, so that two first recordings at once
+      // serialise on it rather than each fill the other's counts with 0.
+      await manager.createQueryBuilder().insert().into(OperationOutcomeEntity).values({
+        operationId: operation.id, agencyCode: ctx.principal.agencyCode, arrests: 0, casesOpened: 0, prosecutions: 0, controlledDeliveries: 0,
+        followUpActions: 0, notes: null, recordedBy: ctx.principal.userId, recordedAt: new Date(),
+      }).orIgnore().execute();
       const before = await manager.findOne(OperationOutcomeEntity, { where: { operationId: operation.id, agencyCode: ctx.principal.agencyCode }, lock: { mode: 'pessimistic_write' } });
       const count = (field: (typeof COUNT_FIELDS)[number]) => input[field] ?? before?.[field] ?? 0;
       const values = {
         operationId: operation.id, agencyCode: ctx.principal.agencyCode,
         arrests: count('arrests'), casesOpened: count('casesOpened'), prosecutions: count('prosecutions'),
         controlledDeliveries: count('controlledDeliveries'), followUpActions: count('followUpActions'),
-        notes: input.notes === undefined ? (before?.notes ?? null) : notes, recordedBy: ctx.principal.userId, recordedAt: new Date(),
+        notes: input.notes == null ? (before?.notes ?? null) : notes, recordedBy: ctx.principal.userId, recordedAt: new Date(),
       };
       await manager.createQueryBuilder().insert().into(OperationOutcomeEntity).values(values)
         .orUpdate(['arrests', 'cases_opened', 'prosecutions', 'controlled_deliveries', 'follow_up_actions', 'notes', 'recorded_by', 'recorded_at'], ['operation_id', 'agency_code'])

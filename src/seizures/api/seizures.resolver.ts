@@ -5,7 +5,7 @@ import { AUTHENTICATED, Allow, Ctx } from '../../access/allow.decorator.js';
 import type { RequestContext } from '../../access/request-context.js';
 import { SealedSubmissionService } from '../write/sealed-submission.service.js';
 import type { SeizureDimension } from '../seizure.enums.js';
-import { SeizureDimensionEnum, SeizureFilter, SeizureInput, SeizureUpdateInput, withInputDefaults } from './seizure.inputs.js';
+import { SeizureDimensionEnum, SeizureFilter, SeizureInput, SeizureUpdateInput } from './seizure.inputs.js';
 import { SeizureLoaderFactory } from '../read/seizure-loaders.js';
 import { SeizureProjection } from '../read/seizure-projection.js';
 import { SeizureReadAudit } from '../read/seizure-read-audit.js';
@@ -64,7 +64,7 @@ export class SeizuresResolver {
   @Allow('ELO', 'ANALYST')
   @Mutation(() => SeizureModel, { description: 'Report a seizure; the same reference and content again returns the same report' })
   async submitSeizure(@Ctx() ctx: RequestContext, @Args('input', { type: () => SeizureInput }) input: SeizureInput): Promise<SeizureView> {
-    return this.views.view(ctx, await this.submissions.submit(ctx, withInputDefaults(input)));
+    return this.views.view(ctx, await this.submissions.submit(ctx, input));
   }
 
   @Allow('ELO', 'ANALYST')
@@ -80,7 +80,7 @@ export class SeizuresResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('input', { type: () => SeizureUpdateInput }) input: SeizureUpdateInput,
   ): Promise<SeizureView> {
-    return this.views.view(ctx, await this.submissions.update(ctx, id, withInputDefaults(input)));
+    return this.views.view(ctx, await this.submissions.update(ctx, id, input));
   }
 
   @Allow('ELO', 'ANALYST', 'AGENCY_ADMIN')

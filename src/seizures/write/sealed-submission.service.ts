@@ -9,7 +9,7 @@ import { BadUserInputError } from '../../errors/domain-error.js';
 import { AgencyKeysService } from '../../keys/agency-keys.service.js';
 import { PlatformKeyService } from '../../keys/platform-key.service.js';
 import type { SeizureEntity } from '../data/seizure.entity.js';
-import { withInputDefaults, type SeizureInput } from '../api/seizure.inputs.js';
+import type { SeizureInput } from '../api/seizure.inputs.js';
 import { SeizureSubmissionService } from './seizure-submission.service.js';
 
 const MAX_ENVELOPE = 4 * 1024 * 1024;
@@ -73,6 +73,6 @@ export class SealedSubmissionService {
       problems.push(`${path.join('.') || 'report'}: ${error.message}`);
     }) as SeizureInput;
     if (problems.length) throw new BadUserInputError(`The sealed report is not a valid SeizureInput - ${problems.slice(0, 5).join('; ')}`, ['envelope']);
-    return withInputDefaults(value); // an explicit null where the schema has a default means the default, as over GraphQL
+    return value;
   }
 }

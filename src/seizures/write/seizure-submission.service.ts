@@ -12,7 +12,7 @@ import { PersonalKeysService } from '../../keys/personal-keys.service.js';
 import { SealedSectionService, type PreparedSection, type SectionAudience } from './sealed-section.service.js';
 import { SeizureEntity } from '../data/seizure.entity.js';
 import { SeizureRows } from './seizure-rows.js';
-import type { SeizureInput, SeizureUpdateInput } from '../api/seizure.inputs.js';
+import { withInputDefaults, type SeizureInput, type SeizureUpdateInput } from '../api/seizure.inputs.js';
 import {
   InputProblems, checkEvaluation, checkSensitive, checkTlpDistribution, effectiveTlp, isLowGrade, usdValue, validateSeizureInput,
 } from './seizure-validation.js';
@@ -61,7 +61,9 @@ export class SeizureSubmissionService {
     @Optional() @Inject(SEIZURE_CHANGE_LISTENER) private readonly listener?: SeizureChangeListener,
   ) {}
 
-  async submit(ctx: RequestContext, input: SeizureInput, signature?: SubmissionSignature): Promise<SeizureEntity> {
+  async submit(ctx: RequestContext, given: SeizureInput, signature?: SubmissionSignature): Promise<SeizureEntity> {
+    // Every entry point (GraphQL, sealed envelopes, the demo): an explicit null where the schema has a default means the default.
+    const input = withInputDefaults(given);
     validateSeizureInput(input);
     const owner = ctx.principal.agencyCode;
     if (!this.access.can(ctx.ability, 'create', 'Seizure', { reportingAgency: owner })) {
@@ -142,7 +144,8 @@ export class SeizureSubmissionService {
     );
   }
 
-  async update(ctx: RequestContext, id: string, input: SeizureUpdateInput): Promise<SeizureEntity> {
+  async update(ctx: RequestContext, id: string, given: SeizureUpdateInput): Promise<SeizureEntity> {
+    const input = withInputDefaults(given);
     const problems = new InputProblems();
     if (input.concealment != null && input.concealment.length > 500) problems.add('concealment', 'must be at most 500 characters');
     checkEvaluation(problems, 'evaluation', input.evaluation);

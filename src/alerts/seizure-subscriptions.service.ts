@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { REQUEST_CONTEXT_FACTORY, type CredentialHeaders, type RequestContext, type RequestContextFactory } from '../access/request-context.js';
-import { DomainError, RateLimitedError } from '../errors/domain-error.js';
+import { DomainError } from '../errors/domain-error.js';
+import { refuseSubscriptionBeyond, subscriptionsHeldBy } from './subscription-quota.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
 import type { SeizureFilter } from '../seizures/api/seizure.inputs.js';
@@ -70,21 +71,13 @@ export class SeizureSubscriptions implements OnApplicationShutdown {
 
   /** How many live subscriptions the user holds in this process (with a key `issuedBy` issued, when given; else their own credentials). */
   subscriptionsOf(userId: string, issuedBy?: string): number {
-    let count = 0;
-    for (const subscriber of this.subscribers) {
-      if (subscriber.ctx.principal.userId === userId && subscriber.ctx.principal.credentialsIssuedBy === issuedBy) count += 1;
-    }
-    return count;
+    return subscriptionsHeldBy(this.subscribers, userId, issuedBy);
   }
 
   async subscribe(ctx: RequestContext, credentials: CredentialHeaders, filter: SeizureFilter | null): Promise<AsyncIterableIterator<SeizureReported>> {
     const given = filter ?? {};
     this.search.checkFilter(given); // refuses a bad filter now, as a search would
-    // Counted per credentials (a key an administrator issued for the user is a holder apart), and
-    // the slot taken before the first await, so simultaneous requests cannot all pass the check.
-    if (this.subscriptionsOf(ctx.principal.userId, ctx.principal.credentialsIssuedBy) >= SUBSCRIPTIONS_PER_USER) {
-      throw new RateLimitedError(REFRESH_MS / 1000, `your live subscriptions (at most ${SUBSCRIPTIONS_PER_USER} at once: close one)`);
-    }
+    refuseSubscriptionBeyond(this.subscribers, ctx.principal, SUBSCRIPTIONS_PER_USER, REFRESH_MS / 1000); // the slot is taken below, before any await
     const subscriber: Subscriber = {
       ctx,
       checkedAt: Date.now(),

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { PushQueue } from '../alerts/push-queue.js';
 import { REQUEST_CONTEXT_FACTORY, type CredentialHeaders, type RequestContext, type RequestContextFactory } from '../access/request-context.js';
-import { DomainError, RateLimitedError } from '../errors/domain-error.js';
+import { DomainError } from '../errors/domain-error.js';
+import { refuseSubscriptionBeyond, subscriptionsHeldBy } from '../alerts/subscription-quota.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { SeizureLinkRequestEntity } from './seizure-link-request.entity.js';
 
@@ -57,14 +58,11 @@ export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
   /** Subscriptions open in this process for one user. */
   /** The user's live subscriptions here (with a key `issuedBy` issued, when given; else their own credentials). */
   subscriptionsOf(userId: string, issuedBy?: string): number {
-    return [...this.subscribers].filter((s) => s.ctx.principal.userId === userId && s.ctx.principal.credentialsIssuedBy === issuedBy).length;
+    return subscriptionsHeldBy(this.subscribers, userId, issuedBy);
   }
 
   async subscribe(ctx: RequestContext, credentials: CredentialHeaders): Promise<AsyncIterableIterator<LinkRequestAlert>> {
-    // Counted per credentials, and the slot taken before the first await (simultaneous subscribes cannot all pass).
-    if (this.subscriptionsOf(ctx.principal.userId, ctx.principal.credentialsIssuedBy) >= SUBSCRIPTIONS_PER_USER) {
-      throw new RateLimitedError(REFRESH_MS / 1000, `your live subscriptions (at most ${SUBSCRIPTIONS_PER_USER} at once: close one)`);
-    }
+    refuseSubscriptionBeyond(this.subscribers, ctx.principal, SUBSCRIPTIONS_PER_USER, REFRESH_MS / 1000); // the slot is taken below, before any await
     const subscriber: Subscriber = {
       ctx, credentials, checkedAt: Date.now(),
       queue: new PushQueue<LinkRequestAlert>(() => {

@@ -162,8 +162,8 @@ describe('seizureReported over graphql-ws', () => {
     expect(errors[0]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) })]);
   });
   describe('over a console session (cookie and CSRF token)', () => {
-    /** A console session's WebSocket: its cookie on the upgrade, its CSRF token in connection_init. */
-    async function consoleClient(apiKey: string): Promise<Client> {
+    /** A console session and its WebSocket (which connects at its first subscription): the cookie on the upgrade, the CSRF token in connection_init. */
+    async function consoleSession(apiKey: string): Promise<{ client: Client; cookie: string }> {
       const signedIn = await platform.http().post('/session').set('content-type', 'application/json').send({ apiKey });
       expect(signedIn.status).toBe(201);
       const cookie = /ww_session=[^;]+/.exec(String(signedIn.headers['set-cookie']))![0];
@@ -178,8 +178,17 @@ describe('seizureReported over graphql-ws', () => {
         retryAttempts: 0,
       });
       clients.push(client);
-      return client;
+      return { client, cookie };
     }
+    const consoleClient = async (apiKey: string) => (await consoleSession(apiKey)).client;
+    /** The session's idle clock, as stored. */
+    const lastSeen = async (userId: string) =>
+      new Date(((await platform.server.runtime.dataSource.query('SELECT last_seen_at FROM console_sessions WHERE user_id = $1', [userId])) as { last_seen_at: Date }[])[0].last_seen_at).getTime();
+    /** As if the user had walked away 29 minutes ago; returns the idle clock as stored then. */
+    const idleFor29Minutes = async (userId: string) => {
+      await platform.server.runtime.dataSource.query("UPDATE console_sessions SET last_seen_at = now() - interval '29 minutes' WHERE user_id = $1", [userId]);
+      return lastSeen(userId);
+    };
     /** As a minute after the last check: the next event re-checks the connection's credentials. */
     const dueForRecheck = (service: object) => {
       for (const subscriber of (service as { subscribers: Set<{ checkedAt: number }> }).subscribers) subscriber.checkedAt = 0;
@@ -190,44 +199,26 @@ describe('seizureReported over graphql-ws', () => {
       const officer = await platform.userWithKey('KY', ['ELO']);
       const feed = subscribe(await consoleClient(officer.key), null);
       const service = platform.server.app.get(SeizureSubscriptions);
-      await waitFor('the subscription', () => [...(service as unknown as { subscribers: Set<{ ctx: { principal: { userId: string } } }> }).subscribers].some((s) => s.ctx.principal.userId === officer.userId));
-      const db = platform.server.runtime.dataSource;
-      await db.query("UPDATE console_sessions SET last_seen_at = now() - interval '29 minutes' WHERE user_id = $1", [officer.userId]);
-      const [{ last_seen_at: idleSince }] = (await db.query('SELECT last_seen_at FROM console_sessions WHERE user_id = $1', [officer.userId])) as { last_seen_at: Date }[];
+      await waitFor('the subscription', () => service.subscriptionsOf(officer.userId) === 1);
+      const idleSince = await idleFor29Minutes(officer.userId);
       dueForRecheck(service);
       await submitSeizure(platform, jm, { tlp: 'CLEAR', reference: `IDLE-${marker}` });
       await waitFor('the re-check', () => checked(service));
       await waitFor('the report', () => feed.items.some((item) => item.reference === `IDLE-${marker}`));
-      const [{ last_seen_at: after }] = (await db.query('SELECT last_seen_at FROM console_sessions WHERE user_id = $1', [officer.userId])) as { last_seen_at: Date }[];
-      expect(new Date(after).getTime()).toBe(new Date(idleSince).getTime());
+      expect(await lastSeen(officer.userId)).toBe(idleSince);
     }, SLOW);
 
     it('does not count a WebSocket the console opens (or re-opens) by itself as the user’s activity', async () => {
       const officer = await platform.userWithKey('KY', ['ELO']);
-      const signedIn = await platform.http().post('/session').set('content-type', 'application/json').send({ apiKey: officer.key });
-      const cookie = /ww_session=[^;]+/.exec(String(signedIn.headers['set-cookie']))![0];
-      const db = platform.server.runtime.dataSource;
-      await db.query("UPDATE console_sessions SET last_seen_at = now() - interval '29 minutes' WHERE user_id = $1", [officer.userId]);
-      const lastSeen = async () => new Date(((await db.query('SELECT last_seen_at FROM console_sessions WHERE user_id = $1', [officer.userId])) as { last_seen_at: Date }[])[0].last_seen_at).getTime();
-      const idleSince = await lastSeen();
-      const client = createClient({
-        url,
-        webSocketImpl: class extends WebSocket {
-          constructor(address: string, protocols?: string | string[]) {
-            super(address, protocols, { headers: { cookie } });
-          }
-        },
-        connectionParams: { csrfToken: signedIn.body.csrfToken as string },
-        retryAttempts: 0,
-      });
-      clients.push(client);
+      const { client, cookie } = await consoleSession(officer.key); // not connected until it subscribes
+      const idleSince = await idleFor29Minutes(officer.userId);
       subscribe(client, null);
       const service = platform.server.app.get(SeizureSubscriptions);
       await waitFor('the subscription', () => service.subscriptionsOf(officer.userId) === 1);
-      expect(await lastSeen()).toBe(idleSince);
+      expect(await lastSeen(officer.userId)).toBe(idleSince);
       // A request the user makes does restart it.
       await platform.http().get('/session').set('cookie', cookie);
-      expect(await lastSeen()).toBeGreaterThan(idleSince);
+      expect(await lastSeen(officer.userId)).toBeGreaterThan(idleSince);
     }, SLOW);
 
     it('keeps delivering link requests over a console session after its credentials are checked again', async () => {

@@ -293,11 +293,9 @@ describe('audit chain', () => {
       await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true, checked: 60 });
     });
 
-    it("gives an event that did not extend the platform's chain before the upgrade an agency hash that cannot verify", async () => {
-      for (let i = 0; i < 8; i++) await audit.appendStandalone(event(i, { resourceAgency: i % 2 ? 'TT' : 'JM' }));
-      const [changed] = (await db.query("SELECT seq::text AS seq, id, agency_seq::text AS agency_seq FROM audit_events WHERE resource_agency = 'JM' ORDER BY seq OFFSET 2 LIMIT 1")) as { seq: string; id: string; agency_seq: string }[];
-      await withoutCheck(async () => {
-        await db.query("UPDATE audit_events SET fields = '{persons}' WHERE seq = $1", [changed.seq]); // changed before the upgrade
+    /** Every event out of its agency's chain, then placed again by the migration's own code. */
+    const placeAgainAsTheMigration = () =>
+      withoutCheck(async () => {
         await db.query('UPDATE audit_events SET agency_seq = NULL, agency_prev_hash = NULL, agency_hash = NULL');
         const runner = db.createQueryRunner();
         try {
@@ -306,6 +304,12 @@ describe('audit chain', () => {
           await runner.release();
         }
       });
+
+    it("gives an event that did not extend the platform's chain before the upgrade an agency hash that cannot verify", async () => {
+      for (let i = 0; i < 8; i++) await audit.appendStandalone(event(i, { resourceAgency: i % 2 ? 'TT' : 'JM' }));
+      const [changed] = (await db.query("SELECT seq::text AS seq, id, agency_seq::text AS agency_seq FROM audit_events WHERE resource_agency = 'JM' ORDER BY seq OFFSET 2 LIMIT 1")) as { seq: string; id: string; agency_seq: string }[];
+      await db.query("UPDATE audit_events SET fields = '{persons}' WHERE seq = $1", [changed.seq]); // changed before the upgrade
+      await placeAgainAsTheMigration();
       await expect(audit.verifyAgencyChain('JM')).resolves.toMatchObject({ ok: false, firstBrokenId: changed.id, firstBrokenSeq: changed.agency_seq, reason: 'the content does not match its hash' });
       await expect(audit.verifyAgencyChain('TT')).resolves.toMatchObject({ ok: true, checked: 4 });
     });
@@ -319,15 +323,7 @@ describe('audit chain', () => {
         }));
       }
       const appended = await agencyLinks();
-      await withoutCheck(async () => {
-        await db.query('UPDATE audit_events SET agency_seq = NULL, agency_prev_hash = NULL, agency_hash = NULL');
-        const runner = db.createQueryRunner();
-        try {
-          await placeInAgencyChains1796200000000(runner);
-        } finally {
-          await runner.release();
-        }
-      });
+      await placeAgainAsTheMigration();
       expect(await agencyLinks()).toEqual(appended);
       await expect(audit.verifyChain()).resolves.toMatchObject({ ok: true, checked: 12 });
     });

@@ -34,6 +34,17 @@ export class OperationsService {
     return whereAllowed(query, ctx.ability, 'read', 'Operation').andWhere('o.id = :id', { id }).getOne();
   }
 
+  /**
+   * Of these ids, the operations the caller may read, in one query under the same read rules as
+   * findVisible, in no particular order; ids that are not UUIDs match nothing.
+   */
+  async byIds(ctx: RequestContext, ids: readonly string[]): Promise<OperationEntity[]> {
+    const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
+    if (wanted.length === 0) return [];
+    const query = this.dataSource.getRepository(OperationEntity).createQueryBuilder('o');
+    return whereAllowed(query, ctx.ability, 'read', 'Operation').andWhere('o.id IN (:...ids)', { ids: wanted }).getMany();
+  }
+
   async page(ctx: RequestContext, status: OperationStatus | null, first: number, after: string | null) {
     const size = clampFirst(first);
     const query = whereAllowed(this.dataSource.getRepository(OperationEntity).createQueryBuilder('o'), ctx.ability, 'read', 'Operation');

@@ -46,6 +46,33 @@ async function post<T>(url: string, token: string | null, query: string, variabl
   return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
 }
 
+/** Every statement the server sends through TypeORM while `run` runs, with its parameters. */
+async function statementsDuring(platform: TestPlatform, run: () => Promise<unknown>): Promise<{ sql: string; params: unknown[] }[]> {
+  const { dataSource } = platform.server.runtime;
+  const original = dataSource.logger;
+  const sent: { sql: string; params: unknown[] }[] = [];
+  const recording = Object.create(original) as typeof original;
+  recording.logQuery = (query, parameters, runner) => {
+    sent.push({ sql: query, params: Array.isArray(parameters) ? parameters : [] });
+    return original.logQuery(query, parameters, runner);
+  };
+  dataSource.logger = recording;
+  try {
+    await run();
+  } finally {
+    dataSource.logger = original;
+  }
+  return sent;
+}
+
+/** The parameters of the SELECTs from `table` that name one of `ids`, whatever else the server read meanwhile. */
+function selectsNaming(statements: { sql: string; params: unknown[] }[], table: string, ids: string[]): unknown[][] {
+  const from = new RegExp(`\\bFROM (?:"\\w+"\\.)?"${table}"`); // TypeORM names the schema
+  return statements
+    .filter(({ sql, params }) => /^\s*SELECT\b/i.test(sql) && from.test(sql) && params.some((value) => ids.includes(String(value))))
+    .map(({ params }) => params);
+}
+
 const ENTITIES = `query($representations: [_Any!]!) {
   _entities(representations: $representations) {
     ... on Seizure { id tlp redactedFields sensitive { narrative } }
@@ -133,6 +160,7 @@ describe('federation: Windward as a Federation 2 subgraph', () => {
   let owner: string;
   let partner: { key: string; userId: string };
   let analyst: string;
+  let outsider: string;
   const marker = randomBytes(4).toString('hex');
   const ids = {} as Record<'clear' | 'released' | 'hidden' | 'green', string>;
   const operations = {} as Record<'joint' | 'other', string>;
@@ -146,6 +174,7 @@ describe('federation: Windward as a Federation 2 subgraph', () => {
     owner = (await platform.userWithKey('JM', ['ELO'])).key;
     analyst = (await platform.userWithKey('JIO', ['ANALYST'])).key;
     partner = await platform.userWithKey('RILO-WE', ['PARTNER']);
+    outsider = (await platform.userWithKey('KY', ['ELO'])).key; // takes part in neither operation
     const commodity = { category: 'FIREARMS', type: marker };
     ids.clear = (await submitSeizure(platform, owner, { tlp: 'CLEAR', commodity })).id;
     ids.released = (await submitSeizure(platform, owner, { tlp: 'AMBER', releasableTo: ['RILO-WE'], commodity })).id;
@@ -293,6 +322,55 @@ describe('federation: Windward as a Federation 2 subgraph', () => {
 
     const anonymous = await post<{ _entities: unknown[] }>(url, null, ENTITIES, { representations: [{ __typename: 'Seizure', id: ids.clear }] });
     expect(anonymous.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('resolves Operation references with each caller\'s read rules, in order, duplicates included, null where operation(id) is', async () => {
+    const url = graphqlUrl(platform);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const representations = [operations.other, operations.joint, 'not-a-uuid', operations.joint.toUpperCase(), unknown, operations.other, operations.joint]
+      .map((id) => ({ __typename: 'Operation', id }));
+    const joint = { id: operations.joint, codeName: `SHIELD ${marker.toUpperCase()}`, leadAgency: { code: 'JIO' } };
+    const other = { id: operations.other, codeName: `CLOSED DOOR ${marker.toUpperCase()}`, leadAgency: { code: 'JIO' } };
+    const callers: [string, string, unknown[]][] = [
+      ['the lead (JIO)', analyst, [other, joint, null, joint, null, other, joint]],
+      ['a participant of both (JM)', owner, [other, joint, null, joint, null, other, joint]],
+      ['a participant of one (RILO-WE)', partner.key, [null, joint, null, joint, null, null, joint]],
+      ['a participant of neither (KY)', outsider, [null, null, null, null, null, null, null]],
+    ];
+    for (const [who, key, expected] of callers) {
+      const answer = await post<{ _entities: unknown[] }>(url, key, ENTITIES, { representations });
+      expect([who, answer.errors]).toEqual([who, undefined]);
+      expect([who, answer.data!._entities]).toEqual([who, expected]);
+      // The same as the caller's own operation(id), one by one.
+      for (const [i, { id }] of representations.entries()) {
+        const single = await platform.gql<{ operation: unknown }>(key, 'query($id: ID!) { operation(id: $id) { id codeName leadAgency { code } } }', { id });
+        expect([who, id, single.data?.operation ?? null]).toEqual([who, id, expected[i]]);
+      }
+    }
+  });
+
+  it('reads all the Operation references of a request in one query, and all its Seizure references in another', async () => {
+    const url = graphqlUrl(platform);
+    const operationIds = [operations.joint, operations.other];
+    const seizureIds = [ids.clear, ids.released, ids.hidden, ids.green];
+    const representations = [
+      ...[operations.joint, operations.other, operations.joint, operations.other, operations.joint].map((id) => ({ __typename: 'Operation', id })),
+      ...[...seizureIds, ids.clear].map((id) => ({ __typename: 'Seizure', id })),
+    ];
+    let answer: GraphqlResponse<{ _entities: ({ id: string } | null)[] }> | undefined;
+    const statements = await statementsDuring(platform, async () => {
+      answer = await post(url, analyst, ENTITIES, { representations });
+    });
+    const operationSelects = selectsNaming(statements, 'operations', operationIds);
+    const seizureSelects = selectsNaming(statements, 'seizures', seizureIds);
+    expect(answer!.errors).toBeUndefined();
+    expect(answer!.data!._entities.slice(0, 5).map((entity) => entity?.id)).toEqual([operations.joint, operations.other, operations.joint, operations.other, operations.joint]);
+    expect(answer!.data!._entities).toHaveLength(10);
+    // One statement naming both operations: per-reference reads would send one per representation.
+    expect(operationSelects).toHaveLength(1);
+    expect(operationSelects[0]).toEqual(expect.arrayContaining(operationIds));
+    expect(seizureSelects).toHaveLength(1);
+    expect(seizureSelects[0]).toEqual(expect.arrayContaining(seizureIds));
   });
 
   describe('change feed', () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { openUnderKey, sealUnderKey } from '../crypto/keyed-seal.js';
-import { cookieValue, csrfMatches, sessionRowContext, sessionSecrets } from './console-sessions.js';
+import { cookieValue, csrfMatches, overHttps, sessionIdOf, sessionRowContext, sessionSecrets } from './console-sessions.js';
 
 describe('what the database holds of a console session', () => {
   it('derives the row key, the sealing key and the CSRF token from the id, each different per id', () => {
@@ -47,5 +47,23 @@ describe('csrfMatches and cookieValue', () => {
     expect(cookieValue('a=1; ww_session=xyz; b=2', 'ww_session')).toBe('xyz');
     expect(cookieValue('xww_session=no', 'ww_session')).toBeUndefined();
     expect(cookieValue(undefined, 'ww_session')).toBeUndefined();
+  });
+});
+
+describe('the session cookie over HTTPS', () => {
+  it('takes the scheme from the proxy (first of a chain) or from Fastify', () => {
+    expect(overHttps({ 'x-forwarded-proto': 'https' })).toBe(true);
+    expect(overHttps({ 'x-forwarded-proto': 'HTTPS, http' })).toBe(true);
+    expect(overHttps({ 'x-forwarded-proto': 'http, https' })).toBe(false);
+    expect(overHttps({}, 'https')).toBe(true);
+    expect(overHttps({})).toBe(false);
+  });
+
+  it('reads only the __Host- cookie over HTTPS, and only the bare one over HTTP', () => {
+    const both = 'ww_session=planted; __Host-ww_session=own';
+    expect(sessionIdOf({ cookie: both, 'x-forwarded-proto': 'https' })).toBe('own');
+    expect(sessionIdOf({ cookie: 'ww_session=planted', 'x-forwarded-proto': 'https' })).toBeUndefined();
+    expect(sessionIdOf({ cookie: both })).toBe('planted');
+    expect(sessionIdOf({ cookie: '__Host-ww_session=own' })).toBeUndefined();
   });
 });

@@ -4,8 +4,31 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { openUnderKey, sealUnderKey, secretRowKeys } from '../crypto/keyed-seal.js';
 
-/** The cookie that carries a console session id (HttpOnly, SameSite=Strict, Path=/). */
-export const SESSION_COOKIE = 'ww_session';
+/**
+ * The cookie that carries a console session id (HttpOnly, SameSite=Strict, Path=/). Over HTTPS it
+ * is `__Host-ww_session`: a browser accepts that name only from this very origin, Secure, with
+ * Path=/ and no Domain, so a page on a sibling subdomain cannot plant its own session in the
+ * user's browser (cookie tossing); and over HTTPS only that name is read.
+ */
+export function sessionCookieName(https: boolean): string {
+  return https ? '__Host-ww_session' : 'ww_session';
+}
+
+/**
+ * Whether the browser reached Windward over HTTPS. Windward itself speaks plain HTTP behind a proxy
+ * that ends TLS and says so in X-Forwarded-Proto (its first value, for a chain of proxies); Fastify's
+ * `protocol` says it too when that proxy is a trusted one.
+ */
+export function overHttps(headers: Record<string, string | string[] | undefined>, protocol?: string): boolean {
+  const forwarded = headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
+  return protocol === 'https' || first === 'https';
+}
+
+/** The console session id a request carries, under the cookie name its scheme calls for. */
+export function sessionIdOf(headers: Record<string, string | string[] | undefined>, protocol?: string): string | undefined {
+  return cookieValue(headers.cookie, sessionCookieName(overHttps(headers, protocol)));
+}
 /** The header a console sends the session's CSRF token in, on every state-changing request. */
 export const CSRF_HEADER = 'x-csrf-token';
 

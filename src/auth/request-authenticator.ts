@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UnauthenticatedError } from '../errors/domain-error.js';
 import { AuthenticationService } from './authentication.service.js';
-import { ConsoleSessions, CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches } from './console-sessions.js';
+import { ConsoleSessions, CSRF_HEADER, csrfMatches, sessionIdOf } from './console-sessions.js';
 import type { Principal } from '../access/principal.js';
 import type { CredentialHeaders } from '../access/request-context.js';
 
@@ -30,7 +30,7 @@ export class RequestAuthenticator {
     const { requestId, activity = true } = options;
     const authorization = headers.authorization;
     if (authorization) return this.authentication.authenticate(Array.isArray(authorization) ? authorization[0] : authorization, requestId);
-    const sessionId = cookieValue(headers.cookie, SESSION_COOKIE);
+    const sessionId = sessionIdOf(headers);
     if (!sessionId) return this.authentication.authenticate(undefined);
     const session = await this.sessions.lookup(sessionId, { activity });
     if (!session) throw new UnauthenticatedError('The console session has ended: sign in again');

@@ -1,23 +1,42 @@
-import { SESSION_COOKIE } from '../auth/console-sessions.js';
+import { cookieValue, overHttps, sessionCookieName } from '../auth/console-sessions.js';
 
-/** Only over HTTPS does the cookie get `Secure` (a browser would refuse it on plain http://localhost). */
-function secure(request: { protocol?: string; headers: Record<string, string | string[] | undefined> }): string {
-  const forwarded = request.headers['x-forwarded-proto'];
-  return request.protocol === 'https' || forwarded === 'https' ? '; Secure' : '';
+type CookieRequest = { protocol?: string; headers: Record<string, string | string[] | undefined> };
+
+/**
+ * Over HTTPS the cookies are `__Host-` cookies (Secure, Path=/, no Domain: see sessionCookieName).
+ * Over plain http://localhost they keep their bare names, without `Secure`, which a browser would refuse there.
+ */
+function attributes(request: CookieRequest): { https: boolean; secure: string } {
+  const https = overHttps(request.headers, request.protocol);
+  return { https, secure: https ? '; Secure' : '' };
 }
 
-export function sessionCookie(request: Parameters<typeof secure>[0], id: string, expiresAt: Date): string {
+export function sessionCookie(request: CookieRequest, id: string, expiresAt: Date): string {
   const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
-  return `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure(request)}`;
+  const { https, secure } = attributes(request);
+  return `${sessionCookieName(https)}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`;
 }
 
-export function clearedSessionCookie(request: Parameters<typeof secure>[0]): string {
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure(request)}`;
+export function clearedSessionCookie(request: CookieRequest): string {
+  const { https, secure } = attributes(request);
+  return `${sessionCookieName(https)}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure}`;
 }
 
-/** The OIDC flow's state cookie: Lax, because the provider sends the browser back cross-site. */
-export const OIDC_STATE_COOKIE = 'ww_oidc_state';
+/**
+ * The OIDC flow's state cookie: Lax, because the provider sends the browser back cross-site. Path=/
+ * because a `__Host-` cookie must have it; a planted state would let a sibling subdomain finish a
+ * sign-in of its own choosing in the user's browser.
+ */
+function oidcStateCookieName(https: boolean): string {
+  return https ? '__Host-ww_oidc_state' : 'ww_oidc_state';
+}
 
-export function oidcStateCookie(request: Parameters<typeof secure>[0], state: string, maxAgeSeconds: number): string {
-  return `${OIDC_STATE_COOKIE}=${state}; Path=/session/oidc; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure(request)}`;
+export function oidcStateCookie(request: CookieRequest, state: string, maxAgeSeconds: number): string {
+  const { https, secure } = attributes(request);
+  return `${oidcStateCookieName(https)}=${state}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure}`;
+}
+
+/** The state cookie a callback request carries, under the name its scheme calls for. */
+export function oidcStateOf(request: CookieRequest): string | undefined {
+  return cookieValue(request.headers.cookie, oidcStateCookieName(overHttps(request.headers, request.protocol)));
 }

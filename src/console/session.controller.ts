@@ -4,14 +4,14 @@ import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from '../auth/acc
 import { Allow, PUBLIC } from '../access/allow.decorator.js';
 import { hashApiKey } from '../auth/api-keys.service.js';
 import { AuthenticationService } from '../auth/authentication.service.js';
-import { ConsoleSessions, CSRF_HEADER, SESSION_COOKIE, cookieValue, csrfMatches } from '../auth/console-sessions.js';
+import { ConsoleSessions, CSRF_HEADER, csrfMatches, sessionIdOf } from '../auth/console-sessions.js';
 import { OidcService } from '../auth/oidc.service.js';
 import type { Principal } from '../access/principal.js';
 import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../errors/domain-error.js';
 import { requestIdOf } from '../observability/request-scope.js';
 import { OidcLoginService } from './oidc-login.service.js';
 import { SignInStartLimit } from './sign-in-start-limit.js';
-import { OIDC_STATE_COOKIE, clearedSessionCookie, oidcStateCookie, sessionCookie } from './session-cookies.js';
+import { clearedSessionCookie, oidcStateCookie, oidcStateOf, sessionCookie } from './session-cookies.js';
 
 interface SessionBody {
   csrfToken: string;
@@ -95,7 +95,7 @@ export class SessionController {
   @Allow(PUBLIC)
   @Get()
   async current(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const session = await this.sessions.lookup(cookieValue(request.headers.cookie, SESSION_COOKIE));
+    const session = await this.sessions.lookup(sessionIdOf(request.headers, request.protocol));
     if (!session) throw new UnauthenticatedError('No console session: sign in');
     const principal = await this.authentication.authenticateSession(session.credential, session.userId, requestIdOf(request));
     void reply.header('cache-control', 'no-store').send({ ...describe(principal, session.csrfToken, session.expiresAt), oidc: this.oidcLogin.enabled });
@@ -111,7 +111,7 @@ export class SessionController {
   @Allow(PUBLIC)
   @Delete()
   async signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const id = cookieValue(request.headers.cookie, SESSION_COOKIE);
+    const id = sessionIdOf(request.headers, request.protocol);
     const session = await this.sessions.lookup(id);
     // Without the CSRF token another site could sign the user out; with no session there is nothing to end.
     if (session && !csrfMatches(request.headers[CSRF_HEADER], session.csrfToken)) {
@@ -139,7 +139,7 @@ export class SessionController {
     // The sign-in is used up by this callback whatever its outcome: the state cookie goes with it
     // (a refusal is answered on this same reply, by the exception filter).
     void reply.header('set-cookie', oidcStateCookie(request, '', 0));
-    const result = await this.oidcLogin.complete(state, cookieValue(request.headers.cookie, OIDC_STATE_COOKIE), code, Date.now(), requestIdOf(request));
+    const result = await this.oidcLogin.complete(state, oidcStateOf(request), code, Date.now(), requestIdOf(request));
     const principal = await this.authentication.principalFor(result.user, 'oidc');
     const session = await this.sessions.open({ kind: 'oidc', token: result.token }, principal.userId, result.notAfter);
     void reply

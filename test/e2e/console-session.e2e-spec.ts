@@ -56,6 +56,28 @@ describe('console sessions', () => {
     expect(me.body.data.me).toEqual({ email: jm.email, agency: { code: 'JM' } });
   });
 
+  it('behind an HTTPS proxy sets a __Host- cookie, and reads no other (a sibling subdomain cannot plant one)', async () => {
+    const response = await platform.http().post('/session').set('x-forwarded-proto', 'https').set('content-type', 'application/json').send({ apiKey: jm.key });
+    expect(response.status).toBe(201);
+    const setCookie = String(response.headers['set-cookie']);
+    // A browser keeps a __Host- cookie only when it is Secure, has Path=/ and no Domain.
+    expect(setCookie).toMatch(/^__Host-ww_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+    const id = /^__Host-ww_session=([^;]+)/.exec(setCookie)![1];
+    const ask = (cookie: string) => platform.http().post('/graphql').set('x-forwarded-proto', 'https').set('content-type', 'application/json')
+      .set('cookie', cookie).set('x-csrf-token', response.body.csrfToken).send({ query: ME });
+    expect((await ask(`__Host-ww_session=${id}`)).body.data.me.email).toBe(jm.email);
+    const bare = await ask(`ww_session=${id}`);
+    expect(bare.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(bare.body.data?.me ?? null).toBeNull();
+    const current = await platform.http().get('/session').set('x-forwarded-proto', 'https').set('cookie', `ww_session=${id}`);
+    expect(current.status).toBe(401);
+    const out = await platform.http().delete('/session').set('x-forwarded-proto', 'https')
+      .set('cookie', `__Host-ww_session=${id}`).set('x-csrf-token', response.body.csrfToken);
+    expect(out.status).toBe(204);
+    expect(String(out.headers['set-cookie'])).toMatch(/^__Host-ww_session=; Path=\/; .*Max-Age=0; Secure$/);
+    expect((await ask(`__Host-ww_session=${id}`)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
   it('refuses bad keys and malformed bodies with a clear error', async () => {
     const wrong = await platform.http().post('/session').set('content-type', 'application/json').send({ apiKey: `wwk_${'A'.repeat(43)}` });
     expect(wrong.status).toBe(401);
@@ -370,6 +392,27 @@ describe('console sign-in with OIDC (authorization code with PKCE)', () => {
     expect((await platform.http().get(`${back2.pathname}${back2.search}`).set('cookie', cookie2)).status).toBe(401);
     expect(provider.lastTokenRequest).toBeUndefined();
     void stateCookie;
+  });
+
+  it('behind an HTTPS proxy keeps the state in a __Host- cookie and reads no other', async () => {
+    const begin = async () => {
+      const start = await platform.http().get('/session/oidc').set('x-forwarded-proto', 'https');
+      expect(start.status).toBe(302);
+      const setCookie = String(start.headers['set-cookie']);
+      expect(setCookie).toMatch(/^__Host-ww_oidc_state=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600; Secure$/);
+      const back = new URL((await fetch(new URL(start.headers.location), { redirect: 'manual' })).headers.get('location')!);
+      return { state: /^__Host-ww_oidc_state=([^;]+)/.exec(setCookie)![1], path: `${back.pathname}${back.search}` };
+    };
+    const planted = await begin();
+    const bare = await platform.http().get(planted.path).set('x-forwarded-proto', 'https').set('cookie', `ww_oidc_state=${planted.state}`);
+    expect(bare.status).toBe(401);
+    const own = await begin();
+    const done = await platform.http().get(own.path).set('x-forwarded-proto', 'https').set('cookie', `__Host-ww_oidc_state=${own.state}`);
+    expect(done.status).toBe(303);
+    expect(String(done.headers['set-cookie'])).toMatch(/__Host-ww_oidc_state=; Path=\/;[^,]*Max-Age=0; Secure/);
+    const session = /__Host-ww_session=[^;]+/.exec(String(done.headers['set-cookie']))![0];
+    const current = await platform.http().get('/session').set('x-forwarded-proto', 'https').set('cookie', session);
+    expect(current.body.principal).toMatchObject({ email: provider.email, authMethod: 'oidc' });
   });
 
   it("refuses a callback that is not the browser's own sign-in, and the refusal clears its state cookie", async () => {

@@ -56,13 +56,11 @@ export class SeizureReferenceResolver {
 
 /**
  * Operation entities for a partner's gateway: like seizures, all the Operation references of one
- * `_entities` call are read in one query under the Operation read rules (OperationsService.byIds,
+ * `_entities` call are read in one query under the Operation read rules (OperationsService.loadVisible,
  * the SQL of `operation(id)`); one the caller may not read resolves to null.
  */
 @Resolver(() => OperationModel)
 export class OperationReferenceResolver {
-  private readonly loaders = new WeakMap<RequestContext, DataLoader<string, OperationEntity | null>>();
-
   constructor(
     private readonly requests: FederatedRequests,
     private readonly operations: OperationsService,
@@ -70,20 +68,7 @@ export class OperationReferenceResolver {
 
   @ResolveReference()
   async resolveReference(@Parent() reference: { id: string }, @Context() graphqlContext: GraphqlRequestContext): Promise<OperationEntity | null> {
-    const ctx = await this.requests.contextOrThrow(graphqlContext);
-    return isUuid(reference.id) ? this.loaderFor(ctx).load(reference.id.toLowerCase()) : null;
-  }
-
-  private loaderFor(ctx: RequestContext): DataLoader<string, OperationEntity | null> {
-    let loader = this.loaders.get(ctx);
-    if (!loader) {
-      loader = new DataLoader(async (ids) => {
-        const found = new Map((await this.operations.byIds(ctx, ids)).map((operation) => [operation.id, operation]));
-        return ids.map((id) => found.get(id) ?? null);
-      });
-      this.loaders.set(ctx, loader);
-    }
-    return loader;
+    return this.operations.loadVisible(await this.requests.contextOrThrow(graphqlContext), reference.id);
   }
 }
 

@@ -99,7 +99,7 @@ export class SeizureOperationResolver {
 
   @ResolveField('operation', () => OperationModel, { nullable: true })
   operation(@Ctx() ctx: RequestContext, @Parent() view: SeizureView) {
-    return view.operationId ? this.operations.findVisible(ctx, view.operationId) : null;
+    return view.operationId ? this.operations.loadVisible(ctx, view.operationId) : null;
   }
 
   @ResolveField('operationLink', () => OperationLinkModel, { nullable: true, description: "How the report joined its operation, with the owner's consent; null when you may not see the link" })

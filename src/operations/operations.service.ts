@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
 import { DataSource, In } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { whereAllowed } from '../access/casl-sql.js';
@@ -20,6 +21,8 @@ import { isUuid } from '../database/uuid.js';
 /** Operations: set-up, participants, lifecycle and linked seizures; every change audited. */
 @Injectable()
 export class OperationsService {
+  private readonly loaders = new WeakMap<RequestContext, DataLoader<string, OperationEntity | null>>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
@@ -32,6 +35,23 @@ export class OperationsService {
     if (!isUuid(id)) return null;
     const query = this.dataSource.getRepository(OperationEntity).createQueryBuilder('o');
     return whereAllowed(query, ctx.ability, 'read', 'Operation').andWhere('o.id = :id', { id }).getOne();
+  }
+
+  /**
+   * findVisible batched per request: every operation a request asks for by id (a page of reports'
+   * `operation`, a partner's `_entities` references) is read in one query.
+   */
+  loadVisible(ctx: RequestContext, id: string): Promise<OperationEntity | null> {
+    if (!isUuid(id)) return Promise.resolve(null);
+    let loader = this.loaders.get(ctx);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const found = new Map((await this.byIds(ctx, ids)).map((operation) => [operation.id, operation]));
+        return ids.map((wanted) => found.get(wanted) ?? null);
+      });
+      this.loaders.set(ctx, loader);
+    }
+    return loader.load(id.toLowerCase());
   }
 
   /**

@@ -8,6 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
+import { selectsNaming, statementsDuring } from '../support/statements.js';
 import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
 
 /** A CEN-like partner subgraph: adds cenCaseRef to Windward's seizures and lists cases pointing at Windward entities. */
@@ -44,33 +45,6 @@ async function post<T>(url: string, token: string | null, query: string, variabl
   });
   const body = (await response.json()) as Pick<GraphqlResponse<T>, 'data' | 'errors'>;
   return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
-}
-
-/** Every statement the server sends through TypeORM while `run` runs, with its parameters. */
-async function statementsDuring(platform: TestPlatform, run: () => Promise<unknown>): Promise<{ sql: string; params: unknown[] }[]> {
-  const { dataSource } = platform.server.runtime;
-  const original = dataSource.logger;
-  const sent: { sql: string; params: unknown[] }[] = [];
-  const recording = Object.create(original) as typeof original;
-  recording.logQuery = (query, parameters, runner) => {
-    sent.push({ sql: query, params: Array.isArray(parameters) ? parameters : [] });
-    return original.logQuery(query, parameters, runner);
-  };
-  dataSource.logger = recording;
-  try {
-    await run();
-  } finally {
-    dataSource.logger = original;
-  }
-  return sent;
-}
-
-/** The parameters of the SELECTs from `table` that name one of `ids`, whatever else the server read meanwhile. */
-function selectsNaming(statements: { sql: string; params: unknown[] }[], table: string, ids: string[]): unknown[][] {
-  const from = new RegExp(`\\bFROM (?:"\\w+"\\.)?"${table}"`); // TypeORM names the schema
-  return statements
-    .filter(({ sql, params }) => /^\s*SELECT\b/i.test(sql) && from.test(sql) && params.some((value) => ids.includes(String(value))))
-    .map(({ params }) => params);
 }
 
 const ENTITIES = `query($representations: [_Any!]!) {

@@ -1,5 +1,6 @@
 import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
+import { selectsNaming, statementsDuring } from '../support/statements.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const CREATE = `mutation($i: OperationInput!) { createOperation(input: $i) { id codeName status leadAgency { code } participants { code } } }`;
@@ -140,6 +141,30 @@ describe('operations: lifecycle and its access consequences', () => {
     expect(await reads(k.kyElo)).toEqual({ found: [submitted.id, linked.id], listed: 2, counted: 2 });
     // Linking again with nothing new to consent to changes nothing.
     expect((await platform.gql<{ linkSeizureToOperation: { version: number } }>(k.jm, LINK, { o: id, s: linked.id })).data!.linkSeizureToOperation.version).toBe(3);
+  });
+
+  it("reads the operations of a request's reports in one query, each as the reader may see it", async () => {
+    const create = async (codeName: string) => (await platform.gql<{ createOperation: { id: string } }>(k.jio, CREATE, {
+      i: { codeName, focus: 'Cocaine in containers', tlp: 'AMBER', startsAt: '2026-10-01T00:00:00Z', endsAt: '2026-12-20T00:00:00Z', participants: ['JM', 'KY'] },
+    })).data!.createOperation.id;
+    const ops = [await create('Blue Lagoon'), await create('Coral Reef')];
+    const reports = [];
+    for (const op of [ops[0], ops[1], ops[0], ops[1], ops[0]]) reports.push((await submitSeizure(platform, k.jm, { tlp: 'AMBER', operationId: op })).id);
+    const query = `query(${reports.map((_, i) => `$r${i}: ID!`).join(', ')}) { ${reports.map((_, i) => `r${i}: seizure(id: $r${i}) { operation { id codeName } }`).join(' ')} }`;
+    const variables = Object.fromEntries(reports.map((id, i) => [`r${i}`, id]));
+    for (const [who, key] of [['JM', k.jm], ['KY', k.kyElo]] as const) {
+      let answer: Awaited<ReturnType<typeof platform.gql<Record<string, { operation: { id: string; codeName: string } }>>>> | undefined;
+      const statements = await statementsDuring(platform, async () => {
+        answer = await platform.gql<Record<string, { operation: { id: string; codeName: string } }>>(key, query, variables);
+      });
+      expect([who, answer!.errors]).toEqual([who, undefined]);
+      expect(reports.map((_, i) => answer!.data![`r${i}`].operation.codeName)).toEqual(['BLUE LAGOON', 'CORAL REEF', 'BLUE LAGOON', 'CORAL REEF', 'BLUE LAGOON']);
+      // One statement for both operations: read report by report it would be five.
+      expect([who, selectsNaming(statements, 'operations', ops).length]).toEqual([who, 1]);
+    }
+    // TT takes part in neither: the reports themselves are hidden from it.
+    const tt = await platform.gql<Record<string, unknown>>(k.ttElo, query, variables);
+    expect(Object.values(tt.data!)).toEqual(reports.map(() => null));
   });
 
   it('audits every operation change', async () => {

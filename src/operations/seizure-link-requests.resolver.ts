@@ -3,6 +3,7 @@ import { AUTHENTICATED, Allow, Ctx } from '../access/allow.decorator.js';
 import type { RequestContext } from '../access/request-context.js';
 import { SeizureModel } from '../seizures/api/seizure.model.js';
 import type { SeizureView } from '../seizures/read/seizure-view.js';
+import { SeizureLoaderFactory } from '../seizures/read/seizure-loaders.js';
 import { SeizureViews } from '../seizures/read/seizure-views.js';
 import { OperationModel } from './operation.model.js';
 import { OperationsService } from './operations.service.js';
@@ -20,6 +21,7 @@ export class SeizureLinkRequestsResolver {
     private readonly requests: SeizureLinkRequestsService,
     private readonly operations: OperationsService,
     private readonly views: SeizureViews,
+    private readonly loaders: SeizureLoaderFactory,
     private readonly alerts: SeizureLinkRequestAlerts,
   ) {}
 
@@ -88,12 +90,13 @@ export class SeizureLinkRequestsResolver {
 
   @ResolveField('operation', () => OperationModel, { nullable: true })
   operation(@Ctx() ctx: RequestContext, @Parent() request: SeizureLinkRequestEntity) {
-    return this.operations.findVisible(ctx, request.operationId);
+    return this.operations.loadVisible(ctx, request.operationId);
   }
 
   @ResolveField('seizure', () => SeizureModel, { nullable: true, description: 'The report, as you may see it' })
   async seizure(@Ctx() ctx: RequestContext, @Parent() request: SeizureLinkRequestEntity): Promise<SeizureView | null> {
-    const entity = await this.requests.seizureOf(ctx, request);
+    // A page of requests reads its reports in one query, under the reader's rules.
+    const entity = await this.loaders.for(ctx).visible.load(request.seizureId);
     return entity ? this.views.view(ctx, entity) : null;
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { submitSeizure } from '../support/seizure-fixtures.js';
+import { selectsNaming, statementsDuring } from '../support/statements.js';
 import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
 
 const REQUEST = 'mutation($o: ID!, $s: ID!) { requestSeizureLink(operationId: $o, seizureId: $s) { id status note requestedAt } }';
@@ -65,6 +66,21 @@ describe('link requests in the API contract’s form', () => {
     expect(both.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
     const neither = await platform.gql(ky, 'mutation($id: ID!) { respondToSeizureLinkRequest(id: $id) { id } }', { id: asked[2] });
     expect(neither.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('reads the reports and operations of a page of requests in one query each', async () => {
+    const query = '{ seizureLinkRequests(first: 10) { edges { node { seizure { id } operation { id } } } } }';
+    let nodes: { seizure: { id: string } | null; operation: { id: string } | null }[] = [];
+    const statements = await statementsDuring(platform, async () => {
+      const answer = await platform.gql<{ seizureLinkRequests: { edges: { node: (typeof nodes)[number] }[] } }>(ky, query);
+      expect(answer.errors).toBeUndefined();
+      nodes = answer.data!.seizureLinkRequests.edges.map((edge) => edge.node);
+    });
+    expect(nodes.map((node) => node.seizure?.id).sort()).toEqual([...reports].sort());
+    expect(nodes.every((node) => node.operation?.id === operationId)).toBe(true);
+    // Request by request it would be three of each.
+    expect(selectsNaming(statements, 'seizures', reports)).toHaveLength(1);
+    expect(selectsNaming(statements, 'operations', [operationId])).toHaveLength(1);
   });
 
   it('withdraws the requests still pending when the operation closes', async () => {

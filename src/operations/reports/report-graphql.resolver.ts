@@ -109,7 +109,7 @@ export class OperationReportsResolver {
 
   @ResolveField('operation', () => OperationModel)
   async operation(@Ctx() ctx: RequestContext, @Parent() report: OperationReportEntity) {
-    const operation = await this.operations.findVisible(ctx, report.operationId);
+    const operation = await this.operations.loadVisible(ctx, report.operationId);
     if (!operation) throw new NotFoundError('Operation');
     return operation;
   }
@@ -149,7 +149,7 @@ export class OperationReportsResolver {
     const marked = contentOf(report)?.marking?.tlp ?? report.requestedTlp;
     if (marked) return marked;
     // Not compiled yet: the operation's, which only the lead's readers see then; never an error in a readable report.
-    return (await this.operations.findVisible(ctx, report.operationId))?.tlp ?? 'RED';
+    return (await this.operations.loadVisible(ctx, report.operationId))?.tlp ?? 'RED';
   }
 
   @ResolveField('totalsByUnit', () => [SeizureStatBucketModel], { description: 'The totals, one bucket per quantity unit (keys: [unit]); empty until compiled' })

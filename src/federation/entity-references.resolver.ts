@@ -1,12 +1,13 @@
 import { Context, Parent, ResolveReference, Resolver } from '@nestjs/graphql';
 import DataLoader from 'dataloader';
 import { AgencyModel } from '../agencies/agency.model.js';
-import { AgenciesService } from '../agencies/agencies.service.js';
 import type { AgencyEntity } from '../agencies/agency.entity.js';
 import type { RequestContext } from '../access/request-context.js';
 import type { OperationEntity } from '../operations/operation.entity.js';
 import { OperationModel } from '../operations/operation.model.js';
 import { OperationsService } from '../operations/operations.service.js';
+import { AGENCY_CODE } from '../graphql/input-guard.js';
+import { SeizureLoaderFactory } from '../seizures/read/seizure-loaders.js';
 import { SeizureReadAudit } from '../seizures/read/seizure-read-audit.js';
 import { SeizureSearchService } from '../seizures/data/seizure-search.service.js';
 import type { SeizureView } from '../seizures/read/seizure-view.js';
@@ -72,15 +73,18 @@ export class OperationReferenceResolver {
   }
 }
 
+/** Agency entities: the directory every caller reads, all of a request's references in one query. */
 @Resolver(() => AgencyModel)
 export class AgencyReferenceResolver {
   constructor(
     private readonly requests: FederatedRequests,
-    private readonly directory: AgenciesService,
+    private readonly loaders: SeizureLoaderFactory,
   ) {}
 
   @ResolveReference()
-  async resolveReference(@Parent() reference: { code: string }, @Context() graphqlContext: GraphqlRequestContext): Promise<AgencyEntity | null> {
-    return this.directory.findByCode(await this.requests.contextOrThrow(graphqlContext), reference.code);
+  async resolveReference(@Parent() reference: { code: unknown }, @Context() graphqlContext: GraphqlRequestContext): Promise<AgencyEntity | null> {
+    const ctx = await this.requests.contextOrThrow(graphqlContext);
+    // A representation is whatever the caller sent: a code that is not one is simply not found.
+    return typeof reference.code === 'string' && AGENCY_CODE.test(reference.code) ? this.loaders.for(ctx).agency.load(reference.code.toUpperCase()) : null;
   }
 }

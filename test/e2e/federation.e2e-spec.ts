@@ -294,6 +294,17 @@ describe('federation: Windward as a Federation 2 subgraph', () => {
       null,
     ]);
 
+    // Keys of the wrong type, or none: nothing found, and no one else's references fail with them.
+    const odd = await post<{ _entities: unknown[] }>(url, partner.key, ENTITIES, {
+      representations: [
+        { __typename: 'Agency', code: 5 }, { __typename: 'Agency' }, { __typename: 'Agency', code: { code: 'JM' } }, { __typename: 'Agency', code: 'J'.repeat(10_000) },
+        { __typename: 'Operation', id: 7 }, { __typename: 'Seizure', id: null }, { __typename: 'Seizure', id: [ids.released] },
+        { __typename: 'Agency', code: 'jm' },
+      ],
+    });
+    expect(odd.errors).toBeUndefined();
+    expect(odd.data!._entities).toEqual([null, null, null, null, null, null, null, { code: 'JM', name: expect.any(String), kind: 'MEMBER_ADMINISTRATION' }]);
+
     const anonymous = await post<{ _entities: unknown[] }>(url, null, ENTITIES, { representations: [{ __typename: 'Seizure', id: ids.clear }] });
     expect(anonymous.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
   });

@@ -165,7 +165,8 @@ export class OperationsService {
       if (Object.keys(changes).length === 0) return operation;
       before = operation;
       await manager.update(OperationEntity, { id }, { ...changes, version: operation.version + 1 });
-      // A closed operation takes no more reports: its pending link requests are withdrawn.
+      // A closed operation takes no more reports: its pending link requests are withdrawn. Locks in
+      // this order (operation, requests, audit chain) are the order an accept takes them too.
       if (changes.status === 'CLOSED') {
         await manager.update(SeizureLinkRequestEntity, { operationId: id, status: 'PENDING' }, { status: 'WITHDRAWN' }); // nobody answered them
       }

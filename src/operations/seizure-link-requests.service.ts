@@ -109,11 +109,27 @@ export class SeizureLinkRequestsService {
     } else {
       const operation = await this.operations.visibleOrThrow(ctx, request.operationId);
       if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
-      await this.seizures.linkToOperation(ctx, request.seizureId, operation.id, operation.participants, { basis: 'OWNER_ACCEPTED_REQUEST', requestId: request.id }, (manager) =>
-        this.answer(manager, ctx, request, 'ACCEPTED', responseNote),
-      );
+      await this.seizures.linkToOperation(ctx, request.seizureId, operation.id, operation.participants, { basis: 'OWNER_ACCEPTED_REQUEST', requestId: request.id }, {
+        first: (manager) => this.lockForAccept(manager, request),
+        last: (manager) => this.answer(manager, ctx, request, 'ACCEPTED', responseNote),
+      });
     }
     return this.dataSource.getRepository(SeizureLinkRequestEntity).findOneByOrFail({ id: request.id });
+  }
+
+  /**
+   * An accept's first locks, in the order every other writer of the request takes them: closing
+   * locks the operation, then withdraws its pending requests, then audits; a decline marks the
+   * request, then audits. Taken after the report's row and the audit chain (as the link writes
+   * them), the request's row deadlocked against a close or a decline that held it and waited for
+   * the audit chain. The operation's row, shared, also makes a close wait for the accept, or the
+   * accept see the operation closed.
+   */
+  private async lockForAccept(manager: EntityManager, request: SeizureLinkRequestEntity): Promise<void> {
+    const operation = await manager.findOne(OperationEntity, { where: { id: request.operationId }, lock: { mode: 'pessimistic_read' } });
+    if (!operation || operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
+    const current = await manager.findOne(SeizureLinkRequestEntity, { where: { id: request.id }, lock: { mode: 'pessimistic_write' } });
+    if (current?.status !== 'PENDING') throw new ConflictError(`This request was already answered (${current?.status ?? 'gone'})`);
   }
 
   /** Marks the answer (only once, whatever runs concurrently) and audits it. */

@@ -39,6 +39,12 @@ function knownAgencies(wanted: string[], found: readonly AgencyEntity[]): string
   return [...wanted].sort();
 }
 
+/** A caller's own work in the transaction that changes a report: `first` before its row is written, `last` after. */
+export interface TransactionSteps {
+  first?: (manager: EntityManager) => Promise<void>;
+  last?: (manager: EntityManager, row: SeizureEntity) => Promise<void>;
+}
+
 /** Told about each change (alerts); provided under SEIZURE_CHANGE_LISTENER. */
 export interface SeizureChangeListener {
   /** In the change's transaction, last: work that must commit or roll back with it. */
@@ -224,8 +230,10 @@ export class SeizureSubmissionService {
    * Attaches a report to an operation (the operations feature has checked the operation side).
    * Linking shares the report's facts with every participant, so it is its owner's act: the caller
    * must be allowed to `link` the report (its owner agency's ELOs, analysts, administrators), and
-   * the owner must take part in the operation. `consent` says which act it is; `within` runs in the
-   * same transaction (an accepted link request is marked accepted together with the link).
+   * the owner must take part in the operation. `consent` says which act it is; `steps` run in the
+   * same transaction: `first` before the report's row is written (to take the caller's locks in
+   * the order its other writers take them), `last` after it (an accepted link request is marked
+   * accepted together with the link).
    */
   linkToOperation(
     ctx: RequestContext,
@@ -233,7 +241,7 @@ export class SeizureSubmissionService {
     operationId: string,
     participants: readonly string[],
     consent: { basis: 'OWNER_LINKED' } | { basis: 'OWNER_ACCEPTED_REQUEST'; requestId: string } = { basis: 'OWNER_LINKED' },
-    within?: (manager: EntityManager, row: SeizureEntity) => Promise<void>,
+    steps: TransactionSteps = {},
   ): Promise<SeizureEntity> {
     return this.change(ctx, id, 'link', 'LINKED', async (current) => {
       if (!participants.includes(current.reportingAgency)) {
@@ -255,7 +263,7 @@ export class SeizureSubmissionService {
         },
         changed: ['operation'],
       };
-    }, within);
+    }, steps);
   }
 
   /**
@@ -269,17 +277,24 @@ export class SeizureSubmissionService {
     action: 'update' | 'release' | 'retract' | 'link',
     change: string,
     apply: (current: SeizureEntity) => Promise<{ next: SeizureEntity; changed: string[]; prepared?: PreparedSection }>,
-    within?: (manager: EntityManager, row: SeizureEntity) => Promise<void>,
+    steps: TransactionSteps = {},
   ): Promise<SeizureEntity> {
     const current = await this.visibleOrThrow(ctx, id);
     if (!this.access.can(ctx.ability, action, 'Seizure', current)) throw new ForbiddenError(`You may not ${action} this report`);
     if (current.status === 'RETRACTED') throw new ConflictError('This report was retracted and can no longer change');
     const { next, changed, prepared } = await apply(current);
     if (changed.length === 0) {
-      if (within) await this.dataSource.transaction((manager) => within(manager, current));
+      const { first, last } = steps;
+      if (first || last) {
+        await this.dataSource.transaction(async (manager) => {
+          await first?.(manager);
+          await last?.(manager, current);
+        });
+      }
       return current;
     }
     const saved = await this.dataSource.transaction(async (manager) => {
+      await steps.first?.(manager);
       const result = await manager
         .createQueryBuilder()
         .update(SeizureEntity)
@@ -297,7 +312,7 @@ export class SeizureSubmissionService {
       if (result.affected !== 1) throw new ConflictError('The report changed while you were editing it; read it again and retry');
       const row = await manager.findOneByOrFail(SeizureEntity, { id });
       const event = await this.recordChange(manager, ctx, row, change, changed, prepared);
-      await within?.(manager, row);
+      await steps.last?.(manager, row);
       return { row, event };
     });
     return this.committed(saved);

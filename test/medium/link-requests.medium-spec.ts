@@ -1,0 +1,170 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { REQUEST_CONTEXT_FACTORY, type RequestContext, type RequestContextFactory } from '../../src/access/request-context.js';
+import { AuditService } from '../../src/audit/audit.service.js';
+import { DomainError } from '../../src/errors/domain-error.js';
+import { OperationsService } from '../../src/operations/operations.service.js';
+import { SeizureLinkRequestsService } from '../../src/operations/seizure-link-requests.service.js';
+import type { SeizureInput } from '../../src/seizures/api/seizure.inputs.js';
+import { SeizureEntity } from '../../src/seizures/data/seizure.entity.js';
+import { SeizureSubmissionService } from '../../src/seizures/write/seizure-submission.service.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+import { waitFor } from '../support/wait-for.js';
+
+/**
+ * The owner accepts a link request for a report it has meanwhile linked itself, while the lead
+ * closes the operation. Whichever comes first, both finish with a clear outcome: accepted, then
+ * closed; or closed, and the answer refused because it is. Once, this deadlocked: the accept
+ * held the audit chain's lock and waited for the request's row, which the close had just marked
+ * WITHDRAWN before waiting for the audit chain's lock.
+ */
+describe('link requests: answering while the operation closes', () => {
+  let platform: TestApp;
+  let dataSource: DataSource;
+  let operations: OperationsService;
+  let requests: SeizureLinkRequestsService;
+  let submissions: SeizureSubmissionService;
+  let audit: AuditService;
+  let lead: RequestContext;
+  let owner: RequestContext;
+  /** Another ELO of the owner agency. */
+  let colleague: RequestContext;
+  let serial = 0;
+
+  beforeAll(async () => {
+    platform = await startTestApp();
+    dataSource = platform.server.runtime.dataSource;
+    operations = platform.server.app.get(OperationsService, { strict: false });
+    requests = platform.server.app.get(SeizureLinkRequestsService, { strict: false });
+    submissions = platform.server.app.get(SeizureSubmissionService, { strict: false });
+    audit = platform.server.app.get(AuditService, { strict: false });
+    const contexts = platform.server.app.get<RequestContextFactory>(REQUEST_CONTEXT_FACTORY);
+    lead = (await contexts.forUser((await platform.userWithKey('JIO', ['ANALYST'])).userId, 'races'))!;
+    owner = (await contexts.forUser((await platform.userWithKey('KY', ['ELO'])).userId, 'races'))!;
+    colleague = (await contexts.forUser((await platform.userWithKey('KY', ['ELO'])).userId, 'races'))!;
+  });
+  afterAll(() => platform?.stop());
+
+  /** An active operation of the JIO with KY, a KY report the lead asked for, which KY then linked itself. */
+  async function pendingRequestForALinkedReport(): Promise<{ operationId: string; seizureId: string; requestId: string }> {
+    serial += 1;
+    const marker = `${randomBytes(3).toString('hex').toUpperCase()} ${serial}`;
+    const operation = await operations.create(lead, {
+      codeName: `RACE ${marker}`, focus: 'link requests while closing', tlp: 'AMBER', participants: ['KY'],
+      startsAt: new Date('2026-08-03T00:00:00Z'), endsAt: new Date('2026-09-14T00:00:00Z'),
+    });
+    await operations.setStatus(lead, operation.id, 'ACTIVE');
+    const seizure = await submissions.submit(owner, {
+      reference: `KY-RACE-${marker.replace(' ', '-')}`, tlp: 'GREEN', releasableTo: [], seizedAt: new Date(Date.UTC(2026, 7, 10)), country: 'KY', transportMode: 'SEA',
+      commodity: { category: 'FIREARMS' }, quantity: { value: serial, unit: 'ITEMS' }, detectionMethod: 'RANDOM', serverBlind: false,
+    } as unknown as SeizureInput);
+    const request = await requests.request(lead, operation.id, seizure.id, 'for the operation');
+    await operations.link(owner, operation.id, seizure.id);
+    return { operationId: operation.id, seizureId: seizure.id, requestId: request.id };
+  }
+
+  const accept = (requestId: string) => requests.respond(owner, requestId, 'ACCEPT', 'agreed');
+  const close = (operationId: string) => operations.setStatus(lead, operationId, 'CLOSED');
+
+  /** How the request, the report's link and the operation stand now. */
+  async function state(ids: { operationId: string; seizureId: string; requestId: string }) {
+    const [request] = (await dataSource.query('SELECT status, response_note FROM seizure_link_requests WHERE id = $1', [ids.requestId])) as { status: string; response_note: string | null }[];
+    const seizure = await dataSource.getRepository(SeizureEntity).findOneByOrFail({ id: ids.seizureId });
+    const [operation] = (await dataSource.query('SELECT status FROM operations WHERE id = $1', [ids.operationId])) as { status: string }[];
+    return { request: request.status, responseNote: request.response_note, basis: seizure.operationLinkBasis, linkRequest: seizure.operationLinkRequestId, operation: operation.status };
+  }
+
+  /** The two clear outcomes: accepted then closed, or closed and the answer refused as such. */
+  async function expectClearOutcome(ids: { operationId: string; seizureId: string; requestId: string }, accepted: PromiseSettledResult<unknown>, closed: PromiseSettledResult<unknown>) {
+    expect(closed).toMatchObject({ status: 'fulfilled', value: { status: 'CLOSED' } });
+    if (accepted.status === 'fulfilled') {
+      expect(accepted.value).toMatchObject({ status: 'ACCEPTED', responseNote: 'agreed' });
+      expect(await state(ids)).toEqual({ request: 'ACCEPTED', responseNote: 'agreed', basis: 'OWNER_ACCEPTED_REQUEST', linkRequest: ids.requestId, operation: 'CLOSED' });
+    } else {
+      expect(accepted.reason).toBeInstanceOf(DomainError);
+      expect(accepted.reason).toMatchObject({ code: 'CONFLICT', message: 'The operation is closed' });
+      // Nothing of the answer was written: the report keeps the owner's own link.
+      expect(await state(ids)).toEqual({ request: 'WITHDRAWN', responseNote: null, basis: 'OWNER_LINKED', linkRequest: null, operation: 'CLOSED' });
+    }
+    return accepted.status === 'fulfilled' ? 'accepted, then closed' : 'closed, answer refused';
+  }
+
+  it('ends clearly whichever of the two starts first', async () => {
+    for (const acceptFirst of [true, false, true, false]) {
+      const ids = await pendingRequestForALinkedReport();
+      const [first, second] = acceptFirst ? [accept(ids.requestId), close(ids.operationId)] : [close(ids.operationId), accept(ids.requestId)];
+      const [a, b] = await Promise.allSettled([first, second]);
+      await expectClearOutcome(ids, acceptFirst ? a : b, acceptFirst ? b : a);
+    }
+  });
+
+  // Forcing the interleaving needs sessions that wait for each other's locks: PGlite has one session.
+  const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+  onPostgres('with the interleaving forced', () => {
+    /**
+     * Holds the audit chain's lock (by appending in a transaction left open) until released, so
+     * that each side stops at its own audit append, after the locks it takes before it.
+     */
+    async function holdAuditChain(): Promise<() => Promise<void>> {
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      await audit.append(runner.manager, {
+        actor: randomUUID(), actorEmail: null, agency: 'JIO', action: 'test.hold-chain', resourceType: 'Test', resourceId: randomUUID(), resourceAgency: null, fields: [], details: {},
+      });
+      return async () => {
+        await runner.rollbackTransaction();
+        await runner.release();
+      };
+    }
+
+    /** Until `count` sessions of this database wait for a lock. */
+    const waiting = (count: number) =>
+      waitFor(`${count} sessions waiting for a lock`, async () => {
+        const [row] = (await dataSource.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) as { n: number }[];
+        return row.n >= count;
+      }, 10_000);
+
+    /**
+     * Starts `first`, lets it stop at the audit chain (having taken every lock it takes before),
+     * then starts `second` and lets it stop too, at the audit chain or at a lock `first` holds;
+     * then lets both go on.
+     */
+    async function inTurn(first: () => Promise<unknown>, second: () => Promise<unknown>): Promise<[PromiseSettledResult<unknown>, PromiseSettledResult<unknown>]> {
+      const release = await holdAuditChain();
+      const started: Promise<unknown>[] = [];
+      try {
+        for (const [i, start] of [first, second].entries()) {
+          const running = start();
+          running.catch(() => undefined); // settled below
+          started.push(running);
+          await waiting(i + 1);
+        }
+      } finally {
+        await release();
+      }
+      const [a, b] = await Promise.allSettled(started);
+      return [a, b];
+    }
+
+    it('accepts, then closes, when the accept reaches the audit chain first', async () => {
+      const ids = await pendingRequestForALinkedReport();
+      const [accepted, closed] = await inTurn(() => accept(ids.requestId), () => close(ids.operationId));
+      expect(await expectClearOutcome(ids, accepted, closed)).toBe('accepted, then closed');
+    });
+
+    it('closes, then refuses the answer as closed, when the close reaches the audit chain first', async () => {
+      const ids = await pendingRequestForALinkedReport();
+      const [closed, accepted] = await inTurn(() => close(ids.operationId), () => accept(ids.requestId));
+      expect(await expectClearOutcome(ids, accepted, closed)).toBe('closed, answer refused');
+    });
+
+    it('accepts, and refuses a colleague’s decline as answered, when the accept reaches the audit chain first', async () => {
+      const ids = await pendingRequestForALinkedReport();
+      const [accepted, declined] = await inTurn(() => accept(ids.requestId), () => requests.respond(colleague, ids.requestId, 'DECLINE', 'no'));
+      expect(accepted).toMatchObject({ status: 'fulfilled', value: { status: 'ACCEPTED', responseNote: 'agreed' } });
+      expect(declined).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: 'This request was answered meanwhile' } });
+      expect(await state(ids)).toEqual({ request: 'ACCEPTED', responseNote: 'agreed', basis: 'OWNER_ACCEPTED_REQUEST', linkRequest: ids.requestId, operation: 'ACTIVE' });
+    });
+  });
+});

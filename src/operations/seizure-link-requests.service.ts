@@ -7,14 +7,18 @@ import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../access/request-context.js';
 import { isUuid } from '../database/uuid.js';
 import { decodeKeysetCursor } from '../database/keyset-cursor.js';
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { SeizureSubmissionService } from '../seizures/write/seizure-submission.service.js';
 import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
 import { OperationsService } from './operations.service.js';
 import { OperationEntity } from './operation.entity.js';
+import { cleanText } from './operation-text.js';
 import { SeizureLinkRequestEntity, type LinkRequestStatus } from './seizure-link-request.entity.js';
 
 export type LinkRequestDecision = 'ACCEPT' | 'DECLINE';
+
+/** The lead's note and the owner's answer: as long as their columns. */
+const NOTE_MAX = 1000;
 
 /**
  * The consent flow for linking another agency's report to an operation. The lead asks
@@ -33,7 +37,7 @@ export class SeizureLinkRequestsService {
   ) {}
 
   async request(ctx: RequestContext, operationId: string, seizureId: string, note: string | null | undefined): Promise<SeizureLinkRequestEntity> {
-    const text = optionalNote(note, 'note');
+    const text = cleanText(note, 'note', NOTE_MAX);
     const operation = await this.operations.visibleOrThrow(ctx, operationId);
     if (!this.access.can(ctx.ability, 'link', 'Operation', operation)) throw new ForbiddenError('Only analysts of the lead agency ask for reports to be linked to this operation');
     if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
@@ -95,7 +99,7 @@ export class SeizureLinkRequestsService {
   }
 
   async respond(ctx: RequestContext, id: string, decision: LinkRequestDecision, note?: string | null): Promise<SeizureLinkRequestEntity> {
-    const responseNote = optionalNote(note, 'note');
+    const responseNote = cleanText(note, 'note', NOTE_MAX);
     const request = isUuid(id)
       ? await whereAllowed(this.dataSource.getRepository(SeizureLinkRequestEntity).createQueryBuilder('q'), ctx.ability, 'read', 'SeizureLinkRequest')
         .andWhere('q.id = :id', { id })
@@ -152,11 +156,4 @@ export class SeizureLinkRequestsService {
       throw error;
     }
   }
-}
-
-/** An optional note: trimmed, null when empty, at most 1000 characters. */
-function optionalNote(note: string | null | undefined, field: string): string | null {
-  const text = note?.trim() ?? '';
-  if (text.length > 1000) throw new BadUserInputError(`${field}: at most 1000 characters`, [field]);
-  return text === '' ? null : text;
 }

@@ -11,14 +11,8 @@ import { SeizureSubmissionService } from '../../src/seizures/write/seizure-submi
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait-for.js';
 
-/**
- * The owner accepts a link request for a report it has meanwhile linked itself, while the lead
- * closes the operation. Whichever comes first, both finish with a clear outcome: accepted, then
- * closed; or closed, and the answer refused because it is. Once, this deadlocked: the accept
- * held the audit chain's lock and waited for the request's row, which the close had just marked
- * WITHDRAWN before waiting for the audit chain's lock.
- */
-describe('link requests: answering while the operation closes', () => {
+/** The link request services on a real database: answers racing the operation's close, and the notes' text. */
+describe('link requests', () => {
   let platform: TestApp;
   let dataSource: DataSource;
   let operations: OperationsService;
@@ -39,28 +33,34 @@ describe('link requests: answering while the operation closes', () => {
     submissions = platform.server.app.get(SeizureSubmissionService, { strict: false });
     audit = platform.server.app.get(AuditService, { strict: false });
     const contexts = platform.server.app.get<RequestContextFactory>(REQUEST_CONTEXT_FACTORY);
-    lead = (await contexts.forUser((await platform.userWithKey('JIO', ['ANALYST'])).userId, 'races'))!;
-    owner = (await contexts.forUser((await platform.userWithKey('KY', ['ELO'])).userId, 'races'))!;
-    colleague = (await contexts.forUser((await platform.userWithKey('KY', ['ELO'])).userId, 'races'))!;
+    lead = (await contexts.forUser((await platform.userWithKey('JIO', ['ANALYST'])).userId, 'link-requests'))!;
+    owner = (await contexts.forUser((await platform.userWithKey('KY', ['ELO'])).userId, 'link-requests'))!;
+    colleague = (await contexts.forUser((await platform.userWithKey('KY', ['ELO'])).userId, 'link-requests'))!;
   });
   afterAll(() => platform?.stop());
 
-  /** An active operation of the JIO with KY, a KY report the lead asked for, which KY then linked itself. */
-  async function pendingRequestForALinkedReport(): Promise<{ operationId: string; seizureId: string; requestId: string }> {
+  /** An active operation of the JIO with KY as participant, and a KY report the JIO may read. */
+  async function operationAndReport(): Promise<{ operationId: string; seizureId: string }> {
     serial += 1;
     const marker = `${randomBytes(3).toString('hex').toUpperCase()} ${serial}`;
     const operation = await operations.create(lead, {
-      codeName: `RACE ${marker}`, focus: 'link requests while closing', tlp: 'AMBER', participants: ['KY'],
+      codeName: `LINKS ${marker}`, focus: 'link requests', tlp: 'AMBER', participants: ['KY'],
       startsAt: new Date('2026-08-03T00:00:00Z'), endsAt: new Date('2026-09-14T00:00:00Z'),
     });
     await operations.setStatus(lead, operation.id, 'ACTIVE');
     const seizure = await submissions.submit(owner, {
-      reference: `KY-RACE-${marker.replace(' ', '-')}`, tlp: 'GREEN', releasableTo: [], seizedAt: new Date(Date.UTC(2026, 7, 10)), country: 'KY', transportMode: 'SEA',
+      reference: `KY-LINKS-${marker.replace(' ', '-')}`, tlp: 'GREEN', releasableTo: [], seizedAt: new Date(Date.UTC(2026, 7, 10)), country: 'KY', transportMode: 'SEA',
       commodity: { category: 'FIREARMS' }, quantity: { value: serial, unit: 'ITEMS' }, detectionMethod: 'RANDOM', serverBlind: false,
     } as unknown as SeizureInput);
-    const request = await requests.request(lead, operation.id, seizure.id, 'for the operation');
-    await operations.link(owner, operation.id, seizure.id);
-    return { operationId: operation.id, seizureId: seizure.id, requestId: request.id };
+    return { operationId: operation.id, seizureId: seizure.id };
+  }
+
+  /** The lead asked for the report, which KY then linked itself. */
+  async function pendingRequestForALinkedReport(): Promise<{ operationId: string; seizureId: string; requestId: string }> {
+    const { operationId, seizureId } = await operationAndReport();
+    const request = await requests.request(lead, operationId, seizureId, 'for the operation');
+    await operations.link(owner, operationId, seizureId);
+    return { operationId, seizureId, requestId: request.id };
   }
 
   const accept = (requestId: string) => requests.respond(owner, requestId, 'ACCEPT', 'agreed');
@@ -74,97 +74,148 @@ describe('link requests: answering while the operation closes', () => {
     return { request: request.status, responseNote: request.response_note, basis: seizure.operationLinkBasis, linkRequest: seizure.operationLinkRequestId, operation: operation.status };
   }
 
-  /** The two clear outcomes: accepted then closed, or closed and the answer refused as such. */
-  async function expectClearOutcome(ids: { operationId: string; seizureId: string; requestId: string }, accepted: PromiseSettledResult<unknown>, closed: PromiseSettledResult<unknown>) {
-    expect(closed).toMatchObject({ status: 'fulfilled', value: { status: 'CLOSED' } });
-    if (accepted.status === 'fulfilled') {
-      expect(accepted.value).toMatchObject({ status: 'ACCEPTED', responseNote: 'agreed' });
-      expect(await state(ids)).toEqual({ request: 'ACCEPTED', responseNote: 'agreed', basis: 'OWNER_ACCEPTED_REQUEST', linkRequest: ids.requestId, operation: 'CLOSED' });
-    } else {
-      expect(accepted.reason).toBeInstanceOf(DomainError);
-      expect(accepted.reason).toMatchObject({ code: 'CONFLICT', message: 'The operation is closed' });
-      // Nothing of the answer was written: the report keeps the owner's own link.
-      expect(await state(ids)).toEqual({ request: 'WITHDRAWN', responseNote: null, basis: 'OWNER_LINKED', linkRequest: null, operation: 'CLOSED' });
+  /**
+   * The owner accepts a link request for a report it has meanwhile linked itself, while the lead
+   * closes the operation. Whichever comes first, both finish with a clear outcome: accepted, then
+   * closed; or closed, and the answer refused because it is. Once, this deadlocked: the accept
+   * held the audit chain's lock and waited for the request's row, which the close had just marked
+   * WITHDRAWN before waiting for the audit chain's lock.
+   */
+  describe('answering while the operation closes', () => {
+    /** The two clear outcomes: accepted then closed, or closed and the answer refused as such. */
+    async function expectClearOutcome(ids: { operationId: string; seizureId: string; requestId: string }, accepted: PromiseSettledResult<unknown>, closed: PromiseSettledResult<unknown>) {
+      expect(closed).toMatchObject({ status: 'fulfilled', value: { status: 'CLOSED' } });
+      if (accepted.status === 'fulfilled') {
+        expect(accepted.value).toMatchObject({ status: 'ACCEPTED', responseNote: 'agreed' });
+        expect(await state(ids)).toEqual({ request: 'ACCEPTED', responseNote: 'agreed', basis: 'OWNER_ACCEPTED_REQUEST', linkRequest: ids.requestId, operation: 'CLOSED' });
+      } else {
+        expect(accepted.reason).toBeInstanceOf(DomainError);
+        expect(accepted.reason).toMatchObject({ code: 'CONFLICT', message: 'The operation is closed' });
+        // Nothing of the answer was written: the report keeps the owner's own link.
+        expect(await state(ids)).toEqual({ request: 'WITHDRAWN', responseNote: null, basis: 'OWNER_LINKED', linkRequest: null, operation: 'CLOSED' });
+      }
+      return accepted.status === 'fulfilled' ? 'accepted, then closed' : 'closed, answer refused';
     }
-    return accepted.status === 'fulfilled' ? 'accepted, then closed' : 'closed, answer refused';
-  }
 
-  it('ends clearly whichever of the two starts first', async () => {
-    for (const acceptFirst of [true, false, true, false]) {
-      const ids = await pendingRequestForALinkedReport();
-      const [first, second] = acceptFirst ? [accept(ids.requestId), close(ids.operationId)] : [close(ids.operationId), accept(ids.requestId)];
-      const [a, b] = await Promise.allSettled([first, second]);
-      await expectClearOutcome(ids, acceptFirst ? a : b, acceptFirst ? b : a);
-    }
+    it('ends clearly whichever of the two starts first', async () => {
+      for (const acceptFirst of [true, false, true, false]) {
+        const ids = await pendingRequestForALinkedReport();
+        const [first, second] = acceptFirst ? [accept(ids.requestId), close(ids.operationId)] : [close(ids.operationId), accept(ids.requestId)];
+        const [a, b] = await Promise.allSettled([first, second]);
+        await expectClearOutcome(ids, acceptFirst ? a : b, acceptFirst ? b : a);
+      }
+    });
+
+    // Forcing the interleaving needs sessions that wait for each other's locks: PGlite has one session.
+    const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+    onPostgres('with the interleaving forced', () => {
+      /**
+       * Holds the audit chain's lock (by appending in a transaction left open) until released, so
+       * that each side stops at its own audit append, after the locks it takes before it.
+       */
+      async function holdAuditChain(): Promise<() => Promise<void>> {
+        const runner = dataSource.createQueryRunner();
+        await runner.connect();
+        await runner.startTransaction();
+        await audit.append(runner.manager, {
+          actor: randomUUID(), actorEmail: null, agency: 'JIO', action: 'test.hold-chain', resourceType: 'Test', resourceId: randomUUID(), resourceAgency: null, fields: [], details: {},
+        });
+        return async () => {
+          await runner.rollbackTransaction();
+          await runner.release();
+        };
+      }
+
+      /** Until `count` sessions of this database wait for a lock. */
+      const waiting = (count: number) =>
+        waitFor(`${count} sessions waiting for a lock`, async () => {
+          const [row] = (await dataSource.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) as { n: number }[];
+          return row.n >= count;
+        }, 10_000);
+
+      /**
+       * Starts `first`, lets it stop at the audit chain (having taken every lock it takes before),
+       * then starts `second` and lets it stop too, at the audit chain or at a lock `first` holds;
+       * then lets both go on.
+       */
+      async function inTurn(first: () => Promise<unknown>, second: () => Promise<unknown>): Promise<[PromiseSettledResult<unknown>, PromiseSettledResult<unknown>]> {
+        const release = await holdAuditChain();
+        const started: Promise<unknown>[] = [];
+        try {
+          for (const [i, start] of [first, second].entries()) {
+            const running = start();
+            running.catch(() => undefined); // settled below
+            started.push(running);
+            await waiting(i + 1);
+          }
+        } finally {
+          await release();
+        }
+        const [a, b] = await Promise.allSettled(started);
+        return [a, b];
+      }
+
+      it('accepts, then closes, when the accept reaches the audit chain first', async () => {
+        const ids = await pendingRequestForALinkedReport();
+        const [accepted, closed] = await inTurn(() => accept(ids.requestId), () => close(ids.operationId));
+        expect(await expectClearOutcome(ids, accepted, closed)).toBe('accepted, then closed');
+      });
+
+      it('closes, then refuses the answer as closed, when the close reaches the audit chain first', async () => {
+        const ids = await pendingRequestForALinkedReport();
+        const [closed, accepted] = await inTurn(() => close(ids.operationId), () => accept(ids.requestId));
+        expect(await expectClearOutcome(ids, accepted, closed)).toBe('closed, answer refused');
+      });
+
+      it('accepts, and refuses a colleague’s decline as answered, when the accept reaches the audit chain first', async () => {
+        const ids = await pendingRequestForALinkedReport();
+        const [accepted, declined] = await inTurn(() => accept(ids.requestId), () => requests.respond(colleague, ids.requestId, 'DECLINE', 'no'));
+        expect(accepted).toMatchObject({ status: 'fulfilled', value: { status: 'ACCEPTED', responseNote: 'agreed' } });
+        expect(declined).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: 'This request was answered meanwhile' } });
+        expect(await state(ids)).toEqual({ request: 'ACCEPTED', responseNote: 'agreed', basis: 'OWNER_ACCEPTED_REQUEST', linkRequest: ids.requestId, operation: 'ACTIVE' });
+      });
+    });
   });
 
-  // Forcing the interleaving needs sessions that wait for each other's locks: PGlite has one session.
-  const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
-  onPostgres('with the interleaving forced', () => {
-    /**
-     * Holds the audit chain's lock (by appending in a transaction left open) until released, so
-     * that each side stops at its own audit append, after the locks it takes before it.
-     */
-    async function holdAuditChain(): Promise<() => Promise<void>> {
-      const runner = dataSource.createQueryRunner();
-      await runner.connect();
-      await runner.startTransaction();
-      await audit.append(runner.manager, {
-        actor: randomUUID(), actorEmail: null, agency: 'JIO', action: 'test.hold-chain', resourceType: 'Test', resourceId: randomUUID(), resourceAgency: null, fields: [], details: {},
-      });
-      return async () => {
-        await runner.rollbackTransaction();
-        await runner.release();
-      };
+  describe('notes', () => {
+    /** Every request about the report, and the audit events about requests of it. */
+    async function written(seizureId: string) {
+      const rows = (await dataSource.query('SELECT status, note, response_note FROM seizure_link_requests WHERE seizure_id = $1', [seizureId])) as { status: string; note: string | null; response_note: string | null }[];
+      const [events] = (await dataSource.query("SELECT count(*)::int AS n FROM audit_events WHERE resource_type = 'SeizureLinkRequest' AND details->>'seizureId' = $1", [seizureId])) as { n: number }[];
+      return { rows, events: events.n };
     }
 
-    /** Until `count` sessions of this database wait for a lock. */
-    const waiting = (count: number) =>
-      waitFor(`${count} sessions waiting for a lock`, async () => {
-        const [row] = (await dataSource.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")) as { n: number }[];
-        return row.n >= count;
-      }, 10_000);
+    it('keeps line breaks and tabs, trimmed', async () => {
+      const { operationId, seizureId } = await operationAndReport();
+      const asked = await requests.request(lead, operationId, seizureId, '  Seen at Kingston:\r\n\tsame container  ');
+      expect(asked.note).toBe('Seen at Kingston:\n\tsame container');
+      const answered = await requests.respond(owner, asked.id, 'DECLINE', ' Not ours:\r\n\tsee JM ');
+      expect(answered).toMatchObject({ status: 'DECLINED', responseNote: 'Not ours:\n\tsee JM' });
+    });
 
-    /**
-     * Starts `first`, lets it stop at the audit chain (having taken every lock it takes before),
-     * then starts `second` and lets it stop too, at the audit chain or at a lock `first` holds;
-     * then lets both go on.
-     */
-    async function inTurn(first: () => Promise<unknown>, second: () => Promise<unknown>): Promise<[PromiseSettledResult<unknown>, PromiseSettledResult<unknown>]> {
-      const release = await holdAuditChain();
-      const started: Promise<unknown>[] = [];
-      try {
-        for (const [i, start] of [first, second].entries()) {
-          const running = start();
-          running.catch(() => undefined); // settled below
-          started.push(running);
-          await waiting(i + 1);
-        }
-      } finally {
-        await release();
+    it('refuses a request whose note holds a control character, and writes nothing', async () => {
+      const { operationId, seizureId } = await operationAndReport();
+      for (const note of ['look\u0000here', 'escape \u001b[31m red', 'bell\u0007', 'delete\u007f']) {
+        await expect(requests.request(lead, operationId, seizureId, note)).rejects.toMatchObject({
+          code: 'BAD_USER_INPUT', message: 'note: control characters are not allowed', details: { fields: ['note'] },
+        });
       }
-      const [a, b] = await Promise.allSettled(started);
-      return [a, b];
-    }
-
-    it('accepts, then closes, when the accept reaches the audit chain first', async () => {
-      const ids = await pendingRequestForALinkedReport();
-      const [accepted, closed] = await inTurn(() => accept(ids.requestId), () => close(ids.operationId));
-      expect(await expectClearOutcome(ids, accepted, closed)).toBe('accepted, then closed');
+      expect(await written(seizureId)).toEqual({ rows: [], events: 0 });
     });
 
-    it('closes, then refuses the answer as closed, when the close reaches the audit chain first', async () => {
-      const ids = await pendingRequestForALinkedReport();
-      const [closed, accepted] = await inTurn(() => close(ids.operationId), () => accept(ids.requestId));
-      expect(await expectClearOutcome(ids, accepted, closed)).toBe('closed, answer refused');
-    });
-
-    it('accepts, and refuses a colleague’s decline as answered, when the accept reaches the audit chain first', async () => {
-      const ids = await pendingRequestForALinkedReport();
-      const [accepted, declined] = await inTurn(() => accept(ids.requestId), () => requests.respond(colleague, ids.requestId, 'DECLINE', 'no'));
-      expect(accepted).toMatchObject({ status: 'fulfilled', value: { status: 'ACCEPTED', responseNote: 'agreed' } });
-      expect(declined).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: 'This request was answered meanwhile' } });
-      expect(await state(ids)).toEqual({ request: 'ACCEPTED', responseNote: 'agreed', basis: 'OWNER_ACCEPTED_REQUEST', linkRequest: ids.requestId, operation: 'ACTIVE' });
+    it('refuses an answer whose note holds a control character, and writes nothing', async () => {
+      const { operationId, seizureId } = await operationAndReport();
+      const asked = await requests.request(lead, operationId, seizureId, null);
+      const before = await written(seizureId);
+      for (const decision of ['ACCEPT', 'DECLINE'] as const) {
+        await expect(requests.respond(owner, asked.id, decision, 'agreed\u0008 after all')).rejects.toMatchObject({
+          code: 'BAD_USER_INPUT', message: 'note: control characters are not allowed', details: { fields: ['note'] },
+        });
+      }
+      expect(await written(seizureId)).toEqual(before);
+      expect(before.rows).toEqual([{ status: 'PENDING', note: null, response_note: null }]);
+      const seizure = await dataSource.getRepository(SeizureEntity).findOneByOrFail({ id: seizureId });
+      expect(seizure).toMatchObject({ operationId: null, operationLinkBasis: null, version: 1 });
     });
   });
 });

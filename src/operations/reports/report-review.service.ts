@@ -10,6 +10,7 @@ import type { Tlp } from '../../seizures/seizure.enums.js';
 import { AWAITING_REVIEW, OperationReportEntity, type ReportStatus } from './operation-report.entity.js';
 import type { OperationEntity } from '../operation.entity.js';
 import { OperationsService } from '../operations.service.js';
+import { cleanText } from '../operation-text.js';
 import { REPORT_CONTENT_FORMAT, type ReportContent } from './report-content.js';
 import { renderReportCsv, renderReportMarkdown } from './report-documents.js';
 import { OperationReportsService, SUMMARY_COLUMNS } from './report-lifecycle.service.js';
@@ -158,15 +159,4 @@ export class ReportReviewService {
   private summaryOf(manager: EntityManager, id: string): Promise<OperationReportEntity> {
     return manager.createQueryBuilder(OperationReportEntity, 'r').select(SUMMARY_COLUMNS.map((c) => `r.${c}`)).where('r.id = :id', { id }).getOneOrFail();
   }
-}
-
-/** Trimmed text, null when empty; control characters other than line breaks and tabs are refused. */
-function cleanText(value: string | null | undefined, field: string, max: number): string | null {
-  if (value == null) return null;
-  const text = value.replace(/\r\n?/g, '\n').trim();
-  if (text === '') return null;
-  if (text.length > max) throw new BadUserInputError(`${field}: at most ${max} characters`, [field]);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) throw new BadUserInputError(`${field}: control characters are not allowed`, [field]);
-  return text;
 }

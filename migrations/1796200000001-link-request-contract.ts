@@ -19,6 +19,19 @@ export class LinkRequestContract1796200000001 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    // Before request() waited for a close, a request made while its operation closed stayed
+    // PENDING beside the one the close withdrew for the same report: the earlier schema holds one
+    // open request per operation and report (uq_link_requests_pending) and knows no other status
+    // for them. Of one operation's withdrawn requests for one report, the first asked is kept (as
+    // asking again returned it), unless one is still pending; the others, the same question
+    // again and never answered, go (their audit events stay).
+    await runner.query(
+      `DELETE FROM "seizure_link_requests" q
+        WHERE q.status = 'WITHDRAWN'
+          AND EXISTS (SELECT 1 FROM "seizure_link_requests" o
+                       WHERE o.operation_id = q.operation_id AND o.seizure_id = q.seizure_id
+                         AND (o.status = 'PENDING' OR (o.status = 'WITHDRAWN' AND (o.created_at, o.id) < (q.created_at, q.id))))`,
+    );
     // Pending again, as they were: no owner decided them.
     await runner.query(`UPDATE "seizure_link_requests" SET status = 'PENDING' WHERE status = 'WITHDRAWN'`);
     await runner.query('ALTER TABLE "seizure_link_requests" DROP COLUMN "response_note"');

@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+
 /**
  * The port through which access decisions learn which open operations an agency takes part in:
  * the `{{operations}}` attribute of the policy's operation-based rules (participants read a
@@ -17,6 +19,12 @@ export interface OpenOperations {
    * in it (a report's operationId); null otherwise. A report's link consents to share with them.
    */
   participantsAccepting(operationId: string, agencyCode: string): Promise<string[] | null>;
+  /**
+   * participantsAccepting again inside the transaction that links a report, with the operation's
+   * row locked (shared) until it commits: a close or a change of participants waits for the link,
+   * or the link sees it.
+   */
+  lockAccepting(manager: EntityManager, operationId: string, agencyCode: string): Promise<string[] | null>;
 }
 
 export const OPEN_OPERATIONS = Symbol('OPEN_OPERATIONS');

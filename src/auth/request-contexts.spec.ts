@@ -26,6 +26,7 @@ function factory(options: { user?: Partial<UserEntity> | null; agencyActive?: bo
     openOperationsOf: async (agencyCode) => (asked.push(agencyCode), options.operations ?? []),
     openOperationsSql: () => 'NULL::text[]',
     participantsAccepting: async () => null,
+    lockAccepting: async () => null,
   };
   const access = new AccessService(policies, openOperations);
   const authenticator = { authenticate: async () => principalOf('api-key') } as unknown as RequestAuthenticator;

@@ -1,6 +1,6 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { OPEN_OPERATIONS, type OpenOperations } from '../access/open-operations.js';
 import { OperationEntity } from './operation.entity.js';
 import { isUuid } from '../database/uuid.js';
@@ -26,10 +26,17 @@ export class OperationMembershipService implements OpenOperations {
 
   async participantsAccepting(operationId: string, agencyCode: string): Promise<string[] | null> {
     if (!isUuid(operationId)) return null;
-    const operation = await this.dataSource.getRepository(OperationEntity).findOneBy({ id: operationId });
-    const accepts = operation && operation.status !== 'CLOSED' && operation.participants.includes(agencyCode);
-    return accepts ? operation.participants : null;
+    return accepting(await this.dataSource.getRepository(OperationEntity).findOneBy({ id: operationId }), agencyCode);
   }
+
+  async lockAccepting(manager: EntityManager, operationId: string, agencyCode: string): Promise<string[] | null> {
+    if (!isUuid(operationId)) return null;
+    return accepting(await manager.findOne(OperationEntity, { where: { id: operationId }, lock: { mode: 'pessimistic_read' } }), agencyCode);
+  }
+}
+
+function accepting(operation: OperationEntity | null, agencyCode: string): string[] | null {
+  return operation && operation.status !== 'CLOSED' && operation.participants.includes(agencyCode) ? operation.participants : null;
 }
 
 /** Global, so that the access feature can ask without depending on the operations feature. */

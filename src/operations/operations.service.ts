@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import { whereAllowed } from '../access/casl-sql.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
@@ -139,7 +139,9 @@ export class OperationsService {
   async link(ctx: RequestContext, operationId: string, seizureId: string): Promise<SeizureEntity> {
     const operation = await this.visibleOrThrow(ctx, operationId);
     if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
-    return this.seizures.linkToOperation(ctx, seizureId, operation.id, operation.participants, { basis: 'OWNER_LINKED' });
+    return this.seizures.linkToOperation(ctx, seizureId, operation.id, operation.participants, { basis: 'OWNER_LINKED' }, {
+      first: (manager) => lockAsRead(manager, operation),
+    });
   }
 
   async visibleOrThrow(ctx: RequestContext, id: string): Promise<OperationEntity> {
@@ -201,4 +203,17 @@ export function encodeOperationCursor(operation: Pick<OperationEntity, 'startsAt
 function decodeOperationCursor(cursor: string): [string, string] {
   const { at, id } = decodeKeysetCursor(cursor);
   return [at.toISOString(), id];
+}
+
+/**
+ * In a transaction that links a report: the operation's row, shared, before the report's row (the
+ * order closing takes its locks in), so a close waits for the link or the link sees it closed; and
+ * the participants the link is made for are still the operation's, not a list read before a change.
+ */
+export async function lockAsRead(manager: EntityManager, read: OperationEntity): Promise<void> {
+  const now = await manager.findOne(OperationEntity, { where: { id: read.id }, lock: { mode: 'pessimistic_read' } });
+  if (!now || now.status === 'CLOSED') throw new ConflictError('The operation is closed');
+  if ([...now.participants].sort().join() !== [...read.participants].sort().join()) {
+    throw new ConflictError('The operation\'s participants changed meanwhile; try again');
+  }
 }

@@ -9,8 +9,7 @@ import { isUuid } from '../database/uuid.js';
 import { decodeKeysetCursor } from '../database/keyset-cursor.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { SeizureSubmissionService } from '../seizures/write/seizure-submission.service.js';
-import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
-import { OperationsService } from './operations.service.js';
+import { OperationsService, lockAsRead } from './operations.service.js';
 import { OperationEntity } from './operation.entity.js';
 import { cleanText } from './operation-text.js';
 import { SeizureLinkRequestEntity, type LinkRequestStatus } from './seizure-link-request.entity.js';
@@ -114,7 +113,7 @@ export class SeizureLinkRequestsService {
       const operation = await this.operations.visibleOrThrow(ctx, request.operationId);
       if (operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
       await this.seizures.linkToOperation(ctx, request.seizureId, operation.id, operation.participants, { basis: 'OWNER_ACCEPTED_REQUEST', requestId: request.id }, {
-        first: (manager) => this.lockForAccept(manager, request),
+        first: (manager) => this.lockForAccept(manager, operation, request),
         last: (manager) => this.answer(manager, ctx, request, 'ACCEPTED', responseNote),
       });
     }
@@ -129,9 +128,8 @@ export class SeizureLinkRequestsService {
    * the audit chain. The operation's row, shared, also makes a close wait for the accept, or the
    * accept see the operation closed.
    */
-  private async lockForAccept(manager: EntityManager, request: SeizureLinkRequestEntity): Promise<void> {
-    const operation = await manager.findOne(OperationEntity, { where: { id: request.operationId }, lock: { mode: 'pessimistic_read' } });
-    if (!operation || operation.status === 'CLOSED') throw new ConflictError('The operation is closed');
+  private async lockForAccept(manager: EntityManager, operation: OperationEntity, request: SeizureLinkRequestEntity): Promise<void> {
+    await lockAsRead(manager, operation);
     const current = await manager.findOne(SeizureLinkRequestEntity, { where: { id: request.id }, lock: { mode: 'pessimistic_write' } });
     if (current?.status !== 'PENDING') throw new ConflictError(`This request was already answered (${current?.status ?? 'gone'})`);
   }
@@ -145,15 +143,5 @@ export class SeizureLinkRequestsService {
       resourceAgency: request.ownerAgency, fields: ['status'],
       details: { operationId: request.operationId, seizureId: request.seizureId, requestingAgency: request.requestingAgency },
     }));
-  }
-
-  /** The reports a request is about, as the caller may see them (null when they may not). */
-  async seizureOf(ctx: RequestContext, request: SeizureLinkRequestEntity): Promise<SeizureEntity | null> {
-    try {
-      return await this.seizures.visibleOrThrow(ctx, request.seizureId);
-    } catch (error) {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    }
   }
 }

@@ -167,6 +167,38 @@ describe('link requests', () => {
         expect(await expectClearOutcome(ids, accepted, closed)).toBe('closed, answer refused');
       });
 
+      it("refuses the owner's own link, and links nothing, when the close comes first", async () => {
+        const { operationId, seizureId } = await operationAndReport();
+        const [closed, linked] = await inTurn(() => close(operationId), () => operations.link(owner, operationId, seizureId));
+        expect(closed).toMatchObject({ status: 'fulfilled', value: { status: 'CLOSED' } });
+        expect(linked).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: 'The operation is closed' } });
+        const seizure = await dataSource.getRepository(SeizureEntity).findOneByOrFail({ id: seizureId });
+        expect(seizure).toMatchObject({ operationId: null, operationLinkBasis: null, version: 1 });
+      });
+
+      it('refuses a report submitted into the operation, and stores nothing, when the close comes first', async () => {
+        const { operationId } = await operationAndReport();
+        const reference = `KY-LATE-${randomBytes(4).toString('hex')}`;
+        const submit = () => submissions.submit(owner, {
+          reference, tlp: 'GREEN', releasableTo: [], seizedAt: new Date(Date.UTC(2026, 7, 11)), country: 'KY', transportMode: 'AIR',
+          commodity: { category: 'FIREARMS' }, quantity: { value: 1, unit: 'ITEMS' }, detectionMethod: 'RANDOM', serverBlind: false, operationId,
+        } as unknown as SeizureInput);
+        const [closed, submitted] = await inTurn(() => close(operationId), submit);
+        expect(closed).toMatchObject({ status: 'fulfilled', value: { status: 'CLOSED' } });
+        expect(submitted).toMatchObject({ status: 'rejected', reason: { code: 'BAD_USER_INPUT', details: { fields: ['operationId'] } } });
+        expect(await dataSource.getRepository(SeizureEntity).countBy({ reference })).toBe(0);
+      });
+
+      it('refuses a link made for the participants of before, when one is added meanwhile', async () => {
+        const { operationId, seizureId } = await operationAndReport();
+        const [added, linked] = await inTurn(() => operations.addParticipants(lead, operationId, ['TT']), () => operations.link(owner, operationId, seizureId));
+        expect(added).toMatchObject({ status: 'fulfilled', value: { participants: ['JIO', 'KY', 'TT'] } });
+        expect(linked).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT', message: "The operation's participants changed meanwhile; try again" } });
+        // Asked again, the link is made for the participants of now.
+        const again = await operations.link(owner, operationId, seizureId);
+        expect([...(again.operationAudience ?? [])].sort()).toEqual(['JIO', 'KY', 'TT']);
+      });
+
       it('accepts, and refuses a colleague’s decline as answered, when the accept reaches the audit chain first', async () => {
         const ids = await pendingRequestForALinkedReport();
         const [accepted, declined] = await inTurn(() => accept(ids.requestId), () => requests.respond(colleague, ids.requestId, 'DECLINE', 'no'));

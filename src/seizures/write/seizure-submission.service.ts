@@ -118,6 +118,7 @@ export class SeizureSubmissionService {
     const prepared = await preparing;
 
     const saved = await this.dataSource.transaction(async (manager) => {
+      if (input.operationId) await this.confirmOperation(manager, input.operationId, owner, operationAudience);
       // The row as stored comes back from the insert itself (no read after it).
       const row = await this.rows.insertNew(manager, entity);
       if (!row) return null; // a concurrent submission of the same reference won
@@ -127,6 +128,18 @@ export class SeizureSubmissionService {
     const winner = await this.rows.byReference(owner, input.reference);
     if (!winner) throw new EntityNotFoundError(SeizureEntity, { reportingAgency: owner, reference: input.reference });
     return this.sameOrConflict(ctx, winner, hash);
+  }
+
+  /**
+   * The operation a new report joins, checked again with its row locked in the report's
+   * transaction: closed or given other participants since the first check, the report is refused
+   * rather than linked to a closed operation or for the participants of before.
+   */
+  private async confirmOperation(manager: EntityManager, operationId: string, owner: string, checked: readonly string[]): Promise<void> {
+    const now = await this.access.operations?.lockAccepting(manager, operationId, owner);
+    if (now === undefined) return; // no operations feature in this process
+    if (!now) throw new BadUserInputError(`operationId: no open operation ${operationId} that ${owner} takes part in`, ['operationId']);
+    if ([...now].sort().join() !== [...checked].sort().join()) throw new ConflictError("The operation's participants changed meanwhile; try again");
   }
 
   /**

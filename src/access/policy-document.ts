@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { AGENCY_KINDS, ROLES } from './attributes.js';
 
-export const ACTIONS = ['read', 'create', 'update', 'release', 'retract', 'verify', 'link', 'compile', 'publish', 'review', 'record-outcome'] as const;
+export const ACTIONS = ['read', 'create', 'update', 'release', 'retract', 'verify', 'link', 'compile', 'publish', 'review', 'record-outcome', 'stop'] as const;
 export type Action = (typeof ACTIONS)[number];
-export const SUBJECTS = ['Seizure', 'AuditEvent', 'AuditChain', 'Operation', 'OperationReport', 'SeizureLinkRequest'] as const;
+export const SUBJECTS = ['Seizure', 'AuditEvent', 'AuditChain', 'Operation', 'OperationReport', 'SeizureLinkRequest', 'Alert'] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 
 const conditionsSchema = z.record(z.string(), z.unknown());

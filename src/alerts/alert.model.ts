@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { PageInfoModel } from '../graphql/page-info.model.js';
 
 @ObjectType('Alert', { description: 'A saved seizure filter: matching new or newly released reports are delivered to its owner' })
 export class AlertModel {
@@ -30,4 +31,43 @@ export class AlertDeliveryModel {
   @Field(() => String, { nullable: true }) lastError: string | null;
   @Field() createdAt: Date;
   @Field(() => Date, { nullable: true }) deliveredAt: Date | null;
+}
+
+@ObjectType('AgencyAlert', {
+  description:
+    "An alert as an administrator sees it: whose it is, where its webhook goes and whether it runs. Never its filter, webhook secret, deliveries or why it broke: those are its owner's",
+})
+export class AgencyAlertModel {
+  @Field(() => ID) id: string;
+  @Field() name: string;
+  @Field({ description: 'The agency the alert was made in, the only one it fires in' }) agencyCode: string;
+  @Field(() => ID) ownerId: string;
+  @Field(() => String, { nullable: true, description: 'Null when the owner no longer exists' }) ownerEmail: string | null;
+  @Field() createdAt: Date;
+  @Field(() => String, { nullable: true, description: 'The host of its webhook URL; null without a webhook' }) webhookHost: string | null;
+  @Field({ description: 'False once its owner deleted it or an administrator stopped it' }) active: boolean;
+  @Field(() => Date, { nullable: true, description: 'When it was found broken (its filter can no longer be evaluated, or its owner moved agency)' })
+  brokenAt: Date | null;
+  @Field({
+    description:
+      'Whether a new matching report would be delivered now: active, not broken, and its owner could still sign in themselves (an active user with an API key of their own or a bound OIDC identity) in the agency it was made in',
+  })
+  running: boolean;
+  @Field(() => Date, {
+    nullable: true,
+    description: "When it last matched a report you may read yourself; matches of reports you may not read are left out, so its owner's last match may be later",
+  })
+  lastMatchedAt: Date | null;
+}
+
+@ObjectType('AgencyAlertEdge')
+export class AgencyAlertEdgeModel {
+  @Field() cursor: string;
+  @Field(() => AgencyAlertModel) node: AgencyAlertModel;
+}
+
+@ObjectType('AgencyAlertConnection')
+export class AgencyAlertConnectionModel {
+  @Field(() => [AgencyAlertEdgeModel]) edges: AgencyAlertEdgeModel[];
+  @Field(() => PageInfoModel) pageInfo: PageInfoModel;
 }

@@ -10,6 +10,8 @@ import { JsonLogger } from '../observability/json-logger.js';
 import { SeizuresModule } from '../seizures/seizures.module.js';
 import { UserEntity } from '../users/user.entity.js';
 import { AccessChangeBroadcaster } from './access-change-broadcaster.js';
+import { AgencyAlertsResolver } from './agency-alerts.resolver.js';
+import { AgencyAlerts } from './agency-alerts.service.js';
 import { AlertDeliveryEntity, AlertEntity } from './alert.entity.js';
 import { AlertMatchJobHandler } from './alert-match.job.js';
 import { AlertMatcher } from './alert-matcher.service.js';
@@ -48,11 +50,13 @@ import { WebhookSecrets } from './webhook-secrets.js';
     AlertOwnerContexts,
     SeizureNovelty,
     AlertsService,
+    AgencyAlerts,
     AlertMatcher,
     WebhookDeliveryService,
     WebhookSecrets,
     SeizureSubscriptions,
     AlertsResolver,
+    AgencyAlertsResolver,
     SeizureSubscriptionsResolver,
     AlertMatchJobHandler,
     WebhookDeliveryJobHandler,

@@ -1,0 +1,239 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AlertDeliveryEntity } from '../../src/alerts/alert.entity.js';
+import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
+import { JobsService } from '../../src/jobs/jobs.service.js';
+import { SeizureChangeEntity } from '../../src/seizures/data/seizure-change.entity.js';
+import { submitSeizure } from '../support/seizure-fixtures.js';
+import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
+import { waitFor } from '../support/wait-for.js';
+
+/**
+ * Administrators and their agency's alerts, from the outside: an agency administrator lists the
+ * alerts made in their agency and stops one (a departing officer's), never another agency's; what
+ * they see of an alert's matches stays within what they read themselves.
+ */
+const AGENCY_ALERTS = `query($agency: String, $includeStopped: Boolean, $first: Int, $after: String) {
+  agencyAlerts(agency: $agency, includeStopped: $includeStopped, first: $first, after: $after) {
+    edges { cursor node { id name agencyCode ownerId ownerEmail createdAt webhookHost active brokenAt running lastMatchedAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+const STOP = 'mutation($id: ID!) { stopAgencyAlert(id: $id) { id active running ownerId } }';
+const CREATE = 'mutation($input: AlertInput!) { createAlert(input: $input) { id webhookSecret } }';
+
+interface AgencyAlert {
+  id: string;
+  name: string;
+  agencyCode: string;
+  ownerId: string;
+  ownerEmail: string | null;
+  createdAt: string;
+  webhookHost: string | null;
+  active: boolean;
+  brokenAt: string | null;
+  running: boolean;
+  lastMatchedAt: string | null;
+}
+
+interface AgencyAlertConnection {
+  edges: { node: AgencyAlert }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** Jobs on the embedded database take seconds each; webhook back-off adds a few more. */
+const SLOW = 180_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('agency administrators and their agency’s alerts', () => {
+  let platform: TestPlatform;
+  let jobs: JobsService;
+  let receiver: http.Server;
+  let base: string;
+  let host: string;
+  const received: string[] = [];
+  /** Status codes to answer per path, in order; 200 once they run out. */
+  const plan = new Map<string, number[]>();
+  const marker = randomBytes(4).toString('hex');
+  let jmElo: string;
+  let kyAdmin: { key: string; userId: string };
+  let jmAdmin: string;
+  let platformAdmin: string;
+
+  beforeAll(async () => {
+    receiver = http.createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const path = request.url ?? '/';
+        received.push(path);
+        response.statusCode = plan.get(path)?.shift() ?? 200;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    host = `127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    base = `http://${host}`;
+    platform = await startTestPlatform({ worker: true });
+    jobs = platform.server.app.get(JobsService);
+    jmElo = (await platform.userWithKey('JM', ['ELO'])).key;
+    kyAdmin = await platform.userWithKey('KY', ['AGENCY_ADMIN']);
+    jmAdmin = (await platform.userWithKey('JM', ['AGENCY_ADMIN'])).key;
+    platformAdmin = (await platform.userWithKey('WCO', ['PLATFORM_ADMIN'])).key;
+  });
+  afterAll(async () => {
+    await platform?.stop();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+
+  const deliveries = (alertId: string) =>
+    platform.server.runtime.dataSource.getRepository(AlertDeliveryEntity).find({ where: { alertId }, order: { createdAt: 'ASC', channel: 'ASC' } });
+
+  /** Waits for the match job of the report's latest change and returns how many alerts it matched. */
+  async function matched(seizureId: string): Promise<number> {
+    const change = await platform.server.runtime.dataSource.getRepository(SeizureChangeEntity).findOne({ where: { seizureId }, order: { seq: 'DESC' } });
+    const state = await waitFor(`match job of change ${change!.seq}`, async () => {
+      const job = await jobs.jobState(`alerts-match-${change!.seq}`);
+      return (job?.state === 'completed' && job.result != null) || job?.state === 'failed' ? job : null;
+    });
+    expect(state.state).toBe('completed');
+    return (state.result as { matched: number }).matched;
+  }
+
+  async function createAlert(token: string, input: Record<string, unknown>): Promise<{ id: string }> {
+    const response = await platform.gql<{ createAlert: { id: string } }>(token, CREATE, { input });
+    expect(response.errors).toBeUndefined();
+    return response.data!.createAlert;
+  }
+
+  async function listed(token: string, variables: Record<string, unknown> = {}): Promise<AgencyAlert[]> {
+    const nodes: AgencyAlert[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const response: GraphqlResponse<{ agencyAlerts: AgencyAlertConnection }> = await platform.gql(token, AGENCY_ALERTS, { first: 200, ...variables, after });
+      expect(response.errors).toBeUndefined();
+      nodes.push(...response.data!.agencyAlerts.edges.map((edge) => edge.node));
+      if (!response.data!.agencyAlerts.pageInfo.hasNextPage) return nodes;
+      after = response.data!.agencyAlerts.pageInfo.endCursor;
+    }
+  }
+
+  const find = async (token: string, alertId: string, variables: Record<string, unknown> = {}) => (await listed(token, variables)).find((alert) => alert.id === alertId);
+
+  /** A report only the alert with this tag matches. */
+  const report = (tag: string, over: Record<string, unknown> = {}) =>
+    submitSeizure(platform, jmElo, { tlp: 'CLEAR', commodity: { category: 'FIREARMS', type: `${tag}${marker}` }, ...over });
+  const filter = (tag: string) => ({ commodityCategories: ['FIREARMS'], text: `${tag}${marker}` });
+
+  it('lists the alerts made in the administrator’s agency: owner, webhook host and state, never the filter, secret or the rest of the URL', async () => {
+    const officer = await platform.userWithKey('KY', ['ELO']);
+    const secretPath = `/hooks/${marker}-token?sig=${marker}`;
+    const created = await platform.gql<{ createAlert: { id: string; webhookSecret: string } }>(officer.key, CREATE, {
+      input: { name: 'Listed', filter: filter('listed'), webhookUrl: `${base}${secretPath}` },
+    });
+    const alert = created.data!.createAlert;
+
+    const seen = await find(kyAdmin.key, alert.id);
+    expect(seen).toEqual({
+      id: alert.id, name: 'Listed', agencyCode: 'KY', ownerId: officer.userId, ownerEmail: officer.email, createdAt: expect.any(String),
+      webhookHost: host, active: true, brokenAt: null, running: true, lastMatchedAt: null,
+    });
+    const raw = JSON.stringify((await platform.gql(kyAdmin.key, AGENCY_ALERTS, { first: 200 })).data);
+    for (const hidden of [`listed${marker}`, `${marker}-token`, alert.webhookSecret]) expect(raw).not.toContain(hidden);
+
+    // Another agency's administrator does not see it; a platform administrator does, in KY's list only.
+    expect(await find(jmAdmin, alert.id)).toBeUndefined();
+    expect(await find(jmAdmin, alert.id, { agency: 'KY' })).toBeUndefined();
+    expect(await find(platformAdmin, alert.id)).toMatchObject({ id: alert.id, ownerEmail: officer.email });
+    expect(await find(platformAdmin, alert.id, { agency: 'KY' })).toMatchObject({ id: alert.id });
+    expect(await find(platformAdmin, alert.id, { agency: 'JM' })).toBeUndefined();
+    // The officer themselves is no administrator.
+    expect((await platform.gql(officer.key, AGENCY_ALERTS)).errors?.[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('lets no administrator of another agency stop an alert, answering NOT_FOUND as for one that does not exist', async () => {
+    const officer = await platform.userWithKey('KY', ['ELO']);
+    const alert = await createAlert(officer.key, { name: 'Not theirs', filter: filter('nottheirs') });
+    for (const id of [alert.id, randomUUID()]) {
+      const refused = await platform.gql(jmAdmin, STOP, { id });
+      expect(refused.errors?.[0].extensions.code).toBe('NOT_FOUND');
+      expect(refused.errors?.[0].message).toBe('Alert not found');
+    }
+    // An officer may not, and neither may a key an administrator issued for another administrator.
+    expect((await platform.gql(officer.key, STOP, { id: alert.id })).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    const deputy = await platform.userWithKey('KY', ['AGENCY_ADMIN']);
+    const issued = await platform.gql<{ createApiKey: { key: string } }>(kyAdmin.key, 'mutation($u: ID!) { createApiKey(userId: $u) { key } }', { u: deputy.userId });
+    expect((await platform.gql(issued.data!.createApiKey.key, STOP, { id: alert.id })).errors?.[0].extensions.code).toBe('FORBIDDEN');
+
+    expect(await find(kyAdmin.key, alert.id)).toMatchObject({ active: true, running: true });
+    expect(await matched((await report('nottheirs')).id)).toBe(1);
+  }, SLOW);
+
+  it('stops an officer’s alert: it matches nothing more, its queued webhook delivery is dropped, and the stop is audited once', async () => {
+    const officer = await platform.userWithKey('KY', ['ELO']);
+    const path = `/stopped-${marker}`;
+    plan.set(path, Array(20).fill(500)); // the endpoint fails: the delivery waits in the queue for its next attempt
+    const alert = await createAlert(officer.key, { name: 'Departing', filter: filter('stopped'), webhookUrl: `${base}${path}` });
+    expect(await matched((await report('stopped')).id)).toBe(1);
+    await waitFor('a failed first attempt', async () => (await deliveries(alert.id)).some((row) => row.channel === 'WEBHOOK' && row.attempts >= 1 && row.status === 'PENDING'));
+
+    const stopped = await platform.gql<{ stopAgencyAlert: { id: string; active: boolean; running: boolean; ownerId: string } }>(kyAdmin.key, STOP, { id: alert.id });
+    expect(stopped.errors).toBeUndefined();
+    expect(stopped.data!.stopAgencyAlert).toEqual({ id: alert.id, active: false, running: false, ownerId: officer.userId });
+
+    const dropped = await waitFor('the queued delivery to be dropped', async () =>
+      (await deliveries(alert.id)).find((row) => row.channel === 'WEBHOOK' && row.status === 'FAILED'), 30_000);
+    expect(dropped.lastError).toBe('The alert was deleted');
+    const calls = received.filter((call) => call === path).length;
+    expect(await matched((await report('stopped')).id)).toBe(0);
+    await sleep(1500);
+    expect(received.filter((call) => call === path)).toHaveLength(calls);
+    expect((await deliveries(alert.id)).filter((row) => row.channel === 'SUBSCRIPTION')).toHaveLength(1);
+
+    // Gone from the owner's alerts and from the administrator's list of running ones; kept with includeStopped.
+    const own = await platform.gql<{ alerts: { id: string }[] }>(officer.key, '{ alerts { id } }');
+    expect(own.data!.alerts.map((a) => a.id)).not.toContain(alert.id);
+    expect(await find(kyAdmin.key, alert.id)).toBeUndefined();
+    expect(await find(kyAdmin.key, alert.id, { includeStopped: true })).toMatchObject({ active: false, running: false });
+
+    // Stopping it again changes nothing and writes nothing.
+    expect((await platform.gql(kyAdmin.key, STOP, { id: alert.id })).data).toEqual({ stopAgencyAlert: { id: alert.id, active: false, running: false, ownerId: officer.userId } });
+    const events = await platform.server.runtime.dataSource.getRepository(AuditEventEntity).find({ where: { resourceId: alert.id }, order: { seq: 'ASC' } });
+    expect(events.map((event) => event.action)).toEqual(['alert.create', 'alert.stop']);
+    expect(events[1]).toMatchObject({
+      actor: kyAdmin.userId, agency: 'KY', resourceType: 'Alert', resourceAgency: 'KY', fields: ['active'],
+      details: { ownerId: officer.userId, name: 'Departing', webhookHost: host },
+    });
+    // In KY's trail, where its administrators and auditors read it.
+    const trail = await platform.gql<{ auditTrail: { edges: { node: { action: string; resourceId: string } }[] } }>(
+      kyAdmin.key, 'query($r: ID!) { auditTrail(resourceId: $r) { edges { node { action resourceId } } } }', { r: alert.id },
+    );
+    expect(trail.errors).toBeUndefined();
+    expect(trail.data!.auditTrail.edges.map((edge) => edge.node.action)).toContain('alert.stop');
+  }, SLOW);
+
+  it('shows a match time only for a report the administrator may read: a TLP:RED report naming the owner moves nothing they see', async () => {
+    const officer = await platform.userWithKey('KY', ['ELO']);
+    const alert = await createAlert(officer.key, { name: 'Red', filter: filter('red') });
+    const red = await report('red', { tlp: 'RED', releasableToUsers: [officer.userId] });
+    expect(await matched(red.id)).toBe(1); // the officer reads it: a named user
+    expect(await find(kyAdmin.key, alert.id)).toMatchObject({ lastMatchedAt: null });
+    expect(await find(platformAdmin, alert.id)).toMatchObject({ lastMatchedAt: null });
+
+    const clear = await report('red');
+    expect(await matched(clear.id)).toBe(1);
+    const [clearMatch] = (await deliveries(alert.id)).filter((row) => row.seizureId === clear.id && row.channel === 'SUBSCRIPTION');
+    expect((await find(kyAdmin.key, alert.id))!.lastMatchedAt).toBe(clearMatch.createdAt.toISOString());
+
+    const later = await report('red', { tlp: 'RED', releasableToUsers: [officer.userId] });
+    expect(await matched(later.id)).toBe(1);
+    // And matches of reports the administrator does not read, more than one round of them.
+    const newer = new Date(Date.now() + 60_000);
+    await platform.server.runtime.dataSource.query(
+      `INSERT INTO alert_deliveries (alert_id, seizure_id, channel, status, created_at)
+       SELECT $1, gen_random_uuid(), 'SUBSCRIPTION', 'DELIVERED', $2::timestamptz + make_interval(secs => n) FROM generate_series(1, 250) AS n`,
+      [alert.id, newer],
+    );
+    expect((await find(kyAdmin.key, alert.id))!.lastMatchedAt).toBe(clearMatch.createdAt.toISOString());
+  }, SLOW);
+});

@@ -5,6 +5,8 @@ import { AlertDeliveryEntity } from '../../src/alerts/alert.entity.js';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { SeizureChangeEntity } from '../../src/seizures/data/seizure-change.entity.js';
+import { UsersService } from '../../src/users/users.service.js';
+import { startLocalIssuer, type LocalIssuer } from '../support/oidc-issuer.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
 import { waitFor } from '../support/wait-for.js';
@@ -12,7 +14,9 @@ import { waitFor } from '../support/wait-for.js';
 /**
  * Administrators and their agency's alerts, from the outside: an agency administrator lists the
  * alerts made in their agency and stops one (a departing officer's), never another agency's; what
- * they see of an alert's matches stays within what they read themselves.
+ * they see of an alert's matches stays within what they read themselves; and every way of
+ * offboarding an officer (revoking keys, removing the OIDC binding, disabling the account, stopping
+ * the alert) stops the officer's alerts and webhooks.
  */
 const AGENCY_ALERTS = `query($agency: String, $includeStopped: Boolean, $first: Int, $after: String) {
   agencyAlerts(agency: $agency, includeStopped: $includeStopped, first: $first, after: $after) {
@@ -48,6 +52,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('agency administrators and their agency’s alerts', () => {
   let platform: TestPlatform;
+  let issuer: LocalIssuer;
   let jobs: JobsService;
   let receiver: http.Server;
   let base: string;
@@ -74,7 +79,8 @@ describe('agency administrators and their agency’s alerts', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     host = `127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     base = `http://${host}`;
-    platform = await startTestPlatform({ worker: true });
+    issuer = await startLocalIssuer();
+    platform = await startTestPlatform({ worker: true, env: { OIDC_ISSUER: issuer.issuer, OIDC_AUDIENCE: issuer.audience } });
     jobs = platform.server.app.get(JobsService);
     jmElo = (await platform.userWithKey('JM', ['ELO'])).key;
     kyAdmin = await platform.userWithKey('KY', ['AGENCY_ADMIN']);
@@ -83,6 +89,7 @@ describe('agency administrators and their agency’s alerts', () => {
   });
   afterAll(async () => {
     await platform?.stop();
+    await issuer?.close();
     await new Promise((resolve) => receiver.close(resolve));
   });
 
@@ -236,4 +243,59 @@ describe('agency administrators and their agency’s alerts', () => {
     );
     expect((await find(kyAdmin.key, alert.id))!.lastMatchedAt).toBe(clearMatch.createdAt.toISOString());
   }, SLOW);
+
+  describe('offboarding an officer who signs in with OIDC only', () => {
+    async function oidcOfficer(tag: string): Promise<{ userId: string; email: string; token: () => Promise<string> }> {
+      const email = `${tag}-${marker}@ky.test`;
+      const { user } = await platform.server.app.get(UsersService).createOrGet({ agencyCode: 'KY', email, roles: ['ELO'] });
+      const subject = `sub-${tag}-${marker}`;
+      const token = () => issuer.token({ subject, claims: { email, email_verified: true } });
+      const me = await platform.gql<{ me: { userId: string } }>(await token(), '{ me { userId } }');
+      expect(me.data!.me.userId).toBe(user.id); // bound on this first sign-in
+      return { userId: user.id, email, token };
+    }
+
+    /** An alert of the officer's with a failing webhook, and one match of it waiting in the queue for its next attempt. */
+    async function alertWithQueuedDelivery(token: string, tag: string): Promise<{ id: string; path: string }> {
+      const path = `/${tag}-${marker}`;
+      plan.set(path, Array(20).fill(500));
+      const alert = await createAlert(token, { name: tag, filter: filter(tag), webhookUrl: `${base}${path}` });
+      expect(await matched((await report(tag)).id)).toBe(1);
+      await waitFor('a failed first attempt', async () => (await deliveries(alert.id)).some((row) => row.channel === 'WEBHOOK' && row.attempts >= 1 && row.status === 'PENDING'));
+      return { ...alert, path };
+    }
+
+    const droppedBecauseOwner = (alertId: string) =>
+      waitFor('the queued delivery to be dropped', async () => (await deliveries(alertId)).find((row) => row.channel === 'WEBHOOK' && row.status === 'FAILED'), 30_000);
+
+    it('stops their alerts and queued webhooks when the administrator removes the binding; a later sign-in binds afresh, and stopping the alert holds then', async () => {
+      const officer = await oidcOfficer('unbound');
+      const alert = await alertWithQueuedDelivery(await officer.token(), 'unbound');
+
+      const removed = await platform.gql(kyAdmin.key, 'mutation($u: ID!) { removeOidcBinding(userId: $u) { userId } }', { u: officer.userId });
+      expect(removed.errors).toBeUndefined();
+      expect((await droppedBecauseOwner(alert.id)).lastError).toBe('The alert owner is disabled or holds no credentials any more');
+      expect(await matched((await report('unbound')).id)).toBe(0);
+      expect(await find(kyAdmin.key, alert.id)).toMatchObject({ active: true, running: false });
+
+      // The identity provider still signs them in: the next sign-in binds again and the alert goes on…
+      expect((await platform.gql(await officer.token(), '{ me { userId } }')).data).toEqual({ me: { userId: officer.userId } });
+      expect(await find(kyAdmin.key, alert.id)).toMatchObject({ running: true });
+      expect(await matched((await report('unbound')).id)).toBe(1);
+      // …until the administrator stops the alert itself.
+      expect((await platform.gql(kyAdmin.key, STOP, { id: alert.id })).errors).toBeUndefined();
+      expect(await matched((await report('unbound')).id)).toBe(0);
+    }, SLOW);
+
+    it('stops their alerts and queued webhooks when their account is disabled, and they cannot bind again', async () => {
+      const officer = await oidcOfficer('disabled');
+      const alert = await alertWithQueuedDelivery(await officer.token(), 'disabled');
+
+      await platform.server.app.get(UsersService).update(officer.email, { status: 'DISABLED' }); // `windward user update --status DISABLED`
+      expect((await droppedBecauseOwner(alert.id)).lastError).toBe('The alert owner is disabled or holds no credentials any more');
+      expect(await matched((await report('disabled')).id)).toBe(0);
+      expect(await find(kyAdmin.key, alert.id)).toMatchObject({ active: true, running: false });
+      expect((await platform.gql(await officer.token(), '{ me { userId } }')).errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    }, SLOW);
+  });
 });

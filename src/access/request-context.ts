@@ -39,7 +39,7 @@ export interface RequestContextFactory {
    * forUser for work that goes on only while the user could still sign in themselves (alerts and
    * their webhooks): null also when no credential of their own is left, i.e. every API key of
    * theirs is revoked or expired (keys someone else issued for them do not count) and no OIDC
-   * identity is bound to them.
+   * identity from the issuer configured now is bound to them.
    */
   forCredentialHolder(userId: string, purpose: string): Promise<RequestContext | null>;
 }

@@ -3,6 +3,8 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { OPEN_OPERATIONS, type OpenOperations } from '../access/open-operations.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.tokens.js';
 import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { UserEntity, type UserStatus } from '../users/user.entity.js';
@@ -55,6 +57,7 @@ export class ApiKeysService {
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly reads: ReadStatements,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(OPEN_OPERATIONS) operations?: OpenOperations,
     @Optional() @Inject(ACCESS_CHANGE_PUBLISHER) private readonly accessChanges?: AccessChangePublisher,
   ) {
@@ -97,14 +100,16 @@ export class ApiKeysService {
 
   /**
    * Whether the user can still sign in with credentials of their own: an API key of theirs (not one
-   * someone else issued for them) neither revoked nor expired, or a bound OIDC identity.
+   * someone else issued for them) neither revoked nor expired, or an OIDC identity bound to them from
+   * the issuer configured now (a binding `iss|sub` from an issuer no longer configured signs no one
+   * in, as OidcService.signIn looks bindings up under the current issuer only).
    */
   async holdsOwnCredentials(userId: string, now = new Date()): Promise<boolean> {
     const [row] = (await this.keys.manager.query(
       `SELECT EXISTS (SELECT 1 FROM api_keys k WHERE k.user_id = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)
                          AND (k.issued_by IS NULL OR k.issued_by = k.user_id))
-           OR EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.oidc_subject IS NOT NULL) AS holds`,
-      [userId, now],
+           OR EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND $3::text IS NOT NULL AND starts_with(u.oidc_subject, $3::text || '|')) AS holds`,
+      [userId, now, this.config.oidc.issuer ?? null],
     )) as { holds: boolean }[];
     return row.holds;
   }

@@ -297,5 +297,20 @@ describe('agency administrators and their agency’s alerts', () => {
       expect(await find(kyAdmin.key, alert.id)).toMatchObject({ active: true, running: false });
       expect((await platform.gql(await officer.token(), '{ me { userId } }')).errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
     }, SLOW);
+
+    it('counts no binding made under an issuer that is no longer configured: it signs no one in, so it keeps no alert going', async () => {
+      const officer = await platform.userWithKey('KY', ['ELO']);
+      const alert = await createAlert(officer.key, { name: 'Retired issuer', filter: filter('retired') });
+      const db = platform.server.runtime.dataSource;
+      // Their key revoked; what is left is a binding from before OIDC_ISSUER changed.
+      await db.query('UPDATE api_keys SET revoked_at = now() WHERE user_id = $1', [officer.userId]);
+      await db.query('UPDATE users SET oidc_subject = $2 WHERE id = $1', [officer.userId, `https://retired-idp.example|sub-${marker}`]);
+      expect(await find(kyAdmin.key, alert.id)).toMatchObject({ running: false });
+      expect(await matched((await report('retired')).id)).toBe(0);
+      // Bound under the issuer configured now, the same officer's alert goes on.
+      await db.query('UPDATE users SET oidc_subject = $2 WHERE id = $1', [officer.userId, `${issuer.issuer}|sub-${marker}`]);
+      expect(await find(kyAdmin.key, alert.id)).toMatchObject({ running: true });
+      expect(await matched((await report('retired')).id)).toBe(1);
+    }, SLOW);
   });
 });

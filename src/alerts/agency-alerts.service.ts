@@ -8,14 +8,10 @@ import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import { decodeKeysetCursor } from '../database/keyset-cursor.js';
 import { isUuid } from '../database/uuid.js';
 import { ForbiddenError, NotFoundError } from '../errors/domain-error.js';
-import { SeizureSearchService } from '../seizures/data/seizure-search.service.js';
 import { UserEntity } from '../users/user.entity.js';
-import { AlertDeliveryEntity, AlertEntity } from './alert.entity.js';
+import { AlertEntity } from './alert.entity.js';
 import type { AgencyAlertModel } from './alert.model.js';
 import { AlertOwnerContexts, madeInOwnersAgency } from './alert-owner-context.js';
-
-/** How many of an alert's newest matches are looked at in one round for one the caller may read. */
-const MATCHES_PER_ROUND = 100;
 
 export interface AgencyAlertPageOptions {
   /** Only this agency's alerts (a platform administrator's choice; anyone else sees only their own agency's anyway). */
@@ -31,28 +27,20 @@ export interface AgencyAlertPage {
   hasNextPage: boolean;
 }
 
-interface MatchRow {
-  id: string;
-  alertId: string;
-  seizureId: string;
-  createdAt: Date;
-  /** created_at as PostgreSQL writes it, to the microsecond: where the next round starts. */
-  at: string;
-}
-
 /**
  * Alerts as administrators see them (the Alert rules of policies.yaml): an agency's administrators
  * those made in their agency, platform administrators every one. They see who owns each, where its
  * webhook goes and whether it runs, and they stop one (audited) — a departing officer's webhooks do
- * not wait for every credential of theirs to be found and revoked. What an alert matched is computed
- * from reports its owner reads, so a match time is shown only for a report the caller reads too.
+ * not wait for every credential of theirs to be found and revoked. Nothing of what an alert matched
+ * is shown: it is computed from reports its owner reads (a TLP:RED one naming them, say), and even a
+ * match time limited to reports the administrator reads would take longer the more hidden matches
+ * it passed over.
  */
 @Injectable()
 export class AgencyAlerts {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
-    private readonly search: SeizureSearchService,
     private readonly owners: AlertOwnerContexts,
     private readonly audit: AuditService,
   ) {}
@@ -106,7 +94,6 @@ export class AgencyAlerts {
     const ownerIds = [...new Set(alerts.map((alert) => alert.userId))];
     const owners = new Map((await this.dataSource.getRepository(UserEntity).findBy({ id: In(ownerIds) })).map((user) => [user.id, user]));
     const running = await this.runningAlerts(ctx, alerts);
-    const lastMatched = await this.lastReadableMatches(ctx, alerts.map((alert) => alert.id));
     return alerts.map((alert) => ({
       id: alert.id,
       name: alert.name,
@@ -118,7 +105,6 @@ export class AgencyAlerts {
       active: alert.active,
       brokenAt: alert.brokenAt,
       running: running.has(alert.id),
-      lastMatchedAt: lastMatched.get(alert.id) ?? null,
     }));
   }
 
@@ -132,55 +118,6 @@ export class AgencyAlerts {
       for (const alert of candidates) if (alert.userId === ownerId && madeInOwnersAgency(alert, owner)) running.add(alert.id);
     }
     return running;
-  }
-
-  /**
-   * Per alert, when it last matched a report the caller may read. Its matches are taken newest
-   * first, a round at a time, until one is of a report the caller reads (SeizureSearchService.visibleIds)
-   * or none are left: a match of a report hidden from the caller (a TLP:RED one naming the owner, say)
-   * moves nothing the caller sees.
-   */
-  private async lastReadableMatches(ctx: RequestContext, alertIds: readonly string[]): Promise<Map<string, Date>> {
-    const found = new Map<string, Date>();
-    let pending = new Map<string, { at: string; id: string } | null>(alertIds.map((id) => [id, null]));
-    while (pending.size > 0) {
-      const rows = await this.newestMatches(pending);
-      const visible = await this.search.visibleIds(ctx, rows.map((row) => row.seizureId));
-      const seen = new Map<string, number>();
-      const next = new Map<string, { at: string; id: string }>();
-      for (const row of rows) { // by alert, newest first
-        if (found.has(row.alertId)) continue;
-        if (visible.has(row.seizureId)) {
-          found.set(row.alertId, row.createdAt);
-          continue;
-        }
-        const count = (seen.get(row.alertId) ?? 0) + 1;
-        seen.set(row.alertId, count);
-        // A full round of hidden matches: the next round starts after its oldest.
-        if (count === MATCHES_PER_ROUND) next.set(row.alertId, { at: row.at, id: row.id });
-      }
-      pending = next;
-    }
-    return found;
-  }
-
-  /** Up to MATCHES_PER_ROUND matches of each alert, newest first, older than its position (none: from the newest). */
-  private newestMatches(positions: ReadonlyMap<string, { at: string; id: string } | null>): Promise<MatchRow[]> {
-    const deliveries = this.dataSource.getMetadata(AlertDeliveryEntity).tableName;
-    const entries = [...positions];
-    // One delivery of the SUBSCRIPTION channel is recorded per match (the webhook's comes beside it).
-    return this.dataSource.query<MatchRow[]>(
-      `SELECT m.id, m.alert_id AS "alertId", m.seizure_id AS "seizureId", m.created_at AS "createdAt", m.created_at::text AS at
-         FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS c(alert_id, before_at, before_id)
-         CROSS JOIN LATERAL (
-           SELECT d.id, d.alert_id, d.seizure_id, d.created_at FROM "${deliveries}" d
-            WHERE d.alert_id = c.alert_id AND d.channel = 'SUBSCRIPTION'
-              AND (c.before_at IS NULL OR (d.created_at, d.id) < (c.before_at::timestamptz, c.before_id))
-            ORDER BY d.created_at DESC, d.id DESC
-            LIMIT $4) m
-        ORDER BY m.alert_id, m.created_at DESC, m.id DESC`,
-      [entries.map(([id]) => id), entries.map(([, at]) => at?.at ?? null), entries.map(([, at]) => at?.id ?? null), MATCHES_PER_ROUND],
-    );
   }
 }
 

@@ -53,11 +53,6 @@ export class AgencyAlertModel {
       'Whether a new matching report would be delivered now: active, not broken, and its owner could still sign in themselves (an active user with an API key of their own or a bound OIDC identity) in the agency it was made in',
   })
   running: boolean;
-  @Field(() => Date, {
-    nullable: true,
-    description: "When it last matched a report you may read yourself; matches of reports you may not read are left out, so its owner's last match may be later",
-  })
-  lastMatchedAt: Date | null;
 }
 
 @ObjectType('AgencyAlertEdge')

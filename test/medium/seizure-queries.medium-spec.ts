@@ -176,7 +176,6 @@ describe('the checked-in SQL of the seizures data owner', () => {
       ['stats', 'by COUNTRY and COMMODITY_CATEGORY from mid-January: the monthly aggregates and the partial month', () => search.stats(ctx, DASHBOARD_FILTER, ['COUNTRY', 'COMMODITY_CATEGORY'])],
       ['findVisible', 'one id', () => search.findVisible(ctx, SEIZURE_A)],
       ['byIds', 'two ids', () => search.byIds(ctx, [SEIZURE_A, SEIZURE_B])],
-      ['visibleIds', 'two ids', () => search.visibleIds(ctx, [SEIZURE_A, SEIZURE_B])],
       ['findMatching', 'the sample filter, one id', () => search.findMatching(ctx, SAMPLE_FILTER, SEIZURE_A)],
       ['matches', 'the sample filter, one id', () => search.matches(ctx, SAMPLE_FILTER, SEIZURE_A)],
       ['unrestrictedById', 'one id', () => search.unrestrictedById(SEIZURE_A)],

@@ -128,21 +128,6 @@ export class SeizureSearchService {
   }
 
   /**
-   * byIds without reading the reports: which of these ids name a report the caller may see, for
-   * what is computed from reports elsewhere and must stay within the caller's reads (the match times
-   * an administrator sees of an alert). One array parameter, however many ids.
-   */
-  async visibleIds(ctx: RequestContext, ids: readonly string[]): Promise<Set<string>> {
-    const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-    if (wanted.length === 0) return new Set();
-    const rows = await this.visible(ctx, { includeRetracted: true })
-      .select(`${ALIAS}.id`, 'id')
-      .andWhere(`${ALIAS}.id = ANY(CAST(:ids AS uuid[]))`, { ids: wanted })
-      .getRawMany<{ id: string }>();
-    return new Set(rows.map((row) => row.id));
-  }
-
-  /**
    * The report, if the caller may see it and it matches the filter (retracted ones only when the
    * filter includes them): what a search with that filter would show of it. A bad filter is
    * refused with a BadUserInputError.

@@ -505,29 +505,6 @@ WHERE
   AND "s"."id" IN ($16, $17);
 -- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9","9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"]
 
--- SeizureSearchService.visibleIds: two ids
-SELECT
-  "s"."id" AS "id"
-FROM "public"."seizures" "s"
-WHERE
-  ((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
-      AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE)
-      AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE)
-      AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying)))
-    OR ("s"."tlp" = CAST($5 AS character varying)
-      AND "s"."created_by" = CAST($6 AS uuid))
-    OR ("s"."tlp" = CAST($7 AS character varying)
-      AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE))
-    OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)
-      AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE))
-    OR ("s"."reporting_agency" = CAST($11 AS character varying)
-      AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE))
-    OR ("s"."tlp" = CAST($13 AS character varying)
-      AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE))
-    OR "s"."tlp" = CAST($15 AS character varying))
-  AND "s"."id" = ANY(CAST($16 AS uuid[]));
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9","9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"]]
-
 -- SeizureSearchService.findMatching: the sample filter, one id
 SELECT
   "s"."id" AS "s_id",

@@ -49,7 +49,10 @@ const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 export interface OpenedSession {
   id: string;
   csrfToken: string;
+  /** The session's last possible moment (the cookie's Max-Age). */
   expiresAt: Date;
+  /** When it ends without another request: what `GET /session` reports as its `expiresAt`. */
+  activeUntil: Date;
 }
 
 /**
@@ -130,7 +133,7 @@ export class ConsoleSessions {
          SELECT id_hash FROM console_sessions WHERE user_id = $1 AND id_hash <> $3 ORDER BY last_seen_at DESC, created_at DESC OFFSET $2)`,
       [userId, SESSIONS_PER_USER - 1, idHash],
     );
-    return { id, csrfToken, expiresAt };
+    return { id, csrfToken, expiresAt, activeUntil: new Date(Math.min(expiresAt.getTime(), at + SESSION_IDLE_MS)) };
   }
 
   /**

@@ -88,7 +88,7 @@ export class SessionController {
       .status(201)
       .header('set-cookie', sessionCookie(request, session.id, session.expiresAt))
       .header('cache-control', 'no-store')
-      .send(describe(principal, session.csrfToken, session.expiresAt));
+      .send(describe(principal, session.csrfToken, session.activeUntil));
   }
 
   /** The current session (for a page reload): who is signed in and the CSRF token. */

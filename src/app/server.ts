@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from '../config/app-config.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { AppModule } from './app.module.js';
+import { clientErrorHandler, frameworkErrors } from './http-edge-errors.js';
 import { openRuntime, type PlatformRuntime } from './platform-runtime.js';
 import { seedReferenceData } from './reference-data.js';
 
@@ -47,6 +48,8 @@ export async function startServer(config: AppConfig, options: ServerOptions): Pr
       bodyLimit: 5 * 1024 * 1024,
       // request.ip is the client's only through proxies named here (per-client limits count by it).
       trustProxy: config.server.trustedProxies.length ? config.server.trustedProxies : false,
+      frameworkErrors,
+      clientErrorHandler,
       genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
         const given = request.headers['x-request-id'];
         return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

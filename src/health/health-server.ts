@@ -29,7 +29,8 @@ export async function startHealthServer(options: {
     const path = (request.url ?? '').split('?')[0];
     const answer = async (): Promise<void> => {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        response.writeHead(405, { allow: 'GET, HEAD' }).end();
+        response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'application/json; charset=utf-8' })
+          .end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'Only GET and HEAD are served here' } }));
       } else if (path === '/health') {
         const { ok, body } = await readiness(options.dataSource, options.jobs);
         const shown = activityAccess(options.config, request.headers.authorization) === 'granted' ? body : withoutActivity(body);

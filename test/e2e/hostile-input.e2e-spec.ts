@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { AlertDeliveryEntity, AlertEntity } from '../../src/alerts/alert.entity.js';
@@ -60,6 +60,33 @@ describe('hostile input', () => {
       const response = await platform.http().post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${jm}`).send(body);
       expect(response.status).toBe(400);
       expect(response.body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', fields: ['variables'] });
+    });
+  });
+
+  describe('HTTP requests refused before any route', () => {
+    /** Sends raw bytes and returns the whole answer: these requests are ones no client library would make. */
+    async function raw(bytes: string): Promise<{ status: number; body: string }> {
+      const { port } = new URL(platform.server.url);
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(bytes));
+        let answer = '';
+        socket.on('data', (chunk) => { answer += chunk.toString('utf8'); });
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+      return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4) };
+    }
+
+    it.each([
+      ['a malformed %-escape', 'GET /reports/%ZZ-marker.pdf HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+      ['a path segment over the length limit', `GET /assets/${'marker'.repeat(600)} HTTP/1.1\r\nHost: x\r\n\r\n`, 414],
+      ['headers over the size limit', `GET /health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'marker'.repeat(4000)}\r\n\r\n`, 431],
+      ['a request that is not HTTP', 'HELLO marker\r\n\r\n', 400],
+    ])('answers %s in the error envelope, without repeating it', async (_what, bytes, status) => {
+      const answer = await raw(bytes);
+      expect(answer.status).toBe(status);
+      expect(JSON.parse(answer.body)).toEqual({ error: { code: 'BAD_REQUEST', message: expect.any(String) } });
+      expect(answer.body).not.toContain('marker');
     });
   });
 

@@ -53,6 +53,8 @@ describe('windward worker', () => {
       expect(await (await fetch(healthUrl)).json()).toEqual({ status: 'ok', database: { ok: true }, queue: { ok: true } });
       // The job features' controllers (a report download, say) are the API's, behind its guards.
       expect((await fetch(healthUrl.replace(/\/health$/, '/reports/x.pdf'))).status).toBe(404);
+      const posted = await fetch(healthUrl, { method: 'POST' });
+      expect([posted.status, posted.headers.get('allow'), await posted.json()]).toEqual([405, 'GET, HEAD', { error: { code: 'BAD_REQUEST', message: expect.any(String) } }]);
 
       if (database.env.DATABASE_URL) {
         const backend = await openQueueBackend({ redisUrl: process.env.REDIS_URL || undefined, redisPrefix, pg: { connectionString: database.env.DATABASE_URL } });

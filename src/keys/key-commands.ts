@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, open as openFile, readFile, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { decrypt, readMessage, type Message, type PublicKey } from 'openpgp';
 import { generateAgencyKeyPair, loadAgencyPublicKey } from '../crypto/agency-key.js';
@@ -64,32 +65,95 @@ export async function keygen(options: { agency: string; out: string; passphraseF
   } catch {
     throw new Error(`Cannot create the directory ${options.out}`);
   }
-  // Checked before writing anything, so a refusal leaves no half-written key pair behind.
-  for (const file of Object.values(files)) {
-    if (await exists(file)) throw new Error(`${file} already exists: not overwritten`);
+  const outputs: Output[] = [
+    { file: files.privateKeyFile, text: pair.privateKeyArmored, mode: 0o600 },
+    { file: files.revocationCertificateFile, text: pair.revocationCertificate, mode: 0o600 },
+    { file: files.publicKeyFile, text: pair.publicKeyArmored, mode: 0o644 },
+  ];
+  // Checked before writing anything, with lstat: a dangling symlink is a taken name too (link(2)
+  // and O_EXCL refuse it), though access() and stat() see nothing there.
+  for (const { file } of outputs) {
+    if (await nameTaken(file)) throw new Error(`${file} already exists: not overwritten`);
   }
-  await writeOutput(files.privateKeyFile, pair.privateKeyArmored, 0o600);
-  await writeOutput(files.revocationCertificateFile, pair.revocationCertificate, 0o600);
-  await writeOutput(files.publicKeyFile, pair.publicKeyArmored, 0o644);
+  await writeAllOrNothing(outputs);
   return { fingerprint: pair.fingerprint, ...files };
 }
 
-async function exists(file: string): Promise<boolean> {
+interface Output {
+  file: string;
+  text: string;
+  mode: number;
+}
+
+async function nameTaken(file: string): Promise<boolean> {
   try {
-    await access(file, fsConstants.F_OK);
+    await lstat(file);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new Error(`Cannot write ${file}`, { cause: error });
   }
 }
 
-async function writeOutput(file: string, text: string, mode: number): Promise<void> {
+/**
+ * Writes every file under a temporary name in its own directory, then gives each its real name
+ * with link(2), which never replaces an existing name (a dangling symlink or a file created since
+ * the check included). Any failure removes what this call wrote, so a refused or interrupted run
+ * leaves no half key pair that would block the next one.
+ */
+async function writeAllOrNothing(outputs: readonly Output[]): Promise<void> {
+  const temporary: string[] = [];
+  const placed: string[] = [];
   try {
-    // 'wx': never replaces a file, even one created since the check above.
-    await writeFile(file, text, { mode, flag: 'wx' });
+    for (const output of outputs) {
+      const temp = path.join(path.dirname(output.file), `.${path.basename(output.file)}.${randomBytes(6).toString('hex')}.tmp`);
+      let handle: FileHandle;
+      try {
+        handle = await openFile(temp, 'wx', output.mode);
+      } catch (error) {
+        throw new Error(`Cannot write ${output.file}`, { cause: error });
+      }
+      temporary.push(temp);
+      try {
+        await handle.writeFile(output.text);
+      } catch (error) {
+        throw new Error(`Cannot write ${output.file}`, { cause: error });
+      } finally {
+        await handle.close();
+      }
+    }
+    for (const [i, output] of outputs.entries()) {
+      await placeWithoutOverwriting(temporary[i], output.file);
+      placed.push(output.file);
+    }
+  } catch (error) {
+    await Promise.all([...placed, ...temporary].map((file) => rm(file, { force: true })));
+    throw error;
+  }
+  await Promise.all(temporary.map((file) => rm(file, { force: true })));
+}
+
+// link(2) fails so on file systems without hard links (FAT and exFAT, say, on a USB stick).
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+
+async function placeWithoutOverwriting(temp: string, file: string): Promise<void> {
+  try {
+    await link(temp, file);
+    return;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'EEXIST' ? `${file} already exists: not overwritten` : `Cannot write ${file}`, { cause: error });
+    if (code === 'EEXIST') throw new Error(`${file} already exists: not overwritten`, { cause: error });
+    if (!code || !NO_HARD_LINKS.has(code)) throw new Error(`Cannot write ${file}`, { cause: error });
+  }
+  try {
+    // O_EXCL: no overwriting either; the copy keeps the temporary file's mode.
+    await copyFile(temp, file, fsConstants.COPYFILE_EXCL);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new Error(`${file} already exists: not overwritten`, { cause: error });
+    // Created by this call, so safe to remove: a partial copy would block the next run.
+    await rm(file, { force: true });
+    throw new Error(`Cannot write ${file}`, { cause: error });
   }
 }
 

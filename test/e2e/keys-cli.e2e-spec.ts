@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../../src/crypto/canonical-json.js';
 import { CLI_TIMEOUT, expectOneLineFailure as expectFailure, requireBuiltCli, runCli, type CliResult } from '../support/cli.js';
@@ -164,6 +164,32 @@ describe('windward keygen / seal / open with GnuPG', () => {
     for (let i = 0; i < cases.length; i += 3) results.push(...(await Promise.all(cases.slice(i, i + 3).map(([args]) => windward(args)))));
     results.forEach((result, i) => expectOneLineFailure(result, cases[i][1]));
   }, SLOW);
+});
+
+describe('windward keygen / seal / open: inputs they refuse and what they leave behind', () => {
+  let home: GpgHome;
+
+  beforeEach(async () => {
+    home = await GpgHome.create();
+  });
+  afterEach(() => home.dispose());
+
+  it('keygen writes all three files or none, a dangling symlink counting as taken', async () => {
+    for (const taken of ['JM.public.asc', 'JM.private.asc', 'JM.revocation.asc']) {
+      const out = home.path(`keys-${taken}`);
+      await mkdir(out);
+      await symlink(path.join(out, 'nowhere'), path.join(out, taken));
+      const refused = await windward(['keygen', '--agency', 'JM', '--out', out]);
+      expectOneLineFailure(refused, new RegExp(`${taken.replace(/\./g, '\\.')} already exists: not overwritten$`));
+      // Nothing written, no temporary file left: the same command works once the name is free.
+      expect(await readdir(out)).toEqual([taken]);
+      await rm(path.join(out, taken));
+      const made = await windward(['keygen', '--agency', 'JM', '--out', out]);
+      expect(made).toMatchObject({ code: 0, stderr: '' });
+      expect((await readdir(out)).sort()).toEqual(['JM.private.asc', 'JM.public.asc', 'JM.revocation.asc']);
+    }
+  }, SLOW);
+
 });
 
 describe('a GnuPG-made key registers through GraphQL', () => {

@@ -183,12 +183,18 @@ export async function seal(reportFile: string, options: { signingKey: string; to
 
 export interface OpenResult {
   plaintext: Uint8Array;
-  /** Set when `--verify-with` was given and the signature is good. */
-  signature?: { signerFingerprint: string; signedAt: Date | null };
+  /** The good signature by the `verifyWith` key; null when verification was skipped (`verify: false`). */
+  signature: { signerFingerprint: string; signedAt: Date | null } | null;
 }
 
-/** `windward open`: decrypts sealed output with the reader's private key; with `verifyWith`, requires a good signature by that key. */
-export async function open(messageFile: string, options: { key: string; verifyWith?: string; passphraseFile?: string }): Promise<OpenResult> {
+/**
+ * `windward open`: decrypts a message with the reader's private key and, unless `verify` is false,
+ * requires a good signature by the `verifyWith` key. Without `verifyWith` there is nothing to
+ * check a signature against, so the message is refused: anyone holding the reader's public key can
+ * make one that decrypts.
+ */
+export async function open(messageFile: string, options: { key: string; verifyWith?: string; verify?: boolean; passphraseFile?: string }): Promise<OpenResult> {
+  const verify = options.verify ?? true;
   const [messageBytes, armoredPrivateKey, verifyArmored, passphrase] = await Promise.all([
     readInput(messageFile, 'message'),
     readText(options.key, 'key'),
@@ -210,7 +216,8 @@ export async function open(messageFile: string, options: { key: string; verifyWi
   } catch (error) {
     throw classifyOpenPgpError(error, { operation: 'decrypt', field: 'message' });
   }
-  if (!verificationKey) return { plaintext: result.data };
+  if (!verify) return { plaintext: result.data, signature: null };
+  if (!verificationKey) throw unverifiable(result.signatures);
   return { plaintext: result.data, signature: await checkSignature(result.signatures, verificationKey) };
 }
 
@@ -225,6 +232,15 @@ async function readAnyMessage(bytes: Buffer): Promise<Message<Uint8Array | strin
 }
 
 type SignatureResults = Awaited<ReturnType<typeof decrypt>>['signatures'];
+
+/** Why a message cannot be opened when no key to verify it was given; names the way out. */
+function unverifiable(signatures: SignatureResults): SignatureInvalidError {
+  if (signatures.length === 0) {
+    return new SignatureInvalidError('The message is not signed, so who made it cannot be checked; --no-verify opens it anyway (unsafe)', 'UNSIGNED');
+  }
+  const keyIds = [...new Set(signatures.map((entry) => entry.keyID.toHex().toUpperCase()))].join(', ');
+  return new SignatureInvalidError(`The message is signed by key ID ${keyIds}: give that public key with --verify-with to check it, or --no-verify to skip the check (unsafe)`, 'UNKNOWN_SIGNER');
+}
 
 async function checkSignature(signatures: SignatureResults, key: PublicKey): Promise<NonNullable<OpenResult['signature']>> {
   if (signatures.length === 0) throw new SignatureInvalidError('The message is not signed', 'UNSIGNED');

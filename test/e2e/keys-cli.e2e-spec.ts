@@ -115,15 +115,43 @@ describe('windward keygen / seal / open with GnuPG', () => {
     expect(opened.stdout).toBe('Container MSCU1234567 on the 14:00 feeder\n');
     expect(opened.stderr).toBe(`windward: good signature by ${sender} made ${opened.stderr.match(/made (\S+)/)![1]}\n`);
 
-    // Without --verify-with it only decrypts; with the wrong key the signature is refused; someone else cannot read it.
-    const [plainOpen, wrongSigner, wrongReader] = await Promise.all([
+    // Without --verify-with there is nothing to check the signature against: refused, naming the
+    // signing key; with the wrong key the signature is refused; someone else cannot read it.
+    const [unchecked, wrongSigner, wrongReader] = await Promise.all([
       windward(['open', '--key', reader.privateFile, encrypted]),
       windward(['open', '--key', reader.privateFile, '--verify-with', other.publicFile, encrypted]),
       windward(['open', '--key', otherReader.privateFile, encrypted]),
     ]);
-    expect(plainOpen).toMatchObject({ code: 0, stdout: 'Container MSCU1234567 on the 14:00 feeder\n', stderr: '' });
+    expectOneLineFailure(unchecked, /signed by key ID [0-9A-F]{16}: give that public key with --verify-with .*--no-verify .*\(SIGNATURE_INVALID\)$/);
+    expect(sender.endsWith(/key ID ([0-9A-F]{16})/.exec(unchecked.stderr)![1])).toBe(true);
     expectOneLineFailure(wrongSigner, /not signed by .*\(SIGNATURE_INVALID\)$/);
     expectOneLineFailure(wrongReader, /not encrypted to this key \(DECRYPTION_FAILED\)$/);
+  }, SLOW);
+
+  it('open refuses a message it cannot verify unless told --no-verify, and then says so', async () => {
+    const [reader, sender] = await Promise.all([keygen(home, 'KY'), keygen(home, 'JM')]);
+    await home.importFile(reader.publicFile);
+    // What anyone holding the reader's public key can make: encrypted, not signed.
+    const plain = await home.writeFile('forged.json', '{"x":1}\n');
+    const forged = home.path('forged.json.asc');
+    await home.gpgOk(['--armor', '--trust-model', 'always', '--recipient', reader.fingerprint, '--output', forged, '--encrypt', plain]);
+
+    const [byDefault, withSigner, unverified, contradictory] = await Promise.all([
+      windward(['open', '--key', reader.privateFile, forged]),
+      windward(['open', '--key', reader.privateFile, '--verify-with', sender.publicFile, forged]),
+      windward(['open', '--key', reader.privateFile, '--no-verify', forged]),
+      windward(['open', '--key', reader.privateFile, '--no-verify', '--verify-with', sender.publicFile, forged]),
+    ]);
+    expectOneLineFailure(byDefault, /The message is not signed, so who made it cannot be checked; --no-verify opens it anyway \(unsafe\) \(SIGNATURE_INVALID\)$/);
+    expectOneLineFailure(withSigner, /The message is not signed \(SIGNATURE_INVALID\)$/);
+    expect(unverified).toMatchObject({ code: 0, stdout: '{"x":1}\n' });
+    expect(unverified.errorLines).toEqual(['windward: warning: not verified (--no-verify): who made this message is unknown']);
+    // A usage error, like any other: exit 2 and commander's one line.
+    expect({ code: contradictory.code, stdout: contradictory.stdout, stderr: contradictory.errorLines }).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: [expect.stringMatching(/^error: option '--no-verify' cannot be used with option '--verify-with/)],
+    });
   }, SLOW);
 
   it('seal and open round-trip, with passphrase-protected keys', async () => {

@@ -35,10 +35,27 @@ async function readText(file: string, what: string): Promise<string> {
   return (await readInput(file, what)).toString('utf8');
 }
 
-/** The first line of a passphrase file, as `gpg --passphrase-file` reads it. */
+/**
+ * Text that must reach OpenPGP exactly as written: invalid UTF-8 is refused rather than replaced
+ * with U+FFFD (which would then be signed, or become part of a passphrase).
+ */
+function decodeUtf8(bytes: Buffer, file: string, field: string, options: { keepByteOrderMark?: boolean } = {}): string {
+  try {
+    // Unless kept, a leading byte-order mark (Windows Notepad writes one) is dropped.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: options.keepByteOrderMark ?? false }).decode(bytes);
+  } catch {
+    throw new BadUserInputError(`${file} is not UTF-8 text`, [field]);
+  }
+}
+
+/**
+ * The first line of a passphrase file, as `gpg --passphrase-file` reads it: byte for byte, so a
+ * byte-order mark stays part of it there as here.
+ */
 async function readPassphrase(file: string | undefined): Promise<string | undefined> {
   if (file === undefined) return undefined;
-  const [first] = (await readText(file, 'passphrase file')).split(/\r?\n/);
+  const text = decodeUtf8(await readInput(file, 'passphrase file'), file, 'passphraseFile', { keepByteOrderMark: true });
+  const [first] = text.split(/\r?\n/);
   if (!first) throw new BadUserInputError(`The passphrase file ${file} is empty`, ['passphraseFile']);
   return first;
 }
@@ -159,12 +176,13 @@ async function placeWithoutOverwriting(temp: string, file: string): Promise<void
 
 /** `windward seal`: signs a JSON report with the agency key and encrypts it to the platform (or `--to`) key. */
 export async function seal(reportFile: string, options: { signingKey: string; to: string; passphraseFile?: string }): Promise<string> {
-  const [reportText, armoredPrivateKey, recipientArmored, passphrase] = await Promise.all([
-    readText(reportFile, 'report'),
+  const [reportBytes, armoredPrivateKey, recipientArmored, passphrase] = await Promise.all([
+    readInput(reportFile, 'report'),
     readText(options.signingKey, 'signing key'),
     readText(options.to, 'recipient key'),
     readPassphrase(options.passphraseFile),
   ]);
+  const reportText = decodeUtf8(reportBytes, reportFile, 'report');
   let report: unknown;
   try {
     report = JSON.parse(reportText);

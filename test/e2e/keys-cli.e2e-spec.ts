@@ -202,6 +202,30 @@ describe('windward keygen / seal / open: inputs they refuse and what they leave 
   });
   afterEach(() => home.dispose());
 
+  it('seal refuses a report that is not UTF-8 instead of signing replacement characters, and accepts a byte-order mark', async () => {
+    const [agency, reader] = await Promise.all([keygen(home, 'JM'), keygen(home, 'WCO')]);
+    const latin1 = home.path('latin1.json');
+    await writeFile(latin1, Buffer.from('{"name":"Jos\xe9"}', 'latin1'));
+    const withBom = home.path('notepad.json');
+    await writeFile(withBom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(REPORT), 'utf8')]));
+    const latin1Passphrase = home.path('pass-latin1.txt');
+    await writeFile(latin1Passphrase, Buffer.from('mot de passe s\xfbr\n', 'latin1'));
+
+    const seal = (file: string) => windward(['seal', '--signing-key', agency.privateFile, '--to', reader.publicFile, file]);
+    const [refused, sealed, badPassphrase] = await Promise.all([
+      seal(latin1),
+      seal(withBom),
+      windward(['keygen', '--agency', 'TT', '--out', home.path('keys-TT'), '--passphrase-file', latin1Passphrase]),
+    ]);
+    expectOneLineFailure(refused, new RegExp(`^windward: ${latin1} is not UTF-8 text \\(BAD_USER_INPUT\\)$`));
+    expectOneLineFailure(badPassphrase, /pass-latin1\.txt is not UTF-8 text \(BAD_USER_INPUT\)$/);
+    expect(sealed).toMatchObject({ code: 0, stderr: '' });
+    const sealedFile = await home.writeFile('sealed.asc', sealed.stdout);
+    const opened = await windward(['open', '--key', reader.privateFile, '--verify-with', agency.publicFile, sealedFile]);
+    expect(opened.code).toBe(0);
+    expect(opened.stdout).toBe(canonicalJson(REPORT));
+  }, SLOW);
+
   it('keygen writes all three files or none, a dangling symlink counting as taken', async () => {
     for (const taken of ['JM.public.asc', 'JM.private.asc', 'JM.revocation.asc']) {
       const out = home.path(`keys-${taken}`);

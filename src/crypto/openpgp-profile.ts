@@ -126,16 +126,24 @@ export async function unlockPrivateKey(
   }
 }
 
+const PRIVATE_KEY_REFUSED = 'Private keys are refused: send only the public key. Nothing was stored.';
+
 /**
  * Reads exactly one public key, refusing private keys and multiple keys. Does not judge whether
  * the key is still valid: stored keys are loaded this way to re-verify old signatures.
+ * `privateKeyRefused` replaces the API's wording where nothing is sent or stored (the CLI).
  */
-export async function readPublicKeyOrThrow(armored: string, field = 'publicKey'): Promise<PublicKey> {
+export async function readPublicKeyOrThrow(
+  armored: string,
+  field = 'publicKey',
+  options: { privateKeyRefused?: string } = {},
+): Promise<PublicKey> {
+  const privateKeyRefused = options.privateKeyRefused ?? PRIVATE_KEY_REFUSED;
   if (typeof armored !== 'string' || armored.trim() === '') {
     throw new BadUserInputError('Expected an ASCII-armored OpenPGP public key block', [field]);
   }
   if (PRIVATE_KEY_HEADER.test(armored)) {
-    throw new BadUserInputError('Private keys are refused: send only the public key. Nothing was stored.', [field]);
+    throw new BadUserInputError(privateKeyRefused, [field]);
   }
   // readKeys reads only the first armored block and silently ignores the rest.
   if ((armored.match(ARMOR_HEADER) ?? []).length > 1) {
@@ -148,7 +156,7 @@ export async function readPublicKeyOrThrow(armored: string, field = 'publicKey')
     throw classifyOpenPgpError(err, { operation: 'read-key', field });
   }
   if (keys.some((key) => key.isPrivate())) {
-    throw new BadUserInputError('Private keys are refused: send only the public key. Nothing was stored.', [field]);
+    throw new BadUserInputError(privateKeyRefused, [field]);
   }
   if (keys.length !== 1) {
     throw new BadUserInputError(`Expected exactly one OpenPGP public key, found ${keys.length}`, [field]);

@@ -32,6 +32,8 @@ import {
 } from './openpgp-profile.js';
 
 const ENVELOPE_FIELD = 'envelope';
+/** The largest armored envelope submitSealedSeizure takes; `windward seal` refuses to make a larger one. */
+export const MAX_SEALED_ENVELOPE_BYTES = 4 * 1024 * 1024;
 // GnuPG compresses before encrypting; cap what a small envelope may expand to (zip bombs).
 const DEFAULT_MAX_PLAINTEXT_BYTES = 16 * 1024 * 1024;
 

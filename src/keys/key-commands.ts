@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { copyFile, link, lstat, mkdir, open as openFile, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, open as openFile, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { decrypt, readMessage, type Message, type PublicKey } from 'openpgp';
-import { generateAgencyKeyPair, loadAgencyPublicKey } from '../crypto/agency-key.js';
+import { generateAgencyKeyPair } from '../crypto/agency-key.js';
 import { SignatureInvalidError, classifyOpenPgpError } from '../crypto/crypto.errors.js';
-import { INTEROP_CONFIG, formatFingerprint, unlockPrivateKey } from '../crypto/openpgp-profile.js';
-import { loadPlatformPublicKey } from '../crypto/platform-key.js';
-import { sealReport } from '../crypto/sealed-envelope.js';
+import { INTEROP_CONFIG, formatFingerprint, readPublicKeyOrThrow, unlockPrivateKey } from '../crypto/openpgp-profile.js';
+import { MAX_SEALED_ENVELOPE_BYTES, sealReport } from '../crypto/sealed-envelope.js';
 import { BadUserInputError } from '../errors/domain-error.js';
 
 /*
@@ -19,20 +18,55 @@ import { BadUserInputError } from '../errors/domain-error.js';
 const ARMORED_MESSAGE = /-----BEGIN PGP MESSAGE-----/;
 // Sealed output is a report, not a disk image: refuse to expand a small file into gigabytes.
 const MAX_PLAINTEXT_BYTES = 64 * 1024 * 1024;
+const MiB = 1024 * 1024;
+// Input limits, checked before a file is read whole (a 1 GB file would otherwise exhaust memory).
+// Sealing adds a third (armor), so a report file over the envelope limit of submitSealedSeizure
+// could fit only as mostly insignificant whitespace; the exact check is on the envelope (seal).
+const MAX_REPORT_BYTES = MAX_SEALED_ENVELOPE_BYTES;
+// The largest sealed output Windward hands out: a section from a request within the API's 5 MB
+// body limit, padded to 8 MiB when server-blind, then armored (+35%).
+const MAX_MESSAGE_BYTES = 16 * MiB;
+// Armored keys and passphrases are a few kilobytes.
+const MAX_SMALL_FILE_BYTES = 1 * MiB;
+const READ_CHUNK_BYTES = 64 * 1024;
 
-/** Reads a file named on the command line; failures say which file and why, in one line. */
-async function readInput(file: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : 'unreadable';
-    throw new Error(`Cannot read the ${what} ${file}: ${why}`, { cause: error });
-  }
+function cannotRead(file: string, what: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : 'unreadable';
+  return new Error(`Cannot read the ${what} ${file}: ${why}`, { cause: error });
 }
 
-async function readText(file: string, what: string): Promise<string> {
-  return (await readInput(file, what)).toString('utf8');
+/**
+ * Reads a file named on the command line; failures say which file and why, in one line. A file
+ * larger than `maxBytes` is refused before it is read whole; pipes, which have no size, are read
+ * no further than one byte past it.
+ */
+async function readInput(file: string, what: string, maxBytes: number): Promise<Buffer> {
+  let handle: FileHandle;
+  try {
+    handle = await openFile(file, 'r');
+  } catch (error) {
+    throw cannotRead(file, what, error);
+  }
+  const tooLarge = () => new BadUserInputError(`The ${what} ${file} is larger than ${maxBytes / MiB} MiB`);
+  try {
+    const stats = await handle.stat();
+    if (stats.isFile() && stats.size > maxBytes) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= maxBytes) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, maxBytes + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) return Buffer.concat(chunks, total);
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    throw tooLarge();
+  } catch (error) {
+    throw error instanceof BadUserInputError ? error : cannotRead(file, what, error);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -48,13 +82,25 @@ function decodeUtf8(bytes: Buffer, file: string, field: string, options: { keepB
   }
 }
 
+/** An armored key file; a non-ASCII byte makes the armor malformed, which the key reader reports. */
+async function readKeyFile(file: string, what: string): Promise<string> {
+  return (await readInput(file, what, MAX_SMALL_FILE_BYTES)).toString('utf8');
+}
+
+/** A public key file, refusing a private key (which would be a mistake to pass around). */
+async function readPublicKeyFile(file: string, what: string, field: string): Promise<PublicKey> {
+  return readPublicKeyOrThrow(await readKeyFile(file, what), field, {
+    privateKeyRefused: `The ${what} ${file} is a private key: give its public key`,
+  });
+}
+
 /**
  * The first line of a passphrase file, as `gpg --passphrase-file` reads it: byte for byte, so a
  * byte-order mark stays part of it there as here.
  */
 async function readPassphrase(file: string | undefined): Promise<string | undefined> {
   if (file === undefined) return undefined;
-  const text = decodeUtf8(await readInput(file, 'passphrase file'), file, 'passphraseFile', { keepByteOrderMark: true });
+  const text = decodeUtf8(await readInput(file, 'passphrase file', MAX_SMALL_FILE_BYTES), file, 'passphraseFile', { keepByteOrderMark: true });
   const [first] = text.split(/\r?\n/);
   if (!first) throw new BadUserInputError(`The passphrase file ${file} is empty`, ['passphraseFile']);
   return first;
@@ -176,10 +222,10 @@ async function placeWithoutOverwriting(temp: string, file: string): Promise<void
 
 /** `windward seal`: signs a JSON report with the agency key and encrypts it to the platform (or `--to`) key. */
 export async function seal(reportFile: string, options: { signingKey: string; to: string; passphraseFile?: string }): Promise<string> {
-  const [reportBytes, armoredPrivateKey, recipientArmored, passphrase] = await Promise.all([
-    readInput(reportFile, 'report'),
-    readText(options.signingKey, 'signing key'),
-    readText(options.to, 'recipient key'),
+  const [reportBytes, armoredPrivateKey, recipientKey, passphrase] = await Promise.all([
+    readInput(reportFile, 'report', MAX_REPORT_BYTES),
+    readKeyFile(options.signingKey, 'signing key'),
+    readPublicKeyFile(options.to, 'recipient key', 'to'),
     readPassphrase(options.passphraseFile),
   ]);
   const reportText = decodeUtf8(reportBytes, reportFile, 'report');
@@ -192,11 +238,15 @@ export async function seal(reportFile: string, options: { signingKey: string; to
   if (report === null || typeof report !== 'object' || Array.isArray(report)) {
     throw new BadUserInputError(`${reportFile} must hold a JSON object`, ['report']);
   }
-  return sealReport({
+  const envelope = await sealReport({
     report: report as Record<string, unknown>,
     signingKey: { armoredPrivateKey, passphrase },
-    platformPublicKey: await loadPlatformPublicKey(recipientArmored),
+    platformPublicKey: recipientKey,
   });
+  if (envelope.length > MAX_SEALED_ENVELOPE_BYTES) {
+    throw new BadUserInputError(`${reportFile} is too large: sealed, it is larger than the ${MAX_SEALED_ENVELOPE_BYTES / MiB} MiB submitSealedSeizure accepts`, ['report']);
+  }
+  return envelope;
 }
 
 export interface OpenResult {
@@ -213,15 +263,14 @@ export interface OpenResult {
  */
 export async function open(messageFile: string, options: { key: string; verifyWith?: string; verify?: boolean; passphraseFile?: string }): Promise<OpenResult> {
   const verify = options.verify ?? true;
-  const [messageBytes, armoredPrivateKey, verifyArmored, passphrase] = await Promise.all([
-    readInput(messageFile, 'message'),
-    readText(options.key, 'key'),
-    options.verifyWith === undefined ? Promise.resolve(undefined) : readText(options.verifyWith, 'verification key'),
+  const [messageBytes, armoredPrivateKey, verificationKey, passphrase] = await Promise.all([
+    readInput(messageFile, 'message', MAX_MESSAGE_BYTES),
+    readKeyFile(options.key, 'key'),
+    options.verifyWith === undefined ? Promise.resolve(undefined) : readPublicKeyFile(options.verifyWith, 'verification key', 'verifyWith'),
     readPassphrase(options.passphraseFile),
   ]);
   const privateKey = await unlockPrivateKey({ armoredPrivateKey, passphrase, field: 'key' });
-  const verificationKey = verifyArmored === undefined ? undefined : await loadAgencyPublicKey(verifyArmored);
-  const message = await readAnyMessage(messageBytes);
+  const message = await readAnyMessage(messageBytes, messageFile);
   let result: Awaited<ReturnType<typeof decrypt>> & { data: Uint8Array };
   try {
     result = await decrypt({
@@ -239,13 +288,14 @@ export async function open(messageFile: string, options: { key: string; verifyWi
   return { plaintext: result.data, signature: await checkSignature(result.signatures, verificationKey) };
 }
 
-async function readAnyMessage(bytes: Buffer): Promise<Message<Uint8Array | string>> {
+async function readAnyMessage(bytes: Buffer, file: string): Promise<Message<Uint8Array | string>> {
   try {
     const text = bytes.toString('utf8');
     if (ARMORED_MESSAGE.test(text)) return await readMessage({ armoredMessage: text, config: INTEROP_CONFIG });
     return await readMessage({ binaryMessage: new Uint8Array(bytes), config: INTEROP_CONFIG });
-  } catch (error) {
-    throw classifyOpenPgpError(error, { operation: 'read-message', field: 'message' });
+  } catch {
+    // Both forms are accepted, so the shared "expected an ASCII-armored message" would mislead.
+    throw new BadUserInputError(`Malformed OpenPGP message: ${file} is neither an armored nor a binary OpenPGP message`, ['message']);
   }
 }
 

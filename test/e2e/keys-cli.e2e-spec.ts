@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../../src/crypto/canonical-json.js';
 import { CLI_TIMEOUT, expectOneLineFailure as expectFailure, requireBuiltCli, runCli, type CliResult } from '../support/cli.js';
@@ -242,6 +242,33 @@ describe('windward keygen / seal / open: inputs they refuse and what they leave 
     }
   }, SLOW);
 
+  it('refuses inputs too large for Windward before reading them whole, and says what it expected', async () => {
+    const [agency, reader] = await Promise.all([keygen(home, 'JM'), keygen(home, 'WCO')]);
+    // Sparse files: large to the commands, nothing on disk.
+    const hugeReport = home.path('huge.json');
+    await writeFile(hugeReport, '');
+    await truncate(hugeReport, 4 * 1024 * 1024 + 1);
+    const hugeMessage = home.path('huge.gpg');
+    await writeFile(hugeMessage, '');
+    await truncate(hugeMessage, 16 * 1024 * 1024 + 1);
+    // Under 4 MiB as a file, over it once sealed and armored: the API would refuse the envelope.
+    const bigReport = await home.writeFile('big.json', JSON.stringify({ ...REPORT, narrative: 'x'.repeat(3_500_000) }));
+    const garbage = home.path('garbage.bin');
+    await writeFile(garbage, Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 151 + 7) % 256)));
+
+    const cases: [string[], RegExp][] = [
+      [['seal', '--signing-key', agency.privateFile, '--to', reader.publicFile, hugeReport], /The report .*huge\.json is larger than 4 MiB \(BAD_USER_INPUT\)$/],
+      [['open', '--key', reader.privateFile, '--no-verify', hugeMessage], /The message .*huge\.gpg is larger than 16 MiB \(BAD_USER_INPUT\)$/],
+      [['seal', '--signing-key', agency.privateFile, '--to', reader.publicFile, bigReport], /big\.json is too large: sealed, it is larger than the 4 MiB submitSealedSeizure accepts \(BAD_USER_INPUT\)$/],
+      // Binary messages are accepted, so the refusal must not ask for an armored one.
+      [['open', '--key', reader.privateFile, '--no-verify', garbage], /garbage\.bin is neither an armored nor a binary OpenPGP message \(BAD_USER_INPUT\)$/],
+      // A local command: nothing is sent or stored, so the API's wording would be wrong here.
+      [['seal', '--signing-key', agency.privateFile, '--to', reader.privateFile, bigReport], /The recipient key .*WCO\.private\.asc is a private key: give its public key \(BAD_USER_INPUT\)$/],
+    ];
+    const results: CliResult[] = [];
+    for (let i = 0; i < cases.length; i += 3) results.push(...(await Promise.all(cases.slice(i, i + 3).map(([args]) => windward(args)))));
+    results.forEach((result, i) => expectOneLineFailure(result, cases[i][1]));
+  }, SLOW);
 });
 
 describe('a GnuPG-made key registers through GraphQL', () => {

@@ -4,6 +4,7 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { coerceInputValue, type GraphQLInputType } from 'graphql';
 import type { RequestContext } from '../../access/request-context.js';
 import { SignatureInvalidError } from '../../crypto/crypto.errors.js';
+import { MAX_SEALED_ENVELOPE_BYTES } from '../../crypto/sealed-envelope.js';
 import { SubmissionGate } from './submission-gate.js';
 import { BadUserInputError } from '../../errors/domain-error.js';
 import { AgencyKeysService } from '../../keys/agency-keys.service.js';
@@ -11,8 +12,6 @@ import { PlatformKeyService } from '../../keys/platform-key.service.js';
 import type { SeizureEntity } from '../data/seizure.entity.js';
 import type { SeizureInput } from '../api/seizure.inputs.js';
 import { SeizureSubmissionService } from './seizure-submission.service.js';
-
-const MAX_ENVELOPE = 4 * 1024 * 1024;
 
 /**
  * A report sealed by the agency's own system: signed with the agency key, encrypted to the
@@ -37,7 +36,7 @@ export class SealedSubmissionService {
    * answered, ingest within the noise (docs/benchmarks.md).
    */
   async submit(ctx: RequestContext, envelope: string): Promise<SeizureEntity> {
-    if (envelope.length > MAX_ENVELOPE) throw new BadUserInputError('envelope: larger than 4 MiB', ['envelope']);
+    if (envelope.length > MAX_SEALED_ENVELOPE_BYTES) throw new BadUserInputError('envelope: larger than 4 MiB', ['envelope']);
     this.gate ??= new SubmissionGate(this.platformKey.crypto.size + 1);
     return this.gate.run(() => this.submitNow(ctx, envelope));
   }

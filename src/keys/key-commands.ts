@@ -251,18 +251,20 @@ export async function seal(reportFile: string, options: { signingKey: string; to
 
 export interface OpenResult {
   plaintext: Uint8Array;
-  /** The good signature by the `verifyWith` key; null when verification was skipped (`verify: false`). */
+  /** The good signature by the `verifyWith` key; null when no key to check against was given. */
   signature: { signerFingerprint: string; signedAt: Date | null } | null;
+  /** Without `verifyWith`: the key IDs the message says signed it, unchecked (none: not signed). */
+  uncheckedSigners: string[];
 }
 
 /**
- * `windward open`: decrypts a message with the reader's private key and, unless `verify` is false,
- * requires a good signature by the `verifyWith` key. Without `verifyWith` there is nothing to
- * check a signature against, so the message is refused: anyone holding the reader's public key can
- * make one that decrypts.
+ * `windward open`: decrypts a message with the reader's private key. With `verifyWith` it also
+ * requires a good signature by that key. Without it nothing says who made the message, which the
+ * command tells on stderr: Windward's own sealed output is encrypted for its reader but not signed
+ * (one stored payload serves every reader), and anyone holding the reader's public key can make
+ * a message that decrypts.
  */
-export async function open(messageFile: string, options: { key: string; verifyWith?: string; verify?: boolean; passphraseFile?: string }): Promise<OpenResult> {
-  const verify = options.verify ?? true;
+export async function open(messageFile: string, options: { key: string; verifyWith?: string; passphraseFile?: string }): Promise<OpenResult> {
   const [messageBytes, armoredPrivateKey, verificationKey, passphrase] = await Promise.all([
     readInput(messageFile, 'message', MAX_MESSAGE_BYTES),
     readKeyFile(options.key, 'key'),
@@ -283,9 +285,10 @@ export async function open(messageFile: string, options: { key: string; verifyWi
   } catch (error) {
     throw classifyOpenPgpError(error, { operation: 'decrypt', field: 'message' });
   }
-  if (!verify) return { plaintext: result.data, signature: null };
-  if (!verificationKey) throw unverifiable(result.signatures);
-  return { plaintext: result.data, signature: await checkSignature(result.signatures, verificationKey) };
+  if (!verificationKey) {
+    return { plaintext: result.data, signature: null, uncheckedSigners: [...new Set(result.signatures.map((entry) => entry.keyID.toHex().toUpperCase()))] };
+  }
+  return { plaintext: result.data, signature: await checkSignature(result.signatures, verificationKey), uncheckedSigners: [] };
 }
 
 async function readAnyMessage(bytes: Buffer, file: string): Promise<Message<Uint8Array | string>> {
@@ -300,15 +303,6 @@ async function readAnyMessage(bytes: Buffer, file: string): Promise<Message<Uint
 }
 
 type SignatureResults = Awaited<ReturnType<typeof decrypt>>['signatures'];
-
-/** Why a message cannot be opened when no key to verify it was given; names the way out. */
-function unverifiable(signatures: SignatureResults): SignatureInvalidError {
-  if (signatures.length === 0) {
-    return new SignatureInvalidError('The message is not signed, so who made it cannot be checked; --no-verify opens it anyway (unsafe)', 'UNSIGNED');
-  }
-  const keyIds = [...new Set(signatures.map((entry) => entry.keyID.toHex().toUpperCase()))].join(', ');
-  return new SignatureInvalidError(`The message is signed by key ID ${keyIds}: give that public key with --verify-with to check it, or --no-verify to skip the check (unsafe)`, 'UNKNOWN_SIGNER');
-}
 
 async function checkSignature(signatures: SignatureResults, key: PublicKey): Promise<NonNullable<OpenResult['signature']>> {
   if (signatures.length === 0) throw new SignatureInvalidError('The message is not signed', 'UNSIGNED');

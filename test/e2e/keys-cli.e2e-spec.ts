@@ -115,20 +115,21 @@ describe('windward keygen / seal / open with GnuPG', () => {
     expect(opened.stdout).toBe('Container MSCU1234567 on the 14:00 feeder\n');
     expect(opened.stderr).toBe(`windward: good signature by ${sender} made ${opened.stderr.match(/made (\S+)/)![1]}\n`);
 
-    // Without --verify-with there is nothing to check the signature against: refused, naming the
-    // signing key; with the wrong key the signature is refused; someone else cannot read it.
+    // Without --verify-with it decrypts and says the signature went unchecked, naming the signing key;
+    // with the wrong key the signature is refused; someone else cannot read it.
     const [unchecked, wrongSigner, wrongReader] = await Promise.all([
       windward(['open', '--key', reader.privateFile, encrypted]),
       windward(['open', '--key', reader.privateFile, '--verify-with', other.publicFile, encrypted]),
       windward(['open', '--key', otherReader.privateFile, encrypted]),
     ]);
-    expectOneLineFailure(unchecked, /signed by key ID [0-9A-F]{16}: give that public key with --verify-with .*--no-verify .*\(SIGNATURE_INVALID\)$/);
+    expect(unchecked).toMatchObject({ code: 0, stdout: 'Container MSCU1234567 on the 14:00 feeder\n' });
+    expect(unchecked.errorLines).toEqual([expect.stringMatching(/^windward: not verified: signed by key ID [0-9A-F]{16}; give that public key with --verify-with to check it$/)]);
     expect(sender.endsWith(/key ID ([0-9A-F]{16})/.exec(unchecked.stderr)![1])).toBe(true);
     expectOneLineFailure(wrongSigner, /not signed by .*\(SIGNATURE_INVALID\)$/);
     expectOneLineFailure(wrongReader, /not encrypted to this key \(DECRYPTION_FAILED\)$/);
   }, SLOW);
 
-  it('open refuses a message it cannot verify unless told --no-verify, and then says so', async () => {
+  it('open says a message it cannot verify is unverified, and refuses it when a signer is required', async () => {
     const [reader, sender] = await Promise.all([keygen(home, 'KY'), keygen(home, 'JM')]);
     await home.importFile(reader.publicFile);
     // What anyone holding the reader's public key can make: encrypted, not signed.
@@ -136,22 +137,13 @@ describe('windward keygen / seal / open with GnuPG', () => {
     const forged = home.path('forged.json.asc');
     await home.gpgOk(['--armor', '--trust-model', 'always', '--recipient', reader.fingerprint, '--output', forged, '--encrypt', plain]);
 
-    const [byDefault, withSigner, unverified, contradictory] = await Promise.all([
+    const [byDefault, withSigner] = await Promise.all([
       windward(['open', '--key', reader.privateFile, forged]),
       windward(['open', '--key', reader.privateFile, '--verify-with', sender.publicFile, forged]),
-      windward(['open', '--key', reader.privateFile, '--no-verify', forged]),
-      windward(['open', '--key', reader.privateFile, '--no-verify', '--verify-with', sender.publicFile, forged]),
     ]);
-    expectOneLineFailure(byDefault, /The message is not signed, so who made it cannot be checked; --no-verify opens it anyway \(unsafe\) \(SIGNATURE_INVALID\)$/);
+    expect(byDefault).toMatchObject({ code: 0, stdout: '{"x":1}\n' });
+    expect(byDefault.errorLines).toEqual(["windward: not verified: the message is not signed (Windward's sealed output is not); --verify-with requires a signature"]);
     expectOneLineFailure(withSigner, /The message is not signed \(SIGNATURE_INVALID\)$/);
-    expect(unverified).toMatchObject({ code: 0, stdout: '{"x":1}\n' });
-    expect(unverified.errorLines).toEqual(['windward: warning: not verified (--no-verify): who made this message is unknown']);
-    // A usage error, like any other: exit 2 and commander's one line.
-    expect({ code: contradictory.code, stdout: contradictory.stdout, stderr: contradictory.errorLines }).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: [expect.stringMatching(/^error: option '--no-verify' cannot be used with option '--verify-with/)],
-    });
   }, SLOW);
 
   it('seal and open round-trip, with passphrase-protected keys', async () => {
@@ -258,10 +250,10 @@ describe('windward keygen / seal / open: inputs they refuse and what they leave 
 
     const cases: [string[], RegExp][] = [
       [['seal', '--signing-key', agency.privateFile, '--to', reader.publicFile, hugeReport], /The report .*huge\.json is larger than 4 MiB \(BAD_USER_INPUT\)$/],
-      [['open', '--key', reader.privateFile, '--no-verify', hugeMessage], /The message .*huge\.gpg is larger than 16 MiB \(BAD_USER_INPUT\)$/],
+      [['open', '--key', reader.privateFile, hugeMessage], /The message .*huge\.gpg is larger than 16 MiB \(BAD_USER_INPUT\)$/],
       [['seal', '--signing-key', agency.privateFile, '--to', reader.publicFile, bigReport], /big\.json is too large: sealed, it is larger than the 4 MiB submitSealedSeizure accepts \(BAD_USER_INPUT\)$/],
       // Binary messages are accepted, so the refusal must not ask for an armored one.
-      [['open', '--key', reader.privateFile, '--no-verify', garbage], /garbage\.bin is neither an armored nor a binary OpenPGP message \(BAD_USER_INPUT\)$/],
+      [['open', '--key', reader.privateFile, garbage], /garbage\.bin is neither an armored nor a binary OpenPGP message \(BAD_USER_INPUT\)$/],
       // A local command: nothing is sent or stored, so the API's wording would be wrong here.
       [['seal', '--signing-key', agency.privateFile, '--to', reader.privateFile, bigReport], /The recipient key .*WCO\.private\.asc is a private key: give its public key \(BAD_USER_INPUT\)$/],
     ];

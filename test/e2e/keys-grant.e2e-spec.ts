@@ -1,4 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { generateAgencyKeyPair } from '../../src/crypto/agency-key.js';
+import { CLI_TIMEOUT, requireBuiltCli, runCli } from '../support/cli.js';
 import { registerWithProof } from '../support/key-registration.js';
 import { unlockPrivateKey } from '../../src/crypto/openpgp-profile.js';
 import { decryptPayload } from '../../src/crypto/recipient-encryption.js';
@@ -42,10 +46,23 @@ describe('an agency registering its first key', () => {
     const kyElo = (await platform.userWithKey('KY', ['ELO'])).key;
     const sealed = await platform.gql<{ seizure: { sealedFor: string | null } }>(kyElo, 'query($id: ID!) { seizure(id: $id) { sealedFor } }', { id: own.id });
     expect(sealed.data!.seizure.sealedFor).toContain('-----BEGIN PGP MESSAGE-----');
+    // The contract's `windward open --key FILE sealed.asc` opens it, and says it is unsigned.
+    requireBuiltCli();
+    const dir = await mkdtemp(path.join(tmpdir(), 'windward-open-'));
+    try {
+      await writeFile(path.join(dir, 'KY.private.asc'), pair.privateKeyArmored);
+      await writeFile(path.join(dir, 'sealed.asc'), sealed.data!.seizure.sealedFor!);
+      const opened = await runCli(['open', '--key', path.join(dir, 'KY.private.asc'), path.join(dir, 'sealed.asc')]);
+      expect(opened.code).toBe(0);
+      expect(JSON.parse(opened.stdout).narrative).toBe('Consignee known to the unit');
+      expect(opened.errorLines).toEqual([expect.stringMatching(/^windward: not verified: the message is not signed/)]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     // JM registered no key: it reads its report over TLS, but there is nothing sealed for it.
     const jm = await platform.gql<{ seizure: { sealedFor: string | null } }>(admin, 'query($id: ID!) { seizure(id: $id) { sealedFor } }', { id: own.id });
     expect(jm.data!.seizure.sealedFor).toBeNull();
-  });
+  }, CLI_TIMEOUT);
 
   it("moves, but never counts where the agency's administrators see it, other agencies' TLP:RED reports naming one of its users", async () => {
     const FULL_STATUS = 'query($fp: String!) { keyRotationStatus(fingerprint: $fp) { state total done rewrapped removed skipped } }';

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { RegisterKeyOptions } from '../../keys/key-register.command.js';
 import type { Print } from '../print.js';
 
@@ -40,23 +40,23 @@ export function registerKeyCommands(program: Command, print: Print): void {
 
   program
     .command('open')
-    .description('decrypt a message with your private key and print it once its signature by the --verify-with key is checked')
+    .description('decrypt a message (sealed output, a sealed envelope) with your private key and print it; with --verify-with, only once its signature by that key is checked')
     .requiredOption('--key <file>', 'your armored private key')
     .option('--passphrase-file <file>', 'the private key passphrase (first line)')
     .option('--verify-with <file>', "the signer's armored public key: a good signature by it is required")
-    .addOption(
-      new Option('--no-verify', 'UNSAFE: print the message without checking who made it (anyone with your public key can make one that decrypts)').conflicts('verifyWith'),
-    )
     .argument('<message>', 'the OpenPGP message, armored or binary')
-    .action(async (messageFile: string, options: { key: string; verifyWith?: string; verify: boolean; passphraseFile?: string }) => {
+    .action(async (messageFile: string, options: { key: string; verifyWith?: string; passphraseFile?: string }) => {
       const { open } = await import('../../keys/key-commands.js');
       const result = await open(messageFile, options);
       process.stdout.write(result.plaintext);
       if (result.signature) {
         const when = result.signature.signedAt ? ` made ${result.signature.signedAt.toISOString()}` : '';
         process.stderr.write(`windward: good signature by ${result.signature.signerFingerprint}${when}\n`);
+      } else if (result.uncheckedSigners.length > 0) {
+        process.stderr.write(`windward: not verified: signed by key ID ${result.uncheckedSigners.join(', ')}; give that public key with --verify-with to check it\n`);
       } else {
-        process.stderr.write('windward: warning: not verified (--no-verify): who made this message is unknown\n');
+        // Windward's sealed output is such a message: it is as trustworthy as the API answer it came in.
+        process.stderr.write('windward: not verified: the message is not signed (Windward\'s sealed output is not); --verify-with requires a signature\n');
       }
     });
 }

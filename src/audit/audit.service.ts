@@ -108,6 +108,33 @@ export function auditFromContext(ctx: RequestContext, event: AuditEventOfContext
   return { ...event, actor: ctx.principal.userId, actorEmail: ctx.principal.email, agency: ctx.principal.agencyCode };
 }
 
+/**
+ * Who makes a change, for services that some callers have a request for and others not: a
+ * request's caller (actorOfContext), or the system with `origin` saying what acted through it (the
+ * command line names its command and the operating-system user, cli/command-actor.ts).
+ */
+export interface AuditActor {
+  actor: string;
+  actorEmail: string | null;
+  /** The actor's agency; null for the system, whose events carry the agency of the record changed. */
+  agency: string | null;
+  /** Recorded as the event's `details.origin`. */
+  origin?: Record<string, unknown>;
+}
+
+/** The system with nothing more to say (the services' default where every caller is an operator). */
+export const SYSTEM_AUDIT_ACTOR: AuditActor = { actor: SYSTEM_ACTOR, actorEmail: null, agency: null };
+
+export function actorOfContext(ctx: RequestContext): AuditActor {
+  return { actor: ctx.principal.userId, actorEmail: ctx.principal.email, agency: ctx.principal.agencyCode };
+}
+
+/** An event by `by` on a record of `recordAgency` (the system's agency when `by` is the system). */
+export function auditBy(by: AuditActor, recordAgency: string, event: AuditEventOfContext): AuditEventInput {
+  const details = by.origin ? { ...event.details, origin: by.origin } : event.details;
+  return { ...event, details, actor: by.actor, actorEmail: by.actorEmail, agency: by.agency ?? recordAgency };
+}
+
 export interface AuditChainStatus {
   ok: boolean;
   checked: number;

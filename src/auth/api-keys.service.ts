@@ -3,10 +3,12 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { OPEN_OPERATIONS, type OpenOperations } from '../access/open-operations.js';
+import { AuditService, auditBy, type AuditActor } from '../audit/audit.service.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
-import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
+import { textProblem } from '../graphql/input-guard.js';
 import { UserEntity, type UserStatus } from '../users/user.entity.js';
 import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from './access-changes.js';
 import { ApiKeyEntity } from './api-key.entity.js';
@@ -34,6 +36,13 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
+/**
+ * The longest TTL: ten years. Longer ones are mistakes, and far enough out (999999w) they give an
+ * expiry past the year 9999 that the API's DateTime cannot carry. A key that should not expire is
+ * made without a TTL.
+ */
+export const MAX_TTL_DAYS = 3650;
+
 /** Parses a TTL such as `90m`, `12h`, `30d`, `52w` into milliseconds. */
 export function parseTtl(ttl: string): number {
   const match = /^(\d{1,6})([mhdw])$/.exec(ttl.trim());
@@ -41,7 +50,19 @@ export function parseTtl(ttl: string): number {
   const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2] as 'm' | 'h' | 'd' | 'w'];
   const ms = Number(match[1]) * unit;
   if (ms <= 0) throw new BadUserInputError('TTL must be positive', ['ttl']);
+  if (ms > MAX_TTL_DAYS * 86_400_000) {
+    throw new BadUserInputError(`TTL "${ttl}" is longer than ${MAX_TTL_DAYS}d (ten years), the longest; for a key that does not expire, give no TTL`, ['ttl']);
+  }
   return ms;
+}
+
+/** api_keys.label's width. */
+const MAX_LABEL_LENGTH = 200;
+
+/** Why a key's label is refused, or null; the API and the command line take the same labels. */
+export function apiKeyLabelProblem(label: string): string | null {
+  if (label.length < 1 || label.length > MAX_LABEL_LENGTH) return `must have 1 to ${MAX_LABEL_LENGTH} characters`;
+  return textProblem(label);
 }
 
 export interface CreatedApiKey {
@@ -58,6 +79,7 @@ export class ApiKeysService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly reads: ReadStatements,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
     @Optional() @Inject(OPEN_OPERATIONS) operations?: OpenOperations,
     @Optional() @Inject(ACCESS_CHANGE_PUBLISHER) private readonly accessChanges?: AccessChangePublisher,
   ) {
@@ -67,32 +89,63 @@ export class ApiKeysService {
 
   private readonly lookupSql: string;
 
-  async create(email: string, options: { ttl?: string; label?: string; now?: Date; issuedBy?: string } = {}): Promise<CreatedApiKey> {
+  /**
+   * A new key for the user. With `auditAs` (an administrator's request, an operator's command) the
+   * key and its `apikey.create` event commit together; without it (test fixtures, demo data) the
+   * key is not audited. A disabled user gets none: the key would not let them in, and would start
+   * working, unnoticed, the day they were enabled again.
+   */
+  async create(email: string, options: { ttl?: string; label?: string; now?: Date; issuedBy?: string; auditAs?: AuditActor } = {}): Promise<CreatedApiKey> {
+    if (options.label !== undefined) {
+      const problem = apiKeyLabelProblem(options.label);
+      if (problem) throw new BadUserInputError(`label ${problem}`, ['label']);
+    }
+    const now = options.now ?? new Date();
+    const expiresAt = options.ttl !== undefined ? new Date(now.getTime() + parseTtl(options.ttl)) : null;
     const identity = canonicalEmail(email.trim());
     const user = identity.ok ? await this.users.findOneBy({ email: identity.address }) : null;
     if (!user) throw new NotFoundError(`User ${email}`);
-    const now = options.now ?? new Date();
-    const expiresAt = options.ttl ? new Date(now.getTime() + parseTtl(options.ttl)) : null;
+    if (user.status !== 'ACTIVE') throw new ConflictError(`User ${user.email} is ${user.status.toLowerCase()}: enable the user before making a key for them`);
     const key = KEY_PREFIX + randomBytes(SECRET_BYTES).toString('base64url');
-    const saved = await this.keys.save(
-      this.keys.create({
-        userId: user.id, secretHash: hashApiKey(key), prefix: key.slice(0, 12), label: options.label ?? null, expiresAt,
-        issuedBy: options.issuedBy && options.issuedBy !== user.id ? options.issuedBy : null,
-      }),
-    );
+    const saved = await this.keys.manager.transaction(async (manager) => {
+      const row = await manager.save(
+        this.keys.create({
+          userId: user.id, secretHash: hashApiKey(key), prefix: key.slice(0, 12), label: options.label ?? null, expiresAt,
+          issuedBy: options.issuedBy && options.issuedBy !== user.id ? options.issuedBy : null,
+        }),
+      );
+      if (options.auditAs) {
+        await this.audit.append(manager, auditBy(options.auditAs, user.agencyCode, {
+          action: 'apikey.create', resourceType: 'ApiKey', resourceId: row.id, resourceAgency: user.agencyCode, details: { userId: user.id },
+        }));
+      }
+      return row;
+    });
     return { id: saved.id, key, expiresAt };
   }
 
-  /** Revokes a key at once; `requestId`: the request that asked, for the log line if the change cannot be published. */
-  async revoke(id: string, options: { now?: Date; requestId?: string } = {}): Promise<ApiKeyEntity> {
+  /**
+   * Revokes a key at once; `requestId`: the request that asked, for the log line if the change
+   * cannot be published. With `auditAs`, every call leaves an `apikey.revoke` event (a repeated one
+   * too), committed with the change.
+   */
+  async revoke(id: string, options: { now?: Date; requestId?: string; auditAs?: AuditActor } = {}): Promise<ApiKeyEntity> {
     const now = options.now ?? new Date();
     if (!isUuid(id)) throw new BadUserInputError(`Invalid API key id: ${id}`, ['id']);
-    const key = await this.keys.findOneBy({ id });
+    const key = await this.keys.findOne({ where: { id }, relations: { user: true } });
     if (!key) throw new NotFoundError(`API key ${id}`);
-    if (!key.revokedAt) {
-      await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: now });
-      key.revokedAt = now;
-    }
+    await this.keys.manager.transaction(async (manager) => {
+      if (!key.revokedAt) {
+        await manager.update(ApiKeyEntity, { id, revokedAt: IsNull() }, { revokedAt: now });
+        key.revokedAt = now;
+      }
+      if (options.auditAs) {
+        const agency = key.user!.agencyCode;
+        await this.audit.append(manager, auditBy(options.auditAs, agency, {
+          action: 'apikey.revoke', resourceType: 'ApiKey', resourceId: id, resourceAgency: agency, details: { userId: key.userId },
+        }));
+      }
+    });
     // Also when it was revoked already: a repeated revoke is how an operator makes sure.
     await this.accessChanges?.publish({ users: [key.userId], reason: 'api key revoked', requestId: options.requestId });
     return key;

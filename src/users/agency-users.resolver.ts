@@ -5,7 +5,7 @@ import { Allow, Ctx, OwnCredentials } from '../access/allow.decorator.js';
 import { ApiKeyEntity } from '../auth/api-key.entity.js';
 import { ApiKeysService, ROLES_ISSUABLE_BY_ADMINISTRATORS } from '../auth/api-keys.service.js';
 import type { RequestContext } from '../access/request-context.js';
-import { AuditService } from '../audit/audit.service.js';
+import { actorOfContext } from '../audit/audit.service.js';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { isUuid } from '../database/uuid.js';
 import { UserEntity } from './user.entity.js';
@@ -49,7 +49,6 @@ export class AgencyUsersResolver {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     private readonly apiKeys: ApiKeysService,
-    private readonly audit: AuditService,
   ) {}
 
   @Allow('AGENCY_ADMIN')
@@ -79,15 +78,12 @@ export class AgencyUsersResolver {
     @Args('label', { type: () => String, nullable: true }) label?: string | null,
     @Args('ttl', { type: () => String, nullable: true, description: 'Lifetime such as 90d or 12h; none for no expiry' }) ttl?: string | null,
   ): Promise<CreatedApiKeyModel> {
-    if (label != null && (label.length < 1 || label.length > 200)) throw new BadUserInputError('A label has 1 to 200 characters', ['label']);
     const user = await this.ownUser(ctx, userId);
     const borrowed = user.id === ctx.principal.userId ? [] : user.roles.filter((role) => !ROLES_ISSUABLE_BY_ADMINISTRATORS.has(role) && !ctx.principal.roles.includes(role));
     if (borrowed.length) {
       throw new ForbiddenError(`You cannot issue a key for a user with a role you do not hold (${borrowed.join(', ')}): they sign in with their own credentials, or an operator issues one`);
     }
-    const created = await this.apiKeys.create(user.email, { label: label ?? undefined, ttl: ttl ?? undefined, issuedBy: ctx.principal.userId });
-    await this.audit.appendStandalone({ actor: ctx.principal.userId, actorEmail: ctx.principal.email, agency: ctx.principal.agencyCode, action: 'apikey.create', resourceType: 'ApiKey', resourceId: created.id, resourceAgency: user.agencyCode, details: { userId: user.id } });
-    return created;
+    return this.apiKeys.create(user.email, { label: label ?? undefined, ttl: ttl ?? undefined, issuedBy: ctx.principal.userId, auditAs: actorOfContext(ctx) });
   }
 
   @Allow('AGENCY_ADMIN')
@@ -98,9 +94,7 @@ export class AgencyUsersResolver {
     const key = await this.keys.findOne({ where: { id }, relations: { user: true } });
     // Another agency's key is reported as absent, like one that does not exist.
     if (!key || key.user?.agencyCode !== ctx.principal.agencyCode) throw new NotFoundError(`API key ${id}`);
-    const revoked = await this.apiKeys.revoke(id, { requestId: ctx.requestId });
-    await this.audit.appendStandalone({ actor: ctx.principal.userId, actorEmail: ctx.principal.email, agency: ctx.principal.agencyCode, action: 'apikey.revoke', resourceType: 'ApiKey', resourceId: id, resourceAgency: ctx.principal.agencyCode, details: { userId: key.userId } });
-    return info(revoked);
+    return info(await this.apiKeys.revoke(id, { requestId: ctx.requestId, auditAs: actorOfContext(ctx) }));
   }
 
   private async ownUser(ctx: RequestContext, userId: string): Promise<UserEntity> {

@@ -3,10 +3,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 
-import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
+import { AuditService, SYSTEM_AUDIT_ACTOR, auditBy, type AuditActor } from '../audit/audit.service.js';
 import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from '../auth/access-changes.js';
 import { canonicalEmail } from '../auth/email-identity.js';
-import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
+import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
+import { textProblem } from '../graphql/input-guard.js';
 import { USER_STATUSES, UserEntity, type UserStatus } from './user.entity.js';
 import { ROLES, type Role } from '../access/attributes.js';
 
@@ -27,6 +28,15 @@ export function userEmail(input: string): string {
   return identity.address;
 }
 
+/** users.display_name's width. */
+const MAX_DISPLAY_NAME_LENGTH = 200;
+
+/** Why a display name is refused, or null: text as the API takes it, that fits its column. */
+export function displayNameProblem(name: string): string | null {
+  if (name.length < 1 || name.length > MAX_DISPLAY_NAME_LENGTH) return `must have 1 to ${MAX_DISPLAY_NAME_LENGTH} characters`;
+  return textProblem(name);
+}
+
 export interface CreateUserInput {
   agencyCode: string;
   email: string;
@@ -44,12 +54,44 @@ export class UsersService {
     @Optional() @Inject(ACCESS_CHANGE_PUBLISHER) private readonly accessChanges?: AccessChangePublisher,
   ) {}
 
-  /** Creates the user, or returns the existing one with that email (idempotent on email). */
-  async createOrGet(input: CreateUserInput): Promise<{ user: UserEntity; created: boolean }> {
-    const email = userEmail(input.email);
-    const roles = checkRoles(input.roles);
-    const agencyCode = await this.checkAgency(input.agencyCode);
+  /**
+   * An operator's `windward user create`: creates the user, its `user.create` event committed with
+   * it, or finds the same user again (idempotent on email). An existing user of another agency or
+   * with other roles is a CONFLICT and nothing changes: `update` is how those change, audited as such.
+   */
+  async create(input: CreateUserInput, by: AuditActor): Promise<{ user: UserEntity; created: boolean }> {
+    const { email, roles, agencyCode, displayName } = await this.checked(input);
+    const inserted = await this.users.manager.transaction(async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(UserEntity)
+        .values({ email, agencyCode, roles, displayName })
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      const id = (result.raw as { id: string }[])[0]?.id;
+      if (!id) return null; // the address is taken
+      await this.audit.append(manager, auditBy(by, agencyCode, {
+        action: 'user.create', resourceType: 'User', resourceId: id, resourceAgency: agencyCode, details: { roles, displayName },
+      }));
+      return id;
+    });
+    if (inserted) return { user: await this.users.findOneByOrFail({ id: inserted }), created: true };
+    const existing = await this.users.findOneByOrFail({ email });
+    if (existing.agencyCode !== agencyCode) throw new ConflictError(`${email} already exists in agency ${existing.agencyCode}; nothing changed`);
+    if ([...existing.roles].sort().join() !== [...roles].sort().join()) {
+      throw new ConflictError(`${email} already exists with roles ${existing.roles.join(',')}, not ${roles.join(',')}; nothing changed: \`windward user update\` changes roles`);
+    }
+    return { user: existing, created: false };
+  }
 
+  /**
+   * Creates the user, or returns the existing one with that email whatever its roles: demo data
+   * and test fixtures, not audited. Operators' creations go through `create`.
+   */
+  async createOrGet(input: CreateUserInput): Promise<{ user: UserEntity; created: boolean }> {
+    const { email, roles, agencyCode, displayName } = await this.checked(input);
     const existing = await this.users.findOneBy({ email });
     if (existing) {
       if (existing.agencyCode !== agencyCode) {
@@ -60,11 +102,21 @@ export class UsersService {
     await this.users
       .createQueryBuilder()
       .insert()
-      .values({ email, agencyCode, roles: roles as Role[], displayName: input.displayName ?? null })
+      .values({ email, agencyCode, roles, displayName })
       .orIgnore()
       .execute();
     const user = await this.users.findOneByOrFail({ email });
     return { user, created: true };
+  }
+
+  private async checked(input: CreateUserInput): Promise<{ email: string; roles: Role[]; agencyCode: string; displayName: string | null }> {
+    const email = userEmail(input.email);
+    const roles = checkRoles(input.roles);
+    if (input.displayName !== undefined) {
+      const problem = displayNameProblem(input.displayName);
+      if (problem) throw new BadUserInputError(`name ${problem}`, ['displayName']);
+    }
+    return { email, roles, agencyCode: await this.checkAgency(input.agencyCode), displayName: input.displayName ?? null };
   }
 
   async findByEmailOrThrow(email: string): Promise<UserEntity> {
@@ -77,7 +129,7 @@ export class UsersService {
    * Changes a user's roles, agency or status (an operator's CLI command), audited. Their live
    * connections close at once, in every process, so nothing keeps running on the old attributes.
    */
-  async update(email: string, input: UpdateUserInput): Promise<{ user: UserEntity; changed: string[] }> {
+  async update(email: string, input: UpdateUserInput, by: AuditActor = SYSTEM_AUDIT_ACTOR): Promise<{ user: UserEntity; changed: string[] }> {
     const user = await this.findByEmailOrThrow(email);
     const next: Partial<Pick<UserEntity, 'roles' | 'agencyCode' | 'status'>> = {};
     if (input.roles !== undefined) {
@@ -97,11 +149,10 @@ export class UsersService {
     if (changed.length === 0) return { user, changed };
     await this.users.manager.transaction(async (manager) => {
       await manager.update(UserEntity, { id: user.id }, next);
-      await this.audit.append(manager, {
-        actor: SYSTEM_ACTOR, agency: user.agencyCode, action: 'user.update', resourceType: 'User', resourceId: user.id,
-        resourceAgency: next.agencyCode ?? user.agencyCode, fields: changed,
+      await this.audit.append(manager, auditBy(by, user.agencyCode, {
+        action: 'user.update', resourceType: 'User', resourceId: user.id, resourceAgency: next.agencyCode ?? user.agencyCode, fields: changed,
         details: { from: { roles: user.roles, agency: user.agencyCode, status: user.status }, to: next },
-      });
+      }));
     });
     await this.accessChanges?.publish({ users: [user.id], reason: `user ${changed.join(', ')} changed` });
     return { user: await this.users.findOneByOrFail({ id: user.id }), changed };

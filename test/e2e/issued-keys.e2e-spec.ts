@@ -68,6 +68,23 @@ describe('API keys an administrator issues for someone else', () => {
     expect(mine.data!.agencyUsers.find((u) => u.id === ttAdmin.userId)!.apiKeys.every((k) => k.issuedBy === null)).toBe(true);
   });
 
+  it('audits each key it issues and revokes with the change, and issues none for a disabled user or beyond ten years', async () => {
+    const officer = await platform.userWithKey('TT', ['ELO']);
+    const issue = (ttl: string) => platform.gql<{ createApiKey: { id: string } }>(ttAdmin.key, 'mutation($u: ID!, $t: String) { createApiKey(userId: $u, ttl: $t, label: "car") { id } }', { u: officer.userId, t: ttl });
+    const tooLong = await issue('999999w');
+    expect(tooLong.errors![0]).toMatchObject({ message: expect.stringMatching(/^TTL "999999w" is longer than 3650d/), extensions: { code: 'BAD_USER_INPUT', fields: ['ttl'] } });
+    const issued = await issue('30d');
+    expect(issued.errors).toBeUndefined();
+    const id = issued.data!.createApiKey.id;
+    expect((await platform.gql(ttAdmin.key, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id })).errors).toBeUndefined();
+    const events = await platform.server.runtime.dataSource.query('SELECT actor, agency, action, resource_agency, details FROM audit_events WHERE resource_id = $1 ORDER BY seq', [id]);
+    expect(events).toEqual(['apikey.create', 'apikey.revoke'].map((action) => ({ actor: ttAdmin.userId, agency: 'TT', action, resource_agency: 'TT', details: { userId: officer.userId } })));
+
+    await platform.server.app.get(UsersService).update(officer.email, { status: 'DISABLED' });
+    const refused = await issue('30d');
+    expect(refused.errors![0]).toMatchObject({ message: expect.stringMatching(/is disabled/), extensions: { code: 'CONFLICT' } });
+  });
+
   it('refuses to issue a key that would lend the administrator a duty it does not hold', async () => {
     const refused = await platform.gql(ttAdmin.key, ISSUE, { u: ttAuditor.userId });
     expect(refused.errors![0].extensions.code).toBe('FORBIDDEN');

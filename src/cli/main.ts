@@ -92,7 +92,7 @@ program
 const user = program.command('user').description('manage users and machine clients');
 user
   .command('create')
-  .description('create a user (idempotent on email)')
+  .description('create a user (audited); run again with the same agency and roles it changes nothing, with others it is refused')
   .requiredOption('--agency <code>', 'agency code, e.g. JM or RILO-WE')
   .requiredOption('--email <email>', 'email address (the login name)')
   .requiredOption('--roles <roles>', 'comma-separated: ELO, ANALYST, AGENCY_ADMIN, PLATFORM_ADMIN, AUDITOR, PARTNER, REVIEWER')
@@ -145,22 +145,31 @@ registerKeyCommands(program, print);
 // key register: talks to a running server over GraphQL (proof of possession of the private key).
 registerKeyRegisterCommand(program, print);
 
+/**
+ * A message as one line of plain text: control characters that came from the input (a newline in
+ * an option's value, a terminal escape) are shown escaped, never acted on.
+ */
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** One line on stderr, no stack trace; exit 1 (2 for a bad configuration or usage). */
 async function fail(error: unknown): Promise<never> {
   // Loaded only now: the configuration brings zod and YAML, which the light commands do without.
   const { ConfigError } = await import('../config/app-config.js');
   if (error instanceof ConfigError) {
-    process.stderr.write(`windward: ${error.message}\n`);
+    process.stderr.write(`windward: ${oneLine(error.message)}\n`);
     process.exit(2);
   }
   if (error instanceof DomainError) {
-    process.stderr.write(`windward: ${error.message} (${error.code})\n`);
+    process.stderr.write(`windward: ${oneLine(error.message)} (${error.code})\n`);
     process.exit(1);
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   const { commandLogger } = await import('./command-logger.js');
   commandLogger().event('debug', 'command failed', { error: message });
-  process.stderr.write(`windward: ${message}\n`);
+  process.stderr.write(`windward: ${oneLine(message)}\n`);
   process.exit(1);
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { AuditService } from '../../src/audit/audit.service.js';
 import { CLI_TIMEOUT, requireBuiltCli, runCli } from '../support/cli.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -20,6 +20,33 @@ describe('windward audit verify', () => {
     platform = await startTestPlatform();
   }, SLOW);
   afterAll(() => platform?.stop());
+
+  it('records user and key changes made at the command line, as the API records its own', async () => {
+    const { env } = platform.database;
+    const email = `cli-${randomBytes(3).toString('hex')}@jm.test`;
+    const created = await runCli(['user', 'create', '--agency', 'JM', '--email', email, '--roles', 'ELO', '--name', 'Officer'], env);
+    expect(created.code).toBe(0);
+    const userId = created.lines[0].split(' id ')[1];
+    const issued = await runCli(['apikey', 'create', '--user', email, '--label', 'laptop'], env);
+    expect(issued.code).toBe(0);
+    const keyId = issued.lines[0].slice('id: '.length);
+    expect((await runCli(['apikey', 'revoke', '--id', keyId], env)).code).toBe(0);
+    expect((await runCli(['user', 'update', '--email', email, '--status', 'DISABLED'], env)).code).toBe(0);
+
+    const events = (await platform.server.runtime.dataSource.query(
+      'SELECT actor, actor_email, agency, action, resource_type, resource_id, resource_agency, details FROM audit_events WHERE resource_id IN ($1, $2) ORDER BY seq',
+      [userId, keyId],
+    )) as Record<string, unknown>[];
+    const byCli = (command: string) => ({ via: 'cli', command: `windward ${command}`, osUser: expect.any(String) });
+    const common = { actor: 'system', actor_email: null, agency: 'JM', resource_agency: 'JM' };
+    expect(events).toEqual([
+      { ...common, action: 'user.create', resource_type: 'User', resource_id: userId, details: { roles: ['ELO'], displayName: 'Officer', origin: byCli('user create') } },
+      { ...common, action: 'apikey.create', resource_type: 'ApiKey', resource_id: keyId, details: { userId, origin: byCli('apikey create') } },
+      { ...common, action: 'apikey.revoke', resource_type: 'ApiKey', resource_id: keyId, details: { userId, origin: byCli('apikey revoke') } },
+      { ...common, action: 'user.update', resource_type: 'User', resource_id: userId, details: expect.objectContaining({ to: { status: 'DISABLED' }, origin: byCli('user update') }) },
+    ]);
+    expect((await auditVerify(platform.database)).code).toBe(0);
+  }, SLOW);
 
   it('exits 0 on an intact chain, saying how many events it checked', async () => {
     const audit = platform.server.app.get(AuditService);

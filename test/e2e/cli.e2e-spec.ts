@@ -52,6 +52,26 @@ describe('windward CLI', () => {
     expect(again.lines[0].split(' id ')[1]).toBe(first.lines[0].split(' id ')[1]);
   }, SLOW);
 
+  it('user create for an existing email with other roles changes nothing and says so', async () => {
+    const result = await windward(database, ['user', 'create', '--agency', 'JM', '--email', email, '--roles', 'ELO,ANALYST']);
+    expectOneLineFailure(result, 1, new RegExp(`${email.replace('.', '\\.')} already exists with roles ELO, not ELO,ANALYST; nothing changed.*user update.*\\(CONFLICT\\)$`));
+    const again = await windward(database, ['user', 'create', '--agency', 'JM', '--email', email, '--roles', 'ELO']);
+    expect(again.lines).toEqual([expect.stringMatching(/^exists: .* \(JM; ELO\) id /)]);
+  }, SLOW);
+
+  it('user create refuses, naming --name, a name the API would not take', async () => {
+    const args = ['user', 'create', '--agency', 'JM', '--email', `n-${randomBytes(3).toString('hex')}@b.test`, '--roles', 'ELO', '--name'];
+    expectOneLineFailure(await windward(database, [...args, 'n'.repeat(201)]), 1, /^windward: --name must have 1 to 200 characters/);
+    expectOneLineFailure(await windward(database, [...args, 'x\u001b[31mred']), 1, /^windward: --name must not contain NUL or other control characters/);
+    // Neither was created: the same address is still free.
+    expect((await windward(database, [...args, 'Officer N'])).lines).toEqual([expect.stringMatching(/^created: /)]);
+  }, SLOW);
+
+  it('shows control characters of a refused value escaped, on one line', async () => {
+    const result = await windward(database, ['user', 'create', '--agency', 'J\nM\u001b[2J', '--email', 'c@b.test', '--roles', 'ELO']);
+    expectOneLineFailure(result, 1, /^windward: Unknown agency: J\\u000aM\\u001b\[2J \(BAD_USER_INPUT\)$/);
+  }, SLOW);
+
   it('user create refuses an unknown role', async () => {
     expectOneLineFailure(await windward(database, ['user', 'create', '--agency', 'JM', '--email', 'r@b.test', '--roles', 'ELO,PIRATE']), 1, /PIRATE/);
   }, SLOW);
@@ -79,6 +99,25 @@ describe('windward CLI', () => {
   it('apikey create refuses a bad TTL and an unknown user', async () => {
     expectOneLineFailure(await windward(database, ['apikey', 'create', '--user', email, '--ttl', '3x']), 1, /TTL/);
     expectOneLineFailure(await windward(database, ['apikey', 'create', '--user', 'nobody@b.test']), 1, /not found/);
+  }, SLOW);
+
+  it('apikey create refuses, naming --label, a label the API would not take', async () => {
+    expectOneLineFailure(await windward(database, ['apikey', 'create', '--user', email, '--label', 'l'.repeat(201)]), 1, /^windward: --label must have 1 to 200 characters/);
+    expectOneLineFailure(await windward(database, ['apikey', 'create', '--user', email, '--label', 'l\u0007\u001b']), 1, /^windward: --label must not contain NUL or other control characters/);
+  }, SLOW);
+
+  it('apikey create refuses a TTL beyond ten years, whose expiry the API could not show', async () => {
+    expectOneLineFailure(await windward(database, ['apikey', 'create', '--user', email, '--ttl', '999999w']), 1, /^windward: TTL "999999w" is longer than 3650d .*give no TTL/);
+    const longest = await windward(database, ['apikey', 'create', '--user', email, '--ttl', '3650d']);
+    expect(longest.code).toBe(0);
+    expect(longest.lines[1]).toMatch(/^expires: 20\d\d-/);
+  }, SLOW);
+
+  it('apikey create refuses a disabled user', async () => {
+    const disabled = `d-${randomBytes(3).toString('hex')}@b.test`;
+    expect((await windward(database, ['user', 'create', '--agency', 'JM', '--email', disabled, '--roles', 'ELO'])).code).toBe(0);
+    expect((await windward(database, ['user', 'update', '--email', disabled, '--status', 'DISABLED'])).code).toBe(0);
+    expectOneLineFailure(await windward(database, ['apikey', 'create', '--user', disabled]), 1, /is disabled: enable the user before making a key for them \(CONFLICT\)$/);
   }, SLOW);
 
   it('apikey revoke revokes a key by id, and refuses an unknown id', async () => {

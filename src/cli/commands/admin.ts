@@ -1,12 +1,28 @@
 import { seedReferenceData } from '../../app/reference-data.js';
-import { ApiKeysService } from '../../auth/api-keys.service.js';
+import { ApiKeysService, apiKeyLabelProblem, parseTtl } from '../../auth/api-keys.service.js';
 import { formatDemoLoaded, seedDemo } from '../../demo/demo.js';
 import { demoKeysAlreadyShown, formatDemoCredentials } from '../../demo/demo-users.js';
-import { UsersService } from '../../users/users.service.js';
+import { BadUserInputError } from '../../errors/domain-error.js';
+import { UsersService, displayNameProblem } from '../../users/users.service.js';
+import { commandLineActor } from '../command-actor.js';
 import { withPlatform } from '../command-context.js';
 import type { Print } from '../print.js';
 
-/* The administration commands: each runs against the platform's services, then closes them. */
+/*
+ * The administration commands: each runs against the platform's services, then closes them. The
+ * changes go through the methods the API uses, audited with the command line as their actor
+ * (command-actor.ts), and values are checked as the API checks them.
+ */
+
+/**
+ * An option's value checked before anything is opened, with the service's own rule, so that a
+ * refusal names the option as it was typed.
+ */
+function checkedOption(option: string, value: string | undefined, problem: (value: string) => string | null): string | undefined {
+  const why = value === undefined ? null : problem(value);
+  if (why) throw new BadUserInputError(`${option} ${why}`, [option]);
+  return value;
+}
 
 
 /** `windward seed`: the reference agencies from config/agencies.yaml (idempotent). */
@@ -27,32 +43,33 @@ export async function demo(print: Print): Promise<void> {
 }
 
 export async function userCreate(options: { agency: string; email: string; roles: string; name?: string }, print: Print): Promise<void> {
+  const displayName = checkedOption('--name', options.name, displayNameProblem);
   await withPlatform(async (app) => {
-    const result = await app.get(UsersService).createOrGet({
-      agencyCode: options.agency,
-      email: options.email,
-      roles: options.roles.split(','),
-      displayName: options.name,
-    });
+    const result = await app.get(UsersService).create(
+      { agencyCode: options.agency, email: options.email, roles: options.roles.split(','), displayName },
+      commandLineActor('user create'),
+    );
     print(`${result.created ? 'created' : 'exists'}: ${result.user.email} (${result.user.agencyCode}; ${result.user.roles.join(',')}) id ${result.user.id}`);
   });
 }
 
 export async function userUpdate(options: { email: string; roles?: string; agency?: string; status?: string }, print: Print): Promise<void> {
   await withPlatform(async (app) => {
-    const result = await app.get(UsersService).update(options.email, {
-      roles: options.roles?.split(','),
-      agencyCode: options.agency,
-      status: options.status,
-    });
+    const result = await app.get(UsersService).update(
+      options.email,
+      { roles: options.roles?.split(','), agencyCode: options.agency, status: options.status },
+      commandLineActor('user update'),
+    );
     const { user: updated, changed } = result;
     print(`${changed.length ? `updated (${changed.join(', ')})` : 'unchanged'}: ${updated.email} (${updated.agencyCode}; ${updated.roles.join(',')}; ${updated.status}) id ${updated.id}`);
   });
 }
 
 export async function apiKeyCreate(options: { user: string; ttl?: string; label?: string }, print: Print): Promise<void> {
+  const label = checkedOption('--label', options.label, apiKeyLabelProblem);
+  if (options.ttl !== undefined) parseTtl(options.ttl);
   await withPlatform(async (app) => {
-    const created = await app.get(ApiKeysService).create(options.user, { ttl: options.ttl, label: options.label });
+    const created = await app.get(ApiKeysService).create(options.user, { ttl: options.ttl, label, auditAs: commandLineActor('apikey create') });
     print(`id: ${created.id}`);
     if (created.expiresAt) print(`expires: ${created.expiresAt.toISOString()}`);
     print(created.key);
@@ -61,7 +78,7 @@ export async function apiKeyCreate(options: { user: string; ttl?: string; label?
 
 export async function apiKeyRevoke(options: { id: string }, print: Print): Promise<void> {
   await withPlatform(async (app) => {
-    const key = await app.get(ApiKeysService).revoke(options.id);
+    const key = await app.get(ApiKeysService).revoke(options.id, { auditAs: commandLineActor('apikey revoke') });
     print(`revoked: ${key.id} at ${key.revokedAt?.toISOString()}`);
   });
 }

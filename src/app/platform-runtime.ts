@@ -47,6 +47,15 @@ export async function applyMigrations(dataSource: DataSource): Promise<string[]>
   }
 }
 
+/** This version's migrations that the database has not run: all of them on a new database. */
+export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
+  // Read, never created: TypeORM's own check makes the table, which a read-only role cannot.
+  const [{ exists }] = (await dataSource.query("SELECT to_regclass('public.migrations') IS NOT NULL AS exists")) as { exists: boolean }[];
+  const run = exists ? new Set(((await dataSource.query('SELECT name FROM migrations')) as { name: string }[]).map((row) => row.name)) : new Set<string>();
+  // Named as TypeORM names them when it runs them.
+  return dataSource.migrations.map((migration) => migration.name || migration.constructor.name).filter((name) => !run.has(name));
+}
+
 export async function openRuntime(config: AppConfig, logger = new JsonLogger(config.log.level), embedded?: EmbeddedOpenOptions): Promise<PlatformRuntime> {
   const connection = await openDatabaseConnection(config, embedded);
   const dataSource = appDataSource(connection, config.database.poolSize);

@@ -2,9 +2,11 @@ import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app/app.module.js';
-import { openRuntime, type PlatformRuntime } from '../app/platform-runtime.js';
+import type { DataSource } from 'typeorm';
+import { appDataSource, openRuntime, pendingMigrations, type PlatformRuntime } from '../app/platform-runtime.js';
 import { seedReferenceData } from '../app/reference-data.js';
 import { loadConfig } from '../config/app-config.js';
+import { openDatabaseConnection } from '../database/database-connection.js';
 import { commandLogger } from './command-logger.js';
 
 
@@ -26,5 +28,27 @@ export async function withPlatform<T>(
   } finally {
     if (app) await app.close();
     await runtime.close();
+  }
+}
+
+/**
+ * Runs a command that only reads (`audit verify`) on the bare database: no migration, no reference
+ * agencies, no queue and none of the services' start-up work, each of which writes, so that an
+ * auditor's read-only role is enough. A schema behind this version is refused, not read with the
+ * wrong expectations: only `windward migrate` (with a role that may change it) brings it up.
+ */
+export async function withReadOnlyDatabase<T>(run: (dataSource: DataSource) => Promise<T>): Promise<T> {
+  const connection = await openDatabaseConnection(loadConfig());
+  const dataSource = appDataSource(connection, 2);
+  try {
+    await dataSource.initialize();
+    const pending = await pendingMigrations(dataSource);
+    if (pending.length) {
+      throw new Error(`the database schema is behind this version (${pending.length} migration${pending.length === 1 ? '' : 's'} not applied, from ${pending[0]}): run \`windward migrate\` first`);
+    }
+    return await run(dataSource);
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await connection.close();
   }
 }

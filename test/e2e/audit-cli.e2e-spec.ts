@@ -11,6 +11,9 @@ function auditVerify(database: TestDatabase, anchors: string[] = []) {
   return runCli(['audit', 'verify', ...anchors.flatMap((anchor) => ['--anchor', anchor])], database.env);
 }
 
+/** PGlite has one role: what a read-only one may do is a PostgreSQL matter. */
+const postgresOnly = process.env.DATABASE_URL ? it : it.skip;
+
 describe('windward audit verify', () => {
   let platform: TestPlatform;
 
@@ -46,6 +49,26 @@ describe('windward audit verify', () => {
       { ...common, action: 'user.update', resource_type: 'User', resource_id: userId, details: expect.objectContaining({ to: { status: 'DISABLED' }, origin: byCli('user update') }) },
     ]);
     expect((await auditVerify(platform.database)).code).toBe(0);
+  }, SLOW);
+
+  postgresOnly('verifies with a database role that may only read (an auditor\'s)', async () => {
+    const { dataSource } = platform.server.runtime;
+    const url = new URL(platform.database.env.DATABASE_URL);
+    const role = `windward_reader_${randomBytes(4).toString('hex')}`;
+    const database = url.pathname.slice(1);
+    await dataSource.query(`CREATE ROLE ${role} LOGIN`);
+    try {
+      await dataSource.query(`GRANT CONNECT ON DATABASE ${database} TO ${role}`);
+      await dataSource.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+      await dataSource.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+      url.username = role;
+      const result = await runCli(['audit', 'verify'], { ...platform.database.env, DATABASE_URL: url.toString() });
+      expect(result).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^ok: \d+ events checked\nanchor: \d+:[0-9a-f]{64}\n$/) });
+    } finally {
+      // Its privileges here (and on the database) go first, or the role cannot be dropped.
+      await dataSource.query(`DROP OWNED BY ${role}`);
+      await dataSource.query(`DROP ROLE ${role}`);
+    }
   }, SLOW);
 
   it('exits 0 on an intact chain, saying how many events it checked', async () => {

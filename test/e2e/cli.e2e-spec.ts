@@ -24,6 +24,10 @@ describe('windward CLI', () => {
   });
   afterAll(() => database.drop());
 
+  it('audit verify reads only: on a database not yet migrated it says so and changes nothing', async () => {
+    expectOneLineFailure(await windward(database, ['audit', 'verify']), 1, /schema is behind this version \(\d+ migrations not applied, from \w+\): run `windward migrate`/);
+  }, SLOW);
+
   it('migrate applies the migrations, then says the database is up to date', async () => {
     const first = await windward(database, ['migrate']);
     expect(first.code).toBe(0);

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { openUnderKey, sealUnderKey, secretRowKeys } from '../crypto/keyed-seal.js';
 
 /**
@@ -168,6 +168,15 @@ export class ConsoleSessions {
     const [, affected] = (await this.dataSource.query('DELETE FROM console_sessions WHERE id_hash = $1', [sessionSecrets(id).idHash])) as [unknown[], number];
     return affected > 0;
   }
+}
+
+/**
+ * Ends every console session of a user, in the caller's transaction: a disabled account's sessions
+ * must not come back to life if it is enabled again (each request re-checks the account, but the
+ * session itself would otherwise outlive the disabling).
+ */
+export async function endSessionsOf(manager: EntityManager, userId: string): Promise<void> {
+  await manager.query('DELETE FROM console_sessions WHERE user_id = $1', [userId]);
 }
 
 /** Constant-time comparison of a presented CSRF token with the session's. */

@@ -5,6 +5,7 @@ import { AgencyEntity } from '../agencies/agency.entity.js';
 
 import { AuditService, SYSTEM_AUDIT_ACTOR, auditBy, type AuditActor } from '../audit/audit.service.js';
 import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from '../auth/access-changes.js';
+import { endSessionsOf } from '../auth/console-sessions.js';
 import { canonicalEmail } from '../auth/email-identity.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
 import { textProblem } from '../graphql/input-guard.js';
@@ -149,6 +150,7 @@ export class UsersService {
     if (changed.length === 0) return { user, changed };
     await this.users.manager.transaction(async (manager) => {
       await manager.update(UserEntity, { id: user.id }, next);
+      if (next.status === 'DISABLED') await endSessionsOf(manager, user.id);
       await this.audit.append(manager, auditBy(by, user.agencyCode, {
         action: 'user.update', resourceType: 'User', resourceId: user.id, resourceAgency: next.agencyCode ?? user.agencyCode, fields: changed,
         details: { from: { roles: user.roles, agency: user.agencyCode, status: user.status }, to: next },

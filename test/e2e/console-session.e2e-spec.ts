@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { jest } from '@jest/globals';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { OidcLoginService } from '../../src/console/oidc-login.service.js';
+import { UsersService } from '../../src/users/users.service.js';
 
 const ME = '{ me { email agency { code } } }';
 
@@ -167,6 +168,20 @@ describe('console sessions', () => {
     expect(revoked.errors).toBeUndefined();
     const after = await gqlWithCookie(platform, session, ME);
     expect(after.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('disabling the user ends their sessions for good: enabled again, they sign in afresh', async () => {
+    const user = await platform.userWithKey('JM', ['ELO']);
+    const session = await signIn(platform, user.key);
+    const users = platform.server.app.get(UsersService); // `windward user update --status …`
+    await users.update(user.email, { status: 'DISABLED' });
+    expect((await gqlWithCookie(platform, session, ME)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    await users.update(user.email, { status: 'ACTIVE' });
+    expect((await gqlWithCookie(platform, session, ME)).body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await platform.http().get('/session').set('cookie', session.cookie)).status).toBe(401);
+    // The key itself was not revoked: a new sign-in works.
+    const again = await signIn(platform, user.key);
+    expect((await gqlWithCookie(platform, again, ME)).body.data.me.email).toBe(user.email);
   });
 
   it("lets an agency administrator manage only their own agency's users and keys", async () => {

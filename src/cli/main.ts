@@ -173,4 +173,13 @@ async function fail(error: unknown): Promise<never> {
   process.exit(1);
 }
 
+// A reader that stops early (`windward … | head -2`) closes the pipe: that ends the command quietly,
+// as it does for other tools, rather than with an unhandled 'error' event and its stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 program.parseAsync(process.argv).catch(fail);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,4 +39,19 @@ describe('CLI start-up', () => {
     expect(modules.some((url) => url.endsWith('/dist/src/cli/main.js'))).toBe(true); // the log works
     expect(modules.filter((url) => HEAVY.test(url))).toEqual([]);
   });
+
+  it('ends quietly when its reader has closed the pipe (`| head -1`), with no stack trace', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'windward-pipe-'));
+    const { NODE_OPTIONS: _jestOptions, ...env } = process.env;
+    try {
+      const child = spawn(process.execPath, [CLI, 'keygen', '--agency', 'JM', '--out', dir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      child.stdout.destroy(); // the reader is gone before the first line
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -108,6 +108,8 @@ export interface SocketHeaders {
   authorization?: string;
   cookie?: string;
   'x-csrf-token'?: string;
+  /** Whether the browser came over HTTPS, as the proxy in front says: which session cookie to read. */
+  'x-forwarded-proto'?: string;
 }
 
 /**
@@ -148,7 +150,13 @@ function socketHeaders(ctx: SocketContext): SocketHeaders {
   const request = (ctx.extra as { request?: { headers?: Record<string, string | string[] | undefined> } } | undefined)?.request;
   const cookie = request?.headers?.cookie;
   const csrf = ctx.connectionParams?.csrfToken;
-  return { cookie: typeof cookie === 'string' ? cookie : undefined, 'x-csrf-token': typeof csrf === 'string' ? csrf : undefined };
+  // Behind HTTPS the cookie is the __Host- one, read only when the proxy says HTTPS (sessionIdOf).
+  const proto = request?.headers?.['x-forwarded-proto'];
+  return {
+    cookie: typeof cookie === 'string' ? cookie : undefined,
+    'x-csrf-token': typeof csrf === 'string' ? csrf : undefined,
+    'x-forwarded-proto': typeof proto === 'string' ? proto : undefined,
+  };
 }
 
 /**

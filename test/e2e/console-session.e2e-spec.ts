@@ -229,6 +229,38 @@ describe('console sessions', () => {
     expect(await open({ csrfToken: 'nope' })).toBe(4403);
   });
 
+  it('behind an HTTPS proxy takes the __Host- cookie on WebSockets too, for the connection and each operation', async () => {
+    const signedIn = await platform.http().post('/session').set('x-forwarded-proto', 'https').set('content-type', 'application/json').send({ apiKey: jm.key });
+    const id = /^__Host-ww_session=([^;]+)/.exec(String(signedIn.headers['set-cookie']))![1];
+    const url = `${platform.server.url.replace(/^http/, 'ws')}/graphql`;
+    const ask = (cookie: string) =>
+      new Promise<{ email?: string; closed?: number }>((resolve) => {
+        const client = createClient({
+          url,
+          retryAttempts: 0,
+          lazy: false,
+          onNonLazyError: () => {},
+          connectionParams: { csrfToken: signedIn.body.csrfToken },
+          webSocketImpl: class extends WebSocket {
+            constructor(address: string, protocols?: string | string[]) {
+              super(address, protocols, { headers: { cookie, 'x-forwarded-proto': 'https' } });
+            }
+          },
+          on: { closed: (event) => resolve({ closed: (event as { code: number }).code }) },
+        });
+        client.subscribe<{ me: { email: string } }>({ query: ME }, {
+          next: (result) => {
+            resolve({ email: result.data?.me.email });
+            void client.dispose();
+          },
+          error: () => resolve({}),
+          complete: () => undefined,
+        });
+      });
+    expect(await ask(`__Host-ww_session=${id}`)).toEqual({ email: jm.email });
+    expect(await ask(`ww_session=${id}`)).toEqual({ closed: 4403 });
+  });
+
   it("signing out closes the session's open WebSocket at once (4403), and the cookie cannot open another", async () => {
     const session = await signIn(platform, jm.key);
     const url = `${platform.server.url.replace(/^http/, 'ws')}/graphql`;

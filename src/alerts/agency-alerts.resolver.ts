@@ -13,7 +13,7 @@ export class AgencyAlertsResolver {
 
   @Allow('AGENCY_ADMIN', 'PLATFORM_ADMIN')
   @Query(() => AgencyAlertConnectionModel, {
-    description: "Alerts made in your agency (a platform administrator: in any agency, or in `agency`), newest first: owner, webhook host and state; never a filter, and a match time only for a report you may read",
+    description: "Alerts made in your agency (a platform administrator: in any agency, or in `agency`), newest first: owner, webhook host and state; never its filter or anything of what it matched",
   })
   async agencyAlerts(
     @Ctx() ctx: RequestContext,

@@ -103,7 +103,7 @@ export class AgencyAlerts {
       createdAt: alert.createdAt,
       webhookHost: webhookHost(alert),
       active: alert.active,
-      brokenAt: alert.brokenAt,
+      broken: alert.brokenAt !== null,
       running: running.has(alert.id),
     }));
   }

@@ -46,8 +46,10 @@ export class AgencyAlertModel {
   @Field() createdAt: Date;
   @Field(() => String, { nullable: true, description: 'The host of its webhook URL; null without a webhook' }) webhookHost: string | null;
   @Field({ description: 'False once its owner deleted it or an administrator stopped it' }) active: boolean;
-  @Field(() => Date, { nullable: true, description: 'When it was found broken (its filter can no longer be evaluated, or its owner moved agency)' })
-  brokenAt: Date | null;
+  // Whether, not when: it breaks in the match job of whatever report comes next, one the
+  // administrator may not read, so its time would date that report.
+  @Field({ description: 'Whether it was found broken (its filter can no longer be evaluated, or its owner moved agency)' })
+  broken: boolean;
   @Field({
     description:
       'Whether a new matching report would be delivered now: active, not broken, and its owner could still sign in themselves (an active user with an API key of their own or a bound OIDC identity) in the agency it was made in',

@@ -22,7 +22,7 @@ export class SeizureSubscriptionsResolver {
     description: 'New and newly released reports that you may see and that match the filter (low grades excepted)',
     // Field resolvers of each delivered report run with the context it was checked with.
     resolve(this: void, event: SeizureReported, _args: unknown, context: { req: SubscriptionRequest }): SeizureView {
-      context.req.windward = event.ctx;
+      context.req.windward = { ...event.ctx }; // a context per push: no loader serves one push what an earlier one read
       return event.view;
     },
   })

@@ -45,10 +45,12 @@ export class OperationsService {
     if (!isUuid(id)) return Promise.resolve(null);
     let loader = this.loaders.get(ctx);
     if (!loader) {
+      // Batched, not cached: a document that links a report and then closes its operation reads
+      // the operation as it is now at each step.
       loader = new DataLoader(async (ids) => {
         const found = new Map((await this.byIds(ctx, ids)).map((operation) => [operation.id, operation]));
         return ids.map((wanted) => found.get(wanted) ?? null);
-      });
+      }, { cache: false });
       this.loaders.set(ctx, loader);
     }
     return loader.load(id.toLowerCase());

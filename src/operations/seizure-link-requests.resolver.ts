@@ -29,7 +29,9 @@ export class SeizureLinkRequestsResolver {
   @Subscription(() => SeizureLinkRequestModel, {
     description: "The alert a lead's link request raises: new requests for your agency's reports, for its ELOs and administrators",
     resolve(this: void, alert: LinkRequestAlert, _args: unknown, context: { req: { windward?: RequestContext } }): SeizureLinkRequestEntity {
-      context.req.windward = alert.ctx; // field resolvers run as the subscriber
+      // Field resolvers run as the subscriber; a context of its own per push, so no per-request
+      // loader serves one push what it read for an earlier one.
+      context.req.windward = { ...alert.ctx };
       return alert.request;
     },
   })

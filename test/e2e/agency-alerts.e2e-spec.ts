@@ -20,7 +20,7 @@ import { waitFor } from '../support/wait-for.js';
  */
 const AGENCY_ALERTS = `query($agency: String, $includeStopped: Boolean, $first: Int, $after: String) {
   agencyAlerts(agency: $agency, includeStopped: $includeStopped, first: $first, after: $after) {
-    edges { cursor node { id name agencyCode ownerId ownerEmail createdAt webhookHost active brokenAt running } }
+    edges { cursor node { id name agencyCode ownerId ownerEmail createdAt webhookHost active broken running } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -36,7 +36,7 @@ interface AgencyAlert {
   createdAt: string;
   webhookHost: string | null;
   active: boolean;
-  brokenAt: string | null;
+  broken: boolean;
   running: boolean;
 }
 
@@ -142,7 +142,7 @@ describe('agency administrators and their agency’s alerts', () => {
     const seen = await find(kyAdmin.key, alert.id);
     expect(seen).toEqual({
       id: alert.id, name: 'Listed', agencyCode: 'KY', ownerId: officer.userId, ownerEmail: officer.email, createdAt: expect.any(String),
-      webhookHost: host, active: true, brokenAt: null, running: true,
+      webhookHost: host, active: true, broken: false, running: true,
     });
     const raw = JSON.stringify((await platform.gql(kyAdmin.key, AGENCY_ALERTS, { first: 200 })).data);
     for (const hidden of [`listed${marker}`, `${marker}-token`, alert.webhookSecret]) expect(raw).not.toContain(hidden);

@@ -167,6 +167,21 @@ describe('operations: lifecycle and its access consequences', () => {
     expect(Object.values(tt.data!)).toEqual(reports.map(() => null));
   });
 
+  it('reads an operation afresh at each step of a document that changes it', async () => {
+    const id = (await platform.gql<{ createOperation: { id: string } }>(k.jio, CREATE, {
+      i: { codeName: 'Steps', focus: 'Firearms', tlp: 'AMBER', startsAt: '2026-10-01T00:00:00Z', endsAt: '2026-12-20T00:00:00Z', participants: ['JM'] },
+    })).data!.createOperation.id;
+    await platform.gql(k.jio, STATUS, { id, s: 'ACTIVE' });
+    const [first, second] = [await submitSeizure(platform, k.jio, { tlp: 'GREEN', country: 'JM' }), await submitSeizure(platform, k.jio, { tlp: 'GREEN', country: 'JM' })];
+    const steps = await platform.gql<{ a: { operation: { status: string } }; b: { status: string }; c: { operation: { status: string } } }>(k.jio, `mutation($o: ID!, $s1: ID!, $s2: ID!) {
+      a: linkSeizureToOperation(operationId: $o, seizureId: $s1) { operation { status } }
+      b: setOperationStatus(operationId: $o, status: FOLLOW_UP) { status }
+      c: linkSeizureToOperation(operationId: $o, seizureId: $s2) { operation { status } }
+    }`, { o: id, s1: first.id, s2: second.id });
+    expect(steps.errors).toBeUndefined();
+    expect([steps.data!.a.operation.status, steps.data!.b.status, steps.data!.c.operation.status]).toEqual(['ACTIVE', 'FOLLOW_UP', 'FOLLOW_UP']);
+  });
+
   it('audits every operation change', async () => {
     const events = await platform.server.runtime.dataSource.getRepository(AuditEventEntity).findBy({ resourceId: operationId });
     expect(events.map((e) => e.action).sort()).toEqual(['operation.create', 'operation.set-status', 'operation.set-status', 'operation.set-status']);

@@ -101,7 +101,8 @@ export class ApiKeysService {
       if (problem) throw new BadUserInputError(`label ${problem}`, ['label']);
     }
     const now = options.now ?? new Date();
-    const expiresAt = options.ttl !== undefined ? new Date(now.getTime() + parseTtl(options.ttl)) : null;
+    // An empty TTL means none, as it always did for API clients (the CLI refuses `--ttl ""`).
+    const expiresAt = options.ttl ? new Date(now.getTime() + parseTtl(options.ttl)) : null;
     const identity = canonicalEmail(email.trim());
     const user = identity.ok ? await this.users.findOneBy({ email: identity.address }) : null;
     if (!user) throw new NotFoundError(`User ${email}`);

@@ -173,12 +173,12 @@ async function fail(error: unknown): Promise<never> {
   process.exit(1);
 }
 
-// A reader that stops early (`windward … | head -2`) closes the pipe: that ends the command quietly,
-// as it does for other tools, rather than with an unhandled 'error' event and its stack trace.
+// A reader that stops early (`windward … | head -2`) closes the pipe: what is left to print is
+// dropped and the command goes on to its own exit code (a broken audit chain still exits 1),
+// rather than ending with an unhandled 'error' event and its stack trace.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
   });
 }
 

@@ -7,7 +7,7 @@ import { AuditService, SYSTEM_AUDIT_ACTOR, auditBy, type AuditActor } from '../a
 import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from '../auth/access-changes.js';
 import { endSessionsOf } from '../auth/console-sessions.js';
 import { canonicalEmail } from '../auth/email-identity.js';
-import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
+import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
 import { textProblem } from '../graphql/input-guard.js';
 import { USER_STATUSES, UserEntity, type UserStatus } from './user.entity.js';
 import { ROLES, type Role } from '../access/attributes.js';
@@ -57,8 +57,8 @@ export class UsersService {
 
   /**
    * An operator's `windward user create`: creates the user, its `user.create` event committed with
-   * it, or finds the same user again (idempotent on email). An existing user of another agency or
-   * with other roles is a CONFLICT and nothing changes: `update` is how those change, audited as such.
+   * it, or finds the user with that email again (idempotent on email, whatever agency and roles were
+   * asked for: nothing changes, `update` is how those change, audited as such).
    */
   async create(input: CreateUserInput, by: AuditActor): Promise<{ user: UserEntity; created: boolean }> {
     const { email, roles, agencyCode, displayName } = await this.checked(input);
@@ -79,12 +79,8 @@ export class UsersService {
       return id;
     });
     if (inserted) return { user: await this.users.findOneByOrFail({ id: inserted }), created: true };
-    const existing = await this.users.findOneByOrFail({ email });
-    if (existing.agencyCode !== agencyCode) throw new ConflictError(`${email} already exists in agency ${existing.agencyCode}; nothing changed`);
-    if ([...existing.roles].sort().join() !== [...roles].sort().join()) {
-      throw new ConflictError(`${email} already exists with roles ${existing.roles.join(',')}, not ${roles.join(',')}; nothing changed: \`windward user update\` changes roles`);
-    }
-    return { user: existing, created: false };
+    // Idempotent on email (the CLI contract): the existing user, unchanged whatever was asked.
+    return { user: await this.users.findOneByOrFail({ email }), created: false };
   }
 
   /**

@@ -73,6 +73,10 @@ describe('API keys an administrator issues for someone else', () => {
     const issue = (ttl: string) => platform.gql<{ createApiKey: { id: string } }>(ttAdmin.key, 'mutation($u: ID!, $t: String) { createApiKey(userId: $u, ttl: $t, label: "car") { id } }', { u: officer.userId, t: ttl });
     const tooLong = await issue('999999w');
     expect(tooLong.errors![0]).toMatchObject({ message: expect.stringMatching(/^TTL "999999w" is longer than 3650d/), extensions: { code: 'BAD_USER_INPUT', fields: ['ttl'] } });
+    // An empty TTL is none, as it always was for API clients.
+    const forever = await platform.gql<{ createApiKey: { expiresAt: string | null } }>(ttAdmin.key, 'mutation($u: ID!) { createApiKey(userId: $u, ttl: "") { expiresAt } }', { u: officer.userId });
+    expect(forever.errors).toBeUndefined();
+    expect(forever.data!.createApiKey.expiresAt).toBeNull();
     const issued = await issue('30d');
     expect(issued.errors).toBeUndefined();
     const id = issued.data!.createApiKey.id;

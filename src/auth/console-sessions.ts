@@ -3,6 +3,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { openUnderKey, sealUnderKey, secretRowKeys } from '../crypto/keyed-seal.js';
+import { UnauthenticatedError } from '../errors/domain-error.js';
 
 /**
  * The cookie that carries a console session id (HttpOnly, SameSite=Strict, Path=/). Over HTTPS it
@@ -123,10 +124,15 @@ export class ConsoleSessions {
     const id = randomBytes(32).toString('base64url');
     const { idHash, sealKey, csrfToken } = sessionSecrets(id);
     const expiresAt = new Date(Math.min(at + SESSION_MAX_MS, notAfter?.getTime() ?? Infinity));
-    await this.dataSource.query(
-      'INSERT INTO console_sessions (id_hash, user_id, credential, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)',
+    // Only for an active user, whose row is share-locked: a sign-in racing the user's disabling
+    // waits for it and opens nothing, rather than leaving a session behind the one it deleted.
+    const inserted = (await this.dataSource.query(
+      `INSERT INTO console_sessions (id_hash, user_id, credential, created_at, last_seen_at, expires_at)
+       SELECT $1, u.id, $3, $4, $4, $5 FROM users u WHERE u.id = $2 AND u.status = 'ACTIVE' FOR SHARE OF u
+       RETURNING id_hash`,
       [idHash, userId, sealUnderKey(sealKey, sessionRowContext(idHash, userId, expiresAt), JSON.stringify(credential)), new Date(at), expiresAt],
-    );
+    )) as unknown[];
+    if (inserted.length === 0) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
     // The user's other sessions beyond the limit, least recently used first; never the new one.
     await this.dataSource.query(
       `DELETE FROM console_sessions WHERE id_hash IN (

@@ -170,4 +170,26 @@ describe('console sessions in the database', () => {
     await expect(replicaA.lookup(behind.id)).resolves.not.toBeNull();
     void newest;
   });
+
+  // A lock wait needs two sessions of the database: PGlite has one.
+  (process.env.DATABASE_URL ? it : it.skip)('opens nothing for a sign-in that races the user being disabled', async () => {
+    const user = await platform.userWithKey('JM', ['ELO']);
+    const disabling = platform.server.runtime.dataSource.createQueryRunner();
+    await disabling.connect();
+    await disabling.startTransaction();
+    try {
+      // What `user update --status DISABLED` does, held open: the user's row is locked, its sessions deleted.
+      await disabling.query("UPDATE users SET status = 'DISABLED' WHERE id = $1", [user.userId]);
+      await disabling.query('DELETE FROM console_sessions WHERE user_id = $1', [user.userId]);
+      const signingIn = replicaA.open(credential(user.key), user.userId);
+      signingIn.catch(() => undefined); // settled below
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the sign-in now waits for the user's row
+      await disabling.commitTransaction();
+      await expect(signingIn).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      expect(await rowsOf(user.userId)).toEqual([]);
+    } finally {
+      if (disabling.isTransactionActive) await disabling.rollbackTransaction();
+      await disabling.release();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { DataSource, type MigrationInterface } from 'typeorm';
 import type { DatabaseConnection } from './database-connection.js';
+import { GuardedClient } from './pg-client.js';
 
 export interface DataSourceOptions {
   connection: DatabaseConnection;
@@ -29,6 +30,7 @@ export function createDataSource(options: DataSourceOptions, entities: readonly 
     migrationsRun: false,
     logging: false,
     extra: {
+      Client: GuardedClient,
       max: poolSize,
       application_name: 'windward',
       // Named statements (ReadStatements) are planned for their values on every execution, as

@@ -1,6 +1,7 @@
 import { Queue, Worker, createPostgresBackend, runMigrations, withBackend, type Processor, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { GuardedClient } from '../database/pg-client.js';
 
 export const QUEUE_NAME = 'windward';
 export const BULLMQ_SCHEMA = 'bullmq';
@@ -47,6 +48,7 @@ async function openBackend(options: { redisUrl?: string; redisPrefix?: string; p
   }
   const pool = new pg.Pool({
     ...options.pg,
+    Client: GuardedClient, // BullMQ checks clients out without an 'error' listener
     max: 8,
     application_name: 'windward-queue',
     // Awaited by the pool before it hands the connection out: a SET sent from the 'connect' event

@@ -56,14 +56,18 @@ export async function pendingMigrations(dataSource: DataSource): Promise<string[
   return dataSource.migrations.map((migration) => migration.name || migration.constructor.name).filter((name) => !run.has(name));
 }
 
+/** `embedded`: how this process shares an embedded DATA_DIR (by default, as a command). */
 export async function openRuntime(config: AppConfig, logger = new JsonLogger(config.log.level), embedded?: EmbeddedOpenOptions): Promise<PlatformRuntime> {
-  const connection = await openDatabaseConnection(config, embedded);
+  const connection = await openDatabaseConnection(config, { command: 'windward', role: 'command', ...embedded, logger: embedded?.logger ?? logger });
   const dataSource = appDataSource(connection, config.database.poolSize);
   try {
     await dataSource.initialize();
     const appliedMigrations = await applyMigrations(dataSource);
     for (const name of appliedMigrations) logger.event('info', 'migration applied', { migration: name });
     const queue = await openQueueBackend({ redisUrl: config.redis.url, redisPrefix: config.redis.prefix, pg: connection.pg });
+    // PGlite has one session, so the advisory locks that keep two processes' migrations apart do
+    // not: others wait until this process has applied them (ours and BullMQ's), then find none.
+    connection.embedded?.admitClients();
     const outage = new DatabaseOutage(logger, () => dataSource.query('SELECT 1'));
     return {
       config,

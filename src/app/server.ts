@@ -27,7 +27,10 @@ export interface ServerOptions {
   /** Runs after migrations and reference data, before the port opens (demo data, test fixtures). */
   beforeListen?: (runtime: PlatformRuntime) => Promise<void>;
   workerOptions?: Parameters<JobsService['startWorker']>[0];
-  /** `windward serve`: hold the embedded DATA_DIR alone (a second server is refused, named). */
+  /**
+   * `windward serve`: run the embedded DATA_DIR's database itself (a second server, or a worker
+   * running it, is refused and named; a command running it is waited for).
+   */
   exclusiveDataDir?: boolean;
 }
 
@@ -38,7 +41,13 @@ async function waitUntil(done: () => boolean, ms: number): Promise<void> {
 }
 
 export async function startServer(config: AppConfig, options: ServerOptions): Promise<RunningServer> {
-  const runtime = await openRuntime(config, undefined, { command: 'windward serve', exclusive: options.exclusiveDataDir ?? false });
+  const runtime = await openRuntime(config, undefined, {
+    command: 'windward serve',
+    role: options.exclusiveDataDir ? 'server' : 'command',
+    // CLI commands using its embedded database get a third of the shutdown time to finish (the
+    // HTTP drain takes at most another third), then are told it stops and fail in one line.
+    clientWaitMs: Math.floor(config.server.shutdownTimeoutMs / 3),
+  });
   const { logger, metrics } = runtime;
   let app: NestFastifyApplication | undefined;
   try {

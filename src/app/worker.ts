@@ -22,8 +22,13 @@ export interface RunningWorker {
  * /metrics on WORKER_HEALTH_PORT so that an orchestrator can tell a worker that lost its database
  * or queue from a healthy one.
  */
-export async function startWorker(config: AppConfig, logger: JsonLogger): Promise<RunningWorker> {
-  const runtime = await openRuntime(config, logger, { command: 'windward worker', exclusive: false });
+export async function startWorker(config: AppConfig, logger: JsonLogger, options: { onDatabaseHostLost?: (error: Error) => void } = {}): Promise<RunningWorker> {
+  const runtime = await openRuntime(config, logger, {
+    command: 'windward worker',
+    role: 'worker',
+    clientWaitMs: Math.floor(config.server.shutdownTimeoutMs / 3),
+    onHostLost: options.onDatabaseHostLost,
+  });
   let app: INestApplicationContext | undefined;
   try {
     app = await NestFactory.createApplicationContext(WorkerModule.forRoot(runtime), { logger: runtime.logger, abortOnError: false });

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { acquireDataDirLock, DataDirInUseError } from './data-dir-lock.js';
 
+const SERVE = { command: 'windward serve', role: 'server' } as const;
+
 describe('the DATA_DIR lock', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'windward-lock-'))));
@@ -17,18 +19,33 @@ describe('the DATA_DIR lock', () => {
   }
 
   it('is held by one process; a second taker is refused with the holder named', () => {
-    const lock = acquireDataDirLock(dir, 'windward serve');
-    expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toMatchObject({ pid: process.pid, command: 'windward serve' });
-    expect(() => acquireDataDirLock(dir, 'windward serve')).toThrow(DataDirInUseError);
-    expect(() => acquireDataDirLock(dir, 'windward serve')).toThrow(new RegExp(`pid ${process.pid}, \`windward serve\``));
+    const lock = acquireDataDirLock(dir, SERVE);
+    expect(JSON.parse(readFileSync(lockFile(), 'utf8'))).toMatchObject({ pid: process.pid, command: 'windward serve', role: 'server' });
+    expect(() => acquireDataDirLock(dir, SERVE)).toThrow(DataDirInUseError);
+    expect(() => acquireDataDirLock(dir, SERVE)).toThrow(new RegExp(`pid ${process.pid}, \`windward serve\``));
     lock.release();
     expect(existsSync(lockFile())).toBe(false);
-    acquireDataDirLock(dir, 'windward serve').release();
+    acquireDataDirLock(dir, SERVE).release();
+  });
+
+  it('names the holder by its subcommand and role, so a refusal says which command holds the directory', () => {
+    const lock = acquireDataDirLock(dir, { command: 'windward audit verify', role: 'command' });
+    const refused = (() => {
+      try {
+        acquireDataDirLock(dir, SERVE);
+      } catch (error) {
+        return error as DataDirInUseError;
+      }
+    })();
+    expect(refused).toBeInstanceOf(DataDirInUseError);
+    expect(refused!.holder).toMatchObject({ command: 'windward audit verify', role: 'command' });
+    expect(refused!.message).toContain(`(pid ${process.pid}, \`windward audit verify\`, since `);
+    lock.release();
   });
 
   it('takes over a lock left by a killed process', () => {
     writeFileSync(lockFile(), JSON.stringify({ pid: deadPid(), startTicks: '1', command: 'windward serve', host: os.hostname(), since: '2026-01-01T00:00:00Z' }));
-    const lock = acquireDataDirLock(dir, 'windward serve');
+    const lock = acquireDataDirLock(dir, SERVE);
     expect(JSON.parse(readFileSync(lockFile(), 'utf8')).pid).toBe(process.pid);
     lock.release();
   });
@@ -36,13 +53,13 @@ describe('the DATA_DIR lock', () => {
   it('takes over a lock whose pid now belongs to another process (pid reuse), and a half-written one', () => {
     if (!existsSync('/proc/self/stat')) return; // start times come from /proc
     writeFileSync(lockFile(), JSON.stringify({ pid: process.pid, startTicks: 'not-my-start', command: 'windward serve', host: os.hostname(), since: '2026-01-01T00:00:00Z' }));
-    acquireDataDirLock(dir, 'windward serve').release();
+    acquireDataDirLock(dir, SERVE).release();
     writeFileSync(lockFile(), '{"pid":12');
-    acquireDataDirLock(dir, 'windward serve').release();
+    acquireDataDirLock(dir, SERVE).release();
   });
 
   it('does not remove a lock another process took over after ours', () => {
-    const lock = acquireDataDirLock(dir, 'windward serve');
+    const lock = acquireDataDirLock(dir, SERVE);
     const other = { pid: deadPid(), startTicks: null, command: 'windward serve', host: os.hostname(), since: '2026-01-01T00:00:00Z' };
     writeFileSync(lockFile(), JSON.stringify(other));
     lock.release();

@@ -2,12 +2,22 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 
+/**
+ * What kind of process runs a data directory's database, which decides how others share it:
+ * `server` (`windward serve`) and `worker` run for long; a `command` runs until its work, and that
+ * of the processes using its database, is done.
+ */
+export type HolderRole = 'server' | 'worker' | 'command';
+
 /** Who holds a data directory: written into the lock file by the holder. */
 export interface LockHolder {
   pid: number;
   /** The holder's start time as the kernel counts it (clock ticks since boot), to tell pid reuse apart. */
   startTicks: string | null;
+  /** The whole command line's verb, e.g. `windward user create`, so that a refusal can name it. */
   command: string;
+  /** Missing in a lock written before roles existed: read as `server`, which nothing waits for. */
+  role?: HolderRole;
   host: string;
   since: string;
 }
@@ -67,12 +77,13 @@ function readHolder(file: string): LockHolder | null {
  * database of a data directory (PGlite allows one). A lock left by a process that is gone (killed,
  * or its pid now used by another program) is taken over; a live holder is named in the error.
  */
-export function acquireDataDirLock(dataDir: string, command: string): DataDirLock {
+export function acquireDataDirLock(dataDir: string, taker: { command: string; role: HolderRole }): DataDirLock {
   const file = path.join(dataDir, LOCK_FILE);
   const me: LockHolder = {
     pid: process.pid,
     startTicks: processStartTicks(process.pid),
-    command,
+    command: taker.command,
+    role: taker.role,
     host: os.hostname(),
     since: new Date().toISOString(),
   };

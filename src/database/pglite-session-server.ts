@@ -35,6 +35,7 @@ export class PGliteSessionQueue {
   private readonly listens = new ListenTracker();
   /** Channels to LISTEN on again once no transaction is open (another connection's UNLISTEN dropped them). */
   private readonly relisten = new Set<string>();
+  private readonly clearing = new Map<number, Promise<void>>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -58,10 +59,27 @@ export class PGliteSessionQueue {
     }
   }
 
-  /** A connection went away mid-exchange or mid-transaction: roll back and free the session. */
-  async clearTransactionIfNeeded(handlerId: number): Promise<void> {
+  /**
+   * A connection went away mid-exchange or mid-transaction: roll back and free the session. The
+   * socket handler calls this without awaiting it, and may call it twice for one connection (its
+   * close, then the server's stop): both get the one rollback, and it never rejects.
+   */
+  clearTransactionIfNeeded(handlerId: number): Promise<void> {
+    let clearing = this.clearing.get(handlerId);
+    if (!clearing) {
+      clearing = this.rollBack(handlerId).finally(() => this.clearing.delete(handlerId));
+      this.clearing.set(handlerId, clearing);
+    }
+    return clearing;
+  }
+
+  private async rollBack(handlerId: number): Promise<void> {
     if (this.owner !== handlerId) return;
-    if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+    try {
+      if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+    } catch {
+      // The database is closing: its transaction ends with it.
+    }
     this.owner = null;
     void this.drain();
   }
@@ -117,6 +135,8 @@ export class PGliteSessionQueue {
 export class PGliteSessionServer {
   private readonly queue: PGliteSessionQueue;
   private readonly handlers = new Set<PGLiteSocketHandler>();
+  /** Connections whose client left, until their transaction is rolled back: stop() waits for them. */
+  private readonly leaving = new Set<Promise<unknown>>();
   private server?: net.Server;
 
   constructor(
@@ -136,7 +156,14 @@ export class PGliteSessionServer {
       // The handler only needs the queue's enqueue/clear methods; its declared type is internal.
       const handler = new PGLiteSocketHandler({ queryQueue: this.queue as unknown as ConstructorParameters<typeof PGLiteSocketHandler>[0]['queryQueue'], closeOnDetach: true });
       this.handlers.add(handler);
-      const forget = () => this.handlers.delete(handler);
+      const forget = () => {
+        if (!this.handlers.delete(handler)) return;
+        // The handler detaches itself too, without waiting; this one is the same rollback, awaited.
+        // Closing (its default): after a socket error the handler's own detach may find nothing left to close.
+        const detached = handler.detach().catch(() => undefined);
+        this.leaving.add(detached);
+        void detached.finally(() => this.leaving.delete(detached));
+      };
       handler.addEventListener('close', forget);
       handler.addEventListener('error', forget);
       handler.attach(socket).catch(() => {
@@ -154,10 +181,13 @@ export class PGliteSessionServer {
     });
   }
 
+  /** Stops listening, ends every connection and waits for their transactions to be rolled back. */
   async stop(): Promise<void> {
+    const server = this.server;
+    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     for (const handler of this.handlers) await handler.detach(true);
     this.handlers.clear();
-    const server = this.server;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all(this.leaving);
+    await closed;
   }
 }

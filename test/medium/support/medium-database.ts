@@ -24,7 +24,7 @@ export async function openMediumDatabase(options: { poolSize?: number; migrate?:
   if (database.kind === 'postgres') {
     connection = { kind: 'postgres', pg: { connectionString: database.env.DATABASE_URL }, close: async () => undefined };
   } else {
-    const embedded = await openEmbeddedPostgres(database.env.DATA_DIR, { command: 'test', exclusive: true });
+    const embedded = await openEmbeddedPostgres(database.env.DATA_DIR, { command: 'test', role: 'server' });
     connection = { kind: 'embedded', pg: { host: embedded.socketDir, port: embedded.port, user: 'postgres', database: 'postgres' }, embedded, close: () => embedded.close() };
   }
   const dataSource = createDataSource({ connection, poolSize: options.poolSize ?? 4 }, ENTITIES, MIGRATIONS);

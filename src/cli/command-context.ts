@@ -7,8 +7,8 @@ import { appDataSource, openRuntime, pendingMigrations, type PlatformRuntime } f
 import { seedReferenceData } from '../app/reference-data.js';
 import { loadConfig } from '../config/app-config.js';
 import { openDatabaseConnection } from '../database/database-connection.js';
+import { commandDatabase } from './command-database.js';
 import { commandLogger } from './command-logger.js';
-
 
 /**
  * Runs a CLI command with the platform's services, then closes every connection. The reference
@@ -18,13 +18,16 @@ export async function withPlatform<T>(
   run: (app: INestApplicationContext, runtime: PlatformRuntime) => Promise<T>,
   options: { seed?: boolean } = {},
 ): Promise<T> {
-  const runtime = await openRuntime(loadConfig(), commandLogger());
+  const database = commandDatabase();
+  const runtime = await openRuntime(loadConfig(), commandLogger(), database.embedded);
   let app: INestApplicationContext | undefined;
   try {
     if (options.seed !== false) await seedReferenceData(runtime);
     // Nest's own start-up messages are noise for a command; its failures surface as our one-line error.
     app = await NestFactory.createApplicationContext(AppModule.forCommands(runtime), { logger: false, abortOnError: false });
-    return await run(app, runtime);
+    const result = await run(app, runtime);
+    database.done();
+    return result;
   } finally {
     if (app) await app.close();
     await runtime.close();
@@ -38,7 +41,8 @@ export async function withPlatform<T>(
  * wrong expectations: only `windward migrate` (with a role that may change it) brings it up.
  */
 export async function withReadOnlyDatabase<T>(run: (dataSource: DataSource) => Promise<T>): Promise<T> {
-  const connection = await openDatabaseConnection(loadConfig());
+  const database = commandDatabase();
+  const connection = await openDatabaseConnection(loadConfig(), database.embedded);
   const dataSource = appDataSource(connection, 2);
   try {
     await dataSource.initialize();
@@ -46,7 +50,9 @@ export async function withReadOnlyDatabase<T>(run: (dataSource: DataSource) => P
     if (pending.length) {
       throw new Error(`the database schema is behind this version (${pending.length} migration${pending.length === 1 ? '' : 's'} not applied, from ${pending[0]}): run \`windward migrate\` first`);
     }
-    return await run(dataSource);
+    const result = await run(dataSource);
+    database.done();
+    return result;
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
     await connection.close();

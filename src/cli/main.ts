@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { DomainError } from '../errors/domain-error.js';
+import { nameCommand } from './command-database.js';
 import { registerKeyCommands, registerKeyRegisterCommand } from './commands/keys.js';
+import { fail } from './fail.js';
 import { print } from './print.js';
 
 /*
@@ -21,6 +22,12 @@ const program = new Command('windward')
   .description('Windward: secure intelligence exchange for customs enforcement networks')
   .exitOverride((error) => {
     process.exit(error.exitCode === 0 ? 0 : 2);
+  })
+  // The whole verb (`windward user create`), for the DATA_DIR lock and whoever it makes wait.
+  .hook('preAction', (_program, action) => {
+    const words: string[] = [];
+    for (let command: Command | null = action; command; command = command.parent) words.unshift(command.name());
+    nameCommand(words.join(' '));
   });
 
 program
@@ -144,34 +151,6 @@ program
 registerKeyCommands(program, print);
 // key register: talks to a running server over GraphQL (proof of possession of the private key).
 registerKeyRegisterCommand(program, print);
-
-/**
- * A message as one line of plain text: control characters that came from the input (a newline in
- * an option's value, a terminal escape) are shown escaped, never acted on.
- */
-function oneLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** One line on stderr, no stack trace; exit 1 (2 for a bad configuration or usage). */
-async function fail(error: unknown): Promise<never> {
-  // Loaded only now: the configuration brings zod and YAML, which the light commands do without.
-  const { ConfigError } = await import('../config/app-config.js');
-  if (error instanceof ConfigError) {
-    process.stderr.write(`windward: ${oneLine(error.message)}\n`);
-    process.exit(2);
-  }
-  if (error instanceof DomainError) {
-    process.stderr.write(`windward: ${oneLine(error.message)} (${error.code})\n`);
-    process.exit(1);
-  }
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  const { commandLogger } = await import('./command-logger.js');
-  commandLogger().event('debug', 'command failed', { error: message });
-  process.stderr.write(`windward: ${oneLine(message)}\n`);
-  process.exit(1);
-}
 
 // A reader that stops early (`windward … | head -2`) closes the pipe: what is left to print is
 // dropped and the command goes on to its own exit code (a broken audit chain still exits 1),

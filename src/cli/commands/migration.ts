@@ -5,6 +5,8 @@ import { appDataSource, applyMigrations } from '../../app/platform-runtime.js';
 import { configDir, loadConfig } from '../../config/app-config.js';
 import { openDatabaseConnection } from '../../database/database-connection.js';
 import { schemaDrift } from '../../database/schema-drift.js';
+import { commandDatabase } from '../command-database.js';
+import { commandLogger } from '../command-logger.js';
 import type { Print } from '../print.js';
 
 /*
@@ -15,11 +17,14 @@ import type { Print } from '../print.js';
 
 /** Opens the configured database with the app's entities and migrations, runs `work`, closes it. */
 async function withDataSource<T>(work: (dataSource: DataSource) => Promise<T>): Promise<T> {
-  const connection = await openDatabaseConnection(loadConfig());
+  const database = commandDatabase();
+  const connection = await openDatabaseConnection(loadConfig(), { ...database.embedded, logger: commandLogger() });
   const dataSource = appDataSource(connection, 2);
   try {
     await dataSource.initialize();
-    return await work(dataSource);
+    const result = await work(dataSource);
+    database.done();
+    return result;
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
     await connection.close();

@@ -10,7 +10,15 @@ export async function worker(): Promise<void> {
     const config = loadConfig();
     const logger = new JsonLogger(config.log.level);
     jsonProcessOutput(logger);
-    const running = await startWorker(config, logger);
+    // Using a server's embedded database, and it stopped: exit so that a restart policy starts
+    // this worker again, to run the database itself or use the next server's. Its unfinished jobs
+    // are retried.
+    const running = await startWorker(config, logger, {
+      onDatabaseHostLost: (error) => {
+        logger.event('error', 'the embedded database went away', { reason: error.message });
+        process.exit(1);
+      },
+    });
     closeOnSignal(logger, () => running.close(), config.server.shutdownTimeoutMs);
   } catch (error) {
     failStart(error);

@@ -1,0 +1,29 @@
+import { DomainError } from '../errors/domain-error.js';
+
+/**
+ * A message as one line of plain text: control characters that came from the input (a newline in
+ * an option's value, a terminal escape) are shown escaped, never acted on.
+ */
+function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** One line on stderr, no stack trace; exit 1 (2 for a bad configuration or usage). */
+export async function fail(error: unknown): Promise<never> {
+  // Loaded only now: the configuration brings zod and YAML, which the light commands do without.
+  const { ConfigError } = await import('../config/app-config.js');
+  if (error instanceof ConfigError) {
+    process.stderr.write(`windward: ${oneLine(error.message)}\n`);
+    process.exit(2);
+  }
+  if (error instanceof DomainError) {
+    process.stderr.write(`windward: ${oneLine(error.message)} (${error.code})\n`);
+    process.exit(1);
+  }
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const { commandLogger } = await import('./command-logger.js');
+  commandLogger().event('debug', 'command failed', { error: message });
+  process.stderr.write(`windward: ${oneLine(message)}\n`);
+  process.exit(1);
+}

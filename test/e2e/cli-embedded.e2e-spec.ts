@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { CLI_TIMEOUT, requireBuiltCli, runCli } from '../support/cli.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CLI_TIMEOUT, requireBuiltCli, runCli, type CliResult } from '../support/cli.js';
+import { startServeProcess } from '../support/serve-process.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 /*
@@ -40,4 +44,115 @@ describe('windward CLI next to a running server on the embedded database', () =>
     expect(response.errors).toBeUndefined();
     expect(response.data!.me).toEqual({ email, roles: ['ANALYST'], agency: { code: 'JM' } });
   }, SLOW);
+});
+
+/** Neither a stack trace nor Node's report of an unhandled 'error' event, on either stream. */
+function expectNoCrash(result: CliResult): void {
+  for (const text of [result.stdout, result.stderr]) {
+    expect(text).not.toMatch(/\n\s+at /);
+    expect(text).not.toMatch(/Unhandled 'error' event|node:events/);
+  }
+}
+
+describe('windward CLI commands run at once on the embedded database, no server running', () => {
+  let database: TestDatabase | undefined;
+
+  beforeAll(async () => {
+    if (process.env.DATABASE_URL) return; // the cases below are skipped
+    database = await createTestDatabase();
+  });
+  afterAll(() => database?.drop());
+
+  // Whichever command takes windward.lock first runs PGlite and serves it to the others on its
+  // socket: it must keep serving them until they are done, not stop when its own work is.
+  embeddedOnly('all succeed, and each user they created exists', async () => {
+    const env = database!.env;
+    const emails = [1, 2, 3].map((i) => `c${i}-${randomBytes(3).toString('hex')}@jm.test`);
+    const create = () => Promise.all(emails.map((email) => runCli(['user', 'create', '--agency', 'JM', '--email', email, '--roles', 'ELO'], env)));
+
+    const created = await create();
+    for (const result of created) expectNoCrash(result);
+    expect(created.map((result) => ({ code: result.code, errors: result.errorLines.filter((line) => !line.includes('PLATFORM_KEY_PASSPHRASE')) }))).toEqual(emails.map(() => ({ code: 0, errors: [] })));
+    expect(created.map((result) => result.lines[0])).toEqual(emails.map((email) => expect.stringMatching(new RegExp(`^created: ${email} \\(JM; ELO\\)`))));
+
+    // Once more, at once again: every one finds its user.
+    const again = await create();
+    for (const result of again) expectNoCrash(result);
+    expect(again.map((result) => ({ code: result.code, line: result.lines[0] }))).toEqual(emails.map((email) => ({ code: 0, line: expect.stringMatching(new RegExp(`^exists: ${email} `)) })));
+  }, SLOW * 2);
+});
+
+async function waitFor(done: () => boolean, what: string, ms = 120_000): Promise<void> {
+  for (const end = Date.now() + ms; !done(); await new Promise((resolve) => setTimeout(resolve, 100))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
+/** Who holds the data directory now, as its lock says (null while nobody does). */
+function lockHolder(dataDir: string): { pid: number; command: string } | null {
+  try {
+    return JSON.parse(readFileSync(path.join(dataDir, 'windward.lock'), 'utf8')) as { pid: number; command: string };
+  } catch {
+    return null;
+  }
+}
+
+/** The stderr lines a command's failure is judged by: the development passphrase warning aside. */
+const errorsOf = (result: CliResult) => result.errorLines.filter((line) => !line.includes('PLATFORM_KEY_PASSPHRASE'));
+
+describe('windward serve and CLI commands on one embedded DATA_DIR', () => {
+  let database: TestDatabase | undefined;
+
+  beforeAll(async () => {
+    if (process.env.DATABASE_URL) return; // the cases below are skipped
+    database = await createTestDatabase();
+  });
+  afterAll(() => database?.drop());
+
+  embeddedOnly('serve started while a command runs the database waits for it, naming it, then starts; on SIGTERM it lets a command using it finish', async () => {
+    const env = { ...database!.env, SHUTDOWN_TIMEOUT_MS: '120000' };
+    const demo = runCli(['demo'], env);
+    await waitFor(() => lockHolder(database!.env.DATA_DIR)?.command === 'windward demo', 'demo to hold the data directory');
+    let demoDone = false;
+    void demo.then(() => (demoDone = true));
+    const server = await startServeProcess(env);
+    try {
+      // Before: refused, "in use by another Windward process (pid …, `windward`, …)".
+      expect(server.stdout()).toMatch(/"msg":"waiting for `windward demo` \(pid \d+\) to finish with DATA_DIR"/);
+      expect(demoDone).toBe(true);
+      const first = await demo;
+      expectNoCrash(first);
+      expect({ code: first.code, errors: errorsOf(first) }).toEqual({ code: 0, errors: [] });
+
+      // A command using the server's database when the server is told to stop: it finishes.
+      const again = runCli(['demo'], env);
+      await waitFor(() => /"msg":"another Windward process uses the embedded database","pid":\d+,"command":"windward demo"/.test(server.stdout()), 'demo to use the server');
+      server.child.kill('SIGTERM');
+      const second = await again;
+      expectNoCrash(second);
+      expect({ code: second.code, errors: errorsOf(second), last: second.lines.at(-1) }).toEqual({ code: 0, errors: [], last: expect.stringMatching(/^demo operation: /) });
+      expect(await server.exited).toBe(0);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  }, SLOW * 2);
+
+  embeddedOnly('a command whose server dies under it fails in one line, and succeeds when run again', async () => {
+    const env = database!.env;
+    const server = await startServeProcess(env);
+    const email = `k-${randomBytes(3).toString('hex')}@jm.test`;
+    const args = ['user', 'create', '--agency', 'JM', '--email', email, '--roles', 'ELO'];
+    const cut = runCli(args, env);
+    try {
+      await waitFor(() => /"msg":"another Windward process uses the embedded database","pid":\d+,"command":"windward user create"/.test(server.stdout()), 'user create to use the server');
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+    const result = await cut;
+    expectNoCrash(result);
+    expect({ code: result.code, errors: errorsOf(result) }).toEqual({ code: 1, errors: [expect.stringMatching(/^windward: the embedded database in .* went away: `windward serve` \(pid \d+\), which ran it, stopped before this command finished/)] });
+
+    const rerun = await runCli(args, env);
+    expect({ code: rerun.code, line: rerun.lines[0] }).toEqual({ code: 0, line: expect.stringMatching(new RegExp(`^(created|exists): ${email} `)) });
+  }, SLOW * 2);
 });

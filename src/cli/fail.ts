@@ -9,8 +9,16 @@ function oneLine(message: string): string {
   return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** One line on stderr, no stack trace; exit 1 (2 for a bad configuration or usage). */
+let failing = false;
+
+/**
+ * One line on stderr, no stack trace; exit 1 (2 for a bad configuration or usage). Only the first
+ * failure is reported: losing the embedded database's host is reported as it happens, and the
+ * broken query it causes may arrive here a moment later.
+ */
 export async function fail(error: unknown): Promise<never> {
+  if (failing) return new Promise<never>(() => undefined); // the first report ends the process
+  failing = true;
   // Loaded only now: the configuration brings zod and YAML, which the light commands do without.
   const { ConfigError } = await import('../config/app-config.js');
   if (error instanceof ConfigError) {

@@ -49,7 +49,7 @@ describe('embedded database leases', () => {
     server.admit();
     const lease = await client(2);
     expect(lease?.host).toEqual(HOST);
-    lease!.release();
+    await lease!.release();
     await server.close(1000);
   });
 
@@ -66,9 +66,9 @@ describe('embedded database leases', () => {
     await until(() => waitedFor.length > 0 && clients.length === 2);
     expect(waitedFor).toEqual([[expect.objectContaining({ pid: 2 }), expect.objectContaining({ pid: 3 })]]);
     expect(clients).toEqual([{ pid: 2, command: 'windward user create #2' }, { pid: 3, command: 'windward user create #3' }]);
-    first.release();
+    await first.release();
     expect(await peek(closed)).toBe(pending);
-    second.release();
+    await second.release();
     await closed;
     expect(lost).toEqual([]);
     expect(await client(4)).toBeNull(); // gone: the next process takes the data directory
@@ -85,7 +85,7 @@ describe('embedded database leases', () => {
     // Heard while the host still waits (it has not cut the lease off): the holder stops first.
     expect(lost).toEqual([{ host: { pid: 1, command: 'windward serve' }, stopping: true }]);
     expect(await peek(closed)).toBe(pending);
-    held.release();
+    await held.release();
     await closed;
     expect(lost).toHaveLength(1);
   });
@@ -103,7 +103,33 @@ describe('embedded database leases', () => {
     for (const socket of sockets) socket.destroy();
     await until(() => lost.length > 0);
     expect(lost).toEqual([{ host: HOST, stopping: false }]);
-    lease!.release();
+    await lease!.release();
     expect(lost).toHaveLength(1);
+  });
+
+  it('reports a host that died just before the lease was let go: it never answers bye', async () => {
+    const sockets: net.Socket[] = [];
+    const dying = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.write(`ok ${JSON.stringify(HOST)}\n`);
+    });
+    await new Promise<void>((resolve) => dying.listen(file, resolve));
+    opened.push({ close: () => new Promise((resolve) => dying.close(resolve)) });
+    const lease = (await client(2))!;
+    // In the same turn: the client has not read the end of its lease when it lets go (a command
+    // whose start failed on the dead host's broken socket closes its connection at once).
+    for (const socket of sockets) socket.destroy();
+    await lease.release();
+    expect(lost).toEqual([{ host: HOST, stopping: false }]);
+  });
+
+  it('reports nothing when a live host acknowledges the end of a lease', async () => {
+    const server = hostAs(HOST, true);
+    await server.start();
+    server.admit();
+    const lease = (await client(2))!;
+    await lease.release();
+    await server.close(1000);
+    expect(lost).toEqual([]);
   });
 });

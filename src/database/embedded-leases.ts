@@ -11,7 +11,9 @@ import net from 'node:net';
  *
  * Lines on the lease socket: the client sends its name (`{"pid":…,"command":…}`); the host answers
  * `ok <its own name>` or `wait` (starting, or stopping: try again, or take over the directory), and
- * later perhaps `stopping` (the host is about to stop although this lease is still held).
+ * later perhaps `stopping` (the host is about to stop although this lease is still held). The client
+ * ends a lease with `bye`, which the host answers with `bye`: a lease that closes without the answer
+ * means the host died, even if the client had not noticed before it let go.
  */
 
 /** A process as a lease names it. */
@@ -26,6 +28,8 @@ const LINE_LIMIT = 4096;
 const ANSWER_MS = 10_000;
 /** How long the holders of leases a stopping host tells `stopping` get to go before it cuts them off. */
 const STOPPING_GRACE_MS = 1_000;
+/** A host busy in a long query answers `bye` late: past this, the client lets go without the answer. */
+const BYE_MS = 5_000;
 
 function onLines(socket: net.Socket, handle: (line: string) => void): void {
   let buffered = '';
@@ -127,7 +131,10 @@ export class LeaseServer {
       this.checkEmptied();
     });
     onLines(socket, (line) => {
-      if (this.leases.get(socket) !== null) return;
+      if (this.leases.get(socket) !== null) {
+        if (line === 'bye') socket.end('bye\n');
+        return;
+      }
       const name = parseName(line);
       if (!name) return void socket.destroy();
       this.leases.set(socket, name);
@@ -172,7 +179,8 @@ export class LeaseServer {
 export interface Lease {
   /** The process that runs the database. */
   host: ProcessName;
-  release(): void;
+  /** Ends the lease once the host has acknowledged it (reporting the host lost if it cannot). */
+  release(): Promise<void>;
 }
 
 /**
@@ -188,10 +196,13 @@ export function takeLease(path: string, me: ProcessName, onLost: (host: ProcessN
     // A lease alone must not keep a process alive that has nothing else to do.
     socket.unref();
     let host: ProcessName | null = null;
-    let released = false;
+    let ended = false;
     let lost = false;
+    let closed = false;
+    let released: (() => void) | undefined;
+    let byeTimer: NodeJS.Timeout | undefined;
     const lose = (stopping: boolean) => {
-      if (released || lost || !host) return;
+      if (ended || lost || !host) return;
       lost = true;
       onLost(host, stopping);
     };
@@ -200,26 +211,44 @@ export function takeLease(path: string, me: ProcessName, onLost: (host: ProcessN
     socket.on('connect', () => socket.write(`${JSON.stringify(me)}\n`));
     onLines(socket, (line) => {
       if (host) {
-        // Told before the host cuts its connections, so that the holder can stop cleanly first.
-        if (line === 'stopping') lose(true);
+        if (line === 'bye') {
+          ended = true;
+          clearTimeout(byeTimer);
+          socket.end();
+          released?.();
+        } else if (line === 'stopping') {
+          lose(true); // told before the host cuts this process's connections: it can stop cleanly first
+        }
         return;
       }
       clearTimeout(timer);
       host = line.startsWith('ok ') ? parseName(line.slice(3)) : null;
       if (!host) return void socket.destroy();
-      const granted = host;
       resolve({
-        host: granted,
-        release: () => {
-          released = true;
-          socket.end();
-        },
+        host,
+        release: () =>
+          new Promise<void>((done) => {
+            if (closed) return done();
+            released = done;
+            // Waited for: a process that exited meanwhile would miss the news of a dead host.
+            socket.ref();
+            // Destroyed by an error (the host died) but its 'close', which reports it, still to come.
+            if (socket.destroyed) return;
+            socket.write('bye\n');
+            byeTimer = setTimeout(() => {
+              ended = true;
+              socket.destroy();
+            }, BYE_MS);
+          }),
       });
     });
     socket.once('close', () => {
+      closed = true;
       clearTimeout(timer);
+      clearTimeout(byeTimer);
       if (!host) resolve(null);
       else lose(false);
+      released?.();
     });
   });
 }

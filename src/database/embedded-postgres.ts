@@ -136,7 +136,7 @@ async function useHost(dataDir: string, me: ProcessName, options: EmbeddedOpenOp
     owner: false,
     admitClients: () => undefined,
     // Called once this process's connections are closed: the host may stop once every lease is.
-    close: async () => lease.release(),
+    close: () => lease.release(),
   };
 }
 

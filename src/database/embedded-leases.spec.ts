@@ -30,6 +30,18 @@ describe('embedded database leases', () => {
     return server;
   };
 
+  /** A host that grants leases and then, when the test destroys the sockets it returns, dies without a word. */
+  const hostThatWillDie = async (): Promise<net.Socket[]> => {
+    const sockets: net.Socket[] = [];
+    const dying = net.createServer((socket) => {
+      sockets.push(socket);
+      socket.write(`ok ${JSON.stringify(HOST)}\n`);
+    });
+    await new Promise<void>((resolve) => dying.listen(file, resolve));
+    opened.push({ close: () => new Promise((resolve) => dying.close(resolve)) });
+    return sockets;
+  };
+
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'windward-leases-'));
     file = path.join(dir, 'windward.sock');
@@ -91,13 +103,7 @@ describe('embedded database leases', () => {
   });
 
   it('reports a host that dies while a lease is held, once', async () => {
-    const sockets: net.Socket[] = [];
-    const dying = net.createServer((socket) => {
-      sockets.push(socket);
-      socket.write(`ok ${JSON.stringify(HOST)}\n`);
-    });
-    await new Promise<void>((resolve) => dying.listen(file, resolve));
-    opened.push({ close: () => new Promise((resolve) => dying.close(resolve)) });
+    const sockets = await hostThatWillDie();
     const lease = await client(2);
     expect(lease).not.toBeNull();
     for (const socket of sockets) socket.destroy();
@@ -108,13 +114,7 @@ describe('embedded database leases', () => {
   });
 
   it('reports a host that died just before the lease was let go: it never answers bye', async () => {
-    const sockets: net.Socket[] = [];
-    const dying = net.createServer((socket) => {
-      sockets.push(socket);
-      socket.write(`ok ${JSON.stringify(HOST)}\n`);
-    });
-    await new Promise<void>((resolve) => dying.listen(file, resolve));
-    opened.push({ close: () => new Promise((resolve) => dying.close(resolve)) });
+    const sockets = await hostThatWillDie();
     const lease = (await client(2))!;
     // In the same turn: the client has not read the end of its lease when it lets go (a command
     // whose start failed on the dead host's broken socket closes its connection at once).

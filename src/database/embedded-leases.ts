@@ -1,5 +1,6 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
+import { listenOnPath } from './listen-on-path.js';
 
 /*
  * The process that runs an embedded database (its host) serves it to other Windward processes on
@@ -99,13 +100,7 @@ export class LeaseServer {
     if (existsSync(this.path)) unlinkSync(this.path); // left behind by a host that died
     const server = net.createServer((socket) => this.accept(socket));
     this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.path, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    return listenOnPath(server, this.path);
   }
 
   /** From now on other processes may use the database (its migrations have been applied). */

@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
 import { ListenTracker, NotificationRoutes, NotificationSplitter } from './pglite-notifications.js';
+import { listenOnPath } from './listen-on-path.js';
 
 interface Pending {
   handlerId: number;
@@ -172,13 +173,7 @@ export class PGliteSessionServer {
       });
     });
     this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.path, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    return listenOnPath(server, this.path);
   }
 
   /** Stops listening, ends every connection and waits for their transactions to be rolled back. */

@@ -47,7 +47,7 @@ export class AgencyAlerts {
 
   /** The alerts the caller may see, newest first, after the keyset cursor `after`. */
   async page(ctx: RequestContext, options: AgencyAlertPageOptions): Promise<AgencyAlertPage> {
-    const query = whereAllowed(this.dataSource.getRepository(AlertEntity).createQueryBuilder('a'), ctx.ability, 'read', 'Alert');
+    const query = this.readable(ctx);
     const agency = options.agency?.trim().toUpperCase();
     if (agency) query.andWhere('a.agency_code = :agency', { agency });
     if (!options.includeStopped) query.andWhere('a.active = TRUE');
@@ -68,9 +68,7 @@ export class AgencyAlerts {
    * nothing and writes no event.
    */
   async stop(ctx: RequestContext, id: string): Promise<AgencyAlertModel> {
-    const alert = isUuid(id)
-      ? await whereAllowed(this.dataSource.getRepository(AlertEntity).createQueryBuilder('a'), ctx.ability, 'read', 'Alert').andWhere('a.id = :id', { id }).getOne()
-      : null;
+    const alert = isUuid(id) ? await this.readable(ctx).andWhere('a.id = :id', { id }).getOne() : null;
     if (!alert) throw new NotFoundError('Alert');
     if (!this.access.can(ctx.ability, 'stop', 'Alert', alert)) throw new ForbiddenError('You may not stop this alert');
     await this.dataSource.transaction(async (manager) => {
@@ -87,6 +85,11 @@ export class AgencyAlerts {
     });
     const [view] = await this.views(ctx, [{ ...alert, active: false }]);
     return view;
+  }
+
+  /** The alerts the caller may read, as the SQL of the Alert read rules. */
+  private readable(ctx: RequestContext) {
+    return whereAllowed(this.dataSource.getRepository(AlertEntity).createQueryBuilder('a'), ctx.ability, 'read', 'Alert');
   }
 
   private async views(ctx: RequestContext, alerts: readonly AlertEntity[]): Promise<AgencyAlertModel[]> {

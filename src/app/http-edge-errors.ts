@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -27,7 +28,7 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP'];
   const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message } });
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n`
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n`
       + `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   }
   socket.destroy(error);

@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
-import { textProblem } from '../graphql/input-guard.js';
+import { boundedTextProblem } from '../graphql/input-guard.js';
 import { UserEntity, type UserStatus } from '../users/user.entity.js';
 import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from './access-changes.js';
 import { ApiKeyEntity } from './api-key.entity.js';
@@ -61,8 +61,7 @@ const MAX_LABEL_LENGTH = 200;
 
 /** Why a key's label is refused, or null; the API and the command line take the same labels. */
 export function apiKeyLabelProblem(label: string): string | null {
-  if (label.length < 1 || label.length > MAX_LABEL_LENGTH) return `must have 1 to ${MAX_LABEL_LENGTH} characters`;
-  return textProblem(label);
+  return boundedTextProblem(label, MAX_LABEL_LENGTH);
 }
 
 export interface CreatedApiKey {

@@ -55,6 +55,12 @@ export function textProblem(value: string): string | null {
   return null;
 }
 
+/** textProblem for a text of 1 to `max` characters (a name, a label), as services check it. */
+export function boundedTextProblem(value: string, max: number): string | null {
+  if (value.length < 1 || value.length > max) return `must have 1 to ${max} characters`;
+  return textProblem(value);
+}
+
 function checkString(value: string, path: string, rule: Rule | undefined): void {
   const problem = textProblem(value);
   if (problem) throw new InputRefusal(path, problem);

@@ -8,7 +8,7 @@ import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from '../auth/acc
 import { endSessionsOf } from '../auth/console-sessions.js';
 import { canonicalEmail } from '../auth/email-identity.js';
 import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
-import { textProblem } from '../graphql/input-guard.js';
+import { boundedTextProblem } from '../graphql/input-guard.js';
 import { USER_STATUSES, UserEntity, type UserStatus } from './user.entity.js';
 import { ROLES, type Role } from '../access/attributes.js';
 
@@ -34,8 +34,7 @@ const MAX_DISPLAY_NAME_LENGTH = 200;
 
 /** Why a display name is refused, or null: text as the API takes it, that fits its column. */
 export function displayNameProblem(name: string): string | null {
-  if (name.length < 1 || name.length > MAX_DISPLAY_NAME_LENGTH) return `must have 1 to ${MAX_DISPLAY_NAME_LENGTH} characters`;
-  return textProblem(name);
+  return boundedTextProblem(name, MAX_DISPLAY_NAME_LENGTH);
 }
 
 export interface CreateUserInput {
@@ -58,9 +57,10 @@ export class UsersService {
   /**
    * An operator's `windward user create`: creates the user, its `user.create` event committed with
    * it, or finds the user with that email again (idempotent on email, whatever agency and roles were
-   * asked for: nothing changes, `update` is how those change, audited as such).
+   * asked for: nothing changes, `update` is how those change, audited as such). `asAsked`: whether the
+   * user has the agency and roles asked for (always, when created).
    */
-  async create(input: CreateUserInput, by: AuditActor): Promise<{ user: UserEntity; created: boolean }> {
+  async create(input: CreateUserInput, by: AuditActor): Promise<{ user: UserEntity; created: boolean; asAsked: boolean }> {
     const { email, roles, agencyCode, displayName } = await this.checked(input);
     const inserted = await this.users.manager.transaction(async (manager) => {
       const result = await manager
@@ -78,9 +78,10 @@ export class UsersService {
       }));
       return id;
     });
-    if (inserted) return { user: await this.users.findOneByOrFail({ id: inserted }), created: true };
+    if (inserted) return { user: await this.users.findOneByOrFail({ id: inserted }), created: true, asAsked: true };
     // Idempotent on email (the CLI contract): the existing user, unchanged whatever was asked.
-    return { user: await this.users.findOneByOrFail({ email }), created: false };
+    const user = await this.users.findOneByOrFail({ email });
+    return { user, created: false, asAsked: user.agencyCode === agencyCode && [...user.roles].sort().join() === [...roles].sort().join() };
   }
 
   /**

@@ -51,8 +51,7 @@ export async function userCreate(options: { agency: string; email: string; roles
     );
     const { user } = result;
     print(`${result.created ? 'created' : 'exists'}: ${user.email} (${user.agencyCode}; ${user.roles.join(',')}${user.status === 'ACTIVE' ? '' : `; ${user.status}`}) id ${user.id}`);
-    const asked = { agency: options.agency.trim().toUpperCase(), roles: options.roles.split(',').map((role) => role.trim().toUpperCase()).filter(Boolean).sort().join(',') };
-    if (!result.created && (asked.agency !== user.agencyCode || asked.roles !== [...user.roles].sort().join(','))) {
+    if (!result.asAsked) {
       process.stderr.write('windward: the existing user was left as it is; `windward user update` changes its roles or agency\n');
     }
   });

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { POLICY_DOCUMENT } from '../access/policy-document.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { EXCHANGE_RATES } from '../config/exchange-rates.js';
+import { CREDENTIAL_CHANGES } from '../database/change-channel.js';
 import { DatabaseOutage } from '../database/database-outage.js';
 import { ReadStatements } from '../database/read-statements.js';
 import { QUEUE_BACKEND } from '../jobs/jobs.tokens.js';
@@ -31,9 +32,10 @@ export class CoreModule {
         { provide: Metrics, useValue: runtime.metrics },
         { provide: QUEUE_BACKEND, useValue: runtime.queue },
         { provide: DatabaseOutage, useValue: runtime.outage },
+        { provide: CREDENTIAL_CHANGES, useValue: runtime.credentialChanges },
         { provide: ReadStatements, useValue: ReadStatements.over(runtime.dataSource, runtime.connection.kind, runtime.config.database.preparedStatements) },
       ],
-      exports: [APP_CONFIG, POLICY_DOCUMENT, EXCHANGE_RATES, JsonLogger, Metrics, QUEUE_BACKEND, DatabaseOutage, TypeOrmModule, ReadStatements],
+      exports: [APP_CONFIG, POLICY_DOCUMENT, EXCHANGE_RATES, JsonLogger, Metrics, QUEUE_BACKEND, DatabaseOutage, TypeOrmModule, ReadStatements, CREDENTIAL_CHANGES],
     };
   }
 }

@@ -3,6 +3,7 @@ import { MIGRATIONS } from '../../migrations/index.js';
 import type { AppConfig } from '../config/app-config.js';
 import { openDatabaseConnection, type DatabaseConnection } from '../database/database-connection.js';
 import type { EmbeddedOpenOptions } from '../database/embedded-postgres.js';
+import { ChangeChannel, CREDENTIAL_CHANGES_CHANNEL } from '../database/change-channel.js';
 import { createDataSource, runMigrations } from '../database/data-source.js';
 import { DatabaseOutage } from '../database/database-outage.js';
 import { openQueueBackend, type QueueBackend } from '../jobs/queue-backend.js';
@@ -26,6 +27,8 @@ export interface PlatformRuntime {
   queue: QueueBackend;
   /** Whether the database is down right now; logs an outage once at its start and once at its end. */
   outage: DatabaseOutage;
+  /** Changes to what credentials stand for, heard from the database; null where nothing may be cached (embedded, or switched off). */
+  credentialChanges: ChangeChannel | null;
   appliedMigrations: string[];
   close(): Promise<void>;
 }
@@ -69,6 +72,16 @@ export async function openRuntime(config: AppConfig, logger = new JsonLogger(con
     // not: others wait until this process has applied them (ours and BullMQ's), then find none.
     connection.embedded?.admitClients();
     const outage = new DatabaseOutage(logger, () => dataSource.query('SELECT 1'));
+    // Embedded PGlite has one session for every connection: nothing would be saved by caching, and
+    // a LISTEN there is the session's, not a connection's.
+    const credentialChanges = connection.kind === 'postgres' && config.database.credentialCache === 'on'
+      ? new ChangeChannel({
+          channel: CREDENTIAL_CHANGES_CHANNEL,
+          connection: connection.pg,
+          notify: (channel, payload) => dataSource.query('SELECT pg_notify($1, $2)', [channel, payload]),
+          logger,
+        })
+      : null;
     return {
       config,
       logger,
@@ -77,9 +90,11 @@ export async function openRuntime(config: AppConfig, logger = new JsonLogger(con
       dataSource,
       queue,
       outage,
+      credentialChanges,
       appliedMigrations,
       close: async () => {
         outage.close();
+        await credentialChanges?.close();
         await queue.close();
         if (dataSource.isInitialized) await dataSource.destroy();
         await connection.close();

@@ -12,6 +12,7 @@ import { boundedTextProblem } from '../graphql/input-guard.js';
 import { UserEntity, type UserStatus } from '../users/user.entity.js';
 import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from './access-changes.js';
 import { ApiKeyEntity } from './api-key.entity.js';
+import { CREDENTIAL_CACHE, type CredentialCache } from './credential-cache.js';
 import { canonicalEmail } from './email-identity.js';
 import { ReadStatements } from '../database/read-statements.js';
 import { isUuid } from '../database/uuid.js';
@@ -79,6 +80,7 @@ export class ApiKeysService {
     private readonly reads: ReadStatements,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
+    @Inject(CREDENTIAL_CACHE) private readonly lookups: CredentialCache<KeyLookup>,
     @Optional() @Inject(OPEN_OPERATIONS) operations?: OpenOperations,
     @Optional() @Inject(ACCESS_CHANGE_PUBLISHER) private readonly accessChanges?: AccessChangePublisher,
   ) {
@@ -147,6 +149,7 @@ export class ApiKeysService {
       }
     });
     // Also when it was revoked already: a repeated revoke is how an operator makes sure.
+    this.lookups.invalidate();
     await this.accessChanges?.publish({ users: [key.userId], reason: 'api key revoked', requestId: options.requestId });
     return key;
   }
@@ -180,18 +183,24 @@ export class ApiKeysService {
   /** The same, for a key known by its hash (a console session keeps the hash, never the key). */
   async credentialsForHash(secretHash: string, now = new Date()): Promise<KeyCredentials | null> {
     if (!KEY_HASH_FORMAT.test(secretHash)) return null;
-    const rows = await this.reads.records<KeyLookupRow>(this.lookupSql, [secretHash]);
-    const row = rows[0];
-    if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now)) return null;
+    const found = await this.lookups.get(secretHash, async () => {
+      const [row] = await this.reads.records<KeyLookupRow>(this.lookupSql, [secretHash]);
+      return row ? { row: Object.freeze(row), lastUsedAt: row.last_used_at?.getTime() ?? null } : null;
+    });
+    if (!found) return null;
+    const row = found.row;
+    // Checked at every use, cached or not: a key expires without any change to announce it.
+    if (row.revoked_at || (row.expires_at && row.expires_at <= now)) return null;
     if (row.user_status !== 'ACTIVE') return null;
     // Coarse last-use tracking for operators; at most one write a minute per key.
-    if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
+    if (found.lastUsedAt === null || now.getTime() - found.lastUsedAt > 60_000) {
+      found.lastUsedAt = now.getTime();
       await this.keys.update({ id: row.key_id }, { lastUsedAt: now });
     }
     const user = userFromRow(row);
     const issuedBy = row.issued_by !== null && row.issued_by !== row.user_id ? row.issued_by : null;
     if (issuedBy) user.roles = user.roles.filter((role) => ROLES_ISSUABLE_BY_ADMINISTRATORS.has(role) || (row.issuer_roles ?? []).includes(role));
-    return { user, openOperations: row.open_operations, issuedBy };
+    return { user, openOperations: row.open_operations && [...row.open_operations], issuedBy };
   }
 }
 
@@ -214,6 +223,12 @@ const keyLookupSql = (openOperations: string) => `
     LEFT JOIN agencies a ON a.code = u.agency_code
     LEFT JOIN users i ON i.id = k.issued_by
    WHERE k.secret_hash = $1`;
+
+/** A key's row as cached: the database's answer, and when this process last recorded the key's use. */
+export interface KeyLookup {
+  readonly row: Readonly<KeyLookupRow>;
+  lastUsedAt: number | null;
+}
 
 interface KeyLookupRow {
   key_id: string;
@@ -245,11 +260,12 @@ interface KeyLookupRow {
 function userFromRow(row: KeyLookupRow): UserEntity {
   const agency = row.agency_name === null ? undefined : Object.assign(new AgencyEntity(), {
     code: row.agency_code, name: row.agency_name, kind: row.agency_kind!, country: row.agency_country, region: row.agency_region,
-    communities: row.agency_communities ?? [], legalBasis: row.agency_legal_basis ?? [], status: row.agency_status!,
+    communities: [...(row.agency_communities ?? [])], legalBasis: [...(row.agency_legal_basis ?? [])], status: row.agency_status!,
     createdAt: row.agency_created_at!, updatedAt: row.agency_updated_at!,
   });
+  // Arrays copied: the row may be cached and shared by every request with this key.
   return Object.assign(new UserEntity(), {
-    id: row.user_id, email: row.email, agencyCode: row.agency_code, agency, roles: row.roles, displayName: row.display_name,
+    id: row.user_id, email: row.email, agencyCode: row.agency_code, agency, roles: [...row.roles], displayName: row.display_name,
     oidcSubject: row.oidc_subject, status: row.user_status, createdAt: row.user_created_at,
   });
 }

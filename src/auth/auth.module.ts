@@ -7,6 +7,8 @@ import { ApiKeysService } from './api-keys.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthenticationService } from './authentication.service.js';
 import { ConsoleSessions } from './console-sessions.js';
+import { CREDENTIAL_CACHE, CredentialCache } from './credential-cache.js';
+import { CREDENTIAL_CHANGES, type ChangeSignal } from '../database/change-channel.js';
 import { OidcBindingsResolver } from './oidc-bindings.resolver.js';
 import { OidcBindingsService } from './oidc-bindings.service.js';
 import { OidcService } from './oidc.service.js';
@@ -17,7 +19,8 @@ import { RequestContexts } from './request-contexts.js';
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity, UserEntity, AgencyEntity])],
   providers: [ApiKeysService, OidcService, OidcBindingsService, OidcBindingsResolver, AuthenticationService, AuthGuard, RequestAuthenticator, RequestContexts,
-    { provide: REQUEST_CONTEXT_FACTORY, useExisting: RequestContexts }, ConsoleSessions],
-  exports: [ApiKeysService, OidcService, AuthenticationService, AuthGuard, RequestAuthenticator, REQUEST_CONTEXT_FACTORY, ConsoleSessions],
+    { provide: REQUEST_CONTEXT_FACTORY, useExisting: RequestContexts }, ConsoleSessions,
+    { provide: CREDENTIAL_CACHE, useFactory: (changes: ChangeSignal | null) => new CredentialCache(changes), inject: [{ token: CREDENTIAL_CHANGES, optional: true }] }],
+  exports: [ApiKeysService, OidcService, AuthenticationService, AuthGuard, RequestAuthenticator, REQUEST_CONTEXT_FACTORY, ConsoleSessions, CREDENTIAL_CACHE],
 })
 export class AuthModule {}

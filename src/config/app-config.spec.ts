@@ -75,7 +75,7 @@ describe('loadConfig', () => {
     expect(config.nodeEnv).toBe('test');
     expect(config.server.port).toBe(8081);
     expect(config.server.host).toBe('127.0.0.1');
-    expect(config.database).toEqual({ url: 'postgres://windward:pw@db.internal:5432/windward', dataDir: '/var/lib/windward', poolSize: 3, preparedStatements: 'on' });
+    expect(config.database).toEqual({ url: 'postgres://windward:pw@db.internal:5432/windward', dataDir: '/var/lib/windward', poolSize: 3, preparedStatements: 'on', credentialCache: 'on' });
     expect(config.redis).toEqual({ url: 'rediss://:pw@cache.internal:6380/0', prefix: 'ww-staging' });
     expect(config.crypto.platformKeyPassphrase).toBe('correct horse battery staple');
     expect(config.oidc).toMatchObject({ issuer: 'https://login.example.org/realms/windward', audience: 'windward' });

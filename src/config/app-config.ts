@@ -51,6 +51,8 @@ const schema = z
       poolSize: z.coerce.number().int().min(1).max(200),
       /** Hot read statements as named prepared statements (PostgreSQL only); off behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21). */
       preparedStatements: z.enum(['on', 'off']),
+      /** What a credential stands for, kept between requests and dropped on every change the database announces (PostgreSQL only; auth/credential-cache.ts). */
+      credentialCache: z.enum(['on', 'off']).default('on'),
     }),
     redis: z.object({ url: redisUrl.optional(), prefix: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default('windward') }),
     crypto: z.object({ platformKeyPassphrase: z.string().min(12, 'must be at least 12 characters').optional() }),
@@ -124,6 +126,7 @@ const ENV_VARIABLES: Record<string, string> = {
   'database.dataDir': 'DATA_DIR',
   'database.poolSize': 'DATABASE_POOL_SIZE',
   'database.preparedStatements': 'DATABASE_PREPARED_STATEMENTS',
+  'database.credentialCache': 'DATABASE_CREDENTIAL_CACHE',
   'redis.url': 'REDIS_URL',
   'redis.prefix': 'REDIS_PREFIX',
   'crypto.platformKeyPassphrase': 'PLATFORM_KEY_PASSPHRASE',

@@ -91,7 +91,7 @@ export class OperationsService {
     if (input.endsAt.getTime() - input.startsAt.getTime() > 366 * 86_400_000) fields.push('endsAt');
     if (fields.length) throw new BadUserInputError(`Invalid operation: check ${[...new Set(fields)].join(', ')} (code name of letters, digits and spaces; a period of at most a year)`, [...new Set(fields)]);
     const participants = await this.checkAgencies([lead, ...(input.participants ?? [])]);
-    return this.dataSource.transaction(async (manager) => {
+    const created = await this.dataSource.transaction(async (manager) => {
       const inserted = await manager
         .createQueryBuilder()
         .insert()
@@ -105,6 +105,9 @@ export class OperationsService {
       await this.audit.append(manager, auditFromContext(ctx, { action: 'operation.create', resourceType: 'Operation', resourceId: operation.id, resourceAgency: lead, fields: ['*'], details: { codeName, participants } }));
       return operation;
     });
+    // A new operation that is not closed is already one of its participants' open operations.
+    await this.accessChanges?.publish({ agencies: participants, reason: 'operation.create', requestId: ctx.requestId });
+    return created;
   }
 
   async addParticipants(ctx: RequestContext, id: string, agencies: string[]): Promise<OperationEntity> {

@@ -87,6 +87,7 @@ describe('authentication with API keys', () => {
     const user = await platform.userWithKey('JM', ['ELO']);
     expect((await platform.gql(user.key, ME)).data).toEqual({ me: { email: user.email } });
     await platform.server.runtime.dataSource.query(`UPDATE users SET status = 'DISABLED' WHERE id = $1`, [user.userId]);
+    await platform.server.runtime.credentialChanges?.caughtUp(); // a change by hand reaches the credential cache by notification
     expectUnauthenticated(await platform.gql(user.key, ME), user.key);
   });
 
@@ -255,6 +256,7 @@ describe('authentication with OIDC tokens', () => {
     const subject = `sub-${randomBytes(4).toString('hex')}`;
     expect((await platform.gql(await token(subject, { claims: { email, email_verified: true } }), ME)).data).toEqual({ me: { email } });
     await platform.server.runtime.dataSource.query(`UPDATE users SET status = 'DISABLED' WHERE email = $1`, [email]);
+    await platform.server.runtime.credentialChanges?.caughtUp();
     const jwt = await token(subject);
     expectUnauthenticated(await platform.gql(jwt, ME), jwt);
   });

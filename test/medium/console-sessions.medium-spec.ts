@@ -53,6 +53,7 @@ describe('console sessions in the database', () => {
     const other = await platform.userWithKey('JM', ['ELO']);
     await expect(authentication.authenticateSession(view.credential, other.userId)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await query('UPDATE api_keys SET revoked_at = now() WHERE user_id = $1', [user.userId]);
+    await platform.server.runtime.credentialChanges?.caughtUp(); // a change by hand reaches the credential cache by notification
     await expect(authentication.authenticateSession(view.credential, user.userId)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(authentication.authenticateSession({ kind: 'api-key', keyHash: 'not a hash' }, user.userId)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });

@@ -1,0 +1,159 @@
+import pg from 'pg';
+import { poolOf } from '../../src/database/read-statements.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+
+const ME = '{ me { email roles } }';
+
+/** How many key lookups the server sends while `run` runs (they go straight to the pool, past TypeORM's logger). */
+async function keyLookupsDuring(platform: TestPlatform, run: () => Promise<unknown>): Promise<number> {
+  const pool = poolOf(platform.server.runtime.dataSource);
+  const original = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  let lookups = 0;
+  (pool as { query: unknown }).query = (...args: unknown[]) => {
+    const config = args[0] as { text?: string } | string;
+    const text = typeof config === 'string' ? config : (config.text ?? '');
+    if (/FROM api_keys k\b/.test(text)) lookups += 1;
+    return original(...args);
+  };
+  try {
+    await run();
+  } finally {
+    (pool as { query: unknown }).query = original;
+  }
+  return lookups;
+}
+
+/** Polls until `check` holds, or fails after `ms`. */
+async function eventually(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * What an API key stands for is cached between requests (src/auth/credential-cache.ts) on a
+ * PostgreSQL server, and dropped on every change the database announces: from this process at
+ * once, from another (a second API instance, the command line, psql) as soon as the database's
+ * notification arrives.
+ */
+const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+
+onPostgres('credential cache', () => {
+  let platform: TestPlatform;
+  /** Another process's connection: changes made here reach the server only through the database. */
+  let elsewhere: pg.Client;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    elsewhere = new pg.Client({ connectionString: platform.config.database.url });
+    await elsewhere.connect();
+    await eventually(async () => platform.server.runtime.credentialChanges!.trusted(), 5_000, 'the change channel');
+  });
+  afterAll(async () => {
+    await elsewhere?.end();
+    await platform?.stop();
+  });
+
+  async function refused(key: string): Promise<boolean> {
+    const response = await platform.gql(key, ME);
+    return response.errors?.[0]?.extensions.code === 'UNAUTHENTICATED';
+  }
+
+  it('authenticates a known key from memory, without a statement', async () => {
+    const user = await platform.userWithKey('JM', ['ELO']);
+    expect((await platform.gql(user.key, ME)).errors).toBeUndefined();
+    const lookups = await keyLookupsDuring(platform, async () => {
+      for (let i = 0; i < 3; i += 1) expect((await platform.gql(user.key, ME)).data).toEqual({ me: { email: user.email, roles: ['ELO'] } });
+    });
+    expect(lookups).toBe(0);
+  });
+
+  it('still reads an unknown key from the database every time (nothing is kept for it)', async () => {
+    const unknown = `wwk_${'B'.repeat(43)}`;
+    const lookups = await keyLookupsDuring(platform, async () => {
+      expect(await refused(unknown)).toBe(true);
+      expect(await refused(unknown)).toBe(true);
+    });
+    expect(lookups).toBe(2);
+  });
+
+  it('refuses a key revoked by another process as soon as the database says so', async () => {
+    const user = await platform.userWithKey('JM', ['ELO']);
+    expect(await refused(user.key)).toBe(false);
+    expect(await refused(user.key)).toBe(false); // cached now
+    await elsewhere.query('UPDATE api_keys SET revoked_at = now() WHERE user_id = $1', [user.userId]);
+    await eventually(() => refused(user.key), 2_000, 'the revoked key to be refused');
+    expect(await refused(user.key)).toBe(true);
+  });
+
+  it("follows a user disabled, or given other roles, elsewhere", async () => {
+    const user = await platform.userWithKey('JM', ['ELO']);
+    expect((await platform.gql<{ me: { roles: string[] } }>(user.key, ME)).data!.me.roles).toEqual(['ELO']);
+    await elsewhere.query("UPDATE users SET roles = '{ELO,ANALYST}' WHERE id = $1", [user.userId]);
+    await eventually(async () => (await platform.gql<{ me: { roles: string[] } }>(user.key, ME)).data?.me.roles.length === 2, 2_000, 'the new roles');
+    await elsewhere.query("UPDATE users SET status = 'DISABLED' WHERE id = $1", [user.userId]);
+    await eventually(() => refused(user.key), 2_000, 'the disabled user to be refused');
+  });
+
+  it('refuses a key revoked through this server on its very next request', async () => {
+    const admin = await platform.userWithKey('JM', ['AGENCY_ADMIN']);
+    const user = await platform.userWithKey('JM', ['ELO']);
+    const users = await platform.gql<{ agencyUsers: { id: string; apiKeys: { id: string }[] }[] }>(admin.key, '{ agencyUsers { id apiKeys { id } } }');
+    const [key] = users.data!.agencyUsers.find((agencyUser) => agencyUser.id === user.userId)!.apiKeys;
+    expect(await refused(user.key)).toBe(false);
+    expect(await refused(user.key)).toBe(false); // cached now
+    // The database's notification must not be what does it here: the channel stops hearing (it
+    // stays trusted until its next ping fails to come back, seconds from now).
+    const channel = platform.server.runtime.credentialChanges!;
+    await (channel as unknown as { client: pg.Client }).client.query('UNLISTEN *');
+    expect(channel.trusted()).toBe(true);
+    const revoked = await platform.gql(admin.key, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: key.id });
+    expect(revoked.errors).toBeUndefined();
+    expect(await refused(user.key)).toBe(true);
+    // Back to a channel that hears, without waiting for the deaf one's pings to time out.
+    await elsewhere.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE $1 AND pid <> pg_backend_pid()',
+      ['UNLISTEN %'],
+    );
+    await eventually(async () => !channel.trusted(), 2_000, 'the deaf channel to lose trust');
+    await eventually(async () => channel.trusted(), 5_000, 'the channel to be trusted again');
+  });
+
+  it('reads the database on every request when the channel stops hearing, and uses memory again once it hears', async () => {
+    const user = await platform.userWithKey('JM', ['ELO']);
+    await platform.gql(user.key, ME);
+    const channel = platform.server.runtime.credentialChanges!;
+    // Kill the channel's connection, as a failover or a network fault would.
+    await elsewhere.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE $1 AND pid <> pg_backend_pid()',
+      ['LISTEN %'],
+    );
+    await eventually(async () => !channel.trusted(), 2_000, 'the channel to lose trust');
+    expect(await keyLookupsDuring(platform, () => platform.gql(user.key, ME))).toBe(1);
+    // While it reconnects, a key revoked now is refused at once: nothing is read from memory.
+    await eventually(async () => channel.trusted(), 5_000, 'the channel to be trusted again');
+    await platform.gql(user.key, ME);
+    expect(await keyLookupsDuring(platform, () => platform.gql(user.key, ME))).toBe(0);
+  });
+});
+
+onPostgres('credential cache switched off', () => {
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({ env: { DATABASE_CREDENTIAL_CACHE: 'off' } });
+  });
+  afterAll(() => platform?.stop());
+
+  it('reads the key on every request', async () => {
+    expect(platform.server.runtime.credentialChanges).toBeNull();
+    const user = await platform.userWithKey('JM', ['ELO']);
+    await platform.gql(user.key, ME);
+    expect(await keyLookupsDuring(platform, async () => {
+      await platform.gql(user.key, ME);
+      await platform.gql(user.key, ME);
+    })).toBe(2);
+  });
+});

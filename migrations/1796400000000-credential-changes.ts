@@ -11,8 +11,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The channel is the one auth/credential-cache.ts listens on. Fired by the database rather than by the services that make the changes, so that a change made
  * by another process, by the command line or by hand in psql reaches every cache too.
  */
-export class CredentialChanges1796300000000 implements MigrationInterface {
-  name = 'CredentialChanges1796300000000';
+export class CredentialChanges1796400000000 implements MigrationInterface {
+  name = 'CredentialChanges1796400000000';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(

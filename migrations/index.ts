@@ -19,6 +19,7 @@ import { FeedDeliveries1796000000001 } from './1796000000001-feed-removals.js';
 import { OperationAudience1796100000000 } from './1796100000000-operation-audience.js';
 import { AgencyAuditChains1796200000000 } from './1796200000000-agency-audit-chains.js';
 import { LinkRequestContract1796200000001 } from './1796200000001-link-request-contract.js';
+import { AlertStops1796300000000 } from './1796300000000-alert-stops.js';
 import { CredentialChanges1796400000000 } from './1796400000000-credential-changes.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` writes a new one to add here. */
@@ -28,5 +29,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [Foundation179547535
   OidcBindingsAccessChanges1795620000000, PersonalKeys1795620000002, OperationReportQuality1795640000000,
   SeizureStatsAggregates1795705000000, ConsoleSessions1795800000000, PartnerRateBuckets1795800000001, ApiKeyIssuer1795900000000, ReportSourceDigest1795900000001,
   PlatformSecrets1796000000000, FeedDeliveries1796000000001, OperationAudience1796100000000, AgencyAuditChains1796200000000,
-  LinkRequestContract1796200000001, CredentialChanges1796400000000,
+  LinkRequestContract1796200000001, AlertStops1796300000000, CredentialChanges1796400000000,
 ];

@@ -12,6 +12,7 @@ import { UserEntity } from '../users/user.entity.js';
 import { AlertEntity } from './alert.entity.js';
 import type { AgencyAlertModel } from './alert.model.js';
 import { AlertOwnerContexts, madeInOwnersAgency } from './alert-owner-context.js';
+import { stopperOf } from './alert-stopper.js';
 
 export interface AgencyAlertPageOptions {
   /** Only this agency's alerts (a platform administrator's choice; anyone else sees only their own agency's anyway). */
@@ -71,8 +72,10 @@ export class AgencyAlerts {
     const alert = isUuid(id) ? await this.readable(ctx).andWhere('a.id = :id', { id }).getOne() : null;
     if (!alert) throw new NotFoundError('Alert');
     if (!this.access.can(ctx.ability, 'stop', 'Alert', alert)) throw new ForbiddenError('You may not stop this alert');
+    // The owner sees that it stopped, when, and what kind of actor stopped it (never who).
+    const stoppedBy = stopperOf(ctx.principal, alert);
     await this.dataSource.transaction(async (manager) => {
-      const result = await manager.update(AlertEntity, { id: alert.id, active: true }, { active: false });
+      const result = await manager.update(AlertEntity, { id: alert.id, active: true }, { active: false, stoppedAt: new Date(), stoppedBy });
       if (result.affected !== 1) return; // stopped already, by its owner or another administrator
       await this.audit.append(manager, auditFromContext(ctx, {
         action: 'alert.stop',

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { AlertStopper } from './alert-stopper.js';
 
 /** A saved seizure filter of one user; matching new or newly released reports are delivered to them. */
 @Entity({ name: 'alerts' })
@@ -30,6 +31,14 @@ export class AlertEntity {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
+
+  /** When the alert stopped (its owner deleted it or an administrator stopped it); null while active. */
+  @Column({ name: 'stopped_at', type: 'timestamptz', nullable: true })
+  stoppedAt: Date | null;
+
+  /** Who stopped it, as a kind of actor (AlertStopper), never a person; null while active. */
+  @Column({ name: 'stopped_by', type: 'varchar', length: 32, nullable: true })
+  stoppedBy: AlertStopper | null;
 
   /** Why the alert stopped matching (its filter no longer evaluates); shown to its owner. Null while it works. */
   @Column({ name: 'broken_reason', type: 'varchar', length: 500, nullable: true })

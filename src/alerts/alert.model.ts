@@ -1,5 +1,17 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { PageInfoModel } from '../graphql/page-info.model.js';
+import { ALERT_STOPPERS, type AlertStopper } from './alert-stopper.js';
+
+export const AlertStopperEnum = Object.fromEntries(ALERT_STOPPERS.map((s) => [s, s])) as { [K in AlertStopper]: K };
+registerEnumType(AlertStopperEnum, {
+  name: 'AlertStopper',
+  description: 'Who stopped an alert, as a kind of actor: never which person',
+  valuesMap: {
+    OWNER: { description: 'Its owner (deleteAlert, or stopAgencyAlert on their own alert)' },
+    AGENCY_ADMINISTRATOR: { description: 'An administrator of the agency the alert was made in (stopAgencyAlert)' },
+    PLATFORM_ADMINISTRATOR: { description: 'A platform administrator from outside that agency (stopAgencyAlert)' },
+  },
+});
 
 @ObjectType('Alert', { description: 'A saved seizure filter: matching new or newly released reports are delivered to its owner' })
 export class AlertModel {
@@ -19,6 +31,11 @@ export class AlertModel {
   })
   brokenReason: string | null;
   @Field(() => Date, { nullable: true }) brokenAt: Date | null;
+  @Field({ description: 'False once you deleted it or an administrator stopped it: it matches and delivers nothing more' }) active: boolean;
+  @Field(() => Date, { nullable: true, description: 'When it stopped (deleted by you or stopped by an administrator); null while active' })
+  stoppedAt: Date | null;
+  @Field(() => AlertStopperEnum, { nullable: true, description: 'Who stopped it, as a kind of actor (never which administrator); null while active' })
+  stoppedBy: AlertStopper | null;
 }
 
 @ObjectType('AlertDelivery', { description: 'One report delivered (or being delivered) for an alert on one channel' })

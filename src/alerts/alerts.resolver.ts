@@ -22,9 +22,15 @@ export class AlertsResolver {
   }
 
   @Allow('ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER')
-  @Query(() => [AlertModel], { description: 'Your active alerts, newest first' })
-  alerts(@Ctx() ctx: RequestContext): Promise<AlertModel[]> {
-    return this.service.list(ctx);
+  @Query(() => [AlertModel], {
+    description: 'Your active alerts, newest first; with includeStopped, then your 50 most recently stopped ones (stoppedAt, stoppedBy say when and by whom)',
+  })
+  alerts(
+    @Ctx() ctx: RequestContext,
+    @Args('includeStopped', { type: () => Boolean, nullable: true, defaultValue: false, description: 'Also the alerts you deleted or an administrator stopped' })
+    includeStopped: boolean | null,
+  ): Promise<AlertModel[]> {
+    return this.service.list(ctx, { includeStopped: includeStopped ?? false });
   }
 
   @Allow('ELO', 'ANALYST', 'AGENCY_ADMIN', 'PARTNER')

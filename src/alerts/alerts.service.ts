@@ -19,11 +19,13 @@ import { textProblem } from '../graphql/input-guard.js';
 
 /** Each user's active alerts are matched against every new report: keep the number bounded. */
 export const MAX_ALERTS_PER_USER = 50;
+/** Stopped alerts are kept for ever (their deliveries are on record): the owner's list shows the latest. */
+export const MAX_STOPPED_LISTED = 50;
 const MAX_DELIVERIES_PAGE = 200;
 export function toAlertModel(alert: AlertEntity, webhookSecret: string | null = null): AlertModel {
   return {
     id: alert.id, name: alert.name, filter: JSON.stringify(alert.filter), createdAt: alert.createdAt, webhookUrl: alert.webhookUrl, webhookSecret,
-    brokenReason: alert.brokenReason, brokenAt: alert.brokenAt,
+    brokenReason: alert.brokenReason, brokenAt: alert.brokenAt, active: alert.active, stoppedAt: alert.stoppedAt, stoppedBy: alert.stoppedBy,
   };
 }
 
@@ -73,16 +75,24 @@ export class AlertsService {
     return toAlertModel(alert, webhook?.secret ?? null);
   }
 
-  async list(ctx: RequestContext): Promise<AlertModel[]> {
-    const alerts = await this.dataSource.getRepository(AlertEntity).find({ where: { userId: ctx.principal.userId, active: true }, order: { createdAt: 'DESC' } });
-    return alerts.map((alert) => toAlertModel(alert));
+  /**
+   * The caller's active alerts, newest first; with `includeStopped`, then the ones stopped (by
+   * them or an administrator), the most recently stopped first and MAX_STOPPED_LISTED at most.
+   */
+  async list(ctx: RequestContext, options: { includeStopped: boolean }): Promise<AlertModel[]> {
+    const alerts = this.dataSource.getRepository(AlertEntity);
+    const active = await alerts.find({ where: { userId: ctx.principal.userId, active: true }, order: { createdAt: 'DESC' } });
+    const stopped = options.includeStopped
+      ? await alerts.find({ where: { userId: ctx.principal.userId, active: false }, order: { stoppedAt: { direction: 'DESC', nulls: 'LAST' }, createdAt: 'DESC' }, take: MAX_STOPPED_LISTED })
+      : [];
+    return [...active, ...stopped].map((alert) => toAlertModel(alert));
   }
 
   /** Stops the alert; its deliveries stay on record. Someone else's alert is NOT_FOUND. */
   async delete(ctx: RequestContext, id: string): Promise<boolean> {
     if (!isUuid(id)) throw new NotFoundError('Alert');
     return this.dataSource.transaction(async (manager) => {
-      const result = await manager.update(AlertEntity, { id, userId: ctx.principal.userId, active: true }, { active: false });
+      const result = await manager.update(AlertEntity, { id, userId: ctx.principal.userId, active: true }, { active: false, stoppedAt: new Date(), stoppedBy: 'OWNER' });
       if (result.affected !== 1) throw new NotFoundError('Alert');
       await this.audit.append(manager, auditFromContext(ctx, {
         action: 'alert.delete', resourceType: 'Alert', resourceId: id, resourceAgency: ctx.principal.agencyCode,

@@ -218,6 +218,64 @@ describe('agency administrators and their agency’s alerts', () => {
     expect(trail.data!.auditTrail.edges.map((edge) => edge.node.action)).toContain('alert.stop');
   }, SLOW);
 
+  describe('what the owner of a stopped alert is told', () => {
+    const OWN = `query($all: Boolean) {
+      alerts(includeStopped: $all) { id name filter webhookUrl webhookSecret brokenReason brokenAt createdAt active stoppedAt stoppedBy deliveries { seizureId channel status } }
+    }`;
+    interface OwnAlert { id: string; active: boolean; stoppedAt: string | null; stoppedBy: string | null }
+    const own = async (token: string, all: boolean) => {
+      const response = await platform.gql<{ alerts: OwnAlert[] }>(token, OWN, { all });
+      expect(response.errors).toBeUndefined();
+      return response.data!.alerts;
+    };
+
+    it('that, and when, an administrator of its agency stopped it, with includeStopped only; never which administrator', async () => {
+      const officer = await platform.userWithKey('KY', ['ELO']);
+      const admin = await platform.userWithKey('KY', ['AGENCY_ADMIN']);
+      const alert = await createAlert(officer.key, { name: 'Told', filter: filter('told'), webhookUrl: `${base}/told-${marker}` });
+      const before = Date.now();
+      expect((await platform.gql(admin.key, STOP, { id: alert.id })).errors).toBeUndefined();
+      const after = Date.now();
+
+      // The default list is as it was: only active alerts.
+      expect((await own(officer.key, false)).map((a) => a.id)).not.toContain(alert.id);
+      const all = await own(officer.key, true);
+      const told = all.find((a) => a.id === alert.id)!;
+      expect(told).toMatchObject({ name: 'Told', active: false, stoppedBy: 'AGENCY_ADMINISTRATOR', webhookUrl: `${base}/told-${marker}` });
+      expect(Date.parse(told.stoppedAt!)).toBeGreaterThanOrEqual(before - 1000);
+      expect(Date.parse(told.stoppedAt!)).toBeLessThanOrEqual(after + 1000);
+      // Nothing that names the administrator, in this answer or the default one.
+      for (const raw of [JSON.stringify(all), JSON.stringify(await own(officer.key, false))]) {
+        for (const who of [admin.userId, admin.email, kyAdmin.userId]) expect(raw).not.toContain(who);
+      }
+      // Nor to a key the administrator issued for the owner: alerts are the owner's own credentials'.
+      const issued = await platform.gql<{ createApiKey: { key: string } }>(admin.key, 'mutation($u: ID!) { createApiKey(userId: $u) { key } }', { u: officer.userId });
+      expect((await platform.gql(issued.data!.createApiKey.key, OWN, { all: true })).errors?.[0].extensions.code).toBe('FORBIDDEN');
+      // Another user of the agency, its administrator included, does not get it in their own list.
+      for (const token of [admin.key, kyAdmin.key, jmElo]) expect((await own(token, true)).map((a) => a.id)).not.toContain(alert.id);
+    });
+
+    it('a platform administrator’s stop as such, and the owner’s own stop as theirs, whichever way they stopped it', async () => {
+      const officer = await platform.userWithKey('KY', ['ELO']);
+      const byPlatform = await createAlert(officer.key, { name: 'By platform', filter: filter('byplatform') });
+      expect((await platform.gql(platformAdmin, STOP, { id: byPlatform.id })).errors).toBeUndefined();
+      const deleted = await createAlert(officer.key, { name: 'Deleted', filter: filter('deleted') });
+      expect((await platform.gql(officer.key, 'mutation($id: ID!) { deleteAlert(id: $id) }', { id: deleted.id })).errors).toBeUndefined();
+      // An administrator stopping their own alert is its owner doing so.
+      const admin = await platform.userWithKey('KY', ['AGENCY_ADMIN', 'ELO']);
+      const ownStop = await createAlert(admin.key, { name: 'Own stop', filter: filter('ownstop') });
+      expect((await platform.gql(admin.key, STOP, { id: ownStop.id })).errors).toBeUndefined();
+
+      const stoppedBy = (alerts: OwnAlert[]) => Object.fromEntries(alerts.filter((a) => a.stoppedBy).map((a) => [a.id, a.stoppedBy]));
+      expect(stoppedBy(await own(officer.key, true))).toEqual({ [byPlatform.id]: 'PLATFORM_ADMINISTRATOR', [deleted.id]: 'OWNER' });
+      expect(stoppedBy(await own(admin.key, true))).toEqual({ [ownStop.id]: 'OWNER' });
+      // A second stop by someone else changes neither when nor by whom.
+      const first = (await own(officer.key, true)).find((a) => a.id === byPlatform.id);
+      expect((await platform.gql(kyAdmin.key, STOP, { id: byPlatform.id })).errors).toBeUndefined();
+      expect((await own(officer.key, true)).find((a) => a.id === byPlatform.id)).toEqual(first);
+    });
+  });
+
   it('tells the administrator nothing of what an alert matched: a TLP:RED report naming the owner changes nothing they see', async () => {
     const officer = await platform.userWithKey('KY', ['ELO']);
     const alert = await createAlert(officer.key, { name: 'Red', filter: filter('red') });

@@ -129,6 +129,29 @@ describe('alerts and webhooks', () => {
     expect((await platform.gql(ky.key, 'mutation($id: ID!) { deleteAlert(id: $id) }', { id: alert.id })).data).toEqual({ deleteAlert: true });
   });
 
+  it('lists a deleted alert only with includeStopped, after the active ones, as stopped by its owner', async () => {
+    const owner = await platform.userWithKey('KY', ['ELO']);
+    const OWN = 'query($all: Boolean) { alerts(includeStopped: $all) { id active stoppedAt stoppedBy deliveries { id } } }';
+    const kept = await createAlert(owner.key, { name: 'Kept', filter: { commodityCategories: ['DRUGS'] } });
+    const gone = await createAlert(owner.key, { name: 'Gone', filter: { commodityCategories: ['FIREARMS'] } });
+    const before = Date.now();
+    expect((await platform.gql(owner.key, 'mutation($id: ID!) { deleteAlert(id: $id) }', { id: gone.id })).data).toEqual({ deleteAlert: true });
+
+    // The default is as it was: active alerts only.
+    const plain = await platform.gql<{ alerts: { id: string }[] }>(owner.key, '{ alerts { id active stoppedAt stoppedBy } }');
+    expect(plain.data!.alerts).toEqual([{ id: kept.id, active: true, stoppedAt: null, stoppedBy: null }]);
+    const all = await platform.gql<{ alerts: { id: string; active: boolean; stoppedAt: string | null; stoppedBy: string | null; deliveries: unknown[] }[] }>(owner.key, OWN, { all: true });
+    expect(all.errors).toBeUndefined();
+    expect(all.data!.alerts.map((a) => [a.id, a.active, a.stoppedBy])).toEqual([[kept.id, true, null], [gone.id, false, 'OWNER']]);
+    const stoppedAt = Date.parse(all.data!.alerts[1].stoppedAt!);
+    expect(stoppedAt).toBeGreaterThanOrEqual(before - 1000);
+    expect(stoppedAt).toBeLessThanOrEqual(Date.now() + 1000);
+    // Nobody else's, stopped or not; and deleting it again is still NOT_FOUND.
+    const other = await platform.gql<{ alerts: { id: string }[] }>(jm, OWN, { all: true });
+    expect(other.data!.alerts.map((a) => a.id)).not.toContain(gone.id);
+    expect((await platform.gql(owner.key, 'mutation($id: ID!) { deleteAlert(id: $id) }', { id: gone.id })).errors?.[0].extensions.code).toBe('NOT_FOUND');
+  });
+
   it('POSTs a signed, non-nominal payload, retries failures with back-off and delivers once', async () => {
     const path = `/retry-${marker}`;
     plan.set(path, [500, 500]);

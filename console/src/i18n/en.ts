@@ -317,6 +317,12 @@ export const en = {
   'code.LINK_OWNER_ACCEPTED_REQUEST': "link request accepted",
   'code.LINK_LEAD_LINK_UNCONFIRMED': "linked by the lead, not confirmed",
   'report.agency': "Agency",
+  'alerts.stoppedTitle': 'Stopped alerts',
+  'alerts.stoppedHelp': 'A stopped alert matches nothing more and its webhook receives nothing; its deliveries stay on record. Save a new alert if you still need one.',
+  'alerts.stoppedByAgency': "Stopped by your agency's administrator on {at}.",
+  'alerts.stoppedByPlatform': 'Stopped by a platform administrator on {at}.',
+  'alerts.stoppedByOwner': 'Deleted by you on {at}.',
+  'alerts.stoppedAt': 'Stopped {at}.',
 } as const;
 
 export type MessageKey = keyof typeof en;

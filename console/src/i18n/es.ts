@@ -318,4 +318,10 @@ export const es: Record<MessageKey, string> = {
   'code.LINK_OWNER_ACCEPTED_REQUEST': "solicitud de vínculo aceptada",
   'code.LINK_LEAD_LINK_UNCONFIRMED': "vinculado por la líder, sin confirmar",
   'report.agency': "Agencia",
+  'alerts.stoppedTitle': 'Alertas detenidas',
+  'alerts.stoppedHelp': 'Una alerta detenida ya no coincide con nada y su webhook no recibe nada; sus entregas quedan registradas. Guarde una alerta nueva si aún la necesita.',
+  'alerts.stoppedByAgency': 'Detenida por el administrador de su agencia el {at}.',
+  'alerts.stoppedByPlatform': 'Detenida por un administrador de la plataforma el {at}.',
+  'alerts.stoppedByOwner': 'Eliminada por usted el {at}.',
+  'alerts.stoppedAt': 'Detenida {at}.',
 };

@@ -318,4 +318,10 @@ export const fr: Record<MessageKey, string> = {
   'code.LINK_OWNER_ACCEPTED_REQUEST': "demande de liaison acceptée",
   'code.LINK_LEAD_LINK_UNCONFIRMED': "liée par le pilote, non confirmée",
   'report.agency': "Agence",
+  'alerts.stoppedTitle': 'Alertes arrêtées',
+  'alerts.stoppedHelp': 'Une alerte arrêtée ne correspond plus à rien et son webhook ne reçoit plus rien ; ses envois restent enregistrés. Enregistrez une nouvelle alerte si vous en avez encore besoin.',
+  'alerts.stoppedByAgency': "Arrêtée par l'administrateur de votre agence le {at}.",
+  'alerts.stoppedByPlatform': 'Arrêtée par un administrateur de la plateforme le {at}.',
+  'alerts.stoppedByOwner': 'Supprimée par vous le {at}.',
+  'alerts.stoppedAt': 'Arrêtée {at}.',
 };

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorMessage, Loading, TlpBadge } from '../components/common';
 import { graphql } from '../gql';
-import type { CommodityCategory, SeizureFilter, Tlp } from '../gql/graphql';
+import type { AlertsListQuery, CommodityCategory, SeizureFilter, Tlp } from '../gql/graphql';
 import { useI18n } from '../i18n';
 import { GraphqlFailure, run } from '../lib/api';
 import { COMMODITIES, TLPS } from '../lib/codes';
@@ -11,8 +11,8 @@ import { useLoad } from '../lib/useQuery';
 
 const AlertsQuery = graphql(`
   query AlertsList {
-    alerts {
-      id name filter createdAt webhookUrl
+    alerts(includeStopped: true) {
+      id name filter createdAt webhookUrl active stoppedAt stoppedBy
       deliveries(first: 10) { id seizureId channel status attempts lastError createdAt deliveredAt }
     }
   }
@@ -32,6 +32,8 @@ const LiveSeizures = graphql(`
     seizureReported(filter: $filter) { id reference tlp seizedAt country commodity { category } reportingAgency { code } }
   }
 `);
+
+type SavedAlert = AlertsListQuery['alerts'][number];
 
 interface FeedItem {
   alert: string;
@@ -56,10 +58,12 @@ export default function Alerts() {
 
   // One live subscription per saved alert, with the alert's own filter: the server sends only
   // reports this reader may see.
-  const alertKey = list.data?.alerts.map((a) => `${a.id}:${a.filter}`).join(',') ?? '';
+  const active = list.data?.alerts.filter((a) => a.active) ?? [];
+  const stopped = list.data?.alerts.filter((a) => !a.active) ?? [];
+  const alertKey = active.map((a) => `${a.id}:${a.filter}`).join(',');
   useEffect(() => {
     if (!list.data) return;
-    const stops = list.data.alerts.map((alert) => {
+    const stops = active.map((alert) => {
       let filter: SeizureFilter | null;
       try {
         filter = JSON.parse(alert.filter) as SeizureFilter;
@@ -97,6 +101,21 @@ export default function Alerts() {
     }
   }
 
+  /** Who stopped it, as the API says: a kind of actor, never a person. */
+  const stoppedNotice = (alert: SavedAlert) => {
+    const at = dateTime(alert.stoppedAt);
+    switch (alert.stoppedBy) {
+      case 'AGENCY_ADMINISTRATOR':
+        return t('alerts.stoppedByAgency', { at });
+      case 'PLATFORM_ADMINISTRATOR':
+        return t('alerts.stoppedByPlatform', { at });
+      case 'OWNER':
+        return t('alerts.stoppedByOwner', { at });
+      default:
+        return t('alerts.stoppedAt', { at });
+    }
+  };
+
   const fieldMessage = (name: string) => Object.entries(fields).find(([k]) => k === name || k.endsWith(`.${name}`))?.[1];
 
   return (
@@ -120,41 +139,26 @@ export default function Alerts() {
       {list.loading && !list.data ? (
         <Loading />
       ) : (
-        list.data?.alerts.map((alert) => (
+        active.map((alert) => (
           <section key={alert.id} className="panel" aria-label={alert.name}>
-            <h3>{alert.name}</h3>
-            <p><code>{alert.filter}</code></p>
-            {alert.webhookUrl && <p>{t('alerts.webhook')}: <code>{alert.webhookUrl}</code></p>}
-            {alert.deliveries.length > 0 && (
-              <table>
-                <caption>{t('alerts.deliveries')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('alerts.channel')}</th>
-                    <th scope="col">{t('field.status')}</th>
-                    <th scope="col">{t('alerts.attempts')}</th>
-                    <th scope="col">{t('alerts.lastError')}</th>
-                    <th scope="col">{t('detail.when')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {alert.deliveries.map((d) => (
-                    <tr key={d.id}>
-                      <td>{d.channel}</td>
-                      <td>{code(d.status)}</td>
-                      <td className="num">{d.attempts}</td>
-                      <td>{d.lastError}</td>
-                      <td>{dateTime(d.deliveredAt ?? d.createdAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <AlertDetails alert={alert} />
             <button type="button" className="secondary" onClick={async () => { await run(DeleteAlert, { id: alert.id }); list.reload(); }}>
               {t('alerts.delete', { name: alert.name })}
             </button>
           </section>
         ))
+      )}
+
+      {stopped.length > 0 && (
+        <section aria-labelledby="stopped-title">
+          <h2 id="stopped-title">{t('alerts.stoppedTitle')}</h2>
+          <p className="hint">{t('alerts.stoppedHelp')}</p>
+          {stopped.map((alert) => (
+            <section key={alert.id} className="panel stopped" aria-label={alert.name} data-alert-id={alert.id}>
+              <AlertDetails alert={alert} notice={stoppedNotice(alert)} />
+            </section>
+          ))}
+        </section>
       )}
 
       <form className="panel" onSubmit={create} noValidate>
@@ -194,5 +198,43 @@ export default function Alerts() {
         <button type="submit" disabled={!form.name.trim()}>{t('alerts.createButton')}</button>
       </form>
     </section>
+  );
+}
+
+/** One saved alert as its owner sees it: filter, webhook and recent deliveries (kept once it stopped). */
+function AlertDetails({ alert, notice }: { alert: SavedAlert; notice?: string }) {
+  const { t, code, dateTime } = useI18n();
+  return (
+    <>
+      <h3>{alert.name}</h3>
+      {notice && <p className="notice" data-testid="alert-stopped">{notice}</p>}
+      <p><code>{alert.filter}</code></p>
+      {alert.webhookUrl && <p>{t('alerts.webhook')}: <code>{alert.webhookUrl}</code></p>}
+      {alert.deliveries.length > 0 && (
+        <table>
+          <caption>{t('alerts.deliveries')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('alerts.channel')}</th>
+              <th scope="col">{t('field.status')}</th>
+              <th scope="col">{t('alerts.attempts')}</th>
+              <th scope="col">{t('alerts.lastError')}</th>
+              <th scope="col">{t('detail.when')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {alert.deliveries.map((d) => (
+              <tr key={d.id}>
+                <td>{d.channel}</td>
+                <td>{code(d.status)}</td>
+                <td className="num">{d.attempts}</td>
+                <td>{d.lastError}</td>
+                <td>{dateTime(d.deliveredAt ?? d.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }

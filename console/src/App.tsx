@@ -18,6 +18,7 @@ const Alerts = lazy(() => import('./screens/Alerts'));
 const AgencyKeys = lazy(() => import('./screens/AgencyKeys'));
 const LinkRequests = lazy(() => import('./screens/LinkRequests'));
 const Users = lazy(() => import('./screens/Users'));
+const AgencyAlerts = lazy(() => import('./screens/AgencyAlerts'));
 const AuditTrail = lazy(() => import('./screens/AuditTrail'));
 
 interface NavItem {
@@ -35,6 +36,8 @@ const NAV: NavItem[] = [
   { route: 'links', label: 'nav.links', roles: ['ELO', 'AGENCY_ADMIN'] },
   { route: 'keys', label: 'nav.keys', roles: ['AGENCY_ADMIN'] },
   { route: 'users', label: 'nav.users', roles: ['AGENCY_ADMIN'] },
+  // The roles that may call agencyAlerts and stopAgencyAlert.
+  { route: 'agency-alerts', label: 'nav.agencyAlerts', roles: ['AGENCY_ADMIN', 'PLATFORM_ADMIN'] },
   { route: 'audit', label: 'nav.audit', roles: ['AGENCY_ADMIN', 'AUDITOR'] },
 ];
 
@@ -112,6 +115,9 @@ export function App() {
       break;
     case 'users':
       content = <Users />;
+      break;
+    case 'agency-alerts':
+      content = <AgencyAlerts principal={principal} />;
       break;
     case 'audit':
       content = <AuditTrail principal={principal} />;

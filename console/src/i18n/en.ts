@@ -318,6 +318,7 @@ export const en = {
   'code.LINK_LEAD_LINK_UNCONFIRMED': "linked by the lead, not confirmed",
   'report.agency': "Agency",
   'nav.agencyAlerts': 'Agency alerts',
+  'alerts.noneActive': 'No active alerts.',
   'alerts.stoppedTitle': 'Stopped alerts',
   'alerts.stoppedHelp': 'A stopped alert matches nothing more and its webhook receives nothing; its deliveries stay on record. Save a new alert if you still need one.',
   'alerts.stoppedByAgency': "Stopped by your agency's administrator on {at}.",

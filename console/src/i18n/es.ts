@@ -319,6 +319,7 @@ export const es: Record<MessageKey, string> = {
   'code.LINK_LEAD_LINK_UNCONFIRMED': "vinculado por la líder, sin confirmar",
   'report.agency': "Agencia",
   'nav.agencyAlerts': 'Alertas de la agencia',
+  'alerts.noneActive': 'Ninguna alerta activa.',
   'alerts.stoppedTitle': 'Alertas detenidas',
   'alerts.stoppedHelp': 'Una alerta detenida ya no coincide con nada y su webhook no recibe nada; sus entregas quedan registradas. Guarde una alerta nueva si aún la necesita.',
   'alerts.stoppedByAgency': 'Detenida por el administrador de su agencia el {at}.',

@@ -319,6 +319,7 @@ export const fr: Record<MessageKey, string> = {
   'code.LINK_LEAD_LINK_UNCONFIRMED': "liée par le pilote, non confirmée",
   'report.agency': "Agence",
   'nav.agencyAlerts': "Alertes de l'agence",
+  'alerts.noneActive': 'Aucune alerte active.',
   'alerts.stoppedTitle': 'Alertes arrêtées',
   'alerts.stoppedHelp': 'Une alerte arrêtée ne correspond plus à rien et son webhook ne reçoit plus rien ; ses envois restent enregistrés. Enregistrez une nouvelle alerte si vous en avez encore besoin.',
   'alerts.stoppedByAgency': "Arrêtée par l'administrateur de votre agence le {at}.",

@@ -138,6 +138,8 @@ export default function Alerts() {
       <ErrorMessage error={list.error} />
       {list.loading && !list.data ? (
         <Loading />
+      ) : active.length === 0 ? (
+        list.data && <p className="hint">{t('alerts.noneActive')}</p>
       ) : (
         active.map((alert) => (
           <section key={alert.id} className="panel" aria-label={alert.name}>

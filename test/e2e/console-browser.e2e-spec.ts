@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Dialog, type Page } from 'playwright-core';
 import { seedDemo } from '../../src/demo/demo.js';
 import { SeizureLinkRequestAlerts } from '../../src/operations/seizure-link-request-alerts.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
@@ -35,6 +35,8 @@ describe('the console in Chromium', () => {
   const offOrigin: string[] = [];
   const cspViolations: string[] = [];
   const pageErrors: string[] = [];
+  /** Every confirmation is accepted, unless a test puts its own answer in (and this back). */
+  const acceptDialog = (dialog: Dialog) => void dialog.accept();
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -62,7 +64,7 @@ describe('the console in Chromium', () => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
     });
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('dialog', (dialog) => void dialog.accept());
+    page.on('dialog', acceptDialog);
   });
 
   afterAll(async () => {
@@ -518,6 +520,85 @@ describe('the console in Chromium', () => {
     await page.getByTestId('audit-table').waitFor();
     expect(await page.locator('[data-testid=audit-table] tbody tr').count()).toBeGreaterThan(0);
     await screen('admin-audit');
+  });
+
+  it("Agency admin: sees the agency's alerts as the API gives them and stops one once confirmed; its owner is told an administrator stopped it", async () => {
+    const marker = `offboard${Date.now().toString(36)}`;
+    const create = async (email: string, name: string, webhookUrl: string | null) => {
+      const created = await platform.gql<{ createAlert: { id: string } }>(keys.get(email)!, 'mutation($input: AlertInput!) { createAlert(input: $input) { id } }', {
+        input: { name, filter: { text: marker }, webhookUrl },
+      });
+      expect(created.errors).toBeUndefined();
+      return created.data!.createAlert.id;
+    };
+    const name = `Departing ${marker}`;
+    const alertId = await create('elo@jm.demo', name, `https://hooks.example.org/jm/${marker}?token=${marker}`);
+    await create('elo@ky.demo', `Other agency ${marker}`, null);
+
+    // Only the roles that may call agencyAlerts get the screen in the menu.
+    await signInAs('elo@jm.demo');
+    await expect(page.getByRole('link', { name: 'Agency alerts' }).count()).resolves.toBe(0);
+
+    await signInAs('admin@jm.demo');
+    await page.getByRole('link', { name: 'Agency alerts' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Alerts made in JM' }).waitFor();
+    const row = page.locator(`tr[data-alert-id="${alertId}"]`);
+    await row.waitFor();
+    expect(await row.locator('td').allInnerTexts()).toEqual([
+      'elo@jm.demo', name, 'JM', expect.stringMatching(/UTC$/), 'hooks.example.org', 'Yes', 'No', 'Yes', `Stop alert ${name} of elo@jm.demo`,
+    ]);
+    // Not another agency's alert; nothing of the filter or the rest of the webhook URL.
+    await expect(page.getByText(`Other agency ${marker}`).count()).resolves.toBe(0);
+    expect(await page.locator('main').innerText()).not.toContain(`/jm/${marker}`);
+    await screen('admin-agency-alerts');
+
+    // Declined: nothing is stopped.
+    const stop = row.getByRole('button', { name: `Stop alert ${name} of elo@jm.demo` });
+    const asked: string[] = [];
+    page.off('dialog', acceptDialog);
+    try {
+      page.once('dialog', (dialog) => { asked.push(dialog.message()); void dialog.dismiss(); });
+      await stop.click();
+      await waitFor('the confirmation to be answered', () => asked.length === 1, 10_000);
+      expect(asked[0]).toContain(`Stop the alert “${name}” of elo@jm.demo?`);
+      const own = await platform.gql<{ alerts: { id: string }[] }>(keys.get('elo@jm.demo')!, '{ alerts { id } }');
+      expect(own.data!.alerts.map((a) => a.id)).toContain(alertId);
+      // Confirmed: stopped.
+      page.once('dialog', (dialog) => { asked.push(dialog.message()); void dialog.accept(); });
+      await stop.click();
+      await page.getByText(`Alert “${name}” stopped.`).waitFor();
+    } finally {
+      page.on('dialog', acceptDialog);
+    }
+    expect(asked).toHaveLength(2);
+    // Gone from the running list; there with the stopped ones, as the API says.
+    await row.waitFor({ state: 'detached' });
+    await page.getByLabel('Include stopped alerts').check();
+    await row.waitFor();
+    expect(await row.locator('td[data-field]').allInnerTexts()).toEqual(['No', 'No', 'No']);
+    await expect(row.getByRole('button').count()).resolves.toBe(0);
+    await screen('admin-agency-alerts-stopped');
+
+    // The owner sees it stopped, by their agency's administrator, and when; not which one.
+    await signInAs('elo@jm.demo');
+    await go('alerts', 'Alerts and webhooks');
+    const stopped = page.getByRole('region', { name });
+    await stopped.getByTestId('alert-stopped').waitFor();
+    expect(await stopped.getByTestId('alert-stopped').innerText()).toMatch(/^Stopped by your agency's administrator on .+ UTC\.$/);
+    expect(await page.locator('main').innerText()).not.toContain('admin@jm.demo');
+    await expect(stopped.getByRole('button').count()).resolves.toBe(0);
+    await stopped.scrollIntoViewIfNeeded();
+    await screen('alerts-stopped-by-admin');
+
+    // A platform administrator picks the agency.
+    await signInAs('platform@wco.demo');
+    await go('agency-alerts', 'Alerts of every agency');
+    await page.getByLabel('Agency', { exact: true }).fill('jm');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByLabel('Include stopped alerts').check();
+    await row.waitFor();
+    await expect(page.getByText(`Other agency ${marker}`).count()).resolves.toBe(0);
+    await screen('platform-agency-alerts');
   });
 
   it('speaks Spanish and French, with dates and numbers in the locale', async () => {

@@ -4,6 +4,7 @@ import { nameCommand } from './command-database.js';
 import { registerKeyCommands, registerKeyRegisterCommand } from './commands/keys.js';
 import { fail } from './fail.js';
 import { print } from './print.js';
+import { WindwardCommand } from './windward-command.js';
 
 /*
  * The `windward` command. Only commander loads at start: each command imports what it needs (the
@@ -18,7 +19,7 @@ function exitWith(code: number): never {
   process.exit(code);
 }
 
-const program = new Command('windward')
+const program = new WindwardCommand('windward')
   .description('Windward: secure intelligence exchange for customs enforcement networks')
   .exitOverride((error) => {
     process.exit(error.exitCode === 0 ? 0 : 2);

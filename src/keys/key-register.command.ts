@@ -62,9 +62,25 @@ export interface RegisterKeyOptions {
   token?: string;
 }
 
-export async function registerAgencyKeyRemotely(options: RegisterKeyOptions): Promise<{ fingerprint: string; agencyCode: string }> {
-  const token = options.token ?? process.env.WINDWARD_TOKEN;
+/**
+ * The bearer token as it goes into the Authorization header: an API key or a JWT is visible ASCII
+ * only. Whitespace around it (the newline a key file ends with) is dropped; anything else is
+ * refused in a message that never shows the token, which is a secret.
+ */
+export function bearerTokenOrThrow(value: string | undefined): string {
+  const token = value?.trim();
   if (!token) throw new BadUserInputError('Give the credentials of an AGENCY_ADMIN in WINDWARD_TOKEN', ['token']);
+  const bad = [...token].find((char) => char < '!' || char > '~');
+  if (bad !== undefined) {
+    // eslint-disable-next-line no-control-regex
+    const what = /[\r\n]/.test(bad) ? 'a line break' : bad === ' ' ? 'a space' : /[\u0000-\u001f\u007f-\u009f]/.test(bad) ? 'a control character' : 'a character other than printable ASCII';
+    throw new BadUserInputError(`WINDWARD_TOKEN contains ${what}: set it to the API key or token alone, on one line`, ['token']);
+  }
+  return token;
+}
+
+export async function registerAgencyKeyRemotely(options: RegisterKeyOptions): Promise<{ fingerprint: string; agencyCode: string }> {
+  const token = bearerTokenOrThrow(options.token ?? process.env.WINDWARD_TOKEN);
   const [publicKey, privateKey, passphraseText] = await Promise.all([
     readNamed(options.publicKey, 'public key'),
     readNamed(options.privateKey, 'private key'),

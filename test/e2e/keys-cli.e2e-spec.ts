@@ -324,5 +324,9 @@ describe('a GnuPG-made key registers through GraphQL', () => {
     const noToken = await runCli(['key', 'register', '--url', url, '--public-key', made.publicFile, '--private-key', made.privateFile]);
     expect(noToken.code).not.toBe(0);
     expect(noToken.errorLines).toHaveLength(1);
+    // A token pasted with a line break in it: one line that names the problem, never the token.
+    const broken = await runCli(['key', 'register', '--url', url, '--public-key', made.publicFile, '--private-key', made.privateFile], { WINDWARD_TOKEN: `${admin.slice(0, 20)}\n${admin.slice(20)}` });
+    expectFailure(broken, 1, /^windward: WINDWARD_TOKEN contains a line break: set it to the API key or token alone, on one line \(BAD_USER_INPUT\)$/);
+    expect(broken.stderr).not.toContain(admin.slice(4, 20));
   }, SLOW);
 });

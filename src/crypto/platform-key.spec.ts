@@ -1,7 +1,7 @@
 import { readKey, readPrivateKey } from 'openpgp';
 
 import { generateAgencyKeyPair } from './agency-key.js';
-import { PLATFORM_USER_ID, PlatformKeyError, generatePlatformKeyPair, loadPlatformPrivateKey } from './platform-key.js';
+import { PLATFORM_USER_ID, PlatformKeyError, PlatformKeyPassphraseError, generatePlatformKeyPair, loadPlatformPrivateKey } from './platform-key.js';
 
 const PASSPHRASE = 'correct horse battery staple';
 
@@ -37,7 +37,7 @@ describe('platform key', () => {
 
   it('reports a wrong passphrase clearly, without echoing it', async () => {
     const attempt = loadPlatformPrivateKey({ armoredPrivateKey: pair.privateKeyArmored, passphrase: 'hunter2-wrong' });
-    await expect(attempt).rejects.toThrow(PlatformKeyError);
+    await expect(attempt).rejects.toThrow(PlatformKeyPassphraseError);
     await expect(attempt).rejects.toThrow(/wrong passphrase/);
     await expect(attempt).rejects.not.toThrow(/hunter2/);
   });

@@ -28,6 +28,14 @@ export class PlatformKeyError extends Error {
   }
 }
 
+/** The passphrase given does not unlock the platform private key (the key itself is sound). */
+export class PlatformKeyPassphraseError extends PlatformKeyError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlatformKeyPassphraseError';
+  }
+}
+
 export async function generatePlatformKeyPair(options: {
   passphrase: string;
   userId?: UserID;
@@ -56,7 +64,9 @@ export async function loadPlatformPrivateKey(options: {
     });
   } catch (err) {
     if (err instanceof DomainError) {
-      throw new PlatformKeyError(`Cannot load the platform private key: ${lowerFirst(err.message)}`);
+      const message = `Cannot load the platform private key: ${lowerFirst(err.message)}`;
+      const passphraseRefused = Array.isArray(err.details.fields) && err.details.fields.includes('passphrase');
+      throw passphraseRefused ? new PlatformKeyPassphraseError(message) : new PlatformKeyError(message);
     }
     throw err;
   }

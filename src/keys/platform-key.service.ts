@@ -6,9 +6,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { PrivateKey, PublicKey } from 'openpgp';
 import type { Repository } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
+import { ConfigError } from '../config/config-error.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import { CryptoPool } from '../crypto/crypto-pool.js';
-import { generatePlatformKeyPair, loadPlatformPrivateKey, loadPlatformPublicKey } from '../crypto/platform-key.js';
+import { PlatformKeyPassphraseError, generatePlatformKeyPair, loadPlatformPrivateKey, loadPlatformPublicKey } from '../crypto/platform-key.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { PlatformKeyEntity } from './platform-key.entity.js';
@@ -49,7 +50,7 @@ export class PlatformKeyService implements OnModuleInit, OnModuleDestroy {
       fingerprint: row.fingerprint,
       armoredPublic: row.armoredPublic,
       publicKey: await loadPlatformPublicKey(row.armoredPublic),
-      privateKey: await loadPlatformPrivateKey({ armoredPrivateKey: row.armoredPrivate, passphrase }),
+      privateKey: await this.unlockOrThrow(row, passphrase),
       // Worker threads (started on first use) for the OpenPGP work of sealed submissions; each
       // unlocks its own copy of the key from the stored form.
       crypto: new CryptoPool({ platformKey: { armoredPrivateKey: row.armoredPrivate, passphrase } }),
@@ -88,6 +89,23 @@ export class PlatformKeyService implements OnModuleInit, OnModuleDestroy {
       this.boxes.set(purpose, box);
     }
     return box;
+  }
+
+  /**
+   * A passphrase that does not unlock the stored key is a deployment's configuration mistake (a
+   * changed PLATFORM_KEY_PASSPHRASE, a development DATA_DIR paired with another database): said
+   * so as one, naming the setting, never the passphrase.
+   */
+  private async unlockOrThrow(row: PlatformKeyEntity, passphrase: string): Promise<PrivateKey> {
+    try {
+      return await loadPlatformPrivateKey({ armoredPrivateKey: row.armoredPrivate, passphrase });
+    } catch (error) {
+      if (!(error instanceof PlatformKeyPassphraseError)) throw error;
+      const given = this.config.crypto.platformKeyPassphrase
+        ? 'PLATFORM_KEY_PASSPHRASE does not unlock'
+        : `PLATFORM_KEY_PASSPHRASE is not set, and the development passphrase in ${path.join(this.config.database.dataDir, DEV_PASSPHRASE_FILE)} does not unlock`;
+      throw new ConfigError(`Invalid configuration: ${given} the platform key in the database (${row.fingerprint}): set PLATFORM_KEY_PASSPHRASE to the passphrase it was made with`);
+    }
   }
 
   private current(): NonNullable<PlatformKeyService['loaded']> {

@@ -136,6 +136,11 @@ describe('windward CLI', () => {
 
   it('exits 2 with one line naming the setting on a bad configuration', async () => {
     expectOneLineFailure(await windward(database, ['migrate'], { PORT: 'abc' }), 2, /PORT/);
+    // The platform key was made with the development passphrase under DATA_DIR: another one is a
+    // configuration mistake too, said without the passphrase.
+    const wrongPassphrase = await windward(database, ['apikey', 'create', '--user', email], { PLATFORM_KEY_PASSPHRASE: 'not-the-one-it-was-made-with' });
+    expectOneLineFailure(wrongPassphrase, 2, /^windward: Invalid configuration: PLATFORM_KEY_PASSPHRASE does not unlock the platform key in the database \([0-9A-F]{40}\)/);
+    expect(wrongPassphrase.stderr).not.toContain('not-the-one-it-was-made-with');
     // serve's output is a log: its one line is a JSON object too.
     const result = await windward(database, ['serve'], { PORT: 'abc' });
     expect(result.code).toBe(2);

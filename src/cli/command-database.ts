@@ -1,4 +1,5 @@
 import type { EmbeddedOpenOptions } from '../database/embedded-postgres.js';
+import { commandProgressLogger } from './command-logger.js';
 import { fail } from './fail.js';
 
 /* How a command shares an embedded DATA_DIR with the other Windward processes. Light: main.ts imports it. */
@@ -22,6 +23,8 @@ export function commandDatabase(): { embedded: EmbeddedOpenOptions; done(): void
     embedded: {
       command: running,
       role: 'command',
+      // Waiting for the process that holds DATA_DIR is said as it happens, not held with the warnings of the work.
+      logger: commandProgressLogger(),
       onHostLost: (error) => {
         if (!finished) void fail(error);
       },

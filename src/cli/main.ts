@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { nameCommand } from './command-database.js';
+import { printHeldWarnings } from './command-logger.js';
 import { registerKeyCommands, registerKeyRegisterCommand } from './commands/keys.js';
 import { fail } from './fail.js';
 import { print } from './print.js';
@@ -16,6 +17,7 @@ import { WindwardCommand } from './windward-command.js';
 
 /** For the developer tools whose exit code is the answer; the process ends even if a handle lingers. */
 function exitWith(code: number): never {
+  printHeldWarnings();
   process.exit(code);
 }
 
@@ -29,7 +31,9 @@ const program = new WindwardCommand('windward')
     const words: string[] = [];
     for (let command: Command | null = action; command; command = command.parent) words.unshift(command.name());
     nameCommand(words.join(' '));
-  });
+  })
+  // Done: the warnings of its work follow its result. A failure never gets here (fail.ts).
+  .hook('postAction', printHeldWarnings);
 
 program
   .command('serve')

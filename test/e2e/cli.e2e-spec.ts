@@ -134,6 +134,15 @@ describe('windward CLI', () => {
     expectOneLineFailure(await windward(database, ['apikey', 'revoke', '--id', 'not-an-id']), 1, /Invalid API key id/);
   }, SLOW);
 
+  it('in development, a failing command prints its one line alone; the passphrase warning follows a success', async () => {
+    const development = { NODE_ENV: 'development', PLATFORM_KEY_PASSPHRASE: '' };
+    expectOneLineFailure(await windward(database, ['apikey', 'revoke', '--id', randomUUID()], development), 1, /^windward: API key [0-9a-f-]{36} not found \(NOT_FOUND\)$/);
+    const done = await windward(database, ['user', 'create', '--agency', 'JM', '--email', email, '--roles', 'ELO'], development);
+    expect(done.code).toBe(0);
+    expect(done.lines).toEqual([expect.stringMatching(/^exists: /)]);
+    expect(done.errorLines.map((line) => JSON.parse(line) as unknown)).toEqual([expect.objectContaining({ level: 'warn', msg: 'PLATFORM_KEY_PASSPHRASE is not set: using a generated development passphrase' })]);
+  }, SLOW);
+
   it('exits 2 with one line naming the setting on a bad configuration', async () => {
     expectOneLineFailure(await windward(database, ['migrate'], { PORT: 'abc' }), 2, /PORT/);
     // The platform key was made with the development passphrase under DATA_DIR: another one is a

@@ -6,7 +6,6 @@ import { configDir, loadConfig } from '../../config/app-config.js';
 import { openDatabaseConnection } from '../../database/database-connection.js';
 import { schemaDrift } from '../../database/schema-drift.js';
 import { commandDatabase } from '../command-database.js';
-import { commandLogger } from '../command-logger.js';
 import type { Print } from '../print.js';
 
 /*
@@ -18,7 +17,7 @@ import type { Print } from '../print.js';
 /** Opens the configured database with the app's entities and migrations, runs `work`, closes it. */
 async function withDataSource<T>(work: (dataSource: DataSource) => Promise<T>): Promise<T> {
   const database = commandDatabase();
-  const connection = await openDatabaseConnection(loadConfig(), { ...database.embedded, logger: commandLogger() });
+  const connection = await openDatabaseConnection(loadConfig(), database.embedded);
   const dataSource = appDataSource(connection, 2);
   try {
     await dataSource.initialize();

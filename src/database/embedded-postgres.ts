@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { JsonLogger } from '../observability/json-logger.js';
+import { ensureDataDirOrThrow } from './data-dir.js';
 import { acquireDataDirLock, DataDirInUseError, type DataDirLock, type HolderRole } from './data-dir-lock.js';
 import { LeaseServer, takeLease, type Lease, type ProcessName } from './embedded-leases.js';
 import { PGliteSessionServer } from './pglite-session-server.js';
@@ -86,7 +87,7 @@ function usesHostOf(role: HolderRole, holder: HolderRole): boolean {
  * that socket, or (see `role`) waits for the holder to finish and then runs it itself.
  */
 export async function openEmbeddedPostgres(dataDir: string, options: EmbeddedOpenOptions = { command: 'windward', role: 'command' }): Promise<EmbeddedPostgres> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensureDataDirOrThrow(dataDir);
   const me: ProcessName = { pid: process.pid, command: options.command };
   const started = Date.now();
   let noticed: number | undefined;

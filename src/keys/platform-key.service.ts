@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../config/config.tokens.js';
 import { CryptoPool } from '../crypto/crypto-pool.js';
 import { PlatformKeyPassphraseError, generatePlatformKeyPair, loadPlatformPrivateKey, loadPlatformPublicKey } from '../crypto/platform-key.js';
 import { SecretBox } from '../crypto/secret-box.js';
+import { ensureDataDirOrThrow } from '../database/data-dir.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { PlatformKeyEntity } from './platform-key.entity.js';
 
@@ -119,7 +120,7 @@ export class PlatformKeyService implements OnModuleInit, OnModuleDestroy {
     if (this.config.nodeEnv === 'production') throw new Error('PLATFORM_KEY_PASSPHRASE is required in production');
     const file = path.join(this.config.database.dataDir, DEV_PASSPHRASE_FILE);
     if (!existsSync(file)) {
-      mkdirSync(this.config.database.dataDir, { recursive: true, mode: 0o700 });
+      ensureDataDirOrThrow(this.config.database.dataDir);
       writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
     }
     if (this.config.nodeEnv === 'development') {

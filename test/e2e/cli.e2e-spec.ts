@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CLI_TIMEOUT, expectOneLineFailure, requireBuiltCli, runCli, type CliResult } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -172,5 +175,43 @@ describe('windward CLI', () => {
       // One line, not the whole usage screen.
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
     }
+  }, SLOW);
+});
+
+describe('windward CLI on a DATA_DIR that cannot be one', () => {
+  let root: string;
+  beforeAll(() => (root = mkdtempSync(path.join(os.tmpdir(), 'windward-cli-data-dir-'))));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  /** On the embedded database, as the DATA_DIR of the test says. */
+  const embedded = (args: string[], dataDir: string, as?: { uid: number; gid: number }) => runCli(args, { DATABASE_URL: '', DATA_DIR: dataDir }, as);
+
+  it('a regular file: one line naming DATA_DIR, exit 2 (a bad setting), the file untouched', async () => {
+    const file = path.join(root, 'data-file');
+    writeFileSync(file, 'kept');
+    expectOneLineFailure(await embedded(['migrate'], file), 2, new RegExp(`^windward: DATA_DIR ${file} is not a directory: set DATA_DIR to a directory`));
+    expectOneLineFailure(await embedded(['user', 'create', '--agency', 'JM', '--email', 'f@jm.test', '--roles', 'ELO'], path.join(file, 'sub')), 2, /^windward: DATA_DIR \S+ cannot be used: a part of its path is a file, not a directory$/);
+    // serve says it in its one JSON line.
+    const serve = await embedded(['serve'], file);
+    expect(serve.code).toBe(2);
+    expect(serve.errorLines.map((line) => JSON.parse(line) as unknown)).toEqual([expect.objectContaining({ msg: 'windward could not start', reason: expect.stringMatching(/^DATA_DIR \S+ is not a directory/) })]);
+    expect(readFileSync(file, 'utf8')).toBe('kept');
+  }, SLOW);
+
+  it('a directory this user may not write in, or not make: one line, exit 2, nothing written', async () => {
+    // Root may write anywhere: run the command as nobody then.
+    const as = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+    const locked = path.join(root, 'locked');
+    mkdirSync(locked);
+    chmodSync(root, 0o755);
+    chmodSync(locked, 0o555);
+    try {
+      expectOneLineFailure(await embedded(['migrate'], locked, as), 2, /^windward: DATA_DIR \S+\/locked is not writable by this process \(uid \d+\): permission denied$/);
+      expectOneLineFailure(await embedded(['migrate'], path.join(locked, 'data'), as), 2, /^windward: DATA_DIR \S+\/locked\/data cannot be created: permission denied$/);
+      expect(readdirSync(locked)).toEqual([]);
+    } finally {
+      chmodSync(locked, 0o755);
+    }
+    expect(existsSync(path.join(locked, 'data'))).toBe(false);
   }, SLOW);
 });

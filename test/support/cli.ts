@@ -28,9 +28,10 @@ export function requireBuiltCli(): void {
 
 /**
  * Runs the built CLI as an operator would: Jest's NODE_OPTIONS and the suite's DATABASE_URL are
- * not passed on, so `env` (a test database's settings, say) decides where it connects.
+ * not passed on, so `env` (a test database's settings, say) decides where it connects. `as`: run
+ * it as another operating-system user (possible when the tests run as root).
  */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string> = {}, as: { uid: number; gid: number } | undefined = undefined): Promise<CliResult> {
   const { NODE_OPTIONS: _jestOptions, DATABASE_URL: _suiteDatabase, ...inherited } = process.env;
   return new Promise((resolve) => {
     execFile(
@@ -38,6 +39,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
       [CLI, ...args],
       {
         cwd: ROOT,
+        ...as,
         timeout: CLI_TIMEOUT - 10_000,
         env: { ...inherited, REDIS_PREFIX: `windward-cli-${randomBytes(4).toString('hex')}`, NODE_ENV: 'test', LOG_LEVEL: 'error', ...env },
       },

@@ -13,12 +13,14 @@ import { commandLogger } from './command-logger.js';
 /**
  * Runs a CLI command with the platform's services, then closes every connection. The reference
  * agencies are loaded first unless `seed: false` (the `seed` command, which reports what it loaded).
+ * `create: false` for a command that works on what a database already holds (a user, a key): on
+ * the embedded database, with none in DATA_DIR it fails rather than make an empty one.
  */
 export async function withPlatform<T>(
   run: (app: INestApplicationContext, runtime: PlatformRuntime) => Promise<T>,
-  options: { seed?: boolean } = {},
+  options: { seed?: boolean; create?: boolean } = {},
 ): Promise<T> {
-  const database = commandDatabase();
+  const database = commandDatabase({ create: options.create });
   const runtime = await openRuntime(loadConfig(), commandLogger(), database.embedded);
   let app: INestApplicationContext | undefined;
   try {
@@ -41,7 +43,7 @@ export async function withPlatform<T>(
  * wrong expectations: only `windward migrate` (with a role that may change it) brings it up.
  */
 export async function withReadOnlyDatabase<T>(run: (dataSource: DataSource) => Promise<T>): Promise<T> {
-  const database = commandDatabase();
+  const database = commandDatabase({ create: false });
   const connection = await openDatabaseConnection(loadConfig(), database.embedded);
   const dataSource = appDataSource(connection, 2);
   try {

@@ -15,14 +15,16 @@ export function nameCommand(name: string): void {
  * The embedded database options of a command: it is named in the lock (and to the process whose
  * database it uses), and if that process stops before the command is done, the command ends at once
  * with one line saying so, rather than with whatever its next query's broken connection reports.
- * Call `done()` once the work is: losing the host while closing changes nothing.
+ * Call `done()` once the work is: losing the host while closing changes nothing. `create: false`
+ * for a command that works on an existing database: it fails, rather than make an empty one.
  */
-export function commandDatabase(): { embedded: EmbeddedOpenOptions; done(): void } {
+export function commandDatabase(options: { create?: boolean } = {}): { embedded: EmbeddedOpenOptions; done(): void } {
   let finished = false;
   return {
     embedded: {
       command: running,
       role: 'command',
+      create: options.create,
       // Waiting for the process that holds DATA_DIR is said as it happens, not held with the warnings of the work.
       logger: commandProgressLogger(),
       onHostLost: (error) => {

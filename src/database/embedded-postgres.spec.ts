@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { DataDirInUseError } from './data-dir-lock.js';
-import { openEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import { NoEmbeddedDatabaseError, openEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
 
 /*
  * Several openers in one process stand for several processes: the lock names this process, which
@@ -78,5 +78,23 @@ describe('the embedded database shared by several Windward processes', () => {
     await expect(second).rejects.toThrow(DataDirInUseError);
     await expect(second).rejects.toThrow(`(pid ${process.pid}, \`windward serve\`, since `);
     expect(server.owner).toBe(true);
+  }, 60_000);
+
+  it('a command that works on an existing database fails where there is none, and writes nothing there', async () => {
+    const missing = path.join(dir, 'nowhere');
+    const onMissing = open(missing, { command: 'windward audit verify', role: 'command', create: false });
+    await expect(onMissing).rejects.toThrow(NoEmbeddedDatabaseError);
+    await expect(onMissing).rejects.toThrow(`there is no database in DATA_DIR ${missing}: create one with \`windward migrate\``);
+    expect(existsSync(missing)).toBe(false);
+
+    // An empty directory holds no database either; the lock it took to be sure is gone.
+    await expect(open(dir, { command: 'windward apikey revoke', role: 'command', create: false })).rejects.toThrow(NoEmbeddedDatabaseError);
+    expect(readdirSync(dir)).toEqual([]);
+
+    // Once a command that sets up has made it, it is used.
+    await (await open(dir, { command: 'windward migrate', role: 'command' })).close();
+    databases = [];
+    const existing = await open(dir, { command: 'windward audit verify', role: 'command', create: false });
+    expect(existing.owner).toBe(true);
   }, 60_000);
 });

@@ -2,7 +2,8 @@ import { existsSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { JsonLogger } from '../observability/json-logger.js';
-import { ensureDataDirOrThrow } from './data-dir.js';
+import { ConfigError } from '../config/config-error.js';
+import { dataDirExistsOrThrow, ensureDataDirOrThrow } from './data-dir.js';
 import { acquireDataDirLock, DataDirInUseError, type DataDirLock, type HolderRole } from './data-dir-lock.js';
 import { LeaseServer, takeLease, type Lease, type ProcessName } from './embedded-leases.js';
 import { PGliteSessionServer } from './pglite-session-server.js';
@@ -49,6 +50,18 @@ export class EmbeddedHostLostError extends Error {
   }
 }
 
+/** A command that works on an existing database found none in DATA_DIR (and made none). */
+export class NoEmbeddedDatabaseError extends ConfigError {
+  constructor(readonly dataDir: string) {
+    super(`there is no database in DATA_DIR ${dataDir}: create one with \`windward migrate\` (or start \`windward serve\`), or set DATA_DIR to the directory that holds yours`);
+  }
+}
+
+/** PostgreSQL's mark of an initialised data directory. */
+function holdsDatabase(dataDir: string): boolean {
+  return existsSync(path.join(dataDir, 'pgdata', 'PG_VERSION'));
+}
+
 export interface EmbeddedOpenOptions {
   /** Names this process in the lock and to the host whose database it uses: `windward user create`. */
   command: string;
@@ -61,6 +74,12 @@ export interface EmbeddedOpenOptions {
    * - `command` uses whichever process runs it, or runs it.
    */
   role: HolderRole;
+  /**
+   * False for a command that works on an existing database (`audit verify`, `apikey revoke`): with
+   * none in DATA_DIR it fails (NoEmbeddedDatabaseError) and writes nothing there, rather than make
+   * an empty one. By default the database is made when missing (`serve`, `migrate`, `user create`).
+   */
+  create?: boolean;
   /**
    * How long `close()` waits for the other processes using this one's database: unbounded for a
    * command (they are commands that end), bounded for servers and workers by their shutdown time.
@@ -87,6 +106,7 @@ function usesHostOf(role: HolderRole, holder: HolderRole): boolean {
  * that socket, or (see `role`) waits for the holder to finish and then runs it itself.
  */
 export async function openEmbeddedPostgres(dataDir: string, options: EmbeddedOpenOptions = { command: 'windward', role: 'command' }): Promise<EmbeddedPostgres> {
+  if (options.create === false && !dataDirExistsOrThrow(dataDir)) throw new NoEmbeddedDatabaseError(dataDir);
   ensureDataDirOrThrow(dataDir);
   const me: ProcessName = { pid: process.pid, command: options.command };
   const started = Date.now();
@@ -119,6 +139,8 @@ export async function openEmbeddedPostgres(dataDir: string, options: EmbeddedOpe
       continue;
     }
     try {
+      // Only the holder of the lock makes the database, so only then is its absence certain.
+      if (options.create === false && !holdsDatabase(dataDir)) throw new NoEmbeddedDatabaseError(dataDir);
       return await host(dataDir, me, lock, options);
     } catch (error) {
       lock.release();

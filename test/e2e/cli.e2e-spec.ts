@@ -28,7 +28,14 @@ describe('windward CLI', () => {
   afterAll(() => database.drop());
 
   it('audit verify reads only: on a database not yet migrated it says so and changes nothing', async () => {
-    expectOneLineFailure(await windward(database, ['audit', 'verify']), 1, /schema is behind this version \(\d+ migrations not applied, from \w+\): run `windward migrate`/);
+    const result = await windward(database, ['audit', 'verify']);
+    if (database.kind === 'postgres') {
+      expectOneLineFailure(result, 1, /schema is behind this version \(\d+ migrations not applied, from \w+\): run `windward migrate`/);
+    } else {
+      // An embedded DATA_DIR not yet set up holds no database at all, and audit verify makes none.
+      expectOneLineFailure(result, 2, /^windward: there is no database in DATA_DIR .*: create one with `windward migrate`/);
+      expect(readdirSync(database.env.DATA_DIR)).toEqual([]);
+    }
   }, SLOW);
 
   it('migrate applies the migrations, then says the database is up to date', async () => {
@@ -175,6 +182,34 @@ describe('windward CLI', () => {
       // One line, not the whole usage screen.
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
     }
+  }, SLOW);
+});
+
+describe('windward CLI on an embedded DATA_DIR that holds no database', () => {
+  let root: string;
+  beforeAll(() => (root = mkdtempSync(path.join(os.tmpdir(), 'windward-cli-no-database-'))));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('the commands on an existing user, key or chain say so in one line (exit 2) and create nothing', async () => {
+    const missing = path.join(root, 'nowhere');
+    for (const args of [
+      ['audit', 'verify'],
+      ['apikey', 'revoke', '--id', randomUUID()],
+      ['apikey', 'create', '--user', 'elo@jm.test'],
+      ['user', 'update', '--email', 'elo@jm.test', '--status', 'DISABLED'],
+    ]) {
+      const result = await runCli(args, { DATABASE_URL: '', DATA_DIR: missing });
+      expectOneLineFailure(result, 2, new RegExp(`^windward: there is no database in DATA_DIR ${missing}: create one with \`windward migrate\` \\(or start \`windward serve\`\\), or set DATA_DIR to the directory that holds yours$`));
+      expect(existsSync(missing)).toBe(false);
+    }
+  }, SLOW);
+
+  it('a command that sets one up makes it, missing parents and all', async () => {
+    const dataDir = path.join(root, 'new', 'data');
+    const result = await runCli(['migrate'], { DATABASE_URL: '', DATA_DIR: dataDir });
+    expect({ code: result.code, lines: result.lines }).toEqual({ code: 0, lines: [expect.stringMatching(/^applied: /)] });
+    expect(existsSync(path.join(dataDir, 'pgdata', 'PG_VERSION'))).toBe(true);
+    expect((await runCli(['audit', 'verify'], { DATABASE_URL: '', DATA_DIR: dataDir })).lines).toEqual(['ok: 0 events checked']);
   }, SLOW);
 });
 

@@ -11,7 +11,9 @@ import type { Print } from '../print.js';
 /*
  * The administration commands: each runs against the platform's services, then closes them. The
  * changes go through the methods the API uses, audited with the command line as their actor
- * (command-actor.ts), and values are checked as the API checks them.
+ * (command-actor.ts), and values are checked as the API checks them. `seed`, `demo` and
+ * `user create` set a database up, and make the embedded one when DATA_DIR has none; the commands
+ * on an existing user or key fail instead (`create: false`).
  */
 
 /**
@@ -66,7 +68,7 @@ export async function userUpdate(options: { email: string; roles?: string; agenc
     );
     const { user: updated, changed } = result;
     print(`${changed.length ? `updated (${changed.join(', ')})` : 'unchanged'}: ${updated.email} (${updated.agencyCode}; ${updated.roles.join(',')}; ${updated.status}) id ${updated.id}`);
-  });
+  }, { create: false });
 }
 
 export async function apiKeyCreate(options: { user: string; ttl?: string; label?: string }, print: Print): Promise<void> {
@@ -77,12 +79,12 @@ export async function apiKeyCreate(options: { user: string; ttl?: string; label?
     print(`id: ${created.id}`);
     if (created.expiresAt) print(`expires: ${created.expiresAt.toISOString()}`);
     print(created.key);
-  });
+  }, { create: false });
 }
 
 export async function apiKeyRevoke(options: { id: string }, print: Print): Promise<void> {
   await withPlatform(async (app) => {
     const key = await app.get(ApiKeysService).revoke(options.id, { auditAs: commandLineActor('apikey revoke') });
     print(`revoked: ${key.id} at ${key.revokedAt?.toISOString()}`);
-  });
+  }, { create: false });
 }

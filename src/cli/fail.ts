@@ -10,9 +10,20 @@ function oneLine(message: string): string {
 }
 
 let failing = false;
+/** The exit code of a failure that is not a configuration or usage mistake. */
+let failureExitCode = 1;
 
 /**
- * One line on stderr, no stack trace; exit 1 (2 for a bad configuration or usage). Only the first
+ * For a command whose exit 1 is an answer (`audit verify`: the chain is broken): its failures to
+ * get an answer exit with `code` instead, so that a script never takes one for the other.
+ */
+export function failuresExitWith(code: number): void {
+  failureExitCode = code;
+}
+
+/**
+ * One line on stderr, no stack trace; exit 1 (2 for a bad configuration or usage; see
+ * `failuresExitWith`). Only the first
  * failure is reported: losing the embedded database's host is reported as it happens, and the
  * broken query it causes may arrive here a moment later.
  */
@@ -27,11 +38,11 @@ export async function fail(error: unknown): Promise<never> {
   }
   if (error instanceof DomainError) {
     process.stderr.write(`windward: ${oneLine(error.message)} (${error.code})\n`);
-    process.exit(1);
+    process.exit(failureExitCode);
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   const { commandLogger } = await import('./command-logger.js');
   commandLogger().event('debug', 'command failed', { error: message });
   process.stderr.write(`windward: ${oneLine(message)}\n`);
-  process.exit(1);
+  process.exit(failureExitCode);
 }

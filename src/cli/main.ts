@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { nameCommand } from './command-database.js';
 import { printHeldWarnings } from './command-logger.js';
 import { registerKeyCommands, registerKeyRegisterCommand } from './commands/keys.js';
-import { fail } from './fail.js';
+import { fail, failuresExitWith } from './fail.js';
 import { print } from './print.js';
 import { WindwardCommand } from './windward-command.js';
 
@@ -146,9 +146,11 @@ program
   .command('audit')
   .description('the tamper-evident audit trail')
   .command('verify')
-  .description('check the whole audit hash chain; exit 1 with the first broken event')
+  .description('check the whole audit hash chain; exit 1 with the first broken event, 2 when it could not check')
   .option('--anchor <seq:hash>', 'an end of the chain kept earlier (printed here, or an "audit anchor" log line): exit 1 if the chain no longer reaches it with that hash; repeatable', (value: string, all: string[]) => [...all, value], [] as string[])
   .action(async (options: { anchor: string[] }) => {
+    // 1 says the chain is broken; not being able to check (no database, unreachable, schema behind, a malformed anchor) must not.
+    failuresExitWith(2);
     process.exitCode = await (await import('./commands/audit.js')).auditVerify(options, print);
   });
 

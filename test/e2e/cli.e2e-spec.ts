@@ -29,8 +29,9 @@ describe('windward CLI', () => {
 
   it('audit verify reads only: on a database not yet migrated it says so and changes nothing', async () => {
     const result = await windward(database, ['audit', 'verify']);
+    // Exit 2, could not check: 1 would say the chain is broken.
     if (database.kind === 'postgres') {
-      expectOneLineFailure(result, 1, /schema is behind this version \(\d+ migrations not applied, from \w+\): run `windward migrate`/);
+      expectOneLineFailure(result, 2, /schema is behind this version \(\d+ migrations not applied, from \w+\): run `windward migrate`/);
     } else {
       // An embedded DATA_DIR not yet set up holds no database at all, and audit verify makes none.
       expectOneLineFailure(result, 2, /^windward: there is no database in DATA_DIR .*: create one with `windward migrate`/);
@@ -172,6 +173,10 @@ describe('windward CLI', () => {
     const result = await windward(database, ['migrate'], { DATABASE_URL: 'postgres://windward:s3cret-pw@127.0.0.1:1/windward' });
     expectOneLineFailure(result, 1, /\S/);
     expect(result.stderr).not.toContain('s3cret-pw');
+    // audit verify could not check: not the exit 1 of a broken chain.
+    const audit = await windward(database, ['audit', 'verify'], { DATABASE_URL: 'postgres://windward:s3cret-pw@127.0.0.1:1/windward' });
+    expectOneLineFailure(audit, 2, /\S/);
+    expect(audit.stderr).not.toContain('s3cret-pw');
   }, SLOW);
 
   it('exits 2 on an unknown command, a missing option or a group without its subcommand', async () => {

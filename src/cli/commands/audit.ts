@@ -6,7 +6,8 @@ import type { Print } from '../print.js';
 
 /**
  * `windward audit verify [--anchor <seq>:<hash> ...]`: the exit code is 0 for an intact chain that
- * reaches every anchor with its hash, 1 at the first broken event or the first anchor it fails.
+ * reaches every anchor with its hash, 1 at the first broken event or the first anchor it fails;
+ * a failure to check at all exits 2 (main.ts), never 1.
  * On success a second line gives the chain's end, an anchor to keep for the next verification.
  * It only reads, so it runs with a read-only database role (an auditor's) and without the platform.
  */

@@ -8,6 +8,7 @@ import { SignatureInvalidError, classifyOpenPgpError } from '../crypto/crypto.er
 import { INTEROP_CONFIG, formatFingerprint, readPublicKeyOrThrow, unlockPrivateKey } from '../crypto/openpgp-profile.js';
 import { MAX_SEALED_ENVELOPE_BYTES, sealReport } from '../crypto/sealed-envelope.js';
 import { BadUserInputError } from '../errors/domain-error.js';
+import { removingOnInterrupt } from './interrupt-cleanup.js';
 
 /*
  * What the CLI's `keygen`, `seal` and `open` do (cli/commands/keys.ts defines the commands). They
@@ -161,12 +162,18 @@ async function nameTaken(file: string): Promise<boolean> {
 /**
  * Writes every file under a temporary name in its own directory, then gives each its real name
  * with link(2), which never replaces an existing name (a dangling symlink or a file created since
- * the check included). Any failure removes what this call wrote, so a refused or interrupted run
- * leaves no half key pair that would block the next one.
+ * the check included). Any failure, and SIGINT, SIGTERM or SIGHUP, removes what this call wrote, so
+ * a refused or interrupted run leaves no half key pair that would block the next one, nor a private
+ * key under a temporary name.
  */
 async function writeAllOrNothing(outputs: readonly Output[]): Promise<void> {
   const temporary: string[] = [];
   const placed: string[] = [];
+  // An interrupt removes what was written so far too, as a failure does.
+  await removingOnInterrupt(() => [...placed, ...temporary], () => writeThenPlace(outputs, temporary, placed));
+}
+
+async function writeThenPlace(outputs: readonly Output[], temporary: string[], placed: string[]): Promise<void> {
   try {
     for (const output of outputs) {
       const temp = path.join(path.dirname(output.file), `.${path.basename(output.file)}.${randomBytes(6).toString('hex')}.tmp`);

@@ -2,6 +2,7 @@ import { armor, enums, generateKey, readKey, readPrivateKey, revokeKey, type Use
 
 import { BadUserInputError } from '../errors/domain-error.js';
 import {
+  keygenAgencyOf,
   applyRevocationCertificate,
   generateAgencyKeyPair,
   getKeyRevocation,
@@ -199,5 +200,19 @@ describe('revocation certificates', () => {
     await expect(
       applyRevocationCertificate({ armoredPublicKey: a.publicKeyArmored, revocationCertificate: b.revocationCertificate }),
     ).rejects.toThrow(BadUserInputError);
+  });
+});
+
+describe('keygenAgencyOf', () => {
+  it('names the agency of a key windward keygen made', () => {
+    expect(keygenAgencyOf(['KY Customs <ky@windward.invalid>'])).toBe('KY');
+    expect(keygenAgencyOf(['Other <x@example.org>', 'RILO-AP Customs <rilo-ap@windward.invalid>'])).toBe('RILO-AP');
+  });
+
+  it('says nothing of any other key, whatever its address', () => {
+    expect(keygenAgencyOf(['JM Customs RSA <jm-rsa@windward.invalid>'])).toBeNull();
+    expect(keygenAgencyOf(['Jamaica Customs Intelligence <intel@jca.gov.jm>'])).toBeNull();
+    expect(keygenAgencyOf(['KY Customs <jm@windward.invalid>'])).toBeNull();
+    expect(keygenAgencyOf([])).toBeNull();
   });
 });

@@ -194,6 +194,21 @@ export function loadAgencyPublicKey(armored: string): Promise<PublicKey> {
 }
 
 const AGENCY_CODE = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
+/** The user ID `windward keygen` gives a key (below): `<CODE> Customs <<code>@windward.invalid>`. */
+const KEYGEN_USER_ID = /^([A-Za-z0-9-]+) Customs <([A-Za-z0-9-]+)@windward\.invalid>$/;
+
+/**
+ * The agency a key names when `windward keygen` made it, or null for any other key (an agency's own
+ * GnuPG key names whatever it likes). Lets registration refuse a key generated for another agency,
+ * the mistake of running keygen with one code and registering as another.
+ */
+export function keygenAgencyOf(userIds: readonly string[]): string | null {
+  for (const userId of userIds) {
+    const match = KEYGEN_USER_ID.exec(userId);
+    if (match && match[1] === match[2].toUpperCase()) return match[1];
+  }
+  return null;
+}
 
 /** Key pair for `windward keygen`: Curve25519 legacy v4, readable by GnuPG 2.2. */
 export async function generateAgencyKeyPair(options: {

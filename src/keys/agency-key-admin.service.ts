@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../access/request-context.js';
-import { inspectAgencyPublicKey, loadAgencyPublicKey } from '../crypto/agency-key.js';
+import { inspectAgencyPublicKey, keygenAgencyOf, loadAgencyPublicKey } from '../crypto/agency-key.js';
 import { KeyRevokedError } from '../crypto/crypto.errors.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
 import { AgencyKeyEntity, KEY_REVOCATION_REASONS, type KeyRevocationReasonName } from './agency-key.entity.js';
@@ -45,8 +45,8 @@ export class AgencyKeyAdminService {
   async register(ctx: RequestContext, armoredPublicKey: string, signedChallenge: string): Promise<AgencyKeyEntity> {
     // Refuses private keys (nothing is stored), malformed, weak, revoked or expired keys.
     const info = await inspectAgencyPublicKey(armoredPublicKey);
-    const publicKey = await loadAgencyPublicKey(info.armored);
     const agency = ctx.principal.agencyCode;
+    const publicKey = await loadAgencyPublicKey(info.armored);
     const key = await this.dataSource.transaction(async (manager) => {
       await this.possession.prove(manager, this.possessionSubject(ctx), signedChallenge, publicKey);
       const inserted = await manager
@@ -67,6 +67,12 @@ export class AgencyKeyAdminService {
         .execute();
       const stored = await manager.findOneByOrFail(AgencyKeyEntity, { fingerprint: info.fingerprint });
       if (stored.agencyCode !== agency) throw new ConflictError('This key is already registered by another agency');
+      // A new key that `windward keygen` made for another agency: the code given to keygen was wrong
+      // (its private key may be in the wrong hands, or the right one was not the one sent).
+      const generatedFor = keygenAgencyOf(info.userIds);
+      if ((inserted.raw as unknown[]).length > 0 && generatedFor && generatedFor !== agency) {
+        throw new BadUserInputError(`This key was generated for agency ${generatedFor} (windward keygen --agency ${generatedFor}); generate one for ${agency}`, ['armoredPublicKey']);
+      }
       if ((inserted.raw as unknown[]).length === 0) {
         if (stored.revokedAt) {
           throw new KeyRevokedError('This key was revoked; register a new key instead', 'REVOKED', stored.fingerprint);

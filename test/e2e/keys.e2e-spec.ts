@@ -54,6 +54,15 @@ describe('agency keys through GraphQL', () => {
       expect(await storedKeys()).toBe(0);
     });
 
+    it('refuses a key windward keygen made for another agency, naming it', async () => {
+      const pair = await generateAgencyKeyPair({ agencyCode: 'KY' });
+      const { errors } = await registerWithProof(platform, jmAdmin, REGISTER, pair.publicKeyArmored, pair.privateKeyArmored);
+      expect(errors![0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(errors![0].extensions.fields).toEqual(['armoredPublicKey']);
+      expect(errors![0].message).toBe('This key was generated for agency KY (windward keygen --agency KY); generate one for JM');
+      expect(await storedKeys()).toBe(0);
+    });
+
     it('refuses a malformed key as BAD_USER_INPUT', async () => {
       const { errors } = await platform.gql(jmAdmin, REGISTER, { key: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----\n', signed: NO_PROOF });
       expect(errors![0].extensions.code).toBe('BAD_USER_INPUT');

@@ -20,6 +20,7 @@ import { AlertTrigger } from './alert-trigger.js';
 import { AlertsResolver } from './alerts.resolver.js';
 import { AlertsService } from './alerts.service.js';
 import { SEIZURE_EVENT_BUS, createSeizureEventBus, type SeizureEventBus } from './seizure-event-bus.js';
+import { CREDENTIAL_CACHE, type CredentialCache } from '../auth/credential-cache.js';
 import { LiveConnections } from './live-connections.service.js';
 import { SeizureNovelty } from './seizure-novelty.js';
 import { SeizureSubscriptionsResolver } from './seizure-subscriptions.resolver.js';
@@ -41,8 +42,9 @@ import { WebhookSecrets } from './webhook-secrets.js';
   providers: [
     {
       provide: SEIZURE_EVENT_BUS,
-      inject: [APP_CONFIG, getDataSourceToken(), JsonLogger],
-      useFactory: (config: AppConfig, dataSource: DataSource, logger: JsonLogger) => createSeizureEventBus(config, dataSource, logger),
+      inject: [APP_CONFIG, getDataSourceToken(), JsonLogger, CREDENTIAL_CACHE],
+      useFactory: (config: AppConfig, dataSource: DataSource, logger: JsonLogger, credentials: CredentialCache<unknown>) =>
+        createSeizureEventBus(config, dataSource, logger, () => credentials.invalidate()),
     },
     AccessChangeBroadcaster,
     LiveConnections,

@@ -54,10 +54,20 @@ export const CHANGE_LOG_WAKEUP_CHANNEL = 'windward_change_log';
  * (the session server carries notifications to the connections that LISTEN:
  * database/pglite-notifications.ts) and every few seconds in case one was missed.
  */
-export function createSeizureEventBus(config: AppConfig, dataSource: DataSource, logger: JsonLogger): SeizureEventBus {
-  if (config.redis.url) return new RedisEventBus(config.redis.url, `${config.redis.prefix}:seizure-events`, logger);
-  if (config.database.url) return new PostgresNotifyEventBus(config.database.url, dataSource, logger);
-  return new ChangeLogPollingEventBus(dataSource, logger, { wakeups: clientConfigOf(dataSource) });
+/**
+ * `beforeAccessListeners`: run on every access change received, before any listener. The app drops
+ * its cached credentials there: a listener that re-checks a subscription or accepts a reconnect must
+ * not be answered from a cache that has not yet heard the same change (it comes on another
+ * connection, in no set order with this message).
+ */
+export function createSeizureEventBus(config: AppConfig, dataSource: DataSource, logger: JsonLogger, beforeAccessListeners?: () => void): SeizureEventBus {
+  const bus = config.redis.url
+    ? new RedisEventBus(config.redis.url, `${config.redis.prefix}:seizure-events`, logger)
+    : config.database.url
+      ? new PostgresNotifyEventBus(config.database.url, dataSource, logger)
+      : new ChangeLogPollingEventBus(dataSource, logger, { wakeups: clientConfigOf(dataSource) });
+  bus.beforeAccessListeners = beforeAccessListeners;
+  return bus;
 }
 
 /** One more connection to the data source's database (the embedded one's socket), for LISTEN. */
@@ -95,10 +105,13 @@ function parseAccessChange(text: string): AccessChange | null {
 abstract class ListeningBus {
   protected readonly listeners = new Set<SeizureEventListener>();
   protected readonly accessListeners = new Set<AccessChangeListener>();
+  /** See createSeizureEventBus. */
+  beforeAccessListeners?: () => void;
 
   constructor(protected readonly logger: JsonLogger) {}
 
   protected emitAccessChange(change: AccessChange): void {
+    this.beforeAccessListeners?.();
     for (const listener of this.accessListeners) {
       try {
         listener(change);

@@ -261,11 +261,11 @@ function userFromRow(row: KeyLookupRow): UserEntity {
   const agency = row.agency_name === null ? undefined : Object.assign(new AgencyEntity(), {
     code: row.agency_code, name: row.agency_name, kind: row.agency_kind!, country: row.agency_country, region: row.agency_region,
     communities: [...(row.agency_communities ?? [])], legalBasis: [...(row.agency_legal_basis ?? [])], status: row.agency_status!,
-    createdAt: row.agency_created_at!, updatedAt: row.agency_updated_at!,
+    createdAt: new Date(row.agency_created_at!), updatedAt: new Date(row.agency_updated_at!),
   });
   // Arrays copied: the row may be cached and shared by every request with this key.
   return Object.assign(new UserEntity(), {
     id: row.user_id, email: row.email, agencyCode: row.agency_code, agency, roles: [...row.roles], displayName: row.display_name,
-    oidcSubject: row.oidc_subject, status: row.user_status, createdAt: row.user_created_at,
+    oidcSubject: row.oidc_subject, status: row.user_status, createdAt: new Date(row.user_created_at),
   });
 }

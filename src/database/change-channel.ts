@@ -115,7 +115,14 @@ export class ChangeChannel implements ChangeSignal {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client(this.options.connection);
+    let client: pg.Client;
+    try {
+      // Can throw at once (an SSL file named in the URL missing just now): handled like any failure.
+      client = new pg.Client(this.options.connection);
+    } catch (error) {
+      this.unreachable(error);
+      return;
+    }
     // Every failure of this connection is handled here; an unhandled 'error' would end the process.
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection ended')));
@@ -131,7 +138,6 @@ export class ChangeChannel implements ChangeSignal {
       return;
     }
     if (this.client !== client) return;
-    this.reconnectDelayMs = 0;
     // Trusted from the first ping that comes back, not from the LISTEN: that proves the way round.
     this.ping();
   }
@@ -141,6 +147,9 @@ export class ChangeChannel implements ChangeSignal {
       this.markers.get(payload)?.();
       if (payload !== this.awaitedPing) return; // a marker, or another process's ping
       this.awaitedPing = null;
+      // Backing off ends when a ping comes back, not when LISTEN succeeds: behind a pooler that takes
+      // LISTEN and never delivers, reconnecting every interval would go on for ever.
+      this.reconnectDelayMs = 0;
       const wasTrusted = Date.now() < this.trustedUntil;
       // Whatever was loaded before trust began may predate a change this channel never heard.
       if (!wasTrusted) this.changed();
@@ -174,11 +183,17 @@ export class ChangeChannel implements ChangeSignal {
   private lost(client: pg.Client, error: unknown): void {
     if (client !== this.client || this.closed) return;
     this.client = null;
-    this.awaitedPing = null;
-    this.distrust();
     client.removeAllListeners('notification');
     client.on('error', () => undefined);
     void client.end().catch(() => undefined);
+    this.unreachable(error);
+  }
+
+  /** Not hearing: distrusted, said once per outage, and tried again later. */
+  private unreachable(error: unknown): void {
+    if (this.closed) return;
+    this.awaitedPing = null;
+    this.distrust();
     if (!this.outageLogged) {
       this.outageLogged = true;
       this.options.logger.event('warn', 'change channel not trusted: caches bypassed until it is back', {

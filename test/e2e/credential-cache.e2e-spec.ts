@@ -1,5 +1,8 @@
 import pg from 'pg';
+import { SEIZURE_EVENT_BUS, type SeizureEventBus } from '../../src/alerts/seizure-event-bus.js';
+import { AuthenticationService } from '../../src/auth/authentication.service.js';
 import { poolOf } from '../../src/database/read-statements.js';
+import { UsersService } from '../../src/users/users.service.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const ME = '{ me { email roles } }';
@@ -119,6 +122,79 @@ onPostgres('credential cache', () => {
     );
     await eventually(async () => !channel.trusted(), 2_000, 'the deaf channel to lose trust');
     await eventually(async () => channel.trusted(), 5_000, 'the channel to be trusted again');
+  });
+
+  /**
+   * Makes the channel deaf while it stays trusted (until its next ping fails to come back, seconds
+   * later), runs `check`, and gives back a channel that hears. What `check` sees cannot come from the
+   * database's notifications.
+   */
+  async function withDeafChannel(check: () => Promise<void>): Promise<void> {
+    const channel = platform.server.runtime.credentialChanges!;
+    await (channel as unknown as { client: pg.Client }).client.query('UNLISTEN *');
+    try {
+      await check();
+    } finally {
+      await elsewhere.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE $1 AND pid <> pg_backend_pid()',
+        ['UNLISTEN %'],
+      );
+      await eventually(async () => !channel.trusted(), 2_000, 'the deaf channel to lose trust');
+      await eventually(async () => channel.trusted(), 5_000, 'the channel to be trusted again');
+    }
+  }
+
+  const openOperationsOf = async (key: string) => (await platform.server.app.get(AuthenticationService).authenticate(`Bearer ${key}`)).openOperations ?? [];
+  const OPERATION = { focus: 'Credential cache', tlp: 'AMBER', startsAt: '2026-08-01T00:00:00Z', endsAt: '2026-09-12T00:00:00Z' };
+
+  it("follows a user's roles changed by this process (as `windward user update` does) on the next request", async () => {
+    const user = await platform.userWithKey('JM', ['ELO']);
+    expect((await platform.gql<{ me: { roles: string[] } }>(user.key, ME)).data!.me.roles).toEqual(['ELO']);
+    await withDeafChannel(async () => {
+      await platform.server.app.get(UsersService).update(user.email, { roles: ['ELO', 'ANALYST'] });
+      expect((await platform.gql<{ me: { roles: string[] } }>(user.key, ME)).data!.me.roles).toEqual(['ELO', 'ANALYST']);
+    });
+  });
+
+  it("follows an operation set up and closed through this server in its participants' next request", async () => {
+    const lead = await platform.userWithKey('JIO', ['ANALYST']);
+    const participant = await platform.userWithKey('KY', ['ELO']);
+    await withDeafChannel(async () => {
+      expect(await openOperationsOf(participant.key)).toEqual([]);
+      const created = await platform.gql<{ createOperation: { id: string } }>(lead.key, 'mutation($i: OperationInput!) { createOperation(input: $i) { id } }', {
+        i: { ...OPERATION, codeName: 'CACHE OPENED', participants: ['KY'] },
+      });
+      const id = created.data!.createOperation.id;
+      expect(await openOperationsOf(participant.key)).toEqual([id]);
+      const closed = await platform.gql(lead.key, 'mutation($id: ID!) { setOperationStatus(operationId: $id, status: CLOSED) { status } }', { id });
+      expect(closed.errors).toBeUndefined();
+      expect(await openOperationsOf(participant.key)).toEqual([]);
+    });
+  });
+
+  it('drops the cache on an access change another process announces, before anything re-checks with it', async () => {
+    const lead = await platform.userWithKey('JIO', ['ANALYST']);
+    const participant = await platform.userWithKey('BB', ['ELO']);
+    const created = await platform.gql<{ createOperation: { id: string } }>(lead.key, 'mutation($i: OperationInput!) { createOperation(input: $i) { id } }', {
+      i: { ...OPERATION, codeName: 'CACHE ELSEWHERE', participants: ['BB'] },
+    });
+    const id = created.data!.createOperation.id;
+    await platform.server.runtime.credentialChanges!.caughtUp();
+    expect(await openOperationsOf(participant.key)).toEqual([id]); // cached now
+    const bus = platform.server.app.get<SeizureEventBus>(SEIZURE_EVENT_BUS);
+    const received: string[] = [];
+    const stop = await bus.subscribeAccessChanges((change) => received.push(change.reason));
+    try {
+      await withDeafChannel(async () => {
+        // Another process closes it: its commit, then its message on the bus (not this process's publisher).
+        await elsewhere.query("UPDATE operations SET status = 'CLOSED' WHERE id = $1", [id]);
+        await bus.publishAccessChange({ agencies: ['BB'], reason: 'closed elsewhere' });
+        await eventually(async () => received.includes('closed elsewhere'), 3_000, 'the access change');
+        expect(await openOperationsOf(participant.key)).toEqual([]);
+      });
+    } finally {
+      stop();
+    }
   });
 
   it('reads the database on every request when the channel stops hearing, and uses memory again once it hears', async () => {

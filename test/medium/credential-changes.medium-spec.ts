@@ -74,6 +74,7 @@ onPostgres('credential changes', () => {
       expect(await announced('UPDATE api_keys SET expires_at = now() + interval \'1 day\' WHERE id = $1', [keyId])).toEqual(['api_keys']);
       expect(await announced('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [keyId])).toEqual(['api_keys']);
       expect(await announced('UPDATE api_keys SET label = \'x\' WHERE id = $1', [keyId])).toEqual([]);
+      expect(await announced('DELETE FROM api_keys WHERE id = $1', [keyId])).toEqual(['api_keys']);
     });
 
     it("announce a user's or an agency's change", async () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { acquireDataDirLock, DataDirInUseError } from './data-dir-lock.js';
+import { acquireDataDirLock, announceWaitingServer, DataDirInUseError, serverIsWaiting } from './data-dir-lock.js';
 
 const SERVE = { command: 'windward serve', role: 'server' } as const;
 
@@ -17,6 +17,25 @@ describe('the DATA_DIR lock', () => {
     const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     return Number(child.stdout);
   }
+
+  it("tells a waiting worker that a live server waits too, until the server withdraws; never the server itself", () => {
+    const waitingFile = path.join(dir, 'windward.server-waiting');
+    expect(serverIsWaiting(dir)).toBe(false);
+    const announced = announceWaitingServer(dir, 'windward serve');
+    expect(JSON.parse(readFileSync(waitingFile, 'utf8'))).toMatchObject({ pid: process.pid, role: 'server' });
+    expect(serverIsWaiting(dir)).toBe(false); // this process's own announcement
+    // Another live process's announcement (this test runner's parent stands in for it).
+    writeFileSync(waitingFile, JSON.stringify({ pid: process.ppid, startTicks: null, command: 'windward serve', role: 'server', host: os.hostname(), since: '' }));
+    expect(serverIsWaiting(dir)).toBe(true);
+    announced.release(); // not ours any more: left alone
+    expect(serverIsWaiting(dir)).toBe(true);
+    // One left by a server that died while waiting counts for nothing.
+    writeFileSync(waitingFile, JSON.stringify({ pid: deadPid(), startTicks: null, command: 'windward serve', role: 'server', host: os.hostname(), since: '' }));
+    expect(serverIsWaiting(dir)).toBe(false);
+    const again = announceWaitingServer(dir, 'windward serve');
+    again.release();
+    expect(existsSync(waitingFile)).toBe(false);
+  });
 
   it('is held by one process; a second taker is refused with the holder named', () => {
     const lock = acquireDataDirLock(dir, SERVE);

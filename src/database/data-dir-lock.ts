@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -119,4 +119,34 @@ export function acquireDataDirLock(dataDir: string, taker: { command: string; ro
   const holder = readHolder(file);
   if (holder) throw new DataDirInUseError(dataDir, holder);
   throw new Error(`Cannot take the lock ${file}`);
+}
+
+const WAITING_SERVER_FILE = 'windward.server-waiting';
+
+/**
+ * Says that a server waits for the command holding `dataDir` to finish, until `release()`: a worker
+ * waiting for the same command then lets the server take the directory first (`serverIsWaiting`).
+ * A server must run the database itself and is refused where a worker does, while a worker can use
+ * a server's; without this, whichever polled first after the command took the lock, and a worker
+ * that won left the server refused.
+ */
+export function announceWaitingServer(dataDir: string, command: string): { release(): void } {
+  const file = path.join(dataDir, WAITING_SERVER_FILE);
+  const me: LockHolder = { pid: process.pid, startTicks: processStartTicks(process.pid), command, role: 'server', host: os.hostname(), since: new Date().toISOString() };
+  writeFileSync(file, JSON.stringify(me), { mode: 0o600 });
+  let released = false;
+  return {
+    release: () => {
+      if (released) return;
+      released = true;
+      // Only our own: another server may have announced itself since.
+      if (readHolder(file)?.pid === process.pid) rmSync(file, { force: true });
+    },
+  };
+}
+
+/** Whether a live server other than this process is waiting for `dataDir` (announceWaitingServer). */
+export function serverIsWaiting(dataDir: string): boolean {
+  const waiting = readHolder(path.join(dataDir, WAITING_SERVER_FILE));
+  return waiting !== null && waiting.pid !== process.pid && isAlive(waiting);
 }

@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { JsonLogger } from '../observability/json-logger.js';
 import { ConfigError } from '../config/config-error.js';
 import { dataDirExistsOrThrow, ensureDataDirOrThrow } from './data-dir.js';
-import { acquireDataDirLock, DataDirInUseError, type DataDirLock, type HolderRole } from './data-dir-lock.js';
+import { acquireDataDirLock, announceWaitingServer, DataDirInUseError, serverIsWaiting, type DataDirLock, type HolderRole } from './data-dir-lock.js';
 import { LeaseServer, takeLease, type Lease, type ProcessName } from './embedded-leases.js';
 import { PGliteSessionServer } from './pglite-session-server.js';
 
@@ -111,40 +111,55 @@ export async function openEmbeddedPostgres(dataDir: string, options: EmbeddedOpe
   const me: ProcessName = { pid: process.pid, command: options.command };
   const started = Date.now();
   let noticed: number | undefined;
-  for (;;) {
-    let lock: DataDirLock;
-    try {
-      lock = acquireDataDirLock(dataDir, { command: options.command, role: options.role });
-    } catch (error) {
-      if (!(error instanceof DataDirInUseError)) throw error;
-      const { holder } = error;
-      const holderRole = holder.role ?? 'server';
-      if (options.role === 'server' && holderRole !== 'command') throw error;
-      if (usesHostOf(options.role, holderRole)) {
-        const client = await useHost(dataDir, me, options);
-        if (client) return client;
-        // The holder is starting, or stopping: soon it serves, or the directory is free.
-        if (Date.now() - started > COMMAND_WAIT_MS) throw error;
-        if (noticed === undefined && Date.now() - started > WAIT_NOTICE_MS) {
-          noticed = holder.pid;
-          options.logger?.event('warn', `waiting for \`${holder.command}\` (pid ${holder.pid}), which runs the embedded database, to finish starting or stopping`, { dataDir, pid: holder.pid, command: holder.command });
-        }
-      } else if (noticed !== holder.pid) {
-        // A server or worker waits for a command to finish, however long it takes: it says so once
-        // per holder, since a command may start (and hold the directory) while it waits.
-        noticed = holder.pid;
-        options.logger?.event('info', `waiting for \`${holder.command}\` (pid ${holder.pid}) to finish with DATA_DIR`, { dataDir, pid: holder.pid, command: holder.command });
+  let announced: { release(): void } | undefined;
+  try {
+    return await openWaiting();
+  } finally {
+    announced?.release();
+  }
+
+  async function openWaiting(): Promise<EmbeddedPostgres> {
+    for (;;) {
+      // A server waits for the same command: it runs the database, this worker will use it.
+      if (options.role === 'worker' && serverIsWaiting(dataDir)) {
+        await sleep(POLL_MS);
+        continue;
       }
-      await sleep(POLL_MS);
-      continue;
-    }
-    try {
-      // Only the holder of the lock makes the database, so only then is its absence certain.
-      if (options.create === false && !holdsDatabase(dataDir)) throw new NoEmbeddedDatabaseError(dataDir);
-      return await host(dataDir, me, lock, options);
-    } catch (error) {
-      lock.release();
-      throw error;
+      let lock: DataDirLock;
+      try {
+        lock = acquireDataDirLock(dataDir, { command: options.command, role: options.role });
+      } catch (error) {
+        if (!(error instanceof DataDirInUseError)) throw error;
+        const { holder } = error;
+        const holderRole = holder.role ?? 'server';
+        if (options.role === 'server' && holderRole !== 'command') throw error;
+        if (usesHostOf(options.role, holderRole)) {
+          const client = await useHost(dataDir, me, options);
+          if (client) return client;
+          // The holder is starting, or stopping: soon it serves, or the directory is free.
+          if (Date.now() - started > COMMAND_WAIT_MS) throw error;
+          if (noticed === undefined && Date.now() - started > WAIT_NOTICE_MS) {
+            noticed = holder.pid;
+            options.logger?.event('warn', `waiting for \`${holder.command}\` (pid ${holder.pid}), which runs the embedded database, to finish starting or stopping`, { dataDir, pid: holder.pid, command: holder.command });
+          }
+        } else if (noticed !== holder.pid) {
+          // A server or worker waits for a command to finish, however long it takes: it says so once
+          // per holder, since a command may start (and hold the directory) while it waits.
+          noticed = holder.pid;
+          if (options.role === 'server') announced ??= announceWaitingServer(dataDir, options.command);
+          options.logger?.event('info', `waiting for \`${holder.command}\` (pid ${holder.pid}) to finish with DATA_DIR`, { dataDir, pid: holder.pid, command: holder.command });
+        }
+        await sleep(POLL_MS);
+        continue;
+      }
+      try {
+        // Only the holder of the lock makes the database, so only then is its absence certain.
+        if (options.create === false && !holdsDatabase(dataDir)) throw new NoEmbeddedDatabaseError(dataDir);
+        return await host(dataDir, me, lock, options);
+      } catch (error) {
+        lock.release();
+        throw error;
+      }
     }
   }
 }

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLI_TIMEOUT, requireBuiltCli, runCli, type CliResult } from '../support/cli.js';
+import { CLI_TIMEOUT, ROOT, requireBuiltCli, runCli, type CliResult } from '../support/cli.js';
 import { startServeProcess } from '../support/serve-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
@@ -134,6 +135,51 @@ describe('windward serve and CLI commands on one embedded DATA_DIR', () => {
       expect(await server.exited).toBe(0);
     } finally {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    }
+  }, SLOW * 2);
+
+  embeddedOnly('serve and a worker both waiting for a command: serve runs the database once it is free, the worker uses it', async () => {
+    const env = database!.env;
+    // A command that holds the directory until told to finish (as `windward demo` would, for as long as the test needs).
+    const lockModule = path.join(ROOT, 'dist/src/database/data-dir-lock.js');
+    const holder = spawn(process.execPath, ['--input-type=module', '-e',
+      `const { acquireDataDirLock } = await import(${JSON.stringify(lockModule)});
+       const lock = acquireDataDirLock(${JSON.stringify(env.DATA_DIR)}, { command: 'windward demo', role: 'command' });
+       process.stdin.resume(); process.stdin.on('end', () => { lock.release(); process.exit(0); });`], { stdio: ['pipe', 'ignore', 'inherit'] });
+    const holderDone = new Promise((resolve) => holder.once('exit', resolve));
+    await waitFor(() => lockHolder(env.DATA_DIR)?.command === 'windward demo', 'the command to hold the data directory');
+    const { NODE_OPTIONS: _jest, DATABASE_URL: _suite, ...inherited } = process.env;
+    const worker = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli/main.js'), 'worker'], {
+      cwd: ROOT,
+      env: { ...inherited, NODE_ENV: 'test', LOG_LEVEL: 'info', WORKER_HEALTH_PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let workerOut = '';
+    worker.stdout!.on('data', (chunk: Buffer) => (workerOut += chunk.toString()));
+    worker.stderr!.on('data', (chunk: Buffer) => (workerOut += chunk.toString()));
+    try {
+      await waitFor(() => workerOut.includes('waiting for `windward demo`'), 'the worker to wait for the command');
+      // Before: whichever of the two polled first after the command took the directory; a worker
+      // that won left serve refused ("in use by another Windward process … `windward worker`").
+      const starting = startServeProcess(env);
+      starting.catch(() => undefined); // awaited below
+      await waitFor(() => existsSync(path.join(env.DATA_DIR, 'windward.server-waiting')), 'serve to wait for the command');
+      holder.stdin!.end(); // the command finishes: both may take the directory now
+      await holderDone;
+      const server = await starting;
+      try {
+        await waitFor(() => /"msg":"another Windward process uses the embedded database","pid":\d+,"command":"windward worker"/.test(server.stdout()), 'the worker to use the server');
+        expect(worker.exitCode).toBeNull();
+        expect(lockHolder(env.DATA_DIR)?.command).toBe('windward serve');
+      } finally {
+        worker.kill('SIGTERM');
+        await new Promise((resolve) => (worker.exitCode === null ? worker.once('exit', resolve) : resolve(undefined)));
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+    } finally {
+      if (worker.exitCode === null) worker.kill('SIGKILL');
+      if (holder.exitCode === null) holder.kill('SIGKILL');
     }
   }, SLOW * 2);
 

@@ -42,6 +42,11 @@ export interface RequestContextFactory {
    * identity from the issuer configured now is bound to them.
    */
   forCredentialHolder(userId: string, purpose: string): Promise<RequestContext | null>;
+  /**
+   * For many users at once (a page of alerts): the current agency of each user of `userIds` for
+   * whom forCredentialHolder would give a context now, in a fixed number of statements.
+   */
+  credentialHolderAgencies(userIds: readonly string[]): Promise<Map<string, string>>;
 }
 
 /** The injection token of the RequestContextFactory (implemented by the auth feature). */

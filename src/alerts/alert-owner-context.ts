@@ -26,6 +26,11 @@ export class AlertOwnerContexts {
       throw error;
     }
   }
+
+  /** For a page of alerts: the agency of each of `userIds` whose alerts forOwner would let run, in two statements. */
+  agenciesOfOwners(userIds: readonly string[]): Promise<Map<string, string>> {
+    return this.contexts.credentialHolderAgencies(userIds);
+  }
 }
 
 /** Whether the alert was made in the agency its owner belongs to now. */

@@ -161,13 +161,22 @@ export class ApiKeysService {
    * in, as OidcService.signIn looks bindings up under the current issuer only).
    */
   async holdsOwnCredentials(userId: string, now = new Date()): Promise<boolean> {
-    const [row] = (await this.keys.manager.query(
-      `SELECT EXISTS (SELECT 1 FROM api_keys k WHERE k.user_id = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)
-                         AND (k.issued_by IS NULL OR k.issued_by = k.user_id))
-           OR EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND $3::text IS NOT NULL AND starts_with(u.oidc_subject, $3::text || '|')) AS holds`,
-      [userId, now, this.config.oidc.issuer ?? null],
-    )) as { holds: boolean }[];
-    return row.holds;
+    return (await this.holdingOwnCredentials([userId], now)).has(userId);
+  }
+
+  /** The same question for many users in one statement: those of `userIds` who hold credentials of their own. */
+  async holdingOwnCredentials(userIds: readonly string[], now = new Date()): Promise<Set<string>> {
+    const ids = [...new Set(userIds)].filter(isUuid);
+    if (ids.length === 0) return new Set();
+    const rows = (await this.keys.manager.query(
+      `SELECT u.id FROM users u
+        WHERE u.id = ANY($1::uuid[])
+          AND (EXISTS (SELECT 1 FROM api_keys k WHERE k.user_id = u.id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)
+                                                  AND (k.issued_by IS NULL OR k.issued_by = k.user_id))
+               OR ($3::text IS NOT NULL AND starts_with(u.oidc_subject, $3::text || '|')))`,
+      [ids, now, this.config.oidc.issuer ?? null],
+    )) as { id: string }[];
+    return new Set(rows.map((row) => row.id));
   }
 
   /**

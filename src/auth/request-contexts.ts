@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { AccessService } from '../access/access.service.js';
 import type { Principal } from '../access/principal.js';
 import type { CredentialHeaders, RequestContext, RequestContextFactory } from '../access/request-context.js';
@@ -39,6 +39,14 @@ export class RequestContexts implements RequestContextFactory {
   async forCredentialHolder(userId: string, purpose: string): Promise<RequestContext | null> {
     if (!isUuid(userId) || !(await this.apiKeys.holdsOwnCredentials(userId))) return null;
     return this.forUser(userId, purpose);
+  }
+
+  async credentialHolderAgencies(userIds: readonly string[]): Promise<Map<string, string>> {
+    const holders = await this.apiKeys.holdingOwnCredentials(userIds);
+    if (holders.size === 0) return new Map();
+    // As forUser and principalFor decide: an active user of an active agency.
+    const users = await this.users.find({ where: { id: In([...holders]), status: 'ACTIVE' }, relations: { agency: true } });
+    return new Map(users.filter((user) => user.agency?.status === 'ACTIVE').map((user) => [user.id, user.agencyCode]));
   }
 
   private async contextOf(principal: Principal, requestId: string): Promise<RequestContext> {

@@ -7,6 +7,7 @@ import { JobsService } from '../../src/jobs/jobs.service.js';
 import { SeizureChangeEntity } from '../../src/seizures/data/seizure-change.entity.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { startLocalIssuer, type LocalIssuer } from '../support/oidc-issuer.js';
+import { statementsDuring } from '../support/statements.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
 import { waitFor } from '../support/wait-for.js';
@@ -155,6 +156,20 @@ describe('agency administrators and their agency’s alerts', () => {
     expect(await find(platformAdmin, alert.id, { agency: 'JM' })).toBeUndefined();
     // The officer themselves is no administrator.
     expect((await platform.gql(officer.key, AGENCY_ALERTS)).errors?.[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('decides `running` for a whole page of owners in a fixed number of statements, whatever their number', async () => {
+    // Owners in an agency of their own, so that the page holds only these.
+    const statementsFor = async (owners: number) => {
+      const officers = [];
+      for (let i = 0; i < owners; i += 1) officers.push(await platform.userWithKey('LC', ['ELO'], `o${owners}-${i}-${marker}@lc.test`));
+      for (const officer of officers) await createAlert(officer.key, { name: `Page ${owners}`, filter: filter(`page${owners}`) });
+      const listing = await statementsDuring(platform, () => platform.gql(platformAdmin, AGENCY_ALERTS, { first: 200, agency: 'LC' }));
+      return listing.length;
+    };
+    const few = await statementsFor(1);
+    const many = await statementsFor(4); // the page now holds five owners' alerts
+    expect(many).toBe(few);
   });
 
   it('lets no administrator of another agency stop an alert, answering NOT_FOUND as for one that does not exist', async () => {

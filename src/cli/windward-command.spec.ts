@@ -33,6 +33,14 @@ describe('windward command groups', () => {
     expect(output.out).toBe('');
   });
 
+  it('windward without any command: one line naming the commands, the usage exit code', () => {
+    const { root, output } = program();
+    const exit = exitOf(root, []);
+    expect({ exitCode: exit.exitCode, code: exit.code }).toEqual({ exitCode: 2, code: 'windward.missingSubcommand' });
+    expect(output.err).toBe('error: `windward` needs a command: apikey or audit (see `windward --help`)\n');
+    expect(output.out).toBe('');
+  });
+
   it('with one subcommand names it alone', () => {
     const { root, output } = program();
     exitOf(root, ['audit']);

@@ -179,8 +179,8 @@ describe('windward CLI', () => {
     expect(audit.stderr).not.toContain('s3cret-pw');
   }, SLOW);
 
-  it('exits 2 on an unknown command, a missing option or a group without its subcommand', async () => {
-    for (const args of [['frobnicate'], ['user', 'create', '--agency', 'JM'], ['apikey']]) {
+  it('exits 2 on an unknown command, a missing option, a group without its subcommand or no command at all', async () => {
+    for (const args of [['frobnicate'], ['user', 'create', '--agency', 'JM'], ['apikey'], []]) {
       const result = await windward(database, args);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^error: /m);

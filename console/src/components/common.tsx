@@ -46,3 +46,30 @@ export function Loading() {
     </p>
   );
 }
+
+/**
+ * Previous / page n / Next over a keyset-paged list: `cursors` holds the `after` of every page
+ * visited so far (the first is null), so Previous goes back without the server paging backwards.
+ */
+export function CursorPager({
+  cursors,
+  onChange,
+  pageInfo,
+}: {
+  cursors: readonly (string | null)[];
+  onChange: (cursors: (string | null)[]) => void;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null } | undefined;
+}) {
+  const { t } = useI18n();
+  return (
+    <nav className="pager" aria-label={t('search.paging')}>
+      <button type="button" disabled={cursors.length <= 1} onClick={() => onChange(cursors.slice(0, -1))}>
+        {t('search.previous')}
+      </button>
+      <span>{t('search.page', { page: cursors.length })}</span>
+      <button type="button" disabled={!pageInfo?.hasNextPage} onClick={() => onChange([...cursors, pageInfo?.endCursor ?? null])}>
+        {t('search.next')}
+      </button>
+    </nav>
+  );
+}

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { ErrorMessage, Loading } from '../components/common';
+import { CursorPager, ErrorMessage, Loading } from '../components/common';
 import { graphql } from '../gql';
 import { useI18n } from '../i18n';
 import { run } from '../lib/api';
@@ -141,15 +141,7 @@ export default function AgencyAlerts({ principal }: { principal: SessionPrincipa
           </div>
         )
       )}
-      <nav className="pager" aria-label={t('search.paging')}>
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          {t('search.previous')}
-        </button>
-        <span>{t('search.page', { page: cursors.length })}</span>
-        <button type="button" disabled={!page?.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, page?.pageInfo.endCursor ?? null])}>
-          {t('search.next')}
-        </button>
-      </nav>
+      <CursorPager cursors={cursors} onChange={setCursors} pageInfo={page?.pageInfo} />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { ErrorMessage, Loading, TlpBadge, Value } from '../components/common';
+import { CursorPager, ErrorMessage, Loading, TlpBadge, Value } from '../components/common';
 import { graphql } from '../gql';
 import type { CommodityCategory, SearchSeizuresQuery, SeizureFilter, Tlp } from '../gql/graphql';
 import { useI18n, type I18n } from '../i18n';
@@ -289,15 +289,7 @@ export function Search() {
           </div>
         )
       )}
-      <nav className="pager" aria-label={t('search.paging')}>
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          {t('search.previous')}
-        </button>
-        <span>{t('search.page', { page: cursors.length })}</span>
-        <button type="button" disabled={!page?.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, page?.pageInfo.endCursor ?? null])}>
-          {t('search.next')}
-        </button>
-      </nav>
+      <CursorPager cursors={cursors} onChange={setCursors} pageInfo={page?.pageInfo} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { AuthenticationService } from '../../src/auth/authentication.service.js'
 import { poolOf } from '../../src/database/read-statements.js';
 import { UsersService } from '../../src/users/users.service.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { waitFor } from '../support/wait-for.js';
 
 const ME = '{ me { email roles } }';
 
@@ -26,15 +27,6 @@ async function keyLookupsDuring(platform: TestPlatform, run: () => Promise<unkno
   return lookups;
 }
 
-/** Polls until `check` holds, or fails after `ms`. */
-async function eventually(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /**
  * What an API key stands for is cached between requests (src/auth/credential-cache.ts) on a
  * PostgreSQL server, and dropped on every change the database announces: from this process at
@@ -52,7 +44,7 @@ onPostgres('credential cache', () => {
     platform = await startTestPlatform();
     elsewhere = new pg.Client({ connectionString: platform.config.database.url });
     await elsewhere.connect();
-    await eventually(async () => platform.server.runtime.credentialChanges!.trusted(), 5_000, 'the change channel');
+    await waitFor('the change channel', async () => platform.server.runtime.credentialChanges!.trusted(), { timeoutMs: 5_000, intervalMs: 5 });
   });
   afterAll(async () => {
     await elsewhere?.end();
@@ -87,7 +79,7 @@ onPostgres('credential cache', () => {
     expect(await refused(user.key)).toBe(false);
     expect(await refused(user.key)).toBe(false); // cached now
     await elsewhere.query('UPDATE api_keys SET revoked_at = now() WHERE user_id = $1', [user.userId]);
-    await eventually(() => refused(user.key), 2_000, 'the revoked key to be refused');
+    await waitFor('the revoked key to be refused', () => refused(user.key), { timeoutMs: 2_000, intervalMs: 5 });
     expect(await refused(user.key)).toBe(true);
   });
 
@@ -95,9 +87,9 @@ onPostgres('credential cache', () => {
     const user = await platform.userWithKey('JM', ['ELO']);
     expect((await platform.gql<{ me: { roles: string[] } }>(user.key, ME)).data!.me.roles).toEqual(['ELO']);
     await elsewhere.query("UPDATE users SET roles = '{ELO,ANALYST}' WHERE id = $1", [user.userId]);
-    await eventually(async () => (await platform.gql<{ me: { roles: string[] } }>(user.key, ME)).data?.me.roles.length === 2, 2_000, 'the new roles');
+    await waitFor('the new roles', async () => (await platform.gql<{ me: { roles: string[] } }>(user.key, ME)).data?.me.roles.length === 2, { timeoutMs: 2_000, intervalMs: 5 });
     await elsewhere.query("UPDATE users SET status = 'DISABLED' WHERE id = $1", [user.userId]);
-    await eventually(() => refused(user.key), 2_000, 'the disabled user to be refused');
+    await waitFor('the disabled user to be refused', () => refused(user.key), { timeoutMs: 2_000, intervalMs: 5 });
   });
 
   it('refuses a key revoked through this server on its very next request', async () => {
@@ -120,8 +112,8 @@ onPostgres('credential cache', () => {
       'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE $1 AND pid <> pg_backend_pid()',
       ['UNLISTEN %'],
     );
-    await eventually(async () => !channel.trusted(), 2_000, 'the deaf channel to lose trust');
-    await eventually(async () => channel.trusted(), 5_000, 'the channel to be trusted again');
+    await waitFor('the deaf channel to lose trust', async () => !channel.trusted(), { timeoutMs: 2_000, intervalMs: 5 });
+    await waitFor('the channel to be trusted again', async () => channel.trusted(), { timeoutMs: 5_000, intervalMs: 5 });
   });
 
   /**
@@ -139,8 +131,8 @@ onPostgres('credential cache', () => {
         'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE $1 AND pid <> pg_backend_pid()',
         ['UNLISTEN %'],
       );
-      await eventually(async () => !channel.trusted(), 2_000, 'the deaf channel to lose trust');
-      await eventually(async () => channel.trusted(), 5_000, 'the channel to be trusted again');
+      await waitFor('the deaf channel to lose trust', async () => !channel.trusted(), { timeoutMs: 2_000, intervalMs: 5 });
+      await waitFor('the channel to be trusted again', async () => channel.trusted(), { timeoutMs: 5_000, intervalMs: 5 });
     }
   }
 
@@ -189,7 +181,7 @@ onPostgres('credential cache', () => {
         // Another process closes it: its commit, then its message on the bus (not this process's publisher).
         await elsewhere.query("UPDATE operations SET status = 'CLOSED' WHERE id = $1", [id]);
         await bus.publishAccessChange({ agencies: ['BB'], reason: 'closed elsewhere' });
-        await eventually(async () => received.includes('closed elsewhere'), 3_000, 'the access change');
+        await waitFor('the access change', async () => received.includes('closed elsewhere'), { timeoutMs: 3_000, intervalMs: 5 });
         expect(await openOperationsOf(participant.key)).toEqual([]);
       });
     } finally {
@@ -206,10 +198,10 @@ onPostgres('credential cache', () => {
       'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE $1 AND pid <> pg_backend_pid()',
       ['LISTEN %'],
     );
-    await eventually(async () => !channel.trusted(), 2_000, 'the channel to lose trust');
+    await waitFor('the channel to lose trust', async () => !channel.trusted(), { timeoutMs: 2_000, intervalMs: 5 });
     expect(await keyLookupsDuring(platform, () => platform.gql(user.key, ME))).toBe(1);
     // While it reconnects, a key revoked now is refused at once: nothing is read from memory.
-    await eventually(async () => channel.trusted(), 5_000, 'the channel to be trusted again');
+    await waitFor('the channel to be trusted again', async () => channel.trusted(), { timeoutMs: 5_000, intervalMs: 5 });
     await platform.gql(user.key, ME);
     expect(await keyLookupsDuring(platform, () => platform.gql(user.key, ME))).toBe(0);
   });

@@ -3,16 +3,8 @@ import pg from 'pg';
 import { ChangeChannel, CREDENTIAL_CHANGES_CHANNEL } from '../../src/database/change-channel.js';
 import { poolOf } from '../../src/database/read-statements.js';
 import { JsonLogger } from '../../src/observability/json-logger.js';
+import { waitFor } from '../support/wait-for.js';
 import { openMediumDatabase, type MediumDatabase } from './support/medium-database.js';
-
-/** Polls until `check` holds, or fails after `ms`. */
-async function eventually(check: () => boolean | Promise<boolean>, ms = 3_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /**
  * The triggers that announce changes to what a credential stands for (migration CredentialChanges),
@@ -47,7 +39,7 @@ onPostgres('credential changes', () => {
     // Notifications arrive in commit order: once the marker is here, anything the statement sent is too.
     const marker = `marker:${randomUUID()}`;
     await db.dataSource.query('SELECT pg_notify($1, $2)', [CREDENTIAL_CHANGES_CHANNEL, marker]);
-    await eventually(() => heard.includes(marker), 3_000, 'the marker');
+    await waitFor('the marker', () => heard.includes(marker), { timeoutMs: 3_000, intervalMs: 10 });
     return heard.filter((payload) => payload !== marker);
   }
 
@@ -127,10 +119,10 @@ onPostgres('credential changes', () => {
 
     it('is trusted once its first ping came back, and passes every change on', async () => {
       expect(channel.trusted()).toBe(false); // asking starts it; not trusted before a ping came back
-      await eventually(() => channel.trusted(), 3_000, 'trust');
+      await waitFor('trust', () => channel.trusted(), { timeoutMs: 3_000, intervalMs: 10 });
       const before = changes;
       await db.dataSource.query("UPDATE agencies SET status = 'ACTIVE' WHERE code = 'ZZ'");
-      await eventually(() => changes > before, 3_000, 'the change');
+      await waitFor('the change', () => changes > before, { timeoutMs: 3_000, intervalMs: 10 });
       // Its own pings keep it trusted and are no changes.
       const settled = changes;
       await new Promise((resolve) => setTimeout(resolve, 700));
@@ -139,26 +131,26 @@ onPostgres('credential changes', () => {
     });
 
     it('loses trust at once when its connection is killed, and regains it (announcing a change) after reconnecting', async () => {
-      await eventually(() => channel.trusted(), 3_000, 'trust');
+      await waitFor('trust', () => channel.trusted(), { timeoutMs: 3_000, intervalMs: 10 });
       const before = changes;
       await db.dataSource.query(
         'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = $1 AND pid <> pg_backend_pid()',
         [`LISTEN "${CREDENTIAL_CHANGES_CHANNEL}"`],
       );
-      await eventually(() => !channel.trusted(), 3_000, 'trust lost');
+      await waitFor('trust lost', () => !channel.trusted(), { timeoutMs: 3_000, intervalMs: 10 });
       expect(changes).toBeGreaterThan(before);
       const lost = changes;
-      await eventually(() => channel.trusted(), 5_000, 'trust regained');
+      await waitFor('trust regained', () => channel.trusted(), { timeoutMs: 5_000, intervalMs: 10 });
       expect(changes).toBeGreaterThan(lost);
     });
 
     it('loses trust within a ping interval and its timeout when it silently stops hearing', async () => {
-      await eventually(() => channel.trusted(), 3_000, 'trust');
+      await waitFor('trust', () => channel.trusted(), { timeoutMs: 3_000, intervalMs: 10 });
       // As a pooler that dropped the LISTEN would: the connection is up, nothing arrives.
       const client = (channel as unknown as { client: pg.Client }).client;
       await client.query('UNLISTEN *');
       const at = Date.now();
-      await eventually(() => !channel.trusted(), 2_000, 'trust lost');
+      await waitFor('trust lost', () => !channel.trusted(), { timeoutMs: 2_000, intervalMs: 10 });
       expect(Date.now() - at).toBeLessThan(200 + 100 + 200);
     });
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AlertStops1796300000000 } from '../../migrations/1796300000000-alert-stops.js';
-import { openMediumDatabase, type MediumDatabase } from './support/medium-database.js';
+import { inTransaction, openMediumDatabase, type MediumDatabase } from './support/medium-database.js';
 
 /**
  * The AlertStops migration on alerts stopped before it: each is dated and its stopper named from the
@@ -34,19 +34,11 @@ describe('AlertStops migration, up', () => {
   }
 
   async function rerun(): Promise<void> {
-    const runner = db.dataSource.createQueryRunner();
-    try {
-      await runner.startTransaction();
-      const migration = new AlertStops1796300000000();
+    const migration = new AlertStops1796300000000();
+    await inTransaction(db, async (runner) => {
       await migration.down(runner);
       await migration.up(runner);
-      await runner.commitTransaction();
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
+    });
   }
 
   it('dates each stopped alert by its stop event and names the kind of actor, never touching active ones', async () => {

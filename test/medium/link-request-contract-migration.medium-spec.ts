@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LinkRequestContract1796200000001 } from '../../migrations/1796200000001-link-request-contract.js';
-import { openMediumDatabase, type MediumDatabase } from './support/medium-database.js';
+import { inTransaction, openMediumDatabase, type MediumDatabase } from './support/medium-database.js';
 
 interface Row {
   id: string;
@@ -36,17 +36,7 @@ describe('LinkRequestContract migration, down', () => {
   }
 
   async function down(): Promise<void> {
-    const runner = db.dataSource.createQueryRunner();
-    try {
-      await runner.startTransaction();
-      await new LinkRequestContract1796200000001().down(runner);
-      await runner.commitTransaction();
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
+    await inTransaction(db, (runner) => new LinkRequestContract1796200000001().down(runner));
   }
 
   it('keeps one request per operation and report pending, the pending one or else the first asked, and the rest as they were', async () => {

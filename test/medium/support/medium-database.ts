@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { createDataSource, runMigrations } from '../../../src/database/data-source.js';
 import type { DatabaseConnection } from '../../../src/database/database-connection.js';
 import { openEmbeddedPostgres } from '../../../src/database/embedded-postgres.js';
@@ -39,4 +39,19 @@ export async function openMediumDatabase(options: { poolSize?: number; migrate?:
       await database.drop();
     },
   };
+}
+
+/** Runs migration steps (`up`, `down`) on one query runner inside a transaction, as the migrator runs them: all or nothing. */
+export async function inTransaction(db: MediumDatabase, steps: (runner: QueryRunner) => Promise<void>): Promise<void> {
+  const runner = db.dataSource.createQueryRunner();
+  try {
+    await runner.startTransaction();
+    await steps(runner);
+    await runner.commitTransaction();
+  } catch (error) {
+    await runner.rollbackTransaction();
+    throw error;
+  } finally {
+    await runner.release();
+  }
 }

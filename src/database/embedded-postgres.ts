@@ -111,14 +111,9 @@ export async function openEmbeddedPostgres(dataDir: string, options: EmbeddedOpe
   const me: ProcessName = { pid: process.pid, command: options.command };
   const started = Date.now();
   let noticed: number | undefined;
+  // A waiting server's announcement (see serverIsWaiting), withdrawn however this ends.
   let announced: { release(): void } | undefined;
   try {
-    return await openWaiting();
-  } finally {
-    announced?.release();
-  }
-
-  async function openWaiting(): Promise<EmbeddedPostgres> {
     for (;;) {
       // A server waits for the same command: it runs the database, this worker will use it.
       if (options.role === 'worker' && serverIsWaiting(dataDir)) {
@@ -161,6 +156,8 @@ export async function openEmbeddedPostgres(dataDir: string, options: EmbeddedOpe
         throw error;
       }
     }
+  } finally {
+    announced?.release();
   }
 }
 

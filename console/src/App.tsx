@@ -105,7 +105,7 @@ export function App() {
       content = <ReportView id={route[1]} principal={principal} />;
       break;
     case 'alerts':
-      content = <Alerts />;
+      content = <Alerts principal={principal} />;
       break;
     case 'links':
       content = <LinkRequests />;

@@ -19,6 +19,8 @@ export class AlertModel {
   @Field() name: string;
   @Field({ description: 'The SeizureFilter, as JSON' }) filter: string;
   @Field() createdAt: Date;
+  @Field({ description: 'The agency you made it in, the only one it fires in: after a move to another agency it no longer fires' })
+  agencyCode: string;
   @Field(() => String, { nullable: true }) webhookUrl: string | null;
   @Field(() => String, {
     nullable: true,

@@ -24,7 +24,7 @@ export const MAX_STOPPED_LISTED = 50;
 const MAX_DELIVERIES_PAGE = 200;
 export function toAlertModel(alert: AlertEntity, webhookSecret: string | null = null): AlertModel {
   return {
-    id: alert.id, name: alert.name, filter: JSON.stringify(alert.filter), createdAt: alert.createdAt, webhookUrl: alert.webhookUrl, webhookSecret,
+    id: alert.id, name: alert.name, filter: JSON.stringify(alert.filter), createdAt: alert.createdAt, agencyCode: alert.agencyCode, webhookUrl: alert.webhookUrl, webhookSecret,
     brokenReason: alert.brokenReason, brokenAt: alert.brokenAt, active: alert.active, stoppedAt: alert.stoppedAt, stoppedBy: alert.stoppedBy,
   };
 }

@@ -270,6 +270,24 @@ describe('agency administrators and their agency’s alerts', () => {
       for (const token of [admin.key, kyAdmin.key, jmElo]) expect((await own(token, true)).map((a) => a.id)).not.toContain(alert.id);
     });
 
+    it('after the owner moved agency, the agency each alert was made in (the only one it fires in), and that its administrator stopped one', async () => {
+      const officer = await platform.userWithKey('KY', ['ELO']);
+      const kept = await createAlert(officer.key, { name: 'Kept', filter: filter('kept') });
+      const stopped = await createAlert(officer.key, { name: 'Stopped after the move', filter: filter('aftermove') });
+      const listed = (alerts: (OwnAlert & { agencyCode: string })[]) => Object.fromEntries(alerts.map((a) => [a.id, { agencyCode: a.agencyCode, stoppedBy: a.stoppedBy }]));
+      const ownWithAgency = async (all: boolean) => {
+        const response = await platform.gql<{ alerts: (OwnAlert & { agencyCode: string })[] }>(officer.key, 'query($all: Boolean) { alerts(includeStopped: $all) { id agencyCode active stoppedAt stoppedBy } }', { all });
+        expect(response.errors).toBeUndefined();
+        return listed(response.data!.alerts);
+      };
+      expect(await ownWithAgency(false)).toEqual({ [kept.id]: { agencyCode: 'KY', stoppedBy: null }, [stopped.id]: { agencyCode: 'KY', stoppedBy: null } });
+
+      await platform.server.app.get(UsersService).update(officer.email, { agencyCode: 'TT' });
+      // KY's administrator may still stop what was made in KY; the owner, now of TT, is told it was an administrator of KY.
+      expect((await platform.gql(kyAdmin.key, STOP, { id: stopped.id })).errors).toBeUndefined();
+      expect(await ownWithAgency(true)).toEqual({ [kept.id]: { agencyCode: 'KY', stoppedBy: null }, [stopped.id]: { agencyCode: 'KY', stoppedBy: 'AGENCY_ADMINISTRATOR' } });
+    });
+
     it('a platform administrator’s stop as such, and the owner’s own stop as theirs, whichever way they stopped it', async () => {
       const officer = await platform.userWithKey('KY', ['ELO']);
       const byPlatform = await createAlert(officer.key, { name: 'By platform', filter: filter('byplatform') });

@@ -7,6 +7,7 @@ import { jest } from '@jest/globals';
 import { chromium, type BrowserContext, type Dialog, type Page } from 'playwright-core';
 import { seedDemo } from '../../src/demo/demo.js';
 import { SeizureLinkRequestAlerts } from '../../src/operations/seizure-link-request-alerts.js';
+import { UsersService } from '../../src/users/users.service.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { waitFor } from '../support/wait-for.js';
@@ -599,6 +600,39 @@ describe('the console in Chromium', () => {
     await row.waitFor();
     await expect(page.getByText(`Other agency ${marker}`).count()).resolves.toBe(0);
     await screen('platform-agency-alerts');
+
+    // An owner who moved agency is told where each alert was made (the only agency it fires in),
+    // and that an administrator of that agency, not of theirs now, stopped one.
+    const mover = await platform.userWithKey('KY', ['ELO']);
+    keys.set(mover.email, mover.key);
+    const kept = `Made in KY ${marker}`;
+    const stoppedThere = `Stopped in KY ${marker}`;
+    await create(mover.email, kept, null);
+    const stoppedId = await create(mover.email, stoppedThere, null);
+    await platform.server.app.get(UsersService).update(mover.email, { agencyCode: 'TT' });
+    const kyAdmin = await platform.userWithKey('KY', ['AGENCY_ADMIN']);
+    expect((await platform.gql(kyAdmin.key, 'mutation($id: ID!) { stopAgencyAlert(id: $id) { id } }', { id: stoppedId })).errors).toBeUndefined();
+    await signInAs(mover.email);
+    await go('alerts', 'Alerts and webhooks');
+    const other = page.getByRole('region', { name: kept }).getByTestId('alert-other-agency');
+    await other.waitFor();
+    expect(await other.innerText()).toBe('Made in KY: it fires only for a member of that agency, so not while you belong to another.');
+    const stoppedNotice = page.getByRole('region', { name: stoppedThere }).getByTestId('alert-stopped');
+    expect(await stoppedNotice.innerText()).toMatch(/^Stopped by an administrator of KY, where you made it, on .+ UTC\.$/);
+    await expect(page.getByText("your agency's administrator").count()).resolves.toBe(0);
+
+    // The next report checked against their alerts marks the one made in KY broken, and the screen gives the reason.
+    await submitSeizure(platform, keys.get('elo@jm.demo')!, { tlp: 'CLEAR', commodity: { category: 'DRUGS', type: marker } });
+    const brokenReason = async () => {
+      const own = await platform.gql<{ alerts: { name: string; brokenReason: string | null }[] }>(mover.key, '{ alerts { name brokenReason } }');
+      return own.data!.alerts.find((alert) => alert.name === kept)?.brokenReason ?? null;
+    };
+    await waitFor('the alert made in KY to be marked broken', brokenReason, 30_000);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Alerts and webhooks' }).waitFor();
+    const broken = page.getByRole('region', { name: kept }).getByTestId('alert-broken');
+    await broken.waitFor();
+    expect(await broken.innerText()).toBe('Not firing — You have moved to another agency since this alert was made: make it again');
   });
 
   it('speaks Spanish and French, with dates and numbers in the locale', async () => {

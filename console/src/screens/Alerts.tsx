@@ -7,12 +7,13 @@ import { GraphqlFailure, run } from '../lib/api';
 import { COMMODITIES, TLPS } from '../lib/codes';
 import { subscribe } from '../lib/live';
 import { href } from '../lib/router';
+import type { SessionPrincipal } from '../lib/session';
 import { useLoad } from '../lib/useQuery';
 
 const AlertsQuery = graphql(`
   query AlertsList {
     alerts(includeStopped: true) {
-      id name filter createdAt webhookUrl active stoppedAt stoppedBy
+      id name filter createdAt agencyCode webhookUrl brokenReason active stoppedAt stoppedBy
       deliveries(first: 10) { id seizureId channel status attempts lastError createdAt deliveredAt }
     }
   }
@@ -46,7 +47,7 @@ interface FeedItem {
   at: string;
 }
 
-export default function Alerts() {
+export default function Alerts({ principal }: { principal: SessionPrincipal }) {
   const { t, code, dateTime } = useI18n();
   const list = useLoad(() => run(AlertsQuery), []);
   const [feed, setFeed] = useState<FeedItem[]>([]);
@@ -102,11 +103,13 @@ export default function Alerts() {
   }
 
   /** Who stopped it, as the API says: a kind of actor, never a person. */
-  const stoppedNotice = (alert: SavedAlert) => {
+  const stoppedNotice = (alert: SavedAlert): Notice => ({ testId: 'alert-stopped', text: stoppedText(alert) });
+  const stoppedText = (alert: SavedAlert) => {
     const at = dateTime(alert.stoppedAt);
     switch (alert.stoppedBy) {
       case 'AGENCY_ADMINISTRATOR':
-        return t('alerts.stoppedByAgency', { at });
+        // An administrator of the agency it was made in, which is no longer the owner's after a move.
+        return alert.agencyCode === principal.agencyCode ? t('alerts.stoppedByAgency', { at }) : t('alerts.stoppedByAgencyOf', { at, agency: alert.agencyCode });
       case 'PLATFORM_ADMINISTRATOR':
         return t('alerts.stoppedByPlatform', { at });
       case 'OWNER':
@@ -114,6 +117,13 @@ export default function Alerts() {
       default:
         return t('alerts.stoppedAt', { at });
     }
+  };
+
+  /** Why an active alert does not fire, as the API tells its owner: broken, or made in another agency. */
+  const activeNotice = (alert: SavedAlert): Notice | undefined => {
+    if (alert.brokenReason) return { testId: 'alert-broken', text: t('alerts.broken', { reason: alert.brokenReason }) };
+    if (alert.agencyCode !== principal.agencyCode) return { testId: 'alert-other-agency', text: t('alerts.otherAgency', { agency: alert.agencyCode }) };
+    return undefined;
   };
 
   const fieldMessage = (name: string) => Object.entries(fields).find(([k]) => k === name || k.endsWith(`.${name}`))?.[1];
@@ -143,7 +153,7 @@ export default function Alerts() {
       ) : (
         active.map((alert) => (
           <section key={alert.id} className="panel" aria-label={alert.name}>
-            <AlertDetails alert={alert} />
+            <AlertDetails alert={alert} notice={activeNotice(alert)} />
             <button type="button" className="secondary" onClick={async () => { await run(DeleteAlert, { id: alert.id }); list.reload(); }}>
               {t('alerts.delete', { name: alert.name })}
             </button>
@@ -203,13 +213,19 @@ export default function Alerts() {
   );
 }
 
+/** A line above an alert's details saying why it does not (or no longer) fire. */
+interface Notice {
+  testId: string;
+  text: string;
+}
+
 /** One saved alert as its owner sees it: filter, webhook and recent deliveries (kept once it stopped). */
-function AlertDetails({ alert, notice }: { alert: SavedAlert; notice?: string }) {
+function AlertDetails({ alert, notice }: { alert: SavedAlert; notice?: Notice }) {
   const { t, code, dateTime } = useI18n();
   return (
     <>
       <h3>{alert.name}</h3>
-      {notice && <p className="notice" data-testid="alert-stopped">{notice}</p>}
+      {notice && <p className="notice" data-testid={notice.testId}>{notice.text}</p>}
       <p><code>{alert.filter}</code></p>
       {alert.webhookUrl && <p>{t('alerts.webhook')}: <code>{alert.webhookUrl}</code></p>}
       {alert.deliveries.length > 0 && (

@@ -5,6 +5,8 @@ import {
   encrypt,
   enums,
   generateKey,
+  Message,
+  PacketList,
   readKey,
   readMessage,
   readPrivateKey,
@@ -331,6 +333,38 @@ describe('sealed envelopes', () => {
       const bytes = dearmor(await seal());
       const err = await failure(open(armor(enums.armor.message, bytes.subarray(0, bytes.length - 30))));
       expect(err.code).toBe('BAD_USER_INPUT');
+    });
+
+    it('an envelope with more session key packets than a sealing ever needs, before trying any', async () => {
+      // Each PKESK naming the platform key costs a key agreement: thousands of them in 4 MiB kept a
+      // crypto thread busy for seconds per request.
+      const armored = await seal();
+      const message = await readMessage({ armoredMessage: armored });
+      const pkesk = message.packets[0].write();
+      const junk = new Uint8Array(pkesk.length + 2);
+      junk.set([0xc1, pkesk.length], 0); // new-format header, tag 1 (PKESK), one-octet length
+      junk.set(pkesk, 2);
+      const bytes = dearmor(armored);
+      const flooded = new Uint8Array(junk.length * 100 + bytes.length);
+      for (let i = 0; i < 100; i += 1) flooded.set(junk, i * junk.length);
+      flooded.set(bytes, junk.length * 100);
+      const err = await failure(open(armor(enums.armor.message, flooded, undefined, undefined, undefined, true)));
+      expect(err.code).toBe('BAD_USER_INPUT');
+      expect(err.details.fields).toEqual(['envelope']);
+    });
+
+    it('an envelope carrying many signatures, before verifying any', async () => {
+      // Every signature naming a registered key hashed the whole (decompressed) content: copies of
+      // one signature multiplied the work of a single small envelope without bound.
+      const content = new TextEncoder().encode(canonicalJson(REPORT));
+      const detached = await sign({ message: await createMessage({ binary: content }), signingKeys: ky.privateKey, detached: true, format: 'object' });
+      const packets = new PacketList();
+      for (let i = 0; i < 50; i += 1) packets.push(detached.packets[0]);
+      packets.push(...(await createMessage({ binary: content })).packets);
+      const armored = await encrypt({ message: new Message(packets), encryptionKeys: platformPublicKey });
+      const err = await failure(open(armored, [ky.publicKey]));
+      expect(err.code).toBe('BAD_USER_INPUT');
+      expect(err.details.fields).toEqual(['envelope']);
     });
 
     it('content that decompresses beyond the limit', async () => {

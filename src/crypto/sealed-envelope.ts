@@ -4,8 +4,10 @@ import {
   decrypt,
   encrypt,
   readMessage,
+  PublicKeyEncryptedSessionKeyPacket,
   readSignature,
   SymEncryptedIntegrityProtectedDataPacket,
+  SymEncryptedSessionKeyPacket,
   SymmetricallyEncryptedDataPacket,
   verify,
   type Message,
@@ -36,6 +38,10 @@ const ENVELOPE_FIELD = 'envelope';
 export const MAX_SEALED_ENVELOPE_BYTES = 4 * 1024 * 1024;
 // GnuPG compresses before encrypting; cap what a small envelope may expand to (zip bombs).
 const DEFAULT_MAX_PLAINTEXT_BYTES = 16 * 1024 * 1024;
+// A sealing is to the platform key (plus perhaps the sender's own, gpg's --encrypt-to) and signed
+// once; more than these is refused before any of it costs public-key operations.
+const MAX_SESSION_KEY_PACKETS = 16;
+const MAX_SIGNATURES = 4;
 
 export interface OpenedEnvelope {
   report: JsonObject;
@@ -162,14 +168,25 @@ export async function openSealedEnvelope(input: {
     throw new DecryptionFailedError('The envelope is not encrypted', 'NOT_ENCRYPTED');
   }
 
-  // Verification keys go in so OpenPGP.js verifies while decrypting, but without `expectSigned`,
-  // so that decryption failures and signature failures are reported apart.
+  // Each session key packet naming the platform key (or none) costs a key agreement.
+  const sessionKeyPackets = message.packets.filter(
+    (packet) => packet instanceof PublicKeyEncryptedSessionKeyPacket || packet instanceof SymEncryptedSessionKeyPacket,
+  ).length;
+  if (sessionKeyPackets > MAX_SESSION_KEY_PACKETS) {
+    throw new BadUserInputError(
+      `The envelope has ${sessionKeyPackets} session key packets; seal it to the platform key (at most ${MAX_SESSION_KEY_PACKETS} recipients)`,
+      [ENVELOPE_FIELD],
+    );
+  }
+
+  // Decrypted without verification keys: OpenPGP.js would otherwise hash the whole content once
+  // for every signature naming a sender key, however many copies the envelope carries. Only the
+  // signature relied on is verified, below.
   let decrypted: Awaited<ReturnType<typeof decrypt>> & { data: Uint8Array };
   try {
     decrypted = await decrypt({
       message,
       decryptionKeys: input.platformPrivateKey,
-      verificationKeys: [...input.senderKeys],
       format: 'binary',
       date: now,
       config: {
@@ -183,6 +200,12 @@ export async function openSealedEnvelope(input: {
 
   if (decrypted.signatures.length === 0) {
     throw new SignatureInvalidError('The envelope is not signed', 'UNSIGNED');
+  }
+  if (decrypted.signatures.length > MAX_SIGNATURES) {
+    throw new BadUserInputError(
+      `The envelope carries ${decrypted.signatures.length} signatures; sign it once with the agency key`,
+      [ENVELOPE_FIELD],
+    );
   }
   const candidate = decrypted.signatures
     .map((result) => ({ result, key: findKeyFor(result, input.senderKeys) }))
@@ -204,15 +227,26 @@ export async function openSealedEnvelope(input: {
     }
     throw new SignatureInvalidError('The signing key cannot sign', 'BAD_SIGNATURE');
   }
-  try {
-    await candidate.result.verified;
-  } catch (err) {
-    throw classifyOpenPgpError(err, { operation: 'verify', fingerprint: signerFingerprint });
-  }
   const signature = await candidate.result.signature;
   const signedAt = signatureCreation(signature);
   if (signedAt === null) {
     throw new SignatureInvalidError('The signature has no creation time', 'BAD_SIGNATURE');
+  }
+  // Verified as the detached signature that is stored, over the very bytes stored as the signed
+  // text, so later readers' re-verification holds.
+  try {
+    const outcome = await verify({
+      message: await createMessage({ binary: decrypted.data }),
+      signature,
+      verificationKeys: candidate.key,
+      format: 'binary',
+      date: now,
+      config: INTEROP_CONFIG,
+    });
+    if (outcome.signatures.length !== 1) throw new Error('Signature verification failed');
+    await outcome.signatures[0].verified;
+  } catch (err) {
+    throw classifyOpenPgpError(err, { operation: 'verify', fingerprint: signerFingerprint });
   }
 
   let canonical: string;
@@ -222,18 +256,7 @@ export async function openSealedEnvelope(input: {
     throw new BadUserInputError('The signed content is not UTF-8 text', [ENVELOPE_FIELD]);
   }
   const report = parseCanonicalJsonObject(canonical, ENVELOPE_FIELD);
-
   const detachedSignature = signature.armor();
-  // Guards the promise made to later readers: the stored signature verifies over the stored text.
-  const check = await verifyDetachedSignature({
-    content: canonical,
-    armoredSignature: detachedSignature,
-    keys: [candidate.key],
-    now,
-  });
-  if (!check.valid) {
-    throw new SignatureInvalidError('The signature does not cover the canonical report', 'BAD_SIGNATURE');
-  }
 
   return { report, canonical, signerFingerprint, signedAt, detachedSignature };
 }

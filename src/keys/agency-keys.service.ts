@@ -16,6 +16,20 @@ function usable(key: AgencyKeyEntity, now: Date): boolean {
   return !key.revokedAt && (!key.expiresAt || key.expiresAt > now);
 }
 
+/**
+ * Whether new sections can be encrypted to the key now. The stored `expires_at` is the primary
+ * key's; an encryption subkey may expire (or the key be made with one that does) before it, and
+ * encrypting to such a key fails, refusing the whole submission.
+ */
+export async function canEncryptNow(publicKey: PublicKey, now: Date): Promise<boolean> {
+  try {
+    await publicKey.getEncryptionKey(undefined, now);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Fingerprints as stored: upper-case hex, without the spaces GnuPG prints them with. */
 export function normalizeFingerprint(fingerprint: string): string {
   return fingerprint.replace(/\s+/g, '').toUpperCase();
@@ -37,12 +51,13 @@ export class AgencyKeysService {
     return keys.createQueryBuilder('k').where('k.agency_code = ANY(:codes)', { codes: [...codes] }).orderBy('k.key_created_at', 'DESC').getMany();
   }
 
-  /** The newest valid key of each agency (agencies without one are absent): new encryption uses it. */
+  /** The newest valid key of each agency that can encrypt now (agencies without one are absent): new encryption uses it. */
   async encryptionKeys(codes: readonly string[], now = new Date(), manager?: EntityManager): Promise<Map<string, UsableKey>> {
     const result = new Map<string, UsableKey>();
     for (const key of await this.listForAgencies(codes, manager)) {
       if (result.has(key.agencyCode) || !usable(key, now)) continue;
-      result.set(key.agencyCode, { fingerprint: key.fingerprint, publicKey: await loadAgencyPublicKey(key.armored), armored: key.armored });
+      const publicKey = await loadAgencyPublicKey(key.armored);
+      if (await canEncryptNow(publicKey, now)) result.set(key.agencyCode, { fingerprint: key.fingerprint, publicKey, armored: key.armored });
     }
     return result;
   }

@@ -8,7 +8,7 @@ import { KeyRevokedError } from '../crypto/crypto.errors.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { KEY_REVOCATION_REASONS, type KeyRevocationReasonName } from './agency-key.entity.js';
-import { normalizeFingerprint, type UsableKey } from './agency-keys.service.js';
+import { canEncryptNow, normalizeFingerprint, type UsableKey } from './agency-keys.service.js';
 import { recordResealNeeded } from './reseal-notice.js';
 import { KeyPossession, type KeyChallenge, type PossessionSubject } from './key-possession.js';
 import { UserKeyEntity } from './user-key.entity.js';
@@ -42,14 +42,15 @@ export class PersonalKeysService {
     return this.dataSource.getRepository(UserKeyEntity).find({ where: { userId }, order: { keyCreatedAt: 'DESC' } });
   }
 
-  /** The newest valid personal key of each of these users (users without one are absent). */
+  /** The newest valid personal key of each of these users that can encrypt now (users without one are absent). */
   async encryptionKeys(userIds: readonly string[], manager: EntityManager = this.dataSource.manager, now = new Date()): Promise<Map<string, UsableKey>> {
     const result = new Map<string, UsableKey>();
     if (userIds.length === 0) return result;
     const keys = await manager.find(UserKeyEntity, { where: { userId: In([...new Set(userIds)]), revokedAt: IsNull() }, order: { keyCreatedAt: 'DESC' } });
     for (const key of keys) {
       if (result.has(key.userId) || (key.expiresAt && key.expiresAt <= now)) continue;
-      result.set(key.userId, { fingerprint: key.fingerprint, publicKey: await loadAgencyPublicKey(key.armored), armored: key.armored });
+      const publicKey = await loadAgencyPublicKey(key.armored);
+      if (await canEncryptNow(publicKey, now)) result.set(key.userId, { fingerprint: key.fingerprint, publicKey, armored: key.armored });
     }
     return result;
   }

@@ -42,7 +42,7 @@ describe('which registered key new sections are encrypted to', () => {
   it('skips a personal key whose encryption subkey has expired', async () => {
     const key = await keyWithExpiringSubkey(new Date(now - 5 * DAY), 2);
     const manager = { find: () => Promise.resolve([{ ...key, userId: 'u1' } as UserKeyEntity]) } as unknown as EntityManager;
-    const service = new PersonalKeysService(null as never, null as never, null as never, null as never);
+    const service = new PersonalKeysService(null as never, null as never, null as never, null as never, null as never, null as never);
 
     expect((await service.encryptionKeys(['u1'], manager, new Date(now - 4 * DAY))).has('u1')).toBe(true);
     expect((await service.encryptionKeys(['u1'], manager, new Date(now))).has('u1')).toBe(false);

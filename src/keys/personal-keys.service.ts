@@ -4,13 +4,15 @@ import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../access/request-context.js';
 import { inspectAgencyPublicKey, loadAgencyPublicKey } from '../crypto/agency-key.js';
+import { unwrapSessionKey, wrapSessionKeyFor } from '../crypto/recipient-encryption.js';
 import { KeyRevokedError } from '../crypto/crypto.errors.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { KEY_REVOCATION_REASONS, type KeyRevocationReasonName } from './agency-key.entity.js';
-import { canEncryptNow, normalizeFingerprint, type UsableKey } from './agency-keys.service.js';
+import { AgencyKeysService, canEncryptNow, normalizeFingerprint, type UsableKey } from './agency-keys.service.js';
 import { recordResealNeeded } from './reseal-notice.js';
 import { KeyPossession, type KeyChallenge, type PossessionSubject } from './key-possession.js';
+import { PlatformKeyService } from './platform-key.service.js';
 import { UserKeyEntity } from './user-key.entity.js';
 
 const MAX_NOTE_LENGTH = 500;
@@ -32,6 +34,8 @@ export class PersonalKeysService {
     private readonly possession: KeyPossession,
     private readonly audit: AuditService,
     private readonly logger: JsonLogger,
+    private readonly platformKey: PlatformKeyService,
+    private readonly agencyKeys: AgencyKeysService,
   ) {}
 
   challenge(ctx: RequestContext): Promise<KeyChallenge> {
@@ -110,9 +114,61 @@ export class PersonalKeysService {
         action: 'user-key.revoke', resourceType: 'User', resourceId: stored.userId, resourceAgency: ctx.principal.agencyCode,
         details: { fingerprint: stored.fingerprint, reason, note: trimmed },
       }));
-      if (reason === 'COMPROMISED') await this.tellOwners(manager, ctx, stored.fingerprint);
+      if (reason === 'COMPROMISED') {
+        await this.moveFromCompromised(manager, stored.userId, ctx.principal.agencyCode, stored.fingerprint);
+        await this.tellOwners(manager, ctx, stored.fingerprint);
+      }
       return stored;
     });
+  }
+
+  /**
+   * Takes the sections wrapped to a compromised personal key away from it, as a compromised
+   * agency key's are (key-rewrap.service.ts): to the user's newest valid key or, with none left,
+   * to their agency's, which reads RED reports naming a user without a personal key. Otherwise
+   * whoever holds the stolen key keeps opening them, and the user's sealedForMe still hands out
+   * copies for it. Server-blind sections have no PLATFORM row to re-wrap from: tellOwners.
+   */
+  private async moveFromCompromised(manager: EntityManager, userId: string, agency: string, fingerprint: string): Promise<void> {
+    const recipient = userRecipient(userId);
+    const rows = (await manager.query(
+      `SELECT r.seizure_id, p.pkesk AS platform_pkesk, c.payload
+         FROM section_recipients r
+         JOIN section_recipients p ON p.seizure_id = r.seizure_id AND p.recipient = 'PLATFORM'
+         JOIN sealed_sections c ON c.seizure_id = r.seizure_id
+        WHERE r.recipient = $1 AND r.key_fingerprint = $2`,
+      [recipient, fingerprint],
+    )) as { seizure_id: string; platform_pkesk: Buffer; payload: Buffer }[];
+    if (!rows.length) return;
+    const personal = (await this.encryptionKeys([userId], manager)).get(userId);
+    const target = personal ?? (await this.agencyKeys.encryptionKeys([agency], new Date(), manager)).get(agency);
+    const drop = (seizureId: string) =>
+      manager.query('DELETE FROM section_recipients WHERE seizure_id = $1 AND recipient = $2 AND key_fingerprint = $3', [seizureId, recipient, fingerprint]);
+    for (const row of rows) {
+      if (!target) {
+        await drop(row.seizure_id); // granted to the agency once it registers a key (keys.rewrap)
+        continue;
+      }
+      let pkesk: Uint8Array;
+      try {
+        const sessionKey = await unwrapSessionKey({ pkesk: row.platform_pkesk, payload: row.payload, privateKey: this.platformKey.privateKey });
+        pkesk = await wrapSessionKeyFor({ sessionKey, publicKey: target.publicKey });
+      } catch (error) {
+        // E.g. a PLATFORM row made with an earlier platform key: left as it is, as keys.rewrap does.
+        this.logger.event('warn', 'personal key re-wrap skipped a record', { seizureId: row.seizure_id, reason: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      if (personal) {
+        await manager.query('UPDATE section_recipients SET pkesk = $1, key_fingerprint = $2 WHERE seizure_id = $3 AND recipient = $4 AND key_fingerprint = $5', [
+          Buffer.from(pkesk), personal.fingerprint, row.seizure_id, recipient, fingerprint,
+        ]);
+      } else {
+        await drop(row.seizure_id);
+        await manager.query('INSERT INTO section_recipients (seizure_id, recipient, key_fingerprint, pkesk) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+          row.seizure_id, agency, target.fingerprint, Buffer.from(pkesk),
+        ]);
+      }
+    }
   }
 
   private async tellOwners(manager: EntityManager, ctx: RequestContext, fingerprint: string): Promise<void> {

@@ -124,6 +124,43 @@ describe('personal keys', () => {
     expect(tt.data!.seizure.sealedForMe).toBeNull();
   });
 
+  it('moves sections away from a personal key revoked as COMPROMISED: to the user\'s newer key, else to their agency\'s', async () => {
+    const officer = await platform.userWithKey('KY', ['ANALYST']);
+    const register = async (pair: GeneratedKeyPair) => {
+      const answer = await platform.gql<{ registerPersonalKey: { fingerprint: string } }>(officer.key, REGISTER, { key: pair.publicKeyArmored, signed: await signed(await challenge(officer), pair) });
+      expect(answer.errors).toBeUndefined();
+      return answer.data!.registerPersonalKey.fingerprint;
+    };
+    const rows = async (id: string) => platform.server.runtime.dataSource.query(
+      'SELECT recipient, key_fingerprint FROM section_recipients WHERE seizure_id = $1 ORDER BY recipient', [id],
+    ) as Promise<{ recipient: string; key_fingerprint: string }[]>;
+    const first = await generateAgencyKeyPair({ agencyCode: 'KY-OFFICER' });
+    const firstFingerprint = await register(first);
+    const marker = randomBytes(4).toString('hex');
+    const submitted = await platform.gql<{ submitSeizure: { id: string } }>(jmElo.key, SUBMIT, {
+      input: seizureInput({ tlp: 'RED', releasableToUsers: [officer.userId], sensitive: { narrative: `Narrative ${marker}` } }),
+    });
+    expect(submitted.errors).toBeUndefined();
+    const id = submitted.data!.submitSeizure.id;
+    expect((await rows(id)).find((r) => r.recipient === `user:${officer.userId}`)?.key_fingerprint).toBe(firstFingerprint);
+
+    // A newer key, then the first one is found compromised: the officer's copy moves to the newer key.
+    const second = await generateAgencyKeyPair({ agencyCode: 'KY-OFFICER' });
+    const secondFingerprint = await register(second);
+    expect((await platform.gql(officer.key, REVOKE, { fp: firstFingerprint, reason: 'COMPROMISED' })).errors).toBeUndefined();
+    expect((await rows(id)).filter((r) => r.key_fingerprint === firstFingerprint)).toEqual([]);
+    const mine = await platform.gql<{ seizure: { sealedFor: string | null; sealedForMe: string | null } }>(officer.key, SEALED, { id });
+    expect(await open(mine.data!.seizure.sealedForMe!, second)).toMatchObject({ narrative: `Narrative ${marker}` });
+    await expect(open(mine.data!.seizure.sealedForMe!, first)).rejects.toThrow();
+
+    // No valid personal key left: the section goes to the officer's agency, as for a user without one.
+    expect((await platform.gql(officer.key, REVOKE, { fp: secondFingerprint, reason: 'COMPROMISED' })).errors).toBeUndefined();
+    expect((await rows(id)).map((r) => r.recipient)).toEqual(['JM', 'KY', 'PLATFORM']);
+    const agency = await platform.gql<{ seizure: { sealedFor: string | null; sealedForMe: string | null } }>(officer.key, SEALED, { id });
+    expect(agency.data!.seizure.sealedForMe).toBeNull();
+    expect(await open(agency.data!.seizure.sealedFor!, kyAgency)).toMatchObject({ narrative: `Narrative ${marker}` });
+  });
+
   it('lists server-blind reports sealed to a key revoked as COMPROMISED for the owner and their admin, until re-sealed', async () => {
     const sensitive = { narrative: `Blind ${randomBytes(4).toString('hex')}` };
     const input = seizureInput({ tlp: 'RED', serverBlind: true, releasableToUsers: [kyAnalyst.userId], sensitive, sensitiveDigest: randomBytes(32).toString('base64url') });

@@ -1,3 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { generateAgencyKeyPair } from '../crypto/agency-key.js';
 import { BadUserInputError } from '../errors/domain-error.js';
 import { bearerTokenOrThrow, registerAgencyKeyRemotely } from './key-register.command.js';
 
@@ -25,5 +31,43 @@ describe('windward key register: WINDWARD_TOKEN', () => {
 
   it('asks for it when it is missing or blank', () => {
     for (const token of [undefined, '', ' \n']) expect(() => bearerTokenOrThrow(token)).toThrow('Give the credentials of an AGENCY_ADMIN in WINDWARD_TOKEN');
+  });
+});
+
+describe('windward key register: the key files', () => {
+  let dir: string;
+  let server: Server;
+  let url: string;
+  const bodies: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'windward-key-register-'));
+    // Answers like Windward would until the registration itself; records everything sent to it.
+    server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        bodies.push(body);
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify(body.includes('agencyKeyChallenge')
+          ? { data: { agencyKeyChallenge: { challenge: 'Windward key possession challenge\n' } } }
+          : { errors: [{ message: 'Private keys are refused: send only the public key. Nothing was stored.', extensions: { code: 'BAD_USER_INPUT' } }] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a private key given as the public key before sending anything: the private key never leaves the machine', async () => {
+    const pair = await generateAgencyKeyPair({ agencyCode: 'JM' });
+    const privateFile = path.join(dir, 'JM.private.asc');
+    await writeFile(privateFile, pair.privateKeyArmored, { mode: 0o600 });
+    const attempt = registerAgencyKeyRemotely({ url, publicKey: privateFile, privateKey: privateFile, token: SECRET });
+    await expect(attempt).rejects.toThrow(BadUserInputError);
+    expect(bodies.filter((body) => body.includes('PRIVATE KEY BLOCK'))).toEqual([]);
   });
 });

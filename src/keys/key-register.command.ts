@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createMessage, sign } from 'openpgp';
-import { INTEROP_CONFIG, unlockPrivateKey } from '../crypto/openpgp-profile.js';
+import { INTEROP_CONFIG, readPublicKeyOrThrow, unlockPrivateKey } from '../crypto/openpgp-profile.js';
 import { BadUserInputError } from '../errors/domain-error.js';
 
 /*
@@ -87,6 +87,11 @@ export async function registerAgencyKeyRemotely(options: RegisterKeyOptions): Pr
     options.passphraseFile ? readNamed(options.passphraseFile, 'passphrase file') : Promise.resolve(undefined),
   ]);
   const passphrase = passphraseText?.split(/\r?\n/)[0];
+  // Checked here, before anything is sent: the server refuses a private key too, but only once it
+  // has received it (the same file given twice, or the private one as --public-key).
+  await readPublicKeyOrThrow(publicKey, 'publicKey', {
+    privateKeyRefused: `The public key ${options.publicKey} is a private key: give its public key (nothing was sent)`,
+  });
   const { agencyKeyChallenge } = await call<{ agencyKeyChallenge: { challenge: string } }>(options.url, token, 'mutation { agencyKeyChallenge { challenge } }');
   const signed = await signChallenge(agencyKeyChallenge.challenge, privateKey, passphrase);
   const { registerAgencyKey } = await call<{ registerAgencyKey: { fingerprint: string; agencyCode: string } }>(

@@ -138,6 +138,19 @@ describe('inspectAgencyPublicKey', () => {
     });
   });
 
+  it('refuses a key too large for any agency or person before checking its signatures', async () => {
+    // Every subkey binding (or self-signature) costs a verification on the API's event loop: a key
+    // of copied subkeys within the 5 MB request limit blocked every request for seconds.
+    const packets = ecc.publicKey.toPacketList();
+    const subkey = packets.slice(3);
+    for (let i = 0; i < 300; i += 1) packets.push(...subkey);
+    const armored = armor(enums.armor.publicKey, packets.write());
+    expect(armored.length).toBeGreaterThan(64 * 1024);
+    const err = await inspectError(armored);
+    expect(err).toBeInstanceOf(BadUserInputError);
+    expect((err as BadUserInputError).details.fields).toEqual(['armoredPublicKey']);
+  });
+
   it('refuses v6 keys and RFC 9580 algorithms GnuPG 2.2 cannot use', async () => {
     const v6 = await generateKey({ type: 'curve25519', userIDs: [USER], format: 'object', config: { v6Keys: true } });
     expect(((await inspectError(v6.publicKey.armor())) as Error).message).toMatch(/version 4/);

@@ -38,6 +38,13 @@ export interface KeyRevocation {
 /** The argument an agency or personal key comes in, in every API that takes one (GraphQL's register mutations). */
 const FIELD = 'armoredPublicKey';
 const MIN_RSA_BITS = 3072;
+/**
+ * The largest armored key registration takes. Each subkey binding and self-signature costs a
+ * verification on the API's event loop, so an unbounded key (copied subkeys up to the request
+ * limit) would stall every request for seconds. An exported key, RSA 4096 with a photo ID
+ * included, is well under this.
+ */
+export const MAX_ARMORED_KEY_LENGTH = 64 * 1024;
 // Curves GnuPG 2.2 implements for v4 keys. secp256k1 is left out, as OpenPGP.js refuses it.
 const ALLOWED_CURVES: ReadonlySet<string> = new Set([
   'ed25519Legacy',
@@ -108,6 +115,12 @@ async function isValidSubkey(subkey: Subkey, now: Date): Promise<boolean> {
  * submissions) and encrypt (sealed output). Nothing here stores anything.
  */
 export async function inspectAgencyPublicKey(armored: string, now: Date = new Date()): Promise<AgencyKeyInfo> {
+  if (typeof armored === 'string' && armored.length > MAX_ARMORED_KEY_LENGTH) {
+    throw new BadUserInputError(
+      `The key is larger than ${MAX_ARMORED_KEY_LENGTH / 1024} KiB armored; export it without third-party signatures (gpg --export --armor --export-options export-minimal)`,
+      [FIELD],
+    );
+  }
   const key = await readPublicKeyOrThrow(armored, FIELD);
   const fingerprint = formatFingerprint(key.getFingerprint());
 

@@ -84,6 +84,7 @@ export class PersonalKeysService {
         action: 'user-key.register', resourceType: 'User', resourceId: userId, resourceAgency: ctx.principal.agencyCode,
         details: { fingerprint: stored.fingerprint, algorithm: stored.algorithm },
       }));
+      await this.takeOverFromAgency(manager, userId, ctx.principal.agencyCode);
       return stored;
     });
   }
@@ -123,6 +124,56 @@ export class PersonalKeysService {
   }
 
   /**
+   * Wraps the RED sections naming the user that were made before they had a personal key to it,
+   * and takes them from their agency's key where the agency reads them only through this user, so
+   * that, as for later reports, holding the agency key no longer opens them and sealedForMe does.
+   * Server-blind sections have no PLATFORM row to re-wrap from: their owners re-seal them.
+   */
+  private async takeOverFromAgency(manager: EntityManager, userId: string, agency: string): Promise<void> {
+    const recipient = userRecipient(userId);
+    const rows = (await manager.query(
+      `SELECT s.id AS seizure_id, p.pkesk AS platform_pkesk, c.payload
+         FROM seizures s
+         JOIN section_recipients p ON p.seizure_id = s.id AND p.recipient = 'PLATFORM'
+         JOIN sealed_sections c ON c.seizure_id = s.id
+        WHERE s.tlp = 'RED' AND s.has_sensitive AND s.releasable_to_users @> ARRAY[$1]::text[]
+          AND NOT EXISTS (SELECT 1 FROM section_recipients r WHERE r.seizure_id = s.id AND r.recipient = $2)`,
+      [userId, recipient],
+    )) as { seizure_id: string; platform_pkesk: Buffer; payload: Buffer }[];
+    if (!rows.length) return;
+    const target = (await this.encryptionKeys([userId], manager)).get(userId);
+    if (!target) return;
+    for (const row of rows) {
+      const pkesk = await this.rewrap(row, target);
+      if (!pkesk) continue;
+      await manager.query('INSERT INTO section_recipients (seizure_id, recipient, key_fingerprint, pkesk) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+        row.seizure_id, recipient, target.fingerprint, Buffer.from(pkesk),
+      ]);
+      // The agency keeps its key where it reads the report anyway: its own, or naming another of its
+      // users who has no valid personal key (this user now has one).
+      await manager.query(
+        `DELETE FROM section_recipients r USING seizures s
+          WHERE r.seizure_id = $1 AND r.recipient = $2 AND s.id = r.seizure_id AND s.reporting_agency <> $2
+            AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id::text = ANY(s.releasable_to_users) AND u.agency_code = $2
+                  AND NOT EXISTS (SELECT 1 FROM user_keys k WHERE k.user_id = u.id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())))`,
+        [row.seizure_id, agency],
+      );
+    }
+  }
+
+  /** The session key of a row's section, unwrapped with the platform key and wrapped for `target`; null if the platform cannot open it. */
+  private async rewrap(row: { seizure_id: string; platform_pkesk: Buffer; payload: Buffer }, target: UsableKey): Promise<Uint8Array | null> {
+    try {
+      const sessionKey = await unwrapSessionKey({ pkesk: row.platform_pkesk, payload: row.payload, privateKey: this.platformKey.privateKey });
+      return await wrapSessionKeyFor({ sessionKey, publicKey: target.publicKey });
+    } catch (error) {
+      // E.g. a PLATFORM row made with an earlier platform key: left as it is, as keys.rewrap does.
+      this.logger.event('warn', 'personal key re-wrap skipped a record', { seizureId: row.seizure_id, reason: error instanceof Error ? error.message : String(error) });
+      return null;
+    }
+  }
+
+  /**
    * Takes the sections wrapped to a compromised personal key away from it, as a compromised
    * agency key's are (key-rewrap.service.ts): to the user's newest valid key or, with none left,
    * to their agency's, which reads RED reports naming a user without a personal key. Otherwise
@@ -149,15 +200,8 @@ export class PersonalKeysService {
         await drop(row.seizure_id); // granted to the agency once it registers a key (keys.rewrap)
         continue;
       }
-      let pkesk: Uint8Array;
-      try {
-        const sessionKey = await unwrapSessionKey({ pkesk: row.platform_pkesk, payload: row.payload, privateKey: this.platformKey.privateKey });
-        pkesk = await wrapSessionKeyFor({ sessionKey, publicKey: target.publicKey });
-      } catch (error) {
-        // E.g. a PLATFORM row made with an earlier platform key: left as it is, as keys.rewrap does.
-        this.logger.event('warn', 'personal key re-wrap skipped a record', { seizureId: row.seizure_id, reason: error instanceof Error ? error.message : String(error) });
-        continue;
-      }
+      const pkesk = await this.rewrap(row, target);
+      if (!pkesk) continue;
       if (personal) {
         await manager.query('UPDATE section_recipients SET pkesk = $1, key_fingerprint = $2 WHERE seizure_id = $3 AND recipient = $4 AND key_fingerprint = $5', [
           Buffer.from(pkesk), personal.fingerprint, row.seizure_id, recipient, fingerprint,

@@ -161,6 +161,29 @@ describe('personal keys', () => {
     expect(await open(agency.data!.seizure.sealedFor!, kyAgency)).toMatchObject({ narrative: `Narrative ${marker}` });
   });
 
+  it("moves a user's existing RED sections to the personal key they register, away from their agency's key", async () => {
+    const officer = await platform.userWithKey('KY', ['ANALYST']);
+    const marker = randomBytes(4).toString('hex');
+    const submitted = await platform.gql<{ submitSeizure: { id: string } }>(jmElo.key, SUBMIT, {
+      input: seizureInput({ tlp: 'RED', releasableToUsers: [officer.userId], sensitive: { narrative: `Narrative ${marker}` } }),
+    });
+    expect(submitted.errors).toBeUndefined();
+    const id = submitted.data!.submitSeizure.id;
+    const recipients = async () => (await platform.server.runtime.dataSource.query(
+      'SELECT recipient FROM section_recipients WHERE seizure_id = $1 ORDER BY recipient', [id],
+    ) as { recipient: string }[]).map((r) => r.recipient);
+    expect(await recipients()).toEqual(['JM', 'KY', 'PLATFORM']);
+
+    const personal = await generateAgencyKeyPair({ agencyCode: 'KY-OFFICER' });
+    const registered = await platform.gql(officer.key, REGISTER, { key: personal.publicKeyArmored, signed: await signed(await challenge(officer), personal) });
+    expect(registered.errors).toBeUndefined();
+    // As for a report made after registering: the officer's own key, not KY's.
+    expect(await recipients()).toEqual(['JM', 'PLATFORM', `user:${officer.userId}`]);
+    const sealed = await platform.gql<{ seizure: { sealedFor: string | null; sealedForMe: string | null } }>(officer.key, SEALED, { id });
+    expect(sealed.data!.seizure.sealedFor).toBeNull();
+    expect(await open(sealed.data!.seizure.sealedForMe!, personal)).toMatchObject({ narrative: `Narrative ${marker}` });
+  });
+
   it('lists server-blind reports sealed to a key revoked as COMPROMISED for the owner and their admin, until re-sealed', async () => {
     const sensitive = { narrative: `Blind ${randomBytes(4).toString('hex')}` };
     const input = seizureInput({ tlp: 'RED', serverBlind: true, releasableToUsers: [kyAnalyst.userId], sensitive, sensitiveDigest: randomBytes(32).toString('base64url') });

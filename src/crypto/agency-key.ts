@@ -80,6 +80,11 @@ function assertAllowedAlgorithm(info: AlgorithmInfo, which: string): void {
       if (info.curve === undefined || !ALLOWED_CURVES.has(info.curve)) {
         throw new BadUserInputError(`The ${which} uses an unsupported curve; ${ALGORITHM_ADVICE}`, [FIELD]);
       }
+      // OpenPGP.js verifies ECDSA over Brainpool on Node only with a module it does not ship
+      // (eckey-utils): such a key's self-signature would fail as if broken. ECDH works.
+      if (info.algorithm === 'ecdsa' && info.curve.startsWith('brainpool')) {
+        throw new BadUserInputError(`The ${which} signs with ECDSA over a Brainpool curve, which Windward cannot verify; ${ALGORITHM_ADVICE}`, [FIELD]);
+      }
       return;
     default:
       // RFC 9580 algorithms (Ed25519, X25519, Ed448, X448, post-quantum): GnuPG 2.2 cannot use them.

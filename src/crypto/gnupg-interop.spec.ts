@@ -150,6 +150,22 @@ describe('GnuPG 2.2 interoperability', () => {
       expect(err.message).toMatch(/at least 3072 bits/);
     });
 
+    it('refuses a gpg Brainpool (ECDSA) key by its curve, not as a key with a broken self-signature', async () => {
+      // OpenPGP.js verifies ECDSA over Brainpool curves on Node only with a module it does not ship.
+      const fingerprint = await home.generate('BP <bp@windward.invalid>', 'brainpoolP256r1');
+      await home.gpg(['--quick-add-key', fingerprint, 'brainpoolP256r1', 'encr', 'never']);
+      const err = await domainFailure(inspectAgencyPublicKey(await home.exportPublic(fingerprint)));
+      expect(err.code).toBe('BAD_USER_INPUT');
+      expect(err.message).toMatch(/Brainpool/);
+    });
+
+    it('still accepts Brainpool for encryption (ed25519 primary + brainpoolP256r1 ECDH subkey)', async () => {
+      const fingerprint = await home.generate('Mixed <mixed@windward.invalid>', 'ed25519', 'sign');
+      await home.gpg(['--quick-add-key', fingerprint, 'brainpoolP256r1', 'encr', 'never']);
+      const info = await inspectAgencyPublicKey(await home.exportPublic(fingerprint));
+      expect(info.algorithm).toBe('curve25519');
+    });
+
     it('refuses a gpg key whose keys cannot sign (certify-only primary + encryption subkey)', async () => {
       const fingerprint = await home.generate('Cert <cert@windward.invalid>', 'ed25519', 'cert');
       await home.gpg(['--quick-add-key', fingerprint, 'cv25519', 'encr', 'never']);

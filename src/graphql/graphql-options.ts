@@ -191,8 +191,11 @@ function subscriptionOptions(
         let document: DocumentNode;
         try {
           document = parse(payload.query);
-        } catch {
-          return undefined; // graphql-ws reports the syntax error itself
+        } catch (error) {
+          // Answered here, as over HTTP: left to graphql-ws, its own parse throws, and it closes the
+          // whole connection (4500) with every other subscription on it.
+          const message = error instanceof GraphQLError ? error.message : 'Syntax Error';
+          return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }
         const error = variableDepthError(payload.variables) ?? (current ? queryLimitError(current, document, payload.operationName, payload.variables, config.graphql) : null);
         if (error) return [error];

@@ -34,7 +34,7 @@ export interface Principal {
    * (credentialsIssuedByAnother).
    */
   credentialsIssuedBy?: string;
-  /** When the presented credentials stop being accepted (an OIDC token's exp); a live connection closes then. */
+  /** When the presented credentials stop being accepted (an OIDC token's exp, an API key's expiry); a live connection closes then. */
   credentialsExpireAt?: Date;
   /**
    * The open operations the agency takes part in, when authentication read them with the

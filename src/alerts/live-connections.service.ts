@@ -23,7 +23,7 @@ interface Connection {
  * The WebSocket connections this process holds, by user. When a user's credentials or attributes
  * change anywhere (an AccessChange naming them, from any process through the event bus), their
  * connections close at once; a client whose credentials are still good reconnects and is
- * authorised afresh. A connection opened with an expiring credential (an OIDC token) closes when
+ * authorised afresh. A connection opened with an expiring credential (an OIDC token, an API key with a TTL) closes when
  * that credential expires.
  */
 @Injectable()

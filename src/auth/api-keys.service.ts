@@ -209,7 +209,7 @@ export class ApiKeysService {
     const user = userFromRow(row);
     const issuedBy = row.issued_by !== null && row.issued_by !== row.user_id ? row.issued_by : null;
     if (issuedBy) user.roles = user.roles.filter((role) => ROLES_ISSUABLE_BY_ADMINISTRATORS.has(role) || (row.issuer_roles ?? []).includes(role));
-    return { user, openOperations: row.open_operations && [...row.open_operations], issuedBy };
+    return { user, openOperations: row.open_operations && [...row.open_operations], issuedBy, expiresAt: row.expires_at };
   }
 }
 
@@ -219,6 +219,8 @@ export interface KeyCredentials {
   openOperations: string[] | null;
   /** Who issued it when that was not its user (an administrator): rules naming the user do not apply. Null for the user's own. */
   issuedBy: string | null;
+  /** When the key stops being accepted; null for a key that does not expire. */
+  expiresAt: Date | null;
 }
 
 const keyLookupSql = (openOperations: string) => `

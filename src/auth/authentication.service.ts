@@ -47,6 +47,8 @@ export class AuthenticationService {
     if (!credentials) throw new UnauthenticatedError('Invalid, expired or revoked credentials');
     const principal: Principal = await this.principalFor(credentials.user, 'api-key');
     if (credentials.issuedBy) principal.credentialsIssuedBy = credentials.issuedBy;
+    // Like a token's exp: a live connection opened with the key closes when it expires.
+    if (credentials.expiresAt) principal.credentialsExpireAt = credentials.expiresAt;
     return credentials.openOperations ? { ...principal, openOperations: credentials.openOperations } : principal;
   }
 

@@ -93,6 +93,17 @@ describe('revocation ends live connections', () => {
     expect(again.closed).toBeUndefined();
   }, SLOW);
 
+  it('closes a subscription when its API key expires, as when it is revoked', async () => {
+    const user = await platform.userWithKey('JM', ['ELO']);
+    // A one-minute key made 57 seconds ago: it expires 3 seconds from now.
+    const key = await platform.server.app.get(ApiKeysService).create(user.email, { ttl: '1m', now: new Date(Date.now() - 57_000) });
+    const state = await live(platform.server.url, key.key);
+    expect(state.closed).toBeUndefined();
+    const closed = await waitFor('the connection to close', () => state.closed, 10_000);
+    expect(closed.code).toBe(4403);
+    expect(closed.at - key.expiresAt!.getTime()).toBeLessThan(LIMIT_MS);
+  }, SLOW);
+
   it("closes a subscription within a second of its user's agency or roles changing", async () => {
     const users = platform.server.app.get(UsersService);
     const mover = await platform.userWithKey('JM', ['ELO']);

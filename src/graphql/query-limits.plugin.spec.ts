@@ -1,5 +1,5 @@
 import { buildSchema, parse } from 'graphql';
-import { MAX_REPRESENTATIONS, jsonDepth, operationBreadth, operationDepth, queryLimitError } from './query-limits.plugin.js';
+import { MAX_MEASURED_FIELDS, MAX_REPRESENTATIONS, jsonDepth, operationBreadth, operationDepth, queryLimitError } from './query-limits.plugin.js';
 
 const depth = (query: string, operationName?: string | null) => operationDepth(parse(query), operationName);
 
@@ -91,6 +91,38 @@ describe('queryLimitError on entity references', () => {
     const refs = (n: number) => queryLimitError(schema, parse('query($r: [_Any!]!) { _entities(representations: $r) { a } }'), null, { r: Array.from({ length: n }, () => ({})) }, cheap);
     expect(refs(MAX_REPRESENTATIONS)).toBeNull();
     expect(refs(MAX_REPRESENTATIONS + 1)?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: MAX_REPRESENTATIONS, actual: MAX_REPRESENTATIONS + 1 });
+  });
+});
+
+/** Fragments F0 … F`levels`, each spreading the next twice, the last `selection`: 2^levels copies of it, in a few lines. */
+function spreadBomb(levels: number, type: string, selection: string): string {
+  let fragments = '';
+  for (let i = 0; i < levels; i += 1) fragments += `fragment F${i} on ${type} { ...F${i + 1} ...F${i + 1} }\n`;
+  return `${fragments}fragment F${levels} on ${type} { ${selection} }`;
+}
+
+describe('fragments spread again and again', () => {
+  it('are measured once each: a few lines spreading a field four million times are measured at once', () => {
+    const document = parse(`{ ...F0 } ${spreadBomb(22, 'Query', 'a: b')}`);
+    const started = performance.now();
+    expect(operationDepth(document)).toBe(1);
+    expect(operationBreadth(document)).toEqual({ aliases: 2 ** 22, rootFields: 2 ** 22 });
+    expect(performance.now() - started).toBeLessThan(1000); // walked spread by spread: seconds, minutes past 25 levels
+  });
+
+  it('count as often as they are spread, as before', () => {
+    expect(operationBreadth(parse('{ ...F ...F x { ...F } } fragment F on Query { a: b c }'))).toEqual({ aliases: 3, rootFields: 5 });
+    expect(depth('{ ...F a { ...F } } fragment F on Query { b { c } }')).toBe(3);
+  });
+
+  it('past what the complexity is computed over, are refused: they would lift the complexity and representation limits', () => {
+    const schema = buildSchema('scalar _Any type Thing { a: Int } type Query { _entities(representations: [_Any!]!): [Thing]! }');
+    const limits = { maxDepth: 12, maxComplexity: 300, maxAliases: 30, maxRootFields: 20 };
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ...F0 } } ${spreadBomb(14, 'Thing', 'a')}`;
+    const representations = Array.from({ length: 5000 }, () => ({ __typename: 'Thing', id: 'x' }));
+    expect(queryLimitError(schema, parse(query), null, { r: representations }, limits)?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: MAX_MEASURED_FIELDS });
+    // Variables that do not coerce are still left to execution, which names them.
+    expect(queryLimitError(schema, parse(query), null, { r: null }, limits)).toBeNull();
   });
 });
 

@@ -1,70 +1,93 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, getOperationAST, getVariableValues, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { requestIdOf } from '../observability/request-scope.js';
 
-/** Deepest field nesting in an operation, following fragments (cycles are rejected by validation). */
-export function operationDepth(document: DocumentNode, operationName?: string | null): number {
+/** The fragments a document defines, by name. */
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const depthOf = (selectionSet: SelectionSetNode | undefined, seen: Set<string>): number => {
+  return fragments;
+}
+
+/**
+ * `measure` of each fragment, computed once: a document of a few lines can spread a fragment that
+ * spreads another twice, and so on, millions of times, and walking every spread would hold the
+ * process for minutes before any limit could refuse it. A fragment met again while it is being
+ * measured (a cycle, which validation rejects) counts as `empty`.
+ */
+function fragmentMeasures<T>(document: DocumentNode, empty: T, measure: (fragment: FragmentDefinitionNode) => T): (name: string) => T {
+  const fragments = fragmentsOf(document);
+  const measured = new Map<string, T>();
+  return (name) => {
+    const known = measured.get(name);
+    if (known !== undefined) return known;
+    const fragment = fragments.get(name);
+    if (!fragment) return empty; // unknown: validation rejects it
+    measured.set(name, empty);
+    const value = measure(fragment);
+    measured.set(name, value);
+    return value;
+  };
+}
+
+/** Deepest field nesting in an operation, following fragments (cycles are rejected by validation). */
+export function operationDepth(document: DocumentNode, operationName?: string | null): number {
+  const fragmentDepth = fragmentMeasures(document, 0, (fragment) => depthOf(fragment.selectionSet));
+  function depthOf(selectionSet: SelectionSetNode | undefined): number {
     if (!selectionSet) return 0;
     let deepest = 0;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value.startsWith('__')) continue; // introspection is bounded by the schema
-        deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, seen) : 1);
+        deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet) : 1);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
+        deepest = Math.max(deepest, depthOf(selection.selectionSet));
       } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (fragment && !seen.has(name)) deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...seen, name])));
+        deepest = Math.max(deepest, fragmentDepth(selection.name.value));
       }
     }
     return deepest;
-  };
+  }
   let deepest = 0;
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     if (operationName && definition.name?.value !== operationName) continue;
-    deepest = Math.max(deepest, depthOf(definition.selectionSet, new Set()));
+    deepest = Math.max(deepest, depthOf(definition.selectionSet));
   }
   return deepest;
 }
 
 /** Aliased fields and root fields of an operation, following fragments (each spread counted where used). */
 export function operationBreadth(document: DocumentNode, operationName?: string | null): { aliases: number; rootFields: number } {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  let aliases = 0;
-  // Counts a selection set's aliases and returns its number of fields at this level.
-  const walk = (selectionSet: SelectionSetNode | undefined, seen: Set<string>): number => {
-    if (!selectionSet) return 0;
-    let fields = 0;
+  interface Breadth { fields: number; aliases: number }
+  const fragmentBreadth = fragmentMeasures<Breadth>(document, { fields: 0, aliases: 0 }, (fragment) => walk(fragment.selectionSet));
+  // A selection set's fields at its own level, and its aliases at every level.
+  function walk(selectionSet: SelectionSetNode | undefined): Breadth {
+    const breadth = { fields: 0, aliases: 0 };
+    if (!selectionSet) return breadth;
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        fields += 1;
-        if (selection.alias) aliases += 1;
-        walk(selection.selectionSet, seen);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        fields += walk(selection.selectionSet, seen);
+        breadth.fields += 1;
+        breadth.aliases += (selection.alias ? 1 : 0) + walk(selection.selectionSet).aliases;
       } else {
-        const fragment = fragments.get(selection.name.value);
-        if (fragment && !seen.has(fragment.name.value)) fields += walk(fragment.selectionSet, new Set([...seen, fragment.name.value]));
+        const inner = selection.kind === Kind.INLINE_FRAGMENT ? walk(selection.selectionSet) : fragmentBreadth(selection.name.value);
+        breadth.fields += inner.fields;
+        breadth.aliases += inner.aliases;
       }
     }
-    return fields;
-  };
+    return breadth;
+  }
+  let aliases = 0;
   let rootFields = 0;
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     if (operationName && definition.name?.value !== operationName) continue;
-    rootFields += walk(definition.selectionSet, new Set());
+    const breadth = walk(definition.selectionSet);
+    aliases += breadth.aliases;
+    rootFields += breadth.fields;
   }
   return { aliases, rootFields };
 }
@@ -90,9 +113,17 @@ export function asksForSchema(document: DocumentNode): boolean {
 /** Entity representations (`_entities`) one request may resolve: as many as a page holds (MAX_PAGE of searches). */
 export const MAX_REPRESENTATIONS = 200;
 
+/**
+ * Selections (fields, and fragments, counted as often as they are spread) that the complexity is
+ * computed over at most, past which graphql-query-complexity gives up: this, or twice the
+ * complexity limit when that is higher (every field costs at least 1, so a query within the limit
+ * is measured whole).
+ */
+export const MAX_MEASURED_FIELDS = 10_000;
+
 /** QUERY_TOO_COMPLEX; `http` makes Apollo answer 400 (an error thrown by a plugin is otherwise a 500). */
-function tooComplex(message: string, limit: number, actual: number): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, actual, http: { status: 400 } } });
+function tooComplex(message: string, limit: number, actual?: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, ...(actual === undefined ? {} : { actual }), http: { status: 400 } } });
 }
 
 export interface QueryLimits {
@@ -122,6 +153,11 @@ export function queryLimitError(
   if (rootFields > limits.maxRootFields) {
     return tooComplex(`Query asks for ${rootFields} root fields; the limit is ${limits.maxRootFields}`, limits.maxRootFields, rootFields);
   }
+  // Variables that do not coerce (or no operation to run): execution refuses them next, with
+  // BAD_USER_INPUT naming the variable, before any resolver runs.
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation || getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 }).errors) return null;
+  const measured = Math.max(MAX_MEASURED_FIELDS, 2 * limits.maxComplexity);
   let complexity: number;
   let representations = 0;
   try {
@@ -130,6 +166,7 @@ export function queryLimitError(
       query: document,
       operationName: operationName ?? undefined,
       variables: variables ?? {},
+      maxQueryNodes: measured,
       estimators: [
         ({ args, childComplexity, field }) => {
           // `_entities` resolves one record per representation: a list of them costs like a page of that many.
@@ -144,8 +181,9 @@ export function queryLimitError(
       ],
     });
   } catch {
-    // Invalid variables: execution refuses them next, with BAD_USER_INPUT naming the variable.
-    return null;
+    // Past what is measured (fragments spread again and again): refused, since let through it
+    // would run with no complexity or representation limit at all.
+    return tooComplex(`Query has more than ${measured} selections once its fragments are spread`, measured);
   }
   if (representations > MAX_REPRESENTATIONS) {
     return tooComplex(`Query resolves ${representations} entity representations; the limit is ${MAX_REPRESENTATIONS} a request`, MAX_REPRESENTATIONS, representations);

@@ -7,6 +7,9 @@ import { SEIZURE_EVENT_BUS, type SeizureEventBus } from './seizure-event-bus.js'
 /** graphql-ws's close code for a refused or withdrawn authorisation. */
 export const ACCESS_WITHDRAWN = 4403;
 
+/** The longest delay setTimeout holds (a longer one fires at once). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** The part of a WebSocket this service uses. */
 export interface ClosableSocket {
   close(code: number, reason: string): void;
@@ -54,12 +57,15 @@ export class LiveConnections implements OnApplicationShutdown {
     if (!set) this.byUser.set(principal.userId, (set = new Set()));
     set.add(connection);
     socket.once('close', () => this.forget(connection));
-    if (principal.credentialsExpireAt) {
-      const ms = principal.credentialsExpireAt.getTime() - Date.now();
-      // setTimeout holds at most ~24.8 days; longer-lived credentials are re-checked by subscriptions.
-      if (ms <= 0) this.end(connection, 'Credentials expired');
-      else if (ms < 2 ** 31 - 1) connection.expiry = setTimeout(() => this.end(connection, 'Credentials expired'), ms).unref();
-    }
+    if (principal.credentialsExpireAt) this.closeAt(connection, principal.credentialsExpireAt.getTime());
+  }
+
+  /** Closes the connection when its credentials expire: a year-long key's too, with a connection held that long. */
+  private closeAt(connection: Connection, expiry: number): void {
+    const ms = expiry - Date.now();
+    if (ms <= 0) return this.end(connection, 'Credentials expired');
+    // setTimeout holds at most ~24.8 days: a later expiry is waited for in steps.
+    connection.expiry = setTimeout(() => this.closeAt(connection, expiry), Math.min(ms, MAX_TIMEOUT_MS)).unref();
   }
 
   private changed(change: AccessChange): void {

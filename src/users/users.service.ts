@@ -125,7 +125,8 @@ export class UsersService {
 
   /**
    * Changes a user's roles, agency or status (an operator's CLI command), audited. Their live
-   * connections close at once, in every process, so nothing keeps running on the old attributes.
+   * connections close at once, in every process, so nothing keeps running on the old attributes;
+   * so do those of the users they issued keys for.
    */
   async update(email: string, input: UpdateUserInput, by: AuditActor = SYSTEM_AUDIT_ACTOR): Promise<{ user: UserEntity; changed: string[] }> {
     const user = await this.findByEmailOrThrow(email);
@@ -153,7 +154,9 @@ export class UsersService {
         details: { from: { roles: user.roles, agency: user.agencyCode, status: user.status }, to: next },
       }));
     });
-    await this.accessChanges?.publish({ users: [user.id], reason: `user ${changed.join(', ')} changed` });
+    // Keys this user issued for others carry its roles of the moment (ApiKeysService): their holders' access changed too.
+    const holders = (await this.users.manager.query('SELECT DISTINCT user_id FROM api_keys WHERE issued_by = $1 AND user_id <> $1 AND revoked_at IS NULL', [user.id])) as { user_id: string }[];
+    await this.accessChanges?.publish({ users: [user.id, ...holders.map((holder) => holder.user_id)], reason: `user ${changed.join(', ')} changed` });
     return { user: await this.users.findOneByOrFail({ id: user.id }), changed };
   }
 

@@ -119,6 +119,17 @@ describe('revocation ends live connections', () => {
     expect(await closedWithin(second, started)).toBeLessThan(LIMIT_MS);
   }, SLOW);
 
+  it('closes the connections of keys an administrator issued when the administrator’s roles change: the keys carry them', async () => {
+    const users = platform.server.app.get(UsersService);
+    const admin = await platform.userWithKey('JM', ['AGENCY_ADMIN']);
+    const holder = await platform.userWithKey('JM', ['ELO', 'AGENCY_ADMIN']);
+    const issued = await platform.server.app.get(ApiKeysService).create(holder.email, { issuedBy: admin.userId });
+    const state = await live(platform.server.url, issued.key);
+    const started = Date.now();
+    await users.update(admin.email, { roles: ['ELO'] }); // the issued key no longer carries AGENCY_ADMIN
+    expect(await closedWithin(state, started)).toBeLessThan(LIMIT_MS);
+  }, SLOW);
+
   it('closes a subscription within a second of `windward apikey revoke` run in another process', async () => {
     requireBuiltCli();
     const user = await platform.userWithKey('JM', ['ELO']);

@@ -358,6 +358,20 @@ describe('federation: Windward as a Federation 2 subgraph', () => {
     expect(seizureSelects[0]).toEqual(expect.arrayContaining(seizureIds));
   });
 
+  it('reads the sealed sections of all the Seizure references of a request together, not one report at a time', async () => {
+    const released = [ids.released, ...(await Promise.all([1, 2, 3].map(async () => (await submitSeizure(platform, owner, { tlp: 'AMBER', releasableTo: ['RILO-WE'] })).id)))];
+    const representations = released.map((id) => ({ __typename: 'Seizure', id }));
+    let answer: GraphqlResponse<{ _entities: ({ id: string; sealedFor: string | null; sealedForMe: string | null } | null)[] }> | undefined;
+    const statements = await statementsDuring(platform, async () => {
+      answer = await post(graphqlUrl(platform), partner.key, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Seizure { id sealedFor sealedForMe } } }', { r: representations });
+    });
+    expect(answer!.errors).toBeUndefined();
+    expect(answer!.data!._entities.map((entity) => entity?.id)).toEqual(released);
+    // Each field of the page in one statement per table, whatever the number of reports.
+    expect(selectsNaming(statements, 'sealed_sections', released).length).toBeLessThanOrEqual(2);
+    expect(selectsNaming(statements, 'section_recipients', released).length).toBeLessThanOrEqual(2);
+  });
+
   describe('change feed', () => {
     const shownToPartnerAgency = new Set<string>();
     const UPDATE = 'mutation($id: ID!, $input: SeizureUpdateInput!) { updateSeizure(id: $id, input: $input) { id version releasableTo { code } } }';

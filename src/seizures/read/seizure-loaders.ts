@@ -6,7 +6,7 @@ import { AgenciesService } from '../../agencies/agencies.service.js';
 import type { AgencyEntity } from '../../agencies/agency.entity.js';
 import { AuditService, auditFromContext } from '../../audit/audit.service.js';
 import type { RequestContext } from '../../access/request-context.js';
-import { SealedSectionService, type SensitiveSection } from '../write/sealed-section.service.js';
+import { SealedSectionService, type SealedCopy, type SensitiveSection } from '../write/sealed-section.service.js';
 import type { SeizureView } from './seizure-view.js';
 import { SeizureSearchService } from '../data/seizure-search.service.js';
 import type { SeizureEntity } from '../data/seizure.entity.js';
@@ -20,6 +20,8 @@ export interface SeizureLoaders {
   visible: DataLoader<string, SeizureEntity | null>;
   /** Opens sensitive sections in one batch and records each disclosure in the audit trail. */
   sensitive: DataLoader<SeizureView, SensitiveSection | null, string>;
+  /** Sections as sealed to a recipient (`sealedFor`, `sealedForMe`), a page's in one batch. */
+  sealed: DataLoader<SealedCopy, string | null, string>;
 }
 
 /** Per-request batch loaders, so a page of 50 reports costs a few queries, not 50 × N. */
@@ -73,6 +75,8 @@ export class SeizureLoaderFactory {
           },
           { cacheKeyFn: (view) => view.id },
         ),
+        // Batched, not cached: a mutation that reseals answers with the copies as they are now.
+        sealed: new DataLoader((copies) => this.sections.sealedForMany(copies), { cache: false }),
       };
       this.byRequest.set(ctx, loaders);
     }

@@ -6,7 +6,7 @@ import { AgencyKeysService } from '../../keys/agency-keys.service.js';
 import { userRecipient } from '../../keys/personal-keys.service.js';
 import type { SeizureEntity } from '../data/seizure.entity.js';
 import type { SignatureModel } from '../api/seizure.model.js';
-import { SealedSectionService, type SensitiveSection } from '../write/sealed-section.service.js';
+import type { SensitiveSection } from '../write/sealed-section.service.js';
 import { SEIZURE_FIELDS } from './seizure-fields.js';
 import { encodeCursor, type SeizurePage } from '../data/seizure-search.service.js';
 import { SeizureLoaderFactory } from './seizure-loaders.js';
@@ -31,7 +31,6 @@ export class SeizureViews {
   constructor(
     private readonly access: AccessService,
     private readonly loaders: SeizureLoaderFactory,
-    private readonly sections: SealedSectionService,
     private readonly agencyKeys: AgencyKeysService,
   ) {}
 
@@ -78,13 +77,13 @@ export class SeizureViews {
   sealedFor(ctx: RequestContext, view: SeizureView, agency: string | null): Promise<string | null> | null {
     const code = (agency ?? ctx.principal.agencyCode).toUpperCase();
     if (!view.maySealSensitive || code !== ctx.principal.agencyCode) return null;
-    return this.sections.sealedFor(view.id, code);
+    return this.loaders.for(ctx).sealed.load({ seizureId: view.id, recipient: code });
   }
 
   /** The sensitive section sealed to the reader's personal key. */
   sealedForMe(ctx: RequestContext, view: SeizureView): Promise<string | null> | null {
     if (!view.maySealSensitive) return null;
-    return this.sections.sealedFor(view.id, userRecipient(ctx.principal.userId));
+    return this.loaders.for(ctx).sealed.load({ seizureId: view.id, recipient: userRecipient(ctx.principal.userId) });
   }
 
   /** For sealed submissions: who signed, whether that still holds, and as much of what was signed as the reader may see. */

@@ -11,6 +11,16 @@ import { SealedSectionEntity, SectionRecipientEntity } from '../data/sealed-sect
 
 export const PLATFORM_RECIPIENT = 'PLATFORM';
 
+/** One report's section as sealed to one recipient (an agency code, or `user:<id>`). */
+export interface SealedCopy {
+  seizureId: string;
+  recipient: string;
+}
+
+export function sealedCopyKey(copy: SealedCopy): string {
+  return `${copy.seizureId}\0${copy.recipient}`;
+}
+
 const MIN_PADDED_BYTES = 4096;
 /** `,"padding":""` */
 const PADDING_OVERHEAD = 13;
@@ -146,13 +156,24 @@ export class SealedSectionService {
     return result;
   }
 
-  /** The section as an armored OpenPGP message for one agency's key (or `user:<id>`'s personal key), or null if it has none. */
-  async sealedFor(seizureId: string, recipient: string): Promise<string | null> {
-    const [section, row] = await Promise.all([
-      this.sections.findOneBy({ seizureId }),
-      this.recipients.findOneBy({ seizureId, recipient }),
+  /**
+   * Each report's section as an armored OpenPGP message for one agency's key (or `user:<id>`'s
+   * personal key), null where it has none, in the order asked: two statements however many (a
+   * page of reports, or a federation request's references).
+   */
+  async sealedForMany(wanted: readonly SealedCopy[]): Promise<(string | null)[]> {
+    if (!wanted.length) return [];
+    const seizureIds = [...new Set(wanted.map((copy) => copy.seizureId))];
+    const [sections, rows] = await Promise.all([
+      this.sections.findBy({ seizureId: In(seizureIds) }),
+      this.recipients.findBy({ seizureId: In(seizureIds), recipient: In([...new Set(wanted.map((copy) => copy.recipient))]) }),
     ]);
-    if (!section || !row) return null;
-    return assembleMessageFor({ pkesk: row.pkesk, payload: section.payload, armored: true });
+    const payloads = new Map(sections.map((section) => [section.seizureId, section.payload]));
+    const packets = new Map(rows.map((row) => [sealedCopyKey(row), row.pkesk]));
+    return Promise.all(wanted.map(async (copy) => {
+      const payload = payloads.get(copy.seizureId);
+      const pkesk = packets.get(sealedCopyKey(copy));
+      return payload && pkesk ? assembleMessageFor({ pkesk, payload, armored: true }) : null;
+    }));
   }
 }

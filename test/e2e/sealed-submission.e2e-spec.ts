@@ -3,6 +3,7 @@ import { generateAgencyKeyPair } from '../../src/crypto/agency-key.js';
 import { registerWithProof } from '../support/key-registration.js';
 import { sealReport, verifyDetachedSignature } from '../../src/crypto/sealed-envelope.js';
 import { seizureInput } from '../support/seizure-fixtures.js';
+import { statementsDuring } from '../support/statements.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 
 const REGISTER = 'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint } }';
@@ -131,5 +132,16 @@ describe('sealed submissions', () => {
     const refused = await submitSealed(jmElo, seizureInput(), other.privateKeyArmored);
     expect(refused.errors?.[0].extensions?.code).toBe('SIGNATURE_INVALID');
     expect(await platform.server.runtime.dataSource.query('SELECT count(*)::int AS n FROM seizures')).toEqual(before);
+  });
+  it('checks the signing keys of a page of signed reports in one statement, not one per report', async () => {
+    const marker = `signed-page-${Date.now()}`;
+    for (let i = 0; i < 3; i += 1) expect((await submitSealed(jmElo, seizureInput({ tlp: 'GREEN', commodity: { category: 'FIREARMS', type: marker } }))).errors).toBeUndefined();
+    let page: Awaited<ReturnType<typeof platform.gql<{ seizures: { edges: { node: { signature: { verified: boolean } | null } }[] } }>>> | undefined;
+    const statements = await statementsDuring(platform, async () => {
+      page = await platform.gql(jmElo, 'query($f: SeizureFilter) { seizures(filter: $f, first: 10) { edges { node { signature { signerFingerprint verified } } } } }', { f: { text: marker } });
+    });
+    expect(page!.errors).toBeUndefined();
+    expect(page!.data!.seizures.edges.map((edge) => edge.node.signature?.verified)).toEqual([true, true, true]);
+    expect(statements.filter(({ sql }) => /^\s*SELECT\b/i.test(sql) && /\bFROM (?:"\w+"\.)?"agency_keys"/.test(sql))).toHaveLength(1);
   });
 });

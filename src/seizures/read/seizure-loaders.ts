@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AgenciesService } from '../../agencies/agencies.service.js';
 import type { AgencyEntity } from '../../agencies/agency.entity.js';
 import { AuditService, auditFromContext } from '../../audit/audit.service.js';
+import { AgencyKeysService, normalizeFingerprint } from '../../keys/agency-keys.service.js';
 import type { RequestContext } from '../../access/request-context.js';
 import { SealedSectionService, type SealedCopy, type SensitiveSection } from '../write/sealed-section.service.js';
 import type { SeizureView } from './seizure-view.js';
@@ -22,6 +23,8 @@ export interface SeizureLoaders {
   sensitive: DataLoader<SeizureView, SensitiveSection | null, string>;
   /** Sections as sealed to a recipient (`sealedFor`, `sealedForMe`), a page's in one batch. */
   sealed: DataLoader<SealedCopy, string | null, string>;
+  /** Whether signatures by a key still verify (AgencyKeysService.signatureTrust), a page's keys in one query. */
+  signatureTrusted: DataLoader<string, boolean>;
 }
 
 /** Per-request batch loaders, so a page of 50 reports costs a few queries, not 50 × N. */
@@ -34,6 +37,7 @@ export class SeizureLoaderFactory {
     private readonly sections: SealedSectionService,
     private readonly audit: AuditService,
     private readonly search: SeizureSearchService,
+    private readonly agencyKeys: AgencyKeysService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -77,6 +81,11 @@ export class SeizureLoaderFactory {
         ),
         // Batched, not cached: a mutation that reseals answers with the copies as they are now.
         sealed: new DataLoader((copies) => this.sections.sealedForMany(copies), { cache: false }),
+        // Not cached either: a key revoked in a mutation of the request shows at once.
+        signatureTrusted: new DataLoader(async (fingerprints) => {
+          const trust = await this.agencyKeys.signatureTrust(fingerprints);
+          return fingerprints.map((fingerprint) => trust.get(normalizeFingerprint(fingerprint)) ?? false);
+        }, { cache: false }),
       };
       this.byRequest.set(ctx, loaders);
     }

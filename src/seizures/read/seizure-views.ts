@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AccessService } from '../../access/access.service.js';
 import type { RequestContext } from '../../access/request-context.js';
 import type { AgencyEntity } from '../../agencies/agency.entity.js';
-import { AgencyKeysService } from '../../keys/agency-keys.service.js';
 import { userRecipient } from '../../keys/personal-keys.service.js';
 import type { SeizureEntity } from '../data/seizure.entity.js';
 import type { SignatureModel } from '../api/seizure.model.js';
@@ -31,7 +30,6 @@ export class SeizureViews {
   constructor(
     private readonly access: AccessService,
     private readonly loaders: SeizureLoaderFactory,
-    private readonly agencyKeys: AgencyKeysService,
   ) {}
 
   view(ctx: RequestContext, entity: SeizureEntity): SeizureView {
@@ -90,11 +88,11 @@ export class SeizureViews {
   async signature(ctx: RequestContext, view: SeizureView): Promise<SignatureModel | null> {
     const s = view.entity;
     if (!view.maySeeSignature || !s.signerFingerprint) return null;
-    const key = await this.agencyKeys.findByFingerprint(s.signerFingerprint);
+    const verified = await this.loaders.for(ctx).signatureTrusted.load(s.signerFingerprint);
     const readText = () => (view.mayShowSignedContent ? this.signedContent(ctx, view) : Promise.resolve(null));
     const signature = {
       signerFingerprint: s.signerFingerprint,
-      verified: Boolean(key && key.revocationReason !== 'COMPROMISED'),
+      verified,
       signedAt: s.signedAt,
       detached: view.mayShowDetachedSignature ? s.signature : null,
       // Read only when asked for: from the sensitive section it is a decryption and an audited disclosure.

@@ -43,9 +43,22 @@ describe('an agency registering its first key', () => {
     const plaintext = new TextDecoder().decode(await decryptPayload({ pkesk: rows[0].pkesk, payload, privateKey }));
     expect(JSON.parse(plaintext).narrative).toBe('Consignee known to the unit');
 
-    const kyElo = (await platform.userWithKey('KY', ['ELO'])).key;
+    const kyReader = await platform.userWithKey('KY', ['ELO']);
+    const kyElo = kyReader.key;
+    const handedOut = () => platform.server.runtime.dataSource.query(
+      "SELECT actor, fields, details FROM audit_events WHERE action = 'seizure.disclose.sealed' AND resource_id = $1 ORDER BY seq", [own.id],
+    ) as Promise<{ actor: string; fields: string[]; details: Record<string, unknown> }[]>;
+    expect(await handedOut()).toEqual([]);
     const sealed = await platform.gql<{ seizure: { sealedFor: string | null } }>(kyElo, 'query($id: ID!) { seizure(id: $id) { sealedFor } }', { id: own.id });
     expect(sealed.data!.seizure.sealedFor).toContain('-----BEGIN PGP MESSAGE-----');
+    // Whoever holds KY's key opens it offline: the hand-out is recorded, as a decryption is.
+    const disclosure = { actor: kyReader.userId, fields: ['sealedFor'], details: { recipient: 'KY' } };
+    expect(await handedOut()).toEqual([disclosure]);
+    const page = await platform.gql<{ seizures: { edges: { node: { id: string; sealedFor: string | null } }[] } }>(
+      kyElo, '{ seizures(first: 50) { edges { node { id sealedFor } } } }',
+    );
+    expect(page.data!.seizures.edges.find((edge) => edge.node.id === own.id)?.node.sealedFor).toContain('-----BEGIN PGP MESSAGE-----');
+    expect(await handedOut()).toEqual([disclosure, disclosure]);
     // The contract's `windward open --key FILE sealed.asc` opens it, and says it is unsigned.
     requireBuiltCli();
     const dir = await mkdtemp(path.join(tmpdir(), 'windward-open-'));
@@ -62,6 +75,7 @@ describe('an agency registering its first key', () => {
     // JM registered no key: it reads its report over TLS, but there is nothing sealed for it.
     const jm = await platform.gql<{ seizure: { sealedFor: string | null } }>(admin, 'query($id: ID!) { seizure(id: $id) { sealedFor } }', { id: own.id });
     expect(jm.data!.seizure.sealedFor).toBeNull();
+    expect(await handedOut()).toHaveLength(2); // nothing handed out, nothing recorded
   }, CLI_TIMEOUT);
 
   it("moves, but never counts where the agency's administrators see it, other agencies' TLP:RED reports naming one of its users", async () => {

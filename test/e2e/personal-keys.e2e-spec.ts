@@ -122,6 +122,14 @@ describe('personal keys', () => {
     const tt = await platform.gql<{ seizure: { sealedFor: string | null; sealedForMe: string | null } }>(ttAnalyst.key, SEALED, { id });
     expect(tt.data!.seizure.sealedFor).toContain('BEGIN PGP MESSAGE');
     expect(tt.data!.seizure.sealedForMe).toBeNull();
+    // Each copy handed out is recorded, naming the key it was sealed for; what was null is not.
+    const handedOut = await platform.server.runtime.dataSource.query(
+      "SELECT actor, fields, details FROM audit_events WHERE action = 'seizure.disclose.sealed' AND resource_id = $1 ORDER BY seq", [id],
+    );
+    expect(handedOut).toEqual([
+      { actor: kyAnalyst.userId, fields: ['sealedForMe'], details: { recipient: `user:${kyAnalyst.userId}` } },
+      { actor: ttAnalyst.userId, fields: ['sealedFor'], details: { recipient: 'TT' } },
+    ]);
   });
 
   it('moves sections away from a personal key revoked as COMPROMISED: to the user\'s newer key, else to their agency\'s', async () => {

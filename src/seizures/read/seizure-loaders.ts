@@ -7,7 +7,7 @@ import type { AgencyEntity } from '../../agencies/agency.entity.js';
 import { AuditService, auditFromContext } from '../../audit/audit.service.js';
 import { AgencyKeysService, normalizeFingerprint } from '../../keys/agency-keys.service.js';
 import type { RequestContext } from '../../access/request-context.js';
-import { SealedSectionService, type SealedCopy, type SensitiveSection } from '../write/sealed-section.service.js';
+import { SealedSectionService, type SensitiveSection } from '../write/sealed-section.service.js';
 import type { SeizureView } from './seizure-view.js';
 import { SeizureSearchService } from '../data/seizure-search.service.js';
 import type { SeizureEntity } from '../data/seizure.entity.js';
@@ -21,10 +21,21 @@ export interface SeizureLoaders {
   visible: DataLoader<string, SeizureEntity | null>;
   /** Opens sensitive sections in one batch and records each disclosure in the audit trail. */
   sensitive: DataLoader<SeizureView, SensitiveSection | null, string>;
-  /** Sections as sealed to a recipient (`sealedFor`, `sealedForMe`), a page's in one batch. */
-  sealed: DataLoader<SealedCopy, string | null, string>;
+  /**
+   * Sections as sealed to a recipient key (`sealedFor`, `sealedForMe`), a page's in one batch, each
+   * copy handed out recorded in the audit trail as a decryption is: whoever holds the key opens it
+   * offline, so the hand-out is the last moment the platform can say who took it.
+   */
+  sealed: DataLoader<SealedHandOut, string | null>;
   /** Whether signatures by a key still verify (AgencyKeysService.signatureTrust), a page's keys in one query. */
   signatureTrusted: DataLoader<string, boolean>;
+}
+
+export interface SealedHandOut {
+  view: SeizureView;
+  /** An agency code, or `user:<id>` for a personal key. */
+  recipient: string;
+  field: 'sealedFor' | 'sealedForMe';
 }
 
 /** Per-request batch loaders, so a page of 50 reports costs a few queries, not 50 × N. */
@@ -80,7 +91,31 @@ export class SeizureLoaderFactory {
           { cacheKeyFn: (view) => view.id },
         ),
         // Batched, not cached: a mutation that reseals answers with the copies as they are now.
-        sealed: new DataLoader((copies) => this.sections.sealedForMany(copies), { cache: false }),
+        sealed: new DataLoader(
+          async (handOuts) => {
+            const copies = await this.sections.sealedForMany(handOuts.map(({ view, recipient }) => ({ seizureId: view.id, recipient })));
+            const handedOut = handOuts.filter((_handOut, i) => copies[i] !== null);
+            if (handedOut.length) {
+              await this.dataSource.transaction((manager) =>
+                this.audit.appendMany(
+                  manager,
+                  handedOut.map(({ view, recipient, field }) =>
+                    auditFromContext(ctx, {
+                      action: 'seizure.disclose.sealed',
+                      resourceType: 'Seizure',
+                      resourceId: view.id,
+                      resourceAgency: view.reportingAgencyCode,
+                      fields: [field],
+                      details: { recipient },
+                    }),
+                  ),
+                ),
+              );
+            }
+            return copies;
+          },
+          { cache: false },
+        ),
         // Not cached either: a key revoked in a mutation of the request shows at once.
         signatureTrusted: new DataLoader(async (fingerprints) => {
           const trust = await this.agencyKeys.signatureTrust(fingerprints);

@@ -75,13 +75,13 @@ export class SeizureViews {
   sealedFor(ctx: RequestContext, view: SeizureView, agency: string | null): Promise<string | null> | null {
     const code = (agency ?? ctx.principal.agencyCode).toUpperCase();
     if (!view.maySealSensitive || code !== ctx.principal.agencyCode) return null;
-    return this.loaders.for(ctx).sealed.load({ seizureId: view.id, recipient: code });
+    return this.loaders.for(ctx).sealed.load({ view, recipient: code, field: 'sealedFor' });
   }
 
   /** The sensitive section sealed to the reader's personal key. */
   sealedForMe(ctx: RequestContext, view: SeizureView): Promise<string | null> | null {
     if (!view.maySealSensitive) return null;
-    return this.loaders.for(ctx).sealed.load({ seizureId: view.id, recipient: userRecipient(ctx.principal.userId) });
+    return this.loaders.for(ctx).sealed.load({ view, recipient: userRecipient(ctx.principal.userId), field: 'sealedForMe' });
   }
 
   /** For sealed submissions: who signed, whether that still holds, and as much of what was signed as the reader may see. */

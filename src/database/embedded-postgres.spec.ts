@@ -14,6 +14,10 @@ async function peek<T>(promise: Promise<T>, ms = 300): Promise<T | typeof pendin
   return Promise.race([promise, new Promise<typeof pending>((resolve) => setTimeout(() => resolve(pending), ms))]);
 }
 
+// Each case boots PGlite (WebAssembly) two or three times: about 5 s each on a quiet machine, but
+// several times that while other suites share the two cores (one case took over 60 s so in CI).
+const BOOTS = 180_000;
+
 describe('the embedded database shared by several Windward processes', () => {
   let dir: string;
   /** Closed after each test, pools first, the last opened first: a failing test must not leave PGlite running. */
@@ -63,7 +67,7 @@ describe('the embedded database shared by several Windward processes', () => {
     const next = await open(dir, { command: 'windward audit verify', role: 'command' });
     expect(next.owner).toBe(true);
     expect((await poolFor(next).query<{ n: number }>('SELECT n FROM done')).rows).toEqual([{ n: 1 }]);
-  }, 60_000);
+  }, BOOTS);
 
   it('a server waits while a command runs it, then runs it; a second server is refused with the first named', async () => {
     const command = await open(dir, { command: 'windward demo', role: 'command' });
@@ -78,7 +82,7 @@ describe('the embedded database shared by several Windward processes', () => {
     await expect(second).rejects.toThrow(DataDirInUseError);
     await expect(second).rejects.toThrow(`(pid ${process.pid}, \`windward serve\`, since `);
     expect(server.owner).toBe(true);
-  }, 60_000);
+  }, BOOTS);
 
   it('a command that works on an existing database fails where there is none, and writes nothing there', async () => {
     const missing = path.join(dir, 'nowhere');
@@ -96,5 +100,5 @@ describe('the embedded database shared by several Windward processes', () => {
     databases = [];
     const existing = await open(dir, { command: 'windward audit verify', role: 'command', create: false });
     expect(existing.owner).toBe(true);
-  }, 60_000);
+  }, BOOTS);
 });

@@ -302,6 +302,17 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     expect(code(both)).toBe('BAD_USER_INPUT');
   });
 
+  it('lets no reviewer approve words they wrote, even after another analyst wrote on the report', async () => {
+    const v = await compiled(k.analyst);
+    expect((await platform.gql(k.analystReviewer, WRITE, { id: v.id, i: { executiveSummary: 'Mine.', assessment: '1. Also mine.' } })).errors).toBeUndefined();
+    // The compiler then only marks it more restrictively: the words are still the analyst-reviewer's.
+    expect((await platform.gql(k.analyst, WRITE, { id: v.id, i: { tlp: 'AMBER_STRICT' } })).errors).toBeUndefined();
+    expect(code(await platform.gql(k.analystReviewer, APPROVE, { id: v.id }))).toBe('FORBIDDEN');
+    expect(code(await platform.gql(k.analystReviewer, REJECT, { id: v.id, c: 'Rejecting my own words.' }))).toBe('FORBIDDEN');
+    expect((await report(k.analyst, v.id))!.status).toBe('IN_REVIEW');
+    expect((await platform.gql(k.reviewer, APPROVE, { id: v.id })).errors).toBeUndefined();
+  });
+
   const approvedVersion = async () => {
     const v = await compiled(k.analyst);
     expect(v.status).toBe('READY');

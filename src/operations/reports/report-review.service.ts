@@ -130,7 +130,7 @@ export class ReportReviewService {
     }
     return this.dataSource.transaction(async (manager) => {
       const report = await this.locked(manager, reportId);
-      if (report.requestedBy === ctx.principal.userId || report.narrativeBy === ctx.principal.userId) {
+      if (report.requestedBy === ctx.principal.userId || (await this.wroteOn(manager, report.id, ctx.principal.userId))) {
         throw new ForbiddenError('Four eyes: a report is reviewed by someone other than the analyst who compiled or wrote it');
       }
       if (!AWAITING_REVIEW.includes(report.status)) throw new ConflictError(`Only a report awaiting review (READY or IN_REVIEW) can be approved or rejected; this one is ${report.status}`);
@@ -150,6 +150,14 @@ export class ReportReviewService {
     const report = await this.reports.visibleOrThrow(ctx, reportId);
     const operation = await this.operations.visibleOrThrow(ctx, report.operationId);
     return { report, operation };
+  }
+
+  /**
+   * Whether the user wrote on the report at any time: `narrativeBy` is only the last writer, who may
+   * have kept an earlier writer's words (changing only the marking, say), and those words are theirs.
+   */
+  private wroteOn(manager: EntityManager, reportId: string, userId: string): Promise<boolean> {
+    return manager.getRepository(AuditEventEntity).existsBy({ resourceId: reportId, action: 'operation-report.assess', actor: userId });
   }
 
   private async locked(manager: EntityManager, id: string): Promise<OperationReportEntity> {

@@ -368,8 +368,11 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     // A version compiled now leaves the RED report out, and is published.
     const fresh = await approvedVersion();
     expect((await platform.gql<{ publishOperationReport: { status: string } }>(k.analyst, PUBLISH, { id: fresh })).data!.publishOperationReport.status).toBe('PUBLISHED');
-    const stored = await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ id: fresh });
+    const reports = platform.server.runtime.dataSource.getRepository(OperationReportEntity);
+    const stored = await reports.findOneByOrFail({ id: fresh });
     expect(JSON.stringify(stored.content)).not.toContain('RW-KY-1');
+    // Nor does it quote the stale version's figures, which count the report JM no longer reads.
+    expect((stored.content as unknown as ReportContent).comparison?.version).not.toBe((await reports.findOneByOrFail({ id: stale })).version);
   });
 
   it('refuses publication once the operation has closed: participants no longer read its reports', async () => {

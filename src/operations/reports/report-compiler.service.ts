@@ -9,7 +9,7 @@ import type { Tlp } from '../../seizures/seizure.enums.js';
 import { OperationOutcomeEntity } from './operation-outcome.entity.js';
 import { OperationReportEntity } from './operation-report.entity.js';
 import { OperationEntity } from '../operation.entity.js';
-import type { AudienceAgency } from './report-audience.js';
+import { ReportAudienceService, type AudienceAgency } from './report-audience.js';
 import {
   REPORT_CONTENT_FORMAT,
   REPORT_DIMENSIONS,
@@ -86,6 +86,7 @@ export class ReportCompilerService {
   constructor(
     private readonly aggregates: SeizureReportAggregates,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audiences: ReportAudienceService,
   ) {}
 
   async compile(ctx: RequestContext, request: CompileRequest): Promise<ReportContent> {
@@ -169,6 +170,16 @@ export class ReportCompilerService {
   }
 
   /**
+   * Whether a compiled version's rows are still what its audience reads of them (publication's
+   * check): false for one compiled before versions kept their sources.
+   */
+  async sourcesUnchanged(report: Pick<OperationReportEntity, 'leadAgency' | 'audience' | 'operationId' | 'sourceIds' | 'sourceDigest'>): Promise<boolean> {
+    if (!report.sourceIds || !report.sourceDigest) return false;
+    const audience = await this.audiences.of({ leadAgency: report.leadAgency, participants: report.audience });
+    return (await this.sources({ id: report.operationId }, audience, report.sourceIds)).digest === report.sourceDigest;
+  }
+
+  /**
    * For the compiling analyst: the linked reports they may read that the report leaves out, and
    * why, and how many included reports had fields left out. Never part of the report's content.
    */
@@ -244,16 +255,23 @@ export class ReportCompilerService {
     const reports = this.dataSource.getRepository(OperationReportEntity);
     // Only a version compiled for every one of this version's readers (at least): its content was
     // what all of them could read, so comparing with it discloses nothing more to any of them.
-    const previous = await reports.createQueryBuilder('r')
-      .select(['r.id', 'r.version', 'r.content'])
+    const versions = await reports.createQueryBuilder('r')
+      .select(['r.id', 'r.version', 'r.status', 'r.leadAgency', 'r.audience', 'r.operationId', 'r.sourceIds', 'r.sourceDigest'])
       .where('r.operation_id = :operationId AND r.version < :version', { operationId: operation.id, version: request.version })
       .andWhere('r.status IN (:...statuses)', { statuses: ['READY', 'IN_REVIEW', 'APPROVED', 'REJECTED', 'PUBLISHED'] })
       .andWhere('r.audience @> CAST(:audience AS text[])', { audience: request.audience.map((a) => a.agency) })
       // An unpublished version of an earlier format was compiled under other rules (REPORT_CONTENT_FORMAT).
       .andWhere("(r.status = 'PUBLISHED' OR r.content->>'format' = :format)", { format: REPORT_CONTENT_FORMAT })
       .orderBy('r.version', 'DESC')
-      .getOne();
-    if (previous?.content) return comparisonOf('PREVIOUS_VERSION', previous.version, previous.content as unknown as ReportContent);
+      .getMany();
+    for (const version of versions) {
+      // An unpublished version's figures never reached the audience: only while publishing it would
+      // still pass (its rows read by its audience as they were) may this one quote them, else a
+      // report retracted or raised to RED since would show in the difference.
+      if (version.status !== 'PUBLISHED' && !(await this.sourcesUnchanged(version))) continue;
+      const previous = await reports.findOne({ where: { id: version.id }, select: { id: true, version: true, content: true } });
+      if (previous?.content) return comparisonOf('PREVIOUS_VERSION', previous.version, previous.content as unknown as ReportContent);
+    }
     // The previous operation's newest published report that was for every one of this report's readers.
     const report = await reports.createQueryBuilder('r')
       .innerJoin(OperationEntity, 'o', 'o.id = r.operation_id')

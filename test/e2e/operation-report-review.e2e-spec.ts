@@ -7,6 +7,7 @@ import { In } from 'typeorm';
 import { PlatformKeyService } from '../../src/keys/platform-key.service.js';
 import { OperationReportEntity } from '../../src/operations/reports/operation-report.entity.js';
 import type { ReportContent } from '../../src/operations/reports/report-content.js';
+import { ReportCompilerService } from '../../src/operations/reports/report-compiler.service.js';
 import { GpgHome } from '../support/gpg.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
@@ -373,6 +374,28 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     expect(JSON.stringify(stored.content)).not.toContain('RW-KY-1');
     // Nor does it quote the stale version's figures, which count the report JM no longer reads.
     expect((stored.content as unknown as ReportContent).comparison?.version).not.toBe((await reports.findOneByOrFail({ id: stale })).version);
+  });
+
+  it('keeps in what publication checks every report the content holds, also one linked while it was compiled', async () => {
+    const compiler = platform.server.app.get(ReportCompilerService);
+    const compile = compiler.compile.bind(compiler);
+    let racing: string | undefined;
+    // JM links a report just as the content is being read (after the sources were taken).
+    compiler.compile = async (...args) => {
+      compiler.compile = compile;
+      racing = (await submitSeizure(platform, k.jm, { operationId, reference: 'RW-JM-RACE', tlp: 'GREEN', seizedAt: '2026-08-26T10:00:00Z', country: 'JM', transportMode: 'SEA',
+        commodity: { category: 'FIREARMS' }, quantity: { value: 40, unit: 'ITEMS' }, estimatedValue: { amount: 900000, currency: 'USD' } })).id;
+      return compile(...args);
+    };
+    const v = await compiled(k.analyst);
+    expect(racing).toBeDefined();
+    expect(v.summary).toContain('RW-JM-RACE');
+    await platform.gql(k.analystReviewer, WRITE, { id: v.id, i: { executiveSummary: 'Raced.', assessment: '1. Raced.' } });
+    expect((await platform.gql(k.reviewer, APPROVE, { id: v.id })).errors).toBeUndefined();
+    // JM then raises it to RED: the approved version, which names it, must not reach KY.
+    expect((await platform.gql(k.jm, 'mutation($id: ID!) { updateSeizure(id: $id, input: { tlp: RED }) { tlp } }', { id: racing })).errors).toBeUndefined();
+    expect(code(await platform.gql(k.analyst, PUBLISH, { id: v.id }))).toBe('CONFLICT');
+    expect(await report(k.ky, v.id)).toBeNull();
   });
 
   it('refuses publication once the operation has closed: participants no longer read its reports', async () => {

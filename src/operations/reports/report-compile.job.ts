@@ -6,7 +6,7 @@ import { whereAllowed } from '../../access/casl-sql.js';
 import { REQUEST_CONTEXT_FACTORY, type RequestContext, type RequestContextFactory } from '../../access/request-context.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { APP_CONFIG } from '../../config/config.tokens.js';
-import { DomainError, ForbiddenError, UnauthenticatedError } from '../../errors/domain-error.js';
+import { ConflictError, DomainError, ForbiddenError, UnauthenticatedError } from '../../errors/domain-error.js';
 import { JobHandlerFor, type JobContext, type JobHandler, type JobPayloads } from '../../jobs/job-registry.js';
 import { JsonLogger } from '../../observability/json-logger.js';
 import { OperationReportEntity, type ReportStatus } from './operation-report.entity.js';
@@ -27,6 +27,8 @@ declare module '../../jobs/job-registry.js' {
 
 /** Statuses a (re)run may start from; READY and PUBLISHED reports are never recompiled. */
 const RUNNABLE: ReportStatus[] = ['QUEUED', 'COMPILING', 'FAILED'];
+/** Compilations of one run while the linked reports keep changing under it. */
+const COMPILE_ATTEMPTS = 3;
 
 export interface CompileReportResult {
   reportId: string;
@@ -73,13 +75,23 @@ export class ReportCompileJobHandler implements JobHandler<'operations.compile-r
       const compiledAt = new Date();
       // Compiled for everyone who will read it, from what all of them may read (not what the analyst may).
       const audience = await this.audiences.of(operation);
-      // Taken before the content: a change landing in between makes publication refuse, never pass.
-      const sources = await this.compiler.sources(operation, audience);
-      const content = await this.compiler.compile(ctx, {
+      const request = {
         operation, version: report.version, compiledAt, audience,
         language: isLanguage(report.language) ? report.language : 'en',
         requestedTlp: (report.requestedTlp as Tlp | null) ?? null,
-      });
+      } as const;
+      // The content is read in many statements: a report linked meanwhile would be in it but not in
+      // the sources publication checks (so retracting it later would not stop publication). The
+      // sources are taken before and after the content, and it is compiled again until they agree.
+      let sources = await this.compiler.sources(operation, audience);
+      let content = await this.compiler.compile(ctx, request);
+      for (let attempt = 1; ; attempt += 1) {
+        const after = await this.compiler.sources(operation, audience);
+        if (after.digest === sources.digest) break;
+        if (attempt >= COMPILE_ATTEMPTS) throw new ConflictError("The operation's linked reports kept changing during the compilation: compile the report again");
+        sources = after;
+        content = await this.compiler.compile(ctx, request);
+      }
       const withheld = await this.compiler.withheld(ctx, operation, audience);
       await context.reportProgress(60);
       const summary = renderReportMarkdown(content);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../access/request-context.js';
@@ -32,6 +33,8 @@ export function toAlertModel(alert: AlertEntity, webhookSecret: string | null = 
 /** A user's own alerts: creation (audited, with the webhook secret shown once), listing, deletion. */
 @Injectable()
 export class AlertsService {
+  private readonly deliveryLoaders = new WeakMap<RequestContext, Map<number, DataLoader<string, AlertDeliveryModel[]>>>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -101,22 +104,41 @@ export class AlertsService {
     });
   }
 
-  /** The deliveries of one of the caller's alerts, newest first. */
-  async deliveries(ctx: RequestContext, alertId: string, first: number): Promise<AlertDeliveryModel[]> {
+  /**
+   * The deliveries of one of the caller's alerts, newest first. Batched per request and page size:
+   * a list of alerts (the console's Alerts screen: up to 100) reads all their deliveries at once.
+   */
+  deliveries(ctx: RequestContext, alertId: string, first: number): Promise<AlertDeliveryModel[]> {
     if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERIES_PAGE) {
-      throw new BadUserInputError(`first: must be between 1 and ${MAX_DELIVERIES_PAGE}`, ['first']);
+      return Promise.reject(new BadUserInputError(`first: must be between 1 and ${MAX_DELIVERIES_PAGE}`, ['first']));
     }
-    const rows = await this.dataSource
+    let bySize = this.deliveryLoaders.get(ctx);
+    if (!bySize) this.deliveryLoaders.set(ctx, (bySize = new Map()));
+    let loader = bySize.get(first);
+    if (!loader) bySize.set(first, (loader = new DataLoader((ids) => this.deliveriesOf(ctx, ids, first), { cache: false })));
+    return loader.load(alertId);
+  }
+
+  /** The newest `first` deliveries of each of these alerts that is the caller's, in one statement. */
+  private async deliveriesOf(ctx: RequestContext, alertIds: readonly string[], first: number): Promise<AlertDeliveryModel[][]> {
+    const wanted = [...new Set(alertIds.filter(isUuid))];
+    const rows = wanted.length === 0 ? [] : await this.dataSource
       .getRepository(AlertDeliveryEntity)
       .createQueryBuilder('d')
-      .innerJoin(AlertEntity, 'a', 'a.id = d.alert_id')
-      .where('d.alert_id = :alertId AND a.user_id = :userId', { alertId, userId: ctx.principal.userId })
+      .where(
+        'd.id IN (SELECT ranked.id FROM (SELECT x.id, row_number() OVER (PARTITION BY x.alert_id ORDER BY x.created_at DESC, x.id DESC) AS n ' +
+          'FROM alert_deliveries x JOIN alerts a ON a.id = x.alert_id WHERE x.alert_id IN (:...alertIds) AND a.user_id = :userId) ranked WHERE ranked.n <= :first)',
+        { alertIds: wanted, userId: ctx.principal.userId, first },
+      )
       .orderBy('d.created_at', 'DESC')
       .addOrderBy('d.id', 'DESC')
-      .limit(first)
       .getMany();
-    return rows.map((d) => ({
-      id: d.id, seizureId: d.seizureId, channel: d.channel, status: d.status, attempts: d.attempts, lastError: d.lastError, createdAt: d.createdAt, deliveredAt: d.deliveredAt,
-    }));
+    const byAlert = new Map<string, AlertDeliveryModel[]>();
+    for (const d of rows) {
+      const list = byAlert.get(d.alertId) ?? [];
+      list.push({ id: d.id, seizureId: d.seizureId, channel: d.channel, status: d.status, attempts: d.attempts, lastError: d.lastError, createdAt: d.createdAt, deliveredAt: d.deliveredAt });
+      byAlert.set(d.alertId, list);
+    }
+    return alertIds.map((alertId) => byAlert.get(alertId) ?? []);
   }
 }

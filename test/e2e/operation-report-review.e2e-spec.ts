@@ -398,6 +398,17 @@ describe('operation reports: four-eyes publication, markings, outcomes, language
     expect(await report(k.ky, v.id)).toBeNull();
   });
 
+  it('publishes no trend that counts a report its audience no longer reads: one of the period before raised to RED stops it', async () => {
+    // KY's own CLEAR report from before the operation, not linked to it: the trends count it.
+    const earlier = (await submitSeizure(platform, k.ky, { reference: 'RW-KY-EARLIER', tlp: 'CLEAR', seizedAt: '2026-07-20T10:00:00Z', country: 'KY', transportMode: 'SEA',
+      commodity: { category: 'FIREARMS' }, quantity: { value: 1, unit: 'ITEMS' } })).id;
+    const v = await approvedVersion();
+    const counted = ((await platform.server.runtime.dataSource.getRepository(OperationReportEntity).findOneByOrFail({ id: v })).content as unknown as ReportContent).trends;
+    expect(counted.byCommodity.find((c) => c.commodityCategory === 'FIREARMS')!.before).toBe(1);
+    expect((await platform.gql(k.ky, 'mutation($id: ID!) { updateSeizure(id: $id, input: { tlp: RED }) { tlp } }', { id: earlier })).errors).toBeUndefined();
+    expect(code(await platform.gql(k.analyst, PUBLISH, { id: v }))).toBe('CONFLICT');
+  });
+
   it('refuses publication once the operation has closed: participants no longer read its reports', async () => {
     const v = await compiled(k.analyst);
     await platform.gql(k.analystReviewer, WRITE, { id: v.id, i: { executiveSummary: 'Closing.', assessment: '1. Done.' } });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -29,7 +30,7 @@ import {
 import { fold, foldTotals, foldWeeks, lastDayOf, sortByCount, timeline, weeksOf } from './report-folds.js';
 import { seizurePlace } from './report-map.js';
 import { reportMarking } from './report-marking.js';
-import { TLPS } from '../../seizures/seizure.enums.js';
+import { COMMODITY_CATEGORIES, TLPS } from '../../seizures/seizure.enums.js';
 
 export { weekLabel, weeksOf } from './report-folds.js';
 const TOP_CASES = 5;
@@ -165,18 +166,23 @@ export class ReportCompilerService {
    * audience's access stand now (ids and fingerprint): taken at compilation, and at publication for
    * the compiled rows (`only`) to compare.
    */
-  sources(operation: { id: string }, audience: readonly AudienceAgency[], only?: readonly string[]): Promise<{ ids: string[]; digest: string }> {
-    return this.aggregates.sources(audience, { operationId: operation.id }, only);
+  async sources(operation: TrendedOperation, audience: readonly AudienceAgency[], only?: readonly string[]): Promise<{ ids: string[]; digest: string }> {
+    const linked = await this.aggregates.sources(audience, { operationId: operation.id }, only);
+    // The trends count the participants' reports of the period before too (of every category:
+    // which ones they name is known only from the content).
+    const before = await this.aggregates.sources(audience, { ...periodBefore(operation), reportingAgencies: operation.participants, commodityCategories: COMMODITY_CATEGORIES }, only);
+    if (before.ids.length === 0) return linked;
+    return { ids: [...new Set([...linked.ids, ...before.ids])], digest: createHash('sha256').update(`${linked.digest}\n${before.digest}`).digest('hex') };
   }
 
   /**
    * Whether a compiled version's rows are still what its audience reads of them (publication's
    * check): false for one compiled before versions kept their sources.
    */
-  async sourcesUnchanged(report: Pick<OperationReportEntity, 'leadAgency' | 'audience' | 'operationId' | 'sourceIds' | 'sourceDigest'>): Promise<boolean> {
+  async sourcesUnchanged(operation: TrendedOperation, report: Pick<OperationReportEntity, 'leadAgency' | 'audience' | 'sourceIds' | 'sourceDigest'>): Promise<boolean> {
     if (!report.sourceIds || !report.sourceDigest) return false;
     const audience = await this.audiences.of({ leadAgency: report.leadAgency, participants: report.audience });
-    return (await this.sources({ id: report.operationId }, audience, report.sourceIds)).digest === report.sourceDigest;
+    return (await this.sources(operation, audience, report.sourceIds)).digest === report.sourceDigest;
   }
 
   /**
@@ -268,7 +274,7 @@ export class ReportCompilerService {
       // An unpublished version's figures never reached the audience: only while publishing it would
       // still pass (its rows read by its audience as they were) may this one quote them, else a
       // report retracted or raised to RED since would show in the difference.
-      if (version.status !== 'PUBLISHED' && !(await this.sourcesUnchanged(version))) continue;
+      if (version.status !== 'PUBLISHED' && !(await this.sourcesUnchanged(operation, version))) continue;
       const previous = await reports.findOne({ where: { id: version.id }, select: { id: true, version: true, content: true } });
       if (previous?.content) return comparisonOf('PREVIOUS_VERSION', previous.version, previous.content as unknown as ReportContent);
     }
@@ -324,9 +330,7 @@ export class ReportCompilerService {
    * (there was no operation to link them to then); both only what every reader may read.
    */
   private async trends(audience: readonly AudienceAgency[], operation: OperationEntity, focusCategories: string[]): Promise<ReportTrends> {
-    const length = operation.endsAt.getTime() - operation.startsAt.getTime();
-    const beforeFrom = new Date(operation.startsAt.getTime() - length);
-    const beforeTo = new Date(operation.startsAt.getTime() - 1);
+    const { seizedFrom: beforeFrom, seizedTo: beforeTo } = periodBefore(operation);
     const duringTo = new Date(operation.endsAt.getTime() - 1);
     const before = focusCategories.length
       ? await this.aggregates.countByCategory(audience, { reportingAgencies: operation.participants, commodityCategories: focusCategories, seizedFrom: beforeFrom, seizedTo: beforeTo })
@@ -358,6 +362,15 @@ export class ReportCompilerService {
     const rows = await this.aggregates.routes(audience, scope, TOP_PATTERNS);
     return rows.map((row) => ({ origin: row.origin?.trim() || null, destination: row.destination?.trim() || null, count: row.count, totalValue: money(row.totalValue) }));
   }
+}
+
+/** What a report's sources are taken of: the operation, its participants and its period. */
+type TrendedOperation = Pick<OperationEntity, 'id' | 'participants' | 'startsAt' | 'endsAt'>;
+
+/** The period before the operation that its trends compare with: as long as the operation. */
+function periodBefore(operation: Pick<OperationEntity, 'startsAt' | 'endsAt'>): { seizedFrom: Date; seizedTo: Date } {
+  const length = operation.endsAt.getTime() - operation.startsAt.getTime();
+  return { seizedFrom: new Date(operation.startsAt.getTime() - length), seizedTo: new Date(operation.startsAt.getTime() - 1) };
 }
 
 function money(value: number | null): number | null {

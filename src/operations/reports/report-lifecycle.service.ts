@@ -148,7 +148,7 @@ export class OperationReportsService {
     }
     // Read before the transaction: on the embedded database its one session would wait for itself.
     const compiledFrom = await this.dataSource.getRepository(OperationReportEntity).findOne({ where: { id: visible.id }, select: { id: true, sourceIds: true } });
-    const sourcesNow = compiledFrom?.sourceIds ? await this.sourceDigestNow(visible, compiledFrom.sourceIds) : null;
+    const sourcesNow = compiledFrom?.sourceIds ? await this.sourceDigestNow(operation, visible, compiledFrom.sourceIds) : null;
     return this.dataSource.transaction(async (manager) => {
       const report = await manager.findOneOrFail(OperationReportEntity, { where: { id: visible.id }, lock: { mode: 'pessimistic_write' } });
       if (report.status === 'REJECTED') throw new ConflictError('A rejected report cannot be published; revise it for a new review, or compile a new version');
@@ -194,9 +194,9 @@ export class OperationReportsService {
    * while it is open). So the rows it was computed from are taken again, as the audience may read
    * them now; publication compares them with the compilation's (`sourceDigest`).
    */
-  private async sourceDigestNow(report: Pick<OperationReportEntity, 'leadAgency' | 'audience' | 'operationId'>, ids: readonly string[]): Promise<string> {
+  private async sourceDigestNow(operation: OperationEntity, report: Pick<OperationReportEntity, 'leadAgency' | 'audience'>, ids: readonly string[]): Promise<string> {
     const audience = await this.audiences.of({ leadAgency: report.leadAgency, participants: report.audience });
-    return (await this.compiler.sources({ id: report.operationId }, audience, ids)).digest;
+    return (await this.compiler.sources(operation, audience, ids)).digest;
   }
 
   /** The platform signature, re-verified against the key that made it (which may since have been rotated). */

@@ -33,6 +33,7 @@ describe('checkWebhookUrl', () => {
     ['IPv4-mapped IPv6 metadata, hex', 'https://[::ffff:a9fe:a9fe]/x'],
     ['IPv4-compatible IPv6', 'https://[::127.0.0.1]/x'],
     ['NAT64 of a private address', 'https://[64:ff9b::10.0.0.1]/x'],
+    ['local-use NAT64 of the metadata address', 'https://[64:ff9b:1::169.254.169.254]/x'],
     ['6to4 of loopback', 'https://[2002:7f00:1::]/x'],
     ['unique-local IPv6 (AWS metadata)', 'https://[fd00:ec2::254]/x'],
     ['the unspecified address', 'https://0.0.0.0/x'],
@@ -47,6 +48,7 @@ describe('isPublicAddress', () => {
     ['192.168.1.1', false], ['169.254.169.254', false], ['::1', false], ['fd00::1', false], ['::ffff:127.0.0.1', false], ['nope', false],
     ['::ffff:7f00:1', false], ['::ffff:808:808', true], ['::7f00:1', false], ['64:ff9b::a00:1', false], ['2002:a00:1::1', false],
     ['2002:808:808::1', true], ['100.100.100.200', false], ['fe80::1%eth0', false], ['::', false],
+    ['64:ff9b:1::a00:1', false], ['64:ff9b:1:2::808:808', false], ['2001:2::1', false],
   ])('%s → %s', (address, expected) => {
     expect(isPublicAddress(address)).toBe(expected);
   });

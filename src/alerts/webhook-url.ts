@@ -49,7 +49,8 @@ export function bareHost(hostname: string): string {
 /**
  * Not public: unspecified, loopback, private, carrier-grade NAT (also Alibaba's metadata address),
  * link-local (also the 169.254.169.254 metadata address), IETF and documentation ranges, benchmark,
- * multicast and reserved; in IPv6 unique-local (also fd00:ec2::254), link-local, site-local and multicast.
+ * multicast and reserved; in IPv6 unique-local (also fd00:ec2::254), link-local, site-local, multicast,
+ * local-use NAT64 and benchmarking.
  */
 const NON_PUBLIC = new BlockList();
 for (const [network, prefix] of [
@@ -61,6 +62,8 @@ for (const [network, prefix] of [
 }
 for (const [network, prefix] of [
   ['::', 128], ['::1', 128], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
+  // Local-use NAT64 (RFC 8215): a network's own translator, which reaches its private IPv4 addresses; benchmarking.
+  ['64:ff9b:1::', 48], ['2001:2::', 48],
 ] as const) {
   NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import DataLoader from 'dataloader';
+import { DataSource, In } from 'typeorm';
 import { AccessService } from '../../access/access.service.js';
 import { AuditService, auditFromContext } from '../../audit/audit.service.js';
 import type { RequestContext } from '../../access/request-context.js';
@@ -47,6 +48,8 @@ export function checkOutcomeNotes(notes: string | null | undefined): string | nu
  */
 @Injectable()
 export class OperationOutcomesService {
+  private readonly byOperation = new WeakMap<RequestContext, DataLoader<string, OperationOutcomeEntity[]>>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
@@ -94,12 +97,22 @@ export class OperationOutcomesService {
     });
   }
 
-  /** The outcomes recorded for an operation the caller sees, in the order of its participants. */
+  /**
+   * The outcomes recorded for an operation the caller sees, in the order of its participants.
+   * Batched per request: a list of operations (`operations { outcomes }`) reads them in one query.
+   */
   async forOperation(ctx: RequestContext, operationId: string): Promise<OperationOutcomeEntity[]> {
-    const operation = await this.operations.findVisible(ctx, operationId);
+    const operation = await this.operations.loadVisible(ctx, operationId);
     if (!operation) return [];
-    const rows = await this.dataSource.getRepository(OperationOutcomeEntity).findBy({ operationId: operation.id });
+    let loader = this.byOperation.get(ctx);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const rows = await this.dataSource.getRepository(OperationOutcomeEntity).findBy({ operationId: In([...new Set(ids)]) });
+        return ids.map((id) => rows.filter((row) => row.operationId === id));
+      }, { cache: false });
+      this.byOperation.set(ctx, loader);
+    }
     const order = new Map(operation.participants.map((p, i) => [p, i]));
-    return rows.sort((a, b) => (order.get(a.agencyCode) ?? 999) - (order.get(b.agencyCode) ?? 999));
+    return (await loader.load(operation.id)).sort((a, b) => (order.get(a.agencyCode) ?? 999) - (order.get(b.agencyCode) ?? 999));
   }
 }

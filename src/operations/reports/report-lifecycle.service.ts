@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { AccessService } from '../../access/access.service.js';
 import { accessCondition } from '../../access/casl-sql.js';
@@ -47,6 +48,8 @@ export interface CompileOptions {
  */
 @Injectable()
 export class OperationReportsService {
+  private readonly byOperation = new WeakMap<RequestContext, DataLoader<string, OperationReportEntity[]>>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
@@ -78,13 +81,24 @@ export class OperationReportsService {
     return report;
   }
 
-  /** The operation's reports the caller may see, newest version first. */
+  /**
+   * The operation's reports the caller may see, newest version first. Batched per request: a list
+   * of operations (`operations { reports }`) reads all their reports in one query.
+   */
   forOperation(ctx: RequestContext, operationId: string): Promise<OperationReportEntity[]> {
-    return this.visible(ctx)
-      .andWhere('r.operation_id = :operationId', { operationId })
-      .select(SUMMARY_COLUMNS.map((c) => `r.${c}`))
-      .orderBy('r.version', 'DESC')
-      .getMany();
+    let loader = this.byOperation.get(ctx);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const rows = await this.visible(ctx)
+          .andWhere('r.operation_id IN (:...operationIds)', { operationIds: [...new Set(ids)] })
+          .select(SUMMARY_COLUMNS.map((c) => `r.${c}`))
+          .orderBy('r.version', 'DESC')
+          .getMany();
+        return ids.map((id) => rows.filter((report) => report.operationId === id));
+      }, { cache: false });
+      this.byOperation.set(ctx, loader);
+    }
+    return loader.load(operationId);
   }
 
   /**

@@ -1,0 +1,73 @@
+import { REQUEST_CONTEXT_FACTORY, type RequestContext, type RequestContextFactory } from '../../src/access/request-context.js';
+import { OperationsService } from '../../src/operations/operations.service.js';
+import { OperationOutcomeEntity } from '../../src/operations/reports/operation-outcome.entity.js';
+import { OperationOutcomesService } from '../../src/operations/reports/operation-outcomes.service.js';
+import { OperationReportEntity } from '../../src/operations/reports/operation-report.entity.js';
+import { OperationReportsService } from '../../src/operations/reports/report-lifecycle.service.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/** A list of operations with their reports and outcomes (`operations { edges { node { reports outcomes } } }`). */
+describe('operation lists', () => {
+  let platform: TestApp;
+  let analyst: RequestContext;
+  let participant: RequestContext;
+  const operationIds: string[] = [];
+
+  beforeAll(async () => {
+    platform = await startTestApp();
+    const contexts = platform.server.app.get<RequestContextFactory>(REQUEST_CONTEXT_FACTORY);
+    analyst = (await contexts.forUser((await platform.userWithKey('JIO', ['ANALYST'])).userId, 'operation-lists'))!;
+    participant = (await contexts.forUser((await platform.userWithKey('KY', ['ELO'])).userId, 'operation-lists'))!;
+    const operations = platform.server.app.get(OperationsService);
+    for (const codeName of ['List One', 'List Two', 'List Three']) {
+      const operation = await operations.create(analyst, { codeName, focus: 'Lists', tlp: 'GREEN', startsAt: new Date('2026-05-01T00:00:00Z'), endsAt: new Date('2026-06-01T00:00:00Z'), participants: ['KY'] });
+      operationIds.push(operation.id);
+    }
+    const { dataSource } = platform.server.runtime;
+    // Two versions of the first operation (the second published), one of the second, none of the third.
+    for (const [operationId, version, status] of [[operationIds[0], 1, 'READY'], [operationIds[0], 2, 'PUBLISHED'], [operationIds[1], 1, 'READY']] as const) {
+      await dataSource.getRepository(OperationReportEntity).insert({
+        operationId, leadAgency: 'JIO', audience: ['JIO', 'KY'], version, status, requestedBy: analyst.principal.userId, requestedAt: new Date(), language: 'en',
+      });
+    }
+    await dataSource.getRepository(OperationOutcomeEntity).insert({
+      operationId: operationIds[1], agencyCode: 'KY', arrests: 2, casesOpened: 1, prosecutions: 0, controlledDeliveries: 0, followUpActions: 0, notes: null,
+      recordedBy: participant.principal.userId, recordedAt: new Date(),
+    });
+  });
+  afterAll(() => platform.stop());
+
+  /** Statements on `table` sent while `run` runs. */
+  async function statementsDuring<T>(table: string, run: () => Promise<T>): Promise<{ result: T; statements: number }> {
+    const logger = platform.server.runtime.dataSource.logger;
+    const original = logger.logQuery.bind(logger);
+    let statements = 0;
+    logger.logQuery = (query, ...rest) => {
+      if (query.includes(`"${table}"`)) statements += 1;
+      return original(query, ...rest);
+    };
+    try {
+      return { result: await run(), statements };
+    } finally {
+      logger.logQuery = original;
+    }
+  }
+
+  it("reads every listed operation's report versions in one statement, each reader's own", async () => {
+    const reports = platform.server.app.get(OperationReportsService);
+    const versions = async (ctx: RequestContext) => {
+      const { result, statements } = await statementsDuring('operation_reports', () => Promise.all(operationIds.map((id) => reports.forOperation(ctx, id))));
+      expect(statements).toBe(1);
+      return result.map((list) => list.map((report) => [report.version, report.status]));
+    };
+    expect(await versions(analyst)).toEqual([[[2, 'PUBLISHED'], [1, 'READY']], [[1, 'READY']], []]);
+    expect(await versions(participant)).toEqual([[[2, 'PUBLISHED']], [], []]);
+  });
+
+  it("reads every listed operation's outcomes in one statement", async () => {
+    const outcomes = platform.server.app.get(OperationOutcomesService);
+    const { result, statements } = await statementsDuring('operation_outcomes', () => Promise.all(operationIds.map((id) => outcomes.forOperation(participant, id))));
+    expect(statements).toBe(1);
+    expect(result.map((list) => list.map((outcome) => [outcome.agencyCode, outcome.arrests]))).toEqual([[], [['KY', 2]], []]);
+  });
+});

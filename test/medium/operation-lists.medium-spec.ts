@@ -4,6 +4,8 @@ import { OperationOutcomeEntity } from '../../src/operations/reports/operation-o
 import { OperationOutcomesService } from '../../src/operations/reports/operation-outcomes.service.js';
 import { OperationReportEntity } from '../../src/operations/reports/operation-report.entity.js';
 import { OperationReportsService } from '../../src/operations/reports/report-lifecycle.service.js';
+import { ReportReviewService } from '../../src/operations/reports/report-review.service.js';
+import { AuditService, auditFromContext } from '../../src/audit/audit.service.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** A list of operations with their reports and outcomes (`operations { edges { node { reports outcomes } } }`). */
@@ -62,6 +64,20 @@ describe('operation lists', () => {
     };
     expect(await versions(analyst)).toEqual([[[2, 'PUBLISHED'], [1, 'READY']], [[1, 'READY']], []]);
     expect(await versions(participant)).toEqual([[[2, 'PUBLISHED']], [], []]);
+  });
+
+  it("reads the history of every listed report version in one statement", async () => {
+    const reports = platform.server.app.get(OperationReportsService);
+    const review = platform.server.app.get(ReportReviewService);
+    const versions = (await Promise.all(operationIds.map((id) => reports.forOperation(analyst, id)))).flat();
+    const { dataSource } = platform.server.runtime;
+    const audit = platform.server.app.get(AuditService);
+    await dataSource.transaction((manager) => audit.append(manager, auditFromContext(analyst, {
+      action: 'operation-report.compile', resourceType: 'OperationReport', resourceId: versions[1].id, resourceAgency: 'JIO', fields: ['*'], details: {},
+    })));
+    const { result, statements } = await statementsDuring('audit_events', () => Promise.all(versions.map((report) => review.history(analyst, report))));
+    expect(statements).toBe(1);
+    expect(result.map((entries) => entries.map((entry) => entry.action))).toEqual([[], ['COMPILE'], []]);
   });
 
   it("reads every listed operation's outcomes in one statement", async () => {

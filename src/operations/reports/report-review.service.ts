@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import DataLoader from 'dataloader';
 import { DataSource, In, type EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { AccessService } from '../../access/access.service.js';
 import { AuditEventEntity } from '../../audit/audit-event.entity.js';
@@ -49,6 +50,8 @@ export interface ReportHistoryEntry {
  */
 @Injectable()
 export class ReportReviewService {
+  private readonly histories = new WeakMap<RequestContext, DataLoader<string, AuditEventEntity[]>>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
@@ -107,13 +110,24 @@ export class ReportReviewService {
     return this.review(ctx, reportId, 'REJECTED', text);
   }
 
-  /** The report's compile, write, review and publication events, oldest first. */
+  /**
+   * The report's compile, write, review and publication events, oldest first. Batched per request:
+   * the versions of a list (`Operation.reports { history }`) read theirs in one query.
+   */
   async history(ctx: RequestContext, report: OperationReportEntity): Promise<ReportHistoryEntry[]> {
-    const events = await this.dataSource.getRepository(AuditEventEntity).find({
-      where: { resourceId: report.id, action: In(HISTORY_ACTIONS) },
-      select: { seq: true, action: true, at: true, agency: true, actorEmail: true, details: true },
-      order: { seq: 'ASC' },
-    });
+    let loader = this.histories.get(ctx);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const events = await this.dataSource.getRepository(AuditEventEntity).find({
+          where: { resourceId: In([...new Set(ids)]), action: In(HISTORY_ACTIONS) },
+          select: { seq: true, resourceId: true, action: true, at: true, agency: true, actorEmail: true, details: true },
+          order: { seq: 'ASC' },
+        });
+        return ids.map((id) => events.filter((event) => event.resourceId === id));
+      }, { cache: false });
+      this.histories.set(ctx, loader);
+    }
+    const events = await loader.load(report.id);
     return events.map((event) => ({
       action: event.action.replace('operation-report.', '').toUpperCase(),
       at: event.at,

@@ -95,10 +95,17 @@ export class AlertsService {
   async delete(ctx: RequestContext, id: string): Promise<boolean> {
     if (!isUuid(id)) throw new NotFoundError('Alert');
     return this.dataSource.transaction(async (manager) => {
-      const result = await manager.update(AlertEntity, { id, userId: ctx.principal.userId, active: true }, { active: false, stoppedAt: new Date(), stoppedBy: 'OWNER' });
-      if (result.affected !== 1) throw new NotFoundError('Alert');
+      const result = await manager.createQueryBuilder().update(AlertEntity)
+        .set({ active: false, stoppedAt: new Date(), stoppedBy: 'OWNER' })
+        .where({ id, userId: ctx.principal.userId, active: true })
+        .returning(['agencyCode'])
+        .execute();
+      const stopped = (result.raw as { agency_code: string }[])[0];
+      if (!stopped) throw new NotFoundError('Alert');
+      // On the trail of the agency the alert was made in (its owner may have moved since): its
+      // administrators see the alert stopped, and read why there.
       await this.audit.append(manager, auditFromContext(ctx, {
-        action: 'alert.delete', resourceType: 'Alert', resourceId: id, resourceAgency: ctx.principal.agencyCode,
+        action: 'alert.delete', resourceType: 'Alert', resourceId: id, resourceAgency: stopped.agency_code,
       }));
       return true;
     });

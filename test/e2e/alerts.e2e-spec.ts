@@ -261,6 +261,10 @@ describe('alerts and webhooks', () => {
     expect(received.filter((call) => call.path === path)).toHaveLength(0);
     const listed = await platform.gql<{ alerts: { id: string; brokenReason: string | null }[] }>(officer.key, '{ alerts { id brokenReason } }');
     expect(listed.data!.alerts.find((a) => a.id === alert.id)?.brokenReason).toMatch(/moved to another agency/);
+    // Deleting it goes on the trail of the agency it was made in, whose administrators see it stopped.
+    expect((await platform.gql(officer.key, 'mutation($id: ID!) { deleteAlert(id: $id) }', { id: alert.id })).errors).toBeUndefined();
+    const deleted = await platform.server.runtime.dataSource.getRepository(AuditEventEntity).findOneByOrFail({ resourceId: alert.id, action: 'alert.delete' });
+    expect(deleted.resourceAgency).toBe('KY');
   }, SLOW);
 
   it('does not alert again when a report the owner already had is amended', async () => {

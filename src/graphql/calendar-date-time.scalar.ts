@@ -29,6 +29,10 @@ export function parseCalendarDateTime(value: unknown): Date {
   if (match[9] && (Number(match[10]) > 23 || Number(match[11]) > 59)) throw refuse('UTC offset is out of range');
   const date = new Date(value.replace(' ', 'T'));
   if (Number.isNaN(date.getTime())) throw refuse('is not a valid date-time');
+  // An offset can carry a date at either end into year 0 or 10000 at UTC, which the keyset
+  // cursors of every list holding it would then refuse: one such value would stop others' paging.
+  const utcYear = date.getUTCFullYear();
+  if (utcYear < 1 || utcYear > 9999) throw refuse('must fall between the years 0001 and 9999 at UTC');
   return date;
 }
 

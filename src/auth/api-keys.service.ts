@@ -224,7 +224,10 @@ export interface KeyCredentials {
 }
 
 const keyLookupSql = (openOperations: string) => `
-  SELECT k.id AS key_id, k.revoked_at, k.expires_at, k.last_used_at, k.issued_by, i.roles AS issuer_roles, ${openOperations} AS open_operations,
+  SELECT k.id AS key_id, k.revoked_at, k.expires_at, k.last_used_at, k.issued_by,
+         -- An issuer lends only what it holds now: nothing once disabled or gone to another agency.
+         CASE WHEN i.status = 'ACTIVE' AND i.agency_code = u.agency_code THEN i.roles END AS issuer_roles,
+         ${openOperations} AS open_operations,
          u.id AS user_id, u.email, u.agency_code, u.roles, u.display_name, u.oidc_subject, u.status AS user_status, u.created_at AS user_created_at,
          a.name AS agency_name, a.kind AS agency_kind, a.country AS agency_country, a.region AS agency_region,
          a.communities AS agency_communities, a.legal_basis AS agency_legal_basis, a.status AS agency_status,

@@ -127,6 +127,23 @@ describe('API keys an administrator issues for someone else', () => {
     expect((await platform.gql(issued, '{ verifyAuditChain { checked } }')).errors![0].extensions.code).toBe('FORBIDDEN');
   });
 
+  it('lends none of the issuer’s own roles once the issuer is disabled or has left the agency', async () => {
+    const officer = await platform.userWithKey('TT', ['ELO', 'AUDITOR']);
+    const admin = await platform.userWithKey('TT', ['AGENCY_ADMIN', 'AUDITOR']);
+    const issued = (await platform.gql<{ createApiKey: { key: string } }>(admin.key, ISSUE, { u: officer.userId })).data!.createApiKey.key;
+    const roles = async () => (await platform.gql<{ me: { roles: string[] } }>(issued, '{ me { roles } }')).data!.me.roles.sort();
+    expect(await roles()).toEqual(['AUDITOR', 'ELO']);
+    const users = platform.server.app.get(UsersService);
+    const adminEmail = admin.email;
+    // A departing administrator's authority goes with them; the officer's own duties an administrator may lend stay.
+    await users.update(adminEmail, { status: 'DISABLED' });
+    expect(await roles()).toEqual(['ELO']);
+    await users.update(adminEmail, { status: 'ACTIVE' });
+    expect(await roles()).toEqual(['AUDITOR', 'ELO']);
+    await users.update(adminEmail, { agencyCode: 'JM' });
+    expect(await roles()).toEqual(['ELO']);
+  });
+
   it("keeps the change feed of an issued key apart: no tombstone of what the user's own key was shown, no shared cursor", async () => {
     const FEED = 'query($a: String) { changes(after: $a, first: 200) { cursor hasMore items { kind seizureId } } }';
     type Feed = { changes: { cursor: string; hasMore: boolean; items: { kind: string; seizureId: string }[] } };

@@ -35,8 +35,7 @@ export class SeizureReferenceResolver {
 
   @ResolveReference()
   async resolveReference(@Parent() reference: { id: string }, @Context() graphqlContext: GraphqlRequestContext): Promise<SeizureView | null> {
-    const ctx = await this.requests.contextOrThrow(graphqlContext);
-    return isUuid(reference.id) ? this.loaderFor(ctx).load(reference.id.toLowerCase()) : null;
+    return this.requests.resolve(graphqlContext, (ctx) => (isUuid(reference.id) ? this.loaderFor(ctx).load(reference.id.toLowerCase()) : Promise.resolve(null)));
   }
 
   private loaderFor(ctx: RequestContext): DataLoader<string, SeizureView | null> {
@@ -69,7 +68,7 @@ export class OperationReferenceResolver {
 
   @ResolveReference()
   async resolveReference(@Parent() reference: { id: string }, @Context() graphqlContext: GraphqlRequestContext): Promise<OperationEntity | null> {
-    return this.operations.loadVisible(await this.requests.contextOrThrow(graphqlContext), reference.id);
+    return this.requests.resolve(graphqlContext, (ctx) => this.operations.loadVisible(ctx, reference.id));
   }
 }
 
@@ -83,8 +82,9 @@ export class AgencyReferenceResolver {
 
   @ResolveReference()
   async resolveReference(@Parent() reference: { code: unknown }, @Context() graphqlContext: GraphqlRequestContext): Promise<AgencyEntity | null> {
-    const ctx = await this.requests.contextOrThrow(graphqlContext);
     // A representation is whatever the caller sent: a code that is not one is simply not found.
-    return typeof reference.code === 'string' && AGENCY_CODE.test(reference.code) ? this.loaders.for(ctx).agency.load(reference.code.toUpperCase()) : null;
+    return this.requests.resolve(graphqlContext, (ctx) =>
+      typeof reference.code === 'string' && AGENCY_CODE.test(reference.code) ? this.loaders.for(ctx).agency.load(reference.code.toUpperCase()) : Promise.resolve(null),
+    );
   }
 }

@@ -30,6 +30,28 @@ export function toGraphQLError(error: DomainError): GraphQLError {
 }
 
 /**
+ * What a GraphQL caller is told of anything thrown: a domain error keeps its code, a database
+ * outage is SERVICE_UNAVAILABLE (logged once by DatabaseOutage), anything else an internal error,
+ * logged here with its stack and answered with no details but the request id. For the exception
+ * filter and for resolvers Nest's filters do not reach (federation's `_entities`).
+ */
+export function graphqlErrorFor(thrown: unknown, requestId: string | undefined, logger: JsonLogger, outage: DatabaseOutage): GraphQLError {
+  const exception = outage.noteFailure(thrown) ? new ServiceUnavailableError(outage.retryAfterSeconds) : thrown;
+  if (exception instanceof DomainError) return toGraphQLError(exception);
+  if (exception instanceof GraphQLError) return exception;
+  logUnexpected(logger, exception, requestId);
+  return internalError(requestId);
+}
+
+function logUnexpected(logger: JsonLogger, exception: unknown, requestId: string | undefined): void {
+  logger.event('error', 'unexpected error', {
+    ...(requestId ? { requestId } : {}),
+    error: exception instanceof Error ? exception.message : String(exception),
+    stack: exception instanceof Error ? exception.stack : undefined,
+  });
+}
+
+/**
  * The one exception filter of the edge (GraphQL and the few plain HTTP routes). Domain errors keep
  * their code; anything else is an internal error: logged here with its stack, and reported to the
  * client with no details, so no stack trace, SQL or secret leaves the server.
@@ -42,9 +64,11 @@ export class GraphqlExceptionFilter implements GqlExceptionFilter {
   ) {}
 
   catch(thrown: unknown, host: ArgumentsHost): GraphQLError | void {
+    if (host.getType<string>() === 'graphql') {
+      return graphqlErrorFor(thrown, requestIdOf(GqlArgumentsHost.create(host).getContext<{ req?: unknown }>()?.req), this.logger, this.outage);
+    }
     // A database outage is logged once by DatabaseOutage, not once per request, and answered 503.
     const exception = this.outage.noteFailure(thrown) ? new ServiceUnavailableError(this.outage.retryAfterSeconds) : thrown;
-    if (host.getType<string>() === 'graphql') return this.forGraphql(exception, requestIdOf(GqlArgumentsHost.create(host).getContext<{ req?: unknown }>()?.req));
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const answer = (status: number, code: string, message: string) => {
@@ -63,24 +87,9 @@ export class GraphqlExceptionFilter implements GqlExceptionFilter {
       answer(HTTP_STATUS[exception.code], exception.code, exception.message);
     } else {
       const requestId = requestIdOf(request);
-      this.logUnexpected(exception, requestId);
+      logUnexpected(this.logger, exception, requestId);
       answer(500, 'INTERNAL_SERVER_ERROR', internalError(requestId).message);
     }
-  }
-
-  private forGraphql(exception: unknown, requestId: string | undefined): GraphQLError {
-    if (exception instanceof DomainError) return toGraphQLError(exception);
-    if (exception instanceof GraphQLError) return exception;
-    this.logUnexpected(exception, requestId);
-    return internalError(requestId);
-  }
-
-  private logUnexpected(exception: unknown, requestId: string | undefined): void {
-    this.logger.event('error', 'unexpected error', {
-      ...(requestId ? { requestId } : {}),
-      error: exception instanceof Error ? exception.message : String(exception),
-      stack: exception instanceof Error ? exception.stack : undefined,
-    });
   }
 }
 

@@ -6,7 +6,10 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
+import { jest } from '@jest/globals';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
+import { JsonLogger } from '../../src/observability/json-logger.js';
+import { SeizureSearchService } from '../../src/seizures/data/seizure-search.service.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { selectsNaming, statementsDuring } from '../support/statements.js';
 import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
@@ -307,6 +310,30 @@ describe('federation: Windward as a Federation 2 subgraph', () => {
 
     const anonymous = await post<{ _entities: unknown[] }>(url, null, ENTITIES, { representations: [{ __typename: 'Seizure', id: ids.clear }] });
     expect(anonymous.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers _entities errors as every other operation: an outage as SERVICE_UNAVAILABLE, anything else as an internal error with its request id, logged', async () => {
+    const url = graphqlUrl(platform);
+    const search = platform.server.app.get(SeizureSearchService);
+    const logged: { msg: string; fields: Record<string, unknown> }[] = [];
+    const log = jest.spyOn(platform.server.app.get(JsonLogger), 'event').mockImplementation((_level, msg, fields = {}) => void logged.push({ msg, fields }));
+    const byIds = jest.spyOn(search, 'byIds');
+    try {
+      byIds.mockRejectedValueOnce(new Error('syntax error at or near "secret_column"'));
+      const failed = await post<{ _entities: unknown[] }>(url, partner.key, ENTITIES, { representations: [{ __typename: 'Seizure', id: ids.released }] });
+      expect(failed.errors?.[0].extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) });
+      expect(failed.errors?.[0].message).toBe(`Internal server error (request ${failed.errors?.[0].extensions.requestId as string})`);
+      expect(JSON.stringify(failed)).not.toContain('secret_column');
+      expect(logged).toContainEqual({ msg: 'unexpected error', fields: expect.objectContaining({ requestId: failed.errors?.[0].extensions.requestId, error: 'syntax error at or near "secret_column"' }) });
+
+      byIds.mockRejectedValueOnce(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+      const away = await post<{ _entities: unknown[] }>(url, partner.key, ENTITIES, { representations: [{ __typename: 'Seizure', id: ids.released }] });
+      expect(away.errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      expect(away.status).toBe(503);
+    } finally {
+      byIds.mockRestore();
+      log.mockRestore();
+    }
   });
 
   it('resolves Operation references with each caller\'s read rules, in order, duplicates included, null where operation(id) is', async () => {

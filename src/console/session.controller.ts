@@ -83,7 +83,8 @@ export class SessionController {
     if (OidcService.looksLikeJwt(apiKey)) throw new BadUserInputError('This is a token, not an API key: use the OIDC sign-in', ['apiKey']);
     const principal = await this.authentication.authenticate(`Bearer ${apiKey}`);
     // The session keeps the key's hash, as api_keys does: the key itself is not stored anywhere.
-    const session = await this.sessions.open({ kind: 'api-key', keyHash: hashApiKey(apiKey) }, principal.userId);
+    // A key with an expiry ends the session with it: GET /session says so, rather than 8 hours.
+    const session = await this.sessions.open({ kind: 'api-key', keyHash: hashApiKey(apiKey) }, principal.userId, principal.credentialsExpireAt);
     void reply
       .status(201)
       .header('set-cookie', sessionCookie(request, session.id, session.expiresAt))

@@ -8,6 +8,7 @@ import { jest } from '@jest/globals';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
 import { OidcLoginService } from '../../src/console/oidc-login.service.js';
 import { UsersService } from '../../src/users/users.service.js';
+import { ApiKeysService } from '../../src/auth/api-keys.service.js';
 
 const ME = '{ me { email agency { code } } }';
 
@@ -131,6 +132,16 @@ describe('console sessions', () => {
     const other = await signIn(platform, jm.key);
     const crossed = await gqlWithCookie(platform, session, ME, other.csrf);
     expect(crossed.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('ends a session made from a key with an expiry when the key expires, and says so', async () => {
+    const { key } = await platform.server.app.get(ApiKeysService).create(jm.email, { ttl: '10m' });
+    const session = await signIn(platform, key);
+    const ends = new Date(String(session.body.expiresAt)).getTime() - Date.now();
+    expect(ends).toBeLessThanOrEqual(10 * 60_000 + 1000);
+    expect(ends).toBeGreaterThan(9 * 60_000);
+    // The cookie too, not the 8-hour cap.
+    expect(Number(/Max-Age=(\d+)/.exec(session.setCookie)![1])).toBeLessThanOrEqual(600);
   });
 
   it('GET /session gives a reloaded page its principal and CSRF token; without a session it is 401', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import { unwrapSessionKey, wrapSessionKeyFor } from '../crypto/recipient-encryption.js';
 import { JsonLogger } from '../observability/json-logger.js';
@@ -38,6 +38,46 @@ type Plan =
   | { kind: 'rewrap'; target: UsableKey }
   /** No valid key remains: drop the rows of compromised keys. */
   | { kind: 'remove'; compromised: string[] };
+
+
+/** A RED report's section as the platform holds it: the platform's wrapped key and the ciphertext. */
+export interface PlatformSectionRow {
+  seizure_id: string;
+  platform_pkesk: Buffer;
+  payload: Buffer;
+}
+
+/**
+ * The RED reports naming the user whose section the platform holds and `recipient` (the user's
+ * `user:<id>`) has no copy of: those made before the user registered a personal key
+ * (PersonalKeysService). Here with the other grants over reports' sections.
+ */
+export async function redSectionsNamingWithout(manager: EntityManager, userId: string, recipient: string): Promise<PlatformSectionRow[]> {
+  return (await manager.query(
+    `SELECT s.id AS seizure_id, p.pkesk AS platform_pkesk, c.payload
+       FROM seizures s
+       JOIN section_recipients p ON p.seizure_id = s.id AND p.recipient = 'PLATFORM'
+       JOIN sealed_sections c ON c.seizure_id = s.id
+      WHERE s.tlp = 'RED' AND s.has_sensitive AND s.releasable_to_users @> ARRAY[$1]::text[]
+        AND NOT EXISTS (SELECT 1 FROM section_recipients r WHERE r.seizure_id = s.id AND r.recipient = $2)`,
+    [userId, recipient],
+  )) as PlatformSectionRow[];
+}
+
+/**
+ * Removes the agency's copy of a report's section unless the agency still reads the report: its
+ * own, or naming another of its users who has no valid personal key (one who just registered one
+ * reads it with that key now).
+ */
+export async function dropAgencyCopyNoLongerNeeded(manager: EntityManager, seizureId: string, agency: string): Promise<void> {
+  await manager.query(
+    `DELETE FROM section_recipients r USING seizures s
+      WHERE r.seizure_id = $1 AND r.recipient = $2 AND s.id = r.seizure_id AND s.reporting_agency <> $2
+        AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id::text = ANY(s.releasable_to_users) AND u.agency_code = $2
+              AND NOT EXISTS (SELECT 1 FROM user_keys k WHERE k.user_id = u.id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())))`,
+    [seizureId, agency],
+  );
+}
 
 /**
  * Moves an agency's wrapped session keys (PKESK rows of `section_recipients`) to its current key

@@ -10,6 +10,7 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domai
 import { JsonLogger } from '../observability/json-logger.js';
 import { KEY_REVOCATION_REASONS, type KeyRevocationReasonName } from './agency-key.entity.js';
 import { AgencyKeysService, canEncryptNow, normalizeFingerprint, type UsableKey } from './agency-keys.service.js';
+import { dropAgencyCopyNoLongerNeeded, redSectionsNamingWithout } from './key-rewrap.service.js';
 import { recordResealNeeded } from './reseal-notice.js';
 import { KeyPossession, type KeyChallenge, type PossessionSubject } from './key-possession.js';
 import { PlatformKeyService } from './platform-key.service.js';
@@ -131,15 +132,7 @@ export class PersonalKeysService {
    */
   private async takeOverFromAgency(manager: EntityManager, userId: string, agency: string): Promise<void> {
     const recipient = userRecipient(userId);
-    const rows = (await manager.query(
-      `SELECT s.id AS seizure_id, p.pkesk AS platform_pkesk, c.payload
-         FROM seizures s
-         JOIN section_recipients p ON p.seizure_id = s.id AND p.recipient = 'PLATFORM'
-         JOIN sealed_sections c ON c.seizure_id = s.id
-        WHERE s.tlp = 'RED' AND s.has_sensitive AND s.releasable_to_users @> ARRAY[$1]::text[]
-          AND NOT EXISTS (SELECT 1 FROM section_recipients r WHERE r.seizure_id = s.id AND r.recipient = $2)`,
-      [userId, recipient],
-    )) as { seizure_id: string; platform_pkesk: Buffer; payload: Buffer }[];
+    const rows = await redSectionsNamingWithout(manager, userId, recipient);
     if (!rows.length) return;
     const target = (await this.encryptionKeys([userId], manager)).get(userId);
     if (!target) return;
@@ -149,15 +142,7 @@ export class PersonalKeysService {
       await manager.query('INSERT INTO section_recipients (seizure_id, recipient, key_fingerprint, pkesk) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
         row.seizure_id, recipient, target.fingerprint, Buffer.from(pkesk),
       ]);
-      // The agency keeps its key where it reads the report anyway: its own, or naming another of its
-      // users who has no valid personal key (this user now has one).
-      await manager.query(
-        `DELETE FROM section_recipients r USING seizures s
-          WHERE r.seizure_id = $1 AND r.recipient = $2 AND s.id = r.seizure_id AND s.reporting_agency <> $2
-            AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id::text = ANY(s.releasable_to_users) AND u.agency_code = $2
-                  AND NOT EXISTS (SELECT 1 FROM user_keys k WHERE k.user_id = u.id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())))`,
-        [row.seizure_id, agency],
-      );
+      await dropAgencyCopyNoLongerNeeded(manager, row.seizure_id, agency);
     }
   }
 

@@ -155,6 +155,28 @@ describe('change feed: what a reader is not shown leaves no trace in what it is 
     ]);
   });
 
+  it('sends a REMOVE at the change that hid the report, not at a later one made while hidden', async () => {
+    const start = await feed.cursorAtEnd(ky);
+    const id = await report('GREEN');
+    const before = await report('GREEN');
+    const shownPage = await feed.page(ky, start, 10);
+    expect(shape([shownPage])).toEqual([{ items: [`UPSERT ${id}`, `UPSERT ${before}`], hasMore: false }]);
+    await submissions.update(jm, id, { tlp: 'AMBER_STRICT', releasableTo: [] } as unknown as SeizureUpdateInput); // hides it
+    const between = await report('GREEN');
+    await amend(id, 'amended while hidden'); // KY must not learn when
+    const after = await report('GREEN');
+    const changes = (await dataSource.query('SELECT seq::text AS seq, at FROM seizure_changes WHERE seizure_id = $1 ORDER BY seq', [id])) as { seq: string; at: Date }[];
+    const hiding = changes.at(-2)!;
+
+    // Among the visible changes, where the hiding change was; with its time. Paged all at once and one at a time alike.
+    for (const first of [10, 1]) {
+      const seen = await pages(ky, shownPage.cursor, first);
+      expect(seen.flatMap((page) => page.items.map((item) => `${item.kind} ${item.seizureId}`))).toEqual([`REMOVE ${id}`, `UPSERT ${between}`, `UPSERT ${after}`]);
+      const removal = seen.flatMap((page) => page.items).find((item) => item.kind === 'REMOVE')!;
+      expect(new Date(removal.at).getTime()).toBe(hiding.at.getTime());
+    }
+  });
+
   it('records deliveries only forwards: a slower request cannot overwrite a later one', async () => {
     const id = await report('GREEN');
     const readerId = ky.principal.userId;

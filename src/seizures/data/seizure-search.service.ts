@@ -163,9 +163,10 @@ export class SeizureSearchService {
    * (afterSeq, upToSeq]. A report the caller may see now (retracted ones aside) comes at its latest
    * change. A report it may not see comes only if the feed showed it to `readerId` before (so that it
    * hears of the removal): at the change its REMOVE was sent at (`last_seq`) when one was, which later
-   * changes do not move, else at its latest. Every other row is passed over here, in SQL: nothing the
-   * feed answers counts the changes of reports the reader does not read, nor how often a report
-   * changed while hidden.
+   * changes do not move, else at its first change since it was last sent (the one that hid it, or
+   * one the reader would have been shown), never at one made later while hidden. Every other row is
+   * passed over here, in SQL: nothing the feed answers counts the changes of reports the reader does
+   * not read, nor tells how often or when a report changed while hidden.
    */
   async feedChanges(ctx: RequestContext, readerId: string, afterSeq: string, upToSeq: string, limit: number): Promise<FeedChangeRow[]> {
     const table = (entity: typeof SeizureEntity | typeof SeizureChangeEntity | typeof FeedDisclosureEntity) => `"${this.dataSource.getMetadata(entity).tableName}"`;
@@ -174,8 +175,9 @@ export class SeizureSearchService {
     const readable = `COALESCE((${access.where}) AND "${ALIAS}".status <> 'RETRACTED', FALSE)`;
     const [reader, after, upTo, count] = [params.add(readerId), params.add(afterSeq), params.add(upToSeq), params.add(limit)];
     const changes = table(SeizureChangeEntity);
-    // Two parts, each in seq order, merged: each report at its latest change (read now, or shown
-    // before and not yet removed), and the hidden reports whose REMOVE was sent, at that change.
+    // Two parts, each in seq order, merged: each report read now at its latest change, or shown
+    // before and hidden now (not yet removed) at its first change in this stretch since it was last
+    // sent; and the hidden reports whose REMOVE was sent, at that change.
     // Joins, not EXISTS, for the report and the disclosure: under an OR, PostgreSQL runs an EXISTS
     // as a hashed subplan over every report the reader may see, on every page; a join probes each
     // change's report by its key. A single statement with the two parts OR-ed was planned as a hash
@@ -186,8 +188,11 @@ export class SeizureSearchService {
       `LEFT JOIN ${table(SeizureEntity)} "${ALIAS}" ON "${ALIAS}".id = c.seizure_id ` +
       `LEFT JOIN ${table(FeedDisclosureEntity)} d ON d.reader_id = ${reader} AND d.seizure_id = c.seizure_id ` +
       `WHERE c.seq > ${after} AND c.seq <= ${upTo} ` +
-      `AND NOT EXISTS (SELECT 1 FROM ${changes} later WHERE later.seizure_id = c.seizure_id AND later.seq > c.seq) ` +
-      `AND (${readable} OR (d.seizure_id IS NOT NULL AND d.last_kind IS DISTINCT FROM 'REMOVE')) ` +
+      `AND (${readable} OR (d.seizure_id IS NOT NULL AND d.last_kind IS DISTINCT FROM 'REMOVE' AND c.seq > COALESCE(d.last_seq, 0))) ` +
+      // One NOT EXISTS, not one per branch of an OR (PostgreSQL would run those as subplans on every
+      // row): read now, no later change; hidden, no earlier change since it was last sent.
+      `AND NOT EXISTS (SELECT 1 FROM ${changes} other WHERE other.seizure_id = c.seizure_id AND CASE WHEN ${readable} THEN other.seq > c.seq ` +
+      `ELSE other.seq < c.seq AND other.seq > GREATEST(COALESCE(d.last_seq, 0), ${after}) END) ` +
       `ORDER BY c.seq LIMIT ${count}) ` +
       `UNION ALL ` +
       `(SELECT c.seq, c.seizure_id, c.at, TRUE AS shown FROM ${table(FeedDisclosureEntity)} d ` +

@@ -709,13 +709,6 @@ FROM ((
     WHERE
       c.seq > $17
       AND c.seq <= $18
-      AND NOT EXISTS (
-      SELECT
-        1
-      FROM "seizure_changes" later
-      WHERE
-        later.seizure_id = c.seizure_id
-        AND later.seq > c.seq)
       AND (COALESCE((((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
                 AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE)
                 AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE)
@@ -733,7 +726,31 @@ FROM ((
               OR "s"."tlp" = CAST($15 AS character varying)))
           AND "s".status <> 'RETRACTED', FALSE)
         OR (d.seizure_id IS NOT NULL
-          AND d.last_kind IS DISTINCT FROM 'REMOVE'))
+          AND d.last_kind IS DISTINCT FROM 'REMOVE'
+          AND c.seq > COALESCE(d.last_seq, 0)))
+      AND NOT EXISTS (
+      SELECT
+        1
+      FROM "seizure_changes" other
+      WHERE
+        other.seizure_id = c.seizure_id
+        AND CASE WHEN COALESCE((((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE)
+                AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE)
+                AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE)
+                AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying)))
+              OR ("s"."tlp" = CAST($5 AS character varying)
+                AND "s"."created_by" = CAST($6 AS uuid))
+              OR ("s"."tlp" = CAST($7 AS character varying)
+                AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE))
+              OR (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE)
+                AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE))
+              OR ("s"."reporting_agency" = CAST($11 AS character varying)
+                AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE))
+              OR ("s"."tlp" = CAST($13 AS character varying)
+                AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE))
+              OR "s"."tlp" = CAST($15 AS character varying)))
+          AND "s".status <> 'RETRACTED', FALSE) THEN other.seq > c.seq ELSE other.seq < c.seq
+        AND other.seq > GREATEST(COALESCE(d.last_seq, 0), $17) END)
     ORDER BY
       c.seq
     LIMIT $19) UNION ALL (

@@ -8,6 +8,7 @@ import {
   getKeyRevocation,
   inspectAgencyPublicKey,
   loadAgencyPublicKey,
+  mergeKeyUpdate,
 } from './agency-key.js';
 import { KeyRevokedError } from './crypto.errors.js';
 
@@ -227,5 +228,21 @@ describe('keygenAgencyOf', () => {
     expect(keygenAgencyOf(['Jamaica Customs Intelligence <intel@jca.gov.jm>'])).toBeNull();
     expect(keygenAgencyOf(['KY Customs <jm@windward.invalid>'])).toBeNull();
     expect(keygenAgencyOf([])).toBeNull();
+  });
+});
+
+describe('mergeKeyUpdate', () => {
+  it('brings a newer copy of a key in, and lets no older copy take anything back', async () => {
+    const { privateKey, publicKey } = await generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'BB Customs', email: 'bb@windward.invalid' }], format: 'object' });
+    expect(await mergeKeyUpdate(publicKey.armor(), publicKey.armor())).toBeNull();
+    const { publicKey: revoked } = await revokeKey({ key: privateKey, format: 'object' });
+    // The newer copy carries a revocation: merged in.
+    const merged = await mergeKeyUpdate(publicKey.armor(), revoked.armor());
+    expect(merged).not.toBeNull();
+    expect(await (await readKey({ armoredKey: merged! })).isRevoked()).toBe(true);
+    // The older copy, presented after: nothing new, the revocation stays.
+    expect(await mergeKeyUpdate(merged!, publicKey.armor())).toBeNull();
+    const other = await generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'BB Customs', email: 'bb@windward.invalid' }], format: 'armored' });
+    await expect(mergeKeyUpdate(publicKey.armor(), other.publicKey)).rejects.toThrow(/not the same key/);
   });
 });

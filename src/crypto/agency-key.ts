@@ -187,6 +187,22 @@ export async function inspectAgencyPublicKey(armored: string, now: Date = new Da
   };
 }
 
+/**
+ * A stored key brought up to date with a newer copy of itself (the same primary key, as GnuPG
+ * exports it after `--quick-set-expire` renews a subkey, or a subkey is added or revoked): their
+ * certifications, subkeys and revocations merged, so that an older copy can never take back a
+ * revocation. The merged key armored, or null when the copy brings nothing new.
+ */
+export async function mergeKeyUpdate(storedArmored: string, presentedArmored: string): Promise<string | null> {
+  const [stored, presented] = await Promise.all([readPublicKeyOrThrow(storedArmored, FIELD), readPublicKeyOrThrow(presentedArmored, FIELD)]);
+  if (stored.getFingerprint() !== presented.getFingerprint()) throw new Error('mergeKeyUpdate: not the same key');
+  const merged = await stored.update(presented);
+  const before = stored.write();
+  const after = merged.write();
+  if (before.length === after.length && before.every((byte, i) => byte === after[i])) return null;
+  return merged.toPublic().armor();
+}
+
 /** Parsed stored keys by their armored text, newest use last; a stored key's text changes when it is revoked. */
 const parsedKeys = new Map<string, Promise<PublicKey>>();
 const PARSED_KEYS_KEPT = 256;

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../access/request-context.js';
-import { inspectAgencyPublicKey, keygenAgencyOf, loadAgencyPublicKey } from '../crypto/agency-key.js';
+import { inspectAgencyPublicKey, keygenAgencyOf, loadAgencyPublicKey, mergeKeyUpdate } from '../crypto/agency-key.js';
 import { KeyRevokedError } from '../crypto/crypto.errors.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
 import { AgencyKeyEntity, KEY_REVOCATION_REASONS, type KeyRevocationReasonName } from './agency-key.entity.js';
@@ -40,13 +41,17 @@ export class AgencyKeyAdminService {
   /**
    * Registers a public key for the caller's agency, given `signedChallenge`: a challenge from
    * `challenge()` signed by that key's private key, which proves the agency holds it. Registering
-   * the same key again returns it unchanged; a key another agency registered is a CONFLICT.
+   * the same key again returns it unchanged, unless the copy brings something new (a renewed or
+   * added subkey): then the stored key is brought up to date with it (merged, so no revocation is
+   * lost) and the agency is granted what it missed meanwhile. A key another agency registered is a
+   * CONFLICT.
    */
   async register(ctx: RequestContext, armoredPublicKey: string, signedChallenge: string): Promise<AgencyKeyEntity> {
     // Refuses private keys (nothing is stored), malformed, weak, revoked or expired keys.
     const info = await inspectAgencyPublicKey(armoredPublicKey);
     const agency = ctx.principal.agencyCode;
     const publicKey = await loadAgencyPublicKey(info.armored);
+    let revision: string | undefined;
     const key = await this.dataSource.transaction(async (manager) => {
       await this.possession.prove(manager, this.possessionSubject(ctx), signedChallenge, publicKey);
       const inserted = await manager
@@ -77,15 +82,34 @@ export class AgencyKeyAdminService {
         if (stored.revokedAt) {
           throw new KeyRevokedError('This key was revoked; register a new key instead', 'REVOKED', stored.fingerprint);
         }
-        return stored; // the same key again: nothing changes, nothing is audited
+        const renewed = await this.renewed(manager, ctx, stored.fingerprint, info.armored);
+        if (!renewed) return stored; // the same key again: nothing changes, nothing is audited
+        revision = createHash('sha256').update(renewed.armored).digest('hex').slice(0, 16);
+        return renewed;
       }
       await this.appendAudit(manager, ctx, 'key.register', stored, { algorithm: stored.algorithm, userIds: info.userIds });
       return stored;
     });
     // Also for a repeated registration, so that a queueing failure after the commit can be retried
     // by registering again; the deterministic job id makes a second enqueue a no-op.
-    await this.rotation.enqueue({ agencyCode: agency, fingerprint: key.fingerprint, trigger: 'REGISTERED' });
+    await this.rotation.enqueue({ agencyCode: agency, fingerprint: key.fingerprint, trigger: 'REGISTERED', ...(revision ? { revision } : {}) });
     return key;
+  }
+
+  /**
+   * The stored key brought up to date with a copy of it that brings something new (its row locked),
+   * audited as `key.renew`; null when the copy brings nothing. The merged key must still be one that
+   * registration takes (not expired, able to sign and encrypt).
+   */
+  private async renewed(manager: EntityManager, ctx: RequestContext, fingerprint: string, presented: string): Promise<AgencyKeyEntity | null> {
+    const stored = await manager.findOneOrFail(AgencyKeyEntity, { where: { fingerprint }, lock: { mode: 'pessimistic_write' } });
+    const merged = await mergeKeyUpdate(stored.armored, presented);
+    if (!merged) return null;
+    const info = await inspectAgencyPublicKey(merged);
+    await manager.update(AgencyKeyEntity, { fingerprint }, { armored: info.armored, expiresAt: info.expiresAt, algorithm: info.algorithm });
+    const renewed = { ...stored, armored: info.armored, expiresAt: info.expiresAt, algorithm: info.algorithm };
+    await this.appendAudit(manager, ctx, 'key.renew', renewed, { expiresAt: info.expiresAt?.toISOString() ?? null, previousExpiresAt: stored.expiresAt?.toISOString() ?? null });
+    return Object.assign(new AgencyKeyEntity(), renewed);
   }
 
   /**

@@ -10,6 +10,8 @@ export interface KeyRewrapPayload {
   /** The key that was registered, or revoked as compromised. */
   fingerprint: string;
   trigger: KeyRewrapTrigger;
+  /** For a key registered again with something new (a renewed subkey): that copy, so its grant runs too. */
+  revision?: string;
 }
 
 declare module '../jobs/job-registry.js' {
@@ -32,10 +34,10 @@ export interface KeyRewrapProgress {
 }
 
 /**
- * One event, one job: a key is registered once and revoked once, so this id is deterministic and
- * a repeated request (a retried mutation, an idempotent re-registration) enqueues nothing new.
- * BullMQ refuses ':' in custom ids.
+ * One event, one job: a key is registered once (and once more per renewed copy) and revoked once,
+ * so this id is deterministic and a repeated request (a retried mutation, an idempotent
+ * re-registration) enqueues nothing new. BullMQ refuses ':' in custom ids.
  */
-export function keyRewrapJobId(payload: Pick<KeyRewrapPayload, 'agencyCode' | 'fingerprint' | 'trigger'>): string {
-  return `rewrap-${payload.agencyCode}-${payload.fingerprint}-${payload.trigger.toLowerCase()}`;
+export function keyRewrapJobId(payload: Pick<KeyRewrapPayload, 'agencyCode' | 'fingerprint' | 'trigger' | 'revision'>): string {
+  return `rewrap-${payload.agencyCode}-${payload.fingerprint}-${payload.trigger.toLowerCase()}${payload.revision ? `-${payload.revision}` : ''}`;
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { generateKey, reformatKey } from 'openpgp';
 import { generateAgencyKeyPair } from '../../src/crypto/agency-key.js';
 import { CLI_TIMEOUT, requireBuiltCli, runCli } from '../support/cli.js';
 import { registerWithProof } from '../support/key-registration.js';
@@ -8,6 +9,7 @@ import { unlockPrivateKey } from '../../src/crypto/openpgp-profile.js';
 import { decryptPayload } from '../../src/crypto/recipient-encryption.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { waitFor } from '../support/wait-for.js';
 
 const REGISTER = 'mutation($key: String!, $signed: String!) { registerAgencyKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint } }';
 const STATUS = 'query($fp: String!) { keyRotationStatus(fingerprint: $fp) { state } }';
@@ -119,4 +121,41 @@ describe('an agency registering its first key', () => {
     expect(events).toHaveLength(1);
     expect(events[0].details).toMatchObject({ fingerprint: second.fingerprint, total: 1, done: 1, rewrapped: 1, granted: 0 });
   });
+
+  it('takes a renewed copy of its key: an expired encryption subkey renewed, the agency is granted what it missed meanwhile', async () => {
+    const admin = (await platform.userWithKey('GD', ['AGENCY_ADMIN'])).key;
+    const elo = (await platform.userWithKey('JM', ['ELO'])).key;
+    const gdElo = (await platform.userWithKey('GD', ['ELO'])).key;
+    const userIDs = [{ name: 'GD Customs', email: 'gd@windward.invalid' }];
+    // Its encryption subkey expires in two seconds, as a yearly GnuPG subkey does at the year's end.
+    const { privateKey, publicKey } = await generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs, subkeys: [{ keyExpirationTime: 2 }], format: 'object' });
+    const registered = await registerWithProof<{ registerAgencyKey: { fingerprint: string } }>(platform, admin, REGISTER, publicKey.armor(), privateKey.armor());
+    expect(registered.errors).toBeUndefined();
+    const fingerprint = registered.data!.registerAgencyKey.fingerprint;
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+
+    // Meanwhile a report is released to GD: nothing can be wrapped to a key that cannot encrypt.
+    const missed = await submitSeizure(platform, elo, { tlp: 'AMBER', releasableTo: ['GD'] });
+    const gdRows = () => platform.server.runtime.dataSource.query("SELECT key_fingerprint FROM section_recipients WHERE seizure_id = $1 AND recipient = 'GD'", [missed.id]) as Promise<{ key_fingerprint: string }[]>;
+    expect(await gdRows()).toEqual([]);
+
+    // The agency renews the subkey (gpg --quick-set-expire) and registers the renewed copy of the same key.
+    const renewed = await reformatKey({ privateKey, userIDs, format: 'object' });
+    const again = await registerWithProof<{ registerAgencyKey: { fingerprint: string } }>(platform, admin, REGISTER, renewed.publicKey.armor(), renewed.privateKey.armor());
+    expect(again.errors).toBeUndefined();
+    expect(again.data!.registerAgencyKey.fingerprint).toBe(fingerprint);
+    await waitFor('the missed report to be granted to the renewed key', async () => (await gdRows()).length === 1, 30_000);
+    expect(await gdRows()).toEqual([{ key_fingerprint: fingerprint.replace(/\s+/g, '') }]);
+    const sealed = await platform.gql<{ seizure: { sealedFor: string | null } }>(gdElo, 'query($id: ID!) { seizure(id: $id) { sealedFor } }', { id: missed.id });
+    expect(sealed.data!.seizure.sealedFor).toContain('-----BEGIN PGP MESSAGE-----');
+    const renewals = () => platform.server.runtime.dataSource.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'key.renew' AND resource_agency = 'GD'") as Promise<{ n: number }[]>;
+    expect(await renewals()).toEqual([{ n: 1 }]);
+
+    // The same renewed copy again, or the old one (which would take the renewal back): nothing changes.
+    expect((await registerWithProof(platform, admin, REGISTER, renewed.publicKey.armor(), renewed.privateKey.armor())).errors).toBeUndefined();
+    expect((await registerWithProof(platform, admin, REGISTER, publicKey.armor(), privateKey.armor())).errors).toBeDefined(); // expired: refused as before
+    expect(await renewals()).toEqual([{ n: 1 }]);
+    const later = await submitSeizure(platform, elo, { tlp: 'AMBER', releasableTo: ['GD'] });
+    expect(await platform.server.runtime.dataSource.query("SELECT count(*)::int AS n FROM section_recipients WHERE seizure_id = $1 AND recipient = 'GD'", [later.id])).toEqual([{ n: 1 }]);
+  }, CLI_TIMEOUT);
 });

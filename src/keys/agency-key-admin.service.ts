@@ -51,7 +51,7 @@ export class AgencyKeyAdminService {
     const info = await inspectAgencyPublicKey(armoredPublicKey);
     const agency = ctx.principal.agencyCode;
     const publicKey = await loadAgencyPublicKey(info.armored);
-    let revision: string | undefined;
+    let repeated = false;
     const key = await this.dataSource.transaction(async (manager) => {
       await this.possession.prove(manager, this.possessionSubject(ctx), signedChallenge, publicKey);
       const inserted = await manager
@@ -82,17 +82,22 @@ export class AgencyKeyAdminService {
         if (stored.revokedAt) {
           throw new KeyRevokedError('This key was revoked; register a new key instead', 'REVOKED', stored.fingerprint);
         }
-        const renewed = await this.renewed(manager, ctx, stored.fingerprint, info.armored);
-        if (!renewed) return stored; // the same key again: nothing changes, nothing is audited
-        revision = createHash('sha256').update(renewed.armored).digest('hex').slice(0, 16);
-        return renewed;
+        repeated = true;
+        // The same key again: nothing changes and nothing is audited, unless the copy brings something new.
+        return (await this.renewed(manager, ctx, stored.fingerprint, info.armored)) ?? stored;
       }
       await this.appendAudit(manager, ctx, 'key.register', stored, { algorithm: stored.algorithm, userIds: info.userIds });
       return stored;
     });
     // Also for a repeated registration, so that a queueing failure after the commit can be retried
-    // by registering again; the deterministic job id makes a second enqueue a no-op.
-    await this.rotation.enqueue({ agencyCode: agency, fingerprint: key.fingerprint, trigger: 'REGISTERED', ...(revision ? { revision } : {}) });
+    // by registering again; the deterministic job id makes a second enqueue a no-op. A repeat also
+    // queues the job of the key's stored copy as it is now: a renewal's grant, retried the same way
+    // (the job targets the agency's newest valid key whatever it names, so running it again is safe).
+    await this.rotation.enqueue({ agencyCode: agency, fingerprint: key.fingerprint, trigger: 'REGISTERED' });
+    if (repeated) {
+      const revision = createHash('sha256').update(key.armored).digest('hex').slice(0, 16);
+      await this.rotation.enqueue({ agencyCode: agency, fingerprint: key.fingerprint, trigger: 'REGISTERED', revision });
+    }
     return key;
   }
 

@@ -111,10 +111,12 @@ export class AgencyKeyAdminService {
     const merged = await mergeKeyUpdate(stored.armored, presented);
     if (!merged) return null;
     const info = await inspectAgencyPublicKey(merged);
-    await manager.update(AgencyKeyEntity, { fingerprint }, { armored: info.armored, expiresAt: info.expiresAt, algorithm: info.algorithm });
-    const renewed = { ...stored, armored: info.armored, expiresAt: info.expiresAt, algorithm: info.algorithm };
-    await this.appendAudit(manager, ctx, 'key.renew', renewed, { expiresAt: info.expiresAt?.toISOString() ?? null, previousExpiresAt: stored.expiresAt?.toISOString() ?? null });
-    return Object.assign(new AgencyKeyEntity(), renewed);
+    const previousExpiresAt = stored.expiresAt;
+    const changes = { armored: info.armored, expiresAt: info.expiresAt, algorithm: info.algorithm };
+    await manager.update(AgencyKeyEntity, { fingerprint }, changes);
+    Object.assign(stored, changes);
+    await this.appendAudit(manager, ctx, 'key.renew', stored, { expiresAt: info.expiresAt?.toISOString() ?? null, previousExpiresAt: previousExpiresAt?.toISOString() ?? null });
+    return stored;
   }
 
   /**

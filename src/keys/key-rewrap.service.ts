@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { PrivateKey } from 'openpgp';
 import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import { unwrapSessionKey, wrapSessionKeyFor } from '../crypto/recipient-encryption.js';
 import { JsonLogger } from '../observability/json-logger.js';
@@ -39,12 +40,28 @@ type Plan =
   /** No valid key remains: drop the rows of compromised keys. */
   | { kind: 'remove'; compromised: string[] };
 
-
-/** A RED report's section as the platform holds it: the platform's wrapped key and the ciphertext. */
+/** A report's section as the platform holds it: the platform's wrapped key and the ciphertext. */
 export interface PlatformSectionRow {
   seizure_id: string;
   platform_pkesk: Buffer;
   payload: Buffer;
+}
+
+/**
+ * The section's session key unwrapped with the platform key and wrapped for `target`; null if the
+ * platform cannot open it (e.g. a PLATFORM row made with an earlier platform key), logged as `what`
+ * skipping the record: its row is left as it is. For agency keys here, and for personal keys.
+ */
+export async function rewrapFromPlatform(
+  row: PlatformSectionRow, target: UsableKey, platformKey: PrivateKey, logger: JsonLogger, what: string,
+): Promise<Uint8Array | null> {
+  try {
+    const sessionKey = await unwrapSessionKey({ pkesk: row.platform_pkesk, payload: row.payload, privateKey: platformKey });
+    return await wrapSessionKeyFor({ sessionKey, publicKey: target.publicKey });
+  } catch (error) {
+    logger.event('warn', `${what} skipped a record`, { seizureId: row.seizure_id, reason: error instanceof Error ? error.message : String(error) });
+    return null;
+  }
 }
 
 /**
@@ -257,16 +274,10 @@ export class KeyRewrapService {
     });
   }
 
-  /** The session key unwrapped with the platform key and wrapped for the target; null if the platform cannot open it. */
-  private async rewrapOne(row: RecipientRow, target: UsableKey): Promise<Uint8Array | null> {
-    try {
-      const sessionKey = await unwrapSessionKey({ pkesk: row.platform_pkesk!, payload: row.payload!, privateKey: this.platformKey.privateKey });
-      return await wrapSessionKeyFor({ sessionKey, publicKey: target.publicKey });
-    } catch (error) {
-      // E.g. a PLATFORM row made with an earlier platform key: leave the row as it is.
-      this.logger.event('warn', 'key re-wrap skipped a record', { seizureId: row.seizure_id, reason: error instanceof Error ? error.message : String(error) });
-      return null;
-    }
+  /** A row with a PLATFORM copy (server-blind rows have none and are skipped before) re-wrapped for the target. */
+  private rewrapOne(row: RecipientRow, target: UsableKey): Promise<Uint8Array | null> {
+    const section = { seizure_id: row.seizure_id, platform_pkesk: row.platform_pkesk!, payload: row.payload! };
+    return rewrapFromPlatform(section, target, this.platformKey.privateKey, this.logger, 'key re-wrap');
   }
 }
 

@@ -4,13 +4,12 @@ import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../access/request-context.js';
 import { inspectAgencyPublicKey, loadAgencyPublicKey } from '../crypto/agency-key.js';
-import { unwrapSessionKey, wrapSessionKeyFor } from '../crypto/recipient-encryption.js';
 import { KeyRevokedError } from '../crypto/crypto.errors.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { KEY_REVOCATION_REASONS, type KeyRevocationReasonName } from './agency-key.entity.js';
 import { AgencyKeysService, canEncryptNow, normalizeFingerprint, type UsableKey } from './agency-keys.service.js';
-import { dropAgencyCopyNoLongerNeeded, redSectionsNamingWithout } from './key-rewrap.service.js';
+import { dropAgencyCopyNoLongerNeeded, redSectionsNamingWithout, rewrapFromPlatform, type PlatformSectionRow } from './key-rewrap.service.js';
 import { recordResealNeeded } from './reseal-notice.js';
 import { KeyPossession, type KeyChallenge, type PossessionSubject } from './key-possession.js';
 import { PlatformKeyService } from './platform-key.service.js';
@@ -146,16 +145,8 @@ export class PersonalKeysService {
     }
   }
 
-  /** The session key of a row's section, unwrapped with the platform key and wrapped for `target`; null if the platform cannot open it. */
-  private async rewrap(row: { seizure_id: string; platform_pkesk: Buffer; payload: Buffer }, target: UsableKey): Promise<Uint8Array | null> {
-    try {
-      const sessionKey = await unwrapSessionKey({ pkesk: row.platform_pkesk, payload: row.payload, privateKey: this.platformKey.privateKey });
-      return await wrapSessionKeyFor({ sessionKey, publicKey: target.publicKey });
-    } catch (error) {
-      // E.g. a PLATFORM row made with an earlier platform key: left as it is, as keys.rewrap does.
-      this.logger.event('warn', 'personal key re-wrap skipped a record', { seizureId: row.seizure_id, reason: error instanceof Error ? error.message : String(error) });
-      return null;
-    }
+  private rewrap(row: PlatformSectionRow, target: UsableKey): Promise<Uint8Array | null> {
+    return rewrapFromPlatform(row, target, this.platformKey.privateKey, this.logger, 'personal key re-wrap');
   }
 
   /**
@@ -174,7 +165,7 @@ export class PersonalKeysService {
          JOIN sealed_sections c ON c.seizure_id = r.seizure_id
         WHERE r.recipient = $1 AND r.key_fingerprint = $2`,
       [recipient, fingerprint],
-    )) as { seizure_id: string; platform_pkesk: Buffer; payload: Buffer }[];
+    )) as PlatformSectionRow[];
     if (!rows.length) return;
     const personal = (await this.encryptionKeys([userId], manager)).get(userId);
     const target = personal ?? (await this.agencyKeys.encryptionKeys([agency], new Date(), manager)).get(agency);

@@ -12,6 +12,22 @@ export interface RequestContext {
   requestId: string;
 }
 
+/**
+ * One value per request, made on its first use and gone with the request: a request's batch
+ * loaders (DataLoader), so that a list's fields are read together and never across requests.
+ */
+export class PerRequest<T> {
+  private readonly values = new WeakMap<RequestContext, T>();
+
+  constructor(private readonly make: (ctx: RequestContext) => T) {}
+
+  for(ctx: RequestContext): T {
+    let value = this.values.get(ctx);
+    if (value === undefined) this.values.set(ctx, (value = this.make(ctx)));
+    return value;
+  }
+}
+
 /** A request's headers, as far as they carry credentials (Authorization, or the console's cookie and CSRF token). */
 export type CredentialHeaders = Record<string, string | string[] | undefined>;
 

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
-import type { RequestContext } from '../access/request-context.js';
+import { PerRequest, type RequestContext } from '../access/request-context.js';
 import { APP_CONFIG } from '../config/config.tokens.js';
 import type { AppConfig } from '../config/app-config.js';
 import { BadUserInputError, NotFoundError } from '../errors/domain-error.js';
@@ -33,7 +33,8 @@ export function toAlertModel(alert: AlertEntity, webhookSecret: string | null = 
 /** A user's own alerts: creation (audited, with the webhook secret shown once), listing, deletion. */
 @Injectable()
 export class AlertsService {
-  private readonly deliveryLoaders = new WeakMap<RequestContext, Map<number, DataLoader<string, AlertDeliveryModel[]>>>();
+  /** Per request, a loader per page size asked for. */
+  private readonly deliveryLoaders = new PerRequest(() => new Map<number, DataLoader<string, AlertDeliveryModel[]>>());
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -119,8 +120,7 @@ export class AlertsService {
     if (!Number.isInteger(first) || first < 1 || first > MAX_DELIVERIES_PAGE) {
       return Promise.reject(new BadUserInputError(`first: must be between 1 and ${MAX_DELIVERIES_PAGE}`, ['first']));
     }
-    let bySize = this.deliveryLoaders.get(ctx);
-    if (!bySize) this.deliveryLoaders.set(ctx, (bySize = new Map()));
+    const bySize = this.deliveryLoaders.for(ctx);
     let loader = bySize.get(first);
     if (!loader) bySize.set(first, (loader = new DataLoader((ids) => this.deliveriesOf(ctx, ids, first), { cache: false })));
     return loader.load(alertId);

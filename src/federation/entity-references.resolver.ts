@@ -2,7 +2,7 @@ import { Context, Parent, ResolveReference, Resolver } from '@nestjs/graphql';
 import DataLoader from 'dataloader';
 import { AgencyModel } from '../agencies/agency.model.js';
 import type { AgencyEntity } from '../agencies/agency.entity.js';
-import type { RequestContext } from '../access/request-context.js';
+import { PerRequest } from '../access/request-context.js';
 import type { OperationEntity } from '../operations/operation.entity.js';
 import { OperationModel } from '../operations/operation.model.js';
 import { OperationsService } from '../operations/operations.service.js';
@@ -24,7 +24,13 @@ import { isUuid } from '../database/uuid.js';
  */
 @Resolver(() => SeizureModel)
 export class SeizureReferenceResolver {
-  private readonly loaders = new WeakMap<RequestContext, DataLoader<string, SeizureView | null>>();
+  private readonly loaders = new PerRequest((ctx) => new DataLoader<string, SeizureView | null>(async (ids) => {
+    const rows = await this.search.byIds(ctx, ids);
+    const views = new Map(rows.map((row) => [row.id, this.views.view(ctx, row)]));
+    // One audit batch for the whole page of references (see AuditService.appendForRequest).
+    await Promise.all([...views.values()].map((view) => this.readAudit.recordRead(ctx, view)));
+    return ids.map((id) => views.get(id) ?? null);
+  }));
 
   constructor(
     private readonly requests: FederatedRequests,
@@ -35,22 +41,7 @@ export class SeizureReferenceResolver {
 
   @ResolveReference()
   async resolveReference(@Parent() reference: { id: string }, @Context() graphqlContext: GraphqlRequestContext): Promise<SeizureView | null> {
-    return this.requests.resolve(graphqlContext, (ctx) => (isUuid(reference.id) ? this.loaderFor(ctx).load(reference.id.toLowerCase()) : Promise.resolve(null)));
-  }
-
-  private loaderFor(ctx: RequestContext): DataLoader<string, SeizureView | null> {
-    let loader = this.loaders.get(ctx);
-    if (!loader) {
-      loader = new DataLoader(async (ids) => {
-        const rows = await this.search.byIds(ctx, ids);
-        const views = new Map(rows.map((row) => [row.id, this.views.view(ctx, row)]));
-        // One audit batch for the whole page of references (see AuditService.appendForRequest).
-        await Promise.all([...views.values()].map((view) => this.readAudit.recordRead(ctx, view)));
-        return ids.map((id) => views.get(id) ?? null);
-      });
-      this.loaders.set(ctx, loader);
-    }
-    return loader;
+    return this.requests.resolve(graphqlContext, (ctx) => (isUuid(reference.id) ? this.loaders.for(ctx).load(reference.id.toLowerCase()) : Promise.resolve(null)));
   }
 }
 

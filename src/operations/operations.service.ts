@@ -7,7 +7,7 @@ import { whereAllowed } from '../access/casl-sql.js';
 import { AgencyEntity } from '../agencies/agency.entity.js';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import { ACCESS_CHANGE_PUBLISHER, type AccessChangePublisher } from '../auth/access-changes.js';
-import type { RequestContext } from '../access/request-context.js';
+import { PerRequest, type RequestContext } from '../access/request-context.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../errors/domain-error.js';
 import { SeizureSubmissionService } from '../seizures/write/seizure-submission.service.js';
 import type { SeizureEntity } from '../seizures/data/seizure.entity.js';
@@ -21,7 +21,12 @@ import { isUuid } from '../database/uuid.js';
 /** Operations: set-up, participants, lifecycle and linked seizures; every change audited. */
 @Injectable()
 export class OperationsService {
-  private readonly loaders = new WeakMap<RequestContext, DataLoader<string, OperationEntity | null>>();
+  // Batched, not cached: a document that links a report and then closes its operation reads the
+  // operation as it is now at each step.
+  private readonly loaders = new PerRequest((ctx) => new DataLoader<string, OperationEntity | null>(async (ids) => {
+    const found = new Map((await this.byIds(ctx, ids)).map((operation) => [operation.id, operation]));
+    return ids.map((wanted) => found.get(wanted) ?? null);
+  }, { cache: false }));
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -43,17 +48,7 @@ export class OperationsService {
    */
   loadVisible(ctx: RequestContext, id: string): Promise<OperationEntity | null> {
     if (!isUuid(id)) return Promise.resolve(null);
-    let loader = this.loaders.get(ctx);
-    if (!loader) {
-      // Batched, not cached: a document that links a report and then closes its operation reads
-      // the operation as it is now at each step.
-      loader = new DataLoader(async (ids) => {
-        const found = new Map((await this.byIds(ctx, ids)).map((operation) => [operation.id, operation]));
-        return ids.map((wanted) => found.get(wanted) ?? null);
-      }, { cache: false });
-      this.loaders.set(ctx, loader);
-    }
-    return loader.load(id.toLowerCase());
+    return this.loaders.for(ctx).load(id.toLowerCase());
   }
 
   /**

@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import { DataSource, In } from 'typeorm';
 import { AccessService } from '../../access/access.service.js';
 import { AuditService, auditFromContext } from '../../audit/audit.service.js';
-import type { RequestContext } from '../../access/request-context.js';
+import { PerRequest, type RequestContext } from '../../access/request-context.js';
 import { BadUserInputError, ForbiddenError } from '../../errors/domain-error.js';
 import { OperationOutcomeEntity } from './operation-outcome.entity.js';
 import { OperationsService } from '../operations.service.js';
@@ -48,7 +48,10 @@ export function checkOutcomeNotes(notes: string | null | undefined): string | nu
  */
 @Injectable()
 export class OperationOutcomesService {
-  private readonly byOperation = new WeakMap<RequestContext, DataLoader<string, OperationOutcomeEntity[]>>();
+  private readonly byOperation = new PerRequest(() => new DataLoader<string, OperationOutcomeEntity[]>(async (ids) => {
+    const rows = await this.dataSource.getRepository(OperationOutcomeEntity).findBy({ operationId: In([...new Set(ids)]) });
+    return ids.map((id) => rows.filter((row) => row.operationId === id));
+  }, { cache: false }));
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -104,15 +107,7 @@ export class OperationOutcomesService {
   async forOperation(ctx: RequestContext, operationId: string): Promise<OperationOutcomeEntity[]> {
     const operation = await this.operations.loadVisible(ctx, operationId);
     if (!operation) return [];
-    let loader = this.byOperation.get(ctx);
-    if (!loader) {
-      loader = new DataLoader(async (ids) => {
-        const rows = await this.dataSource.getRepository(OperationOutcomeEntity).findBy({ operationId: In([...new Set(ids)]) });
-        return ids.map((id) => rows.filter((row) => row.operationId === id));
-      }, { cache: false });
-      this.byOperation.set(ctx, loader);
-    }
     const order = new Map(operation.participants.map((p, i) => [p, i]));
-    return (await loader.load(operation.id)).sort((a, b) => (order.get(a.agencyCode) ?? 999) - (order.get(b.agencyCode) ?? 999));
+    return (await this.byOperation.for(ctx).load(operation.id)).sort((a, b) => (order.get(a.agencyCode) ?? 999) - (order.get(b.agencyCode) ?? 999));
   }
 }

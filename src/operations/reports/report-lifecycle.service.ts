@@ -5,7 +5,7 @@ import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { AccessService } from '../../access/access.service.js';
 import { accessCondition } from '../../access/casl-sql.js';
 import { AuditService, auditFromContext } from '../../audit/audit.service.js';
-import type { RequestContext } from '../../access/request-context.js';
+import { PerRequest, type RequestContext } from '../../access/request-context.js';
 import { loadPlatformPublicKey } from '../../crypto/platform-key.js';
 import { verifyDetachedSignature } from '../../crypto/sealed-envelope.js';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../errors/domain-error.js';
@@ -48,7 +48,14 @@ export interface CompileOptions {
  */
 @Injectable()
 export class OperationReportsService {
-  private readonly byOperation = new WeakMap<RequestContext, DataLoader<string, OperationReportEntity[]>>();
+  private readonly byOperation = new PerRequest((ctx) => new DataLoader<string, OperationReportEntity[]>(async (ids) => {
+    const rows = await this.visible(ctx)
+      .andWhere('r.operation_id IN (:...operationIds)', { operationIds: [...new Set(ids)] })
+      .select(SUMMARY_COLUMNS.map((c) => `r.${c}`))
+      .orderBy('r.version', 'DESC')
+      .getMany();
+    return ids.map((id) => rows.filter((report) => report.operationId === id));
+  }, { cache: false }));
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -86,19 +93,7 @@ export class OperationReportsService {
    * of operations (`operations { reports }`) reads all their reports in one query.
    */
   forOperation(ctx: RequestContext, operationId: string): Promise<OperationReportEntity[]> {
-    let loader = this.byOperation.get(ctx);
-    if (!loader) {
-      loader = new DataLoader(async (ids) => {
-        const rows = await this.visible(ctx)
-          .andWhere('r.operation_id IN (:...operationIds)', { operationIds: [...new Set(ids)] })
-          .select(SUMMARY_COLUMNS.map((c) => `r.${c}`))
-          .orderBy('r.version', 'DESC')
-          .getMany();
-        return ids.map((id) => rows.filter((report) => report.operationId === id));
-      }, { cache: false });
-      this.byOperation.set(ctx, loader);
-    }
-    return loader.load(operationId);
+    return this.byOperation.for(ctx).load(operationId);
   }
 
   /**

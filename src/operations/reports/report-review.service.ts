@@ -5,7 +5,7 @@ import { DataSource, In, type EntityManager, type QueryDeepPartialEntity } from 
 import { AccessService } from '../../access/access.service.js';
 import { AuditEventEntity } from '../../audit/audit-event.entity.js';
 import { AuditService, auditFromContext } from '../../audit/audit.service.js';
-import type { RequestContext } from '../../access/request-context.js';
+import { PerRequest, type RequestContext } from '../../access/request-context.js';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../../errors/domain-error.js';
 import type { Tlp } from '../../seizures/seizure.enums.js';
 import { AWAITING_REVIEW, OperationReportEntity, type ReportStatus } from './operation-report.entity.js';
@@ -50,7 +50,14 @@ export interface ReportHistoryEntry {
  */
 @Injectable()
 export class ReportReviewService {
-  private readonly histories = new WeakMap<RequestContext, DataLoader<string, AuditEventEntity[]>>();
+  private readonly histories = new PerRequest(() => new DataLoader<string, AuditEventEntity[]>(async (ids) => {
+    const events = await this.dataSource.getRepository(AuditEventEntity).find({
+      where: { resourceId: In([...new Set(ids)]), action: In(HISTORY_ACTIONS) },
+      select: { seq: true, resourceId: true, action: true, at: true, agency: true, actorEmail: true, details: true },
+      order: { seq: 'ASC' },
+    });
+    return ids.map((id) => events.filter((event) => event.resourceId === id));
+  }, { cache: false }));
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -115,19 +122,7 @@ export class ReportReviewService {
    * the versions of a list (`Operation.reports { history }`) read theirs in one query.
    */
   async history(ctx: RequestContext, report: OperationReportEntity): Promise<ReportHistoryEntry[]> {
-    let loader = this.histories.get(ctx);
-    if (!loader) {
-      loader = new DataLoader(async (ids) => {
-        const events = await this.dataSource.getRepository(AuditEventEntity).find({
-          where: { resourceId: In([...new Set(ids)]), action: In(HISTORY_ACTIONS) },
-          select: { seq: true, resourceId: true, action: true, at: true, agency: true, actorEmail: true, details: true },
-          order: { seq: 'ASC' },
-        });
-        return ids.map((id) => events.filter((event) => event.resourceId === id));
-      }, { cache: false });
-      this.histories.set(ctx, loader);
-    }
-    const events = await loader.load(report.id);
+    const events = await this.histories.for(ctx).load(report.id);
     return events.map((event) => ({
       action: event.action.replace('operation-report.', '').toUpperCase(),
       at: event.at,

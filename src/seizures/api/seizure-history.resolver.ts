@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import DataLoader from 'dataloader';
 import { In, type Repository } from 'typeorm';
 import { Ctx } from '../../access/allow.decorator.js';
-import type { RequestContext } from '../../access/request-context.js';
+import { PerRequest, type RequestContext } from '../../access/request-context.js';
 import { SeizureVersionEntity } from '../data/seizure-version.entity.js';
 import { SeizureModel } from './seizure.model.js';
 import type { SeizureView } from '../read/seizure-view.js';
@@ -23,26 +23,17 @@ export class SeizureVersionModel {
  */
 @Resolver(() => SeizureModel)
 export class SeizureHistoryResolver {
-  private readonly loaders = new WeakMap<RequestContext, DataLoader<string, SeizureVersionModel[]>>();
+  /** One query for all the reports of a page. */
+  private readonly loaders = new PerRequest(() => new DataLoader<string, SeizureVersionModel[]>(async (ids) => {
+    const rows = await this.versions.find({ where: { seizureId: In([...ids]) }, order: { version: 'ASC' } });
+    return ids.map((id) => rows.filter((r) => r.seizureId === id).map(({ version, change, changedFields, changedAt }) => ({ version, change, changedFields, changedAt })));
+  }));
 
   constructor(@InjectRepository(SeizureVersionEntity) private readonly versions: Repository<SeizureVersionEntity>) {}
 
   @ResolveField('history', () => [SeizureVersionModel], { description: 'Versions, oldest first; empty (and in redactedFields) unless you may see the distribution' })
   history(@Ctx() ctx: RequestContext, @Parent() view: SeizureView): Promise<SeizureVersionModel[]> | SeizureVersionModel[] {
     if (!view.maySeeHistory) return [];
-    return this.loaderFor(ctx).load(view.id);
-  }
-
-  /** One query for all the reports of a page. */
-  private loaderFor(ctx: RequestContext): DataLoader<string, SeizureVersionModel[]> {
-    let loader = this.loaders.get(ctx);
-    if (!loader) {
-      loader = new DataLoader(async (ids: readonly string[]) => {
-        const rows = await this.versions.find({ where: { seizureId: In([...ids]) }, order: { version: 'ASC' } });
-        return ids.map((id) => rows.filter((r) => r.seizureId === id).map(({ version, change, changedFields, changedAt }) => ({ version, change, changedFields, changedAt })));
-      });
-      this.loaders.set(ctx, loader);
-    }
-    return loader;
+    return this.loaders.for(ctx).load(view.id);
   }
 }

@@ -17,7 +17,7 @@ export interface SealedCopy {
   recipient: string;
 }
 
-export function sealedCopyKey(copy: SealedCopy): string {
+function sealedCopyKey(copy: SealedCopy): string {
   return `${copy.seizureId}\0${copy.recipient}`;
 }
 

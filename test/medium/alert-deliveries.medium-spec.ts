@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { REQUEST_CONTEXT_FACTORY, type RequestContext, type RequestContextFactory } from '../../src/access/request-context.js';
 import { AlertDeliveryEntity, AlertEntity } from '../../src/alerts/alert.entity.js';
 import { AlertsService } from '../../src/alerts/alerts.service.js';
+import { statementsOn } from '../support/statements.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('alert deliveries', () => {
@@ -19,22 +20,6 @@ describe('alert deliveries', () => {
   });
   afterAll(() => platform.stop());
 
-  /** Statements on alert_deliveries sent while `run` runs. */
-  async function statementsDuring<T>(run: () => Promise<T>): Promise<{ result: T; statements: number }> {
-    const logger = platform.server.runtime.dataSource.logger;
-    const original = logger.logQuery.bind(logger);
-    let statements = 0;
-    logger.logQuery = (query, ...rest) => {
-      if (query.includes('alert_deliveries')) statements += 1;
-      return original(query, ...rest);
-    };
-    try {
-      return { result: await run(), statements };
-    } finally {
-      logger.logQuery = original;
-    }
-  }
-
   it('reads the deliveries of every alert a response lists in one statement, the newest `first` of each, only the caller’s own', async () => {
     const { dataSource } = platform.server.runtime;
     const alert = async (ctx: RequestContext) =>
@@ -51,7 +36,7 @@ describe('alert deliveries', () => {
     }
 
     // As GraphQL resolves `alerts { deliveries(first: 2) }`: every alert's field at once.
-    const { result, statements } = await statementsDuring(() => Promise.all([busy, quiet, silent, theirs].map((id) => service.deliveries(owner, id, 2))));
+    const { result, statements } = await statementsOn(platform, 'alert_deliveries', () => Promise.all([busy, quiet, silent, theirs].map((id) => service.deliveries(owner, id, 2))));
     expect(statements).toBe(1);
     expect(result.map((list) => list.map((d) => d.id))).toEqual([[ids.get(`${busy}:3`), ids.get(`${busy}:2`)], [ids.get(`${quiet}:1`)], [], []]);
     await expect(service.deliveries(owner, busy, 0)).rejects.toThrow('first');

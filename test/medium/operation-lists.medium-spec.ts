@@ -6,6 +6,7 @@ import { OperationReportEntity } from '../../src/operations/reports/operation-re
 import { OperationReportsService } from '../../src/operations/reports/report-lifecycle.service.js';
 import { ReportReviewService } from '../../src/operations/reports/report-review.service.js';
 import { AuditService, auditFromContext } from '../../src/audit/audit.service.js';
+import { statementsOn } from '../support/statements.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** A list of operations with their reports and outcomes (`operations { edges { node { reports outcomes } } }`). */
@@ -39,26 +40,10 @@ describe('operation lists', () => {
   });
   afterAll(() => platform.stop());
 
-  /** Statements on `table` sent while `run` runs. */
-  async function statementsDuring<T>(table: string, run: () => Promise<T>): Promise<{ result: T; statements: number }> {
-    const logger = platform.server.runtime.dataSource.logger;
-    const original = logger.logQuery.bind(logger);
-    let statements = 0;
-    logger.logQuery = (query, ...rest) => {
-      if (query.includes(`"${table}"`)) statements += 1;
-      return original(query, ...rest);
-    };
-    try {
-      return { result: await run(), statements };
-    } finally {
-      logger.logQuery = original;
-    }
-  }
-
   it("reads every listed operation's report versions in one statement, each reader's own", async () => {
     const reports = platform.server.app.get(OperationReportsService);
     const versions = async (ctx: RequestContext) => {
-      const { result, statements } = await statementsDuring('operation_reports', () => Promise.all(operationIds.map((id) => reports.forOperation(ctx, id))));
+      const { result, statements } = await statementsOn(platform, '"operation_reports"', () => Promise.all(operationIds.map((id) => reports.forOperation(ctx, id))));
       expect(statements).toBe(1);
       return result.map((list) => list.map((report) => [report.version, report.status]));
     };
@@ -75,14 +60,14 @@ describe('operation lists', () => {
     await dataSource.transaction((manager) => audit.append(manager, auditFromContext(analyst, {
       action: 'operation-report.compile', resourceType: 'OperationReport', resourceId: versions[1].id, resourceAgency: 'JIO', fields: ['*'], details: {},
     })));
-    const { result, statements } = await statementsDuring('audit_events', () => Promise.all(versions.map((report) => review.history(analyst, report))));
+    const { result, statements } = await statementsOn(platform, '"audit_events"', () => Promise.all(versions.map((report) => review.history(analyst, report))));
     expect(statements).toBe(1);
     expect(result.map((entries) => entries.map((entry) => entry.action))).toEqual([[], ['COMPILE'], []]);
   });
 
   it("reads every listed operation's outcomes in one statement", async () => {
     const outcomes = platform.server.app.get(OperationOutcomesService);
-    const { result, statements } = await statementsDuring('operation_outcomes', () => Promise.all(operationIds.map((id) => outcomes.forOperation(participant, id))));
+    const { result, statements } = await statementsOn(platform, '"operation_outcomes"', () => Promise.all(operationIds.map((id) => outcomes.forOperation(participant, id))));
     expect(statements).toBe(1);
     expect(result.map((list) => list.map((outcome) => [outcome.agencyCode, outcome.arrests]))).toEqual([[], [['KY', 2]], []]);
   });

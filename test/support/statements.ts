@@ -1,7 +1,12 @@
-import type { TestPlatform } from './test-platform.js';
+import type { DataSource } from 'typeorm';
+
+/** A test's running Windward (TestPlatform over HTTP, or TestApp without): its data source is what is watched. */
+interface WithDataSource {
+  server: { runtime: { dataSource: DataSource } };
+}
 
 /** Every statement the server sends through TypeORM while `run` runs, with its parameters. */
-export async function statementsDuring(platform: TestPlatform, run: () => Promise<unknown>): Promise<{ sql: string; params: unknown[] }[]> {
+export async function statementsDuring(platform: WithDataSource, run: () => Promise<unknown>): Promise<{ sql: string; params: unknown[] }[]> {
   const { dataSource } = platform.server.runtime;
   const original = dataSource.logger;
   const sent: { sql: string; params: unknown[] }[] = [];
@@ -17,6 +22,15 @@ export async function statementsDuring(platform: TestPlatform, run: () => Promis
     dataSource.logger = original;
   }
   return sent;
+}
+
+/** What `run` returns, and how many of the statements sent while it ran name `table`. */
+export async function statementsOn<T>(platform: WithDataSource, table: string, run: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  let result!: T;
+  const sent = await statementsDuring(platform, async () => {
+    result = await run();
+  });
+  return { result, statements: sent.filter(({ sql }) => sql.includes(table)).length };
 }
 
 /** The parameters of the SELECTs from `table` that name one of `ids`, whatever else the server read meanwhile. */

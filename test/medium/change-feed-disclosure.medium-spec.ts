@@ -60,6 +60,8 @@ describe('change feed: what a reader is not shown leaves no trace in what it is 
     return (await submissions.submit(jm, input)).id;
   }
   const amend = (id: string, concealment: string) => submissions.update(jm, id, { concealment } as SeizureUpdateInput);
+  /** Takes a report out of KY's sight: JM's own, no release. */
+  const hide = (id: string) => submissions.update(jm, id, { tlp: 'AMBER_STRICT', releasableTo: [] } as unknown as SeizureUpdateInput);
 
   /** Every page from `after` with pages of `first`, until one says nothing more is waiting. */
   async function pages(reader: RequestContext, after: string, first: number): Promise<FeedPage[]> {
@@ -117,9 +119,8 @@ describe('change feed: what a reader is not shown leaves no trace in what it is 
     const id = await report('GREEN');
     const shownPage = await feed.page(ky, start, 10);
     expect(shape([shownPage])).toEqual([{ items: [`UPSERT ${id}`], hasMore: false }]);
-    const hide = () => submissions.update(jm, id, { tlp: 'AMBER_STRICT', releasableTo: [] } as unknown as SeizureUpdateInput);
 
-    await hide();
+    await hide(id);
     const removedPage = await feed.page(ky, shownPage.cursor, 10);
     expect(shape([removedPage])).toEqual([{ items: [`REMOVE ${id}`], hasMore: false }]);
     await amend(id, 'changed while hidden');
@@ -143,7 +144,7 @@ describe('change feed: what a reader is not shown leaves no trace in what it is 
     const other = await report('GREEN');
     const shownPage = await feed.page(ky, start, 10);
     expect(shape([shownPage])).toEqual([{ items: [`UPSERT ${hidden}`, `UPSERT ${other}`], hasMore: false }]);
-    await submissions.update(jm, hidden, { tlp: 'AMBER_STRICT', releasableTo: [] } as unknown as SeizureUpdateInput);
+    await hide(hidden);
     await amend(other, 'a visible change');
     // This page is lost on its way to the reader...
     expect(shape([await feed.page(ky, shownPage.cursor, 10)])).toEqual([{ items: [`REMOVE ${hidden}`, `UPSERT ${other}`], hasMore: false }]);
@@ -161,7 +162,7 @@ describe('change feed: what a reader is not shown leaves no trace in what it is 
     const before = await report('GREEN');
     const shownPage = await feed.page(ky, start, 10);
     expect(shape([shownPage])).toEqual([{ items: [`UPSERT ${id}`, `UPSERT ${before}`], hasMore: false }]);
-    await submissions.update(jm, id, { tlp: 'AMBER_STRICT', releasableTo: [] } as unknown as SeizureUpdateInput); // hides it
+    await hide(id);
     const between = await report('GREEN');
     await amend(id, 'amended while hidden'); // KY must not learn when
     const after = await report('GREEN');

@@ -70,7 +70,8 @@ export class AgencyKeyAdminService {
         .orIgnore()
         .returning(['fingerprint'])
         .execute();
-      const stored = await manager.findOneByOrFail(AgencyKeyEntity, { fingerprint: info.fingerprint });
+      // Locked: a renewal below updates it, and two renewals at once must not both read the old copy.
+      const stored = await manager.findOneOrFail(AgencyKeyEntity, { where: { fingerprint: info.fingerprint }, lock: { mode: 'pessimistic_write' } });
       if (stored.agencyCode !== agency) throw new ConflictError('This key is already registered by another agency');
       // A new key that `windward keygen` made for another agency: the code given to keygen was wrong
       // (its private key may be in the wrong hands, or the right one was not the one sent).
@@ -84,7 +85,7 @@ export class AgencyKeyAdminService {
         }
         repeated = true;
         // The same key again: nothing changes and nothing is audited, unless the copy brings something new.
-        return (await this.renewed(manager, ctx, stored.fingerprint, info.armored)) ?? stored;
+        return (await this.renewed(manager, ctx, stored, info.armored)) ?? stored;
       }
       await this.appendAudit(manager, ctx, 'key.register', stored, { algorithm: stored.algorithm, userIds: info.userIds });
       return stored;
@@ -102,12 +103,12 @@ export class AgencyKeyAdminService {
   }
 
   /**
-   * The stored key brought up to date with a copy of it that brings something new (its row locked),
+   * The stored key (its row locked) brought up to date with a copy of it that brings something new,
    * audited as `key.renew`; null when the copy brings nothing. The merged key must still be one that
    * registration takes (not expired, able to sign and encrypt).
    */
-  private async renewed(manager: EntityManager, ctx: RequestContext, fingerprint: string, presented: string): Promise<AgencyKeyEntity | null> {
-    const stored = await manager.findOneOrFail(AgencyKeyEntity, { where: { fingerprint }, lock: { mode: 'pessimistic_write' } });
+  private async renewed(manager: EntityManager, ctx: RequestContext, stored: AgencyKeyEntity, presented: string): Promise<AgencyKeyEntity | null> {
+    const { fingerprint } = stored;
     const merged = await mergeKeyUpdate(stored.armored, presented);
     if (!merged) return null;
     const info = await inspectAgencyPublicKey(merged);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -11,6 +10,7 @@ import { AgencyKeyEntity, KEY_REVOCATION_REASONS, type KeyRevocationReasonName }
 import { normalizeFingerprint } from './agency-keys.service.js';
 import { KeyPossession, type KeyChallenge, type PossessionSubject } from './key-possession.js';
 import { KeyRotationService } from './key-rotation.service.js';
+import { keyRevision } from './key-rewrap.types.js';
 
 const MAX_NOTE_LENGTH = 500;
 
@@ -96,8 +96,7 @@ export class AgencyKeyAdminService {
     // (the job targets the agency's newest valid key whatever it names, so running it again is safe).
     await this.rotation.enqueue({ agencyCode: agency, fingerprint: key.fingerprint, trigger: 'REGISTERED' });
     if (repeated) {
-      const revision = createHash('sha256').update(key.armored).digest('hex').slice(0, 16);
-      await this.rotation.enqueue({ agencyCode: agency, fingerprint: key.fingerprint, trigger: 'REGISTERED', revision });
+      await this.rotation.enqueue({ agencyCode: agency, fingerprint: key.fingerprint, trigger: 'REGISTERED', revision: keyRevision(key.armored) });
     }
     return key;
   }

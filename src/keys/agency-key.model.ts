@@ -81,6 +81,11 @@ export class KeyRotationStatusModel {
   @Field(() => Int, { description: 'Wrapped keys left as they are: server-blind records (no platform copy) cannot be re-wrapped' })
   skipped: number;
 
+  @Field(() => Int, {
+    description: 'Reports the agency was entitled to but held no key able to decrypt for (none registered yet, or its encryption subkey expired), now wrapped for the target key',
+  })
+  granted: number;
+
   @Field(() => String, { nullable: true })
   failedReason: string | null;
 }

@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors/domain-error.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import type { KeyRotationStatusModel } from './agency-key.model.js';
 import { AgencyKeysService } from './agency-keys.service.js';
-import { keyRewrapJobId, type KeyRewrapPayload, type KeyRewrapProgress, type KeyRewrapState, type KeyRewrapTrigger } from './key-rewrap.types.js';
+import { keyRevision, keyRewrapJobId, type KeyRewrapPayload, type KeyRewrapProgress, type KeyRewrapState, type KeyRewrapTrigger } from './key-rewrap.types.js';
 
 /**
  * The producer side of `keys.rewrap`: queues the re-wrap a key event calls for and reports its
@@ -26,10 +26,16 @@ export class KeyRotationService {
   async status(ctx: RequestContext, fingerprint: string): Promise<KeyRotationStatusModel | null> {
     const key = await this.agencyKeys.findByFingerprint(fingerprint);
     if (!key || key.agencyCode !== ctx.principal.agencyCode) throw new NotFoundError('Key');
-    // The later event wins: a key revoked as compromised reports that re-wrap.
-    const triggers: KeyRewrapTrigger[] = key.revocationReason === 'COMPROMISED' ? ['COMPROMISED', 'REGISTERED'] : ['REGISTERED'];
-    for (const trigger of triggers) {
-      const job = await this.consistentJobState(keyRewrapJobId({ agencyCode: key.agencyCode, fingerprint: key.fingerprint, trigger }));
+    // The later event wins: a key revoked as compromised reports that re-wrap; a key registered
+    // again with something new (a renewal) reports the grant of its stored copy as it is now, the
+    // job registration queued for that copy, before the first registration's.
+    const candidates: { trigger: KeyRewrapTrigger; revision?: string }[] = [
+      ...(key.revocationReason === 'COMPROMISED' ? [{ trigger: 'COMPROMISED' as const }] : []),
+      { trigger: 'REGISTERED', revision: keyRevision(key.armored) },
+      { trigger: 'REGISTERED' },
+    ];
+    for (const { trigger, revision } of candidates) {
+      const job = await this.consistentJobState(keyRewrapJobId({ agencyCode: key.agencyCode, fingerprint: key.fingerprint, trigger, revision }));
       if (!job) continue;
       const counts = readProgress(job.state === 'completed' ? job.result : job.progress);
       return {
@@ -43,6 +49,7 @@ export class KeyRotationService {
         rewrapped: counts.rewrapped,
         removed: counts.removed,
         skipped: counts.skipped,
+        granted: counts.granted ?? 0,
         failedReason: job.state === 'failed' ? (job.failedReason ?? 'failed') : null,
       };
     }
@@ -85,6 +92,7 @@ function readProgress(value: unknown): KeyRewrapProgress {
     rewrapped: count('rewrapped'),
     removed: count('removed'),
     skipped: count('skipped'),
+    granted: count('granted'),
   };
 }
 

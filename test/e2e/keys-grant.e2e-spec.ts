@@ -150,6 +150,13 @@ describe('an agency registering its first key', () => {
     expect(sealed.data!.seizure.sealedFor).toContain('-----BEGIN PGP MESSAGE-----');
     const renewals = () => platform.server.runtime.dataSource.query("SELECT count(*)::int AS n FROM audit_events WHERE action = 'key.renew' AND resource_agency = 'GD'") as Promise<{ n: number }[]>;
     expect(await renewals()).toEqual([{ n: 1 }]);
+    // The administrators see the renewal's grant, not the first registration's (which had nothing to grant).
+    const status = async () =>
+      (await platform.gql<{ keyRotationStatus: { trigger: string; state: string; granted: number } }>(
+        admin, 'query($fp: String!) { keyRotationStatus(fingerprint: $fp) { trigger state granted } }', { fp: fingerprint },
+      )).data!.keyRotationStatus;
+    await waitFor('the renewal job to complete', async () => (await status()).state === 'COMPLETED', 30_000);
+    expect(await status()).toEqual({ trigger: 'REGISTERED', state: 'COMPLETED', granted: 1 });
 
     // The same renewed copy again, or the old one (which would take the renewal back): nothing changes.
     expect((await registerWithProof(platform, admin, REGISTER, renewed.publicKey.armor(), renewed.privateKey.armor())).errors).toBeUndefined();

@@ -7,6 +7,7 @@ import { REQUEST_CONTEXT_FACTORY, type CredentialHeaders, type RequestContext, t
 import { DomainError } from '../errors/domain-error.js';
 import { refuseSubscriptionBeyond, subscriptionsHeldBy } from '../alerts/subscription-quota.js';
 import { JsonLogger } from '../observability/json-logger.js';
+import { RecentlySeen } from './recently-seen.js';
 import { SeizureLinkRequestEntity } from './seizure-link-request.entity.js';
 
 const POLL_MS = 1000;
@@ -38,7 +39,7 @@ interface Subscriber {
 @Injectable()
 export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
   private readonly subscribers = new Set<Subscriber>();
-  private readonly seen = new Set<string>();
+  private readonly seen = new RecentlySeen();
   private timer: NodeJS.Timeout | null = null;
   private since: Date | null = null;
   private polling = false;
@@ -101,12 +102,13 @@ export class SeizureLinkRequestAlerts implements OnApplicationShutdown {
         .orderBy('q.created_at', 'ASC')
         .getMany();
       for (const request of rows) {
-        if (this.seen.has(request.id)) continue;
-        this.seen.add(request.id);
+        if (!this.since) break; // everyone left meanwhile
+        if (!this.seen.firstTime(request.id, request.createdAt)) continue;
         if (request.createdAt > this.since) this.since = request.createdAt;
         for (const subscriber of [...this.subscribers]) await this.offer(subscriber, request);
       }
-      if (this.seen.size > 10_000) this.seen.clear();
+      // What the next poll cannot return any more (it looks back from a `since` that only grows).
+      if (this.since) this.seen.forgetBefore(new Date(this.since.getTime() - OVERLAP_MS));
     } catch (error) {
       this.logger.event('error', 'link request alerts: poll failed', { error: error instanceof Error ? error.message : String(error) });
     } finally {

@@ -1,4 +1,4 @@
-import { armor, enums, generateKey, readKey, readPrivateKey, revokeKey, type UserID } from 'openpgp';
+import { armor, enums, generateKey, readKey, readPrivateKey, reformatKey, revokeKey, type SecretKeyPacket, type UserID } from 'openpgp';
 
 import { BadUserInputError } from '../errors/domain-error.js';
 import {
@@ -158,6 +158,70 @@ describe('inspectAgencyPublicKey', () => {
     const v4Ed25519 = await generateKey({ type: 'curve25519', userIDs: [USER], format: 'object' });
     expect(v4Ed25519.publicKey.keyPacket.version).toBe(4);
     expect(((await inspectError(v4Ed25519.publicKey.armor())) as Error).message).toMatch(/GnuPG 2.2/);
+  });
+});
+
+describe('inspectAgencyPublicKey: subkeys not in force now', () => {
+  // RSA 2048: OpenPGP.js uses it (its own floor is 2047 bits), Windward's policy refuses it.
+  const RSA_2048 = { type: 'rsa', rsaBits: 2048 } as const;
+  const later = () => new Date(Date.now() + 30 * DAY);
+  let ecc: Awaited<ReturnType<typeof eccKey>>;
+
+  beforeAll(async () => {
+    ecc = await eccKey({ date: new Date(Date.now() - 90 * DAY) });
+  });
+
+  it.each([
+    ['an RSA 2048 encryption subkey', { ...RSA_2048 }, /^RSA keys must have at least 3072 bits; the subkey [0-9A-F]{16} \(dated \d{4}-\d{2}-\d{2}, in the future\) has 2048$/],
+    ['an RSA 2048 signing subkey', { ...RSA_2048, sign: true }, /at least 3072 bits; the subkey [0-9A-F]{16} \(dated .*, in the future\) has 2048$/],
+    ['an X25519 (RFC 9580) subkey', { type: 'curve25519' }, /^The subkey [0-9A-F]{16} \(dated .*, in the future\) uses x25519, which GnuPG 2.2 peers cannot use; /],
+    ['an Ed25519 (RFC 9580) signing subkey', { type: 'curve25519', sign: true }, /uses ed25519, which GnuPG 2.2 peers cannot use/],
+  ] as const)('refuses %s dated in the future, which OpenPGP.js would use from then on', async (_label, subkey, message) => {
+    const date = later();
+    const key = await ecc.privateKey.addSubkey({ ...subkey, date });
+    const armored = key.toPublic().armor();
+    // The gap: once its date comes, the subkey is the one picked.
+    const picked = await ('sign' in subkey ? key.getSigningKey(undefined, new Date(date.getTime() + DAY)) : key.getEncryptionKey(undefined, new Date(date.getTime() + DAY)));
+    expect(picked.getKeyID().equals(key.subkeys[1].getKeyID())).toBe(true);
+
+    const err = await inspectError(armored);
+    expect(err).toBeInstanceOf(BadUserInputError);
+    expect((err as BadUserInputError).code).toBe('BAD_USER_INPUT');
+    expect((err as BadUserInputError).details.fields).toEqual(['armoredPublicKey']);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).toContain(key.subkeys[1].getKeyID().toHex().toUpperCase());
+    expect((err as Error).message).not.toMatch(/\n/);
+  });
+
+  it('refuses an expired weak subkey that a later-dated binding signature renews', async () => {
+    const withExpired = await ecc.privateKey.addSubkey({ ...RSA_2048, date: new Date(Date.now() - 60 * DAY), keyExpirationTime: 30 * 86_400 });
+    expect(await inspectAgencyPublicKey(withExpired.toPublic().armor())).toMatchObject({ algorithm: 'curve25519' });
+    // The same subkey bound again, dated after now and without expiry (as a renewal might be).
+    const { privateKey: rebound } = await reformatKey({ privateKey: withExpired, userIDs: [USER], date: later(), format: 'object' });
+    withExpired.subkeys[1].bindingSignatures.push(...rebound.subkeys[1].bindingSignatures);
+    const err = await inspectError(withExpired.toPublic().armor());
+    expect(err).toBeInstanceOf(BadUserInputError);
+    expect((err as Error).message).toMatch(/at least 3072 bits; the subkey [0-9A-F]{16} \(dated .*, in the future\) has 2048$/);
+  });
+
+  it('still ignores a weak subkey that has expired or been revoked: it is never used again', async () => {
+    const expired = await ecc.privateKey.addSubkey({ ...RSA_2048, date: new Date(Date.now() - 60 * DAY), keyExpirationTime: 30 * 86_400 });
+    expect(await inspectAgencyPublicKey(expired.toPublic().armor())).toMatchObject({ algorithm: 'curve25519' });
+
+    const withWeak = await ecc.privateKey.addSubkey({ type: 'curve25519' });
+    const withFutureWeak = await ecc.privateKey.addSubkey({ type: 'curve25519', date: later() });
+    for (const key of [withWeak, withFutureWeak]) {
+      key.subkeys[1] = await key.subkeys[1].revoke(key.keyPacket as SecretKeyPacket, { flag: enums.reasonForRevocation.keyRetired });
+      expect(await inspectAgencyPublicKey(key.toPublic().armor())).toMatchObject({ algorithm: 'curve25519' });
+    }
+  });
+
+  it('refuses a renewal (a copy merged into the stored key) that brings such a subkey', async () => {
+    const stored = ecc.publicKey.armor();
+    const presented = (await ecc.privateKey.addSubkey({ type: 'curve25519', date: later() })).toPublic().armor();
+    const merged = await mergeKeyUpdate(stored, presented);
+    expect(merged).not.toBeNull();
+    expect(((await inspectError(merged!)) as Error).message).toMatch(/uses x25519, which GnuPG 2.2 peers cannot use/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { enums, revokeKey, type AlgorithmInfo, type PublicKey, type Subkey } from 'openpgp';
+import { enums, revokeKey, type AlgorithmInfo, type PublicKey, type SignaturePacket, type Subkey } from 'openpgp';
 
 import { BadUserInputError } from '../errors/domain-error.js';
 import { KeyRevokedError, classifyOpenPgpError } from './crypto.errors.js';
@@ -59,40 +59,45 @@ const ALLOWED_CURVES: ReadonlySet<string> = new Set([
 
 const ALGORITHM_ADVICE = 'use a Curve25519 (ed25519/cv25519) or RSA (3072 bits or more) key';
 
-function assertAllowedAlgorithm(info: AlgorithmInfo, which: string): void {
+/** Why the algorithm of a key (`which`: 'primary key', 'subkey …') is refused, or null if it is allowed. */
+function algorithmProblem(info: AlgorithmInfo, which: string): string | null {
   switch (info.algorithm) {
     case 'rsaEncryptSign':
     case 'rsaEncrypt':
     case 'rsaSign':
-      if ((info.bits ?? 0) < MIN_RSA_BITS) {
-        throw new BadUserInputError(
-          `RSA keys must have at least ${MIN_RSA_BITS} bits; the ${which} has ${info.bits ?? 0}`,
-          [FIELD],
-        );
-      }
-      return;
+      return (info.bits ?? 0) < MIN_RSA_BITS ? `RSA keys must have at least ${MIN_RSA_BITS} bits; the ${which} has ${info.bits ?? 0}` : null;
     case 'dsa':
     case 'elgamal':
-      throw new BadUserInputError(`DSA and ElGamal keys are refused (the ${which}); ${ALGORITHM_ADVICE}`, [FIELD]);
+      return `DSA and ElGamal keys are refused (the ${which}); ${ALGORITHM_ADVICE}`;
     case 'eddsaLegacy':
     case 'ecdh':
     case 'ecdsa':
       if (info.curve === undefined || !ALLOWED_CURVES.has(info.curve)) {
-        throw new BadUserInputError(`The ${which} uses an unsupported curve; ${ALGORITHM_ADVICE}`, [FIELD]);
+        return `The ${which} uses an unsupported curve; ${ALGORITHM_ADVICE}`;
       }
       // OpenPGP.js verifies ECDSA over Brainpool on Node only with a module it does not ship
       // (eckey-utils): such a key's self-signature would fail as if broken. ECDH works.
       if (info.algorithm === 'ecdsa' && info.curve.startsWith('brainpool')) {
-        throw new BadUserInputError(`The ${which} signs with ECDSA over a Brainpool curve, which Windward cannot verify; ${ALGORITHM_ADVICE}`, [FIELD]);
+        return `The ${which} signs with ECDSA over a Brainpool curve, which Windward cannot verify; ${ALGORITHM_ADVICE}`;
       }
-      return;
+      return null;
     default:
       // RFC 9580 algorithms (Ed25519, X25519, Ed448, X448, post-quantum): GnuPG 2.2 cannot use them.
-      throw new BadUserInputError(
-        `The ${which} uses ${info.algorithm}, which GnuPG 2.2 peers cannot use; ${ALGORITHM_ADVICE}`,
-        [FIELD],
-      );
+      return `The ${which} uses ${info.algorithm}, which GnuPG 2.2 peers cannot use; ${ALGORITHM_ADVICE}`;
   }
+}
+
+function assertAllowedAlgorithm(info: AlgorithmInfo, which: string): void {
+  const problem = algorithmProblem(info, which);
+  if (problem !== null) throw new BadUserInputError(problem, [FIELD]);
+}
+
+/**
+ * Whether registration would take a key (or subkey) of this algorithm. For keys stored before a
+ * check was added or tightened: a use may pass over a key part that registration would refuse now.
+ */
+export function isAllowedAlgorithm(info: AlgorithmInfo): boolean {
+  return algorithmProblem(info, 'key') === null;
 }
 
 function describeAlgorithm(info: AlgorithmInfo): Pick<AgencyKeyInfo, 'algorithm' | 'bits' | 'curve'> {
@@ -112,6 +117,47 @@ async function isValidSubkey(subkey: Subkey, now: Date): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a subkey can never be used again, so that its algorithm does not matter: revoked for
+ * good, or expired under every binding signature it carries. A subkey merely not valid yet (created
+ * or bound after `now`) is not: OpenPGP.js picks it for encryption or signing once that date comes.
+ * Nor is an expired one carrying a later-dated binding (a renewal), nor one whose binding does not
+ * verify: which bindings would verify is left to OpenPGP.js, this only counts what they claim.
+ */
+async function isRetiredSubkey(subkey: Subkey, now: Date): Promise<boolean> {
+  const bindings = subkey.bindingSignatures;
+  if (bindings.length > 0 && bindings.every((binding) => Math.min(bindingKeyExpiry(subkey, binding), +binding.getExpirationTime()) <= +now)) {
+    return true;
+  }
+  const primary = subkey.mainKey.keyPacket;
+  for (const revocation of subkey.revocationSignatures) {
+    // A revocation that lapses (a signature expiry) would give the subkey back once it does.
+    if (revocation.getExpirationTime() !== Infinity) continue;
+    try {
+      await revocation.verify(primary, enums.signature.subkeyRevocation, { key: primary, bind: subkey.keyPacket }, now);
+      return true;
+    } catch {
+      // Not the primary key's, not yet in force, or broken: it revokes nothing.
+    }
+  }
+  return false;
+}
+
+/** The subkey as an error names it: by key id, and by its date when that is still to come (the user may not know it is there). */
+async function describeSubkey(subkey: Subkey, now: Date): Promise<string> {
+  const name = `subkey ${formatFingerprint(subkey.getKeyID().toHex())}`;
+  if (await isValidSubkey(subkey, now)) return name;
+  const dates = [subkey.getCreationTime(), ...subkey.bindingSignatures.map((binding) => binding.created)];
+  const future = dates.filter((date): date is Date => date !== null && date > now).sort((a, b) => +a - +b)[0];
+  return future ? `${name} (dated ${future.toISOString().slice(0, 10)}, in the future)` : name;
+}
+
+/** When the subkey expires under this binding signature, in milliseconds (Infinity if never). */
+function bindingKeyExpiry(subkey: Subkey, binding: SignaturePacket): number {
+  if (binding.keyNeverExpires !== false || binding.keyExpirationTime === null) return Infinity;
+  return subkey.getCreationTime().getTime() + binding.keyExpirationTime * 1000;
 }
 
 /**
@@ -152,10 +198,7 @@ export async function inspectAgencyPublicKey(armored: string, now: Date = new Da
   }
 
   for (const subkey of key.subkeys) {
-    // Revoked or expired subkeys are never used, so their algorithm does not matter.
-    if (await isValidSubkey(subkey, now)) {
-      assertAllowedAlgorithm(subkey.getAlgorithmInfo(), 'subkey');
-    }
+    if (!(await isRetiredSubkey(subkey, now))) assertAllowedAlgorithm(subkey.getAlgorithmInfo(), await describeSubkey(subkey, now));
   }
 
   try {

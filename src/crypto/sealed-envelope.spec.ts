@@ -195,6 +195,17 @@ describe('sealed envelopes', () => {
       const armored = await sealReport({ report: { a: 1 }, signingKey: unlocked, platformPublicKey });
       expect((await open(armored)).report).toEqual({ a: 1 });
     });
+    it('refuses a signature by a subkey of a refused algorithm that has come into force', async () => {
+      // A key registered before registration checked subkeys dated in the future: its RSA 2048
+      // signing subkey (OpenPGP.js signs with it) is the one picked from its date on.
+      const from = new Date(BASE + 5 * DAY);
+      const signingKey = await ky.privateKey.addSubkey({ type: 'rsa', rsaBits: 2048, sign: true, date: from });
+      const at = new Date(from.getTime() + DAY);
+      const armored = await sealReport({ report: REPORT, signingKey, platformPublicKey, now: at });
+      const err = await failure(openSealedEnvelope({ armored, platformPrivateKey, senderKeys: [signingKey.toPublic()], now: at }));
+      expect(err.code).toBe('SIGNATURE_INVALID');
+      expect(err.message).toBe('The envelope is signed by a subkey of an algorithm Windward refuses; register a new key');
+    });
   });
 
   describe('sealReport refuses', () => {

@@ -13,10 +13,12 @@ import {
   type Message,
   type PrivateKey,
   type PublicKey,
+  type AlgorithmInfo,
   type Signature,
 } from 'openpgp';
 
 import { BadUserInputError } from '../errors/domain-error.js';
+import { isAllowedAlgorithm } from './agency-key.js';
 import { canonicalJson, parseCanonicalJsonObject, type JsonObject } from './canonical-json.js';
 import {
   DecryptionFailedError,
@@ -217,15 +219,21 @@ export async function openSealedEnvelope(input: {
 
   // New submissions need a key valid now, whatever the reason for a revocation; OpenPGP.js alone
   // only checks the key at signing time.
+  let signingKeyAlgorithm: AlgorithmInfo;
   try {
     await candidate.key.verifyPrimaryKey(now);
-    await candidate.key.getSigningKey(candidate.result.keyID, now);
+    signingKeyAlgorithm = (await candidate.key.getSigningKey(candidate.result.keyID, now)).getAlgorithmInfo();
   } catch (err) {
     const classified = classifyOpenPgpError(err, { operation: 'verify', fingerprint: signerFingerprint });
     if (classified instanceof KeyRevokedError) {
       throw classified;
     }
     throw new SignatureInvalidError('The signing key cannot sign', 'BAD_SIGNATURE');
+  }
+  // A key registered before registration checked subkeys dated in the future may hold a signing
+  // subkey of a refused algorithm (RSA 1024) that has come into force since.
+  if (!isAllowedAlgorithm(signingKeyAlgorithm)) {
+    throw new SignatureInvalidError('The envelope is signed by a subkey of an algorithm Windward refuses; register a new key', 'BAD_SIGNATURE');
   }
   const signature = await candidate.result.signature;
   const signedAt = signatureCreation(signature);

@@ -1,7 +1,7 @@
 import { generateKey } from 'openpgp';
 import type { EntityManager, Repository } from 'typeorm';
 import type { AgencyKeyEntity } from './agency-key.entity.js';
-import { AgencyKeysService } from './agency-keys.service.js';
+import { AgencyKeysService, canEncryptNow } from './agency-keys.service.js';
 import { PersonalKeysService } from './personal-keys.service.js';
 import type { UserKeyEntity } from './user-key.entity.js';
 
@@ -46,5 +46,16 @@ describe('which registered key new sections are encrypted to', () => {
 
     expect((await service.encryptionKeys(['u1'], manager, new Date(now - 4 * DAY))).has('u1')).toBe(true);
     expect((await service.encryptionKeys(['u1'], manager, new Date(now))).has('u1')).toBe(false);
+  });
+
+  it('passes over a key once an encryption subkey of a refused algorithm comes into force', async () => {
+    // Registered before registration checked subkeys dated in the future: an X25519 (RFC 9580)
+    // subkey GnuPG 2.2 peers cannot use, which OpenPGP.js picks from its date on.
+    const { privateKey } = await generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'JM Customs', email: 'ops@jm.example' }], date: new Date(now - 10 * DAY), format: 'object' });
+    const stored = (await privateKey.addSubkey({ type: 'curve25519', date: new Date(now + 5 * DAY) })).toPublic();
+
+    expect(await canEncryptNow(stored, new Date(now))).toBe(true);
+    expect((await stored.getEncryptionKey(undefined, new Date(now + 6 * DAY))).getAlgorithmInfo().algorithm).toBe('x25519');
+    expect(await canEncryptNow(stored, new Date(now + 6 * DAY))).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { PublicKey } from 'openpgp';
 import type { EntityManager, Repository } from 'typeorm';
-import { loadAgencyPublicKey } from '../crypto/agency-key.js';
+import { isAllowedAlgorithm, loadAgencyPublicKey } from '../crypto/agency-key.js';
 import { AgencyKeyEntity } from './agency-key.entity.js';
 
 export interface UsableKey {
@@ -19,12 +19,13 @@ function usable(key: AgencyKeyEntity, now: Date): boolean {
 /**
  * Whether new sections can be encrypted to the key now. The stored `expires_at` is the primary
  * key's; an encryption subkey may expire (or the key be made with one that does) before it, and
- * encrypting to such a key fails, refusing the whole submission.
+ * encrypting to such a key fails, refusing the whole submission. A key registered before
+ * registration checked subkeys dated in the future may hold one of a refused algorithm (RSA 1024,
+ * X25519) that OpenPGP.js picks once its date comes: such a key is passed over like an expired one.
  */
 export async function canEncryptNow(publicKey: PublicKey, now: Date): Promise<boolean> {
   try {
-    await publicKey.getEncryptionKey(undefined, now);
-    return true;
+    return isAllowedAlgorithm((await publicKey.getEncryptionKey(undefined, now)).getAlgorithmInfo());
   } catch {
     return false;
   }

@@ -63,6 +63,18 @@ describe('agency keys through GraphQL', () => {
       expect(await storedKeys()).toBe(0);
     });
 
+    it('refuses a key whose subkey of a refused algorithm is dated in the future, in one line naming it', async () => {
+      // Not valid yet, so not used yet: OpenPGP.js would encrypt to it (X25519, which GnuPG 2.2 cannot use) from its date on.
+      const { privateKey } = await generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'JM Customs', email: 'ops@jm.example' }], format: 'object' });
+      const withFuture = await privateKey.addSubkey({ type: 'curve25519', date: new Date(Date.now() + 30 * 86_400_000) });
+      const subkeyId = withFuture.subkeys[1].getKeyID().toHex().toUpperCase();
+      const { data, errors } = await registerWithProof(platform, jmAdmin, REGISTER, withFuture.toPublic().armor(), withFuture.armor());
+      expect(data).toBeNull();
+      expect(errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: ['armoredPublicKey'] });
+      expect(errors![0].message).toMatch(new RegExp(`^The subkey ${subkeyId} \\(dated \\d{4}-\\d{2}-\\d{2}, in the future\\) uses x25519, which GnuPG 2\\.2 peers cannot use; use a Curve25519 \\(ed25519/cv25519\\) or RSA \\(3072 bits or more\\) key$`));
+      expect(await storedKeys()).toBe(0);
+    });
+
     it('refuses a malformed key as BAD_USER_INPUT', async () => {
       const { errors } = await platform.gql(jmAdmin, REGISTER, { key: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----\n', signed: NO_PROOF });
       expect(errors![0].extensions.code).toBe('BAD_USER_INPUT');

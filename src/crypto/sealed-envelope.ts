@@ -231,7 +231,7 @@ export async function openSealedEnvelope(input: {
     throw new SignatureInvalidError('The signing key cannot sign', 'BAD_SIGNATURE');
   }
   // A key registered before registration checked subkeys dated in the future may hold a signing
-  // subkey of a refused algorithm (RSA 1024) that has come into force since.
+  // subkey of a refused algorithm (RSA 2048) that has come into force since.
   if (!isAllowedAlgorithm(signingKeyAlgorithm)) {
     throw new SignatureInvalidError('The envelope is signed by a subkey of an algorithm Windward refuses; register a new key', 'BAD_SIGNATURE');
   }

@@ -20,7 +20,7 @@ function usable(key: AgencyKeyEntity, now: Date): boolean {
  * Whether new sections can be encrypted to the key now. The stored `expires_at` is the primary
  * key's; an encryption subkey may expire (or the key be made with one that does) before it, and
  * encrypting to such a key fails, refusing the whole submission. A key registered before
- * registration checked subkeys dated in the future may hold one of a refused algorithm (RSA 1024,
+ * registration checked subkeys dated in the future may hold one of a refused algorithm (RSA 2048,
  * X25519) that OpenPGP.js picks once its date comes: such a key is passed over like an expired one.
  */
 export async function canEncryptNow(publicKey: PublicKey, now: Date): Promise<boolean> {

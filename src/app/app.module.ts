@@ -14,6 +14,7 @@ import { ConsoleModule } from '../console/console.module.js';
 import type { AppConfig } from '../config/app-config.js';
 import { WindwardFederationDriver } from '../federation/federation.driver.js';
 import { FederationModule } from '../federation/federation.module.js';
+import { OperationRateLimit } from '../federation/operation-rate-limit.js';
 import { RateLimitGuard } from '../federation/rate-limit.guard.js';
 import { GraphiqlController } from '../graphql/graphiql/graphiql.controller.js';
 import { GraphqlExceptionFilter } from '../graphql/graphql-errors.js';
@@ -43,15 +44,17 @@ export class AppModule {
         ConsoleModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: WindwardFederationDriver,
-          imports: [AuthModule, AlertsModule],
-          inject: [APP_CONFIG, Metrics, RequestAuthenticator, JsonLogger, LiveConnections],
-          useFactory: (config: AppConfig, metrics: Metrics, authenticator: RequestAuthenticator, logger: JsonLogger, connections: LiveConnections) =>
+          imports: [AuthModule, AlertsModule, FederationModule],
+          inject: [APP_CONFIG, Metrics, RequestAuthenticator, JsonLogger, LiveConnections, OperationRateLimit],
+          useFactory: (config: AppConfig, metrics: Metrics, authenticator: RequestAuthenticator, logger: JsonLogger, connections: LiveConnections, rateLimit: OperationRateLimit) =>
             graphqlOptions(
               config, metrics,
               // Connecting is not the user's activity: the console's client reconnects by itself.
               (headers) => authenticator.authenticate({ ...headers }, undefined, { activity: false }),
               logger,
               (socket, principal) => connections.track(socket, principal as Principal),
+              // Every operation spends the partner rate limit, also those that run no resolver.
+              (request) => rateLimit.admitOrThrow(request),
             ),
         }),
       ],

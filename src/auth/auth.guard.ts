@@ -44,12 +44,10 @@ export class AuthGuard implements CanActivate {
     // A WebSocket operation has no HTTP method: the console's client opens and re-opens those by
     // itself (reconnects, re-subscriptions), so they do not restart a console session's idle clock.
     const method = typeof request.method === 'string' ? request.method : undefined;
+    // A failure is kept as well: the operation's rate limit authenticates before any field does
+    // (federation/operation-rate-limit.ts), and an unknown key must not cost a statement twice.
     request.windwardPending ??= this.contexts.forRequest(request.headers, { method, requestId: requestIdOf(request), recheck: method === undefined });
-    try {
-      request.windward = await request.windwardPending;
-    } finally {
-      request.windwardPending = undefined;
-    }
+    request.windward = await request.windwardPending;
     return request.windward;
   }
 }

@@ -23,8 +23,10 @@ export function isPartnerClient(principal: Principal): boolean {
  * Rate limiting of partner clients, one token bucket per agency code (all of an agency's users and
  * keys share it), held in the database so that every API replica spends from the same bucket.
  *
- * Counted once per HTTP request, however many root fields or entity references it resolves; a
- * refused request stays refused for all of them.
+ * Counted once per request (an HTTP request, or one operation over a WebSocket), however many root
+ * fields or entity references it resolves and whoever asks first (OperationRateLimit before the
+ * operation runs, then RateLimitGuard and FederatedRequests); a refused request stays refused for
+ * all of them.
  */
 @Injectable()
 export class PartnerRateLimiter {
@@ -51,11 +53,12 @@ export class PartnerRateLimiter {
 
 /**
  * The GraphQL form of a refusal: code RATE_LIMITED with retryAfterSeconds, plus a Retry-After
- * header on the HTTP response (Apollo moves `extensions.http` to the response and strips it).
+ * header on the HTTP response (Apollo moves `extensions.http` to the response and strips it). The
+ * status stays 200 when the whole operation is refused before it runs, where Apollo's default is 500.
  */
 export function rateLimitedGraphQLError(error: RateLimitedError): GraphQLError {
   const base = toGraphQLError(error);
   return new GraphQLError(base.message, {
-    extensions: { ...base.extensions, http: { headers: new Map([['retry-after', String(error.retryAfterSeconds)]]) } },
+    extensions: { ...base.extensions, http: { status: 200, headers: new Map([['retry-after', String(error.retryAfterSeconds)]]) } },
   });
 }

@@ -7,7 +7,8 @@ import { PartnerRateLimiter, rateLimitedGraphQLError } from './partner-rate-limi
 
 /**
  * Global guard registered right after AuthGuard: once the caller is authenticated, partner clients
- * spend a token of their agency's bucket. Public routes (no principal) are not limited.
+ * spend a token of their agency's bucket. Public routes (no principal) are not limited. A GraphQL
+ * operation has been charged before it runs (OperationRateLimit): its guards meet that decision.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {

@@ -7,7 +7,7 @@ import { graphiqlLandingPagePlugin } from './graphiql/graphiql-landing-page.plug
 import type { Metrics } from '../observability/metrics.js';
 import { CalendarDateTime } from './calendar-date-time.scalar.js';
 import { guardSchemaInputs } from './input-guard.js';
-import { queryLimitError, queryLimitsPlugin, variableDepthError, type SchemaAccessCheck } from './query-limits.plugin.js';
+import { queryLimitError, queryLimitsPlugin, variableDepthError, type OperationAdmission, type SchemaAccessCheck } from './query-limits.plugin.js';
 import type { JsonLogger } from '../observability/json-logger.js';
 
 /** The Federation spec Windward's subgraph schema links to, and the directives it imports. */
@@ -100,6 +100,13 @@ function subscriptionInputErrors(
   return undefined;
 }
 
+/** Over a WebSocket there is no response to take `extensions.http` (status, headers) off the error. */
+function socketError(error: unknown): GraphQLError {
+  if (!(error instanceof GraphQLError)) return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { extensions });
+}
+
 /** Checks a WebSocket connection's credentials; throws to refuse the connection. */
 export type ConnectionAuthenticator = (headers: SocketHeaders) => Promise<unknown>;
 
@@ -162,10 +169,13 @@ function socketHeaders(ctx: SocketContext): SocketHeaders {
 /**
  * Subscriptions over graphql-transport-ws on /graphql. A connection without valid credentials is
  * closed (4403) at connection_init; each operation then goes through the global guard like an HTTP
- * request, its `req` carrying the connection's credentials; and the HTTP query limits apply too.
+ * request, its `req` carrying the connection's credentials; and the HTTP query limits and the
+ * admission apply too. `requests` hands the `req` the admission was decided on to the operation's
+ * context (graphql-ws passes both hooks the same payload object).
  */
 function subscriptionOptions(
-  config: AppConfig, authenticate: ConnectionAuthenticator, schema: () => GraphQLSchema | undefined, track?: ConnectionTracker,
+  config: AppConfig, authenticate: ConnectionAuthenticator, schema: () => GraphQLSchema | undefined,
+  requests: WeakMap<object, { headers: SocketHeaders }>, track?: ConnectionTracker, admit?: OperationAdmission,
 ): ApolloDriverConfig['subscriptions'] {
   return {
     'graphql-ws': {
@@ -186,7 +196,7 @@ function subscriptionOptions(
           return false;
         }
       },
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         const current = schema();
         let document: DocumentNode;
         try {
@@ -199,7 +209,17 @@ function subscriptionOptions(
         }
         const error = variableDepthError(payload.variables) ?? (current ? queryLimitError(current, document, payload.operationName, payload.variables, config.graphql) : null);
         if (error) return [error];
-        return current ? subscriptionInputErrors(current, document, payload.operationName, payload.variables) : undefined;
+        const invalid = current ? subscriptionInputErrors(current, document, payload.operationName, payload.variables) : undefined;
+        if (invalid || !admit) return invalid;
+        // Answered as an error of this operation: thrown, graphql-ws would close the whole connection.
+        const request = { headers: socketHeaders(ctx as SocketContext) };
+        try {
+          await admit(request);
+        } catch (refusal) {
+          return [socketError(refusal)];
+        }
+        requests.set(payload, request);
+        return undefined;
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return undefined;
@@ -241,15 +261,18 @@ function schemaAccessCheck(config: AppConfig, authenticate?: ConnectionAuthentic
 }
 
 export function graphqlOptions(
-  config: AppConfig, metrics: Metrics, authenticate?: ConnectionAuthenticator, logger?: JsonLogger, track?: ConnectionTracker,
+  config: AppConfig, metrics: Metrics, authenticate?: ConnectionAuthenticator, logger?: JsonLogger, track?: ConnectionTracker, admit?: OperationAdmission,
 ): ApolloDriverConfig {
   let schema: GraphQLSchema | undefined;
+  const socketRequests = new WeakMap<object, { headers: SocketHeaders }>();
   return {
     ...(authenticate
       ? {
-          subscriptions: subscriptionOptions(config, authenticate, () => schema, track),
-          // Over WebSocket there is no HTTP request: the guard reads the connection's credentials here.
-          context: (arg: unknown) => (isSocketContext(arg) ? { req: { headers: socketHeaders(arg) } } : undefined),
+          subscriptions: subscriptionOptions(config, authenticate, () => schema, socketRequests, track, admit),
+          // Over WebSocket there is no HTTP request: the guard reads the connection's credentials
+          // here, from a `req` made for each operation (the one its admission was decided on).
+          context: (arg: unknown, _id?: unknown, payload?: unknown) =>
+            isSocketContext(arg) ? { req: (typeof payload === 'object' && payload !== null && socketRequests.get(payload)) || { headers: socketHeaders(arg) } } : undefined,
         }
       : {}),
     // Every argument is checked by its type before any resolver runs (input-guard.ts).
@@ -277,7 +300,9 @@ export function graphqlOptions(
     formatError: config.nodeEnv === 'production' ? formatErrorWithoutSuggestions : formatError,
     // No inline (ftv1) traces to gateways: they carry raw resolver errors, before formatError.
     plugins: [
-      graphiqlLandingPagePlugin(), queryLimitsPlugin(config.graphql, schemaAccessCheck(config, authenticate), (what, details) => logger?.event('warn', what, details)), metricsPlugin(metrics), noStorePlugin(),
+      graphiqlLandingPagePlugin(),
+      queryLimitsPlugin(config.graphql, schemaAccessCheck(config, authenticate), (what, details) => logger?.event('warn', what, details), admit),
+      metricsPlugin(metrics), noStorePlugin(),
       ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(),
     ],
   };

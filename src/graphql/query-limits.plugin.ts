@@ -200,6 +200,15 @@ export function queryLimitError(
  */
 export type SchemaAccessCheck = (authorization: string | undefined) => Promise<void>;
 
+/**
+ * Admits one GraphQL operation before it runs, or throws a GraphQLError to refuse it (the app binds
+ * the partner rate limit here). `request` is the operation's `req`, the object its resolvers'
+ * guards see, so that they find the decision already made for it. Asked of every operation within
+ * the limits, not only of those that run a Nest resolver: introspection, `_service` and
+ * `{ __typename }` run none, and so meet no guard.
+ */
+export type OperationAdmission = (request: object) => Promise<void>;
+
 /** Deeper variables than this are refused: no input of the schema nests nearly as deep. */
 export const MAX_VARIABLE_DEPTH = 32;
 
@@ -229,15 +238,18 @@ export function variableDepthError(variables: Record<string, unknown> | null | u
 const VERDICTS_PER_DOCUMENT = 64;
 
 /**
- * Refuses operations deeper or costlier than the configured limits before they run. Apollo keeps
- * one parsed document per query text, and clients repeat the same queries with the same variables
- * (polling, dashboards), so each verdict is kept with its document: measuring a query walks all of
- * it, a few percent of a search request's CPU.
+ * Refuses operations deeper or costlier than the configured limits before they run, and then asks
+ * `admit` about the ones within them (in this order, so that the answer to an operation refused for
+ * both does not depend on which check ends first). Apollo keeps one parsed document per query text,
+ * and clients repeat the same queries with the same variables (polling, dashboards), so each verdict
+ * is kept with its document: measuring a query walks all of it, a few percent of a search request's
+ * CPU.
  */
 export function queryLimitsPlugin(
   limits: QueryLimits,
   schemaAccess?: SchemaAccessCheck,
   logRefusal: (what: string, details: Record<string, unknown>) => void = () => undefined,
+  admit?: OperationAdmission,
 ): ApolloServerPlugin {
   const verdicts = new WeakMap<DocumentNode, Map<string, GraphQLError | null>>();
   return {
@@ -263,6 +275,8 @@ export function queryLimitsPlugin(
           }
           // A fresh error each time: the one kept may not carry one request's details into another.
           if (error) throw new GraphQLError(error.message, { extensions: { ...error.extensions } });
+          const operationRequest = (contextValue as { req?: object } | undefined)?.req;
+          if (admit && operationRequest) await admit(operationRequest);
         },
       };
     },

@@ -6,12 +6,14 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
 import { jest } from '@jest/globals';
+import WebSocket from 'ws';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity.js';
 import { JsonLogger } from '../../src/observability/json-logger.js';
 import { SeizureSearchService } from '../../src/seizures/data/seizure-search.service.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
-import { selectsNaming, statementsDuring } from '../support/statements.js';
+import { selectsNaming, statementsDuring, statementsOn } from '../support/statements.js';
 import { startTestPlatform, type GraphqlResponse, type TestPlatform } from '../support/test-platform.js';
 
 /** A CEN-like partner subgraph: adds cenCaseRef to Windward's seizures and lists cases pointing at Windward entities. */
@@ -602,5 +604,77 @@ describe('federation: partner rate limit', () => {
     expect(entities.errors?.[0].extensions.code).toBe('RATE_LIMITED');
 
     for (let i = 0; i < 5; i += 1) expect((await post(url, member, '{ me { email } }')).errors).toBeUndefined();
+  });
+
+  it('charges one token for every operation, also one that runs no resolver, and one for many fields', async () => {
+    const partner = (await platform.userWithKey('RILO-CIS', ['PARTNER'])).key;
+    const member = (await platform.userWithKey('JM', ['ELO'])).key;
+    const url = graphqlUrl(platform);
+
+    // Several root fields, aliases and nested fields: one token, one statement on the buckets.
+    const many = await statementsOn(platform, 'partner_rate_buckets', () => post(url, partner, '{ a: me { email } b: me { email agency { code } } agency(code: "JM") { code } }'));
+    expect(many.result.errors).toBeUndefined();
+    expect(many.statements).toBe(1);
+    // Refused for its form before it runs: no token.
+    const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(' ');
+    const tooComplex = await statementsOn(platform, 'partner_rate_buckets', () => post(url, partner, `{ ${aliases} }`));
+    expect(tooComplex.result.errors?.map((e) => e.extensions.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(tooComplex.statements).toBe(0);
+    // Introspection and the subgraph's SDL run no resolver of Windward's: each costs a token all the same.
+    expect((await post(url, partner, '{ __schema { queryType { name } } }')).errors).toBeUndefined();
+    expect((await post(url, partner, '{ _service { sdl } }')).errors).toBeUndefined();
+    for (const query of ['{ __typename }', '{ __type(name: "Seizure") { name } }', '{ _service { sdl } }', '{ _entities(representations: []) { __typename } }', '{ me { email } }']) {
+      const refused = await post(url, partner, query);
+      expect({ query, status: refused.status, codes: refused.errors?.map((e) => e.extensions.code) }).toEqual({ query, status: 200, codes: ['RATE_LIMITED'] });
+      expect(refused.data).toBeUndefined();
+      expect(Number(refused.headers.get('retry-after'))).toBe(refused.errors![0].extensions.retryAfterSeconds);
+      expect(refused.errors![0].extensions.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    }
+
+    // Members are not limited: no bucket, not even a statement.
+    const unlimited = await statementsOn(platform, 'partner_rate_buckets', async () => {
+      for (let i = 0; i < 5; i += 1) expect((await post(url, member, '{ __schema { queryType { name } } _service { sdl } }')).errors).toBeUndefined();
+    });
+    expect(unlimited.statements).toBe(0);
+  });
+
+  it('charges one token for every operation over a WebSocket, and answers a refusal without closing the connection', async () => {
+    const partner = (await platform.userWithKey('RILO-ME', ['PARTNER'])).key;
+    const member = (await platform.userWithKey('JM', ['ELO'])).key;
+    const ws = `${graphqlUrl(platform).replace(/^http/, 'ws')}`;
+    const clients: Client[] = [];
+    let closed = false;
+    const connect = (key: string) => {
+      const client = createClient({ url: ws, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${key}` }, retryAttempts: 0, lazy: false, on: { closed: () => (closed = true) } });
+      clients.push(client);
+      return client;
+    };
+    /** The errors of one operation: those of its result, or the error it ended with. */
+    const run = (client: Client, query: string) =>
+      new Promise<{ code?: unknown; extensions?: Record<string, unknown> }[]>((resolve) => {
+        let errors: { extensions?: Record<string, unknown> }[] = [];
+        client.subscribe({ query }, {
+          next: (result) => void (errors = [...errors, ...(result.errors ?? [])]),
+          error: (error) => resolve(Array.isArray(error) ? error : [{ extensions: { code: String(error) } }]),
+          complete: () => resolve(errors),
+        });
+      });
+    try {
+      const client = connect(partner);
+      expect(await run(client, '{ me { email } }')).toEqual([]); // a resolver, guarded: still one token
+      expect(await run(client, '{ __schema { queryType { name } } }')).toEqual([]);
+      expect(await run(client, '{ __typename }')).toEqual([]);
+      for (const query of ['{ __typename }', '{ me { email } }']) {
+        const refused = await run(client, query);
+        expect(refused.map((e) => e.extensions?.code)).toEqual(['RATE_LIMITED']);
+        expect(refused[0].extensions?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+        expect(refused[0].extensions).not.toHaveProperty('http');
+      }
+      const other = connect(member);
+      for (let i = 0; i < 5; i += 1) expect(await run(other, '{ __typename me { email } }')).toEqual([]);
+      expect(closed).toBe(false);
+    } finally {
+      await Promise.all(clients.map((client) => client.dispose()));
+    }
   });
 });

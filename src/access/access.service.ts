@@ -4,6 +4,7 @@ import { OPEN_OPERATIONS, type OpenOperations } from './open-operations.js';
 import type { Principal } from './principal.js';
 import { buildAbility, principalAttributes, type AppAbility } from './ability.factory.js';
 import { POLICY_DOCUMENT, type Action, type PolicyDocument, type SubjectName } from './policy-document.js';
+import { groupMatchesOf, ruleGroupsOf } from './rule-groups.js';
 
 
 /** Distinct callers whose ability is kept (most recently used first out last). */
@@ -58,7 +59,8 @@ export class AccessService {
   /**
    * The field paths of `record` the caller may read; rules without `fields` grant `allFields`.
    * Computed as CASL's permittedFieldsOf does (rules from lowest to highest priority, inverted ones
-   * taking fields away), but the answer depends only on which of the caller's rules match, and a
+   * taking fields away), but the answer depends only on which groups of the caller's rules match
+   * (rule-groups.ts), and a
    * page of reports matches a handful of combinations: each combination's set is built once per
    * ability and shared. Callers must not change the returned set.
    */
@@ -67,14 +69,13 @@ export class AccessService {
       // A record read without a column the rules look at would be judged on `undefined`.
       if ((record as Record<string, unknown>)[field] === undefined) throw new Error(`${subjectName}.${field} was not read: its fields cannot be decided`);
     }
-    let matches = '';
-    for (const rule of ability.possibleRulesFor('read', subjectName)) matches += rule.matchesConditions(record) ? '1' : '0';
+    const matches = groupMatchesOf(ruleGroupsOf(ability, 'read', subjectName), record);
     return this.fieldsForMatches(ability, subjectName, matches, allFields);
   }
 
   /**
-   * permittedFields for a record whose rule matches were worked out elsewhere: one '1' or '0' per
-   * rule of `ability.possibleRulesFor('read', subjectName)` (ruleMatchesInto, computed in SQL).
+   * permittedFields for a record whose rule group matches were worked out elsewhere: one '1' or '0'
+   * per group of `ruleGroupsOf(ability, 'read', subjectName)` (ruleGroupMatchesInto, computed in SQL).
    */
   fieldsForMatches(ability: AppAbility, subjectName: SubjectName, matches: string, allFields: readonly string[]): ReadonlySet<string> {
     let byFields = this.fieldSets.get(ability);
@@ -85,16 +86,16 @@ export class AccessService {
     let fields = sets.get(key);
     if (!fields) {
       // Checked once per combination: a cached key has passed.
-      const rules = ability.possibleRulesFor('read', subjectName);
-      if (typeof matches !== 'string' || matches.length !== rules.length || !/^[01]*$/.test(matches)) {
-        throw new Error(`Rule matches "${matches}" do not fit the ${rules.length} read rules on ${subjectName}`);
+      const groups = ruleGroupsOf(ability, 'read', subjectName);
+      if (typeof matches !== 'string' || matches.length !== groups.length || !/^[01]*$/.test(matches)) {
+        throw new Error(`Rule matches "${matches}" do not fit the ${groups.length} read rule groups on ${subjectName}`);
       }
       const built = new Set<string>();
-      for (let i = rules.length - 1; i >= 0; i -= 1) {
+      for (let i = groups.length - 1; i >= 0; i -= 1) {
         if (matches[i] !== '1') continue;
-        const rule = rules[i];
-        for (const field of rule.fields ?? allFields) {
-          if (rule.inverted) built.delete(field);
+        const group = groups[i];
+        for (const field of group.fields ?? allFields) {
+          if (group.inverted) built.delete(field);
           else built.add(field);
         }
       }

@@ -1,6 +1,6 @@
 import { Column, DataSource, Entity, PrimaryGeneratedColumn, type EntityMetadata } from 'typeorm';
 import { buildAbility, type AppAbility } from './ability.factory.js';
-import { accessCondition, accessConditionInto, CaslSqlCompiler, fieldPermittedInto, ruleMatchesInto } from './casl-sql.js';
+import { accessCondition, accessConditionInto, CaslSqlCompiler, fieldPermittedInto, ruleGroupMatchesInto } from './casl-sql.js';
 import type { Action, PolicyRule } from './policy-document.js';
 import type { Principal } from './principal.js';
 import { NamedParameters, PositionalParameters } from './sql-parameters.js';
@@ -254,7 +254,7 @@ describe('CaslSqlCompiler', () => {
 
     it('no rules: no rule matches (empty text) and no field is permitted', () => {
       const none = ability([]);
-      expect(ruleMatchesInto(none, 'read', 'Seizure', target(), new NamedParameters('m'))).toBe("''");
+      expect(ruleGroupMatchesInto(none, 'read', 'Seizure', target(), new NamedParameters('m'))).toBe("''");
       expect(fieldPermittedInto(none, 'read', 'Seizure', 'reference', target(), new NamedParameters('f'))).toBe('FALSE');
     });
   });
@@ -290,10 +290,40 @@ describe('CaslSqlCompiler', () => {
 
     it('rule matches: one 1/0 per rule, highest priority first, an unconditional rule always 1', () => {
       const params = new NamedParameters('m');
-      expect(ruleMatchesInto(fieldRules(), 'read', 'Seizure', target(), params)).toBe(
+      expect(ruleGroupMatchesInto(fieldRules(), 'read', 'Seizure', target(), params)).toBe(
         `(CASE WHEN "s"."reporting_agency" = CAST(:m_0 AS character varying) THEN '1' ELSE '0' END) || (CASE WHEN "s"."tlp" = CAST(:m_1 AS character varying) THEN '1' ELSE '0' END) || '1'`,
       );
       expect(params.values).toEqual({ m_0: 'JM', m_1: 'RED' });
+    });
+    it('rule group matches: rules that decide fields alike share one 1/0, one kind of rule apart from the other', () => {
+      const params = new NamedParameters('g');
+      const grouped = ability([
+        { action: 'read', fields: ['reference'], conditions: { tlp: 'CLEAR' } },
+        { action: 'read', conditions: { reportingAgency: '{{agency}}' } },
+        { action: 'read', fields: ['reference'], conditions: { tlp: 'GREEN' } },
+        { action: 'read', fields: ['reference', 'tlp'], inverted: true, conditions: { tlp: 'RED' } },
+        { action: 'read', fields: ['tlp', 'reference'], inverted: true, conditions: { tlp: 'AMBER' } },
+        { action: 'read', conditions: { tlp: 'AMBER_STRICT' } },
+      ]);
+      // Highest priority first: the last rule; the two inverted ones (the same fields, in any order);
+      // then the first three, whose two facts rules share a group.
+      expect(ruleGroupMatchesInto(grouped, 'read', 'Seizure', target(), params)).toBe(
+        `(CASE WHEN "s"."tlp" = CAST(:g_0 AS character varying) THEN '1' ELSE '0' END) || ` +
+          `(CASE WHEN ("s"."tlp" = CAST(:g_1 AS character varying)) OR ("s"."tlp" = CAST(:g_2 AS character varying)) THEN '1' ELSE '0' END) || ` +
+          `(CASE WHEN ("s"."tlp" = CAST(:g_3 AS character varying)) OR ("s"."tlp" = CAST(:g_4 AS character varying)) THEN '1' ELSE '0' END) || ` +
+          `(CASE WHEN "s"."reporting_agency" = CAST(:g_5 AS character varying) THEN '1' ELSE '0' END)`,
+      );
+      expect(params.values).toEqual({ g_0: 'AMBER_STRICT', g_1: 'AMBER', g_2: 'RED', g_3: 'GREEN', g_4: 'CLEAR', g_5: 'JM' });
+    });
+
+    it('rule group matches: a group with an unconditional rule is always 1, and adds none of its other rules\' parameters', () => {
+      const params = new NamedParameters('u');
+      const grouped = ability([
+        { action: 'read', fields: ['reference'] },
+        { action: 'read', fields: ['reference'], conditions: { tlp: 'CLEAR' } },
+      ]);
+      expect(ruleGroupMatchesInto(grouped, 'read', 'Seizure', target(), params)).toBe(`'1'`);
+      expect(params.values).toEqual({});
     });
   });
 

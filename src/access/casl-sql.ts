@@ -3,6 +3,7 @@ import type { DataSource, EntityMetadata, ObjectLiteral, SelectQueryBuilder } fr
 import { NamedParameters, type SqlParameters } from './sql-parameters.js';
 import type { AppAbility } from './ability.factory.js';
 import type { Action, SubjectName } from './policy-document.js';
+import { ruleGroupsOf } from './rule-groups.js';
 
 interface FieldNode {
   operator: string;
@@ -145,21 +146,26 @@ export function accessConditionInto(ability: AppAbility, action: Action, subject
 }
 
 /**
- * Which of the caller's `action` rules on `subject` a row matches, as a SQL text expression: one
- * '1' or '0' per rule of `ability.possibleRulesFor(action, subject)`, in that order. It is what
- * AccessService.permittedFields works out in memory with CASL, computed by PostgreSQL from the
- * same compiled conditions as the WHERE (AccessService.fieldsForMatches takes it from there).
- * A rule without conditions matches every row.
+ * Which of the caller's `action` rule groups on `subject` a row matches, as a SQL text expression:
+ * one '1' or '0' per group of `ruleGroupsOf(ability, action, subject)` (rules that decide fields
+ * alike), in that order. It is what AccessService.permittedFields works out in memory with CASL,
+ * computed by PostgreSQL from the same compiled conditions as the WHERE (AccessService.fieldsForMatches
+ * takes it from there). A group with a rule without conditions matches every row.
  */
-export function ruleMatchesInto(ability: AppAbility, action: Action, subject: SubjectName, target: SqlTarget, params: SqlParameters): string {
-  const rules = ability.possibleRulesFor(action, subject);
-  if (rules.length === 0) return "''";
+export function ruleGroupMatchesInto(ability: AppAbility, action: Action, subject: SubjectName, target: SqlTarget, params: SqlParameters): string {
+  const groups = ruleGroupsOf(ability, action, subject);
+  if (groups.length === 0) return "''";
   const compiler = new CaslSqlCompiler(target.metadata, target.dataSource, target.alias);
-  return rules
-    .map((rule) => {
-      const ast = rule.conditions ? (rule.ast as Node | undefined) : undefined;
-      if (rule.conditions && !ast) throw new Error(`Access policy: a ${action} rule on ${subject} has conditions CASL did not parse`);
-      return ast ? `(CASE WHEN ${compiler.compileInto(ast, params)} THEN '1' ELSE '0' END)` : `'1'`;
+  return groups
+    .map((group) => {
+      // Checked before any condition is compiled: a compiled one would leave its parameters unused.
+      if (group.rules.some((rule) => !rule.conditions)) return `'1'`;
+      const conditions = group.rules.map((rule) => {
+        const ast = rule.ast as Node | undefined;
+        if (!ast) throw new Error(`Access policy: a ${action} rule on ${subject} has conditions CASL did not parse`);
+        return compiler.compileInto(ast, params);
+      });
+      return `(CASE WHEN ${conditions.length === 1 ? conditions[0] : conditions.map((sql) => `(${sql})`).join(' OR ')} THEN '1' ELSE '0' END)`;
     })
     .join(' || ');
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
+import { ruleGroupsOf } from '../../src/access/rule-groups.js';
 import { AccessService } from '../../src/access/access.service.js';
 import { AuthenticationService } from '../../src/auth/authentication.service.js';
 import type { RequestContext } from '../../src/access/request-context.js';
@@ -115,9 +116,9 @@ describe('search page statement', () => {
         const ctx = contexts[name];
         const expected = await viaTypeorm(ctx, given);
         if (expected.length) nonEmpty += 1;
-        // Which read rules each row matches, as CASL decides it on the whole entity.
-        const rules = ctx.ability.possibleRulesFor('read', 'Seizure');
-        const caslMatches = (rows: SeizureEntity[]) => rows.map((row) => rules.map((rule) => (rule.matchesConditions(row) ? '1' : '0')).join(''));
+        // Which read rule groups each row matches, as CASL decides each rule on the whole entity.
+        const groups = ruleGroupsOf(ctx.ability, 'read', 'Seizure');
+        const caslMatches = (rows: SeizureEntity[]) => rows.map((row) => groups.map((group) => (group.rules.some((rule) => rule.matchesConditions(row)) ? '1' : '0')).join(''));
         const page = await search.page(ctx, given, 200);
         expect(page.rows.map((r) => r.id)).toEqual(expected.map((r) => r.id));
         expect(page.ruleMatches).toEqual(caslMatches(expected));

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import type { DataSource, Repository } from 'typeorm';
 import { buildAbility, type AppAbility } from '../../src/access/ability.factory.js';
 import { AccessService } from '../../src/access/access.service.js';
-import { CaslSqlCompiler, fieldPermittedInto, ruleMatchesInto, whereAllowed } from '../../src/access/casl-sql.js';
+import { CaslSqlCompiler, fieldPermittedInto, ruleGroupMatchesInto, whereAllowed } from '../../src/access/casl-sql.js';
+import { ruleGroupsOf } from '../../src/access/rule-groups.js';
 import type { Action, PolicyDocument, PolicyRule } from '../../src/access/policy-document.js';
 import { AgencyEntity } from '../../src/agencies/agency.entity.js';
 import type { Principal } from '../../src/access/principal.js';
@@ -235,7 +236,7 @@ const ruleArbitrary: fc.Arbitrary<PolicyRule> = fc.record(
     subject: fc.constant('Seizure' as const),
     conditions: conditionArbitrary(),
     inverted: fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 }),
-    fields: fc.constantFrom(['id'], ['id', 'tlp']),
+    fields: fc.constantFrom(['id'], ['id', 'tlp'], ['tlp', 'id']),
   },
   { requiredKeys: ['action', 'subject'] },
 );
@@ -386,7 +387,7 @@ describe('access policy: SQL filter = CASL in-memory check (property)', () => {
     const check = async (ability: AppAbility) => {
       const params = new PositionalParameters();
       const target = { metadata: repo.metadata, dataSource, alias: 's' };
-      const matches = ruleMatchesInto(ability, 'read', 'Seizure', target, params);
+      const matches = ruleGroupMatchesInto(ability, 'read', 'Seizure', target, params);
       // Field by field in SQL (fieldPermittedInto: what operation reports and statistics use).
       const fields = FIELDS_IN_SQL.map((field, i) => `${fieldPermittedInto(ability, 'read', 'Seizure', field, target, params)} AS f${i}`).join(', ');
       const rows: ({ id: string; matches: string } & Record<string, unknown>)[] = await dataSource.query(
@@ -395,14 +396,20 @@ describe('access policy: SQL filter = CASL in-memory check (property)', () => {
       );
       expect(rows).toHaveLength(records.length);
       const rules = ability.possibleRulesFor('read', 'Seizure');
+      const groups = ruleGroupsOf(ability, 'read', 'Seizure');
+      expect(groups.flatMap((group) => group.rules)).toHaveLength(rules.length); // every rule in one group
       const seen = new Set<string>();
       for (const row of rows) {
         const record = byId.get(row.id)!;
-        const inMemory = rules.map((rule) => (rule.matchesConditions(record) ? '1' : '0')).join('');
+        // CASL's own match of each rule, taken per group: a group matches when one of its rules does.
+        const inMemory = groups.map((group) => (group.rules.some((rule) => rule.matchesConditions(record)) ? '1' : '0')).join('');
         if (row.matches !== inMemory) expect({ record: row.id, matches: row.matches }).toEqual({ record: row.id, matches: inMemory });
         const permitted = access.permittedFields(ability, 'Seizure', record, SEIZURE_FIELDS);
         const fromMatches = access.fieldsForMatches(ability, 'Seizure', row.matches, SEIZURE_FIELDS);
         if (fromMatches !== permitted) expect(fromMatches).toBe(permitted);
+        // And what CASL itself permits, rule by rule: the groups lose nothing.
+        const casl = permittedFieldsOf(ability, 'read', subject('Seizure', { ...record }), { fieldsFrom: (rule) => rule.fields ?? [...SEIZURE_FIELDS] }).sort();
+        if (!sameList([...fromMatches].sort(), casl)) expect({ record: row.id, fields: [...fromMatches].sort() }).toEqual({ record: row.id, fields: casl });
         const [inSql, expected] = [FIELDS_IN_SQL.filter((_f, i) => row[`f${i}`] === true), FIELDS_IN_SQL.filter((field) => permitted.has(field))];
         if (!sameList(inSql, expected)) expect({ record: row.id, fields: inSql }).toEqual({ record: row.id, fields: expected });
         seen.add(row.matches);

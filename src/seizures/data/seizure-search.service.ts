@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
-import { accessConditionInto, fieldPermittedInto, ruleMatchesInto, whereAllowed } from '../../access/casl-sql.js';
+import { accessConditionInto, fieldPermittedInto, ruleGroupMatchesInto, whereAllowed } from '../../access/casl-sql.js';
 import type { AppAbility } from '../../access/ability.factory.js';
 import type { RequestContext } from '../../access/request-context.js';
 import { ReadStatements } from '../../database/read-statements.js';
@@ -37,7 +37,7 @@ const DIMENSION_SQL: Record<SeizureDimension, string> = {
 
 export interface SeizurePage {
   rows: SeizureEntity[];
-  /** Per row, which of the reader's read rules it matches (ruleMatchesInto): decides its fields. */
+  /** Per row, which groups of the reader's read rules it matches (ruleGroupMatchesInto): decides its fields. */
   ruleMatches: string[];
   hasNextPage: boolean;
 }
@@ -263,7 +263,7 @@ export class SeizureSearchService {
     if (!compiled) {
       const target = { metadata: this.dataSource.getMetadata(SeizureEntity), dataSource: this.dataSource, alias: ALIAS };
       const params = new PositionalParameters();
-      const ruleMatches = ruleMatchesInto(ability, 'read', 'Seizure', target, params);
+      const ruleMatches = ruleGroupMatchesInto(ability, 'read', 'Seizure', target, params);
       const where = accessConditionInto(ability, 'read', 'Seizure', target, params);
       compiled = { ruleMatches, where, values: params.values };
       this.accessSql.set(ability, compiled);

@@ -59,13 +59,8 @@ SELECT
   "s"."version",
   "s"."created_at",
   "s"."updated_at",
-  (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE) AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying))) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."tlp" = CAST($5 AS character varying) AND "s"."created_by" = CAST($6 AS uuid)) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."tlp" = CAST($7 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."reporting_agency" = CAST($11 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."tlp" = CAST($13 AS character varying) AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN "s"."tlp" = CAST($15 AS character varying) THEN '1' ELSE '0' END) AS "rule_matches"
+  (CASE WHEN ((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE) AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying)))) OR (("s"."tlp" = CAST($5 AS character varying) AND COALESCE("s"."owner_communities" && CAST($6 AS text[]), FALSE))) OR ("s"."tlp" = CAST($7 AS character varying)) THEN '1' ELSE '0' END)
+    || (CASE WHEN (("s"."tlp" = CAST($8 AS character varying) AND "s"."created_by" = CAST($9 AS uuid))) OR (("s"."tlp" = CAST($10 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($11 AS text)], FALSE))) OR ((COALESCE("s"."releasable_to" @> ARRAY[CAST($12 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($13 AS character varying[])), FALSE))) OR (("s"."reporting_agency" = CAST($14 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($15 AS character varying[])), FALSE))) THEN '1' ELSE '0' END) AS "rule_matches"
 FROM "public"."seizures" "s"
 WHERE
   (((COALESCE("s"."operation_id" = ANY(CAST($16 AS uuid[])), FALSE)
@@ -92,7 +87,7 @@ ORDER BY
   "s"."seized_at" DESC,
   "s"."id" DESC
 LIMIT $36;
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine",21]
+-- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","GREEN",["CCLEC"],"CLEAR","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine",21]
 
 -- SeizureSearchService.page: after a cursor, the columns of a list view
 SELECT
@@ -102,13 +97,8 @@ SELECT
   "s"."country",
   "s"."tlp",
   "s"."reporting_agency",
-  (CASE WHEN (COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE) AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying))) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."tlp" = CAST($5 AS character varying) AND "s"."created_by" = CAST($6 AS uuid)) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."tlp" = CAST($7 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($8 AS text)], FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN (COALESCE("s"."releasable_to" @> ARRAY[CAST($9 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($10 AS character varying[])), FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."reporting_agency" = CAST($11 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($12 AS character varying[])), FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN ("s"."tlp" = CAST($13 AS character varying) AND COALESCE("s"."owner_communities" && CAST($14 AS text[]), FALSE)) THEN '1' ELSE '0' END)
-    || (CASE WHEN "s"."tlp" = CAST($15 AS character varying) THEN '1' ELSE '0' END) AS "rule_matches"
+  (CASE WHEN ((COALESCE("s"."operation_id" = ANY(CAST($1 AS uuid[])), FALSE) AND COALESCE("s"."operation_audience" @> ARRAY[CAST($2 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($3 AS character varying[])), FALSE) AND NOT ("s"."operation_link_basis" IS NOT DISTINCT FROM CAST($4 AS character varying)))) OR (("s"."tlp" = CAST($5 AS character varying) AND COALESCE("s"."owner_communities" && CAST($6 AS text[]), FALSE))) OR ("s"."tlp" = CAST($7 AS character varying)) THEN '1' ELSE '0' END)
+    || (CASE WHEN (("s"."tlp" = CAST($8 AS character varying) AND "s"."created_by" = CAST($9 AS uuid))) OR (("s"."tlp" = CAST($10 AS character varying) AND COALESCE("s"."releasable_to_users" @> ARRAY[CAST($11 AS text)], FALSE))) OR ((COALESCE("s"."releasable_to" @> ARRAY[CAST($12 AS text)], FALSE) AND COALESCE("s"."tlp" = ANY(CAST($13 AS character varying[])), FALSE))) OR (("s"."reporting_agency" = CAST($14 AS character varying) AND COALESCE("s"."tlp" = ANY(CAST($15 AS character varying[])), FALSE))) THEN '1' ELSE '0' END) AS "rule_matches"
 FROM "public"."seizures" "s"
 WHERE
   (((COALESCE("s"."operation_id" = ANY(CAST($16 AS uuid[])), FALSE)
@@ -136,7 +126,7 @@ ORDER BY
   "s"."seized_at" DESC,
   "s"."id" DESC
 LIMIT $38;
--- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR",["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine","2026-06-30T12:00:00.000Z","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",21]
+-- parameters: [["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","GREEN",["CCLEC"],"CLEAR","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],["7d3c1f0e-5a6b-4c8d-9e0f-1a2b3c4d5e6f"],"JM",["CLEAR","GREEN","AMBER"],"LEAD_LINK_UNCONFIRMED","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","RED","5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b","JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"JM",["CLEAR","GREEN","AMBER","AMBER_STRICT"],"GREEN",["CCLEC"],"CLEAR","DRUGS","JM","KY","2026-01-01T00:00:00.000Z","cocaine","2026-06-30T12:00:00.000Z","0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",21]
 
 -- SeizureSearchService.count: the sample filter
 SELECT

@@ -208,7 +208,7 @@ function subscriptionOptions(
           return [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }
         const error = variableDepthError(payload.variables) ?? (current ? queryLimitError(current, document, payload.operationName, payload.variables, config.graphql) : null);
-        if (error) return [error];
+        if (error) return [socketError(error)];
         const invalid = current ? subscriptionInputErrors(current, document, payload.operationName, payload.variables) : undefined;
         if (invalid || !admit) return invalid;
         // Answered as an error of this operation: thrown, graphql-ws would close the whole connection.

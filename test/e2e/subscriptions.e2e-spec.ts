@@ -160,6 +160,8 @@ describe('seizureReported over graphql-ws', () => {
     client.subscribe({ query: deep }, { next: () => undefined, error: (error) => errors.push(error), complete: () => undefined });
     await waitFor('an error', () => errors.length > 0);
     expect(errors[0]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }) })]);
+    // An HTTP status and headers mean nothing on a socket: they are not sent.
+    expect((errors[0] as { extensions: Record<string, unknown> }[])[0].extensions).not.toHaveProperty('http');
   });
   describe('over a console session (cookie and CSRF token)', () => {
     /** A console session and its WebSocket (which connects at its first subscription): the cookie on the upgrade, the CSRF token in connection_init. */

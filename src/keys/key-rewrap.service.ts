@@ -6,6 +6,7 @@ import { AuditService, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import { unwrapSessionKey, wrapSessionKeyFor } from '../crypto/recipient-encryption.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { AgencyKeysService, type UsableKey } from './agency-keys.service.js';
+import { personalKeyHoldersIn } from './personal-key-selection.js';
 import { PlatformKeyService } from './platform-key.service.js';
 import { recordResealNeeded } from './reseal-notice.js';
 import type { KeyRewrapPayload, KeyRewrapProgress } from './key-rewrap.types.js';
@@ -83,16 +84,17 @@ export async function redSectionsNamingWithout(manager: EntityManager, userId: s
 
 /**
  * Removes the agency's copy of a report's section unless the agency still reads the report: its
- * own, or naming another of its users who has no valid personal key (one who just registered one
- * reads it with that key now).
+ * own, or naming another of its users who is not among `personalKeyHolders` (personalKeyHoldersIn:
+ * users whose personal key can encrypt now, as a new section decides it; one who just registered
+ * one reads it with that key now).
  */
-export async function dropAgencyCopyNoLongerNeeded(manager: EntityManager, seizureId: string, agency: string): Promise<void> {
+export async function dropAgencyCopyNoLongerNeeded(manager: EntityManager, seizureId: string, agency: string, personalKeyHolders: readonly string[]): Promise<void> {
   await manager.query(
     `DELETE FROM section_recipients r USING seizures s
       WHERE r.seizure_id = $1 AND r.recipient = $2 AND s.id = r.seizure_id AND s.reporting_agency <> $2
         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id::text = ANY(s.releasable_to_users) AND u.agency_code = $2
-              AND NOT EXISTS (SELECT 1 FROM user_keys k WHERE k.user_id = u.id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())))`,
-    [seizureId, agency],
+              AND NOT (u.id = ANY($3::uuid[])))`,
+    [seizureId, agency, [...personalKeyHolders]],
   );
 }
 
@@ -166,6 +168,8 @@ export class KeyRewrapService {
    */
   private async grantMissing(agency: string, target: UsableKey, progress: KeyRewrapProgress, report: (progress: KeyRewrapProgress) => Promise<void>): Promise<void> {
     progress.granted = 0;
+    // Judged as a new section judges them: a key whose encryption subkey expired is no key.
+    const holders = await personalKeyHoldersIn(this.dataSource.manager, agency);
     let after: string | null = null;
     for (;;) {
       const rows = (await this.dataSource.query(
@@ -180,11 +184,11 @@ export class KeyRewrapService {
             AND (s.reporting_agency = $1
                  OR (s.tlp <> 'RED' AND s.releasable_to @> ARRAY[$1]::text[])
                  OR (s.tlp = 'RED' AND EXISTS (SELECT 1 FROM users u WHERE u.id::text = ANY(s.releasable_to_users) AND u.agency_code = $1
-                       -- a named user with a personal key reads it with that key, not their agency's
-                       AND NOT EXISTS (SELECT 1 FROM user_keys k WHERE k.user_id = u.id AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())))))
+                       -- a named user with a personal key that can encrypt reads it with that key, not their agency's
+                       AND NOT (u.id = ANY($4::uuid[])))))
           ORDER BY s.id
           LIMIT ${BATCH_SIZE}`,
-        [agency, PLATFORM_RECIPIENT, after],
+        [agency, PLATFORM_RECIPIENT, after, holders],
       )) as RecipientRow[];
       if (rows.length === 0) return;
       after = rows[rows.length - 1].seizure_id;

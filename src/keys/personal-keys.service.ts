@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, auditFromContext } from '../audit/audit.service.js';
 import type { RequestContext } from '../access/request-context.js';
 import { inspectAgencyPublicKey, loadAgencyPublicKey } from '../crypto/agency-key.js';
@@ -8,11 +8,12 @@ import { KeyRevokedError } from '../crypto/crypto.errors.js';
 import { BadUserInputError, ConflictError, NotFoundError } from '../errors/domain-error.js';
 import { JsonLogger } from '../observability/json-logger.js';
 import { KEY_REVOCATION_REASONS, type KeyRevocationReasonName } from './agency-key.entity.js';
-import { AgencyKeysService, canEncryptNow, normalizeFingerprint, type UsableKey } from './agency-keys.service.js';
+import { AgencyKeysService, normalizeFingerprint, type UsableKey } from './agency-keys.service.js';
 import { dropAgencyCopyNoLongerNeeded, redSectionsNamingWithout, rewrapFromPlatform, type PlatformSectionRow } from './key-rewrap.service.js';
 import { recordResealNeeded } from './reseal-notice.js';
 import { KeyPossession, type KeyChallenge, type PossessionSubject } from './key-possession.js';
 import { PlatformKeyService } from './platform-key.service.js';
+import { personalEncryptionKeys, personalKeyHoldersIn } from './personal-key-selection.js';
 import { UserKeyEntity } from './user-key.entity.js';
 
 const MAX_NOTE_LENGTH = 500;
@@ -48,15 +49,7 @@ export class PersonalKeysService {
 
   /** The newest valid personal key of each of these users that can encrypt now (users without one are absent). */
   async encryptionKeys(userIds: readonly string[], manager: EntityManager = this.dataSource.manager, now = new Date()): Promise<Map<string, UsableKey>> {
-    const result = new Map<string, UsableKey>();
-    if (userIds.length === 0) return result;
-    const keys = await manager.find(UserKeyEntity, { where: { userId: In([...new Set(userIds)]), revokedAt: IsNull() }, order: { keyCreatedAt: 'DESC' } });
-    for (const key of keys) {
-      if (result.has(key.userId) || (key.expiresAt && key.expiresAt <= now)) continue;
-      const publicKey = await loadAgencyPublicKey(key.armored);
-      if (await canEncryptNow(publicKey, now)) result.set(key.userId, { fingerprint: key.fingerprint, publicKey, armored: key.armored });
-    }
-    return result;
+    return personalEncryptionKeys(manager, userIds, now);
   }
 
   /** Registers the caller's key; the same key again is returned unchanged. */
@@ -135,13 +128,14 @@ export class PersonalKeysService {
     if (!rows.length) return;
     const target = (await this.encryptionKeys([userId], manager)).get(userId);
     if (!target) return;
+    const holders = await personalKeyHoldersIn(manager, agency); // this user among them now
     for (const row of rows) {
       const pkesk = await this.rewrap(row, target);
       if (!pkesk) continue;
       await manager.query('INSERT INTO section_recipients (seizure_id, recipient, key_fingerprint, pkesk) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
         row.seizure_id, recipient, target.fingerprint, Buffer.from(pkesk),
       ]);
-      await dropAgencyCopyNoLongerNeeded(manager, row.seizure_id, agency);
+      await dropAgencyCopyNoLongerNeeded(manager, row.seizure_id, agency, holders);
     }
   }
 

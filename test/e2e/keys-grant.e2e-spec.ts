@@ -5,6 +5,7 @@ import { generateKey, reformatKey } from 'openpgp';
 import { generateAgencyKeyPair } from '../../src/crypto/agency-key.js';
 import { CLI_TIMEOUT, requireBuiltCli, runCli } from '../support/cli.js';
 import { registerWithProof } from '../support/key-registration.js';
+import { signChallenge } from '../../src/keys/key-register.command.js';
 import { unlockPrivateKey } from '../../src/crypto/openpgp-profile.js';
 import { decryptPayload } from '../../src/crypto/recipient-encryption.js';
 import { submitSeizure } from '../support/seizure-fixtures.js';
@@ -164,5 +165,31 @@ describe('an agency registering its first key', () => {
     expect(await renewals()).toEqual([{ n: 1 }]);
     const later = await submitSeizure(platform, elo, { tlp: 'AMBER', releasableTo: ['GD'] });
     expect(await platform.server.runtime.dataSource.query("SELECT count(*)::int AS n FROM section_recipients WHERE seizure_id = $1 AND recipient = 'GD'", [later.id])).toEqual([{ n: 1 }]);
+  }, CLI_TIMEOUT);
+
+  it('grants a RED report to the agency of a named user whose personal encryption subkey had expired, as a new section would', async () => {
+    const elo = (await platform.userWithKey('JM', ['ELO'])).key;
+    const named = await platform.userWithKey('LC', ['ELO']);
+    const lcAdmin = (await platform.userWithKey('LC', ['AGENCY_ADMIN'])).key;
+    // The user's personal key: its encryption subkey expires in two seconds, its primary key never.
+    const userIDs = [{ name: 'LC officer', email: 'officer@lc.windward.invalid' }];
+    const personal = await generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs, subkeys: [{ keyExpirationTime: 2 }], format: 'armored' });
+    const challenge = await platform.gql<{ personalKeyChallenge: { challenge: string } }>(named.key, 'mutation { personalKeyChallenge { challenge } }');
+    const signed = await signChallenge(challenge.data!.personalKeyChallenge.challenge, personal.privateKey);
+    const registered = await platform.gql(named.key, 'mutation($key: String!, $signed: String!) { registerPersonalKey(armoredPublicKey: $key, signedChallenge: $signed) { fingerprint } }', { key: personal.publicKey, signed });
+    expect(registered.errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+
+    // Named in a RED report while LC has no agency key: the personal key cannot encrypt any more, so
+    // the section is meant for LC's key, which does not exist yet: nobody in LC gets a copy.
+    const red = await submitSeizure(platform, elo, { tlp: 'RED', releasableToUsers: [named.userId] });
+    const lcRows = () => platform.server.runtime.dataSource.query("SELECT recipient FROM section_recipients WHERE seizure_id = $1 AND recipient <> 'PLATFORM' AND recipient <> 'JM'", [red.id]) as Promise<{ recipient: string }[]>;
+    expect(await lcRows()).toEqual([]);
+
+    // LC registers a key: its re-wrap grants the report, since the officer's personal key cannot open new sections.
+    const pair = await generateAgencyKeyPair({ agencyCode: 'LC' });
+    expect((await registerWithProof(platform, lcAdmin, REGISTER, pair.publicKeyArmored, pair.privateKeyArmored)).errors).toBeUndefined();
+    await waitFor('the RED report to be granted to LC', async () => (await lcRows()).length === 1, 30_000);
+    expect(await lcRows()).toEqual([{ recipient: 'LC' }]);
   }, CLI_TIMEOUT);
 });

@@ -31,9 +31,9 @@
  * filter), --search-requests 300,2000 and --stats-requests 60,300 (timed requests at 1 and at 20
  * clients, after a warm-up), --search-warmup 200,3000 (the search warm-up at 1 and at 20 clients:
  * Windward's own code reaches V8's optimised tiers only after more requests than the floor's, which
- * shares graphql-js and Apollo with it; 200 at 20 clients left its first round cold), --budget 60 (seconds: a run stops early after this), --rounds 1
- * (repeat each group of compared measurements, interleaved, and pool the results: use it on a busy
- * machine), --only a,b,c,d, --pool 20 (pg.Pool size for c), --batch 5000, --seed, --no-explain,
+ * shares graphql-js and Apollo with it; 200 at 20 clients left its first round cold), --budget 60
+ * (seconds: a run stops early after this), --rounds 1 (repeat each group of compared measurements,
+ * interleaved, and pool the results: use it on a busy machine), --only a,b,c,d, --pool 20 (pg.Pool size for c), --batch 5000, --seed, --no-explain,
  * --pin (Windward's thread on CPU 0, PostgreSQL and the load generators on CPU 1: the shape of a
  * database on its own cores), --random-page-cost 1.1 (set on the bench database, as for data on
  * SSD or in memory; "server" keeps the server's setting).

@@ -60,9 +60,8 @@ export class AccessService {
    * The field paths of `record` the caller may read; rules without `fields` grant `allFields`.
    * Computed as CASL's permittedFieldsOf does (rules from lowest to highest priority, inverted ones
    * taking fields away), but the answer depends only on which groups of the caller's rules match
-   * (rule-groups.ts), and a
-   * page of reports matches a handful of combinations: each combination's set is built once per
-   * ability and shared. Callers must not change the returned set.
+   * (rule-groups.ts), and a page of reports matches a handful of combinations: each combination's
+   * set is built once per ability and shared. Callers must not change the returned set.
    */
   permittedFields(ability: AppAbility, subjectName: SubjectName, record: object, allFields: readonly string[]): ReadonlySet<string> {
     for (const field of this.conditionFieldsOf(subjectName)) {

@@ -12,10 +12,11 @@ type GraphqlRequest = Parameters<AuthGuard['authenticateRequest']>[0];
 
 /**
  * The partner rate limit of a whole GraphQL operation, charged once before it runs (the
- * OperationAdmission port of graphql/query-limits.plugin.ts, over HTTP and WebSocket). RateLimitGuard alone charges only
- * when a Nest resolver runs, so introspection, `_service` and `{ __typename }` would cost nothing
- * however often they were sent; the guards of an operation's resolvers then meet the decision made
- * here, kept per request by PartnerRateLimiter, and spend nothing more.
+ * OperationAdmission port of graphql/query-limits.plugin.ts, over HTTP and WebSocket).
+ * RateLimitGuard alone charges only when a Nest resolver runs, so introspection, `_service` and
+ * `{ __typename }` would cost nothing however often they were sent; the guards of an operation's
+ * resolvers then meet the decision made here, kept per request by PartnerRateLimiter, and spend
+ * nothing more.
  */
 @Injectable()
 export class OperationRateLimit {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+
 export const KEY_REWRAP_TRIGGERS = ['REGISTERED', 'COMPROMISED'] as const;
 export type KeyRewrapTrigger = (typeof KEY_REWRAP_TRIGGERS)[number];
 
@@ -34,16 +35,16 @@ export interface KeyRewrapProgress {
   granted?: number;
 }
 
-/**
- * One event, one job: a key is registered once (and once more per renewed copy) and revoked once,
- * so this id is deterministic and a repeated request (a retried mutation, an idempotent
- * re-registration) enqueues nothing new. BullMQ refuses ':' in custom ids.
- */
 /** The revision of a stored key's copy that names its renewal's job: the same text, the same job. */
 export function keyRevision(armored: string): string {
   return createHash('sha256').update(armored).digest('hex').slice(0, 16);
 }
 
+/**
+ * One event, one job: a key is registered once (and once more per renewed copy) and revoked once,
+ * so this id is deterministic and a repeated request (a retried mutation, an idempotent
+ * re-registration) enqueues nothing new. BullMQ refuses ':' in custom ids.
+ */
 export function keyRewrapJobId(payload: Pick<KeyRewrapPayload, 'agencyCode' | 'fingerprint' | 'trigger' | 'revision'>): string {
   return `rewrap-${payload.agencyCode}-${payload.fingerprint}-${payload.trigger.toLowerCase()}${payload.revision ? `-${payload.revision}` : ''}`;
 }
